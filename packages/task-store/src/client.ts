@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoConfig } from './config.ts';
+
+export interface DynamoClients {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+}
+
+/**
+ * Builds the low-level and document clients with bounded timeouts and retries.
+ *
+ * Against a local endpoint (dynalite, LocalStack) with no credentials in the environment we
+ * sign with placeholder credentials: those servers accept any, and requiring real-looking keys
+ * would only push people to put fake secrets in manifests. Against AWS itself the SDK's default
+ * chain applies (IRSA / Pod Identity in EKS), so no static credentials are ever needed.
+ */
+export function createDynamoClients(config: DynamoConfig): DynamoClients {
+  const useLocalCredentials = config.endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID;
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    ...(useLocalCredentials
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    maxAttempts: config.maxAttempts,
+    requestHandler: {
+      connectionTimeout: config.timeoutMs,
+      requestTimeout: config.timeoutMs,
+    },
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { client, doc };
+}

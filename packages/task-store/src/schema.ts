@@ -1,0 +1,148 @@
+/**
+ * The single definition of the project's DynamoDB tables: key schema, indexes and the
+ * attribute names the apps read and write. Table creation (npm start, tests, the
+ * Kubernetes init Job) and every data-access module use this file; nothing else
+ * describes the tables.
+ *
+ * Tasks table
+ *   key            userId (HASH) + taskId (RANGE): a user's tasks form one item collection,
+ *                  so a lookup by (user, id) can never return another user's task.
+ *   index byStart  userId (HASH) + startKey (RANGE): a user's tasks by start time.
+ *                  startKey = "<startAt as UTC ISO>#<taskId>", unique per task, so two tasks
+ *                  starting at the same instant never share an index sort key.
+ *   index byCompletion
+ *                  completionBucket (HASH) + completionKey (RANGE), sparse: only done tasks
+ *                  carry these attributes. completionBucket is the UTC hour of completion
+ *                  ("2026-11-21T15"), so completions spread over 24 partition keys a day
+ *                  instead of one hot key, and a time window is read by querying the hours
+ *                  it covers. completionKey = "<completedAt as UTC ISO>#<taskId>".
+ *
+ * Reports table
+ *   key            pk (HASH) + sk (RANGE)
+ *   summary item   pk "REPORT#<date>", sk "SUMMARY"; carries kind = "report" and date,
+ *                  which place it in index byDate for listing reports newest first.
+ *   line items     pk "REPORT#<date>", sk "RUN#<runId>#<completionKey>"; one per completed
+ *                  task. A run writes all its lines first and then the summary that names its
+ *                  runId, so readers only ever see a complete run (DynamoDB Local servers such
+ *                  as dynalite have no transactions to do this otherwise).
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const TASK_INDEX = {
+  byStart: 'byStart',
+  byCompletion: 'byCompletion',
+} as const;
+
+export const REPORT_INDEX = {
+  byDate: 'byDate',
+} as const;
+
+/** The value of `kind` on report summary items; the partition key of index byDate. */
+export const REPORT_KIND = 'report';
+
+export function tasksTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'taskId', AttributeType: 'S' },
+      { AttributeName: 'startKey', AttributeType: 'S' },
+      { AttributeName: 'completionBucket', AttributeType: 'S' },
+      { AttributeName: 'completionKey', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'userId', KeyType: 'HASH' },
+      { AttributeName: 'taskId', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: TASK_INDEX.byStart,
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'startKey', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: TASK_INDEX.byCompletion,
+        KeySchema: [
+          { AttributeName: 'completionBucket', KeyType: 'HASH' },
+          { AttributeName: 'completionKey', KeyType: 'RANGE' },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['userId', 'taskId', 'title', 'completedAt'],
+        },
+      },
+    ],
+  };
+}
+
+export function reportsTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'kind', AttributeType: 'S' },
+      { AttributeName: 'date', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: REPORT_INDEX.byDate,
+        KeySchema: [
+          { AttributeName: 'kind', KeyType: 'HASH' },
+          { AttributeName: 'date', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+/** Normalises an ISO 8601 date-time with any offset to UTC with millisecond precision. */
+export function toUtcIso(dateTime: string): string {
+  return new Date(dateTime).toISOString();
+}
+
+export function startKey(startAt: string, taskId: string): string {
+  return `${toUtcIso(startAt)}#${taskId}`;
+}
+
+/** The UTC hour an instant falls in, e.g. "2026-11-21T15": the byCompletion partition key. */
+export function completionBucket(completedAt: string): string {
+  return toUtcIso(completedAt).slice(0, 13);
+}
+
+export function completionKey(completedAt: string, taskId: string): string {
+  return `${toUtcIso(completedAt)}#${taskId}`;
+}
+
+/**
+ * The byCompletion partition keys that cover [from, to): every UTC hour that overlaps the
+ * window, in time order. A day in any time zone spans 23 to 25 of them.
+ */
+export function completionBucketsBetween(from: Date, to: Date): string[] {
+  const hourMs = 3_600_000;
+  const buckets: string[] = [];
+  for (let t = Math.floor(from.getTime() / hourMs) * hourMs; t < to.getTime(); t += hourMs) {
+    buckets.push(new Date(t).toISOString().slice(0, 13));
+  }
+  return buckets;
+}
+
+export function reportPartitionKey(date: string): string {
+  return `REPORT#${date}`;
+}
+
+export const REPORT_SUMMARY_SK = 'SUMMARY';
+
+export function reportLinePrefix(runId: string): string {
+  return `RUN#${runId}#`;
+}

@@ -1,0 +1,2 @@
+export * from './dynalite-server.ts';
+export * from './test-tables.ts';

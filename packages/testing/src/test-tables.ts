@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createDynamoClients,
+  ensureTables,
+  loadDynamoConfig,
+  type DynamoClients,
+  type DynamoConfig,
+} from '@task-manager/task-store';
+
+export interface TestTables {
+  config: DynamoConfig;
+  clients: DynamoClients;
+  /** The environment an app under test needs to use these tables. */
+  env: Record<string, string>;
+}
+
+/**
+ * Creates uniquely named tables on the given endpoint, so test files that share one
+ * server never see each other's data.
+ */
+export async function createTestTables(endpoint: string): Promise<TestTables> {
+  const suffix = randomUUID().slice(0, 8);
+  const env = {
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'us-east-1',
+    TASKS_TABLE: `tasks-${suffix}`,
+    REPORTS_TABLE: `reports-${suffix}`,
+    // Short timeouts keep outage tests fast; the defaults are for production.
+    DYNAMODB_TIMEOUT_MS: '500',
+    DYNAMODB_MAX_ATTEMPTS: '2',
+  };
+  const config = loadDynamoConfig(env);
+  const clients = createDynamoClients(config);
+  await ensureTables(clients.client, config);
+  return { config, clients, env };
+}
