@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadDynamoConfig } from '../src/config.ts';
+
+test('loadDynamoConfig applies defaults', () => {
+  assert.deepEqual(loadDynamoConfig({}), {
+    region: 'us-east-1',
+    endpoint: undefined,
+    tasksTable: 'tasks',
+    reportsTable: 'task-reports',
+    timeoutMs: 2000,
+    maxAttempts: 3,
+  });
+});
+
+test('loadDynamoConfig reads every variable', () => {
+  const config = loadDynamoConfig({
+    AWS_REGION: 'ap-northeast-1',
+    DYNAMODB_ENDPOINT: 'http://localstack:4566',
+    TASKS_TABLE: 'my-tasks',
+    REPORTS_TABLE: 'my-reports',
+    DYNAMODB_TIMEOUT_MS: '750',
+    DYNAMODB_MAX_ATTEMPTS: '5',
+  });
+  assert.equal(config.endpoint, 'http://localstack:4566');
+  assert.equal(config.timeoutMs, 750);
+  assert.equal(config.maxAttempts, 5);
+});
+
+test('loadDynamoConfig names the variable at fault', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /DYNAMODB_ENDPOINT must be an http\(s\) URL/],
+    [{ DYNAMODB_TIMEOUT_MS: 'soon' }, /DYNAMODB_TIMEOUT_MS must be an integer/],
+    [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS must be between 1 and 10/],
+    [{ TASKS_TABLE: 'a b' }, /TASKS_TABLE must be a DynamoDB table name/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadDynamoConfig(env),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, message);
+        return true;
+      },
+    );
+  }
+});
