@@ -57,7 +57,9 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 function readTableName(env: Env, name: string, fallback: string): string {
   const value = readString(env, name, fallback);
   if (!TABLE_NAME.test(value)) {
-    throw new ConfigError(`${name} must be a DynamoDB table name ([A-Za-z0-9_.-], 3-255), got "${value}"`);
+    throw new ConfigError(
+      `${name} must be a DynamoDB table name ([A-Za-z0-9_.-], 3-255), got "${value}"`,
+    );
   }
   return value;
 }
