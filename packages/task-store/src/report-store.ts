@@ -1,0 +1,514 @@
+/**
+ * Daily reports in the reports table: the writer the report job uses, and the readers
+ * task-service serves them with. schema.ts describes the items.
+ *
+ * Publishing is a pointer switch, because DynamoDB Local servers such as dynalite have no
+ * transactions:
+ *   1. a run writes its line items under its own runId; no summary names that runId yet,
+ *      so readers cannot see them;
+ *   2. it puts the date's summary item naming its runId: one PutItem, the atomic commit;
+ *   3. it deletes the lines of the older runs of that date (the run published before, and
+ *      whatever failed runs left behind).
+ * A run that fails or is stopped before step 2 changes nothing readers see, and readers
+ * only ever read the lines of the run their summary names.
+ *
+ * Run ids sort by start time. A run only deletes lines of runs older than itself, and its
+ * summary only replaces an older run's summary, so two runs for the same date at once (a
+ * backfill during the nightly run) cannot leave a summary pointing at deleted lines.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { batchWrite, type BatchWriteOptions, type WriteRequest } from './batch-write.ts';
+import { queryPages, type StoredItem } from './query-pages.ts';
+import {
+  completionKey,
+  REPORT_INDEX,
+  REPORT_KIND,
+  REPORT_SUMMARY_SK,
+  reportLinePrefix,
+  reportPartitionKey,
+  toUtcIso,
+} from './schema.ts';
+
+export interface UserCount {
+  userId: string;
+  count: number;
+}
+
+/** What a report says about its day. */
+export interface ReportSummary {
+  /** The reported calendar day, YYYY-MM-DD, in `timeZone`. */
+  date: string;
+  /** The IANA time zone that defines the day's bounds. */
+  timeZone: string;
+  /** Number of tasks completed that day (= number of lines). */
+  count: number;
+  /** Tasks completed per user, sorted by userId; users with none are absent. */
+  perUser: UserCount[];
+  /** When the report was published (UTC ISO 8601). */
+  generatedAt: string;
+}
+
+/** One task completed on the reported day. */
+export interface ReportLine {
+  taskId: string;
+  userId: string;
+  title: string;
+  /** UTC ISO 8601. */
+  completedAt: string;
+}
+
+export interface Report {
+  summary: ReportSummary;
+  /** The day's tasks in completion order, read page by page as they are iterated. */
+  lines: AsyncIterable<ReportLine>;
+}
+
+export interface ReportPage {
+  items: ReportSummary[];
+  nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+/** A newer run published the date's report first; this run's result was not published. */
+export class SupersededRunError extends Error {
+  override name = 'SupersededRunError';
+}
+
+/**
+ * The report was replaced while its lines were being read (a re-run deleted them), so what
+ * was read is not the complete report. Reading it again gives the new one.
+ */
+export class ReportChangedError extends Error {
+  override name = 'ReportChangedError';
+}
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (so 2026-02-30 is not one). */
+export function isReportDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+function summaryKey(date: string): { pk: string; sk: string } {
+  return { pk: reportPartitionKey(date), sk: REPORT_SUMMARY_SK };
+}
+
+interface StoredSummary {
+  summary: ReportSummary;
+  runId: string;
+}
+
+function parseSummary(item: StoredItem): StoredSummary {
+  const perUser = (item.perUser as UserCount[] | undefined) ?? [];
+  return {
+    summary: {
+      date: String(item.date),
+      timeZone: String(item.timeZone),
+      count: Number(item.count),
+      perUser: perUser.map(({ userId, count }) => ({ userId, count: Number(count) })),
+      generatedAt: String(item.generatedAt),
+    },
+    runId: String(item.runId),
+  };
+}
+
+function parseLine(item: StoredItem): ReportLine {
+  return {
+    taskId: String(item.taskId),
+    userId: String(item.userId),
+    title: String(item.title),
+    completedAt: String(item.completedAt),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+export interface ReadOptions {
+  /** Items per Query page (DynamoDB's 1 MB pages when omitted). */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The published report of a date, or undefined when there is none (or `date` is not a
+ * YYYY-MM-DD calendar date). The lines are those of the run the summary names.
+ */
+export async function getReport(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  date: string,
+  options: ReadOptions = {},
+): Promise<Report | undefined> {
+  if (!isReportDate(date)) return undefined;
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: tableName, Key: summaryKey(date), ConsistentRead: true }),
+    { abortSignal: options.signal },
+  );
+  if (!Item) return undefined;
+  const { summary, runId } = parseSummary(Item);
+  return {
+    summary,
+    lines: { [Symbol.asyncIterator]: () => readLines(doc, tableName, summary, runId, options) },
+  };
+}
+
+async function* readLines(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  summary: ReportSummary,
+  runId: string,
+  options: ReadOptions,
+): AsyncGenerator<ReportLine> {
+  let read = 0;
+  const pages = queryPages(
+    doc,
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+      ExpressionAttributeValues: {
+        ':pk': reportPartitionKey(summary.date),
+        ':run': reportLinePrefix(runId),
+      },
+      ConsistentRead: true,
+      ...(options.pageSize === undefined ? {} : { Limit: options.pageSize }),
+    },
+    options.signal,
+  );
+  for await (const items of pages) {
+    for (const item of items) {
+      read += 1;
+      yield parseLine(item);
+    }
+  }
+  if (read !== summary.count) {
+    throw new ReportChangedError(
+      `the report for ${summary.date} changed while it was read (${read} of ${summary.count} lines)`,
+    );
+  }
+}
+
+// The cursor names the last date of the page; the index key is derived from it, so a
+// client can neither forge arbitrary keys nor depend on the key layout.
+function encodeCursor(date: string): string {
+  return Buffer.from(JSON.stringify({ date })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const invalid = new InvalidCursorError('cursor is not one returned by a previous page');
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw invalid;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) {
+    throw invalid;
+  }
+  const { date } = value as { date?: unknown };
+  if (typeof date !== 'string' || !isReportDate(date) || encodeCursor(date) !== cursor) {
+    throw invalid;
+  }
+  return date;
+}
+
+/**
+ * Report summaries, newest date first, `limit` per page. `nextCursor` is null exactly when
+ * there is nothing after this page. Throws InvalidCursorError on a malformed cursor.
+ */
+export async function listReportSummaries(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  { limit, cursor }: { limit: number; cursor?: string | undefined },
+): Promise<ReportPage> {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  }
+  let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+  if (cursor !== undefined) {
+    const date = decodeCursor(cursor);
+    exclusiveStartKey = { kind: REPORT_KIND, date, ...summaryKey(date) };
+  }
+  // One item more than asked tells whether another page exists, so the last page never
+  // carries a cursor that leads to an empty page.
+  const items: ReportSummary[] = [];
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: REPORT_INDEX.byDate,
+        KeyConditionExpression: '#kind = :kind',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':kind': REPORT_KIND },
+        ScanIndexForward: false,
+        Limit: limit + 1 - items.length,
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) items.push(parseSummary(item).summary);
+    exclusiveStartKey = page.LastEvaluatedKey;
+  } while (items.length <= limit && exclusiveStartKey !== undefined);
+
+  const pageItems = items.slice(0, limit);
+  const last = pageItems.at(-1);
+  return {
+    items: pageItems,
+    nextCursor: items.length > limit && last ? encodeCursor(last.date) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * A new run id: the start time (so ids sort by start) and a random suffix (so two runs
+ * started in the same millisecond differ), e.g. "20261121T010000123Z-9f86d081".
+ */
+export function newRunId(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, '')}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface ReportRunOptions {
+  /** The reported day, YYYY-MM-DD. */
+  date: string;
+  timeZone: string;
+  /** The instants the day covers, [start, end); stored with the summary for operators. */
+  window: { start: Date; end: Date };
+  /** Defaults to newRunId(). Must sort after the ids of runs started earlier. */
+  runId?: string;
+  /** Stops the run's writes (not the summary put, which is the commit point). */
+  signal?: AbortSignal;
+  /** Clock for generatedAt; tests pass a fixed one. */
+  now?: () => Date;
+  batchWrite?: Omit<BatchWriteOptions, 'signal'>;
+}
+
+export interface PublishedReport {
+  summary: ReportSummary;
+  runId: string;
+}
+
+type RunState = 'writing' | 'publishing' | 'published' | 'superseded' | 'discarded';
+
+/**
+ * One run of a date's report: add() its lines in any order, then publish(), then
+ * removeOlderRuns(). If anything goes wrong before publish() succeeds, discard() removes
+ * what the run wrote (best effort: leftovers are invisible and the next run deletes them).
+ *
+ * Lines are buffered 25 at a time, and add() resolves once a full buffer is written, so
+ * memory stays flat however many lines a run has. Per-user counts are kept in memory: one
+ * entry per user who completed something that day.
+ */
+export class ReportWriter {
+  readonly date: string;
+  readonly timeZone: string;
+  readonly runId: string;
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #options: ReportRunOptions;
+  readonly #perUser = new Map<string, number>();
+  #buffer: WriteRequest[] = [];
+  #count = 0;
+  #written = 0;
+  #state: RunState = 'writing';
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: ReportRunOptions) {
+    if (!isReportDate(options.date)) {
+      throw new RangeError(`date must be a YYYY-MM-DD calendar date, got "${options.date}"`);
+    }
+    const runId = options.runId ?? newRunId(options.now?.());
+    if (!RUN_ID_PATTERN.test(runId)) {
+      throw new RangeError(`runId must match ${RUN_ID_PATTERN}, got "${runId}"`);
+    }
+    this.#doc = doc;
+    this.#tableName = tableName;
+    this.#options = options;
+    this.date = options.date;
+    this.timeZone = options.timeZone;
+    this.runId = runId;
+  }
+
+  /** Lines added so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Lines known to be stored (a multiple of 25 until the final flush). */
+  get written(): number {
+    return this.#written;
+  }
+
+  async add(line: ReportLine): Promise<void> {
+    this.#expect('writing', 'add lines to');
+    const completedAt = toUtcIso(line.completedAt);
+    this.#buffer.push({
+      PutRequest: {
+        Item: {
+          pk: reportPartitionKey(this.date),
+          // completionKey ends with the task id: unique per task, and in completion order.
+          sk: reportLinePrefix(this.runId) + completionKey(completedAt, line.taskId),
+          taskId: line.taskId,
+          userId: line.userId,
+          title: line.title,
+          completedAt,
+        },
+      },
+    });
+    this.#count += 1;
+    this.#perUser.set(line.userId, (this.#perUser.get(line.userId) ?? 0) + 1);
+    if (this.#buffer.length >= 25) await this.#flush();
+  }
+
+  /**
+   * Writes the remaining lines, then the summary naming this run: from then on readers
+   * see this run's report. Throws SupersededRunError if a newer run published first.
+   */
+  async publish(): Promise<PublishedReport> {
+    this.#expect('writing', 'publish');
+    await this.#flush();
+    this.#options.signal?.throwIfAborted();
+    const summary: ReportSummary = {
+      date: this.date,
+      timeZone: this.timeZone,
+      count: this.#count,
+      perUser: [...this.#perUser]
+        .map(([userId, count]) => ({ userId, count }))
+        .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
+      generatedAt: (this.#options.now?.() ?? new Date()).toISOString(),
+    };
+    this.#state = 'publishing';
+    try {
+      // Deliberately not abortable: an aborted request may still have been applied, and
+      // then discard() must not treat this run as unpublished.
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            ...summaryKey(this.date),
+            kind: REPORT_KIND,
+            ...summary,
+            runId: this.runId,
+            windowStart: this.#options.window.start.toISOString(),
+            windowEnd: this.#options.window.end.toISOString(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR runId < :runId',
+          ExpressionAttributeValues: { ':runId': this.runId },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        this.#state = 'superseded';
+        throw new SupersededRunError(
+          `a newer run has already published the report for ${this.date}; run ${this.runId} was not published`,
+        );
+      }
+      throw error;
+    }
+    this.#state = 'published';
+    return { summary, runId: this.runId };
+  }
+
+  /**
+   * After publish(): deletes the lines of every older run of this date. Returns how many
+   * lines were deleted. Lines of newer runs are theirs to publish or discard.
+   */
+  async removeOlderRuns(): Promise<number> {
+    this.#expect('published', 'remove older runs after');
+    // Run ids contain no '#' and sort above it, so sort keys of older runs' lines sort
+    // below "RUN#<this runId>" and those of this and newer runs above it.
+    return this.#deleteLines(
+      'sk BETWEEN :from AND :to',
+      {
+        ':from': reportLinePrefix(''),
+        ':to': reportLinePrefix(this.runId).slice(0, -1),
+      },
+      this.#options.signal,
+    );
+  }
+
+  /**
+   * Deletes the lines this run wrote, unless its summary may have been published.
+   * Returns the number of lines deleted. Uses `signal` (e.g. a short timeout), not the
+   * run's own signal, which is usually the reason for discarding.
+   */
+  async discard(signal?: AbortSignal): Promise<number> {
+    if (this.#state === 'publishing' || this.#state === 'published') {
+      throw new Error(`run ${this.runId} may have been published; its lines are not discarded`);
+    }
+    this.#state = 'discarded';
+    this.#buffer = [];
+    return this.#deleteLines(
+      'begins_with(sk, :run)',
+      { ':run': reportLinePrefix(this.runId) },
+      signal,
+    );
+  }
+
+  #expect(state: RunState, action: string): void {
+    if (this.#state !== state) {
+      throw new Error(`cannot ${action} run ${this.runId}: it is ${this.#state}`);
+    }
+  }
+
+  async #flush(): Promise<void> {
+    const requests = this.#buffer;
+    this.#buffer = [];
+    await batchWrite(this.#doc, this.#tableName, requests, {
+      ...this.#options.batchWrite,
+      signal: this.#options.signal,
+    });
+    this.#written += requests.length;
+  }
+
+  async #deleteLines(
+    skCondition: string,
+    values: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<number> {
+    let deleted = 0;
+    // Deleting page by page: the next page starts after the last key read, which stays a
+    // valid position even though that item is gone.
+    const pages = queryPages(
+      this.#doc,
+      {
+        TableName: this.#tableName,
+        KeyConditionExpression: `pk = :pk AND ${skCondition}`,
+        ExpressionAttributeValues: { ':pk': reportPartitionKey(this.date), ...values },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+      signal,
+    );
+    for await (const items of pages) {
+      const requests = items.map((item) => ({
+        DeleteRequest: { Key: { pk: item.pk, sk: item.sk } },
+      }));
+      await batchWrite(this.#doc, this.#tableName, requests, {
+        ...this.#options.batchWrite,
+        signal,
+      });
+      deleted += requests.length;
+    }
+    return deleted;
+  }
+}
