@@ -27,6 +27,10 @@ export function createDynamoClients(config: DynamoConfig): DynamoClients {
     requestHandler: {
       connectionTimeout: config.timeoutMs,
       requestTimeout: config.timeoutMs,
+      // Without this the handler only logs a warning when requestTimeout passes and keeps
+      // waiting, so a DynamoDB endpoint that accepts connections but never answers would
+      // hang callers forever instead of failing (and being retried) after timeoutMs.
+      throwOnRequestTimeout: true,
     },
   });
   const doc = DynamoDBDocumentClient.from(client, {

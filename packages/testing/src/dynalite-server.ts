@@ -1,3 +1,6 @@
+// Consumers type-check this file from their own projects, which do not include the declaration.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./dynalite.d.ts" />
 /**
  * A real DynamoDB API server (dynalite) for tests, benchmarks and `npm start`.
  *

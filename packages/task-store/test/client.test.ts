@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { test } from 'node:test';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoClients, loadDynamoConfig } from '../src/index.ts';
+
+test(
+  'a DynamoDB endpoint that accepts connections but never answers fails with a timeout',
+  {
+    timeout: 15_000,
+  },
+  async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume();
+    });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as AddressInfo;
+    const config = loadDynamoConfig({
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${port}`,
+      DYNAMODB_TIMEOUT_MS: '200',
+      DYNAMODB_MAX_ATTEMPTS: '2',
+    });
+    const { client } = createDynamoClients(config);
+    try {
+      await assert.rejects(client.send(new DescribeTableCommand({ TableName: 'tasks' })), {
+        name: 'TimeoutError',
+      });
+      assert.ok(sockets.size >= 2, 'the timed-out attempt was retried');
+    } finally {
+      client.destroy();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  },
+);
