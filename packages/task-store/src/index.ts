@@ -6,3 +6,7 @@ export * from './batch-write.ts';
 export * from './completed-tasks.ts';
 export * from './query-pages.ts';
 export * from './report-store.ts';
+export * from './task-cursor.ts';
+export * from './task-errors.ts';
+export * from './task-item.ts';
+export * from './task-repository.ts';

@@ -1,0 +1,319 @@
+/**
+ * Data access for tasks: every read and write of the tasks table goes through here, so the
+ * index attributes (startKey, and the sparse completion attributes) can never drift from
+ * the task they describe.
+ *
+ * Writes are single-item and conditional: existence and the caller's expected version are
+ * ConditionExpressions, so two concurrent edits cannot silently overwrite each other, and no
+ * transaction is needed (dynalite, used locally and in tests, has none).
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { completionBucket, completionKey, startKey, TASK_INDEX, toUtcIso } from './schema.ts';
+import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.ts';
+import {
+  InvalidTaskCursorError,
+  TaskNotFoundError,
+  TaskVersionMismatchError,
+} from './task-errors.ts';
+import {
+  newTaskItem,
+  taskRecordFromItem,
+  type NewTask,
+  type TaskChanges,
+  type TaskRecord,
+} from './task-item.ts';
+
+export type TaskStatusFilter = 'open' | 'done' | 'all';
+
+export interface TaskListQuery {
+  /** Inclusive lower bound on startAt (ISO 8601 date-time). */
+  from?: string;
+  /** Exclusive upper bound on startAt (ISO 8601 date-time). */
+  to?: string;
+  status?: TaskStatusFilter;
+  /** Page size, at least 1. */
+  limit: number;
+  /** A nextCursor from a previous page of the same user's list. */
+  cursor?: string;
+}
+
+export interface TaskPage {
+  items: TaskRecord[];
+  /** Present exactly when at least one more matching task follows. */
+  nextCursor: string | null;
+}
+
+export interface WriteCondition {
+  /** Apply the write only if the stored version is one of these (an If-Match list). */
+  expectedVersions?: readonly number[];
+}
+
+export interface TaskRepositoryOptions {
+  now?: () => Date;
+  newTaskId?: () => string;
+}
+
+/**
+ * With a status filter DynamoDB reads items and then drops the ones that do not match, so
+ * a page may need several Query calls. The first reads just enough for a page of matches;
+ * each further one reads twice as many, up to this, so a list of mostly non-matching tasks
+ * costs a few calls rather than one per page-size of items.
+ */
+const MAX_EVALUATED_PER_QUERY = 1000;
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+export class TaskRepository {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #now: () => Date;
+  readonly #newTaskId: () => string;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string, options: TaskRepositoryOptions = {}) {
+    this.#doc = doc;
+    this.#tableName = tableName;
+    this.#now = options.now ?? (() => new Date());
+    this.#newTaskId = options.newTaskId ?? randomUUID;
+  }
+
+  get tableName(): string {
+    return this.#tableName;
+  }
+
+  async create(userId: string, input: NewTask): Promise<TaskRecord> {
+    const item = newTaskItem(userId, this.#newTaskId(), input, this.#now());
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#tableName,
+        Item: item,
+        // A fresh UUID never collides; the condition makes sure that stays an assumption
+        // we would hear about rather than an overwrite.
+        ConditionExpression: 'attribute_not_exists(#taskId)',
+        ExpressionAttributeNames: { '#taskId': 'taskId' },
+      }),
+    );
+    return taskRecordFromItem({ ...item });
+  }
+
+  async get(userId: string, taskId: string): Promise<TaskRecord | undefined> {
+    const { Item } = await this.#doc.send(
+      new GetCommand({
+        TableName: this.#tableName,
+        Key: { userId, taskId },
+        ConsistentRead: true,
+      }),
+    );
+    return Item === undefined ? undefined : taskRecordFromItem(Item);
+  }
+
+  /**
+   * Applies the changes in one conditional UpdateItem. Marking a task done records when
+   * (and enters it in index byCompletion) unless it already was done; reopening removes
+   * the completion attributes, which takes it out of that index.
+   */
+  async update(
+    userId: string,
+    taskId: string,
+    changes: TaskChanges,
+    condition: WriteCondition = {},
+  ): Promise<TaskRecord> {
+    const now = this.#now().toISOString();
+    const names: Record<string, string> = {
+      '#taskId': 'taskId',
+      '#version': 'version',
+      '#updatedAt': 'updatedAt',
+    };
+    const values: Record<string, unknown> = { ':one': 1, ':now': now };
+    const set = ['#updatedAt = :now', '#version = #version + :one'];
+    const remove: string[] = [];
+    const assign = (attribute: string, value: unknown): void => {
+      names[`#${attribute}`] = attribute;
+      values[`:${attribute}`] = value;
+      set.push(`#${attribute} = :${attribute}`);
+    };
+
+    if (changes.title !== undefined) assign('title', changes.title);
+    if (changes.contents !== undefined) assign('contents', changes.contents);
+    if (changes.startAt !== undefined) {
+      assign('startAt', toUtcIso(changes.startAt));
+      assign('startKey', startKey(changes.startAt, taskId));
+    }
+    if (changes.done !== undefined) {
+      assign('done', changes.done);
+      const completion = {
+        completedAt: now,
+        completionBucket: completionBucket(now),
+        completionKey: completionKey(now, taskId),
+      };
+      for (const [attribute, value] of Object.entries(completion)) {
+        names[`#${attribute}`] = attribute;
+        if (changes.done) {
+          // Marking an already done task done again keeps its original completion.
+          values[`:${attribute}`] = value;
+          set.push(`#${attribute} = if_not_exists(#${attribute}, :${attribute})`);
+        } else {
+          remove.push(`#${attribute}`);
+        }
+      }
+    }
+
+    const conditions = ['attribute_exists(#taskId)', ...this.#versionCondition(condition, values)];
+    try {
+      const { Attributes } = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { userId, taskId },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return taskRecordFromItem(Attributes ?? {});
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw await this.#conditionFailure(userId, taskId);
+      throw error;
+    }
+  }
+
+  async delete(userId: string, taskId: string, condition: WriteCondition = {}): Promise<void> {
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_exists(#taskId)', ...this.#versionCondition(condition, values)];
+    try {
+      await this.#doc.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: { userId, taskId },
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: {
+            '#taskId': 'taskId',
+            ...(condition.expectedVersions ? { '#version': 'version' } : {}),
+          },
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) throw await this.#conditionFailure(userId, taskId);
+      throw error;
+    }
+  }
+
+  /**
+   * One page of a user's tasks in startAt order, from index byStart (a Query on the user's
+   * partition, never a Scan). A page holds `limit` tasks whenever that many match, even with
+   * a status filter, and nextCursor is null exactly when no further task matches.
+   */
+  async list(userId: string, query: TaskListQuery): Promise<TaskPage> {
+    const { limit, status = 'all' } = query;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be at least 1');
+    const fromKey = query.from === undefined ? undefined : toUtcIso(query.from);
+    const toKey = query.to === undefined ? undefined : toUtcIso(query.to);
+    let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+    if (query.cursor !== undefined) {
+      const position = decodeTaskCursor(query.cursor, userId);
+      if (
+        (fromKey !== undefined && position.startKey < fromKey) ||
+        (toKey !== undefined && position.startKey >= toKey)
+      ) {
+        throw new InvalidTaskCursorError('cursor lies outside the from/to window of this query');
+      }
+      exclusiveStartKey = { ...position };
+    }
+    if (fromKey !== undefined && toKey !== undefined && fromKey >= toKey) {
+      return { items: [], nextCursor: null };
+    }
+
+    // Every startKey is "<startAt>#<taskId>", so comparing with the bare instant makes
+    // `from` inclusive and `to` exclusive, and BETWEEN needs no adjustment either.
+    const values: Record<string, unknown> = { ':userId': userId };
+    let keyCondition = '#userId = :userId';
+    if (fromKey !== undefined && toKey !== undefined) {
+      keyCondition += ' AND #startKey BETWEEN :from AND :to';
+      Object.assign(values, { ':from': fromKey, ':to': toKey });
+    } else if (fromKey !== undefined) {
+      keyCondition += ' AND #startKey >= :from';
+      values[':from'] = fromKey;
+    } else if (toKey !== undefined) {
+      keyCondition += ' AND #startKey < :to';
+      values[':to'] = toKey;
+    }
+    const names: Record<string, string> = { '#userId': 'userId' };
+    if (fromKey !== undefined || toKey !== undefined) names['#startKey'] = 'startKey';
+    const filtered = status !== 'all';
+    if (filtered) {
+      names['#done'] = 'done';
+      values[':done'] = status === 'done';
+    }
+
+    // Reading one match beyond the page tells whether another page exists, so the last
+    // page never ends with a cursor to an empty one.
+    const matched: Record<string, unknown>[] = [];
+    let evaluate = limit + 1;
+    for (;;) {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: TASK_INDEX.byStart,
+          KeyConditionExpression: keyCondition,
+          ...(filtered ? { FilterExpression: '#done = :done' } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: true,
+          Limit: evaluate,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      matched.push(...(page.Items ?? []));
+      if (matched.length > limit) {
+        const items = matched.slice(0, limit);
+        const last = items[items.length - 1]!;
+        return {
+          items: items.map(taskRecordFromItem),
+          nextCursor: encodeTaskCursor({
+            userId,
+            taskId: String(last.taskId),
+            startKey: String(last.startKey),
+          }),
+        };
+      }
+      if (page.LastEvaluatedKey === undefined) {
+        return { items: matched.map(taskRecordFromItem), nextCursor: null };
+      }
+      exclusiveStartKey = page.LastEvaluatedKey;
+      evaluate = filtered
+        ? Math.min(MAX_EVALUATED_PER_QUERY, evaluate * 2)
+        : limit + 1 - matched.length;
+    }
+  }
+
+  #versionCondition(condition: WriteCondition, values: Record<string, unknown>): string[] {
+    const versions = condition.expectedVersions;
+    if (versions === undefined) return [];
+    if (versions.length === 0) throw new RangeError('expectedVersions must not be empty');
+    const placeholders = versions.map((version, index) => {
+      values[`:expected${index}`] = version;
+      return `:expected${index}`;
+    });
+    return [`#version IN (${placeholders.join(', ')})`];
+  }
+
+  /** A conditional write failed: tell "no such task" from "someone changed it first". */
+  async #conditionFailure(userId: string, taskId: string): Promise<Error> {
+    const current = await this.get(userId, taskId);
+    return current === undefined
+      ? new TaskNotFoundError(taskId)
+      : new TaskVersionMismatchError(taskId, current.version);
+  }
+}

@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  InvalidTaskCursorError,
+  TASK_INDEX,
+  TaskNotFoundError,
+  TaskRepository,
+  TaskVersionMismatchError,
+  encodeTaskCursor,
+  type TaskRecord,
+} from '../src/index.ts';
+
+let dynamo: DynaliteServer;
+before(async () => {
+  dynamo = await startDynalite();
+});
+after(() => dynamo.stop());
+
+/** A repository on fresh tables, with a clock the test moves by hand. */
+async function setUp(): Promise<{
+  repo: TaskRepository;
+  tables: Awaited<ReturnType<typeof createTestTables>>;
+  clock: { now: Date };
+}> {
+  const tables = await createTestTables(dynamo.endpoint);
+  const clock = { now: new Date('2026-11-21T00:00:00.000Z') };
+  const repo = new TaskRepository(tables.clients.doc, tables.config.tasksTable, {
+    now: () => clock.now,
+  });
+  return { repo, tables, clock };
+}
+
+async function rawItem(
+  tables: Awaited<ReturnType<typeof createTestTables>>,
+  userId: string,
+  taskId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await tables.clients.doc.send(
+    new GetCommand({ TableName: tables.config.tasksTable, Key: { userId, taskId } }),
+  );
+  return Item;
+}
+
+async function completedInHour(
+  tables: Awaited<ReturnType<typeof createTestTables>>,
+  bucket: string,
+): Promise<string[]> {
+  const { Items = [] } = await tables.clients.doc.send(
+    new QueryCommand({
+      TableName: tables.config.tasksTable,
+      IndexName: TASK_INDEX.byCompletion,
+      KeyConditionExpression: 'completionBucket = :bucket',
+      ExpressionAttributeValues: { ':bucket': bucket },
+    }),
+  );
+  return Items.map((item) => String(item.taskId));
+}
+
+describe('create and get', () => {
+  test('stores a new open task at version 1 with its index key, normalising startAt to UTC', async () => {
+    const { repo, tables } = await setUp();
+    const created = await repo.create('alice', {
+      title: 'Write report',
+      startAt: '2026-11-21T10:00:00+09:00',
+    });
+    assert.equal(created.version, 1);
+    assert.deepEqual(created.task, {
+      taskId: created.task.taskId,
+      title: 'Write report',
+      contents: '',
+      startAt: '2026-11-21T01:00:00.000Z',
+      done: false,
+      completedAt: null,
+      createdAt: '2026-11-21T00:00:00.000Z',
+      updatedAt: '2026-11-21T00:00:00.000Z',
+    });
+    assert.deepEqual(await repo.get('alice', created.task.taskId), created);
+    const item = await rawItem(tables, 'alice', created.task.taskId);
+    assert.equal(item?.startKey, `2026-11-21T01:00:00.000Z#${created.task.taskId}`);
+    assert.equal(item?.completionBucket, undefined);
+  });
+
+  test('another user cannot read the task', async () => {
+    const { repo } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    assert.equal(await repo.get('bob', task.taskId), undefined);
+  });
+});
+
+describe('update', () => {
+  test('marking done records completedAt and enters byCompletion; reopening removes both', async () => {
+    const { repo, tables, clock } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    clock.now = new Date('2026-11-21T15:30:00.000Z');
+    const done = await repo.update('alice', task.taskId, { done: true });
+    assert.equal(done.version, 2);
+    assert.equal(done.task.done, true);
+    assert.equal(done.task.completedAt, '2026-11-21T15:30:00.000Z');
+    assert.deepEqual(await completedInHour(tables, '2026-11-21T15'), [task.taskId]);
+
+    clock.now = new Date('2026-11-21T16:00:00.000Z');
+    const again = await repo.update('alice', task.taskId, { done: true, title: 'renamed' });
+    assert.equal(again.task.completedAt, '2026-11-21T15:30:00.000Z', 'first completion kept');
+    assert.deepEqual(await completedInHour(tables, '2026-11-21T16'), []);
+
+    const reopened = await repo.update('alice', task.taskId, { done: false });
+    assert.equal(reopened.task.done, false);
+    assert.equal(reopened.task.completedAt, null);
+    assert.equal(reopened.version, 4);
+    assert.deepEqual(await completedInHour(tables, '2026-11-21T15'), []);
+    const item = await rawItem(tables, 'alice', task.taskId);
+    assert.equal(item?.completedAt, undefined);
+    assert.equal(item?.completionKey, undefined);
+  });
+
+  test('changing startAt moves the task in index byStart', async () => {
+    const { repo, tables } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    const moved = await repo.update('alice', task.taskId, {
+      startAt: '2026-12-01T09:00:00+09:00',
+    });
+    assert.equal(moved.task.startAt, '2026-12-01T00:00:00.000Z');
+    const item = await rawItem(tables, 'alice', task.taskId);
+    assert.equal(item?.startKey, `2026-12-01T00:00:00.000Z#${task.taskId}`);
+  });
+
+  test('a stale expected version fails with the current one and changes nothing', async () => {
+    const { repo } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    await repo.update('alice', task.taskId, { title: 'first' }, { expectedVersions: [1] });
+    await assert.rejects(
+      repo.update('alice', task.taskId, { title: 'second' }, { expectedVersions: [1] }),
+      (error) => error instanceof TaskVersionMismatchError && error.currentVersion === 2,
+    );
+    const current = await repo.get('alice', task.taskId);
+    assert.equal(current?.task.title, 'first');
+    assert.equal(current?.version, 2);
+  });
+
+  test('updating a missing or foreign task fails as not found and creates nothing', async () => {
+    const { repo, tables } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    await assert.rejects(repo.update('bob', task.taskId, { title: 'x' }), TaskNotFoundError);
+    await assert.rejects(
+      repo.update('bob', task.taskId, { title: 'x' }, { expectedVersions: [1] }),
+      TaskNotFoundError,
+    );
+    assert.equal(await rawItem(tables, 'bob', task.taskId), undefined);
+  });
+});
+
+describe('delete', () => {
+  test('deletes with or without a matching version; stale or missing fail', async () => {
+    const { repo } = await setUp();
+    const a = await repo.create('alice', { title: 'a', startAt: '2026-11-21T00:00:00Z' });
+    const b = await repo.create('alice', { title: 'b', startAt: '2026-11-21T00:00:00Z' });
+    await assert.rejects(
+      repo.delete('alice', a.task.taskId, { expectedVersions: [7] }),
+      TaskVersionMismatchError,
+    );
+    await repo.delete('alice', a.task.taskId, { expectedVersions: [1] });
+    await repo.delete('alice', b.task.taskId);
+    await assert.rejects(repo.delete('alice', a.task.taskId), TaskNotFoundError);
+    assert.equal(await repo.get('alice', b.task.taskId), undefined);
+  });
+});
+
+describe('list', () => {
+  async function seed(
+    repo: TaskRepository,
+    userId: string,
+    count: number,
+    doneEvery = 0,
+  ): Promise<TaskRecord[]> {
+    const records: TaskRecord[] = [];
+    for (let index = 0; index < count; index += 1) {
+      // Every two tasks share a start instant: the index key must still tell them apart.
+      const startAt = new Date(Date.UTC(2026, 10, 1, Math.floor(index / 2))).toISOString();
+      let record = await repo.create(userId, { title: `task ${index}`, startAt });
+      if (doneEvery > 0 && index % doneEvery === 0) {
+        record = await repo.update(userId, record.task.taskId, { done: true });
+      }
+      records.push(record);
+    }
+    return records;
+  }
+
+  async function readAll(
+    repo: TaskRepository,
+    userId: string,
+    query: Parameters<TaskRepository['list']>[1],
+  ): Promise<{ pages: number[]; titles: string[] }> {
+    const pages: number[] = [];
+    const titles: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await repo.list(userId, { ...query, cursor });
+      pages.push(page.items.length);
+      titles.push(...page.items.map((record) => record.task.title));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return { pages, titles };
+  }
+
+  test('pages through every task in start order with no empty last page', async () => {
+    const { repo } = await setUp();
+    await seed(repo, 'alice', 25);
+    await seed(repo, 'bob', 3);
+    const { pages, titles } = await readAll(repo, 'alice', { limit: 10 });
+    assert.deepEqual(pages, [10, 10, 5]);
+    assert.equal(new Set(titles).size, 25, 'each task exactly once');
+    // Two tasks start each hour; pairs come in hour order whatever their ids.
+    const hours = titles.map((title) => Math.floor(Number(title.split(' ')[1]) / 2));
+    assert.deepEqual(
+      hours,
+      [...hours].sort((a, b) => a - b),
+    );
+    const exact = await readAll(repo, 'alice', { limit: 25 });
+    assert.deepEqual(exact.pages, [25]);
+  });
+
+  test('sorts by the instant of startAt, whatever offset it was given with', async () => {
+    const { repo } = await setUp();
+    await repo.create('alice', { title: 'late', startAt: '2026-11-03T00:00:00Z' });
+    await repo.create('alice', { title: 'early', startAt: '2026-11-02T09:00:00+09:00' });
+    await repo.create('alice', { title: 'middle', startAt: '2026-11-02T12:00:00Z' });
+    const page = await repo.list('alice', { limit: 50 });
+    assert.deepEqual(
+      page.items.map((record) => record.task.title),
+      ['early', 'middle', 'late'],
+    );
+  });
+
+  test('a status filter still fills each page when enough tasks match', async () => {
+    const { repo } = await setUp();
+    // 30 tasks, every third done: 10 done, 20 open.
+    await seed(repo, 'alice', 30, 3);
+    const done = await readAll(repo, 'alice', { limit: 4, status: 'done' });
+    assert.deepEqual(done.pages, [4, 4, 2]);
+    const open = await readAll(repo, 'alice', { limit: 7, status: 'open' });
+    assert.deepEqual(open.pages, [7, 7, 6]);
+    const all = await readAll(repo, 'alice', { limit: 30, status: 'all' });
+    assert.deepEqual(all.pages, [30]);
+  });
+
+  test('from is inclusive and to exclusive, also across pages', async () => {
+    const { repo } = await setUp();
+    // 20 tasks, two per hour from 2026-11-01T00:00Z to T09:00Z.
+    await seed(repo, 'alice', 20);
+    const window = { from: '2026-11-01T02:00:00Z', to: '2026-11-01T07:00:00+00:00' };
+    const { pages, titles } = await readAll(repo, 'alice', { ...window, limit: 3 });
+    assert.deepEqual(pages, [3, 3, 3, 1]);
+    assert.deepEqual(titles.sort(), Array.from({ length: 10 }, (_, i) => `task ${i + 4}`).sort());
+    const onlyFrom = await readAll(repo, 'alice', { from: '2026-11-01T09:00:00Z', limit: 5 });
+    assert.deepEqual(onlyFrom.titles.sort(), ['task 18', 'task 19']);
+    const onlyTo = await readAll(repo, 'alice', { to: '2026-11-01T01:00:00Z', limit: 5 });
+    assert.deepEqual(onlyTo.titles.sort(), ['task 0', 'task 1']);
+    const empty = await repo.list('alice', { from: window.to, to: window.from, limit: 5 });
+    assert.deepEqual(empty, { items: [], nextCursor: null });
+  });
+
+  test('rejects cursors that are garbage, tampered, foreign or outside the window', async () => {
+    const { repo } = await setUp();
+    await seed(repo, 'alice', 4);
+    const first = await repo.list('alice', { limit: 2 });
+    assert.ok(first.nextCursor);
+    const rejects = (userId: string, query: Parameters<TaskRepository['list']>[1]) =>
+      assert.rejects(repo.list(userId, query), InvalidTaskCursorError);
+    await rejects('bob', { limit: 2, cursor: first.nextCursor });
+    await rejects('alice', { limit: 2, cursor: 'not a cursor!' });
+    await rejects('alice', { limit: 2, cursor: Buffer.from('{"u":1}').toString('base64url') });
+    await rejects('alice', {
+      limit: 2,
+      cursor: encodeTaskCursor({ userId: 'alice', taskId: 'x', startKey: 'no-date#x' }),
+    });
+    await rejects('alice', {
+      limit: 2,
+      cursor: encodeTaskCursor({
+        userId: 'alice',
+        taskId: 'x',
+        startKey: '2026-11-01T00:00:00.000Z#y',
+      }),
+    });
+    await rejects('alice', { limit: 2, from: '2027-01-01T00:00:00Z', cursor: first.nextCursor });
+    await rejects('alice', { limit: 2, to: '2026-11-01T00:00:00Z', cursor: first.nextCursor });
+    const second = await repo.list('alice', { limit: 2, cursor: first.nextCursor });
+    assert.equal(second.items.length, 2);
+    assert.equal(second.nextCursor, null);
+  });
+});
