@@ -1,0 +1,68 @@
+import { fileURLToPath, URL } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig, type ProxyOptions } from 'vite';
+
+/**
+ * Where the task API runs. The browser only ever talks to its own origin; the dev server and
+ * `vite preview` (used by `npm start`) forward /api and /health there, as the Ingress does in
+ * the cluster.
+ */
+const apiOrigin = process.env.API_ORIGIN ?? 'http://127.0.0.1:3000';
+
+/**
+ * The Content-Security-Policy the production nginx image sends. `vite preview` sends it too, so
+ * `npm start` and the end-to-end tests catch anything the policy would block (inline scripts or
+ * styles) before it reaches the cluster. The dev server cannot use it: HMR injects <style> tags.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const proxy: Record<string, ProxyOptions> = {
+  '/api': { target: apiOrigin },
+  '/health': { target: apiOrigin },
+};
+
+/**
+ * Behind the Ingress (Skaffold's dev target) the page is served on another port than the dev
+ * server's 5173. The HMR client connects to the page's own host and port by default, which is what
+ * the Ingress forwards; HMR_CLIENT_PORT overrides it for set-ups where the two differ.
+ */
+const hmrClientPort = process.env.HMR_CLIENT_PORT ? Number(process.env.HMR_CLIENT_PORT) : undefined;
+
+/** Extra Host names the dev server answers (Vite refuses unknown ones), comma-separated. */
+const allowedHosts = process.env.VITE_ALLOWED_HOSTS?.split(',')
+  .map((host) => host.trim())
+  .filter(Boolean);
+
+// https://vite.dev/config/
+export default defineConfig({
+  plugins: [vue()],
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('./src', import.meta.url)),
+    },
+  },
+  server: {
+    proxy,
+    ...(hmrClientPort ? { hmr: { clientPort: hmrClientPort } } : {}),
+    ...(allowedHosts?.length ? { allowedHosts } : {}),
+  },
+  preview: {
+    proxy,
+    headers: {
+      'Content-Security-Policy': contentSecurityPolicy,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    },
+  },
+});
