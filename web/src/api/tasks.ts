@@ -1,0 +1,52 @@
+import { send, sendJson } from './http';
+import type { NewTask, Page, Task, TaskChanges, TaskStatus } from './types';
+
+export interface TaskQuery {
+  /** Inclusive lower bound of startAt, ISO 8601. */
+  from?: string;
+  /** Exclusive upper bound of startAt, ISO 8601. */
+  to?: string;
+  status: TaskStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** A task with the ETag of the version that was read, for a later conditional change. */
+export interface VersionedTask {
+  task: Task;
+  etag: string | null;
+}
+
+const path = (taskId: string) => `/tasks/${encodeURIComponent(taskId)}`;
+
+export async function listTasks(query: TaskQuery, signal?: AbortSignal): Promise<Page<Task>> {
+  const { data } = await sendJson<Page<Task>>('/tasks', { query: { ...query }, signal });
+  return data;
+}
+
+export async function getTask(taskId: string, signal?: AbortSignal): Promise<VersionedTask> {
+  const { data, etag } = await sendJson<Task>(path(taskId), { signal });
+  return { task: data, etag };
+}
+
+export async function createTask(input: NewTask): Promise<VersionedTask> {
+  const { data, etag } = await sendJson<Task>('/tasks', { method: 'POST', body: input });
+  return { task: data, etag };
+}
+
+export async function updateTask(
+  taskId: string,
+  changes: TaskChanges,
+  ifMatch?: string | null,
+): Promise<VersionedTask> {
+  const { data, etag } = await sendJson<Task>(path(taskId), {
+    method: 'PATCH',
+    body: changes,
+    ifMatch,
+  });
+  return { task: data, etag };
+}
+
+export async function deleteTask(taskId: string): Promise<void> {
+  await send(path(taskId), { method: 'DELETE' });
+}

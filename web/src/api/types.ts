@@ -1,0 +1,53 @@
+/** The shapes of the task API's JSON (see CONTRACTS.md and the service's openapi.yaml). */
+
+export interface Task {
+  taskId: string;
+  title: string;
+  contents: string;
+  /** ISO 8601 instant. */
+  startAt: string;
+  done: boolean;
+  completedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type TaskStatus = 'open' | 'done' | 'all';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface NewTask {
+  title: string;
+  contents: string;
+  startAt: string;
+}
+
+export type TaskChanges = Partial<NewTask & { done: boolean }>;
+
+export interface Me {
+  userId: string;
+  isAdmin: boolean;
+}
+
+export interface ReportSummary {
+  /** The reported day, YYYY-MM-DD, in timeZone. */
+  date: string;
+  timeZone: string;
+  count: number;
+  perUser: { userId: string; count: number }[];
+  generatedAt: string;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Every 4xx/5xx response of the API carries this body. */
+export interface ErrorBody {
+  error: string;
+  details: FieldError[];
+}
