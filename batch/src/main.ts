@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * The daily report job (the task-reporter CronJob): reports the tasks completed on one
+ * calendar day, by default yesterday in REPORT_TIMEZONE.
+ *
+ *   node batch/dist/main.js [--date YYYY-MM-DD]
+ *
+ * Logs JSON lines on stdout: a start line, a progress line every REPORT_PROGRESS_EVERY
+ * tasks, then one final line: the published summary, or the one error. Exits 0 on success,
+ * 1 on failure, 2 on bad arguments or configuration, 128 + n when stopped by signal n
+ * (143 for SIGTERM), in which case nothing half-done is ever visible to readers.
+ */
+import { createDynamoClients, type DynamoClients } from '@task-manager/task-store';
+import { parseCliArgs } from './cli.ts';
+import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
+import { describeFailure, EXIT, signalExitCode } from './failure.ts';
+import { createLogger } from './logger.ts';
+import { dayWindow, yesterday } from './report-day.ts';
+import { runReportJob } from './report-job.ts';
+
+const started = performance.now();
+let logger = createLogger('info');
+let config: ReporterConfig | undefined;
+let clients: DynamoClients | undefined;
+let stoppedBy: NodeJS.Signals | undefined;
+const controller = new AbortController();
+
+// Kubernetes sends SIGTERM to stop a Job's Pod (and SIGKILL after the grace period); a
+// terminal sends SIGINT. The first one aborts the run, which then discards what it wrote;
+// a second one means "now".
+function stop(signal: NodeJS.Signals): void {
+  if (stoppedBy) process.exit(signalExitCode(signal));
+  stoppedBy = signal;
+  controller.abort(new Error(`stopped by ${signal}`));
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
+let exitCode: number = EXIT.ok;
+try {
+  logger = createLogger(readLogLevel(process.env));
+  const args = parseCliArgs(process.argv.slice(2));
+  config = loadConfig(process.env);
+  const date = args.date ?? yesterday(new Date(), config.timeZone);
+  clients = createDynamoClients(config.dynamo);
+  const result = await runReportJob(
+    {
+      doc: clients.doc,
+      tasksTable: config.dynamo.tasksTable,
+      reportsTable: config.dynamo.reportsTable,
+      logger,
+    },
+    {
+      date,
+      timeZone: config.timeZone,
+      window: dayWindow(date, config.timeZone),
+      progressEvery: config.progressEvery,
+      signal: controller.signal,
+    },
+  );
+  if (stoppedBy) {
+    // The signal came after the last abortable step: the report is complete and published.
+    controller.signal.throwIfAborted();
+  }
+  logger.info(
+    {
+      date: result.summary.date,
+      timeZone: result.summary.timeZone,
+      count: result.summary.count,
+      users: result.summary.perUser.length,
+      generatedAt: result.summary.generatedAt,
+      runId: result.runId,
+      removedLines: result.removedLines,
+      durationMs: Math.round(performance.now() - started),
+      // Peak resident memory of the whole run: flat whatever the number of tasks.
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    },
+    'report published',
+  );
+} catch (error) {
+  const failure = describeFailure(error, { endpoint: config?.dynamo.endpoint, stoppedBy });
+  exitCode = failure.exitCode;
+  logger.error(
+    { ...failure.fields, durationMs: Math.round(performance.now() - started) },
+    `report failed: ${failure.message}`,
+  );
+} finally {
+  clients?.client.destroy();
+}
+// Logs are written synchronously, so nothing is lost by exiting at once; waiting for the
+// event loop to drain could hang the Job on a lingering socket or timer.
+process.exit(exitCode);
