@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getReport, listReportSummaries } from '@task-manager/task-store';
+import {
+  createTestTables,
+  startDynalite,
+  type DynaliteServer,
+  type TestTables,
+} from '@task-manager/testing';
+import { dayWindow, yesterday } from '../src/report-day.ts';
+import type { LogLine } from './support/logs.ts';
+import { runProgram, type ProgramRun } from './support/program.ts';
+import { completedTasksSpread, seedTasks } from './support/tasks.ts';
+
+const DATE = '2026-11-20';
+const TIME_ZONE = 'Asia/Tokyo';
+// Enough tasks that a run is still reading when the test acts on its first progress line.
+const MANY = 3000;
+// On-disk dynalite is slower; this is still many progress steps.
+const OUTAGE_TASKS = 1500;
+
+let dynamo: DynaliteServer;
+before(async () => {
+  dynamo = await startDynalite();
+});
+after(() => dynamo.stop());
+
+function jobEnv(tables: TestTables, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...tables.env, REPORT_TIMEZONE: TIME_ZONE, REPORT_PROGRESS_EVERY: '100', ...extra };
+}
+
+async function tablesWithTasks(server: DynaliteServer, count: number): Promise<TestTables> {
+  const tables = await createTestTables(server.endpoint);
+  await seedTasks(
+    tables.clients.doc,
+    tables.config.tasksTable,
+    completedTasksSpread(count, dayWindow(DATE, TIME_ZONE)),
+  );
+  return tables;
+}
+
+async function storedItemCount(tables: TestTables, date = DATE): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await tables.clients.doc.send(
+      new QueryCommand({
+        TableName: tables.config.reportsTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `REPORT#${date}` },
+        Select: 'COUNT',
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+async function summaryOf(tables: TestTables, date = DATE) {
+  return (await getReport(tables.clients.doc, tables.config.reportsTable, date))?.summary;
+}
+
+const errorLines = (run: ProgramRun): LogLine[] =>
+  run.lines.filter((line) => line.level !== 'info');
+
+function assertOneErrorLine(run: ProgramRun, message: RegExp): LogLine {
+  const errors = errorLines(run);
+  assert.equal(errors.length, 1, JSON.stringify(run.lines));
+  assert.equal(errors[0]!.level, 'error');
+  assert.match(errors[0]!.msg, message);
+  assert.equal(run.lines.at(-1), errors[0], 'the error is the last line');
+  assert.equal(run.stderr, '');
+  return errors[0]!;
+}
+
+describe('the report program', () => {
+  test('reports the given day: start, progress and summary lines, exit 0', async () => {
+    const tables = await tablesWithTasks(dynamo, 250);
+    const run = await runProgram(['--date', DATE], jobEnv(tables));
+    assert.equal(run.code, 0, JSON.stringify(run.lines));
+    assert.equal(run.stderr, '');
+    assert.deepEqual(
+      run.lines.map((line) => [line.level, line.msg, line.tasks]),
+      [
+        ['info', 'report started', undefined],
+        ['info', 'report progress', 100],
+        ['info', 'report progress', 200],
+        ['info', 'report published', undefined],
+      ],
+    );
+    const final = run.lines.at(-1)!;
+    assert.equal(final.date, DATE);
+    assert.equal(final.timeZone, TIME_ZONE);
+    assert.equal(final.count, 250);
+    assert.equal(final.users, 50);
+    assert.equal(typeof final.maxRssBytes, 'number');
+    assert.equal((await summaryOf(tables))?.count, 250);
+    assert.equal(await storedItemCount(tables), 251);
+  });
+
+  test('without --date it reports yesterday in REPORT_TIMEZONE', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    const zone = 'Pacific/Kiritimati';
+    const expected = new Set([yesterday(new Date(), zone)]);
+    const run = await runProgram([], jobEnv(tables, { REPORT_TIMEZONE: zone }));
+    expected.add(yesterday(new Date(), zone)); // in case the test straddles local midnight
+    assert.equal(run.code, 0, JSON.stringify(run.lines));
+    const final = run.lines.at(-1)!;
+    assert.ok(expected.has(String(final.date)), `${final.date} in ${[...expected]}`);
+    assert.equal(final.timeZone, zone);
+    assert.equal(final.count, 0);
+  });
+
+  test('a bad --date or an unknown argument: exit 2, one error line, nothing written', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    const cases: [string[], RegExp][] = [
+      [
+        ['--date', '2026-02-30'],
+        /--date must be a calendar date written YYYY-MM-DD, got "2026-02-30"/,
+      ],
+      [['--date', '20261120'], /--date must be a calendar date/],
+      [['--date'], /--date/],
+      [['--dat', DATE], /Unknown option '--dat'/],
+      [[DATE], /Unexpected argument '2026-11-20'/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runProgram(args, jobEnv(tables));
+      assert.equal(run.code, 2, args.join(' '));
+      assert.equal(run.lines.length, 1);
+      assertOneErrorLine(run, message);
+    }
+    const page = await listReportSummaries(tables.clients.doc, tables.config.reportsTable, {
+      limit: 10,
+    });
+    assert.deepEqual(page.items, []);
+  });
+
+  test('bad configuration: exit 2 and one error line naming the variable', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ REPORT_TIMEZONE: 'Asia/Atlantis' }, /REPORT_TIMEZONE: "Asia\/Atlantis" is not an IANA/],
+      [{ REPORT_PROGRESS_EVERY: '0' }, /REPORT_PROGRESS_EVERY must be between 1 and/],
+      [{ DYNAMODB_MAX_ATTEMPTS: 'lots' }, /DYNAMODB_MAX_ATTEMPTS must be an integer/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    ];
+    for (const [env, message] of cases) {
+      const run = await runProgram(['--date', DATE], jobEnv(tables, env));
+      assert.equal(run.code, 2, JSON.stringify(env));
+      assert.equal(run.lines.length, 1);
+      assertOneErrorLine(run, message);
+    }
+  });
+
+  test('DynamoDB unreachable: exit 1 after bounded retries, one error line', async () => {
+    const down = await startDynalite();
+    const tables = await createTestTables(down.endpoint);
+    await down.stop();
+    const run = await runProgram(['--date', DATE], jobEnv(tables));
+    assert.equal(run.code, 1);
+    const error = assertOneErrorLine(
+      run,
+      /report failed: DynamoDB at http:\/\/127\.0\.0\.1:\d+ is unreachable after 2 attempts: .*ECONNREFUSED.*nothing was published/,
+    );
+    assert.deepEqual(error.cleanup, { status: 'nothing-written' });
+  });
+
+  test('a missing table: exit 1 and an error line that says so', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    const run = await runProgram(
+      ['--date', DATE],
+      jobEnv(tables, { TASKS_TABLE: 'no-such-table' }),
+    );
+    assert.equal(run.code, 1);
+    assertOneErrorLine(run, /a table does not exist .*create the tables first/);
+  });
+});
+
+describe('the report program stopped mid-run', () => {
+  let tables: TestTables;
+  let published: Awaited<ReturnType<typeof summaryOf>>;
+  before(async () => {
+    tables = await tablesWithTasks(dynamo, MANY);
+    const first = await runProgram(['--date', DATE], jobEnv(tables));
+    assert.equal(first.code, 0);
+    published = await summaryOf(tables);
+    assert.equal(published?.count, MANY);
+  });
+
+  for (const [signal, exitCode] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    test(`${signal}: exits ${exitCode} promptly, the published report unchanged, its own lines deleted`, async () => {
+      let signalled = false;
+      const run = await runProgram(['--date', DATE], jobEnv(tables), (line, child) => {
+        if (line.msg === 'report progress' && !signalled) {
+          signalled = true;
+          child.kill(signal);
+        }
+      });
+      assert.equal(run.code, exitCode);
+      const error = assertOneErrorLine(
+        run,
+        new RegExp(`report failed: stopped by ${signal} after \\d+ tasks; nothing was published`),
+      );
+      assert.ok(Number(error.tasksRead) < MANY, `stopped after ${error.tasksRead} of ${MANY}`);
+      assert.equal((error.cleanup as { status: string }).status, 'deleted');
+      assert.ok(!run.lines.some((line) => line.msg === 'report published'));
+      assert.deepEqual(await summaryOf(tables), published);
+      assert.equal(await storedItemCount(tables), MANY + 1);
+    });
+  }
+});
+
+describe('the report program when DynamoDB goes down mid-run', () => {
+  let directory: string;
+  let server: DynaliteServer;
+  before(async () => {
+    // On-disk data, so that it survives the outage.
+    directory = await mkdtemp(join(tmpdir(), 'report-outage-'));
+    server = await startDynalite({ path: directory });
+  });
+  after(async () => {
+    await server.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  test('exit 1, one error line, the published report unchanged; the next run tidies up', async () => {
+    const tables = await tablesWithTasks(server, OUTAGE_TASKS);
+    assert.equal((await runProgram(['--date', DATE], jobEnv(tables))).code, 0);
+    const published = await summaryOf(tables);
+
+    const run = await runProgram(['--date', DATE], jobEnv(tables), async (line) => {
+      if (line.msg === 'report progress' && server.running) await server.stop();
+    });
+    assert.equal(run.code, 1);
+    const error = assertOneErrorLine(
+      run,
+      /report failed: DynamoDB at .* is unreachable after 2 attempts.*nothing was published/,
+    );
+    assert.equal((error.cleanup as { status: string }).status, 'failed');
+
+    await server.start();
+    assert.deepEqual(await summaryOf(tables), published);
+    const report = await getReport(tables.clients.doc, tables.config.reportsTable, DATE);
+    let lines = 0;
+    for await (const _line of report!.lines) lines += 1;
+    assert.equal(lines, OUTAGE_TASKS);
+    assert.ok(
+      (await storedItemCount(tables)) > OUTAGE_TASKS + 1,
+      'the failed run left lines behind',
+    );
+
+    const rerun = await runProgram(['--date', DATE], jobEnv(tables));
+    assert.equal(rerun.code, 0);
+    assert.ok(Number(rerun.lines.at(-1)!.removedLines) > OUTAGE_TASKS);
+    assert.equal(await storedItemCount(tables), OUTAGE_TASKS + 1);
+  });
+});
