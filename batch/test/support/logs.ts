@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 
 export interface LogLine {
-  level: number;
+  /** A label ("info") from the program's logger, a number from pino's default one. */
+  level: string | number;
   msg: string;
   [field: string]: unknown;
 }
