@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import en from '../messages/en';
+import ja from '../messages/ja';
+import {
+  LOCALE_STORAGE_KEY,
+  detectLocale,
+  formattingLocale,
+  setLocale,
+  translate,
+  useI18n,
+} from '..';
+
+function keys(node: object, prefix = ''): string[] {
+  return Object.entries(node).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value as object, `${prefix}${key}.`),
+  );
+}
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!).sort();
+}
+
+describe('i18n', () => {
+  it('has the same keys and placeholders in English and Japanese', () => {
+    expect(keys(ja)).toEqual(keys(en));
+    for (const key of keys(en)) {
+      expect(placeholders(translate('ja', key as never)), key).toEqual(
+        placeholders(translate('en', key as never)),
+      );
+    }
+  });
+
+  it('picks the first browser language the UI has', () => {
+    expect(detectLocale(['ja-JP', 'en-US'])).toBe('ja');
+    expect(detectLocale(['fr-FR', 'en-GB', 'ja'])).toBe('en');
+    expect(detectLocale(['de-DE'])).toBe('en');
+    expect(detectLocale([])).toBe('en');
+  });
+
+  it('fills placeholders', () => {
+    expect(translate('en', 'notice.created', { title: 'Buy milk' })).toBe(
+      'Task “Buy milk” created.',
+    );
+    expect(translate('ja', 'notice.created', { title: '牛乳' })).toBe(
+      'タスク「牛乳」を作成しました。',
+    );
+  });
+
+  it('formats dates in the browser regional style when it matches the UI language', () => {
+    expect(formattingLocale('en', ['en-GB', 'ja'])).toBe('en-GB');
+    expect(formattingLocale('ja', ['en-GB', 'ja-JP'])).toBe('ja-JP');
+    expect(formattingLocale('ja', ['en-US'])).toBe('ja');
+  });
+
+  it('switches language, remembers it and sets the document language', () => {
+    const { t, locale } = useI18n();
+    setLocale('ja');
+    expect(locale.value).toBe('ja');
+    expect(t('nav.signOut')).toBe('サインアウト');
+    expect(document.documentElement.lang).toBe('ja');
+    expect(localStorage.getItem(LOCALE_STORAGE_KEY)).toBe('ja');
+    setLocale('en');
+    expect(t('nav.signOut')).toBe('Sign out');
+  });
+});

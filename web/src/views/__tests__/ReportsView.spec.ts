@@ -1,0 +1,95 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, fakeApi, json } from '@/__tests__/fake-api';
+import { buttonNamed } from '@/__tests__/dom';
+import { configureApi } from '@/api/http';
+import type { ReportSummary } from '@/api/types';
+import { setLocale } from '@/i18n';
+import ReportsView from '../ReportsView.vue';
+
+beforeEach(() => {
+  setLocale('en');
+  configureApi({ user: () => 'admin', onUnauthorized: () => {} });
+});
+
+const summary = (date: string, count: number): ReportSummary => ({
+  date,
+  timeZone: 'Asia/Tokyo',
+  count,
+  perUser: [
+    { userId: 'alice', count: count - 1 },
+    { userId: 'bob', count: 1 },
+  ],
+  generatedAt: '2026-11-21T16:00:05Z',
+});
+
+describe('ReportsView', () => {
+  it('lists the reports in a table with a chart, and pages with the cursor', async () => {
+    const { requests } = fakeApi((request) =>
+      new URL(request.url).searchParams.get('cursor') === 'c2'
+        ? json(200, { items: [summary('2026-11-19', 2)], nextCursor: null })
+        : json(200, {
+            items: [summary('2026-11-21', 4), summary('2026-11-20', 3)],
+            nextCursor: 'c2',
+          }),
+    );
+    const wrapper = mount(ReportsView);
+    expect(wrapper.find('[role="status"]').text()).toBe('Loading reports…');
+    await flushPromises();
+
+    const rows = wrapper
+      .findAll('tbody tr')
+      .map((row) => row.findAll('th, td').map((cell) => cell.text()));
+    expect(rows[0]!.slice(0, 4)).toEqual(['Nov 21, 2026', '4', 'alice (3), bob (1)', 'Asia/Tokyo']);
+    expect(wrapper.findAll('rect')).toHaveLength(2);
+    expect(new URL(requests[0]!.url).searchParams.get('limit')).toBe('30');
+
+    await buttonNamed(wrapper, 'Load older reports').trigger('click');
+    await flushPromises();
+    expect(wrapper.findAll('tbody tr')).toHaveLength(3);
+    expect(wrapper.findAll('rect')).toHaveLength(3);
+  });
+
+  it('downloads a day as CSV through the API', async () => {
+    const csv = 'taskId,userId,title,completedAt\r\nt1,alice,"Say ""hi""",2026-11-21T01:00:00Z\r\n';
+    const { requests } = fakeApi((request) =>
+      request.headers.get('Accept') === 'text/csv'
+        ? new Response(csv, { headers: { 'Content-Type': 'text/csv; charset=utf-8' } })
+        : json(200, { items: [summary('2026-11-21', 4)], nextCursor: null }),
+    );
+    const createObjectURL = vi.fn((_blob: Blob) => 'blob:report');
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
+    const clicked: HTMLAnchorElement[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push(this);
+    });
+
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    await buttonNamed(wrapper, 'Download CSV of Nov 21, 2026').trigger('click');
+    await flushPromises();
+
+    expect(new URL(requests[1]!.url).pathname).toBe('/api/reports/2026-11-21');
+    expect(await createObjectURL.mock.calls[0]![0].text()).toBe(csv);
+    expect(clicked[0]!.download).toBe('task-report-2026-11-21.csv');
+    expect(clicked[0]!.href).toBe('blob:report');
+  });
+
+  it('tells non-admins that reports are for administrators', async () => {
+    fakeApi(() => apiError(403, 'Forbidden'));
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe(
+      'Only administrators can see the reports. Ask an administrator for access.',
+    );
+  });
+
+  it('says when there are no reports yet', async () => {
+    fakeApi(() => json(200, { items: [], nextCursor: null }));
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    expect(wrapper.text()).toContain('No reports yet.');
+  });
+});
