@@ -1,0 +1,61 @@
+/**
+ * The HTTP application, built from its dependencies so that tests wire it to their own
+ * tables and main.ts to the configured ones. No listening, no signals: see server.ts.
+ */
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { TaskRepository } from '@task-manager/task-store';
+import type { HealthState } from './health.ts';
+import type { Metrics } from './metrics.ts';
+import { errorHandler, notFound } from './middleware/errors.ts';
+import { observeRequests } from './middleware/observe-requests.ts';
+import { requestId } from './middleware/request-id.ts';
+import { requireUser } from './middleware/require-user.ts';
+import type { ReportSource } from './report-source.ts';
+import { healthRouter } from './routes/health.ts';
+import { meRouter } from './routes/me.ts';
+import { metricsRouter } from './routes/metrics.ts';
+import { reportsRouter } from './routes/reports.ts';
+import { tasksRouter } from './routes/tasks.ts';
+
+export interface AppDependencies {
+  tasks: TaskRepository;
+  reports: ReportSource;
+  health: HealthState;
+  metrics: Metrics;
+  logger: Logger;
+  adminUsers: ReadonlySet<string>;
+}
+
+// API answers are per user and change with every write: no cache may keep them.
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Task responses carry their own ETag (the version); Express's body hashes would only
+  // add a second, conflicting kind.
+  app.set('etag', false);
+  // Repeated parameters arrive as arrays and are rejected; no nested objects from brackets.
+  app.set('query parser', 'simple');
+
+  app.use(requestId());
+  app.use(observeRequests(deps.logger, deps.metrics));
+  app.use(helmet());
+
+  app.use(healthRouter(deps.health));
+  app.use(metricsRouter(deps.metrics));
+
+  app.use('/api', noStore, requireUser());
+  app.use(meRouter(deps.adminUsers));
+  app.use(tasksRouter(deps.tasks));
+  app.use(reportsRouter(deps.reports, deps.adminUsers));
+
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}

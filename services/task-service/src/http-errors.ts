@@ -1,0 +1,43 @@
+/**
+ * The one error body every 4xx and 5xx answer carries:
+ * { "error": "<summary>", "details": [{ "field": "<name>", "message": "<what is wrong>" }] }.
+ */
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: string;
+  details: ErrorDetail[];
+}
+
+/** An error whose status, message and details are safe to show to the client as they are. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly details: ErrorDetail[];
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    message: string,
+    details: ErrorDetail[] = [],
+    headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = status;
+    this.details = details;
+    this.headers = headers;
+  }
+}
+
+export function badRequest(message: string, details: ErrorDetail[]): HttpError {
+  return new HttpError(400, message, details);
+}
+
+export function taskNotFound(): HttpError {
+  // The same answer for a task that never existed and for another user's task, so ids
+  // reveal nothing about other users.
+  return new HttpError(404, 'task not found', [{ field: 'taskId', message: 'no such task' }]);
+}

@@ -1,0 +1,124 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import {
+  InvalidCursorError,
+  InvalidTaskCursorError,
+  TaskNotFoundError,
+  TaskVersionMismatchError,
+} from '@task-manager/task-store';
+import { isDynamoUnavailable } from '../dynamo-errors.ts';
+import { taskETag } from '../etag.ts';
+import { HttpError, taskNotFound, type ErrorBody } from '../http-errors.ts';
+import { JSON_BODY_LIMIT_BYTES } from './json-body.ts';
+
+/** Unknown routes answer 404 in the same JSON shape as every other error. */
+export function notFound(): RequestHandler {
+  return (req) => {
+    throw new HttpError(404, `no route for ${req.method} ${req.path}`);
+  };
+}
+
+/** A known path asked with a method it does not support. */
+export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
+  return (req) => {
+    throw new HttpError(405, `${req.method} is not supported here`, [], {
+      Allow: allowed.join(', '),
+    });
+  };
+}
+
+/** The errors body-parser (express.json) raises, by their `type`. */
+function fromBodyParser(error: { type: string; message: string }): HttpError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new HttpError(413, 'request body is too large', [
+        { field: 'body', message: `must be at most ${JSON_BODY_LIMIT_BYTES} bytes` },
+      ]);
+    case 'entity.parse.failed':
+      return new HttpError(400, 'request body is not valid JSON', [
+        { field: 'body', message: error.message },
+      ]);
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new HttpError(415, 'request body encoding is not supported', [
+        { field: 'Content-Type', message: error.message },
+      ]);
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new HttpError(400, 'request body was incomplete', [
+        { field: 'body', message: error.message },
+      ]);
+    default:
+      return undefined;
+  }
+}
+
+function hasType(error: unknown): error is { type: string; message: string } {
+  return error instanceof Error && typeof (error as { type?: unknown }).type === 'string';
+}
+
+/** Maps what went wrong to the status and body the client sees. */
+function toHttpError(error: unknown): { http: HttpError; unexpected: boolean } {
+  if (error instanceof HttpError) return { http: error, unexpected: false };
+  if (hasType(error)) {
+    const http = fromBodyParser(error);
+    if (http) return { http, unexpected: false };
+  }
+  if (error instanceof TaskNotFoundError) return { http: taskNotFound(), unexpected: false };
+  if (error instanceof TaskVersionMismatchError) {
+    const current = taskETag(error.currentVersion);
+    return {
+      http: new HttpError(
+        412,
+        'the task has changed since you read it',
+        [{ field: 'If-Match', message: `does not match the current version ${current}` }],
+        { ETag: current },
+      ),
+      unexpected: false,
+    };
+  }
+  if (error instanceof InvalidTaskCursorError || error instanceof InvalidCursorError) {
+    return {
+      http: new HttpError(400, 'invalid query parameters', [
+        { field: 'cursor', message: error.message },
+      ]),
+      unexpected: false,
+    };
+  }
+  if (isDynamoUnavailable(error)) {
+    return {
+      http: new HttpError(503, 'the task store is unavailable, try again shortly', [], {
+        'Retry-After': '5',
+      }),
+      unexpected: true,
+    };
+  }
+  return { http: new HttpError(500, 'internal error'), unexpected: true };
+}
+
+/**
+ * The last middleware: answers every error as { error, details } with its status, and
+ * leaves the logging to observeRequests (one line per request, the cause attached for
+ * 5xx). Stack traces and internal messages never reach the client.
+ */
+export function errorHandler(): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      // Too late to answer differently: end the connection and let the request log say why.
+      res.locals.context.failure = {
+        status: res.statusCode,
+        body: { error: 'response failed after it started', details: [] },
+        cause: error,
+      };
+      next(error);
+      return;
+    }
+    const { http, unexpected } = toHttpError(error);
+    const body: ErrorBody = { error: http.message, details: http.details };
+    res.locals.context.failure = {
+      status: http.status,
+      body,
+      ...(unexpected ? { cause: error } : {}),
+    };
+    res.status(http.status).set(http.headers).json(body);
+  };
+}

@@ -1,0 +1,48 @@
+import express, { type Request, type RequestHandler } from 'express';
+import { badRequest, HttpError } from '../http-errors.ts';
+
+export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+
+function bodyRequired(): HttpError {
+  return badRequest('request body is required', [
+    { field: 'body', message: 'must be a JSON object' },
+  ]);
+}
+
+/** No body at all: neither chunked nor a non-zero Content-Length. */
+function hasNoBody(req: Request): boolean {
+  const length = req.get('Content-Length');
+  return (
+    req.get('Transfer-Encoding') === undefined && (length === undefined || Number(length) === 0)
+  );
+}
+
+/**
+ * The body of a write: present, declared as JSON, at most 64 KiB, and well-formed. Each
+ * failure has its own status (400, 413, 415), decided before anything is stored.
+ */
+export function jsonBody(): RequestHandler[] {
+  const parse = express.json({
+    limit: JSON_BODY_LIMIT_BYTES,
+    strict: true,
+    // The content type is checked below, so a wrong one gets 415 rather than an empty body.
+    type: () => true,
+    // A chunked body can still turn out empty, which the parser would take for {}.
+    verify: (_req, _res, buffer) => {
+      if (buffer.length === 0) throw bodyRequired();
+    },
+  });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (hasNoBody(req)) throw bodyRequired();
+    if (!req.is(['application/json', '+json'])) {
+      throw new HttpError(415, 'request body must be JSON', [
+        {
+          field: 'Content-Type',
+          message: `must be application/json, got ${req.get('Content-Type') ?? 'none'}`,
+        },
+      ]);
+    }
+    next();
+  };
+  return [requireJson, parse];
+}

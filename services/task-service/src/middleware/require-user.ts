@@ -1,0 +1,29 @@
+import type { RequestHandler } from 'express';
+import { HttpError } from '../http-errors.ts';
+import { USER_ID_PATTERN } from '../user-id.ts';
+
+/**
+ * Every /api request acts for the user in X-Forwarded-User, set by the authenticating
+ * proxy in front of the service (which must strip any client-sent copy). Without a
+ * well-formed one there is nobody to act for: 401.
+ */
+export function requireUser(): RequestHandler {
+  return (req, res, next) => {
+    const user = req.get('X-Forwarded-User');
+    if (user === undefined || user === '') {
+      throw new HttpError(401, 'no authenticated user', [
+        { field: 'X-Forwarded-User', message: 'header is required' },
+      ]);
+    }
+    if (!USER_ID_PATTERN.test(user)) {
+      throw new HttpError(401, 'no authenticated user', [
+        {
+          field: 'X-Forwarded-User',
+          message: `must be a user id matching ${USER_ID_PATTERN.source}`,
+        },
+      ]);
+    }
+    res.locals.context.userId = user;
+    next();
+  };
+}

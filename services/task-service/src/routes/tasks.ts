@@ -1,0 +1,114 @@
+import { Router, type Response } from 'express';
+import type { TaskRecord, TaskRepository } from '@task-manager/task-store';
+import { parseIfMatch, taskETag } from '../etag.ts';
+import { HttpError, taskNotFound } from '../http-errors.ts';
+import { jsonBody } from '../middleware/json-body.ts';
+import { methodNotAllowed } from '../middleware/errors.ts';
+import { userOf } from '../request-context.ts';
+import {
+  createTaskBody,
+  listTasksQuery,
+  parseOrThrow,
+  patchTaskBody,
+  singleValuedQuery,
+} from '../validation.ts';
+
+// Task ids are UUIDs this service generates; anything else cannot name a task, so it is
+// answered like any unknown id without asking DynamoDB.
+const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function taskIdOf(value: string | string[] | undefined): string {
+  if (typeof value !== 'string' || !TASK_ID.test(value)) throw taskNotFound();
+  return value;
+}
+
+function sendTask(res: Response, record: TaskRecord, status = 200): void {
+  res.status(status).set('ETag', taskETag(record.version)).json(record.task);
+}
+
+export function tasksRouter(tasks: TaskRepository): Router {
+  const router = Router();
+  const collection = '/api/tasks';
+  const item = '/api/tasks/:taskId';
+
+  router.get(collection, async (req, res) => {
+    const query = parseOrThrow(
+      listTasksQuery,
+      singleValuedQuery(req.query),
+      'invalid query parameters',
+      'query',
+    );
+    const page = await tasks.list(userOf(res), query);
+    res.json({ items: page.items.map((record) => record.task), nextCursor: page.nextCursor });
+  });
+
+  router.post(collection, ...jsonBody(), async (req, res) => {
+    const input = parseOrThrow(createTaskBody, req.body, 'invalid task', 'body');
+    const record = await tasks.create(userOf(res), input);
+    res.location(`${collection}/${record.task.taskId}`);
+    sendTask(res, record, 201);
+  });
+
+  router.all(collection, methodNotAllowed(['GET', 'HEAD', 'POST']));
+
+  router.get(item, async (req, res) => {
+    const record = await tasks.get(userOf(res), taskIdOf(req.params.taskId));
+    if (record === undefined) throw taskNotFound();
+    sendTask(res, record);
+  });
+
+  router.patch(item, ...jsonBody(), async (req, res) => {
+    const taskId = taskIdOf(req.params.taskId);
+    const changes = parseOrThrow(patchTaskBody, req.body, 'invalid task changes', 'body');
+    const ifMatch = parseIfMatch(req.get('If-Match'));
+    await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);
+    const record = await tasks.update(
+      userOf(res),
+      taskId,
+      changes,
+      ifMatch === undefined ? {} : { expectedVersions: ifMatch.versions },
+    );
+    sendTask(res, record);
+  });
+
+  router.delete(item, async (req, res) => {
+    const taskId = taskIdOf(req.params.taskId);
+    const ifMatch = parseIfMatch(req.get('If-Match'));
+    await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);
+    await tasks.delete(
+      userOf(res),
+      taskId,
+      ifMatch === undefined ? {} : { expectedVersions: ifMatch.versions },
+    );
+    res.status(204).end();
+  });
+
+  router.all(item, methodNotAllowed(['GET', 'HEAD', 'PATCH', 'DELETE']));
+  return router;
+}
+
+/**
+ * An If-Match with no tag this API could have issued (only weak or foreign tags) can never
+ * match: answer 412 for an existing task, 404 for a missing one, without writing.
+ */
+async function rejectUnmatchableIfMatch(
+  tasks: TaskRepository,
+  userId: string,
+  taskId: string,
+  ifMatch: ReturnType<typeof parseIfMatch>,
+): Promise<void> {
+  if (ifMatch === undefined || ifMatch.versions.length > 0) return;
+  const current = await tasks.get(userId, taskId);
+  if (current === undefined) throw taskNotFound();
+  throw new HttpError(
+    412,
+    'the task has changed since you read it',
+    [
+      {
+        field: 'If-Match',
+        message: `does not match the current version ${taskETag(current.version)}`,
+      },
+    ],
+    { ETag: taskETag(current.version) },
+  );
+}

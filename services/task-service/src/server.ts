@@ -1,0 +1,134 @@
+/**
+ * The service's lifecycle: wire the app to DynamoDB, listen, watch the table for the
+ * readiness probe, and shut down gracefully. Signals and exit codes are main.ts's business.
+ */
+import { once } from 'node:events';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { Logger } from 'pino';
+import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
+import { createApp } from './app.ts';
+import type { TaskServiceConfig } from './config.ts';
+import { HealthState } from './health.ts';
+import { createMetrics } from './metrics.ts';
+import { ReadinessMonitor } from './readiness-monitor.ts';
+import { dynamoReportSource } from './report-source.ts';
+
+export type ShutdownOutcome = 'graceful' | 'forced';
+
+export interface RunningTaskService {
+  readonly server: Server;
+  readonly port: number;
+  readonly health: HealthState;
+  /**
+   * Stops gracefully: not ready, no new connections, in-flight requests finish, idle
+   * keep-alive connections close. Connections still open after shutdownTimeoutMs are cut.
+   * Idempotent: every call returns the same outcome.
+   */
+  stop(): Promise<ShutdownOutcome>;
+}
+
+export async function startTaskService(
+  config: TaskServiceConfig,
+  logger: Logger,
+): Promise<RunningTaskService> {
+  const { dynamo } = config;
+  const clients = createDynamoClients(dynamo);
+  const health = new HealthState();
+  const app = createApp({
+    tasks: new TaskRepository(clients.doc, dynamo.tasksTable),
+    reports: dynamoReportSource(clients.doc, dynamo.reportsTable),
+    health,
+    metrics: createMetrics(),
+    logger,
+    adminUsers: config.adminUsers,
+  });
+
+  const server = createServer(app);
+  // Longer than the idle timeout of load balancers and ingress controllers in front (60 s
+  // is common), so they never reuse a connection the service is just closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  // Responses in progress when shutdown begins are told to close their connection, so a
+  // keep-alive client does not send its next request to a server that is going away.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    if (health.shuttingDown) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (health.shuttingDown) server.closeIdleConnections();
+    });
+  });
+
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  const monitor = new ReadinessMonitor({
+    health,
+    intervalMs: config.readinessIntervalMs,
+    timeoutMs: dynamo.timeoutMs,
+    logger,
+    check: async (signal) => {
+      const { Table } = await clients.client.send(
+        new DescribeTableCommand({ TableName: dynamo.tasksTable }),
+        { abortSignal: signal },
+      );
+      if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') {
+        throw new Error(
+          `table ${dynamo.tasksTable} is ${Table?.TableStatus ?? 'in an unknown state'}`,
+        );
+      }
+    },
+  });
+  monitor.start();
+  logger.info(
+    { port, tasksTable: dynamo.tasksTable, dynamoEndpoint: dynamo.endpoint ?? 'AWS' },
+    'task-service listening',
+  );
+
+  let stopping: Promise<ShutdownOutcome> | undefined;
+  async function shutdown(): Promise<ShutdownOutcome> {
+    health.beginShutdown();
+    monitor.stop();
+    logger.info(
+      { inFlight: inFlight.size, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: no longer ready, finishing in-flight requests',
+    );
+    for (const res of inFlight) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+    });
+    let outcome: ShutdownOutcome = 'graceful';
+    if ((await Promise.race([closed, deadline])) === 'timeout') {
+      outcome = 'forced';
+      logger.warn(
+        { inFlight: inFlight.size },
+        'shutdown timeout reached: closing the remaining connections',
+      );
+      server.closeAllConnections();
+      await closed;
+    }
+    clearTimeout(timer);
+    await monitor.settled;
+    clients.client.destroy();
+    logger.info({ outcome }, 'task-service stopped');
+    return outcome;
+  }
+
+  return {
+    server,
+    port,
+    health,
+    stop: () => (stopping ??= shutdown()),
+  };
+}

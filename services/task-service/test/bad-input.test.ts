@@ -1,0 +1,296 @@
+/**
+ * Every class of bad input gets a 4xx that names what is wrong, in the one error shape,
+ * and nothing is written. "Nothing" is checked on the table itself, not through the API.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import request from 'supertest';
+import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  ALICE,
+  BOB,
+  createTask,
+  createTestService,
+  newTask,
+  type TestService,
+} from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let service: TestService;
+let existingPath: string;
+before(async () => {
+  dynamo = await startDynalite();
+  service = await createTestService(dynamo);
+  const { task } = await createTask(service.app, ALICE, newTask({ title: 'untouched' }));
+  existingPath = `/api/tasks/${task.taskId}`;
+});
+after(() => dynamo.stop());
+
+/** Every item in the table, to compare before and after a rejected request. */
+async function tableSnapshot(): Promise<string> {
+  const { Items = [] } = await service.tables.clients.doc.send(
+    new ScanCommand({ TableName: service.tables.config.tasksTable, ConsistentRead: true }),
+  );
+  return JSON.stringify(Items.sort((a, b) => String(a.taskId).localeCompare(String(b.taskId))));
+}
+
+let snapshot: string;
+beforeEach(async () => {
+  snapshot = await tableSnapshot();
+});
+
+interface ErrorResponse {
+  status: number;
+  body: { error: string; details: { field: string; message: string }[] };
+  headers: Record<string, string>;
+}
+
+/** Asserts the error shape, the status and the fields named, and that nothing changed. */
+async function expectRejected(
+  pending: PromiseLike<unknown>,
+  status: number,
+  fields: string[],
+): Promise<ErrorResponse> {
+  const response = (await pending) as ErrorResponse;
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(response.headers['content-type'] ?? '', /^application\/json/);
+  assert.equal(typeof response.body.error, 'string');
+  assert.ok(response.body.error.length > 0);
+  assert.deepEqual(
+    response.body.details.map((detail) => detail.field).sort(),
+    [...fields].sort(),
+    JSON.stringify(response.body),
+  );
+  for (const detail of response.body.details) assert.ok(detail.message.length > 0);
+  assert.match(response.headers['x-request-id'] ?? '', /.+/);
+  assert.equal(await tableSnapshot(), snapshot, 'nothing was written');
+  return response;
+}
+
+const post = (user = ALICE) =>
+  request(service.app).post('/api/tasks').set('X-Forwarded-User', user);
+const patch = (path = existingPath) =>
+  request(service.app).patch(path).set('X-Forwarded-User', ALICE);
+
+describe('the user header', () => {
+  const routes: [string, string][] = [
+    ['get', '/api/tasks'],
+    ['post', '/api/tasks'],
+    ['get', '/api/tasks/00000000-0000-4000-8000-000000000000'],
+    ['patch', '/api/tasks/00000000-0000-4000-8000-000000000000'],
+    ['delete', '/api/tasks/00000000-0000-4000-8000-000000000000'],
+    ['get', '/api/me'],
+    ['get', '/api/reports'],
+    ['get', '/api/reports/2026-11-21'],
+    ['get', '/api/no-such-route'],
+  ];
+
+  test('missing on any /api route: 401', async () => {
+    for (const [method, path] of routes) {
+      const agent = request(service.app) as unknown as Record<
+        string,
+        (path: string) => request.Test
+      >;
+      await expectRejected(agent[method]!(path).send(newTask()), 401, ['X-Forwarded-User']);
+    }
+  });
+
+  test('malformed: 401', async () => {
+    for (const user of ['alice smith', '.alice', 'a'.repeat(65), 'café', 'a,b', 'a/b']) {
+      await expectRejected(
+        request(service.app).get('/api/tasks').set('X-Forwarded-User', user),
+        401,
+        ['X-Forwarded-User'],
+      );
+    }
+  });
+});
+
+describe('the body of a write', () => {
+  test('not JSON by content type: 415', async () => {
+    await expectRejected(post().set('Content-Type', 'text/plain').send('{"title":"x"}'), 415, [
+      'Content-Type',
+    ]);
+    await expectRejected(post().type('form').send('title=x&startAt=y'), 415, ['Content-Type']);
+    await expectRejected(patch().set('Content-Type', 'application/xml').send('<task/>'), 415, [
+      'Content-Type',
+    ]);
+    await expectRejected(
+      post().set('Content-Type', 'application/json; charset=latin1').send('{"title":"x"}'),
+      415,
+      ['Content-Type'],
+    );
+  });
+
+  test('missing: 400 body', async () => {
+    await expectRejected(post(), 400, ['body']);
+    await expectRejected(patch(), 400, ['body']);
+    await expectRejected(post().set('Content-Type', 'application/json'), 400, ['body']);
+    // Chunked, with no bytes in it.
+    const chunked = post()
+      .set('Content-Type', 'application/json')
+      .set('Transfer-Encoding', 'chunked');
+    chunked.write('');
+    await expectRejected(chunked, 400, ['body']);
+  });
+
+  test('malformed JSON: 400 body', async () => {
+    for (const text of [
+      '{"title": "x",',
+      '{title: "x"}',
+      '{"title": "x"}}',
+      '"just a string"',
+      'null',
+    ]) {
+      await expectRejected(post().set('Content-Type', 'application/json').send(text), 400, [
+        'body',
+      ]);
+    }
+    await expectRejected(
+      patch().set('Content-Type', 'application/json').send('{"done": tru}'),
+      400,
+      ['body'],
+    );
+  });
+
+  test('not an object: 400 body', async () => {
+    await expectRejected(post().send([newTask()]), 400, ['body']);
+    await expectRejected(patch().send([{ done: true }]), 400, ['body']);
+  });
+
+  test('over 64 KiB: 413', async () => {
+    const huge = newTask({ contents: 'x'.repeat(64 * 1024) });
+    await expectRejected(post().send(huge), 413, ['body']);
+    await expectRejected(patch().send({ contents: 'x'.repeat(70_000) }), 413, ['body']);
+  });
+});
+
+describe('task fields', () => {
+  test('missing required fields: 400 naming each', async () => {
+    const response = await expectRejected(post().send({}), 400, ['title', 'startAt']);
+    assert.ok(response.body.details.every((detail) => detail.message === 'is required'));
+  });
+
+  test('wrong types: 400 naming each', async () => {
+    await expectRejected(
+      post().send({ title: 42, contents: null, startAt: 1_763_700_000_000 }),
+      400,
+      ['title', 'contents', 'startAt'],
+    );
+    await expectRejected(
+      patch().send({ done: 'true', title: ['x'], contents: { text: 'x' }, startAt: true }),
+      400,
+      ['done', 'title', 'contents', 'startAt'],
+    );
+  });
+
+  test('out of range: 400 naming each', async () => {
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ title: '' }, ['title']],
+      [{ title: '   \n\t ' }, ['title']],
+      [{ title: 'x'.repeat(101) }, ['title']],
+      [{ title: '猫'.repeat(101) }, ['title']],
+      [{ title: 'lone \ud800 surrogate' }, ['title']],
+      [{ contents: 'x'.repeat(2001) }, ['contents']],
+      [{ startAt: '2026-11-21T09:00:00' }, ['startAt']],
+      [{ startAt: '2026-11-21' }, ['startAt']],
+      [{ startAt: '2026-02-30T09:00:00Z' }, ['startAt']],
+      [{ startAt: '2026-11-21T25:00:00Z' }, ['startAt']],
+      [{ startAt: 'tomorrow' }, ['startAt']],
+      [
+        { title: '', contents: 'x'.repeat(2001), startAt: 'soon' },
+        ['title', 'contents', 'startAt'],
+      ],
+    ];
+    for (const [fields, named] of cases) {
+      await expectRejected(post().send(newTask(fields)), 400, named);
+      await expectRejected(patch().send(fields), 400, named);
+    }
+  });
+
+  test('unknown fields: 400 naming each, including fields the server owns', async () => {
+    await expectRejected(
+      post().send(newTask({ priority: 'high', done: true, completedAt: '2026-11-21T00:00:00Z' })),
+      400,
+      ['priority', 'done', 'completedAt'],
+    );
+    await expectRejected(
+      patch().send({ title: 'x', taskId: 'mine', userId: BOB, version: 9, tilte: 'typo' }),
+      400,
+      ['taskId', 'userId', 'version', 'tilte'],
+    );
+  });
+
+  test('a PATCH that changes nothing: 400 body', async () => {
+    await expectRejected(patch().send({}), 400, ['body']);
+  });
+
+  test('If-Match that is not an entity tag: 400 If-Match', async () => {
+    await expectRejected(patch().set('If-Match', 'W/1').send({ done: true }), 400, ['If-Match']);
+    await expectRejected(
+      request(service.app).delete(existingPath).set('X-Forwarded-User', ALICE).set('If-Match', '1'),
+      400,
+      ['If-Match'],
+    );
+  });
+});
+
+describe('list query parameters', () => {
+  const list = (query: string) =>
+    request(service.app).get(`/api/tasks?${query}`).set('X-Forwarded-User', ALICE);
+
+  test('each bad parameter: 400 naming it', async () => {
+    const cases: [string, string[]][] = [
+      ['limit=0', ['limit']],
+      ['limit=101', ['limit']],
+      ['limit=abc', ['limit']],
+      ['limit=1.5', ['limit']],
+      ['limit=-1', ['limit']],
+      ['limit=', ['limit']],
+      ['status=finished', ['status']],
+      ['status=OPEN', ['status']],
+      ['from=yesterday', ['from']],
+      ['to=2026-11-21', ['to']],
+      ['from=2026-11-22T00:00:00Z&to=2026-11-21T00:00:00Z', ['to']],
+      ['from=2026-11-22T00:00:00Z&to=2026-11-22T00:00:00Z', ['to']],
+      ['cursor=', ['cursor']],
+      ['cursor=definitely-not-a-cursor', ['cursor']],
+      ['cursor=%7B%22u%22%3A%22alice%22%7D', ['cursor']],
+      ['limit=5&limit=6', ['limit']],
+      ['sort=desc', ['sort']],
+      ['limit=0&status=x&from=y&page=2', ['limit', 'status', 'from', 'page']],
+    ];
+    for (const [query, fields] of cases) {
+      const response = await expectRejected(list(query), 400, fields);
+      assert.equal(response.body.error, 'invalid query parameters', query);
+    }
+  });
+
+  test("another user's cursor, or one for a different window: 400 cursor", async () => {
+    for (let index = 0; index < 3; index += 1) await createTask(service.app, BOB);
+    const bobs = await request(service.app)
+      .get('/api/tasks?limit=1')
+      .set('X-Forwarded-User', BOB)
+      .expect(200);
+    const cursor = bobs.body.nextCursor as string;
+    assert.ok(cursor);
+    snapshot = await tableSnapshot();
+    const stolen = await expectRejected(list(`cursor=${cursor}`), 400, ['cursor']);
+    assert.match(stolen.body.details[0]!.message, /another user/);
+    // A tampered cursor: one character changed.
+    const tampered = `${cursor.slice(0, 10)}${cursor[10] === 'A' ? 'B' : 'A'}${cursor.slice(11)}`;
+    await expectRejected(
+      request(service.app).get(`/api/tasks?cursor=${tampered}`).set('X-Forwarded-User', BOB),
+      400,
+      ['cursor'],
+    );
+    await expectRejected(
+      request(service.app)
+        .get(`/api/tasks?from=2030-01-01T00:00:00Z&cursor=${cursor}`)
+        .set('X-Forwarded-User', BOB),
+      400,
+      ['cursor'],
+    );
+  });
+});

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  ALICE,
+  BOB,
+  createTask,
+  createTestService,
+  newTask,
+  type TestService,
+} from './support/test-service.ts';
+
+interface Task {
+  taskId: string;
+  title: string;
+  startAt: string;
+  done: boolean;
+}
+
+let dynamo: DynaliteServer;
+let service: TestService;
+
+// 120 tasks for alice, one every hour from 2026-11-01T00:00Z (given in Tokyo time, so the
+// API must compare instants, not strings), every fourth one done: 30 done, 90 open.
+const TOTAL = 120;
+const DONE = 30;
+before(async () => {
+  dynamo = await startDynalite();
+  service = await createTestService(dynamo);
+  for (let hour = TOTAL - 1; hour >= 0; hour -= 1) {
+    const utc = new Date(Date.UTC(2026, 10, 1, hour));
+    const tokyo = new Date(utc.getTime() + 9 * 3_600_000).toISOString().slice(0, 19) + '+09:00';
+    const { task } = await createTask(
+      service.app,
+      ALICE,
+      newTask({ title: `hour ${hour}`, startAt: tokyo }),
+    );
+    if (hour % 4 === 0) {
+      await request(service.app)
+        .patch(`/api/tasks/${task.taskId}`)
+        .set('X-Forwarded-User', ALICE)
+        .send({ done: true })
+        .expect(200);
+    }
+  }
+  await createTask(service.app, BOB, newTask({ title: 'bob', startAt: '2026-11-01T05:30:00Z' }));
+});
+after(() => dynamo.stop());
+
+/** Follows nextCursor to the end; returns the size of each page and every task. */
+async function readAll(query: string): Promise<{ pages: number[]; tasks: Task[] }> {
+  const pages: number[] = [];
+  const tasks: Task[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = query === '' ? '' : '&';
+    const url: string = `/api/tasks?${query}${cursor === null ? '' : `${separator}cursor=${cursor}`}`;
+    const response = await request(service.app).get(url).set('X-Forwarded-User', ALICE).expect(200);
+    assert.deepEqual(Object.keys(response.body).sort(), ['items', 'nextCursor']);
+    pages.push(response.body.items.length);
+    tasks.push(...response.body.items);
+    cursor = response.body.nextCursor;
+    assert.ok(pages.length <= TOTAL, 'pagination ends');
+  } while (cursor !== null);
+  return { pages, tasks };
+}
+
+function hours(tasks: Task[]): number[] {
+  return tasks.map((task) => Number(task.title.split(' ')[1]));
+}
+
+describe('GET /api/tasks', () => {
+  test('defaults: all statuses, 50 a page, sorted by startAt, only my tasks', async () => {
+    const { pages, tasks } = await readAll('');
+    assert.deepEqual(pages, [50, 50, 20]);
+    assert.deepEqual(
+      hours(tasks),
+      Array.from({ length: TOTAL }, (_, hour) => hour),
+    );
+    assert.equal(tasks[0]!.startAt, '2026-11-01T00:00:00.000Z');
+  });
+
+  test('limit sets the page size, and an exact multiple has no empty last page', async () => {
+    assert.deepEqual((await readAll('limit=7')).pages, [...Array(17).fill(7), 1]);
+    assert.deepEqual((await readAll('limit=100')).pages, [100, 20]);
+    assert.deepEqual((await readAll('limit=40')).pages, [40, 40, 40]);
+    assert.deepEqual((await readAll('limit=1')).pages.length, TOTAL);
+  });
+
+  test('status filters fill whole pages', async () => {
+    const done = await readAll('status=done&limit=8');
+    assert.deepEqual(done.pages, [8, 8, 8, 6]);
+    assert.ok(done.tasks.every((task) => task.done));
+    assert.deepEqual(
+      hours(done.tasks),
+      Array.from({ length: DONE }, (_, index) => index * 4),
+    );
+
+    const open = await readAll('status=open&limit=25');
+    assert.deepEqual(open.pages, [25, 25, 25, 15]);
+    assert.ok(open.tasks.every((task) => !task.done));
+
+    assert.deepEqual((await readAll('status=all&limit=60')).pages, [60, 60]);
+  });
+
+  test('from is inclusive, to exclusive, with any offset', async () => {
+    // Given in New York time; the window holds hours 2 to 29 (hour 30 starts exactly at `to`).
+    const window = `from=${encodeURIComponent('2026-10-31T21:00:00-05:00')}&to=${encodeURIComponent('2026-11-02T01:00:00-05:00')}`;
+    // 2026-10-31T21:00-05:00 = 11-01T02:00Z (hour 2); 11-02T01:00-05:00 = 11-02T06:00Z (hour 30).
+    const all = await readAll(`${window}&limit=9`);
+    assert.deepEqual(all.pages, [9, 9, 9, 1]);
+    assert.deepEqual(
+      hours(all.tasks),
+      Array.from({ length: 28 }, (_, index) => index + 2),
+    );
+
+    const done = await readAll(`${window}&status=done&limit=3`);
+    assert.deepEqual(hours(done.tasks), [4, 8, 12, 16, 20, 24, 28]);
+    assert.deepEqual(done.pages, [3, 3, 1]);
+
+    assert.deepEqual(hours((await readAll('from=2026-11-05T23:00:00Z')).tasks), [119]);
+    assert.deepEqual(hours((await readAll('to=2026-11-01T01:00:00Z')).tasks), [0]);
+    assert.deepEqual((await readAll('from=2027-01-01T00:00:00Z')).pages, [0]);
+  });
+
+  test('a task that changes status between pages is neither lost nor repeated', async () => {
+    const first = await request(service.app)
+      .get('/api/tasks?status=open&limit=10')
+      .set('X-Forwarded-User', ALICE)
+      .expect(200);
+    // Close a task on the first page: the next page still starts where the first ended.
+    const closing = first.body.items[3] as Task;
+    await request(service.app)
+      .patch(`/api/tasks/${closing.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .send({ done: true })
+      .expect(200);
+    const second = await request(service.app)
+      .get(`/api/tasks?status=open&limit=10&cursor=${first.body.nextCursor}`)
+      .set('X-Forwarded-User', ALICE)
+      .expect(200);
+    const firstIds = new Set(first.body.items.map((task: Task) => task.taskId));
+    assert.equal(second.body.items.length, 10);
+    assert.ok(second.body.items.every((task: Task) => !firstIds.has(task.taskId)));
+    const lastOfFirst = first.body.items.at(-1) as Task;
+    assert.ok(second.body.items[0].startAt > lastOfFirst.startAt);
+    await request(service.app)
+      .patch(`/api/tasks/${closing.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .send({ done: false })
+      .expect(200);
+  });
+
+  test('a user with no tasks gets an empty page', async () => {
+    const response = await request(service.app)
+      .get('/api/tasks')
+      .set('X-Forwarded-User', 'nobody')
+      .expect(200);
+    assert.deepEqual(response.body, { items: [], nextCursor: null });
+  });
+});

@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  ALICE,
+  BOB,
+  createTask,
+  createTestService,
+  newTask,
+  type TestService,
+} from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let service: TestService;
+before(async () => {
+  dynamo = await startDynalite();
+  service = await createTestService(dynamo);
+});
+after(() => dynamo.stop());
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('POST /api/tasks', () => {
+  test('creates an open task: 201, Location, ETag and the task', async () => {
+    const response = await request(service.app)
+      .post('/api/tasks')
+      .set('X-Forwarded-User', ALICE)
+      .send({
+        title: '  Write the report  ',
+        contents: 'Q4 numbers',
+        startAt: '2026-11-21T10:00:00+09:00',
+      })
+      .expect(201)
+      .expect('Content-Type', /application\/json/);
+    const task = response.body;
+    assert.match(task.taskId, /^[0-9a-f-]{36}$/);
+    assert.equal(response.headers.location, `/api/tasks/${task.taskId}`);
+    assert.equal(response.headers.etag, '"1"');
+    assert.deepEqual(task, {
+      taskId: task.taskId,
+      title: 'Write the report',
+      contents: 'Q4 numbers',
+      startAt: '2026-11-21T01:00:00.000Z',
+      done: false,
+      completedAt: null,
+      createdAt: task.createdAt,
+      updatedAt: task.createdAt,
+    });
+    assert.match(task.createdAt, ISO_UTC);
+  });
+
+  test('contents defaults to "", and titles and contents count characters, not bytes', async () => {
+    const { task } = await createTask(service.app, ALICE, newTask({ title: '牛乳を買う' }));
+    assert.equal(task.contents, '');
+    assert.equal(task.title, '牛乳を買う');
+    const longest = await createTask(
+      service.app,
+      ALICE,
+      newTask({ title: '猫'.repeat(100), contents: '🍣'.repeat(2000) }),
+    );
+    assert.equal([...(longest.task.title as string)].length, 100);
+  });
+});
+
+describe('GET /api/tasks/:taskId', () => {
+  test('returns the task with its ETag', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const response = await request(service.app)
+      .get(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .expect(200)
+      .expect('ETag', '"1"');
+    assert.deepEqual(response.body, task);
+  });
+
+  test('unknown and malformed ids answer 404', async () => {
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', 'x'.repeat(300)]) {
+      const response = await request(service.app)
+        .get(`/api/tasks/${id}`)
+        .set('X-Forwarded-User', ALICE)
+        .expect(404);
+      assert.equal(response.body.error, 'task not found');
+    }
+  });
+});
+
+describe('PATCH /api/tasks/:taskId', () => {
+  test('changes only the given fields and bumps the ETag', async () => {
+    const { task } = await createTask(service.app, ALICE, newTask({ contents: 'keep me' }));
+    const response = await request(service.app)
+      .patch(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .send({ title: 'Buy oat milk', startAt: '2026-11-22T08:00:00Z' })
+      .expect(200)
+      .expect('ETag', '"2"');
+    assert.equal(response.body.title, 'Buy oat milk');
+    assert.equal(response.body.contents, 'keep me');
+    assert.equal(response.body.startAt, '2026-11-22T08:00:00.000Z');
+    assert.equal(response.body.createdAt, task.createdAt);
+    assert.ok(response.body.updatedAt >= String(task.updatedAt));
+  });
+
+  test('done sets completedAt, done again keeps it, reopening clears it', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const patch = (body: object) =>
+      request(service.app)
+        .patch(`/api/tasks/${task.taskId}`)
+        .set('X-Forwarded-User', ALICE)
+        .send(body)
+        .expect(200);
+    const done = (await patch({ done: true })).body;
+    assert.equal(done.done, true);
+    assert.match(done.completedAt, ISO_UTC);
+    const again = (await patch({ done: true, contents: 'with notes' })).body;
+    assert.equal(again.completedAt, done.completedAt);
+    const reopened = (await patch({ done: false })).body;
+    assert.equal(reopened.done, false);
+    assert.equal(reopened.completedAt, null);
+  });
+});
+
+describe('DELETE /api/tasks/:taskId', () => {
+  test('answers 204 with no body, then the task is gone', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const response = await request(service.app)
+      .delete(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .expect(204);
+    assert.equal(response.text, '');
+    await request(service.app)
+      .get(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .expect(404);
+    await request(service.app)
+      .delete(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .expect(404);
+  });
+});
+
+describe('two users', () => {
+  test("neither can see, list, change or delete the other's tasks", async () => {
+    const { task: alices } = await createTask(service.app, ALICE, newTask({ title: 'alice only' }));
+    await createTask(service.app, BOB, newTask({ title: 'bob only' }));
+    const path = `/api/tasks/${alices.taskId}`;
+
+    const asBob = (method: 'get' | 'patch' | 'delete') =>
+      request(service.app)[method](path).set('X-Forwarded-User', BOB);
+    const missing = await request(service.app)
+      .get('/api/tasks/00000000-0000-4000-8000-000000000000')
+      .set('X-Forwarded-User', BOB)
+      .expect(404);
+    for (const response of [
+      await asBob('get').expect(404),
+      await asBob('patch').send({ title: 'hijacked' }).expect(404),
+      await asBob('patch').set('If-Match', '"1"').send({ done: true }).expect(404),
+      await asBob('delete').expect(404),
+      await asBob('delete').set('If-Match', '"1"').expect(404),
+    ]) {
+      // Exactly the answer for an id that does not exist: nothing to tell them apart.
+      assert.deepEqual(response.body, missing.body);
+    }
+
+    const bobsList = await request(service.app)
+      .get('/api/tasks?limit=100')
+      .set('X-Forwarded-User', BOB)
+      .expect(200);
+    assert.ok(bobsList.body.items.length >= 1);
+    assert.ok(bobsList.body.items.every((task: { title: string }) => task.title !== 'alice only'));
+
+    const unchanged = await request(service.app)
+      .get(path)
+      .set('X-Forwarded-User', ALICE)
+      .expect(200)
+      .expect('ETag', '"1"');
+    assert.equal(unchanged.body.title, 'alice only');
+    assert.equal(unchanged.body.done, false);
+  });
+});
+
+describe('optimistic concurrency', () => {
+  test('a stale If-Match answers 412 with the current ETag and changes nothing', async () => {
+    const { task, etag } = await createTask(service.app, ALICE);
+    const path = `/api/tasks/${task.taskId}`;
+    // Two clients read version 1; the first one's change wins...
+    await request(service.app)
+      .patch(path)
+      .set('X-Forwarded-User', ALICE)
+      .set('If-Match', etag)
+      .send({ title: 'first writer' })
+      .expect(200)
+      .expect('ETag', '"2"');
+    // ...and the second one is told instead of silently overwriting it.
+    const stale = await request(service.app)
+      .patch(path)
+      .set('X-Forwarded-User', ALICE)
+      .set('If-Match', etag)
+      .send({ title: 'second writer' })
+      .expect(412)
+      .expect('ETag', '"2"');
+    assert.equal(stale.body.details[0].field, 'If-Match');
+    await request(service.app)
+      .delete(path)
+      .set('X-Forwarded-User', ALICE)
+      .set('If-Match', etag)
+      .expect(412);
+    const current = await request(service.app).get(path).set('X-Forwarded-User', ALICE);
+    assert.equal(current.body.title, 'first writer');
+  });
+
+  test('If-Match accepts the current ETag in a list, and "*"; weak tags never match', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const path = `/api/tasks/${task.taskId}`;
+    const patch = (ifMatch: string) =>
+      request(service.app)
+        .patch(path)
+        .set('X-Forwarded-User', ALICE)
+        .set('If-Match', ifMatch)
+        .send({ contents: ifMatch });
+    await patch('"7", "1"').expect(200).expect('ETag', '"2"');
+    await patch('*').expect(200).expect('ETag', '"3"');
+    await patch('W/"3"').expect(412);
+    await patch('"not-a-version"').expect(412);
+    const malformed = await patch('3').expect(400);
+    assert.deepEqual(
+      malformed.body.details.map((detail: { field: string }) => detail.field),
+      ['If-Match'],
+    );
+    await request(service.app)
+      .delete(path)
+      .set('X-Forwarded-User', ALICE)
+      .set('If-Match', '"3"')
+      .expect(204);
+  });
+
+  test('of concurrent conditional writes to one version, exactly one wins', async () => {
+    const { task, etag } = await createTask(service.app, ALICE);
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((title) =>
+        request(service.app)
+          .patch(`/api/tasks/${task.taskId}`)
+          .set('X-Forwarded-User', ALICE)
+          .set('If-Match', etag)
+          .send({ title }),
+      ),
+    );
+    assert.deepEqual(results.map((response) => response.status).sort(), [200, 412, 412, 412]);
+  });
+});
