@@ -1,0 +1,71 @@
+# task-service: the Express API (services/task-service), run by the Deployment `task-service`.
+#
+#   docker build -f docker/task-service.Dockerfile -t task-service .                # runtime
+#   docker build -f docker/task-service.Dockerfile --target dev -t task-service .   # skaffold dev
+#
+# The build context is the repository root (npm workspaces). The same image runs the
+# Kubernetes init container: node packages/task-store/dist/bin/create-tables.js
+
+# One build argument pins the Node.js base image of every stage.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# ---- deps: all workspaces' dependencies, dev tools included. These lines are identical in the
+# three Node-based Dockerfiles, so the builder reuses one cached layer for all of them.
+FROM ${NODE_IMAGE} AS deps
+# npm's update check is noise in a build and in the dev containers.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+# Manifests before sources: `npm ci` reruns only when dependencies change.
+COPY package.json package-lock.json .npmrc ./
+COPY packages/task-store/package.json packages/task-store/
+COPY packages/testing/package.json packages/testing/
+COPY services/task-service/package.json services/task-service/
+COPY batch/package.json batch/
+COPY web/package.json web/
+RUN npm ci --no-audit --no-fund && npm cache clean --force
+
+# ---- dev: the `skaffold dev` target. It runs the TypeScript sources directly; Skaffold's file
+# sync copies changed files in (as the container user, hence the ownership) and node --watch
+# restarts the process on every change, without rebuilding the image.
+FROM deps AS dev
+COPY --chown=1000:1000 tsconfig.base.json ./
+COPY --chown=1000:1000 packages/task-store packages/task-store
+COPY --chown=1000:1000 services/task-service services/task-service
+USER 1000:1000
+EXPOSE 3000
+CMD ["node", "--conditions=development", "--watch", "services/task-service/src/main.ts"]
+
+# ---- build: compile task-store and task-service to dist/.
+FROM deps AS build
+COPY tsconfig.base.json ./
+COPY packages/task-store packages/task-store
+COPY services/task-service services/task-service
+RUN npm run build -w @task-manager/task-store -w @task-manager/task-service
+
+# ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
+# Only the manifests of the workspaces this image runs are present: npm treats every workspace
+# as a production package, so with packages/testing present its dynalite would be installed.
+FROM ${NODE_IMAGE} AS prod
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY packages/task-store/package.json packages/task-store/
+COPY services/task-service/package.json services/task-service/
+RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace-root=false \
+      --no-audit --no-fund \
+ && rm package-lock.json .npmrc
+# Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
+# sources, absent here) do not run.
+COPY --from=build /app/packages/task-store/dist packages/task-store/dist
+COPY --from=build /app/services/task-service/dist services/task-service/dist
+RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
+
+# ---- runtime (default target): root-owned files, run as the image's `node` user (1000). node is
+# PID 1 and receives SIGTERM itself; the service drains its requests and exits.
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=prod /app ./
+USER 1000:1000
+EXPOSE 3000
+CMD ["node", "services/task-service/dist/main.js"]
