@@ -1,0 +1,142 @@
+/**
+ * The environment of every container against what its program reads (the programs' own
+ * *_ENV_VARS lists): every variable set, or deliberately left to the app's default for a stated
+ * reason; none set that the program does not read; every value accepted by the program's own
+ * config loader; all of it from the one ConfigMap.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { PROGRAMS, programOf, type ProgramName } from './support/app-env.ts';
+import { resolveEnv } from './support/env.ts';
+import { allContainers, appConfig, matchesSelector, ofKind, workloads } from './support/kube.ts';
+import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
+
+const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
+
+/** Variables a program reads that the manifests leave to its default, and why. */
+function leftToDefault(variant: Variant, program: ProgramName): Record<string, string> {
+  const unset: Record<string, string> = {};
+  if (program === 'task-service') unset.HOST = 'unset: listen on every interface, as a Pod must';
+  if (variant.startsWith('aws') && program !== 'task-web') unset.DYNAMODB_ENDPOINT = ON_AWS;
+  return unset;
+}
+
+for (const variant of ALL_VARIANTS) {
+  describe(variant, () => {
+    const objects = () => render(variant);
+    const appContainers = () =>
+      allContainers(objects()).flatMap((ref) => {
+        const program = programOf(ref.container.name);
+        return program ? [{ ref, program, env: resolveEnv(ref.container, objects()) }] : [];
+      });
+
+    test('every container of ours runs a known program', () => {
+      const unknown = allContainers(objects())
+        .filter((ref) => ref.workload.name !== 'localstack' && !programOf(ref.container.name))
+        .map((ref) => ref.id);
+      assert.deepEqual(unknown, []);
+    });
+
+    test('every environment reference resolves', () => {
+      const problems = allContainers(objects()).flatMap((ref) =>
+        resolveEnv(ref.container, objects()).problems.map((problem) => `${ref.id}: ${problem}`),
+      );
+      assert.deepEqual(problems, []);
+    });
+
+    test('each program gets every variable it reads, except those documented as left unset', () => {
+      for (const { ref, program, env } of appContainers()) {
+        const set = [...env.values.keys()].sort();
+        const expected = PROGRAMS[program].reads
+          .filter((name) => !(name in leftToDefault(variant, program)))
+          .sort();
+        assert.deepEqual(set, expected, `${ref.id} (${program})`);
+      }
+    });
+
+    test('no container gets a variable its program does not read', () => {
+      for (const { ref, program, env } of appContainers()) {
+        const reads: readonly string[] = PROGRAMS[program].reads;
+        const extra = [...env.values.keys(), ...env.fromSecrets].filter((n) => !reads.includes(n));
+        assert.deepEqual(extra, [], `${ref.id} (${program})`);
+      }
+    });
+
+    test("each program's own config loader accepts the values the manifests give it", () => {
+      for (const { ref, program, env } of appContainers()) {
+        assert.doesNotThrow(
+          () => PROGRAMS[program].load(Object.fromEntries(env.values)),
+          `${ref.id} (${program})`,
+        );
+      }
+    });
+
+    test('settings come from the task-manager-config ConfigMap, key named as the variable', () => {
+      for (const { ref } of appContainers()) {
+        assert.equal(ref.container.envFrom, undefined, ref.id);
+        for (const entry of ref.container.env ?? []) {
+          const source = entry.valueFrom?.configMapKeyRef;
+          assert.deepEqual(
+            { name: source?.name, key: source?.key },
+            { name: 'task-manager-config', key: entry.name },
+            `${ref.id}: ${entry.name}`,
+          );
+        }
+      }
+    });
+
+    test('every ConfigMap key is read by some container', () => {
+      const read = new Set(appContainers().flatMap(({ env }) => [...env.values.keys()]));
+      const unused = Object.keys(appConfig(objects())).filter((key) => !read.has(key));
+      assert.deepEqual(unused, []);
+    });
+
+    test('task-service listens on PORT, the port its Service, probes and Ingress use', () => {
+      const service = workloads(objects()).find((w) => w.name === 'task-service')!;
+      const port = service.pod.containers[0]!.ports?.find((p) => p.name === 'http');
+      assert.equal(String(port?.containerPort), appConfig(objects()).PORT);
+    });
+  });
+}
+
+test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
+  for (const variant of ['local', 'dev', 'local+network-policies'] as const) {
+    const objects = render(variant);
+    const endpoint = new URL(appConfig(objects).DYNAMODB_ENDPOINT ?? '');
+    const service = ofKind<IService>(objects, 'Service').find(
+      (s) => s.metadata.name === endpoint.hostname,
+    );
+    assert.ok(service, `${variant}: no Service ${endpoint.hostname}`);
+    assert.ok(service.spec?.ports?.some((p) => String(p.port) === endpoint.port));
+    const backing = workloads(objects).filter((w) =>
+      matchesSelector(w.podLabels, service.spec?.selector),
+    );
+    assert.deepEqual(
+      backing.map((w) => w.name),
+      ['localstack'],
+      variant,
+    );
+  }
+});
+
+test('on AWS nothing mentions DYNAMODB_ENDPOINT and no credentials are configured', () => {
+  for (const variant of ['aws', 'aws+network-policies'] as const) {
+    const text = JSON.stringify(render(variant));
+    assert.doesNotMatch(text, /DYNAMODB_ENDPOINT/, variant);
+    assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secretKeyRef/, variant);
+  }
+});
+
+test('the shared DynamoDB settings are the same for task-service and the report job', () => {
+  const objects = render('local');
+  const envOf = (id: string) => {
+    const ref = allContainers(objects).find((candidate) => candidate.id === id)!;
+    return resolveEnv(ref.container, objects).values;
+  };
+  const service = envOf('task-service/task-service');
+  const reporter = envOf('task-reporter/task-reporter');
+  for (const name of PROGRAMS['create-tables'].reads) {
+    assert.equal(reporter.get(name), service.get(name), name);
+  }
+});

@@ -1,0 +1,156 @@
+/**
+ * How the Pods start, stop and roll: probes and their thresholds against the apps' real start
+ * and shutdown times, grace periods that cover the preStop pause plus the app's drain, zero-
+ * downtime rolling updates, the tables created before the app starts, and the report CronJob.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import { appConfig, containers, find, workloads, type IContainer } from './support/kube.ts';
+import { fromRoot } from './support/paths.ts';
+import { probeViolations } from './support/policies.ts';
+import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
+
+/** Containers that take long enough to start to need a startupProbe. */
+const SLOW_STARTERS = ['task-service', 'localstack'];
+/** The app Deployments, which must roll without downtime. */
+const APP_DEPLOYMENTS = ['task-service', 'task-web'];
+
+type Probe = NonNullable<IContainer['readinessProbe']>;
+const period = (probe: Probe) => probe.periodSeconds ?? 10;
+const failureBudget = (probe: Probe) => period(probe) * (probe.failureThreshold ?? 3);
+
+function mainContainer(variant: Variant, workload: string): IContainer {
+  const found = workloads(render(variant)).find((w) => w.name === workload);
+  const container = found?.pod.containers.find((c) => c.name === workload);
+  if (!container) throw new Error(`${variant}: no container ${workload} in ${workload}`);
+  return container;
+}
+
+/** Seconds nginx keeps serving requests in flight after its graceful stop (docker/nginx). */
+function nginxShutdownSeconds(): number {
+  const conf = readFileSync(fromRoot('docker/nginx/nginx.conf'), 'utf8');
+  const match = /^\s*worker_shutdown_timeout\s+(\d+)s;/m.exec(conf);
+  if (!match) throw new Error('docker/nginx/nginx.conf sets no worker_shutdown_timeout');
+  return Number(match[1]);
+}
+
+for (const variant of ALL_VARIANTS) {
+  describe(variant, () => {
+    const objects = () => render(variant);
+    const config = () => appConfig(objects());
+    const shutdownSeconds = () => Number(config().SHUTDOWN_TIMEOUT_MS) / 1000;
+
+    test('long-running containers have readiness and liveness probes (startup where slow)', () => {
+      const problems = workloads(objects())
+        .filter((workload) => workload.longRunning)
+        .flatMap((workload) => containers(workload).filter((ref) => !ref.init))
+        .flatMap((ref) => probeViolations(ref, SLOW_STARTERS.includes(ref.container.name)));
+      assert.deepEqual(problems, []);
+    });
+
+    test("task-service's probes use its /health endpoints with thresholds fit for its timings", () => {
+      const { startupProbe, readinessProbe, livenessProbe } = mainContainer(
+        variant,
+        'task-service',
+      );
+      assert.equal(startupProbe?.httpGet?.path, '/health/startup');
+      assert.equal(readinessProbe?.httpGet?.path, '/health/readiness');
+      assert.equal(livenessProbe?.httpGet?.path, '/health/liveness');
+      // It listens within 1-2 s: probing every second or two makes it ready right then...
+      assert.ok(period(startupProbe!) <= 2, 'startupProbe polls at most every 2 s');
+      assert.ok(!startupProbe!.initialDelaySeconds, 'no fixed delay before the first check');
+      // ...while a slow node still gets a generous start before a restart.
+      assert.ok(failureBudget(startupProbe!) >= 15, 'startupProbe allows at least 15 s');
+      // An outage (or the start of shutdown) takes the Pod out of rotation within seconds.
+      assert.ok(failureBudget(readinessProbe!) <= 10, 'readiness reacts within 10 s');
+      // A Pod busy draining for SHUTDOWN_TIMEOUT_MS is never mistaken for a wedged one.
+      assert.ok(failureBudget(livenessProbe!) > shutdownSeconds());
+    });
+
+    test("task-web is probed on nginx's /healthz (the dev server on /)", () => {
+      const { readinessProbe, livenessProbe } = mainContainer(variant, 'task-web');
+      const path = variant === 'dev' ? '/' : '/healthz';
+      assert.equal(readinessProbe?.httpGet?.path, path);
+      assert.equal(livenessProbe?.httpGet?.path, path);
+    });
+
+    test('grace periods exceed the preStop pause plus the time the app may take to drain', () => {
+      const drainSeconds: Record<string, number> = {
+        'task-service': shutdownSeconds(),
+        'task-web': nginxShutdownSeconds(),
+      };
+      for (const name of APP_DEPLOYMENTS) {
+        const workload = workloads(objects()).find((w) => w.name === name)!;
+        const preStop = mainContainer(variant, name).lifecycle?.preStop?.sleep?.seconds;
+        assert.ok(preStop !== undefined && preStop >= 3, `${name}: preStop sleep of a few seconds`);
+        const grace = workload.pod.terminationGracePeriodSeconds ?? 30;
+        assert.ok(
+          grace > preStop + drainSeconds[name]!,
+          `${name}: grace ${grace} s <= preStop ${preStop} s + drain ${drainSeconds[name]} s`,
+        );
+      }
+    });
+
+    test('app Deployments roll one new Pod at a time and never drop below their replicas', () => {
+      for (const name of APP_DEPLOYMENTS) {
+        const strategy = find<IDeployment>(objects(), 'Deployment', name).spec?.strategy;
+        assert.equal(strategy?.type, 'RollingUpdate', name);
+        assert.equal(strategy?.rollingUpdate?.maxUnavailable, 0, name);
+        assert.equal(strategy?.rollingUpdate?.maxSurge, 1, name);
+      }
+    });
+
+    test('task-service and the report job create the tables first, with their own image', () => {
+      for (const name of ['task-service', 'task-reporter']) {
+        // The dev target of task-service runs sources; the report job has no dev target.
+        const createTables =
+          variant === 'dev' && name === 'task-service'
+            ? ['node', '--conditions=development', 'packages/task-store/src/bin/create-tables.ts']
+            : ['node', 'packages/task-store/dist/bin/create-tables.js'];
+        const workload = workloads(objects()).find((w) => w.name === name)!;
+        const init = workload.pod.initContainers ?? [];
+        assert.deepEqual(
+          init.map((c) => c.name),
+          ['create-tables'],
+          name,
+        );
+        assert.deepEqual(init[0]!.command, createTables, name);
+        assert.equal(init[0]!.image, mainContainer(variant, name).image, name);
+      }
+    });
+
+    test('the report CronJob runs daily after midnight in the report time zone, one at a time', () => {
+      const cronJob = find<ICronJob>(objects(), 'CronJob', 'task-reporter').spec!;
+      const [minute, hour, ...daily] = cronJob.schedule.trim().split(/\s+/);
+      assert.deepEqual(daily, ['*', '*', '*'], 'every day');
+      assert.match(minute ?? '', /^\d+$/);
+      assert.ok(Number(hour) >= 0 && Number(hour) <= 5, 'in the early hours');
+      assert.equal(cronJob.timeZone, config().REPORT_TIMEZONE, 'timeZone = REPORT_TIMEZONE');
+      assert.equal(cronJob.concurrencyPolicy, 'Forbid');
+      assert.ok((cronJob.startingDeadlineSeconds ?? 0) > 0, 'startingDeadlineSeconds');
+      assert.ok(cronJob.successfulJobsHistoryLimit !== undefined, 'successfulJobsHistoryLimit');
+      assert.ok(cronJob.failedJobsHistoryLimit !== undefined, 'failedJobsHistoryLimit');
+      const job = cronJob.jobTemplate.spec!;
+      assert.ok(job.backoffLimit !== undefined && job.backoffLimit <= 3, 'backoffLimit');
+      assert.ok((job.activeDeadlineSeconds ?? 0) > 0, 'activeDeadlineSeconds');
+      assert.ok((job.ttlSecondsAfterFinished ?? 0) > 0, 'ttlSecondsAfterFinished');
+      assert.equal(job.template.spec?.restartPolicy, 'Never');
+      assert.deepEqual(mainContainer(variant, 'task-reporter').command, [
+        'node',
+        'batch/dist/main.js',
+      ]);
+    });
+  });
+}
+
+test('the entry points the manifests run exist in the sources the images are built from', () => {
+  assert.ok(existsSync(fromRoot('packages/task-store/src/bin/create-tables.ts')));
+  assert.ok(existsSync(fromRoot('batch/src/main.ts')));
+  for (const image of ['task-service', 'task-reporter']) {
+    const dockerfile = readFileSync(fromRoot(`docker/${image}.Dockerfile`), 'utf8');
+    assert.match(dockerfile, /packages\/task-store\/dist/, `${image} image ships create-tables`);
+  }
+});

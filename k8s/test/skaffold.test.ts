@@ -1,0 +1,185 @@
+/**
+ * skaffold.yaml: valid against Skaffold's published v4beta14 schema, and consistent with the
+ * Dockerfiles and manifests it builds and deploys, for `skaffold dev`, `skaffold run` and the
+ * aws profile.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, globSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { effective, readStages, targetStage } from './support/dockerfile.ts';
+import { fromRoot, repoRoot } from './support/paths.ts';
+import { VARIANTS } from './support/render.ts';
+import {
+  loadSkaffoldConfig,
+  profilesActivatedBy,
+  readSkaffoldYaml,
+  resolveProfiles,
+  type SkaffoldConfig,
+} from './support/skaffold.ts';
+
+/** Published by Skaffold; kept outside the repository (../shared is provided by CI). */
+const SCHEMA_PATH = path.resolve(repoRoot, '../shared/schemas/skaffold-v4beta14.json');
+const ARTIFACTS = ['task-service', 'task-web', 'task-reporter'];
+
+function schemaValidator(): ValidateFunction {
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
+  // The schema is draft-07, Ajv's default dialect. Skaffold adds two annotation keywords for
+  // editors; declaring them keeps Ajv's strict mode on for everything else.
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  ajv.addKeyword('preferredOrder');
+  ajv.addKeyword('x-intellij-html-description');
+  return ajv.compile(schema);
+}
+
+function schemaErrors(validate: ValidateFunction, config: unknown): string[] {
+  if (validate(config)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+}
+
+const config = loadSkaffoldConfig();
+const dev = resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+const aws = resolveProfiles(config, ['aws']);
+
+function artifact(resolved: SkaffoldConfig, image: string) {
+  const found = resolved.build.artifacts.find((a) => a.image === image);
+  if (!found) throw new Error(`no artifact ${image}`);
+  return found;
+}
+
+describe('schema', () => {
+  const validate = schemaValidator();
+
+  test('skaffold.yaml is a valid skaffold/v4beta14 Config', () => {
+    const raw = readSkaffoldYaml() as { apiVersion?: string; kind?: string };
+    assert.equal(raw.apiVersion, 'skaffold/v4beta14');
+    assert.equal(raw.kind, 'Config');
+    assert.deepEqual(schemaErrors(validate, raw), []);
+  });
+
+  test('the configuration with each profile applied is valid too', () => {
+    for (const [name, resolved] of Object.entries({ dev, aws })) {
+      assert.deepEqual(schemaErrors(validate, resolved), [], name);
+    }
+  });
+
+  test('the schema rejects a misspelt field', () => {
+    const broken = structuredClone(readSkaffoldYaml()) as SkaffoldConfig;
+    (broken.build.artifacts[0]!.docker as Record<string, unknown>).dockerFile = 'Dockerfile';
+    assert.notDeepEqual(schemaErrors(validate, broken), []);
+  });
+});
+
+describe('build', () => {
+  test('the three images are built with Docker from docker/<image>.Dockerfile, context the root', () => {
+    assert.deepEqual(
+      config.build.artifacts.map((a) => [a.image, a.context, a.docker?.dockerfile]),
+      ARTIFACTS.map((image) => [image, '.', `docker/${image}.Dockerfile`]),
+    );
+  });
+
+  test("each artifact's Dockerfile exists and has the build target Skaffold asks for", () => {
+    for (const [name, resolved] of Object.entries({ run: config, dev, aws })) {
+      for (const { image, context = '.', docker } of resolved.build.artifacts) {
+        const file = fromRoot(context, docker?.dockerfile ?? 'Dockerfile');
+        assert.ok(existsSync(file), `${image}: ${path.relative(repoRoot, file)} is missing`);
+        const stage = targetStage(readStages(file), docker?.target);
+        assert.ok(stage, `${name}: ${docker?.dockerfile} has no stage "${docker?.target}"`);
+      }
+    }
+  });
+
+  test('skaffold run builds the runtime targets; skaffold dev the dev targets of service and UI', () => {
+    const targets = (resolved: SkaffoldConfig) =>
+      ARTIFACTS.map((image) => artifact(resolved, image).docker?.target);
+    assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime']);
+    assert.deepEqual(targets(aws), ['runtime', 'runtime', 'runtime']);
+    assert.deepEqual(targets(dev), ['dev', 'dev', 'runtime']);
+  });
+
+  test('images are built into the local cluster, pushed only for a remote one (aws)', () => {
+    assert.equal(config.build.local?.push, false);
+    assert.equal(aws.build.local?.push, true);
+  });
+
+  test('the images run from a WORKDIR that mirrors the repository root', () => {
+    // The manifests run `node packages/task-store/dist/...`, and sync destinations are relative.
+    for (const [resolved, image] of [
+      [config, 'task-service'],
+      [config, 'task-reporter'],
+      [dev, 'task-service'],
+      [dev, 'task-web'],
+    ] as const) {
+      const { docker } = artifact(resolved, image);
+      const stages = readStages(fromRoot(docker!.dockerfile!));
+      const stage = targetStage(stages, docker?.target)!;
+      assert.equal(effective(stages, stage, 'workdir'), '/app', `${image} (${docker?.target})`);
+    }
+  });
+});
+
+describe('skaffold dev', () => {
+  test('the dev profile is switched on by `skaffold dev` alone', () => {
+    assert.deepEqual(profilesActivatedBy(config, 'dev'), ['dev']);
+    assert.deepEqual(profilesActivatedBy(config, 'run'), []);
+    assert.deepEqual(profilesActivatedBy(config, 'render'), []);
+  });
+
+  test("task-service syncs its TypeScript and task-store's; the UI syncs its sources", () => {
+    const sources = (image: string) =>
+      (artifact(dev, image).sync?.manual ?? []).map((rule) => rule.src);
+    assert.deepEqual(sources('task-service'), [
+      'services/task-service/src/**/*.ts',
+      'packages/task-store/src/**/*.ts',
+    ]);
+    assert.ok(sources('task-web').includes('web/src/**'));
+    assert.deepEqual(sources('task-reporter'), []);
+    for (const image of ARTIFACTS) assert.equal(artifact(config, image).sync, undefined);
+  });
+
+  test('every sync rule matches files that the dev image copies in, at the same path', () => {
+    for (const { image, context = '.', docker, sync } of dev.build.artifacts) {
+      const stages = readStages(fromRoot(context, docker!.dockerfile!));
+      const stage = targetStage(stages, docker?.target)!;
+      for (const rule of sync?.manual ?? []) {
+        const files = globSync(rule.src, { cwd: fromRoot(context) });
+        assert.ok(files.length > 0, `${image}: ${rule.src} matches no file`);
+        assert.equal(rule.dest, '.', `${image}: ${rule.src} lands beside the copied sources`);
+        assert.equal(rule.strip, undefined);
+        const prefix = rule.src.split(/[*?[{]/)[0]!;
+        const copied = stage.copies.some((source) => {
+          const dir = source.replace(/\/$/, '');
+          return prefix === dir || prefix.startsWith(`${dir}/`);
+        });
+        assert.ok(copied, `${image}: the ${docker?.target} stage does not COPY ${prefix}`);
+      }
+    }
+  });
+});
+
+describe('manifests and deploy', () => {
+  test('run renders k8s/overlays/local, dev k8s/overlays/dev, aws k8s/overlays/aws', () => {
+    assert.deepEqual(config.manifests.kustomize?.paths, [VARIANTS.local]);
+    assert.deepEqual(dev.manifests.kustomize?.paths, [VARIANTS.dev]);
+    assert.deepEqual(aws.manifests.kustomize?.paths, [VARIANTS.aws]);
+  });
+
+  test('deploys with kubectl and waits for the workloads to become ready', () => {
+    assert.deepEqual(config.deploy.kubectl, {});
+    assert.equal(config.deploy.statusCheck, true);
+  });
+
+  test("forwards localhost:8080 to the ingress controller of minikube's ingress addon", () => {
+    assert.deepEqual(config.portForward, [
+      {
+        resourceType: 'service',
+        resourceName: 'ingress-nginx-controller',
+        namespace: 'ingress-nginx',
+        port: 80,
+        localPort: 8080,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * The environment each program in the manifests reads, straight from the programs' own config
+ * modules, with their own loaders to prove the configured values are accepted.
+ */
+import { REPORTER_ENV_VARS, loadConfig as loadReporterConfig } from '../../../batch/src/config.ts';
+import { DYNAMO_ENV_VARS, loadDynamoConfig } from '../../../packages/task-store/src/config.ts';
+import {
+  TASK_SERVICE_ENV_VARS,
+  loadConfig as loadTaskServiceConfig,
+} from '../../../services/task-service/src/config.ts';
+
+type Env = Record<string, string | undefined>;
+
+export interface Program {
+  /** Every variable the program reads. */
+  reads: readonly string[];
+  /** Throws the program's own ConfigError on a value it would refuse at start. */
+  load(env: Env): unknown;
+}
+
+export const PROGRAMS = {
+  'task-service': { reads: TASK_SERVICE_ENV_VARS, load: loadTaskServiceConfig },
+  'task-reporter': { reads: REPORTER_ENV_VARS, load: loadReporterConfig },
+  'create-tables': { reads: DYNAMO_ENV_VARS, load: loadDynamoConfig },
+  // nginx serving static files: configured by its image, reads no environment.
+  'task-web': { reads: [], load: () => undefined },
+} satisfies Record<string, Program>;
+
+export type ProgramName = keyof typeof PROGRAMS;
+
+/** Which program a container runs, by container name; undefined for third-party containers. */
+export function programOf(containerName: string): ProgramName | undefined {
+  return containerName in PROGRAMS ? (containerName as ProgramName) : undefined;
+}

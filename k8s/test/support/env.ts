@@ -1,0 +1,67 @@
+/**
+ * What a container's environment really contains once the kubelet has resolved it: literal
+ * values, ConfigMap keys (an optional reference to a missing key sets nothing) and envFrom.
+ */
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from './kube.ts';
+import type { KubeObject } from './render.ts';
+
+export interface ResolvedEnv {
+  /** Variables the container will have, with their values where the manifests know them. */
+  values: Map<string, string>;
+  /** Variables that come from a Secret the user creates (value unknown here). */
+  fromSecrets: Set<string>;
+  /** References the kubelet could not resolve: the container would not start. */
+  problems: string[];
+}
+
+function configMapData(objects: KubeObject[], name: string): Record<string, string> | undefined {
+  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name) as
+    (IConfigMap & KubeObject) | undefined;
+  return configMap ? (configMap.data ?? {}) : undefined;
+}
+
+export function resolveEnv(container: IContainer, objects: KubeObject[]): ResolvedEnv {
+  const resolved: ResolvedEnv = { values: new Map(), fromSecrets: new Set(), problems: [] };
+  for (const source of container.envFrom ?? []) {
+    const name = source.configMapRef?.name;
+    if (!name) {
+      resolved.problems.push(`${container.name}: only envFrom.configMapRef is expected`);
+      continue;
+    }
+    const data = configMapData(objects, name);
+    if (!data) {
+      if (!source.configMapRef?.optional) resolved.problems.push(`missing ConfigMap ${name}`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(data)) {
+      resolved.values.set(`${source.prefix ?? ''}${key}`, value);
+    }
+  }
+  for (const entry of container.env ?? []) {
+    if (entry.value !== undefined) {
+      resolved.values.set(entry.name, entry.value);
+      continue;
+    }
+    const configMapRef = entry.valueFrom?.configMapKeyRef;
+    const secretRef = entry.valueFrom?.secretKeyRef;
+    if (configMapRef) {
+      const data = configMapData(objects, configMapRef.name ?? '');
+      const value = data?.[configMapRef.key];
+      if (value !== undefined) resolved.values.set(entry.name, value);
+      else if (!configMapRef.optional) {
+        resolved.problems.push(
+          `${entry.name}: ConfigMap ${configMapRef.name} has no key ${configMapRef.key}`,
+        );
+      }
+    } else if (secretRef) {
+      resolved.fromSecrets.add(entry.name);
+      if (!secretRef.optional) {
+        resolved.problems.push(`${entry.name}: requires Secret ${secretRef.name}`);
+      }
+    } else {
+      resolved.problems.push(`${entry.name}: neither a value nor a ConfigMap/Secret reference`);
+    }
+  }
+  return resolved;
+}
