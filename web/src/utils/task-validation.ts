@@ -23,11 +23,15 @@ export interface LocalizedMessage {
 export type TaskFormErrors = Partial<Record<TaskField, LocalizedMessage>>;
 
 /**
- * Lengths count UTF-16 code units, as JavaScript (and so the API's validation) does; the title
- * is counted after trimming because the API stores it trimmed.
+ * Lengths count characters as people do (Unicode code points, so an emoji is one), which is
+ * how the API counts them; the title is counted after trimming because the API trims it.
  */
+export function characterCount(value: string): number {
+  return Array.from(value).length;
+}
+
 export function titleLength(title: string): number {
-  return title.trim().length;
+  return characterCount(title.trim());
 }
 
 export function validateTaskForm(values: TaskFormValues): TaskFormErrors {
@@ -37,7 +41,7 @@ export function validateTaskForm(values: TaskFormValues): TaskFormErrors {
   else if (title > TITLE_MAX_LENGTH) {
     errors.title = { key: 'validation.titleTooLong', params: { max: TITLE_MAX_LENGTH } };
   }
-  if (values.contents.length > CONTENTS_MAX_LENGTH) {
+  if (characterCount(values.contents) > CONTENTS_MAX_LENGTH) {
     errors.contents = { key: 'validation.contentsTooLong', params: { max: CONTENTS_MAX_LENGTH } };
   }
   if (values.startAt.trim() === '') errors.startAt = { key: 'validation.startAtRequired' };

@@ -40,6 +40,14 @@ describe('validateTaskForm', () => {
     );
   });
 
+  it('counts an emoji as one character, as the API does', () => {
+    expect(validateTaskForm({ ...valid, title: '🍣'.repeat(100) }).title).toBeUndefined();
+    expect(validateTaskForm({ ...valid, title: '🍣'.repeat(101) }).title?.key).toBe(
+      'validation.titleTooLong',
+    );
+    expect(validateTaskForm({ ...valid, contents: '🍣'.repeat(2000) }).contents).toBeUndefined();
+  });
+
   it('limits contents to 2000 characters, line breaks included', () => {
     const atLimit = `${'x'.repeat(CONTENTS_MAX_LENGTH - 1)}\n`;
     expect(validateTaskForm({ ...valid, contents: atLimit }).contents).toBeUndefined();

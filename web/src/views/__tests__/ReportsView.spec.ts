@@ -73,7 +73,7 @@ describe('ReportsView', () => {
 
     expect(new URL(requests[1]!.url).pathname).toBe('/api/reports/2026-11-21');
     expect(await createObjectURL.mock.calls[0]![0].text()).toBe(csv);
-    expect(clicked[0]!.download).toBe('task-report-2026-11-21.csv');
+    expect(clicked[0]!.download).toBe('tasks-completed-2026-11-21.csv');
     expect(clicked[0]!.href).toBe('blob:report');
   });
 

@@ -1,0 +1,102 @@
+/**
+ * The UI part of `npm start`: builds web/dist when it is missing or older than its sources,
+ * then serves it with `vite preview`, which proxies /api and /health to task-service, so the
+ * browser sees the UI and the API on one origin as it does behind the Ingress. `vite preview`
+ * also sends the production Content-Security-Policy (see web/vite.config.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+
+/** What a production build is made from; a change to any of them means a rebuild. */
+const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
+
+function viteCli(): string {
+  const require = createRequire(join(WEB_DIR, 'package.json'));
+  return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+}
+
+async function newestChange(path: string): Promise<number> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  const times = await Promise.all(
+    entries
+      .filter((entry) => entry.isFile())
+      .map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
+  );
+  return Math.max(info.mtimeMs, ...times);
+}
+
+/** True when web/dist is missing or older than any of its sources. */
+export async function webBuildIsStale(): Promise<boolean> {
+  const built = await newestChange(join(WEB_DIR, 'dist', 'index.html'));
+  if (built === 0) return true;
+  const sources = await Promise.all(BUILD_INPUTS.map((input) => newestChange(join(WEB_DIR, input))));
+  return Math.max(...sources) > built;
+}
+
+function runVite(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe'): ChildProcess {
+  return spawn(process.execPath, [viteCli(), ...args], { cwd: WEB_DIR, env, stdio });
+}
+
+/** Builds the UI if needed; resolves when web/dist is up to date. */
+export async function buildWebIfStale(log: (message: string) => void = console.log): Promise<void> {
+  if (!(await webBuildIsStale())) return;
+  log('building the web UI (web/dist)…');
+  const build = runVite(['build', '--logLevel', 'warn'], process.env, 'inherit');
+  const code = await new Promise<number | null>((resolve, reject) => {
+    build.once('error', reject);
+    build.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`vite build exited with code ${code}`);
+}
+
+export interface WebPreview {
+  /** The address people open. */
+  url: string;
+  process: ChildProcess;
+}
+
+/**
+ * Starts `vite preview` on 127.0.0.1:port (--strictPort: a busy port is an error, not a
+ * surprise elsewhere) and resolves once it accepts requests.
+ */
+export async function startWebPreview(options: {
+  port: number;
+  apiOrigin: string;
+}): Promise<WebPreview> {
+  const child = runVite(
+    ['preview', '--port', String(options.port), '--strictPort', '--host', '127.0.0.1'],
+    { ...process.env, API_ORIGIN: options.apiOrigin },
+    'pipe',
+  );
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    process.stderr.write(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const local = `http://127.0.0.1:${options.port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(local, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 200, 'running'))]);
+    if (code !== 'running') throw new Error(`vite preview exited with code ${code}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`vite preview did not answer on ${local} within 30 s:\n${output}`);
+    }
+  }
+  return { url: `http://localhost:${options.port}/`, process: child };
+}

@@ -1,0 +1,455 @@
+/**
+ * End-to-end: Debian's Chromium against the real application started the way `npm start` starts
+ * it (embedded DynamoDB, task-service, the production build behind `vite preview` with the
+ * production Content-Security-Policy).
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { runReportJob, startApp, type RunningApp } from './support/app.ts';
+import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
+
+const ZONE = 'Asia/Tokyo';
+
+let app: RunningApp;
+let browser: Browser;
+
+before(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+interface ApiTask {
+  taskId: string;
+  title: string;
+  startAt: string;
+  done: boolean;
+  completedAt: string | null;
+}
+
+/** Calls the API directly, as the given user, to set up or check what the UI did. */
+async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('X-Forwarded-User', user);
+  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
+  return fetch(`${app.origin}/api${path}`, { ...init, headers });
+}
+
+async function createTaskViaApi(
+  user: string,
+  task: { title: string; contents?: string; startAt: string },
+): Promise<ApiTask> {
+  const response = await api(user, '/tasks', { method: 'POST', body: JSON.stringify(task) });
+  assert.equal(response.status, 201, await response.clone().text());
+  return (await response.json()) as ApiTask;
+}
+
+async function tasksOf(user: string): Promise<ApiTask[]> {
+  const response = await api(user, '/tasks?status=all&limit=100');
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { items: ApiTask[] }).items;
+}
+
+/** YYYY-MM-DD in a time zone, `days` from today. */
+function dayIn(zone: string, days = 0): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+/** Chromium and Node may differ in the kind of space before "AM". */
+const normalise = (text: string) => text.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
+
+async function signIn(page: Page, user: string, labels = { name: 'Your name', submit: 'Sign in' }) {
+  await page.goto(`${app.origin}/`);
+  await page.waitForURL('**/signin');
+  await page.getByLabel(labels.name).fill(user);
+  const me = page.waitForResponse((response) => response.url().endsWith('/api/me'));
+  await page.getByRole('button', { name: labels.submit, exact: true }).click();
+  assert.equal((await me).status(), 200);
+}
+
+const article = (page: Page, title: string) => page.getByRole('article', { name: title });
+
+async function activeElementText(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+}
+
+async function assertNoProblems(problems: string[]) {
+  assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
+}
+
+async function waitGone(locator: Locator) {
+  await locator.waitFor({ state: 'detached' });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('task manager UI', () => {
+  test('a person signs in, creates, edits, completes, reopens and deletes a task', async () => {
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      const response = await page.goto(`${app.origin}/`);
+      // The checks below for CSP violations mean something only if the policy is in force.
+      assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+
+      // Sign in, after being told that a name is not acceptable.
+      await page.waitForURL('**/signin');
+      await page.getByText('X-Forwarded-User', { exact: false }).first().waitFor();
+      await page.getByLabel('Your name').fill('not valid!');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByText('Use only letters, digits and . _ @ -').waitFor();
+      const me = page.waitForResponse((r) => r.url().endsWith('/api/me'));
+      await page.getByLabel('Your name').fill('alice');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      assert.deepEqual(await (await me).json(), { userId: 'alice', isAdmin: false });
+      await page.getByRole('heading', { level: 1, name: 'Your tasks' }).waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Reports' }).count(), 0);
+
+      // An empty list says so and offers to create a task.
+      await page.getByText('Nothing planned from today on.').waitFor();
+      await page.getByRole('button', { name: 'Create a task' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      await dialog.waitFor();
+      const title = dialog.getByLabel('Title');
+      assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'INPUT');
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.id),
+        await title.getAttribute('id'),
+      );
+
+      // Validation errors appear next to the fields as the person types and saves.
+      await title.fill('x'.repeat(101));
+      await dialog.getByText('Use at most 100 characters.').waitFor();
+      await dialog.getByText('101 of 100 characters').waitFor();
+      await dialog.getByLabel('Starts at').fill('');
+      await dialog.getByRole('button', { name: 'Create task' }).click();
+      await dialog.getByText('Choose the date and time the task starts.').waitFor();
+      assert.equal(await title.getAttribute('aria-invalid'), 'true');
+      await screenshot(page, 'task-dialog-validation.png');
+      assert.equal((await tasksOf('alice')).length, 0, 'nothing is sent while the form is invalid');
+
+      const tomorrow = dayIn(ZONE, 1);
+      await title.fill('Prepare the quarterly review');
+      await dialog.getByLabel('Details').fill('Collect the numbers\nBook meeting room 3F');
+      await dialog.getByLabel('Starts at').fill(`${tomorrow}T09:30`);
+      await dialog.getByText('28 of 100 characters').waitFor();
+      assert.equal(await dialog.locator('.field-error').count(), 0);
+      await screenshot(page, 'task-dialog.png');
+      await dialog.getByRole('button', { name: 'Create task' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByText('Task “Prepare the quarterly review” created.').waitFor();
+
+      // Listed with its local start time and its line breaks.
+      const created = article(page, 'Prepare the quarterly review');
+      await created.waitFor();
+      const shown = await created.innerText();
+      assert.match(shown, /Collect the numbers\nBook meeting room 3F/);
+      const start = new Date(`${tomorrow}T09:30:00+09:00`);
+      const expectedTime = new Intl.DateTimeFormat('en-US', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: ZONE,
+      }).format(start);
+      assert.ok(normalise(shown).includes(normalise(expectedTime)), `${shown} / ${expectedTime}`);
+      const [stored] = await tasksOf('alice');
+      assert.equal(Date.parse(stored!.startAt), start.getTime());
+
+      // A fuller list for the screenshot: a Japanese task and one already done today.
+      await createTaskViaApi('alice', {
+        title: '週次ミーティングの準備',
+        contents: '議題をまとめる\n資料を共有する',
+        startAt: `${tomorrow}T14:00:00+09:00`,
+      });
+      const doneToday = await createTaskViaApi('alice', {
+        title: 'Send the invoice',
+        startAt: `${dayIn(ZONE)}T23:59:00+09:00`,
+      });
+      await api('alice', `/tasks/${doneToday.taskId}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ done: true }),
+      });
+      await page.reload();
+      await article(page, '週次ミーティングの準備').waitFor();
+      assert.deepEqual(
+        await page.locator('article h3').allInnerTexts(),
+        ['Send the invoice', 'Prepare the quarterly review', '週次ミーティングの準備'],
+        'tasks are listed by start time',
+      );
+      await screenshot(page, 'task-list.png');
+
+      // Edit: the dialog loads the task, and the change is saved.
+      await created.getByRole('button', { name: 'Edit: Prepare the quarterly review' }).click();
+      const editDialog = page.getByRole('dialog', { name: 'Edit task' });
+      await editDialog.waitFor();
+      await editDialog.getByLabel('Title').waitFor();
+      assert.equal(
+        await editDialog.getByLabel('Title').inputValue(),
+        'Prepare the quarterly review',
+      );
+      assert.equal(await editDialog.getByLabel('Starts at').inputValue(), `${tomorrow}T09:30`);
+      await editDialog.getByLabel('Title').fill('Prepare the Q4 review');
+      await editDialog.getByRole('button', { name: 'Save changes' }).click();
+      await editDialog.waitFor({ state: 'hidden' });
+      const renamed = article(page, 'Prepare the Q4 review');
+      await renamed.waitFor();
+      assert.equal(await article(page, 'Prepare the quarterly review').count(), 0);
+      assert.equal(
+        (await tasksOf('alice')).find((t) => t.taskId === stored!.taskId)?.title,
+        'Prepare the Q4 review',
+      );
+
+      // Complete in one click.
+      await renamed.getByRole('button', { name: 'Mark done: Prepare the Q4 review' }).click();
+      await renamed.getByRole('button', { name: 'Reopen: Prepare the Q4 review' }).waitFor();
+      await page.getByText('“Prepare the Q4 review” marked done.').waitFor();
+      const completed = (await tasksOf('alice')).find((t) => t.taskId === stored!.taskId)!;
+      assert.equal(completed.done, true);
+      assert.ok(completed.completedAt);
+
+      // It is in the Done view; reopen it from there.
+      await page.getByRole('link', { name: 'Done', exact: true }).click();
+      await page.waitForURL('**/done');
+      const inDone = article(page, 'Prepare the Q4 review');
+      await inDone.waitFor();
+      assert.equal(await article(page, '週次ミーティングの準備').count(), 0);
+      await inDone.getByRole('button', { name: 'Reopen: Prepare the Q4 review' }).click();
+      await page.getByText('“Prepare the Q4 review” reopened.').waitFor();
+      const reopened = (await tasksOf('alice')).find((t) => t.taskId === stored!.taskId)!;
+      assert.equal(reopened.done, false);
+      assert.equal(reopened.completedAt, null);
+
+      // Delete, with confirmation: cancelling keeps the task.
+      await page.getByRole('link', { name: 'Upcoming', exact: true }).click();
+      const toDelete = article(page, 'Prepare the Q4 review');
+      await toDelete.getByRole('button', { name: 'Delete: Prepare the Q4 review' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete task?' });
+      await confirm
+        .getByText('“Prepare the Q4 review” will be deleted. This cannot be undone.')
+        .waitFor();
+      assert.equal(await activeElementText(page), 'Cancel', 'focus starts on the safe choice');
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await confirm.waitFor({ state: 'hidden' });
+      assert.equal(await toDelete.count(), 1);
+
+      await toDelete.getByRole('button', { name: 'Delete: Prepare the Q4 review' }).click();
+      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+      await waitGone(toDelete);
+      await page.getByText('Task “Prepare the Q4 review” deleted.').waitFor();
+      assert.equal((await api('alice', `/tasks/${stored!.taskId}`)).status, 404);
+
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a second person does not see the first person’s tasks', async () => {
+    const secret = await createTaskViaApi('erin', {
+      title: 'Erin’s private task',
+      startAt: `${dayIn(ZONE, 2)}T10:00:00+09:00`,
+    });
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      await signIn(page, 'frank');
+      await page.getByRole('link', { name: 'All', exact: true }).click();
+      await page.getByText('You have no tasks yet.').waitFor();
+      assert.equal(await page.getByRole('article').count(), 0);
+      assert.equal(await page.getByRole('link', { name: 'Reports' }).count(), 0);
+      // Not even by asking for it directly.
+      assert.equal((await api('frank', `/tasks/${secret.taskId}`)).status, 404);
+
+      // Signing out and in as the owner shows it: the list really is per user.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/signin');
+      await page.getByLabel('Your name').fill('erin');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await article(page, 'Erin’s private task').waitFor();
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('works with the keyboard alone, with visible focus', async () => {
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      await page.goto(`${app.origin}/`);
+      await page.waitForURL('**/signin');
+      // The name field has focus on arrival; Enter submits.
+      await page.keyboard.type('kim');
+      await page.keyboard.press('Enter');
+      await page.getByText('Nothing planned from today on.').waitFor();
+
+      let reached = false;
+      for (let i = 0; i < 30 && !reached; i += 1) {
+        await page.keyboard.press('Tab');
+        reached = (await activeElementText(page)) === 'New task';
+      }
+      assert.ok(reached, 'Tab reaches the New task button');
+      const outline = await page.evaluate(
+        () => getComputedStyle(document.activeElement!).outlineStyle,
+      );
+      assert.notEqual(outline, 'none', 'the focused control shows a focus ring');
+
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      await dialog.waitFor();
+      await page.keyboard.type('Typed with the keyboard');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'hidden' });
+      await article(page, 'Typed with the keyboard').waitFor();
+      assert.equal(await activeElementText(page), 'New task', 'focus returns to the opener');
+
+      // Esc closes the dialog without saving.
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+      await page.keyboard.type('Never saved');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      assert.equal(await activeElementText(page), 'New task');
+      assert.deepEqual(
+        (await tasksOf('kim')).map((t) => t.title),
+        ['Typed with the keyboard'],
+      );
+
+      // Onwards to the task's own buttons; Space presses them.
+      for (let i = 0; i < 10; i += 1) {
+        await page.keyboard.press('Tab');
+        if ((await activeElementText(page)).startsWith('Mark done')) break;
+      }
+      await page.keyboard.press('Space');
+      await page.getByText('“Typed with the keyboard” marked done.').waitFor();
+      assert.equal((await tasksOf('kim'))[0]!.done, true);
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('long lists page through the API cursor with Load more', async () => {
+    const day = dayIn(ZONE, 3);
+    for (let i = 0; i < 25; i += 1) {
+      const minute = String(i).padStart(2, '0');
+      await createTaskViaApi('carol', {
+        title: `Batch ${minute}`,
+        startAt: `${day}T08:${minute}:00+09:00`,
+      });
+    }
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      await signIn(page, 'carol');
+      await article(page, 'Batch 00').waitFor();
+      assert.equal(await page.getByRole('article').count(), 20);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await article(page, 'Batch 24').waitFor();
+      assert.equal(await page.getByRole('article').count(), 25);
+      assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0);
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Japanese from the browser language, a remembered switch, readable on a phone', async () => {
+    await createTaskViaApi('dana', {
+      title: '企画書のレビュー',
+      contents: '第3章を重点的に\n金曜までに返信',
+      startAt: `${dayIn(ZONE, 1)}T10:00:00+09:00`,
+    });
+    await createTaskViaApi('dana', {
+      title: 'A task with a rather long English title that has to wrap on a narrow phone screen',
+      startAt: `${dayIn(ZONE, 1)}T15:30:00+09:00`,
+    });
+    const { page, context, problems } = await newPerson(browser, {
+      locale: 'ja-JP',
+      viewport: { width: 390, height: 844 },
+    });
+    try {
+      await signIn(page, 'dana', { name: '名前', submit: 'サインイン' });
+      await page.getByRole('heading', { level: 1, name: 'タスク' }).waitFor();
+      await article(page, '企画書のレビュー').waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+      await screenshot(page, 'task-list-phone-ja.png');
+
+      await page.getByLabel('言語').selectOption('en');
+      await page.getByRole('heading', { level: 1, name: 'Your tasks' }).waitFor();
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Your tasks' }).waitFor();
+      assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('admins see the Reports page with a chart and CSV download; others do not', async () => {
+    const today = dayIn(ZONE);
+    const finished = await createTaskViaApi('alice', {
+      title: 'Ship it, "today"',
+      startAt: `${today}T09:00:00+09:00`,
+    });
+    const patched = await api('alice', `/tasks/${finished.taskId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ done: true }),
+    });
+    assert.equal(patched.status, 200);
+    await runReportJob(app, today);
+
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      await signIn(page, 'admin');
+      await page.getByRole('link', { name: 'Reports' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Daily reports' }).waitFor();
+      const row = page.getByRole('row').filter({ hasText: 'Asia/Tokyo' }).first();
+      await row.waitFor();
+      assert.match(await row.innerText(), /alice \(\d+\)/);
+      assert.ok((await page.locator('figure svg rect').count()) >= 1, 'the chart has a bar');
+      await screenshot(page, 'reports.png');
+
+      const downloadName = new Intl.DateTimeFormat('en-US', {
+        dateStyle: 'medium',
+        timeZone: 'UTC',
+      }).format(new Date(`${today}T00:00:00Z`));
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: `Download CSV of ${downloadName}` }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `tasks-completed-${today}.csv`);
+      const csv = await readFile((await download.path())!, 'utf8');
+      assert.match(csv, /^taskId,userId,title,completedAt\r?\n/);
+      assert.ok(csv.includes(`${finished.taskId},alice,"Ship it, ""today""",`), csv);
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+
+    const other = await newPerson(browser);
+    try {
+      await signIn(other.page, 'alice');
+      assert.equal(await other.page.getByRole('link', { name: 'Reports' }).count(), 0);
+      await other.page.goto(`${app.origin}/reports`);
+      await other.page
+        .getByText('Only administrators can see the reports. Ask an administrator for access.')
+        .waitFor();
+    } finally {
+      await other.context.close();
+    }
+  });
+});
