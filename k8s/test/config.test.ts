@@ -38,6 +38,13 @@ for (const variant of ALL_VARIANTS) {
       assert.deepEqual(unknown, []);
     });
 
+    test('Pods opt out of service links, so their environment is only what the manifests list', () => {
+      const linked = workloads(objects())
+        .filter((workload) => workload.pod.enableServiceLinks !== false)
+        .map((workload) => workload.name);
+      assert.deepEqual(linked, []);
+    });
+
     test('every environment reference resolves', () => {
       const problems = allContainers(objects()).flatMap((ref) =>
         resolveEnv(ref.container, objects()).problems.map((problem) => `${ref.id}: ${problem}`),
