@@ -4,7 +4,7 @@
  * downtime rolling updates, the tables created before the app starts, and the report CronJob.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, globSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -145,6 +145,24 @@ for (const variant of ALL_VARIANTS) {
     });
   });
 }
+
+test('the probed paths and ports are the ones the programs serve', () => {
+  const site = readFileSync(fromRoot('docker/nginx/task-web.conf'), 'utf8');
+  const web = mainContainer('local', 'task-web');
+  assert.match(site, /^\s*location = \/healthz \{/m, 'nginx answers /healthz');
+  const listen = /^\s*listen\s+(\d+);/m.exec(site)?.[1];
+  assert.equal(Number(listen), web.ports?.find((p) => p.name === 'http')?.containerPort);
+  const sources = globSync('services/task-service/src/**/*.ts', { cwd: fromRoot() })
+    .map((file) => readFileSync(fromRoot(file), 'utf8'))
+    .join('\n');
+  const service = mainContainer('local', 'task-service');
+  for (const probe of [service.startupProbe, service.readinessProbe, service.livenessProbe]) {
+    assert.ok(
+      sources.includes(`'${probe?.httpGet?.path}'`),
+      `task-service serves ${probe?.httpGet?.path}`,
+    );
+  }
+});
 
 test('the entry points the manifests run exist in the sources the images are built from', () => {
   assert.ok(existsSync(fromRoot('packages/task-store/src/bin/create-tables.ts')));
