@@ -40,9 +40,10 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/task-store/package.json packages/task-store/
 COPY batch/package.json batch/
+# The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
 RUN npm ci --omit=dev --workspace @task-manager/batch --include-workspace-root=false \
       --no-audit --no-fund \
- && rm package-lock.json .npmrc
+ && rm package.json package-lock.json .npmrc
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
@@ -53,6 +54,9 @@ RUN find packages batch -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -
 # PID 1 and receives SIGTERM itself when Kubernetes stops the Pod.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+LABEL org.opencontainers.image.title="task-reporter" \
+      org.opencontainers.image.description="The daily report job of the task manager" \
+      org.opencontainers.image.licenses="MIT"
 WORKDIR /app
 COPY --from=prod /app ./
 USER 1000:1000

@@ -51,9 +51,10 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/task-store/package.json packages/task-store/
 COPY services/task-service/package.json services/task-service/
+# The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
 RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace-root=false \
       --no-audit --no-fund \
- && rm package-lock.json .npmrc
+ && rm package.json package-lock.json .npmrc
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
@@ -64,6 +65,9 @@ RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \
 # PID 1 and receives SIGTERM itself; the service drains its requests and exits.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+LABEL org.opencontainers.image.title="task-service" \
+      org.opencontainers.image.description="The task API of the task manager: Express 5 on DynamoDB" \
+      org.opencontainers.image.licenses="MIT"
 WORKDIR /app
 COPY --from=prod /app ./
 USER 1000:1000

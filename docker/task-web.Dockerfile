@@ -49,11 +49,15 @@ FROM ${NGINX_IMAGE} AS runtime
 # The entrypoint scripts of the nginx images would print plain-text lines on stdout, which is
 # reserved for the JSON access log.
 ENV NGINX_ENTRYPOINT_QUIET_LOGS=1
+LABEL org.opencontainers.image.title="task-web" \
+      org.opencontainers.image.description="The task manager web app (Vue 3), served by nginx" \
+      org.opencontainers.image.licenses="MIT"
 COPY docker/nginx/nginx.conf /etc/nginx/nginx.conf
 COPY docker/nginx/task-web.conf /etc/nginx/conf.d/default.conf
 COPY --from=build /app/web/dist /usr/share/nginx/task-web
 USER 101:101
 EXPOSE 8080
 # SIGQUIT is nginx's graceful shutdown: it stops accepting, finishes the requests in flight and
-# exits 0 (SIGTERM would drop them). docker stop and the kubelet both send the image's STOPSIGNAL.
+# exits 0 (SIGTERM would drop them). docker stop, and Kubernetes through the container runtime,
+# send the image's STOPSIGNAL.
 STOPSIGNAL SIGQUIT
