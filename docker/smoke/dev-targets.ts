@@ -1,0 +1,117 @@
+/**
+ * The `dev` targets Skaffold runs in `skaffold dev`: synced source changes must reach the running
+ * process without an image rebuild (task-service restarts under node --watch; the Vite dev server
+ * picks the change up for hot module replacement).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Checks } from './checks.ts';
+import { expect } from './checks.ts';
+import { dockerChecked } from './command.ts';
+import { syncFiles } from './file-sync.ts';
+import { probeUntilOk, request } from './http.ts';
+import { repoRoot } from './images.ts';
+import type { Sandbox } from './sandbox.ts';
+
+/** Dev containers keep a writable root filesystem (file sync writes into /app). */
+const DEV_HARDENING = { hardened: false } as const;
+
+/** Host PIDs of the container's processes running `node` (the watcher and its child). */
+async function nodeProcesses(container: string): Promise<string[]> {
+  const table = await dockerChecked(['top', container, '-o', 'pid,args']);
+  return table
+    .split('\n')
+    .slice(1)
+    .filter((line) => /\bnode\b/.test(line))
+    .map((line) => line.trim().split(/\s+/)[0] ?? '');
+}
+
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    await sleep(250);
+  }
+  throw new Error(`${what} within ${timeoutMs / 1000} s`);
+}
+
+export async function checkServiceDev(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+): Promise<void> {
+  await checks.check(
+    `${image} (target dev): a synced source change restarts the service`,
+    async () => {
+      const container = await sandbox.start({
+        role: 'task-service-dev',
+        image,
+        env,
+        publish: 3000,
+        ...DEV_HARDENING,
+        // Skaffold's sync and the dev process run as the image's user, as in the cluster.
+      });
+      const url = container.url ?? '';
+      const liveness = { periodMs: 250, timeoutMs: 1000, failureThreshold: 120 };
+      await probeUntilOk(`${url}/health/liveness`, liveness);
+      const before = await nodeProcesses(container.name);
+
+      const main = 'services/task-service/src/main.ts';
+      const source = readFileSync(path.join(repoRoot, main), 'utf8');
+      const started = performance.now();
+      await syncFiles(container.name, {
+        [`/app/${main}`]: `${source}\n// synced by docker/smoke\n`,
+      });
+      await waitFor('no restart', 30_000, async () => {
+        const now = await nodeProcesses(container.name);
+        return now.some((pid) => !before.includes(pid)) ? now : undefined;
+      });
+      await probeUntilOk(`${url}/health/liveness`, liveness);
+      const seconds = (performance.now() - started) / 1000;
+      return `node --watch restarted it; serving again ${seconds.toFixed(1)} s after the sync`;
+    },
+  );
+}
+
+export async function checkWebDev(checks: Checks, sandbox: Sandbox, image: string): Promise<void> {
+  await checks.check(
+    `${image} (target dev): the Vite dev server serves synced changes`,
+    async () => {
+      const container = await sandbox.start({
+        role: 'task-web-dev',
+        image,
+        publish: 5173,
+        ...DEV_HARDENING,
+      });
+      const url = container.url ?? '';
+      const page = await waitFor('the dev server did not answer', 60_000, async () => {
+        const response = await request(`${url}/`);
+        return response.status === 200 ? response.body : undefined;
+      });
+      expect(page.includes('/@vite/client'), 'GET / is not the dev server’s index.html');
+
+      // A module the app does not import, so the change cannot disturb anything.
+      const file = `/app/web/src/smoke-sync-${sandbox.runId}.ts`;
+      const moduleUrl = `${url}/src/smoke-sync-${sandbox.runId}.ts`;
+      for (const version of ['first', 'second']) {
+        await syncFiles(container.name, {
+          [file]: `export const synced = '${version} version';\n`,
+        });
+        await waitFor(`the ${version} version was not served`, 15_000, async () => {
+          const response = await request(moduleUrl);
+          return response.status === 200 && response.body.includes(`${version} version`)
+            ? true
+            : undefined;
+        });
+      }
+      return 'a synced file was served, then its synced update (watcher invalidated it)';
+    },
+  );
+}

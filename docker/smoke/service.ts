@@ -1,0 +1,145 @@
+/**
+ * task-service in its container: started as the Deployment starts it, probed as the kubelet
+ * probes it, then used through its published port the way the web app uses it.
+ */
+import type { Checks } from './checks.ts';
+import { expect } from './checks.ts';
+import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
+import { describePid1, pid1 } from './pid1.ts';
+import type { Container, Sandbox } from './sandbox.ts';
+
+export const SMOKE_USER = 'smoke-user';
+export const SMOKE_ADMIN = 'smoke-admin';
+
+export interface Task {
+  taskId: string;
+  title: string;
+  contents: string;
+  startAt: string;
+  done: boolean;
+  completedAt: string | null;
+}
+
+export function asUser(userId: string): Record<string, string> {
+  return { 'X-Forwarded-User': userId };
+}
+
+function expectStatus(response: HttpResponse, status: number, what: string): void {
+  expect(
+    response.status === status,
+    `${what}: expected ${status}, got ${response.status} ${response.body.slice(0, 300)}`,
+  );
+}
+
+export async function startService(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+): Promise<Container | undefined> {
+  const container = await checks.step(
+    `${image}: starts read-only, without capabilities, as the image's user`,
+    () => sandbox.start({ role: 'task-service', image, env, publish: 3000 }),
+    (started) => `${started.name} on ${started.url}`,
+  );
+  if (!container?.url) return undefined;
+  const base = container.url;
+
+  await checks.check(`${image}: node is PID 1, as 1000:1000`, async () => {
+    const process = await pid1(container.name);
+    expect(process.command[0] === 'node', `PID 1 is ${process.command.join(' ')}`);
+    expect(process.uid === 1000 && process.gid === 1000, describePid1(process));
+    return describePid1(process);
+  });
+
+  // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
+  const started = await checks.step(
+    `${image}: GET /health/startup answers 200`,
+    () =>
+      probeUntilOk(`${base}/health/startup`, {
+        periodMs: 500,
+        timeoutMs: 1000,
+        failureThreshold: 60,
+      }),
+    (seconds) => `after ${seconds.toFixed(1)} s`,
+  );
+  if (started === undefined) return undefined;
+  const ready = await checks.step(
+    `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`,
+    () =>
+      probeUntilOk(`${base}/health/readiness`, {
+        periodMs: 500,
+        timeoutMs: 2000,
+        failureThreshold: 40,
+      }),
+    (seconds) => `${seconds.toFixed(1)} s after startup`,
+  );
+  return ready === undefined ? undefined : container;
+}
+
+/** Creates, lists and completes a task; the completed task (undefined if a step failed). */
+export async function exerciseTasks(
+  checks: Checks,
+  image: string,
+  base: string,
+): Promise<Task | undefined> {
+  const startAt = new Date(Date.now() + 3_600_000).toISOString();
+  const created = await checks.step(
+    `${image}: POST /api/tasks creates a task (201)`,
+    async () => {
+      const response = await request(`${base}/api/tasks`, {
+        method: 'POST',
+        headers: asUser(SMOKE_USER),
+        json: { title: 'Smoke-test the containers', contents: 'created by docker/smoke', startAt },
+      });
+      expectStatus(response, 201, 'POST /api/tasks');
+      const task = parseJson<Task>(response);
+      expect(
+        response.headers.get('location') === `/api/tasks/${task.taskId}`,
+        `Location is ${response.headers.get('location')}`,
+      );
+      expect(response.headers.get('x-request-id'), 'no X-Request-Id header');
+      return { task, etag: response.headers.get('etag') };
+    },
+    ({ task }) => `taskId ${task.taskId}`,
+  );
+  if (!created) return undefined;
+  const { task } = created;
+
+  const window = new URLSearchParams({
+    from: new Date(Date.parse(startAt) - 86_400_000).toISOString(),
+    to: new Date(Date.parse(startAt) + 86_400_000).toISOString(),
+    status: 'open',
+  });
+  await checks.check(`${image}: GET /api/tasks lists it`, async () => {
+    const response = await request(`${base}/api/tasks?${window}`, { headers: asUser(SMOKE_USER) });
+    expectStatus(response, 200, 'GET /api/tasks');
+    const { items } = parseJson<{ items: Task[] }>(response);
+    expect(
+      items.some((item) => item.taskId === task.taskId),
+      `${task.taskId} not among ${items.length} open tasks`,
+    );
+    return `${items.length} open task(s)`;
+  });
+
+  return checks.step(
+    `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
+    async () => {
+      const response = await request(`${base}/api/tasks/${task.taskId}`, {
+        method: 'PATCH',
+        headers: { ...asUser(SMOKE_USER), ...(created.etag ? { 'If-Match': created.etag } : {}) },
+        json: { done: true },
+      });
+      expectStatus(response, 200, 'PATCH /api/tasks/:id');
+      const completed = parseJson<Task>(response);
+      expect(completed.done && completed.completedAt, `not completed: ${response.body}`);
+      const reread = await request(`${base}/api/tasks/${task.taskId}`, {
+        headers: asUser(SMOKE_USER),
+      });
+      expectStatus(reread, 200, 'GET /api/tasks/:id');
+      expect(parseJson<Task>(reread).done, 'GET after PATCH does not show it done');
+      return completed;
+    },
+    (completed) => `completedAt ${completed.completedAt}`,
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * `docker stop` (the image's STOPSIGNAL, then SIGKILL after the grace period) while a request is
+ * in flight, as when Kubernetes deletes a Pod: the request must still be answered, the process
+ * must exit 0 well before the grace period ends, and stdout must stay one JSON object per line.
+ */
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Checks } from './checks.ts';
+import { expect } from './checks.ts';
+import { docker, dockerChecked } from './command.ts';
+import { GRACE_SECONDS } from './context.ts';
+import { request } from './http.ts';
+import { auditJsonLines, expectJsonLines } from './json-lines.ts';
+import type { Container, Sandbox, StopOutcome } from './sandbox.ts';
+import { asUser, SMOKE_USER } from './service.ts';
+
+/** "Well inside" the grace period: half of it. */
+const STOP_BUDGET_SECONDS = GRACE_SECONDS / 2;
+
+function expectCleanExit(stop: StopOutcome): string {
+  expect(stop.exitCode === 0, `exit code ${stop.exitCode} after ${stop.seconds.toFixed(1)} s`);
+  expect(
+    stop.seconds < STOP_BUDGET_SECONDS,
+    `took ${stop.seconds.toFixed(1)} s (grace period ${GRACE_SECONDS} s)`,
+  );
+  return `exit 0 after ${stop.seconds.toFixed(1)} s of a ${GRACE_SECONDS} s grace period`;
+}
+
+/**
+ * task-service: DynamoDB is frozen (`docker pause`), so a request legitimately waits for the
+ * SDK's timeouts and retries; the container is stopped while it waits.
+ */
+export async function stopServiceDuringRequest(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  service: Container & { url: string },
+  dynamodb: Container,
+): Promise<void> {
+  await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    await dockerChecked(['pause', dynamodb.name]);
+    try {
+      const started = performance.now();
+      const inFlight = request(`${service.url}/api/tasks`, {
+        headers: asUser(SMOKE_USER),
+        timeoutMs: GRACE_SECONDS * 1000,
+      }).then(
+        (response) => ({ response, seconds: (performance.now() - started) / 1000 }),
+        (error: unknown) => ({ error, seconds: (performance.now() - started) / 1000 }),
+      );
+      // Long enough for the request to reach the handler and its DynamoDB call.
+      await sleep(500);
+      const stop = await sandbox.stop(service.name, GRACE_SECONDS);
+      const answer = await inFlight;
+      expect(
+        'response' in answer,
+        `the in-flight request failed: ${'error' in answer ? String(answer.error) : ''}`,
+      );
+      const exit = expectCleanExit(stop);
+      return `${exit}; the in-flight request answered ${answer.response.status} after ${answer.seconds.toFixed(1)} s`;
+    } finally {
+      await docker(['unpause', dynamodb.name]);
+    }
+  });
+  await checkStdout(checks, sandbox, image, service.name);
+}
+
+/**
+ * task-web: a request whose headers are still arriving when nginx is told to stop; graceful
+ * shutdown (SIGQUIT) lets it finish.
+ */
+export async function stopWebDuringRequest(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  web: Container & { url: string },
+): Promise<void> {
+  await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    const { hostname, port } = new URL(web.url);
+    const socket = net.connect(Number(port), hostname);
+    socket.setEncoding('utf8');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('GET /tasks/in-flight HTTP/1.1\r\nHost: task-web\r\n');
+    await sleep(300);
+
+    const stopping = sandbox.stop(web.name, GRACE_SECONDS);
+    await sleep(1000);
+    socket.write('Connection: close\r\n\r\n');
+    const [stop] = await Promise.all([stopping, closed]);
+    const statusLine = received.split('\r\n')[0] ?? '';
+    expect(statusLine === 'HTTP/1.1 200 OK', `the in-flight request got "${statusLine}"`);
+    return `${expectCleanExit(stop)}; the in-flight request answered 200`;
+  });
+  await checkStdout(checks, sandbox, image, web.name);
+  await checks.check(`${image}: /healthz probes are not in the access log`, async () => {
+    const { stdout } = await sandbox.logs(web.name);
+    const probes = stdout.split('\n').filter((line) => line.includes('"/healthz"'));
+    expect(probes.length === 0, `${probes.length} /healthz lines`);
+    return `${auditJsonLines(stdout).lines} access log lines, none for /healthz`;
+  });
+}
+
+async function checkStdout(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  container: string,
+): Promise<void> {
+  await checks.check(`${image}: every stdout line is JSON`, async () => {
+    const { stdout } = await sandbox.logs(container);
+    return expectJsonLines(stdout);
+  });
+}
