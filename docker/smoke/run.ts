@@ -60,7 +60,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function buildImages(): Promise<boolean> {
-  const dockerfiles = allImages.map((image) => image.dockerfile);
+  const dockerfiles = allImages.map((image) => path.join(repoRoot, image.dockerfile));
   const bases = await checks.step(
     'base images available',
     () =>

@@ -8,12 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { docker, dockerChecked } from './command.ts';
-import { GRACE_SECONDS } from './context.ts';
 import { request } from './http.ts';
 import { auditJsonLines, expectJsonLines } from './json-lines.ts';
 import type { Container, Sandbox, StopOutcome } from './sandbox.ts';
 import { asUser, SMOKE_USER } from './service.ts';
 
+/** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
+const GRACE_SECONDS = 30;
 /** "Well inside" the grace period: half of it. */
 const STOP_BUDGET_SECONDS = GRACE_SECONDS / 2;
 

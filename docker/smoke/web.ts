@@ -133,6 +133,16 @@ export async function checkWeb(checks: Checks, image: string, base: string): Pro
     expect(header(response, 'cache-control') === '', 'a 404 carries a Cache-Control header');
   });
 
+  await checks.check(`${image}: /api/* is a JSON 404 here, redirects stay relative`, async () => {
+    const api = await request(`${base}/api/tasks`);
+    expect(api.status === 404, `GET /api/tasks answered ${api.status}`);
+    expect(header(api, 'content-type').startsWith('application/json'), 'the 404 is not JSON');
+    // Behind the Ingress an absolute redirect would name this container's port.
+    const redirect = await request(`${base}/assets`);
+    expect(redirect.status === 301, `GET /assets answered ${redirect.status}`);
+    expectHeader(redirect, 'location', '/assets/', 'GET /assets');
+  });
+
   await checks.check(`${image}: GET /healthz answers 200`, async () => {
     const response = await request(`${base}/healthz`);
     expect(response.status === 200, `status ${response.status}`);
