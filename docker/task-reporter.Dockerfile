@@ -24,11 +24,14 @@ COPY batch/package.json batch/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 
-# ---- build: compile task-store and the job to dist/.
+# ---- build: compile task-store and the job to dist/. Only what the compiler reads is copied,
+# so a change to tests or benchmarks does not invalidate this layer.
 FROM deps AS build
 COPY tsconfig.base.json ./
-COPY packages/task-store packages/task-store
-COPY batch batch
+COPY packages/task-store/tsconfig.build.json packages/task-store/
+COPY packages/task-store/src packages/task-store/src
+COPY batch/tsconfig.build.json batch/
+COPY batch/src batch/src
 RUN npm run build -w @task-manager/task-store -w @task-manager/batch
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.

@@ -35,11 +35,14 @@ USER 1000:1000
 EXPOSE 3000
 CMD ["node", "--conditions=development", "--watch", "services/task-service/src/main.ts"]
 
-# ---- build: compile task-store and task-service to dist/.
+# ---- build: compile task-store and task-service to dist/. Only what the compiler reads is
+# copied, so a change to tests or benchmarks does not invalidate this layer.
 FROM deps AS build
 COPY tsconfig.base.json ./
-COPY packages/task-store packages/task-store
-COPY services/task-service services/task-service
+COPY packages/task-store/tsconfig.build.json packages/task-store/
+COPY packages/task-store/src packages/task-store/src
+COPY services/task-service/tsconfig.build.json services/task-service/
+COPY services/task-service/src services/task-service/src
 RUN npm run build -w @task-manager/task-store -w @task-manager/task-service
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
