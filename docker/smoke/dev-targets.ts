@@ -14,10 +14,14 @@ import { probeUntilOk, request } from './http.ts';
 import { repoRoot } from './images.ts';
 import type { Sandbox } from './sandbox.ts';
 
-/** Dev containers keep a writable root filesystem (file sync writes into /app). */
+/**
+ * Dev containers keep a writable root filesystem, as k8s/overlays/dev relaxes it: file sync
+ * writes into /app and Vite keeps its dependency cache there. They still run as the image's
+ * user, which is the user Skaffold's sync runs tar as.
+ */
 const DEV_HARDENING = { hardened: false } as const;
 
-/** Host PIDs of the container's processes running `node` (the watcher and its child). */
+/** Host PIDs of the container's `node` processes (the watcher and the service it runs). */
 async function nodeProcesses(container: string): Promise<string[]> {
   const table = await dockerChecked(['top', container, '-o', 'pid,args']);
   return table
@@ -28,7 +32,7 @@ async function nodeProcesses(container: string): Promise<string[]> {
 }
 
 async function waitFor<T>(
-  what: string,
+  failure: string,
   timeoutMs: number,
   probe: () => Promise<T | undefined>,
 ): Promise<T> {
@@ -38,7 +42,7 @@ async function waitFor<T>(
     if (value !== undefined) return value;
     await sleep(250);
   }
-  throw new Error(`${what} within ${timeoutMs / 1000} s`);
+  throw new Error(`${failure} within ${timeoutMs / 1000} s`);
 }
 
 export async function checkServiceDev(
@@ -47,71 +51,54 @@ export async function checkServiceDev(
   image: string,
   env: Readonly<Record<string, string>>,
 ): Promise<void> {
-  await checks.check(
-    `${image} (target dev): a synced source change restarts the service`,
-    async () => {
-      const container = await sandbox.start({
-        role: 'task-service-dev',
-        image,
-        env,
-        publish: 3000,
-        ...DEV_HARDENING,
-        // Skaffold's sync and the dev process run as the image's user, as in the cluster.
-      });
-      const url = container.url ?? '';
-      const liveness = { periodMs: 250, timeoutMs: 1000, failureThreshold: 120 };
-      await probeUntilOk(`${url}/health/liveness`, liveness);
-      const before = await nodeProcesses(container.name);
+  await checks.check(`${image} (target dev): a synced source change restarts it`, async () => {
+    const container = await sandbox.startPublished(
+      { role: 'task-service-dev', image, env, ...DEV_HARDENING },
+      3000,
+    );
+    const liveness = { periodMs: 250, timeoutMs: 1000, failureThreshold: 120 };
+    await probeUntilOk(`${container.url}/health/liveness`, liveness);
+    const before = await nodeProcesses(container.name);
 
-      const main = 'services/task-service/src/main.ts';
-      const source = readFileSync(path.join(repoRoot, main), 'utf8');
-      const started = performance.now();
-      await syncFiles(container.name, {
-        [`/app/${main}`]: `${source}\n// synced by docker/smoke\n`,
-      });
-      await waitFor('no restart', 30_000, async () => {
-        const now = await nodeProcesses(container.name);
-        return now.some((pid) => !before.includes(pid)) ? now : undefined;
-      });
-      await probeUntilOk(`${url}/health/liveness`, liveness);
-      const seconds = (performance.now() - started) / 1000;
-      return `node --watch restarted it; serving again ${seconds.toFixed(1)} s after the sync`;
-    },
-  );
+    const main = 'services/task-service/src/main.ts';
+    const source = readFileSync(path.join(repoRoot, main), 'utf8');
+    const synced = performance.now();
+    await syncFiles(container.name, { [`/app/${main}`]: `${source}\n// synced by docker/smoke\n` });
+    await waitFor('node --watch did not restart the service', 30_000, async () => {
+      const now = await nodeProcesses(container.name);
+      return now.some((pid) => !before.includes(pid)) ? now : undefined;
+    });
+    await probeUntilOk(`${container.url}/health/liveness`, liveness);
+    const seconds = (performance.now() - synced) / 1000;
+    return `node --watch restarted it; live again ${seconds.toFixed(1)} s after the sync`;
+  });
 }
 
 export async function checkWebDev(checks: Checks, sandbox: Sandbox, image: string): Promise<void> {
-  await checks.check(
-    `${image} (target dev): the Vite dev server serves synced changes`,
-    async () => {
-      const container = await sandbox.start({
-        role: 'task-web-dev',
-        image,
-        publish: 5173,
-        ...DEV_HARDENING,
-      });
-      const url = container.url ?? '';
-      const page = await waitFor('the dev server did not answer', 60_000, async () => {
-        const response = await request(`${url}/`);
-        return response.status === 200 ? response.body : undefined;
-      });
-      expect(page.includes('/@vite/client'), 'GET / is not the dev server’s index.html');
+  await checks.check(`${image} (target dev): Vite serves synced changes`, async () => {
+    const container = await sandbox.startPublished(
+      { role: 'task-web-dev', image, ...DEV_HARDENING },
+      5173,
+    );
+    const page = await waitFor('the dev server did not answer', 60_000, async () => {
+      const response = await request(`${container.url}/`);
+      return response.status === 200 ? response.body : undefined;
+    });
+    expect(page.includes('/@vite/client'), 'GET / is not the dev server’s index.html');
 
-      // A module the app does not import, so the change cannot disturb anything.
-      const file = `/app/web/src/smoke-sync-${sandbox.runId}.ts`;
-      const moduleUrl = `${url}/src/smoke-sync-${sandbox.runId}.ts`;
-      for (const version of ['first', 'second']) {
-        await syncFiles(container.name, {
-          [file]: `export const synced = '${version} version';\n`,
-        });
-        await waitFor(`the ${version} version was not served`, 15_000, async () => {
-          const response = await request(moduleUrl);
-          return response.status === 200 && response.body.includes(`${version} version`)
-            ? true
-            : undefined;
-        });
-      }
-      return 'a synced file was served, then its synced update (watcher invalidated it)';
-    },
-  );
+    // A module the app does not import, so the change cannot disturb anything. Its second
+    // version is served only if Vite's watcher saw the sync and invalidated the first.
+    const module = `src/smoke-sync-${sandbox.runId}.ts`;
+    for (const version of ['first', 'second']) {
+      await syncFiles(container.name, {
+        [`/app/web/${module}`]: `export const synced = '${version} version';\n`,
+      });
+      await waitFor(`the ${version} version was not served`, 15_000, async () => {
+        const response = await request(`${container.url}/${module}`);
+        const served = response.status === 200 && response.body.includes(`${version} version`);
+        return served ? true : undefined;
+      });
+    }
+    return 'a synced new module was served, then its synced update';
+  });
 }

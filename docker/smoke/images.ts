@@ -34,6 +34,19 @@ export const images = {
 
 export const allImages: readonly ImageSpec[] = [images.service, images.web, images.reporter];
 
+/** A stage of a Dockerfile built as an image of its own. */
+export interface TargetSpec {
+  dockerfile: string;
+  target: string;
+  tag: string;
+}
+
+/** The `skaffold dev` targets: task-service under node --watch, web on the Vite dev server. */
+export const devImages = [
+  { dockerfile: images.service.dockerfile, target: 'dev', tag: `task-service:${TAG}-dev` },
+  { dockerfile: images.web.dockerfile, target: 'dev', tag: `task-web:${TAG}-dev` },
+] as const satisfies readonly TargetSpec[];
+
 /**
  * The `deps` stage (every workspace's dependencies, dynalite among the dev tools) doubles as the
  * DynamoDB-compatible server: it is already in the build cache and has the locked version.
@@ -42,7 +55,7 @@ export const dynaliteImage = {
   dockerfile: images.service.dockerfile,
   target: 'deps',
   tag: `task-manager-smoke-deps:${TAG}`,
-};
+} as const satisfies TargetSpec;
 
 export async function build(
   dockerfile: string,

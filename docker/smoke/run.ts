@@ -6,10 +6,11 @@
  * Every container and network it makes carries this run's label and is removed at the end, also
  * after a failure or Ctrl-C. The images stay (tags *:smoke), so the next run builds from cache.
  */
+import { constants } from 'node:os';
 import path from 'node:path';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
 import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts';
-import { ensureBaseImages, baseImagesOf } from './base-images.ts';
+import { baseImagesOf, ensureBaseImages } from './base-images.ts';
 import { checkInBrowser } from './browser.ts';
 import { Checks } from './checks.ts';
 import { environmentFor, readConfigMap } from './cluster-config.ts';
@@ -19,6 +20,7 @@ import { checkNodeImage, checkWebImage } from './image-checks.ts';
 import {
   allImages,
   build,
+  devImages,
   dynaliteImage,
   images,
   megabytes,
@@ -31,13 +33,15 @@ import { exerciseTasks, SMOKE_ADMIN, startService } from './service.ts';
 import { stopServiceDuringRequest, stopWebDuringRequest } from './shutdown.ts';
 import { checkWeb, startWeb } from './web.ts';
 
+const STANDIN_TOOL = path.resolve(repoRoot, '..', 'shared', 'tools', 'standin-base-images');
+
 const note = (message: string): void => void process.stderr.write(`# ${message}\n`);
 
 const checks = new Checks();
 const sandbox = new Sandbox();
 let closing: Promise<void> | undefined;
 
-/** Removes this run's containers and network, once, and reports whether anything was left. */
+/** Removes this run's containers and network, once, and checks that nothing is left. */
 function cleanUp(): Promise<void> {
   closing ??= (async () => {
     note(`removing the containers and network of run ${sandbox.runId}`);
@@ -54,61 +58,67 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     note(`${signal}: cleaning up`);
     void cleanUp().finally(() => {
       console.log(checks.summary());
-      process.exit(130);
+      process.exit(128 + constants.signals[signal]);
     });
   });
 }
 
+/** Base images, the three images, the dev targets and the DynamoDB helper; false on failure. */
 async function buildImages(): Promise<boolean> {
-  const dockerfiles = allImages.map((image) => path.join(repoRoot, image.dockerfile));
   const bases = await checks.step(
     'base images available',
     () =>
       ensureBaseImages(
-        dockerfiles,
-        path.resolve(repoRoot, '..', 'shared', 'tools', 'standin-base-images'),
+        allImages.map((image) => path.join(repoRoot, image.dockerfile)),
+        STANDIN_TOOL,
       ),
     ({ images: names, how }) => `${names.join(', ')}: ${how}`,
   );
   if (!bases) return false;
 
   let built = true;
-  for (const image of allImages) {
-    note(`building ${image.tag} from ${image.dockerfile}`);
+  const targets = [
+    ...allImages.map((image) => ({ ...image, target: undefined })),
+    ...devImages,
+    dynaliteImage,
+  ];
+  for (const { dockerfile, tag, target } of targets) {
+    note(`building ${tag} from ${dockerfile}`);
     const ok = await checks.step(
-      `docker build ${image.dockerfile} (default target) -> ${image.tag}`,
-      () => build(image.dockerfile, image.tag),
-      ({ seconds }) => `${seconds.toFixed(1)} s`,
-    );
-    built &&= ok !== undefined;
-  }
-  for (const [dockerfile, target, tag] of [
-    [images.service.dockerfile, 'dev', `${images.service.name}:smoke-dev`],
-    [images.web.dockerfile, 'dev', `${images.web.name}:smoke-dev`],
-    [dynaliteImage.dockerfile, dynaliteImage.target, dynaliteImage.tag],
-  ] as const) {
-    const ok = await checks.step(
-      `docker build ${dockerfile} --target ${target} -> ${tag}`,
+      `docker build ${dockerfile} ${target ? `--target ${target}` : '(default target)'} -> ${tag}`,
       () => build(dockerfile, tag, target),
       ({ seconds }) => `${seconds.toFixed(1)} s`,
     );
     built &&= ok !== undefined;
   }
-  if (!built) return false;
+  return built;
+}
 
+async function reportSizes(): Promise<void> {
   for (const image of allImages) {
+    // The base of the last stage, the one the image is made of.
     const base = baseImagesOf(path.join(repoRoot, image.dockerfile)).at(-1) ?? '';
     await checks.step(
       `${image.tag}: size`,
       () => sizeOnTopOf(image.tag, base),
       (size) =>
-        `${megabytes(size.size)}; ${megabytes(size.added)} in ${size.addedLayers} layers on top of ${size.base}`,
+        `${megabytes(size.size)}; the project adds ${megabytes(size.added)} ` +
+        `in ${size.addedLayers} layers on top of ${size.base}`,
     );
   }
-  return true;
 }
 
-async function main(): Promise<void> {
+async function inspectImages(): Promise<void> {
+  await checkNodeImage(checks, images.service.tag, 'services/task-service', [
+    'node',
+    'services/task-service/dist/main.js',
+  ]);
+  await checkNodeImage(checks, images.reporter.tag, 'batch', ['node', 'batch/dist/main.js']);
+  await checkWebImage(checks, images.web.tag);
+}
+
+/** Everything that runs: the stack as the cluster runs it, the dev targets, then the stops. */
+async function runContainers(): Promise<void> {
   const configMap = readConfigMap(path.join(repoRoot, 'k8s', 'base'));
   const endpoint = { DYNAMODB_ENDPOINT: dynamodbEndpoint };
   const serviceEnv = environmentFor(configMap, TASK_SERVICE_ENV_VARS, {
@@ -117,70 +127,51 @@ async function main(): Promise<void> {
   });
   const reporterEnv = environmentFor(configMap, REPORTER_ENV_VARS, endpoint);
 
-  if (!(await buildImages())) return;
-
-  await checkNodeImage(checks, images.service.tag, 'services/task-service', [
-    'node',
-    'services/task-service/dist/main.js',
-  ]);
-  await checkNodeImage(checks, images.reporter.tag, 'batch', ['node', 'batch/dist/main.js']);
-  await checkWebImage(checks, images.web.tag);
-
   await sandbox.open();
   note(`network ${sandbox.network}; DynamoDB at ${dynamodbEndpoint}`);
   const dynamodb = await checks.step('DynamoDB-compatible server (dynalite) starts', () =>
     startDynamodb(sandbox, dynaliteImage.tag),
   );
   if (!dynamodb) return;
-  if (!(await createTables(checks, sandbox, configMap, images.service.tag, 'create-tables'))) {
-    return;
-  }
-  // The CronJob's init container runs the same command from the reporter image; a no-op now.
-  await createTables(checks, sandbox, configMap, images.reporter.tag, 'create-tables-again');
+  const tables = await createTables(checks, sandbox, configMap, images.service.tag, 'tables');
+  if (!tables) return;
+  // The CronJob's init container runs the same command from the reporter image: a no-op now.
+  await createTables(checks, sandbox, configMap, images.reporter.tag, 'tables-again');
 
   const service = await startService(checks, sandbox, images.service.tag, serviceEnv);
-  const serviceUrl = service?.url;
-  const task = serviceUrl ? await exerciseTasks(checks, images.service.tag, serviceUrl) : undefined;
+  const task = service ? await exerciseTasks(checks, images.service.tag, service.url) : undefined;
 
   const web = await startWeb(checks, sandbox, images.web.tag);
-  if (web?.url) {
+  if (web) {
     await checkWeb(checks, images.web.tag, web.url);
-    if (serviceUrl && task) {
-      await checkInBrowser(checks, images.web.tag, web.url, serviceUrl, task);
-    }
+    if (service && task) await checkInBrowser(checks, images.web.tag, web.url, service.url, task);
   }
 
-  if (serviceUrl && task?.completedAt) {
-    const timeZone = reporterEnv.REPORT_TIMEZONE ?? 'Asia/Tokyo';
-    const date = dayIn(task.completedAt, timeZone);
+  if (service && task?.completedAt) {
+    const date = dayIn(task.completedAt, reporterEnv.REPORT_TIMEZONE ?? 'Asia/Tokyo');
     if (await runReporter(checks, sandbox, images.reporter.tag, reporterEnv, date)) {
-      await checkReport(checks, images.service.tag, serviceUrl, date, task);
+      await checkReport(checks, images.service.tag, service.url, date, task);
     }
   }
 
-  await checkServiceDev(checks, sandbox, `${images.service.name}:smoke-dev`, serviceEnv);
-  await checkWebDev(checks, sandbox, `${images.web.name}:smoke-dev`);
+  await checkServiceDev(checks, sandbox, devImages[0].tag, serviceEnv);
+  await checkWebDev(checks, sandbox, devImages[1].tag);
 
-  if (web?.url)
-    await stopWebDuringRequest(checks, sandbox, images.web.tag, { ...web, url: web.url });
-  if (service?.url) {
-    await stopServiceDuringRequest(
-      checks,
-      sandbox,
-      images.service.tag,
-      { ...service, url: service.url },
-      dynamodb,
-    );
+  if (web) await stopWebDuringRequest(checks, sandbox, images.web.tag, web);
+  if (service) {
+    await stopServiceDuringRequest(checks, sandbox, images.service.tag, service, dynamodb);
   }
 }
 
 try {
-  await main();
+  if (await buildImages()) {
+    await reportSizes();
+    await inspectImages();
+    await runContainers();
+  }
 } catch (error) {
-  checks.fail(
-    'smoke test',
-    error instanceof Error ? (error.stack ?? error.message) : String(error),
-  );
+  const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  checks.fail('smoke test', reason);
 } finally {
   await cleanUp();
 }

@@ -26,8 +26,6 @@ export interface ContainerSpec {
   /** Replaces the image's CMD, like a Pod spec's `command`. */
   command?: readonly string[];
   env?: Readonly<Record<string, string>>;
-  /** A container port to publish on a random 127.0.0.1 port. */
-  publish?: number;
   /** Network alias, the in-network host name (like a Kubernetes Service name). */
   alias?: string;
   /** The image's USER unless given. */
@@ -38,8 +36,11 @@ export interface ContainerSpec {
 
 export interface Container {
   readonly name: string;
-  /** http://127.0.0.1:<port> when `publish` was given. */
-  readonly url: string | undefined;
+}
+
+export interface PublishedContainer extends Container {
+  /** http://127.0.0.1:<random port>, forwarded to the container's port. */
+  readonly url: string;
 }
 
 export interface StopOutcome {
@@ -60,25 +61,34 @@ export class Sandbox {
     return `${this.prefix}-${role}`;
   }
 
-  #runArgs(spec: ContainerSpec): string[] {
+  #closing = false;
+
+  #runArgs(spec: ContainerSpec, publish?: number): string[] {
+    // After cleanup has begun (Ctrl-C), nothing new may start and outlive it.
+    if (this.#closing) throw new Error('the sandbox is being removed');
     const args = ['--name', this.nameOf(spec.role), '--label', `${LABEL}=${this.runId}`];
     args.push('--network', this.network);
     if (spec.alias) args.push('--network-alias', spec.alias);
     if (spec.hardened !== false) args.push(...HARDENING);
     if (spec.user) args.push('--user', spec.user);
-    if (spec.publish !== undefined) args.push('--publish', `127.0.0.1::${spec.publish}`);
+    if (publish !== undefined) args.push('--publish', `127.0.0.1::${publish}`);
     for (const [name, value] of Object.entries(spec.env ?? {}))
       args.push('--env', `${name}=${value}`);
     args.push(spec.image, ...(spec.command ?? []));
     return args;
   }
 
-  /** Starts a long-running container in the background. */
+  /** Starts a long-running container in the background, reachable on the network only. */
   async start(spec: ContainerSpec): Promise<Container> {
     await dockerChecked(['run', '--detach', ...this.#runArgs(spec)]);
+    return { name: this.nameOf(spec.role) };
+  }
+
+  /** Like start(), and publishes `port` on a random loopback port of the host. */
+  async startPublished(spec: ContainerSpec, port: number): Promise<PublishedContainer> {
+    await dockerChecked(['run', '--detach', ...this.#runArgs(spec, port)]);
     const name = this.nameOf(spec.role);
-    if (spec.publish === undefined) return { name, url: undefined };
-    const mapping = await dockerChecked(['port', name, `${spec.publish}/tcp`]);
+    const mapping = await dockerChecked(['port', name, `${port}/tcp`]);
     const hostPort = /:(\d+)\s*$/m.exec(mapping)?.[1];
     if (!hostPort) throw new Error(`no published port for ${name}: ${mapping}`);
     return { name, url: `http://127.0.0.1:${hostPort}` };
@@ -107,6 +117,7 @@ export class Sandbox {
 
   /** Removes everything labelled with this run's id; returns what is left (should be nothing). */
   async close(): Promise<string[]> {
+    this.#closing = true;
     const filter = ['--filter', `label=${LABEL}=${this.runId}`];
     const paused = await list(['ps', '--quiet', '--filter', 'status=paused', ...filter]);
     if (paused.length > 0) await docker(['unpause', ...paused]);

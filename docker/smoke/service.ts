@@ -6,7 +6,7 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
 import { describePid1, pid1 } from './pid1.ts';
-import type { Container, Sandbox } from './sandbox.ts';
+import type { PublishedContainer, Sandbox } from './sandbox.ts';
 
 export const SMOKE_USER = 'smoke-user';
 export const SMOKE_ADMIN = 'smoke-admin';
@@ -36,13 +36,13 @@ export async function startService(
   sandbox: Sandbox,
   image: string,
   env: Readonly<Record<string, string>>,
-): Promise<Container | undefined> {
+): Promise<PublishedContainer | undefined> {
   const container = await checks.step(
     `${image}: starts read-only, without capabilities, as the image's user`,
-    () => sandbox.start({ role: 'task-service', image, env, publish: 3000 }),
+    () => sandbox.startPublished({ role: 'task-service', image, env }, 3000),
     (started) => `${started.name} on ${started.url}`,
   );
-  if (!container?.url) return undefined;
+  if (!container) return undefined;
   const base = container.url;
 
   await checks.check(`${image}: node is PID 1, as 1000:1000`, async () => {

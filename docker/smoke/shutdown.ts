@@ -10,7 +10,7 @@ import { expect } from './checks.ts';
 import { docker, dockerChecked } from './command.ts';
 import { request } from './http.ts';
 import { auditJsonLines, expectJsonLines } from './json-lines.ts';
-import type { Container, Sandbox, StopOutcome } from './sandbox.ts';
+import type { Container, PublishedContainer, Sandbox, StopOutcome } from './sandbox.ts';
 import { asUser, SMOKE_USER } from './service.ts';
 
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
@@ -35,7 +35,7 @@ export async function stopServiceDuringRequest(
   checks: Checks,
   sandbox: Sandbox,
   image: string,
-  service: Container & { url: string },
+  service: PublishedContainer,
   dynamodb: Container,
 ): Promise<void> {
   await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
@@ -74,7 +74,7 @@ export async function stopWebDuringRequest(
   checks: Checks,
   sandbox: Sandbox,
   image: string,
-  web: Container & { url: string },
+  web: PublishedContainer,
 ): Promise<void> {
   await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
     const { hostname, port } = new URL(web.url);

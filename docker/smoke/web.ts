@@ -5,7 +5,7 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { probeUntilOk, request, type HttpResponse } from './http.ts';
 import { describePid1, pid1 } from './pid1.ts';
-import type { Container, Sandbox } from './sandbox.ts';
+import type { PublishedContainer, Sandbox } from './sandbox.ts';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -41,11 +41,11 @@ export async function startWeb(
   checks: Checks,
   sandbox: Sandbox,
   image: string,
-): Promise<Container | undefined> {
+): Promise<PublishedContainer | undefined> {
   const container = await checks.step(
     `${image}: starts read-only, without capabilities, as the image's user`,
     async () => {
-      const started = await sandbox.start({ role: 'task-web', image, publish: 8080 });
+      const started = await sandbox.startPublished({ role: 'task-web', image }, 8080);
       await probeUntilOk(`${started.url}/healthz`, {
         periodMs: 250,
         timeoutMs: 1000,
@@ -55,7 +55,7 @@ export async function startWeb(
     },
     (started) => `${started.name} on ${started.url}, /healthz 200`,
   );
-  if (!container?.url) return undefined;
+  if (!container) return undefined;
 
   await checks.check(`${image}: nginx is PID 1, as 101:101`, async () => {
     const process = await pid1(container.name);
