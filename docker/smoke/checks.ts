@@ -12,6 +12,11 @@ export function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailure(message);
 }
 
+/** Check lines stay single lines, even when a reason quotes a command's output. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' | ');
+}
+
 function describe(error: unknown): string {
   if (error instanceof CheckFailure) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
@@ -32,12 +37,12 @@ export class Checks {
 
   pass(name: string, detail?: string): void {
     this.#passed += 1;
-    console.log(`PASS ${name}${detail ? ` (${detail})` : ''}`);
+    console.log(`PASS ${name}${detail ? ` (${oneLine(detail)})` : ''}`);
   }
 
   fail(name: string, reason: string): void {
     this.#failed += 1;
-    console.log(`FAIL ${name}: ${reason}`);
+    console.log(`FAIL ${name}: ${oneLine(reason)}`);
   }
 
   /**
