@@ -296,10 +296,20 @@ export interface ReportRunOptions {
   window: { start: Date; end: Date };
   /** Defaults to newRunId(). Must sort after the ids of runs started earlier. */
   runId?: string;
-  /** Stops the run's writes (not the summary put, which is the commit point). */
+  /**
+   * Stops the run: add() and publish() throw once it is aborted. Writes already sent are
+   * left to finish (each is bounded by the client's timeouts), so that discard() then
+   * deletes everything the run stored instead of racing a write that lands after it.
+   */
   signal?: AbortSignal;
   /** Clock for generatedAt; tests pass a fixed one. */
   now?: () => Date;
+  /**
+   * BatchWriteItem calls kept in flight while more lines are added (default 4). Against a
+   * real DynamoDB each call is a network round trip, so a run is bound by latency unless
+   * some overlap; memory stays bounded by maxInFlight * 25 lines.
+   */
+  maxInFlight?: number;
   batchWrite?: Omit<BatchWriteOptions, 'signal'>;
 }
 
@@ -315,9 +325,9 @@ type RunState = 'writing' | 'publishing' | 'published' | 'superseded' | 'discard
  * removeOlderRuns(). If anything goes wrong before publish() succeeds, discard() removes
  * what the run wrote (best effort: leftovers are invisible and the next run deletes them).
  *
- * Lines are buffered 25 at a time, and add() resolves once a full buffer is written, so
- * memory stays flat however many lines a run has. Per-user counts are kept in memory: one
- * entry per user who completed something that day.
+ * Lines are buffered 25 at a time and written by BatchWriteItem, a few calls at once; add()
+ * waits while that many are in flight, so memory stays flat however many lines a run has.
+ * Per-user counts are kept in memory: one entry per user who completed something that day.
  */
 export class ReportWriter {
   readonly date: string;
@@ -327,9 +337,12 @@ export class ReportWriter {
   readonly #tableName: string;
   readonly #options: ReportRunOptions;
   readonly #perUser = new Map<string, number>();
+  readonly #inFlight = new Set<Promise<void>>();
   #buffer: WriteRequest[] = [];
   #count = 0;
   #written = 0;
+  /** The first failed write; the run cannot be published after it. */
+  #writeError: { error: unknown } | undefined;
   #state: RunState = 'writing';
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: ReportRunOptions) {
@@ -339,6 +352,10 @@ export class ReportWriter {
     const runId = options.runId ?? newRunId(options.now?.());
     if (!RUN_ID_PATTERN.test(runId)) {
       throw new RangeError(`runId must match ${RUN_ID_PATTERN}, got "${runId}"`);
+    }
+    const maxInFlight = options.maxInFlight ?? 4;
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+      throw new RangeError(`maxInFlight must be a positive integer, got ${maxInFlight}`);
     }
     this.#doc = doc;
     this.#tableName = tableName;
@@ -353,13 +370,15 @@ export class ReportWriter {
     return this.#count;
   }
 
-  /** Lines known to be stored (a multiple of 25 until the final flush). */
+  /** Lines known to be stored. */
   get written(): number {
     return this.#written;
   }
 
   async add(line: ReportLine): Promise<void> {
     this.#expect('writing', 'add lines to');
+    this.#options.signal?.throwIfAborted();
+    this.#throwIfWriteFailed();
     const completedAt = toUtcIso(line.completedAt);
     this.#buffer.push({
       PutRequest: {
@@ -386,6 +405,8 @@ export class ReportWriter {
   async publish(): Promise<PublishedReport> {
     this.#expect('writing', 'publish');
     await this.#flush();
+    await Promise.all(this.#inFlight);
+    this.#throwIfWriteFailed();
     this.#options.signal?.throwIfAborted();
     const summary: ReportSummary = {
       date: this.date,
@@ -457,6 +478,8 @@ export class ReportWriter {
     }
     this.#state = 'discarded';
     this.#buffer = [];
+    // Let writes still in flight land (or fail) first, so none lands after the clean-up.
+    await Promise.all(this.#inFlight);
     return this.#deleteLines(
       'begins_with(sk, :run)',
       { ':run': reportLinePrefix(this.runId) },
@@ -470,14 +493,32 @@ export class ReportWriter {
     }
   }
 
+  #throwIfWriteFailed(): void {
+    if (this.#writeError) throw this.#writeError.error;
+  }
+
+  /** Starts writing the buffer, then waits while the most calls allowed are in flight. */
   async #flush(): Promise<void> {
     const requests = this.#buffer;
     this.#buffer = [];
-    await batchWrite(this.#doc, this.#tableName, requests, {
-      ...this.#options.batchWrite,
-      signal: this.#options.signal,
-    });
-    this.#written += requests.length;
+    if (requests.length > 0) {
+      const write = batchWrite(this.#doc, this.#tableName, requests, this.#options.batchWrite).then(
+        () => {
+          this.#written += requests.length;
+        },
+        (error: unknown) => {
+          // Kept, not thrown here: the next add() or publish() reports it.
+          this.#writeError ??= { error };
+        },
+      );
+      this.#inFlight.add(write);
+      void write.finally(() => this.#inFlight.delete(write));
+    }
+    while (this.#inFlight.size >= (this.#options.maxInFlight ?? 4)) {
+      await Promise.race(this.#inFlight);
+    }
+    this.#options.signal?.throwIfAborted();
+    this.#throwIfWriteFailed();
   }
 
   async #deleteLines(

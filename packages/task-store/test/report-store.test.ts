@@ -169,7 +169,8 @@ describe('ReportWriter and getReport', () => {
   test('an unpublished run changes nothing readers see, and discard removes its lines', async () => {
     const { doc, table } = await tables();
     await publish(writer(doc, table), [line(1), line(2)]);
-    const failed = writer(doc, table);
+    // One write at a time, so that the first 25 lines are stored when add() returns.
+    const failed = writer(doc, table, { maxInFlight: 1 });
     for (let n = 10; n < 40; n += 1) await failed.add(line(n));
     assert.equal(failed.written, 25);
 
@@ -248,7 +249,7 @@ describe('ReportWriter and getReport', () => {
   test('an aborted run stops writing and never publishes', async () => {
     const { doc, table } = await tables();
     const controller = new AbortController();
-    const run = writer(doc, table, { signal: controller.signal });
+    const run = writer(doc, table, { signal: controller.signal, maxInFlight: 1 });
     for (let n = 0; n < 25; n += 1) await run.add(line(n));
     controller.abort();
     await assert.rejects(async () => {
@@ -260,10 +261,59 @@ describe('ReportWriter and getReport', () => {
     assert.equal((await storedItems(doc, table, '2026-11-20')).length, 0);
   });
 
-  test('rejects a malformed date or run id', async () => {
+  test('keeps several writes in flight, and publish waits for all of them', async () => {
+    const { doc, table } = await tables();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'BatchWriteItemCommand') return next(args);
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+      { step: 'initialize', name: 'countInFlight' },
+    );
+    const lines = Array.from({ length: 250 }, (_, n) => line(n));
+    await publish(writer(doc, table, { maxInFlight: 3 }), lines);
+    assert.equal(mostInFlight, 3);
+    const report = await getReport(doc, table, '2026-11-20');
+    assert.deepEqual(await collect(report!.lines), lines);
+  });
+
+  test('a failed write fails the run: later add() or publish() throw, nothing is published', async () => {
+    const { doc, table } = await tables();
+    let calls = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchWriteItemCommand' && (calls += 1) === 2) {
+          throw new Error('simulated write failure');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failSecondWrite' },
+    );
+    const run = writer(doc, table);
+    await assert.rejects(async () => {
+      for (let n = 0; n < 500; n += 1) await run.add(line(n));
+      await run.publish();
+    }, /simulated write failure/);
+    assert.equal(await getReport(doc, table, '2026-11-20'), undefined);
+    // discard() waits for the writes still in flight, so nothing lands after it.
+    const deleted = await run.discard();
+    assert.ok(deleted >= 25, `${deleted} lines deleted`);
+    assert.equal((await storedItems(doc, table, '2026-11-20')).length, 0);
+  });
+
+  test('rejects a malformed date, run id or maxInFlight', async () => {
     const { doc, table } = await tables();
     assert.throws(() => writer(doc, table, { date: '2026-02-30' }), RangeError);
     assert.throws(() => writer(doc, table, { runId: 'a#b' }), RangeError);
+    assert.throws(() => writer(doc, table, { maxInFlight: 0 }), RangeError);
   });
 });
 
