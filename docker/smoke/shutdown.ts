@@ -41,24 +41,26 @@ export async function stopServiceDuringRequest(
   await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
     await dockerChecked(['pause', dynamodb.name]);
     try {
-      const started = performance.now();
+      const sent = performance.now();
       const inFlight = request(`${service.url}/api/tasks`, {
         headers: asUser(SMOKE_USER),
         timeoutMs: GRACE_SECONDS * 1000,
       }).then(
-        (response) => ({ response, seconds: (performance.now() - started) / 1000 }),
-        (error: unknown) => ({ error, seconds: (performance.now() - started) / 1000 }),
+        (response) => ({ response, at: performance.now() }),
+        (error: unknown) => ({ error, at: performance.now() }),
       );
       // Long enough for the request to reach the handler and its DynamoDB call.
       await sleep(500);
+      const stopping = performance.now();
       const stop = await sandbox.stop(service.name, GRACE_SECONDS);
       const answer = await inFlight;
-      expect(
-        'response' in answer,
-        `the in-flight request failed: ${'error' in answer ? String(answer.error) : ''}`,
-      );
+      if ('error' in answer) {
+        throw new Error(`the in-flight request failed: ${String(answer.error)}`);
+      }
+      expect(answer.at > stopping, 'the request was answered before the stop: not in flight');
+      const seconds = ((answer.at - sent) / 1000).toFixed(1);
       const exit = expectCleanExit(stop);
-      return `${exit}; the in-flight request answered ${answer.response.status} after ${answer.seconds.toFixed(1)} s`;
+      return `${exit}; the in-flight request answered ${answer.response.status} after ${seconds} s`;
     } finally {
       await docker(['unpause', dynamodb.name]);
     }
