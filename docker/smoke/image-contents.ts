@@ -48,10 +48,10 @@ export function installedPackages(tree: readonly TreeEntry[]): Set<string> {
   const byDepth = [...tree].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
   for (const entry of byDepth) {
     if (entry.type !== 'd' && entry.type !== 'l') continue;
-    const match = /^(?:(.*)\/)?node_modules\/((?:@[^/]+\/)?[^/@.][^/]*)$/.exec(entry.path);
+    const match = /^(?:(.*)\/)?node_modules\/(?:@[^/]+\/)?[^/@.][^/]*$/.exec(entry.path);
     if (!match) continue;
-    const [, owner = '', name = ''] = match;
-    if (name.startsWith('@') && !name.includes('/')) continue;
+    // A scope directory (`node_modules/@aws-sdk`) does not match: names cannot start with @.
+    const owner = match[1] ?? '';
     const ownerIsRoot = owner === '' || !owner.split('/').includes('node_modules');
     if (ownerIsRoot || installed.has(owner)) installed.add(entry.path);
   }

@@ -57,16 +57,21 @@ export async function checkReport(
   base: string,
   date: string,
   task: Task,
-): Promise<void> {
-  await checks.check(`${image}: GET /api/reports/${date} as an admin shows the task`, async () => {
-    const response = await request(`${base}/api/reports/${date}`, { headers: asUser(SMOKE_ADMIN) });
-    expect(response.status === 200, `${response.status} ${response.body.slice(0, 300)}`);
-    const report = parseJson<Report>(response);
-    const line = report.items.find((item) => item.taskId === task.taskId);
-    expect(line, `task ${task.taskId} not among ${report.items.length} report lines`);
-    expect(line.userId === SMOKE_USER, `report line has userId ${line.userId}`);
-    return `count ${report.count}, time zone ${report.timeZone}`;
-  });
+): Promise<boolean> {
+  const readable = await checks.check(
+    `${image}: GET /api/reports/${date} as an admin shows the task`,
+    async () => {
+      const response = await request(`${base}/api/reports/${date}`, {
+        headers: asUser(SMOKE_ADMIN),
+      });
+      expect(response.status === 200, `${response.status} ${response.body.slice(0, 300)}`);
+      const report = parseJson<Report>(response);
+      const line = report.items.find((item) => item.taskId === task.taskId);
+      expect(line, `task ${task.taskId} not among ${report.items.length} report lines`);
+      expect(line.userId === SMOKE_USER, `report line has userId ${line.userId}`);
+      return `count ${report.count}, time zone ${report.timeZone}`;
+    },
+  );
 
   await checks.check(`${image}: the report as CSV, and 403 for a non-admin`, async () => {
     const csv = await request(`${base}/api/reports/${date}`, {
@@ -82,4 +87,5 @@ export async function checkReport(
     });
     expect(forbidden.status === 403, `non-admin got ${forbidden.status}`);
   });
+  return readable;
 }

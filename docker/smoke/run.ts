@@ -141,16 +141,19 @@ async function runContainers(): Promise<void> {
   const service = await startService(checks, sandbox, images.service.tag, serviceEnv);
   const task = service ? await exerciseTasks(checks, images.service.tag, service.url) : undefined;
 
-  const web = await startWeb(checks, sandbox, images.web.tag);
-  if (web) {
-    await checkWeb(checks, images.web.tag, web.url);
-    if (service && task) await checkInBrowser(checks, images.web.tag, web.url, service.url, task);
-  }
-
+  let reportDate: string | undefined;
   if (service && task?.completedAt) {
     const date = dayIn(task.completedAt, reporterEnv.REPORT_TIMEZONE ?? 'Asia/Tokyo');
     if (await runReporter(checks, sandbox, images.reporter.tag, reporterEnv, date)) {
-      await checkReport(checks, images.service.tag, service.url, date, task);
+      if (await checkReport(checks, images.service.tag, service.url, date, task)) reportDate = date;
+    }
+  }
+
+  const web = await startWeb(checks, sandbox, images.web.tag);
+  if (web) {
+    await checkWeb(checks, images.web.tag, web.url);
+    if (service && task) {
+      await checkInBrowser(checks, images.web.tag, web.url, service.url, task, reportDate);
     }
   }
 
