@@ -15,6 +15,7 @@ import { parseCliArgs } from './cli.ts';
 import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
 import { describeFailure, EXIT, signalExitCode } from './failure.ts';
 import { createLogger } from './logger.ts';
+import { peakRssBytes } from './peak-rss.ts';
 import { dayWindow, yesterday } from './report-day.ts';
 import { runReportJob } from './report-job.ts';
 
@@ -73,7 +74,7 @@ try {
       removedLines: result.removedLines,
       durationMs: Math.round(performance.now() - started),
       // Peak resident memory of the whole run: flat whatever the number of tasks.
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      maxRssBytes: peakRssBytes(),
     },
     'report published',
   );

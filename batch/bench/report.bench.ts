@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:report`: how long the report job takes for a day of N completed tasks and
+ * how much memory it needs, beside a bare Query loop over the same index in the same run.
+ *
+ * For each N it seeds N tasks completed on one day into an in-memory dynalite, then runs
+ * the built job (node batch/dist/main.js) as a child process, each run into a fresh reports
+ * table so every run does the same work, and reads the child's peak RSS from the job's own
+ * final log line (VmHWM: its own peak, not its parent's, see src/peak-rss.ts).
+ *
+ * Two configurations of the child:
+ *   - Node's defaults. V8 then sizes its heap to the machine, not to what the program
+ *     holds: with room to spare it lets garbage pile up between full collections, so peak
+ *     RSS creeps up with the run's length although the live heap stays the same.
+ *   - a heap budget (BENCH_HEAP_BUDGET), as a container's memory limit would impose. The
+ *     job holds one Query page and a few 25-line write batches whatever N is, so within a
+ *     fixed budget its peak RSS must stay flat and its time must not suffer.
+ * N = 0 is the job's fixed cost (start-up, modules, clients).
+ *
+ * Figures are printed, never asserted. Run after `npm run build` (the npm script does).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  completionBucketsBetween,
+  ensureTables,
+  TASK_INDEX,
+  type DynamoClients,
+} from '@task-manager/task-store';
+import { createTestTables, startDynalite, type TestTables } from '@task-manager/testing';
+import { dayWindow } from '../src/report-day.ts';
+import { completedTasksSpread, seedTasks } from '../test/support/tasks.ts';
+
+const DATE = '2026-11-20';
+const TIME_ZONE = 'Asia/Tokyo';
+const SIZES = (process.env.BENCH_SIZES ?? '0,5000,20000').split(',').map(Number);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const HEAP_BUDGET = (
+  process.env.BENCH_HEAP_BUDGET ?? '--max-old-space-size=64 --max-semi-space-size=4'
+).split(' ');
+const USERS = 200;
+const JOB = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+const CONFIGURATIONS = [
+  { name: 'node defaults', flags: [] as string[] },
+  { name: HEAP_BUDGET.join(' '), flags: HEAP_BUDGET },
+];
+
+interface JobRun {
+  ms: number;
+  maxRssBytes: number;
+}
+
+/** The baseline: every page of every hour of the day, items counted and dropped. */
+async function bareQueryLoop(doc: DynamoClients['doc'], tasksTable: string): Promise<number> {
+  const { start, end } = dayWindow(DATE, TIME_ZONE);
+  let items = 0;
+  for (const bucket of completionBucketsBetween(start, end)) {
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tasksTable,
+          IndexName: TASK_INDEX.byCompletion,
+          KeyConditionExpression: 'completionBucket = :b AND completionKey BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':b': bucket,
+            ':from': start.toISOString(),
+            ':to': end.toISOString(),
+          },
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      items += page.Items?.length ?? 0;
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+  }
+  return items;
+}
+
+async function runJob(flags: string[], env: Record<string, string>, n: number): Promise<JobRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...flags, JOB, '--date', DATE], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const ms = performance.now() - started;
+  const last = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  if (code !== 0) throw new Error(`the job failed (exit ${code}): ${String(last.msg)}`);
+  if (last.count !== n) throw new Error(`the job reported ${String(last.count)} tasks, not ${n}`);
+  return { ms, maxRssBytes: Number(last.maxRssBytes) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const ms = (value: number): string => `${value.toFixed(0)} ms`;
+
+interface Row {
+  n: number;
+  queryMs: number;
+  jobs: { ms: number; maxRssBytes: number }[];
+}
+
+async function measure(tables: TestTables, n: number): Promise<Row> {
+  const queryMs: number[] = [];
+  const runs: JobRun[][] = CONFIGURATIONS.map(() => []);
+  let table = 0;
+  for (let repeat = 0; repeat < REPEAT; repeat += 1) {
+    const started = performance.now();
+    const items = await bareQueryLoop(tables.clients.doc, tables.config.tasksTable);
+    queryMs.push(performance.now() - started);
+    if (items !== n) throw new Error(`the Query loop read ${items} items, not ${n}`);
+
+    for (const [index, configuration] of CONFIGURATIONS.entries()) {
+      // A fresh reports table per run, so that no run also deletes an earlier run's lines.
+      const reportsTable = `${tables.config.reportsTable}-${(table += 1)}`;
+      await ensureTables(tables.clients.client, { ...tables.config, reportsTable });
+      const env = {
+        ...tables.env,
+        // Production timeouts, not the short ones tests use to fail fast.
+        DYNAMODB_TIMEOUT_MS: '2000',
+        DYNAMODB_MAX_ATTEMPTS: '3',
+        REPORTS_TABLE: reportsTable,
+        REPORT_TIMEZONE: TIME_ZONE,
+        REPORT_PROGRESS_EVERY: '1000000',
+        LOG_LEVEL: 'info',
+      };
+      runs[index]!.push(await runJob(configuration.flags, env, n));
+    }
+  }
+  return {
+    n,
+    queryMs: median(queryMs),
+    jobs: runs.map((configurationRuns) => ({
+      ms: median(configurationRuns.map((run) => run.ms)),
+      maxRssBytes: Math.max(...configurationRuns.map((run) => run.maxRssBytes)),
+    })),
+  };
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]): string =>
+    cells.map((cell, column) => cell.padStart(widths[column]!)).join('   ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const dynamo = await startDynalite();
+try {
+  console.log(
+    `report job benchmark: one day (${DATE}, ${TIME_ZONE}) of N completed tasks by ${USERS} users; ` +
+      `time = median of ${REPEAT} runs, peak RSS = highest of them; node ${process.version}`,
+  );
+  const rows: Row[] = [];
+  for (const n of SIZES) {
+    const tables = await createTestTables(dynamo.endpoint);
+    await seedTasks(
+      tables.clients.doc,
+      tables.config.tasksTable,
+      completedTasksSpread(n, dayWindow(DATE, TIME_ZONE), USERS),
+    );
+    rows.push(await measure(tables, n));
+    tables.clients.client.destroy();
+  }
+
+  for (const [index, configuration] of CONFIGURATIONS.entries()) {
+    console.log(`\njob run with ${configuration.name}:`);
+    console.log(
+      table(
+        ['N', 'bare Query loop', 'job (child process)', 'job / Query', 'job peak RSS'],
+        rows.map((row) => {
+          const job = row.jobs[index]!;
+          return [
+            String(row.n),
+            ms(row.queryMs),
+            ms(job.ms),
+            `${(job.ms / row.queryMs).toFixed(1)}x`,
+            mb(job.maxRssBytes),
+          ];
+        }),
+      ),
+    );
+    const measured = rows.filter((row) => row.n > 0);
+    const [first, last] = [measured[0], measured.at(-1)];
+    if (first && last && first !== last) {
+      const growth = last.jobs[index]!.maxRssBytes - first.jobs[index]!.maxRssBytes;
+      console.log(
+        `peak RSS from N=${first.n} to N=${last.n}: ${growth >= 0 ? '+' : ''}${mb(growth)} ` +
+          `for ${(last.n / first.n).toFixed(0)}x the tasks`,
+      );
+    }
+  }
+  console.log(
+    '\nThe job reads the day and writes one report line per task (BatchWriteItem, 25 per call);' +
+      '\nthe bare Query loop only reads. Job times include starting the process.',
+  );
+} finally {
+  await dynamo.stop();
+}
