@@ -25,7 +25,12 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { batchWrite, type BatchWriteOptions, type WriteRequest } from './batch-write.ts';
+import {
+  BATCH_WRITE_LIMIT,
+  batchWrite,
+  type BatchWriteOptions,
+  type WriteRequest,
+} from './batch-write.ts';
 import { queryPages, type StoredItem } from './query-pages.ts';
 import {
   completionKey,
@@ -336,6 +341,7 @@ export class ReportWriter {
   readonly #doc: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #options: ReportRunOptions;
+  readonly #maxInFlight: number;
   readonly #perUser = new Map<string, number>();
   readonly #inFlight = new Set<Promise<void>>();
   #buffer: WriteRequest[] = [];
@@ -360,6 +366,7 @@ export class ReportWriter {
     this.#doc = doc;
     this.#tableName = tableName;
     this.#options = options;
+    this.#maxInFlight = maxInFlight;
     this.date = options.date;
     this.timeZone = options.timeZone;
     this.runId = runId;
@@ -395,7 +402,7 @@ export class ReportWriter {
     });
     this.#count += 1;
     this.#perUser.set(line.userId, (this.#perUser.get(line.userId) ?? 0) + 1);
-    if (this.#buffer.length >= 25) await this.#flush();
+    if (this.#buffer.length >= BATCH_WRITE_LIMIT) await this.#flush();
   }
 
   /**
@@ -514,7 +521,7 @@ export class ReportWriter {
       this.#inFlight.add(write);
       void write.finally(() => this.#inFlight.delete(write));
     }
-    while (this.#inFlight.size >= (this.#options.maxInFlight ?? 4)) {
+    while (this.#inFlight.size >= this.#maxInFlight) {
       await Promise.race(this.#inFlight);
     }
     this.#options.signal?.throwIfAborted();
