@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
@@ -17,13 +17,20 @@ import { dynamoReportSource } from './report-source.ts';
 
 export type ShutdownOutcome = 'graceful' | 'forced';
 
+/**
+ * How long, once shutdown begins, keep-alive connections stay open for one more request
+ * (answered with Connection: close) before the ones still idle are closed.
+ */
+const KEEP_ALIVE_DRAIN_MS = 1000;
+
 export interface RunningTaskService {
   readonly server: Server;
   readonly port: number;
   readonly health: HealthState;
   /**
-   * Stops gracefully: not ready, no new connections, in-flight requests finish, idle
-   * keep-alive connections close. Connections still open after shutdownTimeoutMs are cut.
+   * Stops gracefully: not ready, no new connections, in-flight requests finish, keep-alive
+   * connections close after one more request or a short idle drain. Connections still open
+   * after shutdownTimeoutMs are cut.
    * Idempotent: every call returns the same outcome.
    */
   stop(): Promise<ShutdownOutcome>;
@@ -54,12 +61,13 @@ export async function startTaskService(
   // Responses in progress when shutdown begins are told to close their connection, so a
   // keep-alive client does not send its next request to a server that is going away.
   const inFlight = new Set<ServerResponse>();
+  let drained = false;
   server.on('request', (_req, res: ServerResponse) => {
     if (health.shuttingDown) res.setHeader('Connection', 'close');
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
-      if (health.shuttingDown) server.closeIdleConnections();
+      if (drained) server.closeIdleConnections();
     });
   });
 
@@ -101,13 +109,24 @@ export async function startTaskService(
     for (const res of inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');
     }
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
     });
+
+    // Stop accepting connections, but leave the idle keep-alive ones open for a moment:
+    // http.Server#close() would close them at once, and a client that is sending its next
+    // request on one right then gets a connection reset instead of an answer. During the
+    // drain, requests still arriving on open connections are answered with Connection:
+    // close, so busy clients move to another replica cleanly; then the idle ones are closed.
+    const closed = new Promise<void>((resolve) =>
+      NetServer.prototype.close.call(server, () => resolve()),
+    );
+    const drain = new Promise<void>((resolve) => setTimeout(resolve, KEEP_ALIVE_DRAIN_MS).unref());
+    await Promise.race([closed, deadline, drain]);
+    drained = true;
+    server.closeIdleConnections();
+
     let outcome: ShutdownOutcome = 'graceful';
     if ((await Promise.race([closed, deadline])) === 'timeout') {
       outcome = 'forced';
