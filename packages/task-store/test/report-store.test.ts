@@ -187,14 +187,18 @@ describe('ReportWriter and getReport', () => {
 
   test('the next run deletes what failed runs left behind', async () => {
     const { doc, table } = await tables();
-    const failed = writer(doc, table);
+    // One write at a time, so its first 25 lines are stored when add() returns; then it
+    // dies: never published, never discarded.
+    const failed = writer(doc, table, { runId: '20261121T010000000Z-aaaaaaaa', maxInFlight: 1 });
     for (let n = 0; n < 30; n += 1) await failed.add(line(n));
-    await publish(writer(doc, table), [line(100)]);
+    assert.equal(failed.written, 25);
+
+    const next = writer(doc, table, { runId: '20261121T020000000Z-bbbbbbbb' });
+    await publish(next, [line(100)]);
     assert.deepEqual(
       (await storedItems(doc, table, '2026-11-20')).map((item) => item.sk),
-      [(await storedItems(doc, table, '2026-11-20'))[0]?.sk, 'SUMMARY'],
+      [`RUN#${next.runId}#${line(100).completedAt}#${line(100).taskId}`, 'SUMMARY'],
     );
-    assert.equal((await storedItems(doc, table, '2026-11-20')).length, 2);
   });
 
   test('a published run refuses to discard its lines', async () => {
@@ -208,9 +212,10 @@ describe('ReportWriter and getReport', () => {
 
   test('an older run cannot replace a newer published report, nor delete a newer run', async () => {
     const { doc, table } = await tables();
-    const older = writer(doc, table, { runId: '20261121T010000000Z-aaaaaaaa' });
+    // Runs still writing: one write at a time, so their lines are stored when add() returns.
+    const older = writer(doc, table, { runId: '20261121T010000000Z-aaaaaaaa', maxInFlight: 1 });
     const newer = writer(doc, table, { runId: '20261121T010500000Z-bbbbbbbb' });
-    const newest = writer(doc, table, { runId: '20261121T011000000Z-cccccccc' });
+    const newest = writer(doc, table, { runId: '20261121T011000000Z-cccccccc', maxInFlight: 1 });
     for (let n = 100; n < 125; n += 1) await older.add(line(n));
     const newestLines = Array.from({ length: 25 }, (_, n) => line(200 + n));
     for (const item of newestLines) await newest.add(item);
