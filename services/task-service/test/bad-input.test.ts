@@ -294,3 +294,19 @@ describe('list query parameters', () => {
     );
   });
 });
+
+describe('the URL path', () => {
+  test('an invalid percent-encoding in a path parameter: 400 path', async () => {
+    for (const [method, path] of [
+      ['get', '/api/tasks/%zz'],
+      ['patch', '/api/tasks/%'],
+      ['delete', '/api/tasks/%E0%A4%A'],
+    ] as const) {
+      const agent = request(service.app) as unknown as Record<
+        string,
+        (path: string) => request.Test
+      >;
+      await expectRejected(agent[method]!(path).set('X-Forwarded-User', ALICE), 400, ['path']);
+    }
+  });
+});

@@ -63,6 +63,15 @@ function toHttpError(error: unknown): { http: HttpError; unexpected: boolean } {
     const http = fromBodyParser(error);
     if (http) return { http, unexpected: false };
   }
+  if (error instanceof URIError) {
+    // The router could not percent-decode a path parameter (e.g. /api/tasks/%zz).
+    return {
+      http: new HttpError(400, 'the URL path is not valid', [
+        { field: 'path', message: 'contains an invalid percent-encoded sequence' },
+      ]),
+      unexpected: false,
+    };
+  }
   if (error instanceof TaskNotFoundError) return { http: taskNotFound(), unexpected: false };
   if (error instanceof TaskVersionMismatchError) {
     const current = taskETag(error.currentVersion);
