@@ -8,7 +8,7 @@
  * started again on the same port, which is how tests simulate a DynamoDB outage.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 
@@ -24,7 +24,7 @@ export interface DynaliteServer {
   readonly port: number;
   /** Stops answering: closes the listener and drops open connections. */
   stop(): Promise<void>;
-  /** Starts answering again on the same port (data survives when `path` is set). */
+  /** Starts answering again on the same port, with the same data. */
   start(): Promise<void>;
   readonly running: boolean;
 }
@@ -38,43 +38,41 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export async function startDynalite(options: DynaliteOptions = {}): Promise<DynaliteServer> {
   const host = options.host ?? '127.0.0.1';
   // createTableMs etc. default to 500 ms of simulated provisioning; tests want tables at once.
-  const make = (): Server =>
-    dynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(options.path ? { path: options.path } : {}),
-    }) as Server;
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path ? { path: options.path } : {}),
+  }) as Server;
 
-  let server: Server | undefined = make();
+  // One server for the whole life of this handle: stop() only closes its listener and drops
+  // its connections, like a network outage, and start() listens again. Its store stays open:
+  // dynalite's own close() shuts the store while requests are still being processed, and a
+  // request's next store operation then throws "Database is closed" from a callback, which
+  // kills the process. DynamoDB keeps its data through an outage anyway.
   const port = await listen(server, options.port ?? 0, host);
+  let running = true;
 
   return {
     endpoint: `http://${host}:${port}`,
     port,
     get running() {
-      return server !== undefined;
+      return running;
     },
     async stop() {
-      if (!server) return;
-      const closing = server;
-      server = undefined;
-      closing.closeAllConnections();
-      await new Promise<void>((resolve, reject) =>
-        closing.close((error) => (error ? reject(error) : resolve())),
+      if (!running) return;
+      running = false;
+      // http.Server's own close, not dynalite's override of it, which closes the store.
+      const closed = new Promise<void>((resolve, reject) =>
+        Server.prototype.close.call(server, (error) => (error ? reject(error) : resolve())),
       );
-      // dynalite keeps its LevelDB open; close it so a restart with the same path can reopen it.
-      await closeStore(closing);
+      server.closeAllConnections();
+      await closed;
     },
     async start() {
-      if (server) return;
-      server = make();
+      if (running) return;
       await listen(server, port, host);
+      running = true;
     },
   };
-}
-
-async function closeStore(server: Server): Promise<void> {
-  const db = (server as unknown as { db?: { close?: (cb: () => void) => void } }).db;
-  if (db?.close) await new Promise<void>((resolve) => db.close!(() => resolve()));
 }
