@@ -1,0 +1,122 @@
+/**
+ * Every process verify starts goes through here, so that however verify ends (success, a failed
+ * check, an exception, Ctrl-C) no child outlives it and no port stays taken.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface ManagedChild {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** performance.now() when spawn() was called. */
+  readonly spawnedAt: number;
+  /** Resolves when the process has exited (never rejects). */
+  readonly exited: Promise<Exit>;
+  readonly alive: boolean;
+  /** The last lines of stdout and stderr, for diagnostics when something fails. */
+  tail(): string[];
+  /** Sends a signal; resolves to the performance.now() at which it was sent. */
+  signal(signal: NodeJS.Signals): number;
+  /** SIGKILL unless it has already exited, then waits for the exit. */
+  kill(): Promise<Exit>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  /** Called with every line of output (log audit, progress markers). */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** An IPC channel (for the DynamoDB server child). */
+  ipc?: boolean;
+}
+
+const TAIL_LINES = 40;
+const running = new Set<ChildProcess>();
+
+export function spawnChild(options: SpawnOptions): ManagedChild {
+  const spawnedAt = performance.now();
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    // Only what we pass: the children must not inherit credentials or settings from this shell.
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  running.add(child);
+
+  const lines: string[] = [];
+  const remember = (line: string): void => {
+    lines.push(line);
+    if (lines.length > TAIL_LINES) lines.shift();
+  };
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    remember(line);
+    options.onLine?.(line, 'stdout');
+  });
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    remember(`[stderr] ${line}`);
+    options.onLine?.(line, 'stderr');
+  });
+
+  let alive = true;
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      alive = false;
+      running.delete(child);
+      resolve({ code, signal });
+    });
+  });
+
+  return {
+    name: options.name,
+    process: child,
+    pid: child.pid,
+    spawnedAt,
+    exited,
+    get alive() {
+      return alive;
+    },
+    tail: () => [...lines],
+    signal(signal) {
+      const at = performance.now();
+      child.kill(signal);
+      return at;
+    },
+    async kill() {
+      if (alive) child.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Kills every child still running; synchronous so it also works in an 'exit' handler. */
+export function killAllChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export function runningChildren(): number {
+  return running.size;
+}
+
+/** Waits for an exit at most `ms`; undefined if the process is still running by then. */
+export async function exitWithin(child: ManagedChild, ms: number): Promise<Exit | undefined> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([
+      child.exited,
+      sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
+    ]);
+  } finally {
+    timer.abort();
+  }
+}

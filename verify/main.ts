@@ -1,0 +1,98 @@
+/**
+ * npm run verify: proves, against the built task-service and report job on loopback, that the
+ * system holds under load, a rolling restart, a DynamoDB outage and bad input, keeps users apart,
+ * and that the report job fails safely. Prints one table row per check and `N passed, N failed`;
+ * exits non-zero if any check fails. Every child process is killed however verify ends.
+ *
+ * Options: --only <name>[,<name>...] runs the checks whose names start with those words.
+ */
+import { parseArgs } from 'node:util';
+import { badInputCheck } from './checks/bad-input.ts';
+import { bodyLimitCheck } from './checks/body-limit.ts';
+import { isolationCheck } from './checks/isolation.ts';
+import { loadCheck } from './checks/load.ts';
+import { logsCheck } from './checks/logs.ts';
+import { outageCheck } from './checks/dynamodb-outage.ts';
+import { reportJobCheck } from './checks/report-job.ts';
+import { rollingRestartCheck } from './checks/rolling-restart.ts';
+import { securityHeadersCheck } from './checks/security-headers.ts';
+import { startupCheck } from './checks/startup.ts';
+import { buildIfStale } from './harness/build.ts';
+import type { Check, CheckResult } from './harness/check.ts';
+import { killAllChildren } from './harness/children.ts';
+import { createContext } from './harness/context.ts';
+import { startDynamoServer } from './harness/dynamodb.ts';
+import { formatResults } from './harness/result-table.ts';
+import { seconds } from './harness/stats.ts';
+
+const CHECKS: Check[] = [
+  loadCheck,
+  rollingRestartCheck,
+  outageCheck,
+  badInputCheck,
+  securityHeadersCheck,
+  bodyLimitCheck,
+  isolationCheck,
+  reportJobCheck,
+  startupCheck,
+  // Last: it reads the logs of every process the checks above started.
+  logsCheck,
+];
+
+/** No run may hang: verify gives up (and kills everything) after this long. */
+const WATCHDOG_MS = 8 * 60_000;
+
+process.on('exit', killAllChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\nverify: ${signal}, stopping all child processes`);
+    killAllChildren();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+setTimeout(() => {
+  console.error(`verify: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
+  process.exit(1);
+}, WATCHDOG_MS).unref();
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only?.split(',').map((word) => word.trim().toLowerCase());
+const selected = CHECKS.filter(
+  (check) => !only || only.some((word) => check.name.toLowerCase().startsWith(word)),
+);
+
+const built = buildIfStale();
+if (built.length > 0) console.error(`verify: built ${built.join(', ')}`);
+
+const dynamo = await startDynamoServer();
+const context = createContext(dynamo);
+const results: CheckResult[] = [];
+try {
+  for (const check of selected) {
+    console.error(`verify: ${check.name}…`);
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = await check.run(context);
+    } catch (error) {
+      outcome = { figures: [], failures: [error instanceof Error ? error.message : String(error)] };
+    }
+    // A check that failed must leave DynamoDB as the next one expects it.
+    if (!dynamo.running) await dynamo.start();
+    const elapsedMs = performance.now() - started;
+    results.push({
+      name: check.name,
+      ...outcome,
+      passed: outcome.failures.length === 0,
+      elapsedMs,
+    });
+    console.error(
+      `verify: ${check.name} ${outcome.failures.length === 0 ? 'PASS' : 'FAIL'} in ${seconds(elapsedMs)}`,
+    );
+  }
+} finally {
+  await dynamo.close();
+}
+
+console.log(formatResults(results));
+process.exitCode = results.every((result) => result.passed) && results.length > 0 ? 0 : 1;
