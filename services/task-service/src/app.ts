@@ -11,7 +11,6 @@ import type { Metrics } from './metrics.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { requestId } from './middleware/request-id.ts';
-import { requireUser } from './middleware/require-user.ts';
 import type { ReportSource } from './report-source.ts';
 import { healthRouter } from './routes/health.ts';
 import { meRouter } from './routes/me.ts';
@@ -50,7 +49,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRouter(deps.health));
   app.use(metricsRouter(deps.metrics));
 
-  app.use('/api', noStore, requireUser());
+  app.use('/api', noStore);
   app.use(meRouter(deps.adminUsers));
   app.use(tasksRouter(deps.tasks));
   app.use(reportsRouter(deps.reports, deps.adminUsers));

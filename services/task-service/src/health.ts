@@ -8,6 +8,7 @@ export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
 export class HealthState {
   #started = false;
+  #checked = false;
   #tableReachable = false;
   #tableProblem = 'the tasks table has not been checked yet';
   #shuttingDown = false;
@@ -26,9 +27,10 @@ export class HealthState {
     return this.#shuttingDown;
   }
 
-  /** Records a table check; returns whether reachability changed. */
+  /** Records a table check; returns whether it is the first or reachability changed. */
   recordTableCheck(result: ProbeResult): boolean {
-    const changed = result.ok !== this.#tableReachable;
+    const changed = !this.#checked || result.ok !== this.#tableReachable;
+    this.#checked = true;
     this.#tableReachable = result.ok;
     if (result.ok) this.#started = true;
     else this.#tableProblem = result.reason;

@@ -83,7 +83,6 @@ describe('the user header', () => {
     ['get', '/api/me'],
     ['get', '/api/reports'],
     ['get', '/api/reports/2026-11-21'],
-    ['get', '/api/no-such-route'],
   ];
 
   test('missing on any /api route: 401', async () => {

@@ -3,9 +3,10 @@ import { HttpError } from '../http-errors.ts';
 import { USER_ID_PATTERN } from '../user-id.ts';
 
 /**
- * Every /api request acts for the user in X-Forwarded-User, set by the authenticating
+ * Every /api route acts for the user in X-Forwarded-User, set by the authenticating
  * proxy in front of the service (which must strip any client-sent copy). Without a
- * well-formed one there is nobody to act for: 401.
+ * well-formed one there is nobody to act for: 401. It is part of each route rather than
+ * a prefix middleware, so a rejected request is still logged and counted under its route.
  */
 export function requireUser(): RequestHandler {
   return (req, res, next) => {

@@ -3,6 +3,7 @@ import { isReportDate, type ReportLine } from '@task-manager/task-store';
 import { csvRow } from '../csv.ts';
 import { HttpError } from '../http-errors.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
+import { requireUser } from '../middleware/require-user.ts';
 import type { ReportSource } from '../report-source.ts';
 import { userOf } from '../request-context.ts';
 import { listReportsQuery, parseOrThrow, singleValuedQuery } from '../validation.ts';
@@ -32,9 +33,10 @@ function reportCsv(lines: readonly ReportLine[]): string {
 /** The daily reports of completed tasks, for admins (ADMIN_USERS). */
 export function reportsRouter(reports: ReportSource, adminUsers: ReadonlySet<string>): Router {
   const router = Router();
-  const admin = requireAdmin(adminUsers);
+  // Authenticated first (401), then authorised (403).
+  const admin = [requireUser(), requireAdmin(adminUsers)];
 
-  router.get('/api/reports', admin, async (req, res) => {
+  router.get('/api/reports', ...admin, async (req, res) => {
     const query = parseOrThrow(
       listReportsQuery,
       singleValuedQuery(req.query),
@@ -45,7 +47,7 @@ export function reportsRouter(reports: ReportSource, adminUsers: ReadonlySet<str
   });
   router.all('/api/reports', methodNotAllowed(['GET', 'HEAD']));
 
-  router.get('/api/reports/:date', admin, async (req, res) => {
+  router.get('/api/reports/:date', ...admin, async (req, res) => {
     const { date } = req.params;
     if (typeof date !== 'string' || !isReportDate(date)) {
       throw new HttpError(400, 'invalid report date', [
@@ -67,8 +69,8 @@ export function reportsRouter(reports: ReportSource, adminUsers: ReadonlySet<str
     }
     if (format === 'text/csv') {
       res
-        .type('text/csv; charset=utf-8; header=present')
         .attachment(`tasks-completed-${date}.csv`)
+        .type('text/csv; charset=utf-8; header=present')
         .send(reportCsv(report.lines));
     } else {
       res.json({ ...report.summary, items: report.lines });

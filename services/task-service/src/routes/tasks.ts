@@ -4,6 +4,7 @@ import { parseIfMatch, taskETag } from '../etag.ts';
 import { HttpError, taskNotFound } from '../http-errors.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
+import { requireUser } from '../middleware/require-user.ts';
 import { userOf } from '../request-context.ts';
 import {
   createTaskBody,
@@ -28,10 +29,11 @@ function sendTask(res: Response, record: TaskRecord, status = 200): void {
 
 export function tasksRouter(tasks: TaskRepository): Router {
   const router = Router();
+  const user = requireUser();
   const collection = '/api/tasks';
   const item = '/api/tasks/:taskId';
 
-  router.get(collection, async (req, res) => {
+  router.get(collection, user, async (req, res) => {
     const query = parseOrThrow(
       listTasksQuery,
       singleValuedQuery(req.query),
@@ -42,7 +44,7 @@ export function tasksRouter(tasks: TaskRepository): Router {
     res.json({ items: page.items.map((record) => record.task), nextCursor: page.nextCursor });
   });
 
-  router.post(collection, ...jsonBody(), async (req, res) => {
+  router.post(collection, user, ...jsonBody(), async (req, res) => {
     const input = parseOrThrow(createTaskBody, req.body, 'invalid task', 'body');
     const record = await tasks.create(userOf(res), input);
     res.location(`${collection}/${record.task.taskId}`);
@@ -51,13 +53,13 @@ export function tasksRouter(tasks: TaskRepository): Router {
 
   router.all(collection, methodNotAllowed(['GET', 'HEAD', 'POST']));
 
-  router.get(item, async (req, res) => {
+  router.get(item, user, async (req, res) => {
     const record = await tasks.get(userOf(res), taskIdOf(req.params.taskId));
     if (record === undefined) throw taskNotFound();
     sendTask(res, record);
   });
 
-  router.patch(item, ...jsonBody(), async (req, res) => {
+  router.patch(item, user, ...jsonBody(), async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const changes = parseOrThrow(patchTaskBody, req.body, 'invalid task changes', 'body');
     const ifMatch = parseIfMatch(req.get('If-Match'));
@@ -71,7 +73,7 @@ export function tasksRouter(tasks: TaskRepository): Router {
     sendTask(res, record);
   });
 
-  router.delete(item, async (req, res) => {
+  router.delete(item, user, async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const ifMatch = parseIfMatch(req.get('If-Match'));
     await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);

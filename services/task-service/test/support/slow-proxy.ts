@@ -9,6 +9,11 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface SlowProxy {
   readonly endpoint: string;
+  /**
+   * The DynamoDB operations (GetItem, Query...) whose requests the proxy is holding back
+   * right now: how a test knows a request is in flight without waiting blindly.
+   */
+  readonly heldCalls: readonly string[];
   delayMs: number;
   stall: boolean;
   close(): Promise<void>;
@@ -22,14 +27,23 @@ export async function startSlowProxy(target: string): Promise<SlowProxy> {
     socket.once('close', () => sockets.delete(socket));
   };
   const state = { delayMs: 0, stall: false };
+  const held: string[] = [];
+  const operationOf = (chunk: Buffer): string =>
+    /x-amz-target:\s*DynamoDB_\d+\.(\w+)/i.exec(chunk.toString('latin1'))?.[1] ?? 'body';
 
   const server = createServer((client) => {
     track(client);
     const upstream = connect(Number(port), hostname);
     track(upstream);
-    client.on('data', (chunk) => {
+    client.on('data', (chunk: Buffer) => {
+      const operation = operationOf(chunk);
+      held.push(operation);
+      // Stalled requests are swallowed: they stay held until the connection goes away.
       if (state.stall) return;
-      setTimeout(() => upstream.write(chunk), state.delayMs);
+      setTimeout(() => {
+        held.splice(held.indexOf(operation), 1);
+        if (!upstream.destroyed) upstream.write(chunk);
+      }, state.delayMs);
     });
     upstream.on('data', (chunk) => client.write(chunk));
     const end = (): void => {
@@ -45,6 +59,9 @@ export async function startSlowProxy(target: string): Promise<SlowProxy> {
 
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
+    get heldCalls() {
+      return [...held];
+    },
     get delayMs() {
       return state.delayMs;
     },

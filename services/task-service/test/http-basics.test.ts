@@ -1,0 +1,214 @@
+/**
+ * What every response shares: request ids, one log line per request, errors logged once
+ * and never leaked, metrics, security headers, unknown routes, probes, and /api/me.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  ALICE,
+  BOB,
+  createTask,
+  createTestService,
+  type TestService,
+} from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let service: TestService;
+before(async () => {
+  dynamo = await startDynalite();
+  service = await createTestService(dynamo, { adminUsers: ['admin'] });
+});
+after(() => dynamo.stop());
+
+describe('request ids', () => {
+  test('a well-formed X-Request-Id is echoed; otherwise one is generated', async () => {
+    const kept = await request(service.app)
+      .get('/health/liveness')
+      .set('X-Request-Id', 'trace-0af7651916cd43dd')
+      .expect(200);
+    assert.equal(kept.headers['x-request-id'], 'trace-0af7651916cd43dd');
+    for (const incoming of [undefined, 'has spaces', 'x'.repeat(200), 'line\tbreak']) {
+      const req = request(service.app).get('/health/liveness');
+      if (incoming !== undefined) req.set('X-Request-Id', incoming);
+      const response = await req.expect(200);
+      assert.match(response.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    }
+  });
+});
+
+describe('request log', () => {
+  test('one JSON line per request with method, route, status, duration and request id', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const before = service.logs.lines.length;
+    await request(service.app)
+      .get(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', ALICE)
+      .set('X-Request-Id', 'log-line-1')
+      .expect(200);
+    const lines = service.logs.lines.slice(before);
+    assert.equal(lines.length, 1);
+    const line = lines[0]!;
+    assert.equal(line.level, 'info');
+    assert.equal(line.requestId, 'log-line-1');
+    assert.equal(line.method, 'GET');
+    assert.equal(line.route, '/api/tasks/:taskId');
+    assert.equal(line.status, 200);
+    assert.equal(line.userId, ALICE);
+    assert.equal(typeof line.durationMs, 'number');
+    assert.match(String(line.time), /^\d{4}-\d{2}-\d{2}T/);
+  });
+
+  test('a rejected request is logged once, with its error details and request id', async () => {
+    const before = service.logs.lines.length;
+    await request(service.app)
+      .post('/api/tasks')
+      .set('X-Forwarded-User', ALICE)
+      .set('X-Request-Id', 'bad-input-1')
+      .send({ title: '' })
+      .expect(400);
+    const lines = service.logs.lines.slice(before);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.requestId, 'bad-input-1');
+    assert.equal(lines[0]!.status, 400);
+    assert.equal(lines[0]!.error, 'invalid task');
+    assert.deepEqual(
+      (lines[0]!.details as { field: string }[]).map((detail) => detail.field).sort(),
+      ['startAt', 'title'],
+    );
+  });
+
+  test('an unexpected failure is a 500 without internals, logged once with its stack', async () => {
+    // A stored item that breaks the data model (written around the API) makes reading it
+    // fail inside the service: the client learns nothing of it, the log has everything.
+    const { task } = await createTask(service.app, 'carol');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await service.tables.clients.doc.send(
+      new UpdateCommand({
+        TableName: service.tables.config.tasksTable,
+        Key: { userId: 'carol', taskId: task.taskId },
+        UpdateExpression: 'SET done = :corrupt',
+        ExpressionAttributeValues: { ':corrupt': 'yes' },
+      }),
+    );
+    const before = service.logs.lines.length;
+    const response = await request(service.app)
+      .get(`/api/tasks/${task.taskId}`)
+      .set('X-Forwarded-User', 'carol')
+      .set('X-Request-Id', 'corrupt-1')
+      .expect(500);
+    assert.deepEqual(response.body, { error: 'internal error', details: [] });
+    assert.doesNotMatch(response.text, /TaskItemError|at |\.ts/);
+    const lines = service.logs.lines.slice(before);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]!.level, 'error');
+    assert.equal(lines[0]!.requestId, 'corrupt-1');
+    assert.match(String((lines[0]!.err as { stack?: string }).stack), /TaskItemError/);
+  });
+
+  test('probes log at debug level only', async () => {
+    const before = service.logs.lines.length;
+    await request(service.app).get('/health/readiness').expect(200);
+    assert.deepEqual(
+      service.logs.lines.slice(before).map((line) => line.level),
+      ['debug'],
+    );
+  });
+});
+
+describe('metrics', () => {
+  test('GET /metrics: request counts and latency by route and status, and process metrics', async () => {
+    await request(service.app).get('/api/tasks').set('X-Forwarded-User', ALICE).expect(200);
+    await request(service.app).get('/api/tasks').expect(401);
+    await request(service.app).get('/api/tasks/not-a-task').set('X-Forwarded-User', ALICE);
+    const response = await request(service.app).get('/metrics').expect(200);
+    assert.match(response.headers['content-type'] ?? '', /^text\/plain; version=0\.0\.4/);
+    const text = response.text;
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/api\/tasks",status_code="200"\} [1-9]/,
+    );
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/api\/tasks",status_code="401"\} 1/,
+    );
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/api\/tasks\/:taskId",status_code="404"\} 1/,
+    );
+    assert.match(
+      text,
+      /http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/api\/tasks",status_code="200"\} \d+/,
+    );
+    assert.match(text, /process_cpu_user_seconds_total \d/);
+    assert.match(text, /nodejs_eventloop_lag_seconds \d/);
+    assert.doesNotMatch(text, /route="\/api\/tasks\/[0-9a-f]{8}-/, 'no per-id series');
+  });
+});
+
+describe('routing and headers', () => {
+  test('unknown routes answer 404 JSON, inside and outside /api', async () => {
+    for (const path of ['/', '/api', '/api/task', '/api/tasks/x/y', '/favicon.ico']) {
+      const response = await request(service.app)
+        .get(path)
+        .set('X-Forwarded-User', ALICE)
+        .expect(404)
+        .expect('Content-Type', /application\/json/);
+      assert.deepEqual(response.body, { error: `no route for GET ${path}`, details: [] });
+    }
+  });
+
+  test('a known path with an unsupported method answers 405 with Allow', async () => {
+    const response = await request(service.app)
+      .put('/api/tasks')
+      .set('X-Forwarded-User', ALICE)
+      .send({})
+      .expect(405)
+      .expect('Allow', 'GET, HEAD, POST');
+    assert.equal(response.body.error, 'PUT is not supported here');
+    await request(service.app).post('/health/liveness').expect(405).expect('Allow', 'GET, HEAD');
+  });
+
+  test('security headers are set, and API answers are not cached', async () => {
+    const response = await request(service.app)
+      .get('/api/tasks')
+      .set('X-Forwarded-User', ALICE)
+      .expect(200);
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.ok(response.headers['content-security-policy']);
+    assert.equal(response.headers['x-powered-by'], undefined);
+    assert.equal(response.headers['cache-control'], 'no-store');
+    assert.equal(response.headers.etag, undefined, 'lists carry no ETag');
+  });
+});
+
+describe('GET /api/me', () => {
+  test('names the user and whether they are an admin', async () => {
+    const admin = await request(service.app).get('/api/me').set('X-Forwarded-User', 'admin');
+    assert.deepEqual(admin.body, { userId: 'admin', isAdmin: true });
+    const user = await request(service.app).get('/api/me').set('X-Forwarded-User', BOB).expect(200);
+    assert.deepEqual(user.body, { userId: BOB, isAdmin: false });
+  });
+});
+
+describe('probes of the app', () => {
+  test('readiness follows the table check and turns 503 when shutdown begins', async () => {
+    const live = await createTestService(dynamo);
+    await request(live.app).get('/health/readiness').expect(200, { status: 'ok' });
+    await request(live.app).get('/health/startup').expect(200, { status: 'ok' });
+    live.health.recordTableCheck({ ok: false, reason: 'the tasks table is not reachable (x)' });
+    const down = await request(live.app).get('/health/readiness').expect(503);
+    assert.deepEqual(down.body, {
+      status: 'unavailable',
+      error: 'the tasks table is not reachable (x)',
+      details: [],
+    });
+    live.health.recordTableCheck({ ok: true });
+    live.health.beginShutdown();
+    const stopping = await request(live.app).get('/health/readiness').expect(503);
+    assert.equal(stopping.body.error, 'shutting down');
+    await request(live.app).get('/health/liveness').expect(200, { status: 'ok' });
+    await request(live.app).get('/health/startup').expect(200);
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * The built program, as a container runs it: `node dist/main.js` in a child process, with
+ * real signals and real exit codes. `npm run build` must have run first (the root `npm test`
+ * builds before testing); a missing or stale build fails here with that instruction.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readdir, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import {
+  createTestTables,
+  startDynalite,
+  type DynaliteServer,
+  type TestTables,
+} from '@task-manager/testing';
+import { eventually } from './support/eventually.ts';
+import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
+import { ALICE, newTask } from './support/test-service.ts';
+
+const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const storeDir = resolve(serviceDir, '../../packages/task-store');
+const MAIN = join(serviceDir, 'dist/main.js');
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) {
+      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** Fails with what to do when dist/ is missing or older than the sources it is built from. */
+async function assertBuilt(): Promise<void> {
+  for (const [dir, entry] of [
+    [serviceDir, 'dist/main.js'],
+    [storeDir, 'dist/index.js'],
+  ] as const) {
+    const built = await stat(join(dir, entry)).catch(() => undefined);
+    const hint = 'run `npm run build` at the repository root first';
+    assert.ok(built, `${join(dir, entry)} does not exist: ${hint}`);
+    assert.ok(
+      built.mtimeMs >= (await newestMtime(join(dir, 'src'))),
+      `${join(dir, 'dist')} is older than its sources: ${hint}`,
+    );
+  }
+}
+
+interface Child {
+  process: ChildProcess;
+  /** Parsed JSON lines from stdout. */
+  logs: Record<string, unknown>[];
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function spawnService(env: Record<string, string>): Child {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    const lines = stdout.split('\n');
+    stdout = lines.pop()!;
+    for (const line of lines) if (line !== '') logs.push(JSON.parse(line));
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  return { process: child, logs, stderr: () => stderr, exited };
+}
+
+/** Starts the built service on an ephemeral port and waits until it is ready. */
+async function startService(env: Record<string, string>): Promise<Child & { baseUrl: string }> {
+  const child = spawnService({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    READINESS_INTERVAL_MS: '200',
+    ...env,
+  });
+  const listening = await eventually(() => {
+    const line = child.logs.find((entry) => entry.msg === 'task-service listening');
+    assert.ok(line, `not listening yet; stderr: ${child.stderr()}`);
+    return line;
+  });
+  const baseUrl = `http://127.0.0.1:${String(listening.port)}`;
+  await eventually(async () => {
+    await request(baseUrl).get('/health/readiness').expect(200);
+  });
+  return { ...child, baseUrl };
+}
+
+let dynamo: DynaliteServer;
+let tables: TestTables;
+let proxy: SlowProxy;
+before(async () => {
+  await assertBuilt();
+  dynamo = await startDynalite();
+  tables = await createTestTables(dynamo.endpoint);
+  proxy = await startSlowProxy(dynamo.endpoint);
+});
+after(async () => {
+  await proxy?.close();
+  await dynamo?.stop();
+});
+
+describe('node dist/main.js', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} while a slow request is in flight: the request is answered, exit 0`, async (t) => {
+      proxy.delayMs = 0;
+      const child = await startService({
+        ...tables.env,
+        DYNAMODB_ENDPOINT: proxy.endpoint,
+        DYNAMODB_TIMEOUT_MS: '5000',
+      });
+      t.after(() => child.process.kill('SIGKILL'));
+      const created = await request(child.baseUrl)
+        .post('/api/tasks')
+        .set('X-Forwarded-User', ALICE)
+        .send(newTask({ title: `before ${signal}` }))
+        .expect(201);
+
+      // From now on every DynamoDB call takes 1.5 s: the next request is slow for real.
+      proxy.delayMs = 1500;
+      const slow = request(child.baseUrl)
+        .get(`/api/tasks/${created.body.taskId}`)
+        .set('X-Forwarded-User', ALICE)
+        .set('X-Request-Id', `slow-${signal}`)
+        .then((response) => response);
+      // The request is in flight once the proxy holds its DynamoDB call.
+      await eventually(() => assert.ok(proxy.heldCalls.includes('GetItem')));
+      child.process.kill(signal);
+
+      const response = await slow;
+      assert.equal(response.status, 200);
+      assert.equal(response.body.title, `before ${signal}`);
+      assert.deepEqual(await child.exited, { code: 0, signal: null });
+
+      const messages = child.logs.map((line) => line.msg);
+      assert.ok(messages.includes('signal received, shutting down'));
+      assert.equal(messages.at(-1), 'task-service stopped', 'logs are flushed before exit');
+      const requestLine = child.logs.find((line) => line.requestId === `slow-${signal}`);
+      assert.equal(requestLine?.status, 200);
+      assert.equal(child.stderr(), '');
+    });
+  }
+
+  test('a second signal exits at once, non-zero, without waiting', async (t) => {
+    proxy.delayMs = 0;
+    const child = await startService({
+      ...tables.env,
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      DYNAMODB_TIMEOUT_MS: '30000',
+    });
+    t.after(() => child.process.kill('SIGKILL'));
+    proxy.stall = true;
+    t.after(() => {
+      proxy.stall = false;
+    });
+    const stuck = request(child.baseUrl)
+      .get('/api/tasks')
+      .set('X-Forwarded-User', ALICE)
+      .then(
+        () => 'answered',
+        () => 'connection closed',
+      );
+    await eventually(() => assert.ok(proxy.heldCalls.includes('Query')));
+    child.process.kill('SIGTERM');
+    await eventually(() =>
+      assert.ok(child.logs.some((line) => line.msg === 'signal received, shutting down')),
+    );
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, { code: 143, signal: null });
+    assert.equal(await stuck, 'connection closed');
+    assert.ok(child.logs.some((line) => String(line.msg).startsWith('second signal')));
+  });
+
+  test('bad configuration: one clear message naming every bad value, exit 1', async () => {
+    const child = spawnService({
+      ...tables.env,
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DYNAMODB_TIMEOUT_MS: '-5',
+      ADMIN_USERS: 'admin, not valid',
+    });
+    assert.deepEqual(await child.exited, { code: 1, signal: null });
+    const lines = child.stderr().trim().split('\n');
+    assert.equal(lines.length, 1, child.stderr());
+    const { level, msg } = JSON.parse(lines[0]!) as { level: string; msg: string };
+    assert.equal(level, 'fatal');
+    for (const name of ['PORT', 'LOG_LEVEL', 'DYNAMODB_TIMEOUT_MS', 'ADMIN_USERS']) {
+      assert.match(msg, new RegExp(name));
+    }
+    assert.deepEqual(child.logs, []);
+  });
+
+  test('a failure to start (port taken) is logged and exits 1', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    try {
+      const { port } = blocker.address() as AddressInfo;
+      const child = spawnService({ ...tables.env, PORT: String(port), HOST: '127.0.0.1' });
+      assert.deepEqual(await child.exited, { code: 1, signal: null });
+      const fatal = child.logs.find((line) => line.level === 'fatal');
+      assert.equal(fatal?.msg, 'task-service failed to start');
+      assert.equal((fatal?.err as { code?: string } | undefined)?.code, 'EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
+  });
+});

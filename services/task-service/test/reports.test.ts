@@ -1,0 +1,257 @@
+/**
+ * The daily reports, for admins, seeded with the report job's own writer so the API reads
+ * exactly what the job publishes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { ReportWriter, type ReportLine } from '@task-manager/task-store';
+import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { ALICE, BOB, createTestService, type TestService } from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let service: TestService;
+const ADMIN = 'admin';
+
+const TRICKY_LINES: ReportLine[] = [
+  {
+    taskId: 't-1',
+    userId: ALICE,
+    title: 'plain title',
+    completedAt: '2026-11-20T15:00:00.000Z',
+  },
+  {
+    taskId: 't-2',
+    userId: ALICE,
+    title: 'milk, eggs, bread',
+    completedAt: '2026-11-20T16:00:00.000Z',
+  },
+  {
+    taskId: 't-3',
+    userId: BOB,
+    title: 'say "hello" to "them"',
+    completedAt: '2026-11-20T17:00:00.000Z',
+  },
+  {
+    taskId: 't-4',
+    userId: BOB,
+    title: 'two\nlines, and\r\na CRLF',
+    completedAt: '2026-11-20T18:00:00.000Z',
+  },
+  {
+    taskId: 't-5',
+    userId: BOB,
+    title: '牛乳を買う「至急」',
+    completedAt: '2026-11-21T14:59:59.999Z',
+  },
+];
+
+async function publish(date: string, lines: ReportLine[]): Promise<void> {
+  const start = new Date(`${date}T00:00:00+09:00`);
+  const writer = new ReportWriter(service.tables.clients.doc, service.tables.config.reportsTable, {
+    date,
+    timeZone: 'Asia/Tokyo',
+    window: { start, end: new Date(start.getTime() + 86_400_000) },
+    now: () => new Date(`${date}T16:00:00Z`),
+  });
+  for (const line of lines) await writer.add(line);
+  await writer.publish();
+  await writer.removeOlderRuns();
+}
+
+before(async () => {
+  dynamo = await startDynalite();
+  service = await createTestService(dynamo, { adminUsers: [ADMIN] });
+  await publish('2026-11-21', TRICKY_LINES);
+  // 25 more days with one line each, for paging: 2026-10-27 .. 2026-11-20.
+  for (let day = 27; day <= 51; day += 1) {
+    const date = new Date(Date.UTC(2026, 9, day)).toISOString().slice(0, 10);
+    await publish(date, [
+      {
+        taskId: `d-${day}`,
+        userId: ALICE,
+        title: `day ${day}`,
+        completedAt: `${date}T03:00:00.000Z`,
+      },
+    ]);
+  }
+  await publish('2026-10-26', []);
+});
+after(() => dynamo.stop());
+
+const asAdmin = (path: string) => request(service.app).get(path).set('X-Forwarded-User', ADMIN);
+
+/** An RFC 4180 parser, written independently of the service's writer. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        field += char;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\r' && text[index + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      index += 1;
+    } else {
+      assert.notEqual(char, '\n', 'a bare LF outside quotes breaks RFC 4180 rows');
+      field += char;
+    }
+  }
+  assert.equal(field, '', 'the last row ends with CRLF');
+  return rows;
+}
+
+describe('who may read reports', () => {
+  test('no user: 401; a user who is not an admin: 403', async () => {
+    for (const path of ['/api/reports', '/api/reports/2026-11-21']) {
+      const anonymous = await request(service.app).get(path).expect(401);
+      assert.equal(anonymous.body.details[0].field, 'X-Forwarded-User');
+      const user = await request(service.app).get(path).set('X-Forwarded-User', ALICE).expect(403);
+      assert.deepEqual(user.body, {
+        error: 'reports are only available to administrators',
+        details: [{ field: 'X-Forwarded-User', message: 'user "alice" is not an administrator' }],
+      });
+    }
+  });
+});
+
+describe('GET /api/reports', () => {
+  test('lists summaries newest first, paging with a cursor', async () => {
+    const first = await asAdmin('/api/reports?limit=10').expect(200);
+    assert.equal(first.body.items.length, 10);
+    assert.deepEqual(first.body.items[0], {
+      date: '2026-11-21',
+      timeZone: 'Asia/Tokyo',
+      count: 5,
+      perUser: [
+        { userId: ALICE, count: 2 },
+        { userId: BOB, count: 3 },
+      ],
+      generatedAt: '2026-11-21T16:00:00.000Z',
+    });
+    const dates: string[] = [];
+    let cursor: string | null = null;
+    const pages: number[] = [];
+    do {
+      const page: request.Response = await asAdmin(
+        `/api/reports?limit=10${cursor === null ? '' : `&cursor=${cursor}`}`,
+      ).expect(200);
+      pages.push(page.body.items.length);
+      dates.push(...page.body.items.map((item: { date: string }) => item.date));
+      cursor = page.body.nextCursor;
+    } while (cursor !== null);
+    assert.deepEqual(pages, [10, 10, 7]);
+    assert.equal(dates.length, 27);
+    assert.deepEqual(dates, [...dates].sort().reverse());
+    assert.equal(dates.at(-1), '2026-10-26');
+  });
+
+  test('the default page is 30, and bad parameters are named', async () => {
+    const all = await asAdmin('/api/reports').expect(200);
+    assert.equal(all.body.items.length, 27);
+    assert.equal(all.body.nextCursor, null);
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=x', 'limit'],
+      ['cursor=nope', 'cursor'],
+      ['cursor=eyJkYXRlIjoiMjAyNi0wMi0zMCJ9', 'cursor'],
+      ['order=asc', 'order'],
+    ]) {
+      const response = await asAdmin(`/api/reports?${query}`).expect(400);
+      assert.deepEqual(
+        response.body.details.map((detail: { field: string }) => detail.field),
+        [field],
+        query,
+      );
+    }
+  });
+});
+
+describe('GET /api/reports/:date', () => {
+  test('JSON: the summary and every line', async () => {
+    const response = await asAdmin('/api/reports/2026-11-21')
+      .expect(200)
+      .expect('Content-Type', /application\/json/);
+    assert.equal(response.body.date, '2026-11-21');
+    assert.equal(response.body.count, 5);
+    assert.deepEqual(response.body.items, TRICKY_LINES);
+  });
+
+  test('CSV with Accept: text/csv: RFC 4180, UTF-8, header row, tricky titles intact', async () => {
+    const response = await asAdmin('/api/reports/2026-11-21')
+      .set('Accept', 'text/csv')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    assert.equal(response.headers['content-type'], 'text/csv; charset=utf-8; header=present');
+    assert.equal(
+      response.headers['content-disposition'],
+      'attachment; filename=tasks-completed-2026-11-21.csv',
+    );
+    assert.match(response.headers.vary ?? '', /Accept/);
+    const bytes = response.body as Buffer;
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    assert.notEqual(bytes[0], 0xef, 'no byte order mark before the header');
+    assert.ok(text.startsWith('taskId,userId,title,completedAt\r\n'));
+    assert.ok(text.includes('"milk, eggs, bread"'));
+    assert.ok(text.includes('"say ""hello"" to ""them"""'));
+    assert.ok(text.includes(',牛乳を買う「至急」,'), 'no needless quotes');
+    const rows = parseCsv(text);
+    assert.deepEqual(rows[0], ['taskId', 'userId', 'title', 'completedAt']);
+    assert.deepEqual(
+      rows.slice(1),
+      TRICKY_LINES.map((line) => [line.taskId, line.userId, line.title, line.completedAt]),
+    );
+  });
+
+  test('a report with no lines is a header-only CSV and an empty JSON list', async () => {
+    const csv = await asAdmin('/api/reports/2026-10-26').set('Accept', 'text/csv').expect(200);
+    assert.equal(csv.text, 'taskId,userId,title,completedAt\r\n');
+    const json = await asAdmin('/api/reports/2026-10-26').expect(200);
+    assert.deepEqual(json.body.items, []);
+    assert.equal(json.body.count, 0);
+  });
+
+  test('JSON is the default; an Accept the API cannot serve is 406', async () => {
+    await asAdmin('/api/reports/2026-11-21')
+      .set('Accept', '*/*')
+      .expect('Content-Type', /application\/json/);
+    await asAdmin('/api/reports/2026-11-21')
+      .set('Accept', 'text/csv;q=0.9, application/json')
+      .expect('Content-Type', /application\/json/);
+    const refused = await asAdmin('/api/reports/2026-11-21').set('Accept', 'text/html').expect(406);
+    assert.equal(refused.body.details[0].field, 'Accept');
+  });
+
+  test('no report for the date: 404; not a date: 400 date', async () => {
+    const missing = await asAdmin('/api/reports/2026-12-25').expect(404);
+    assert.equal(missing.body.details[0].field, 'date');
+    await asAdmin('/api/reports/2026-12-25').set('Accept', 'text/csv').expect(404);
+    for (const date of ['2026-02-30', '20261121', '2026-11-21T00:00:00Z', 'today']) {
+      const response = await asAdmin(`/api/reports/${date}`).expect(400);
+      assert.equal(response.body.details[0].field, 'date');
+    }
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Graceful shutdown of the real lifecycle in this process (the signal handling and exit
+ * codes of the built program are in main-process.test.ts).
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { after, before, test } from 'node:test';
+import {
+  createTestTables,
+  startDynalite,
+  type DynaliteServer,
+  type TestTables,
+} from '@task-manager/testing';
+import { eventually } from './support/eventually.ts';
+import { runService, type RunningForTest } from './support/running-service.ts';
+import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
+import { ALICE } from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let tables: TestTables;
+let proxy: SlowProxy;
+before(async () => {
+  dynamo = await startDynalite();
+  tables = await createTestTables(dynamo.endpoint);
+  proxy = await startSlowProxy(dynamo.endpoint);
+});
+after(async () => {
+  await proxy.close();
+  await dynamo.stop();
+});
+
+async function startBehindProxy(env: Record<string, string> = {}): Promise<RunningForTest> {
+  proxy.delayMs = 0;
+  proxy.stall = false;
+  const service = await runService(tables, {
+    DYNAMODB_ENDPOINT: proxy.endpoint,
+    DYNAMODB_TIMEOUT_MS: '5000',
+    ...env,
+  });
+  await eventually(() => assert.equal(service.health.readiness.ok, true));
+  return service;
+}
+
+interface Answer {
+  response: IncomingMessage;
+  body: string;
+  socket: Socket;
+}
+
+function get(service: RunningForTest, path: string, agent?: Agent): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${service.baseUrl}${path}`,
+      { headers: { 'X-Forwarded-User': ALICE }, ...(agent ? { agent } : {}) },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ response, body, socket: req.socket! }));
+        response.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('in-flight requests finish, new connections are refused, readiness drops at once', async (t) => {
+  const service = await startBehindProxy();
+  t.after(() => service.stop());
+  // Every DynamoDB call now takes a second: a request that is slow for a legitimate reason.
+  proxy.delayMs = 1000;
+  const arrived = once(service.server, 'request');
+  const slow = get(service, '/api/tasks');
+  await arrived;
+
+  const stopping = service.stop();
+  assert.deepEqual(service.health.readiness, { ok: false, reason: 'shutting down' });
+  await assert.rejects(get(service, '/health/liveness'), { code: 'ECONNREFUSED' });
+
+  const { response, body } = await slow;
+  assert.equal(response.statusCode, 200);
+  assert.deepEqual(JSON.parse(body), { items: [], nextCursor: null });
+  assert.equal(response.headers.connection, 'close', 'the client is told not to reuse it');
+  assert.equal(await stopping, 'graceful');
+});
+
+test('idle keep-alive connections are closed instead of holding shutdown up', async () => {
+  const service = await startBehindProxy();
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const { response, socket } = await get(service, '/health/liveness', agent);
+    assert.equal(response.statusCode, 200);
+    assert.equal(socket.destroyed, false, 'the connection stays open for reuse');
+    const closed = once(socket, 'close');
+    // Without closing idle connections this would wait for keepAliveTimeout (65 s) and be
+    // forced; the test's own timeout would fail first.
+    assert.equal(await service.stop(), 'graceful');
+    await closed;
+  } finally {
+    agent.destroy();
+    await service.stop();
+  }
+});
+
+test('requests still running at SHUTDOWN_TIMEOUT_MS are cut and the outcome is forced', async (t) => {
+  const service = await startBehindProxy({ SHUTDOWN_TIMEOUT_MS: '300' });
+  t.after(() => service.stop());
+  proxy.stall = true;
+  const arrived = once(service.server, 'request');
+  const stuck = get(service, '/api/tasks');
+  await arrived;
+  assert.equal(await service.stop(), 'forced');
+  await assert.rejects(stuck, { code: 'ECONNRESET' });
+  assert.ok(service.logs.lines.some((line) => line.msg.startsWith('shutdown timeout reached')));
+});

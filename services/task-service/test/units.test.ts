@@ -1,0 +1,69 @@
+/** The small pure pieces: CSV fields, If-Match parsing, DynamoDB error classification. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { csvField, csvRow } from '../src/csv.ts';
+import { isDynamoUnavailable } from '../src/dynamo-errors.ts';
+import { parseIfMatch, taskETag } from '../src/etag.ts';
+import { HttpError } from '../src/http-errors.ts';
+
+describe('csv', () => {
+  test('quotes only fields that need it, doubling quotes', () => {
+    assert.equal(csvField('plain'), 'plain');
+    assert.equal(csvField(''), '');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('line\nbreak'), '"line\nbreak"');
+    assert.equal(csvField('cr\rhere'), '"cr\rhere"');
+    assert.equal(csvField('日本語, テキスト'), '"日本語, テキスト"');
+    assert.equal(csvField(' spaces kept '), ' spaces kept ');
+    assert.equal(csvRow(['a', 'b,c', '"']), 'a,"b,c",""""\r\n');
+  });
+});
+
+describe('If-Match', () => {
+  test('strong tags give versions; "*" and absence mean no condition', () => {
+    assert.equal(taskETag(7), '"7"');
+    assert.equal(parseIfMatch(undefined), undefined);
+    assert.equal(parseIfMatch('*'), undefined);
+    assert.deepEqual(parseIfMatch('"3"'), { versions: [3] });
+    assert.deepEqual(parseIfMatch(' "3" ,"12"'), { versions: [3, 12] });
+  });
+
+  test('weak and foreign tags match nothing; malformed headers are a 400', () => {
+    assert.deepEqual(parseIfMatch('W/"3"'), { versions: [] });
+    assert.deepEqual(parseIfMatch('"abc", "0", "01"'), { versions: [] });
+    for (const header of ['3', '"3', 'W/3', '"a"b"', '', '"3",']) {
+      assert.throws(
+        () => parseIfMatch(header),
+        (error: unknown) =>
+          error instanceof HttpError &&
+          error.status === 400 &&
+          error.details[0]?.field === 'If-Match',
+        header,
+      );
+    }
+  });
+});
+
+describe('isDynamoUnavailable', () => {
+  const withProps = (name: string, props: Record<string, unknown>) =>
+    Object.assign(new Error(name), { name, ...props });
+
+  test('outages, timeouts, throttling and missing tables are unavailability', () => {
+    assert.ok(isDynamoUnavailable(withProps('TimeoutError', {})));
+    assert.ok(isDynamoUnavailable(withProps('Error', { code: 'ECONNREFUSED' })));
+    assert.ok(
+      isDynamoUnavailable(
+        withProps('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } }),
+      ),
+    );
+    assert.ok(isDynamoUnavailable(withProps('ResourceNotFoundException', { $metadata: {} })));
+    assert.ok(isDynamoUnavailable(withProps('InternalServerError', { $metadata: {} })));
+  });
+
+  test('our own bugs and non-SDK errors are not', () => {
+    assert.ok(!isDynamoUnavailable(withProps('ValidationException', { $metadata: {} })));
+    assert.ok(!isDynamoUnavailable(new TypeError('x is undefined')));
+    assert.ok(!isDynamoUnavailable('a string'));
+  });
+});
