@@ -35,12 +35,13 @@ export interface TestService {
 
 export async function createTestService(
   dynamo: DynaliteServer,
-  options: { adminUsers?: string[] } = {},
+  options: { adminUsers?: string[]; started?: boolean } = {},
 ): Promise<TestService> {
   const tables = await createTestTables(dynamo.endpoint);
   const logs = new LogCapture();
   const health = new HealthState();
-  health.recordTableCheck({ ok: true });
+  // As if the readiness monitor's first check had passed, unless the test says otherwise.
+  if (options.started ?? true) health.recordTableCheck({ ok: true });
   const tasks = new TaskRepository(tables.clients.doc, tables.config.tasksTable);
   const app = createApp({
     tasks,
