@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig } from '@task-manager/task-store';
 import type { Check } from '../harness/check.ts';
 import { dynamoEnv } from '../harness/context.ts';
+import { errorBodyProblems } from '../harness/error-body.ts';
 import { createHttpClient } from '../harness/http.ts';
 import { runLoad, type Operation } from '../harness/load.ts';
 import { LOAD_CONNECTIONS, REQUEST_TIMEOUT_MS } from '../harness/settings.ts';
@@ -41,10 +42,30 @@ export const outageCheck: Check = {
     const phases: Phases = { stoppedAt: Infinity, restartedAt: Infinity };
 
     const duringStatuses = new Map<number, number>();
+    const atCutStatuses = new Map<number, number>();
+    const inFlightAtCut = (reply: Reply): boolean =>
+      reply.startedAt < phases.stoppedAt && reply.startedAt + reply.ms > phases.stoppedAt;
     const unexpected = new Map<string, number>();
     let successesAfter = 0;
+    let badRefusals = 0;
+    let withRetryAfter = 0;
+    let refusalSample = '';
     const onReply = (op: Operation, reply: Reply): void => {
       const end = reply.startedAt + reply.ms;
+      if (reply.status === 503) {
+        const problems = errorBodyProblems(reply);
+        if (reply.headers['retry-after']) withRetryAfter++;
+        if (problems.length > 0) {
+          badRefusals++;
+          refusalSample ||= `${problems.join(', ')}: ${reply.body.slice(0, 120)}`;
+        }
+      }
+      if (inFlightAtCut(reply)) {
+        countInto(atCutStatuses, reply.status);
+        // Applied, its response lost, retried by the SDK: a conditional write then finds its
+        // own result (404 for a delete, 412 for a versioned update). Wrong-footed, not wrong.
+        if (reply.status === 404 || reply.status === 412) return;
+      }
       if (reply.status !== SUCCESS[op] && reply.status !== 503) {
         countInto(unexpected, `${op} ${reply.status || reply.error}`);
       }
@@ -63,6 +84,7 @@ export const outageCheck: Check = {
         userPrefix: 'outage',
         timeoutMs: REQUEST_TIMEOUT_MS,
         onReply,
+        mayHaveApplied: inFlightAtCut,
       });
       await sleep(BEFORE_MS);
       phases.stoppedAt = performance.now();
@@ -84,6 +106,8 @@ export const outageCheck: Check = {
         failures.push(`while down, not 503: ${distribution(new Map(nonServiceUnavailable))}`);
       }
       if ((duringStatuses.get(503) ?? 0) === 0) failures.push('no request was refused with 503');
+      if (badRefusals > 0)
+        failures.push(`${badRefusals} 503s without a proper error: ${refusalSample}`);
       const maxLatency = load.latency.max;
       if (maxLatency > latencyBound) {
         failures.push(`a request took ${ms(maxLatency)}, beyond the ${ms(latencyBound)} bound`);
@@ -100,10 +124,14 @@ export const outageCheck: Check = {
       if (successesAfter === 0) failures.push('no request succeeded after DynamoDB came back');
 
       let checked = 0;
+      let ambiguous = 0;
+      let ambiguousApplied = 0;
       const problems: string[] = [];
       for (const userId of load.userIds) {
         const comparison = load.journal.compare(userId, await readUserTasks(tables, userId));
         checked += comparison.checked;
+        ambiguous += comparison.ambiguous;
+        ambiguousApplied += comparison.ambiguousApplied;
         problems.push(...comparison.problems);
       }
       if (problems.length > 0) {
@@ -115,12 +143,15 @@ export const outageCheck: Check = {
           `${load.requests} requests`,
           `while down ${distribution(duringStatuses) || 'none'}`,
           `500s ${load.statuses.get(500) ?? 0}`,
+          `503s with a JSON error ${(load.statuses.get(503) ?? 0) - badRefusals}/${load.statuses.get(503) ?? 0} (Retry-After on ${withRetryAfter})`,
           `max ${ms(maxLatency)} (bound ${ms(latencyBound)} = ${timeoutMs} ms × ${attempts} + ${LATENCY_MARGIN_MS})`,
           `process ${alive ? 'alive' : 'DEAD'}`,
           `readiness false during: ${falseDuring ? 'yes' : 'no'}`,
           `ready ${recovered ? seconds(recoveryMs) : 'never'} after restart`,
-          `${load.journal.acknowledged} acknowledged / ${load.journal.refusedCount} refused writes`,
-          `${checked} tasks checked in table, ${problems.length} mismatches`,
+          `${load.journal.acknowledged} acknowledged / ${load.journal.refused} refused writes`,
+          `${checked} checked in the table, ${problems.length} mismatches`,
+          `in flight at the cut: ${distribution(atCutStatuses) || 'none'}`,
+          `${ambiguous} failed writes of unknown outcome, ${ambiguousApplied} of them applied`,
         ],
         failures,
       };

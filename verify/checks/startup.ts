@@ -56,7 +56,8 @@ export function startupSummary(figures: StartupFigures): string[] {
   const service = median(figures.serviceMs);
   const baseline = median(figures.baselineMs);
   return [
-    `task-service start→ready median ${ms(service)} (min ${ms(Math.min(...figures.serviceMs))}, max ${ms(Math.max(...figures.serviceMs))}, ${figures.serviceMs.length} starts)`,
+    `task-service start→ready median ${ms(service)} of ${figures.serviceMs.length} starts`,
+    `range ${ms(Math.min(...figures.serviceMs))}–${ms(Math.max(...figures.serviceMs))}`,
     `bare node -e HTTP server median ${ms(baseline)}`,
     `ratio ${(service / baseline).toFixed(1)}×`,
   ];

@@ -34,6 +34,11 @@ export interface LoadOptions {
   timeoutMs: number;
   /** Sees every reply as it arrives (phase bookkeeping of the outage check). */
   onReply?: (op: Operation, reply: Reply) => void;
+  /**
+   * Whether a failed write may nevertheless have been applied (it was in flight when the
+   * connection to DynamoDB broke). A write without any response always may.
+   */
+  mayHaveApplied?: (reply: Reply) => boolean;
 }
 
 export interface LoadResult {
@@ -76,6 +81,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   const started = performance.now();
   const deadline = started + options.durationMs;
+  const mayHaveApplied = (reply: Reply): boolean =>
+    reply.status === 0 || (options.mayHaveApplied?.(reply) ?? false);
 
   const record = (op: Operation, reply: Reply): void => {
     result.requests++;
@@ -126,7 +133,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           result.journal.created(userId, task.taskId, { ...body, done: false });
           live.set(task.taskId, { etag: String(reply.headers.etag), done: false });
         } else {
-          result.journal.createRefused(userId, title, reply.status === 0);
+          result.journal.createRefused(userId, title, mayHaveApplied(reply));
         }
       } else if (op === 'list') {
         const from = new Date(WEEK_START + Math.floor(Math.random() * WEEK_MS)).toISOString();
@@ -144,11 +151,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (reply.status === 200) {
           result.journal.completed(taskId);
           live.set(taskId, { etag: String(reply.headers.etag), done: true });
-        } else if (reply.status === 0) {
-          result.journal.uncertain(taskId);
-          live.delete(taskId);
         } else {
-          result.journal.writeRefused();
+          const ambiguous = mayHaveApplied(reply);
+          result.journal.writeRefused(taskId, 'complete', ambiguous);
+          // Its state is unknown from here on: a careful client would re-read it; we leave it.
+          if (ambiguous) live.delete(taskId);
         }
       } else {
         const [taskId, task] = pick([...live]);
@@ -161,11 +168,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (reply.status === 204) {
           result.journal.deleted(taskId);
           live.delete(taskId);
-        } else if (reply.status === 0) {
-          result.journal.uncertain(taskId);
-          live.delete(taskId);
         } else {
-          result.journal.writeRefused();
+          const ambiguous = mayHaveApplied(reply);
+          result.journal.writeRefused(taskId, 'delete', ambiguous);
+          if (ambiguous) live.delete(taskId);
         }
       }
       // A loop that only meets instant failures (nothing listening) must not spin the CPU.

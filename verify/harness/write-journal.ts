@@ -2,7 +2,11 @@
  * What the API told the load driver about each write, and the state the table must therefore be
  * in: every acknowledged create present with the acknowledged content (done once a completion was
  * acknowledged), every acknowledged delete gone, and nothing the API refused stored.
- * Writes whose outcome the client could not learn (no response) are left out of the comparison.
+ *
+ * Some writes have an outcome no client can know: no response at all, or a failure answered
+ * for a request that was already on its way to DynamoDB when the connection to it broke (the
+ * write may have been applied and only its response lost). Those tasks are left out of the
+ * strict comparison; how many such writes were in fact applied is counted instead.
  */
 export interface TaskFields {
   title: string;
@@ -15,36 +19,43 @@ export interface StoredTask extends TaskFields {
   taskId: string;
 }
 
+type AmbiguousWrite = 'complete' | 'delete';
+
 interface Entry {
   userId: string;
   expected: TaskFields;
   deleted: boolean;
-  uncertain: boolean;
+  /** The write of unknown outcome that ended the client's use of this task. */
+  ambiguous?: AmbiguousWrite;
 }
 
 export interface JournalComparison {
-  /** Tasks compared with the table. */
+  /** Tasks compared strictly with the table. */
   checked: number;
   /** Acknowledged writes missing or different in the table, and refused ones present. */
   problems: string[];
+  /** Writes of unknown outcome, and how many of them the table shows applied. */
+  ambiguous: number;
+  ambiguousApplied: number;
 }
 
 export class WriteJournal {
   private readonly tasks = new Map<string, Entry>();
-  private readonly refused = new Map<string, { userId: string; uncertain: boolean }>();
+  private readonly refusedCreates = new Map<string, { userId: string; ambiguous: boolean }>();
   /** Writes answered 2xx. */
   acknowledged = 0;
   /** Writes answered otherwise (or not at all). */
-  refusedCount = 0;
+  refused = 0;
 
   created(userId: string, taskId: string, fields: TaskFields): void {
     this.acknowledged++;
-    this.tasks.set(taskId, { userId, expected: fields, deleted: false, uncertain: false });
+    this.tasks.set(taskId, { userId, expected: fields, deleted: false });
   }
 
-  createRefused(userId: string, title: string, uncertain: boolean): void {
-    this.refusedCount++;
-    this.refused.set(title, { userId, uncertain });
+  /** A create answered with a failure; `ambiguous` when it may nevertheless have been applied. */
+  createRefused(userId: string, title: string, ambiguous: boolean): void {
+    this.refused++;
+    this.refusedCreates.set(title, { userId, ambiguous });
   }
 
   completed(taskId: string): void {
@@ -57,53 +68,59 @@ export class WriteJournal {
     this.entry(taskId).deleted = true;
   }
 
-  /** A write to this task got no response: its outcome is unknown. */
-  uncertain(taskId: string): void {
-    this.refusedCount++;
-    this.entry(taskId).uncertain = true;
-  }
-
-  /** Any other refused write (answered, not 2xx) changes nothing in the model. */
-  writeRefused(): void {
-    this.refusedCount++;
-  }
-
-  users(): string[] {
-    return [...new Set([...this.tasks.values()].map((entry) => entry.userId))];
+  /** A write answered with a failure; `ambiguous` when it may nevertheless have been applied. */
+  writeRefused(taskId: string, write: AmbiguousWrite, ambiguous: boolean): void {
+    this.refused++;
+    if (ambiguous) this.entry(taskId).ambiguous = write;
   }
 
   /** Compares with every task stored for the given user (all of them, read from the table). */
   compare(userId: string, stored: readonly StoredTask[]): JournalComparison {
-    const problems: string[] = [];
-    let checked = 0;
+    const result: JournalComparison = {
+      checked: 0,
+      problems: [],
+      ambiguous: 0,
+      ambiguousApplied: 0,
+    };
     const storedById = new Map(stored.map((task) => [task.taskId, task]));
     for (const [taskId, entry] of this.tasks) {
-      if (entry.userId !== userId || entry.uncertain) continue;
-      checked++;
+      if (entry.userId !== userId) continue;
       const found = storedById.get(taskId);
+      if (entry.ambiguous) {
+        result.ambiguous++;
+        const applied = entry.ambiguous === 'delete' ? !found : found?.done === true;
+        if (applied) result.ambiguousApplied++;
+        continue;
+      }
+      result.checked++;
       if (entry.deleted) {
-        if (found) problems.push(`acknowledged delete of ${taskId} not applied`);
+        if (found) result.problems.push(`acknowledged delete of ${taskId} not applied`);
       } else if (!found) {
-        problems.push(`acknowledged task ${taskId} (${entry.expected.title}) missing`);
+        result.problems.push(`acknowledged task ${taskId} (${entry.expected.title}) missing`);
       } else {
         const differences = differingFields(entry.expected, found);
         if (differences.length > 0) {
-          problems.push(`task ${taskId} differs from what was acknowledged: ${differences}`);
+          result.problems.push(`task ${taskId} differs from what was acknowledged: ${differences}`);
         }
       }
     }
-    for (const task of stored) {
-      const entry = this.tasks.get(task.taskId);
-      if (entry) continue;
-      const refused = this.refused.get(task.title);
-      if (refused?.uncertain) continue;
-      problems.push(
-        refused
-          ? `refused create stored anyway: ${task.taskId} (${task.title})`
-          : `unexpected task ${task.taskId} (${task.title})`,
-      );
+    for (const [title, refused] of this.refusedCreates) {
+      if (refused.userId !== userId) continue;
+      const applied = stored.some((task) => task.title === title);
+      if (refused.ambiguous) {
+        result.ambiguous++;
+        if (applied) result.ambiguousApplied++;
+      } else {
+        result.checked++;
+        if (applied) result.problems.push(`refused create stored anyway: ${title}`);
+      }
     }
-    return { checked, problems };
+    for (const task of stored) {
+      if (!this.tasks.has(task.taskId) && !this.refusedCreates.has(task.title)) {
+        result.problems.push(`unexpected task ${task.taskId} (${task.title})`);
+      }
+    }
+    return result;
   }
 
   private entry(taskId: string): Entry {
