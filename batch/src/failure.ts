@@ -38,6 +38,20 @@ function isAwsError(error: unknown): error is AwsError {
   return error instanceof Error && '$metadata' in error;
 }
 
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
+
+/** The Node.js network error code of a failed request, wherever the SDK left it. */
+function networkCode(error: AwsError): string | undefined {
+  return error.code ?? /\b(E[A-Z_]{3,})\b/.exec(error.message)?.[1];
+}
+
 /** A DynamoDB failure in words: where, what, and after how many attempts. */
 function describeDynamoError(error: AwsError, endpoint: string | undefined): string {
   const where = endpoint ? `DynamoDB at ${endpoint}` : 'DynamoDB';
@@ -46,13 +60,9 @@ function describeDynamoError(error: AwsError, endpoint: string | undefined): str
   if (error.name === 'ResourceNotFoundException') {
     return `${where}: a table does not exist (${error.message}); create the tables first`;
   }
-  if (
-    error.code === 'ECONNREFUSED' ||
-    error.code === 'ENOTFOUND' ||
-    error.code === 'EHOSTUNREACH'
-  ) {
-    return `${where} is unreachable${after}: ${error.message}`;
-  }
+  const code = networkCode(error);
+  if (code && UNREACHABLE.has(code)) return `${where} is unreachable${after}: ${error.message}`;
+  if (code && DROPPED.has(code)) return `${where} dropped the connection${after}: ${error.message}`;
   if (error.name === 'TimeoutError')
     return `${where} did not answer in time${after}: ${error.message}`;
   return `${where} request failed${after}: ${error.name}: ${error.message}`;

@@ -28,6 +28,12 @@ test('DynamoDB failures say where, what and after how many attempts', () => {
       /^DynamoDB at http:\/\/127\.0\.0\.1:8000 is unreachable after 3 attempts: connect ECONNREFUSED/,
     ],
     [awsError('TimeoutError', 'socket timed out'), /did not answer in time after 3 attempts/],
+    // What the SDK throws when a pooled connection was reset under it.
+    [
+      awsError('TimeoutError', 'write ECONNRESET'),
+      /^DynamoDB at .* dropped the connection after 3 attempts: write ECONNRESET/,
+    ],
+    [awsError('Error', 'getaddrinfo ENOTFOUND dynamodb'), /is unreachable after 3 attempts/],
     [
       awsError('ResourceNotFoundException', 'Requested resource not found'),
       /a table does not exist \(Requested resource not found\); create the tables first/,
