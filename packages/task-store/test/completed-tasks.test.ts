@@ -142,6 +142,26 @@ test('a window inside one hour applies both bounds to that hour', async () => {
   assert.deepEqual(ids, ['b', 'c']);
 });
 
+test('compares and returns completion times as UTC instants, whatever offset they were stored with', async () => {
+  const { clients, table } = await seed([
+    // 00:00 in Tokyo on the 20th is 15:00 UTC on the 19th: inside the window.
+    taskItem('tokyo-midnight', '2026-11-20T00:00:00.000+09:00'),
+    // 23:59 on the 19th in New York is 04:59 UTC on the 20th: inside.
+    taskItem('new-york-evening', '2026-11-19T23:59:00.000-05:00'),
+    // 23:59:59.999 on the 19th in Tokyo is just before the window.
+    taskItem('tokyo-last-ms', '2026-11-19T23:59:59.999+09:00'),
+  ]);
+  const tasks: CompletedTask[] = [];
+  for await (const task of completedTasksBetween(clients.doc, table, from, to)) tasks.push(task);
+  assert.deepEqual(
+    tasks.map((task) => [task.taskId, task.completedAt]),
+    [
+      ['tokyo-midnight', '2026-11-19T15:00:00.000Z'],
+      ['new-york-evening', '2026-11-20T04:59:00.000Z'],
+    ],
+  );
+});
+
 test('a window with no completed tasks yields nothing', async () => {
   const { clients, table } = await seed([
     taskItem('open'),
