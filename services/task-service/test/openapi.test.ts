@@ -176,6 +176,7 @@ describe('the service', () => {
 
     await call('get', path, 200, { user: alice });
     await call('get', path, 401);
+    await call('get', '/api/tasks/%zz', 400, { user: alice });
     await call('get', path, 404, { user: 'bob' });
 
     await call('patch', path, 200, { user: alice, body: { done: true } });

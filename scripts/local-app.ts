@@ -1,0 +1,110 @@
+/**
+ * The whole application on one machine, with no Docker and no cluster: embedded DynamoDB,
+ * task-service, and the UI with the API under /api on one origin, as the Ingress serves
+ * them in the cluster. Ctrl-C stops everything cleanly; a second Ctrl-C does not wait.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { relative } from 'node:path';
+import { ConfigError } from '@task-manager/task-store';
+import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
+import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
+import { startTaskServiceProcess } from './local-task-service.ts';
+import { buildWebIfStale, startWebPreview } from './web-preview.ts';
+
+export async function runLocalApp(options: { watch: boolean }): Promise<void> {
+  let config;
+  try {
+    config = loadLocalConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`npm start: ${error.message}`);
+    process.exit(1);
+  }
+
+  const children: ChildProcess[] = [];
+  let dynamo: LocalDynamo | undefined;
+  let stopping = false;
+  let stoppedAt = 0;
+
+  const stop = async (exitCode: number): Promise<never> => {
+    stopping = true;
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null || child.signalCode !== null
+          ? undefined
+          : new Promise((resolve) => child.once('exit', resolve)),
+      ),
+    );
+    // Closing dynalite closes its LevelDB, so the next start finds consistent data.
+    await dynamo?.server.stop();
+    process.exit(exitCode);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // One Ctrl-C can arrive twice (from the terminal, and forwarded by npm): only a signal
+    // that comes noticeably later means "stop waiting".
+    if (stopping && Date.now() - stoppedAt < 1000) return;
+    if (stopping) {
+      for (const child of children) child.kill('SIGKILL');
+      process.exit(130);
+    }
+    console.log(`\n${signal}: stopping…`);
+    stoppedAt = Date.now();
+    void stop(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Whatever happens, no child outlives this process.
+  process.on('exit', () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  try {
+    dynamo = await startLocalDynamo({
+      port: config.dynamoPort,
+      dataDir: config.dynamoDataDir,
+      env: process.env,
+    });
+    if (stopping) return;
+    const api = await startTaskServiceProcess({
+      port: config.apiPort,
+      dynamoEnv: dynamo.env,
+      watch: options.watch,
+      env: process.env,
+    });
+    children.push(api.process);
+    if (stopping) return;
+    // task-service stopping by itself (a crash) ends the app: a half-running app misleads.
+    void api.exited.then((code) => {
+      if (!stopping) {
+        console.error(`task-service exited with code ${code}; stopping`);
+        void stop(1);
+      }
+    });
+
+    await buildWebIfStale();
+    if (stopping) return;
+    const web = await startWebPreview({ port: config.webPort, apiOrigin: api.origin });
+    children.push(web.process);
+
+    const inRepo = relative(REPO_ROOT, config.dynamoDataDir);
+    const dataDir = inRepo.startsWith('..') ? config.dynamoDataDir : inRepo;
+    console.log(
+      [
+        '',
+        `task-manager is running${options.watch ? ' (task-service restarts on source changes)' : ''}:`,
+        `  UI       ${web.url}`,
+        `  API      ${web.url}api   (task-service itself: ${api.origin})`,
+        `  DynamoDB ${dynamo.server.endpoint}   (dynalite, data in ${dataDir})`,
+        'Sign in as "admin" to see the reports. Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    if (stopping) return;
+    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stop(1);
+  }
+}
