@@ -110,15 +110,16 @@ function toHttpError(error: unknown): { http: HttpError; unexpected: boolean } {
  * 5xx). Stack traces and internal messages never reach the client.
  */
 export function errorHandler(): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, _req, res, _next) => {
     if (res.headersSent) {
-      // Too late to answer differently: end the connection and let the request log say why.
+      // Too late to answer differently: cut the connection, so the client sees an incomplete
+      // response rather than a truncated one that looks whole, and let the request log say why.
       res.locals.context.failure = {
         status: res.statusCode,
         body: { error: 'response failed after it started', details: [] },
         cause: error,
       };
-      next(error);
+      res.destroy();
       return;
     }
     const { http, unexpected } = toHttpError(error);
