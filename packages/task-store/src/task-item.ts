@@ -54,6 +54,11 @@ export interface TaskItem {
   createdAt: string;
   updatedAt: string;
   version: number;
+  /**
+   * A random token of the write that last stored the item, never part of the task: a write
+   * retried after its response was lost recognises its own first attempt by it.
+   */
+  writeToken?: string;
 }
 
 /** The attributes that keep a done task in index byCompletion; absent on open tasks. */

@@ -6,8 +6,14 @@
  * Writes are single-item and conditional: existence and the caller's expected version are
  * ConditionExpressions, so two concurrent edits cannot silently overwrite each other, and no
  * transaction is needed (dynalite, used locally and in tests, has none).
+ *
+ * The SDK retries a request whose response was lost (a timeout, a reset connection), so a
+ * conditional write can meet the result of its own first attempt. Creates and updates store a
+ * fresh writeToken and recognise it; a delete that finds the item gone after more than one
+ * attempt made it go. Those count as the success they were, not as a conflict or a 404.
  */
 import { randomUUID } from 'node:crypto';
+import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -17,6 +23,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { completionBucket, completionKey, startKey, TASK_INDEX, toUtcIso } from './schema.ts';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.ts';
 import {
@@ -29,6 +36,7 @@ import {
   taskRecordFromItem,
   type NewTask,
   type TaskChanges,
+  type TaskItem,
   type TaskRecord,
 } from './task-item.ts';
 
@@ -70,8 +78,13 @@ export interface TaskRepositoryOptions {
  */
 const MAX_EVALUATED_PER_QUERY = 1000;
 
-function isConditionalCheckFailure(error: unknown): boolean {
+function isConditionalCheckFailure(error: unknown): error is ConditionalCheckFailedException {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** How many times the SDK sent the request that ended in this error (1 without retries). */
+function attemptsOf(error: ConditionalCheckFailedException): number {
+  return error.$metadata.attempts ?? 1;
 }
 
 export class TaskRepository {
@@ -92,17 +105,29 @@ export class TaskRepository {
   }
 
   async create(userId: string, input: NewTask): Promise<TaskRecord> {
-    const item = newTaskItem(userId, this.#newTaskId(), input, this.#now());
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.#tableName,
-        Item: item,
-        // A fresh UUID never collides; the condition makes sure that stays an assumption
-        // we would hear about rather than an overwrite.
-        ConditionExpression: 'attribute_not_exists(#taskId)',
-        ExpressionAttributeNames: { '#taskId': 'taskId' },
-      }),
-    );
+    const writeToken = randomUUID();
+    const item: TaskItem = {
+      ...newTaskItem(userId, this.#newTaskId(), input, this.#now()),
+      writeToken,
+    };
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: item,
+          // A fresh UUID never collides; the condition makes sure that stays an assumption
+          // we would hear about rather than an overwrite.
+          ConditionExpression: 'attribute_not_exists(#taskId)',
+          ExpressionAttributeNames: { '#taskId': 'taskId' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      const current = await this.#itemAfterFailure(error, userId, item.taskId);
+      if (current?.writeToken !== writeToken) throw error;
+      // Our first attempt stored it; only its response was lost.
+    }
     return taskRecordFromItem({ ...item });
   }
 
@@ -129,13 +154,15 @@ export class TaskRepository {
     condition: WriteCondition = {},
   ): Promise<TaskRecord> {
     const now = this.#now().toISOString();
+    const writeToken = randomUUID();
     const names: Record<string, string> = {
       '#taskId': 'taskId',
       '#version': 'version',
       '#updatedAt': 'updatedAt',
+      '#writeToken': 'writeToken',
     };
-    const values: Record<string, unknown> = { ':one': 1, ':now': now };
-    const set = ['#updatedAt = :now', '#version = #version + :one'];
+    const values: Record<string, unknown> = { ':one': 1, ':now': now, ':writeToken': writeToken };
+    const set = ['#updatedAt = :now', '#version = #version + :one', '#writeToken = :writeToken'];
     const remove: string[] = [];
     const assign = (attribute: string, value: unknown): void => {
       names[`#${attribute}`] = attribute;
@@ -168,7 +195,12 @@ export class TaskRepository {
       }
     }
 
-    const conditions = ['attribute_exists(#taskId)', ...this.#versionCondition(condition, values)];
+    const conditions = [
+      'attribute_exists(#taskId)',
+      // Without it, a retry of an update with no expected version would apply it again.
+      '(attribute_not_exists(#writeToken) OR #writeToken <> :writeToken)',
+      ...this.#versionCondition(condition, values),
+    ];
     try {
       const { Attributes } = await this.#doc.send(
         new UpdateCommand({
@@ -179,12 +211,18 @@ export class TaskRepository {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return taskRecordFromItem(Attributes ?? {});
     } catch (error) {
-      if (isConditionalCheckFailure(error)) throw await this.#conditionFailure(userId, taskId);
-      throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
+      const current = await this.#itemAfterFailure(error, userId, taskId);
+      // Our first attempt applied it; only its response was lost.
+      if (current !== undefined && current.writeToken === writeToken) {
+        return taskRecordFromItem(current);
+      }
+      throw conditionFailure(taskId, current);
     }
   }
 
@@ -202,11 +240,16 @@ export class TaskRepository {
             ...(condition.expectedVersions ? { '#version': 'version' } : {}),
           },
           ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (error) {
-      if (isConditionalCheckFailure(error)) throw await this.#conditionFailure(userId, taskId);
-      throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
+      const current = await this.#itemAfterFailure(error, userId, taskId);
+      // Gone, and the SDK sent the request more than once: an earlier attempt deleted it and
+      // its response was lost. (Had someone else deleted it meanwhile, it is gone all the same.)
+      if (current === undefined && attemptsOf(error) > 1) return;
+      throw conditionFailure(taskId, current);
     }
   }
 
@@ -309,11 +352,27 @@ export class TaskRepository {
     return [`#version IN (${placeholders.join(', ')})`];
   }
 
-  /** A conditional write failed: tell "no such task" from "someone changed it first". */
-  async #conditionFailure(userId: string, taskId: string): Promise<Error> {
-    const current = await this.get(userId, taskId);
-    return current === undefined
-      ? new TaskNotFoundError(taskId)
-      : new TaskVersionMismatchError(taskId, current.version);
+  /**
+   * The item as it stood when a conditional write failed: DynamoDB returns it with the error
+   * (ReturnValuesOnConditionCheckFailure); servers that do not, such as dynalite, cost one
+   * consistent read instead.
+   */
+  async #itemAfterFailure(
+    error: ConditionalCheckFailedException,
+    userId: string,
+    taskId: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    if (error.Item !== undefined) return unmarshall(error.Item);
+    const { Item } = await this.#doc.send(
+      new GetCommand({ TableName: this.#tableName, Key: { userId, taskId }, ConsistentRead: true }),
+    );
+    return Item;
   }
+}
+
+/** A conditional write failed: tell "no such task" from "someone changed it first". */
+function conditionFailure(taskId: string, current: Record<string, unknown> | undefined): Error {
+  return current === undefined
+    ? new TaskNotFoundError(taskId)
+    : new TaskVersionMismatchError(taskId, taskRecordFromItem(current).version);
 }

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
-import { TaskRepository } from '@task-manager/task-store';
+import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
 import { createTestTables, type DynaliteServer, type TestTables } from '@task-manager/testing';
 import { createApp } from '../../src/app.ts';
 import { HealthState } from '../../src/health.ts';
@@ -35,17 +35,26 @@ export interface TestService {
 
 export async function createTestService(
   dynamo: DynaliteServer,
-  options: { adminUsers?: string[]; started?: boolean } = {},
+  options: {
+    adminUsers?: string[];
+    started?: boolean;
+    /** Where the app reaches DynamoDB, when not directly (a proxy in front of `dynamo`). */
+    dynamoEndpoint?: string;
+  } = {},
 ): Promise<TestService> {
   const tables = await createTestTables(dynamo.endpoint);
+  const { doc } =
+    options.dynamoEndpoint === undefined
+      ? tables.clients
+      : createDynamoClients({ ...tables.config, endpoint: options.dynamoEndpoint });
   const logs = new LogCapture();
   const health = new HealthState();
   // As if the readiness monitor's first check had passed, unless the test says otherwise.
   if (options.started ?? true) health.recordTableCheck({ ok: true });
-  const tasks = new TaskRepository(tables.clients.doc, tables.config.tasksTable);
+  const tasks = new TaskRepository(doc, tables.config.tasksTable);
   const app = createApp({
     tasks,
-    reports: dynamoReportSource(tables.clients.doc, tables.config.reportsTable),
+    reports: dynamoReportSource(doc, tables.config.reportsTable),
     health,
     metrics: createMetrics(),
     logger: createLogger('debug', logs),
