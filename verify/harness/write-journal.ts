@@ -94,13 +94,13 @@ export class WriteJournal {
       }
       result.checked++;
       if (entry.deleted) {
-        if (found) result.problems.push(`acknowledged delete of ${taskId} not applied`);
+        if (found) result.problems.push(`delete of ${taskId} answered 204 but not applied`);
       } else if (!found) {
-        result.problems.push(`acknowledged task ${taskId} (${entry.expected.title}) missing`);
+        result.problems.push(`task ${taskId} (${entry.expected.title}) gone, no 204 said so`);
       } else {
         const differences = differingFields(entry.expected, found);
         if (differences.length > 0) {
-          result.problems.push(`task ${taskId} differs from what was acknowledged: ${differences}`);
+          result.problems.push(`task ${taskId} differs from what the API answered: ${differences}`);
         }
       }
     }
@@ -112,7 +112,9 @@ export class WriteJournal {
         if (applied) result.ambiguousApplied++;
       } else {
         result.checked++;
-        if (applied) result.problems.push(`refused create stored anyway: ${title}`);
+        if (applied) {
+          result.problems.push(`create refused with a definite answer stored anyway: ${title}`);
+        }
       }
     }
     for (const task of stored) {
