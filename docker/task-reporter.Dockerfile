@@ -1,7 +1,8 @@
 # task-reporter: the daily report job (batch), run by the CronJob `task-reporter`.
 #
 #   docker build -f docker/task-reporter.Dockerfile -t task-reporter .
-#   docker run --rm -e DYNAMODB_ENDPOINT=... task-reporter node batch/dist/main.js --date 2025-01-31
+#   docker run --rm -e DYNAMODB_ENDPOINT=... task-reporter \
+#     node --max-old-space-size=64 --max-semi-space-size=4 batch/dist/main.js --date 2025-01-31
 #
 # The build context is the repository root (npm workspaces). The image also carries
 # packages/task-store/dist/bin/create-tables.js, like the task-service image.
@@ -54,7 +55,8 @@ COPY --from=build /app/batch/dist batch/dist
 RUN find packages batch -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
 
 # ---- runtime (default target): root-owned files, run as the image's `node` user (1000). node is
-# PID 1 and receives SIGTERM itself when Kubernetes stops the Pod.
+# PID 1 and receives SIGTERM itself when Kubernetes stops the Pod. The heap flags keep peak memory
+# flat whatever the number of tasks (why, and the one definition of this command: batch/src/launch.ts).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 LABEL org.opencontainers.image.title="task-reporter" \
@@ -63,4 +65,4 @@ LABEL org.opencontainers.image.title="task-reporter" \
 WORKDIR /app
 COPY --from=prod /app ./
 USER 1000:1000
-CMD ["node", "batch/dist/main.js"]
+CMD ["node", "--max-old-space-size=64", "--max-semi-space-size=4", "batch/dist/main.js"]

@@ -8,12 +8,14 @@
  * final log line (VmHWM: its own peak, not its parent's, see src/peak-rss.ts).
  *
  * Two configurations of the child:
- *   - Node's defaults. V8 then sizes its heap to the machine, not to what the program
- *     holds: with room to spare it lets garbage pile up between full collections, so peak
- *     RSS creeps up with the run's length although the live heap stays the same.
- *   - a heap budget (BENCH_HEAP_BUDGET), as a container's memory limit would impose. The
- *     job holds one Query page and a few 25-line write batches whatever N is, so within a
- *     fixed budget its peak RSS must stay flat and its time must not suffer.
+ *   - as production starts it: with the heap flags of src/launch.ts, the flags of the
+ *     image's CMD, the CronJob's command and `npm run report`. The job holds one Query page
+ *     and a few 25-line write batches whatever N is, so its peak RSS must stay flat in N and
+ *     its time must not suffer.
+ *   - Node's defaults, for comparison (and the reason for the flags). V8 then sizes its heap
+ *     to the machine, not to what the program holds: with room to spare it lets garbage pile
+ *     up between full collections, so peak RSS creeps up with the run's length although the
+ *     live heap stays the same.
  * N = 0 is the job's fixed cost (start-up, modules, clients).
  *
  * Figures are printed, never asserted. Run after `npm run build` (the npm script does).
@@ -29,6 +31,7 @@ import {
   type DynamoClients,
 } from '@task-manager/task-store';
 import { createTestTables, startDynalite, type TestTables } from '@task-manager/testing';
+import { REPORTER_ENTRY, REPORTER_HEAP_FLAGS } from '../src/launch.ts';
 import { dayWindow } from '../src/report-day.ts';
 import { completedTasksSpread, seedTasks } from '../test/support/tasks.ts';
 
@@ -36,15 +39,12 @@ const DATE = '2026-11-20';
 const TIME_ZONE = 'Asia/Tokyo';
 const SIZES = (process.env.BENCH_SIZES ?? '0,5000,20000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const HEAP_BUDGET = (
-  process.env.BENCH_HEAP_BUDGET ?? '--max-old-space-size=64 --max-semi-space-size=4'
-).split(' ');
 const USERS = 200;
-const JOB = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const JOB = fileURLToPath(new URL(`../../${REPORTER_ENTRY}`, import.meta.url));
 
-const CONFIGURATIONS = [
-  { name: 'node defaults', flags: [] as string[] },
-  { name: HEAP_BUDGET.join(' '), flags: HEAP_BUDGET },
+const CONFIGURATIONS: { name: string; flags: readonly string[] }[] = [
+  { name: `production's flags (${REPORTER_HEAP_FLAGS.join(' ')})`, flags: REPORTER_HEAP_FLAGS },
+  { name: 'node defaults (for comparison)', flags: [] },
 ];
 
 interface JobRun {
@@ -79,7 +79,11 @@ async function bareQueryLoop(doc: DynamoClients['doc'], tasksTable: string): Pro
   return items;
 }
 
-async function runJob(flags: string[], env: Record<string, string>, n: number): Promise<JobRun> {
+async function runJob(
+  flags: readonly string[],
+  env: Record<string, string>,
+  n: number,
+): Promise<JobRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [...flags, JOB, '--date', DATE], {
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -2,6 +2,7 @@
  * task-reporter run once, as the CronJob's Pod runs it, for the day the task was completed on;
  * then the report is read back through task-service.
  */
+import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, request } from './http.ts';
@@ -33,14 +34,15 @@ export async function runReporter(
   env: Readonly<Record<string, string>>,
   date: string,
 ): Promise<boolean> {
-  return checks.check(`${image}: node batch/dist/main.js --date ${date} exits 0`, async () => {
+  const command = [...REPORTER_COMMAND, '--date', date];
+  return checks.check(`${image}: ${command.join(' ')} exits 0`, async () => {
     const started = performance.now();
     const result = await sandbox.runToCompletion(
       {
         role: 'task-reporter',
         image,
         // The CronJob's command, with the arguments of a one-off run.
-        command: ['node', 'batch/dist/main.js', '--date', date],
+        command,
         env,
       },
       120_000,

@@ -9,6 +9,7 @@
 import { constants } from 'node:os';
 import path from 'node:path';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
+import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts';
 import { baseImagesOf, ensureBaseImages } from './base-images.ts';
 import { checkInBrowser } from './browser.ts';
@@ -113,7 +114,7 @@ async function inspectImages(): Promise<void> {
     'node',
     'services/task-service/dist/main.js',
   ]);
-  await checkNodeImage(checks, images.reporter.tag, 'batch', ['node', 'batch/dist/main.js']);
+  await checkNodeImage(checks, images.reporter.tag, 'batch', REPORTER_COMMAND);
   await checkWebImage(checks, images.web.tag);
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { appConfig, containers, find, workloads, type IContainer } from './support/kube.ts';
@@ -138,10 +139,8 @@ for (const variant of ALL_VARIANTS) {
       assert.ok((job.activeDeadlineSeconds ?? 0) > 0, 'activeDeadlineSeconds');
       assert.ok((job.ttlSecondsAfterFinished ?? 0) > 0, 'ttlSecondsAfterFinished');
       assert.equal(job.template.spec?.restartPolicy, 'Never');
-      assert.deepEqual(mainContainer(variant, 'task-reporter').command, [
-        'node',
-        'batch/dist/main.js',
-      ]);
+      // The image's CMD, heap flags included (batch/test/launch.test.ts checks the Dockerfile).
+      assert.deepEqual(mainContainer(variant, 'task-reporter').command, REPORTER_COMMAND);
     });
   });
 }

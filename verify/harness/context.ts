@@ -4,6 +4,7 @@
  * that reads all their output.
  */
 import { randomBytes } from 'node:crypto';
+import { REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
 import { createTestTables, type TestTables } from '@task-manager/testing';
 import { spawnChild, type ManagedChild } from './children.ts';
 import type { DynamoServer } from './dynamodb.ts';
@@ -102,7 +103,8 @@ export function createContext(dynamo: DynamoServer): VerifyContext {
       return spawnChild({
         name: `report-job ${date}`,
         command: process.execPath,
-        args: [REPORT_JOB_ENTRY, '--date', date],
+        // As the image and the CronJob start it.
+        args: [...REPORTER_HEAP_FLAGS, REPORT_JOB_ENTRY, '--date', date],
         env: {
           ...dynamoEnv(tables),
           NODE_ENV: 'production',
