@@ -37,7 +37,9 @@ async function newestChange(path: string): Promise<number> {
 export async function webBuildIsStale(): Promise<boolean> {
   const built = await newestChange(join(WEB_DIR, 'dist', 'index.html'));
   if (built === 0) return true;
-  const sources = await Promise.all(BUILD_INPUTS.map((input) => newestChange(join(WEB_DIR, input))));
+  const sources = await Promise.all(
+    BUILD_INPUTS.map((input) => newestChange(join(WEB_DIR, input))),
+  );
   return Math.max(...sources) > built;
 }
 

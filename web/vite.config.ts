@@ -23,8 +23,8 @@ export const contentSecurityPolicy = [
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
-  "form-action 'self'",
   "frame-ancestors 'none'",
+  "form-action 'self'",
 ].join('; ');
 
 const proxy: Record<string, ProxyOptions> = {

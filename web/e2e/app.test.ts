@@ -191,7 +191,7 @@ describe('task manager UI', () => {
       await screenshot(page, 'task-list.png');
 
       // Edit: the dialog loads the task, and the change is saved.
-      await created.getByRole('button', { name: 'Edit: Prepare the quarterly review' }).click();
+      await created.getByRole('button', { name: 'Edit “Prepare the quarterly review”' }).click();
       const editDialog = page.getByRole('dialog', { name: 'Edit task' });
       await editDialog.waitFor();
       await editDialog.getByLabel('Title').waitFor();
@@ -212,8 +212,8 @@ describe('task manager UI', () => {
       );
 
       // Complete in one click.
-      await renamed.getByRole('button', { name: 'Mark done: Prepare the Q4 review' }).click();
-      await renamed.getByRole('button', { name: 'Reopen: Prepare the Q4 review' }).waitFor();
+      await renamed.getByRole('button', { name: 'Mark done “Prepare the Q4 review”' }).click();
+      await renamed.getByRole('button', { name: 'Reopen “Prepare the Q4 review”' }).waitFor();
       await page.getByText('“Prepare the Q4 review” marked done.').waitFor();
       const completed = (await tasksOf('alice')).find((t) => t.taskId === stored!.taskId)!;
       assert.equal(completed.done, true);
@@ -225,7 +225,7 @@ describe('task manager UI', () => {
       const inDone = article(page, 'Prepare the Q4 review');
       await inDone.waitFor();
       assert.equal(await article(page, '週次ミーティングの準備').count(), 0);
-      await inDone.getByRole('button', { name: 'Reopen: Prepare the Q4 review' }).click();
+      await inDone.getByRole('button', { name: 'Reopen “Prepare the Q4 review”' }).click();
       await page.getByText('“Prepare the Q4 review” reopened.').waitFor();
       const reopened = (await tasksOf('alice')).find((t) => t.taskId === stored!.taskId)!;
       assert.equal(reopened.done, false);
@@ -234,7 +234,7 @@ describe('task manager UI', () => {
       // Delete, with confirmation: cancelling keeps the task.
       await page.getByRole('link', { name: 'Upcoming', exact: true }).click();
       const toDelete = article(page, 'Prepare the Q4 review');
-      await toDelete.getByRole('button', { name: 'Delete: Prepare the Q4 review' }).click();
+      await toDelete.getByRole('button', { name: 'Delete “Prepare the Q4 review”' }).click();
       const confirm = page.getByRole('dialog', { name: 'Delete task?' });
       await confirm
         .getByText('“Prepare the Q4 review” will be deleted. This cannot be undone.')
@@ -244,7 +244,7 @@ describe('task manager UI', () => {
       await confirm.waitFor({ state: 'hidden' });
       assert.equal(await toDelete.count(), 1);
 
-      await toDelete.getByRole('button', { name: 'Delete: Prepare the Q4 review' }).click();
+      await toDelete.getByRole('button', { name: 'Delete “Prepare the Q4 review”' }).click();
       await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
       await waitGone(toDelete);
       await page.getByText('Task “Prepare the Q4 review” deleted.').waitFor();
@@ -421,6 +421,17 @@ describe('task manager UI', () => {
       await row.waitFor();
       assert.match(await row.innerText(), /alice \(\d+\)/);
       assert.ok((await page.locator('figure svg rect').count()) >= 1, 'the chart has a bar');
+      // At desktop width every column, the download button included, fits without scrolling.
+      const fit = await page.locator('.table-wrap').evaluate((wrap) => ({
+        overflow: wrap.scrollWidth - wrap.clientWidth,
+        columns: Array.from(wrap.querySelectorAll('thead th'))
+          .map((cell) => `${cell.textContent}=${Math.round(cell.getBoundingClientRect().width)}`)
+          .join(' '),
+      }));
+      assert.ok(
+        fit.overflow <= 0,
+        `the reports table overflows by ${fit.overflow}px: ${fit.columns}`,
+      );
       await screenshot(page, 'reports.png');
 
       const downloadName = new Intl.DateTimeFormat('en-US', {

@@ -36,6 +36,12 @@ describe('ReportsChart', () => {
     expect(wrapper.findAll('.grid text').map((text) => text.text())).toEqual(['10', '5', '0']);
   });
 
+  it('keeps a few days narrow and whole-number ticks only', () => {
+    const wrapper = mount(ReportsChart, { props: { reports: [report('2026-11-21', 3)] } });
+    expect(Number(wrapper.find('rect').attributes('width'))).toBeLessThanOrEqual(48);
+    expect(wrapper.findAll('.grid text').map((text) => text.text())).toEqual(['5', '0']);
+  });
+
   it('describes itself for screen readers', () => {
     const wrapper = mount(ReportsChart, {
       props: { reports: [report('2026-11-20', 3), report('2026-11-21', 5)] },

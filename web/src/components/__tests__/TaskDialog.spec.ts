@@ -83,6 +83,11 @@ describe('TaskDialog: creating', () => {
     expect(wrapper.find('[role="alert"]').text()).toContain('Check the fields marked below');
     expect(document.activeElement).toBe(title.element);
     expect(fetchMock).not.toHaveBeenCalled();
+
+    // Once every field is fixed, the summary goes too.
+    await title.setValue('Fixed');
+    await control(wrapper, 'Starts at').setValue('2026-11-22T09:30');
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
   });
 
   it('creates the task with a trimmed title and the start time with the browser offset', async () => {

@@ -50,6 +50,7 @@ const en = {
     markDone: 'Mark done',
     reopen: 'Reopen',
     edit: 'Edit',
+    target: '“{title}”',
     delete: 'Delete',
   },
   form: {

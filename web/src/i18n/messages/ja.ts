@@ -50,6 +50,7 @@ const ja: Messages = {
     markDone: '完了にする',
     reopen: '未完了に戻す',
     edit: '編集',
+    target: '「{title}」',
     delete: '削除',
   },
   form: {

@@ -121,11 +121,11 @@ describe('TasksView: done and reopen', () => {
       request.method === 'GET' ? json(200, { items: [task], nextCursor: null }) : answer.promise,
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'Mark done: Pay rent').trigger('click');
+    await buttonNamed(wrapper, 'Mark done “Pay rent”').trigger('click');
 
     // Before the API answers, the list already shows the task as done.
     expect(wrapper.find('.state').text()).toBe('Done');
-    expect(buttonNamed(wrapper, 'Reopen: Pay rent').attributes('aria-disabled')).toBe('true');
+    expect(buttonNamed(wrapper, 'Reopen “Pay rent”').attributes('aria-disabled')).toBe('true');
     expect(requests[1]!.method).toBe('PATCH');
     expect(await patchBody(requests[1]!)).toEqual({ done: true });
 
@@ -133,7 +133,7 @@ describe('TasksView: done and reopen', () => {
     answer.resolve(json(200, { ...task, done: true, completedAt, updatedAt: completedAt }));
     await flushPromises();
     expect(wrapper.find('.state').text()).toBe('Done');
-    expect(buttonNamed(wrapper, 'Reopen: Pay rent').attributes('aria-disabled')).toBe('false');
+    expect(buttonNamed(wrapper, 'Reopen “Pay rent”').attributes('aria-disabled')).toBe('false');
     expect(wrapper.find('[role="alert"]').exists()).toBe(false);
   });
 
@@ -144,7 +144,7 @@ describe('TasksView: done and reopen', () => {
       request.method === 'GET' ? json(200, { items: [task], nextCursor: null }) : answer.promise,
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'Mark done: Pay rent').trigger('click');
+    await buttonNamed(wrapper, 'Mark done “Pay rent”').trigger('click');
     expect(wrapper.find('.state').text()).toBe('Done');
 
     answer.resolve(apiError(503, 'DynamoDB is unavailable'));
@@ -163,7 +163,7 @@ describe('TasksView: done and reopen', () => {
         : Promise.reject(new TypeError('Failed to fetch')),
     );
     const wrapper = await mountView('done');
-    await buttonNamed(wrapper, 'Reopen: Old chore').trigger('click');
+    await buttonNamed(wrapper, 'Reopen “Old chore”').trigger('click');
     expect(await patchBody(requests[1]!)).toEqual({ done: false });
     await flushPromises();
     expect(wrapper.find('.state').text()).toBe('Done');
@@ -177,8 +177,8 @@ describe('TasksView: done and reopen', () => {
       request.method === 'GET' ? json(200, { items: [task], nextCursor: null }) : answer.promise,
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'Mark done: Once').trigger('click');
-    await buttonNamed(wrapper, 'Reopen: Once').trigger('click');
+    await buttonNamed(wrapper, 'Mark done “Once”').trigger('click');
+    await buttonNamed(wrapper, 'Reopen “Once”').trigger('click');
     expect(requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
     answer.resolve(json(200, { ...task, done: true }));
     await flushPromises();
@@ -195,7 +195,7 @@ describe('TasksView: delete', () => {
         : new Response(null, { status: 204 }),
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'Delete: Drop').trigger('click');
+    await buttonNamed(wrapper, 'Delete “Drop”').trigger('click');
     const confirm = wrapper
       .findAll('dialog')
       .find((dialog) => dialog.text().includes('Delete task?'))!;
@@ -205,7 +205,7 @@ describe('TasksView: delete', () => {
     await buttonNamed(wrapper, 'Cancel').trigger('click');
     expect(titles(wrapper)).toEqual(['Keep', 'Drop']);
 
-    await buttonNamed(wrapper, 'Delete: Drop').trigger('click');
+    await buttonNamed(wrapper, 'Delete “Drop”').trigger('click');
     await buttonNamed(wrapper, 'Delete').trigger('click');
     await flushPromises();
     expect(requests[1]!.method).toBe('DELETE');
@@ -221,7 +221,7 @@ describe('TasksView: delete', () => {
         : apiError(500, 'boom'),
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'Delete: Stays').trigger('click');
+    await buttonNamed(wrapper, 'Delete “Stays”').trigger('click');
     await buttonNamed(wrapper, 'Delete').trigger('click');
     await flushPromises();
     expect(wrapper.find('dialog[open] [role="alert"]').text()).toContain('(request req-1)');
