@@ -17,9 +17,9 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   createTestTables,
   startDynalite,
-  startLostResponseProxy,
+  startFaultProxy,
   type DynaliteServer,
-  type LostResponseProxy,
+  type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
 import {
@@ -30,10 +30,10 @@ import {
 } from '../src/index.ts';
 
 let dynamo: DynaliteServer;
-let proxy: LostResponseProxy;
+let proxy: FaultProxy;
 before(async () => {
   dynamo = await startDynalite();
-  proxy = await startLostResponseProxy(dynamo.endpoint);
+  proxy = await startFaultProxy(dynamo.endpoint);
 });
 after(async () => {
   await proxy.close();

@@ -1,3 +1,3 @@
 export * from './dynalite-server.ts';
-export * from './lost-response-proxy.ts';
+export * from './fault-proxy.ts';
 export * from './test-tables.ts';

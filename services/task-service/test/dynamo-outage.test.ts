@@ -12,12 +12,12 @@ import request from 'supertest';
 import {
   createTestTables,
   startDynalite,
+  startFaultProxy,
   type DynaliteServer,
   type TestTables,
 } from '@task-manager/testing';
 import { eventually } from './support/eventually.ts';
 import { runService } from './support/running-service.ts';
-import { startSlowProxy } from './support/slow-proxy.ts';
 import { ALICE, newTask } from './support/test-service.ts';
 
 let dataDir: string;
@@ -143,7 +143,7 @@ describe('DynamoDB hanging', () => {
       timeout: 30_000,
     },
     async () => {
-      const proxy = await startSlowProxy(dynamo.endpoint);
+      const proxy = await startFaultProxy(dynamo.endpoint);
       const service = await runService(tables, {
         DYNAMODB_ENDPOINT: proxy.endpoint,
         DYNAMODB_TIMEOUT_MS: '300',

@@ -9,17 +9,17 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
 import {
   startDynalite,
-  startLostResponseProxy,
+  startFaultProxy,
   type DynaliteServer,
-  type LostResponseProxy,
+  type FaultProxy,
 } from '@task-manager/testing';
 import { ALICE, createTask, createTestService, newTask } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
-let proxy: LostResponseProxy;
+let proxy: FaultProxy;
 before(async () => {
   dynamo = await startDynalite();
-  proxy = await startLostResponseProxy(dynamo.endpoint);
+  proxy = await startFaultProxy(dynamo.endpoint);
 });
 after(async () => {
   await proxy.close();

@@ -15,11 +15,12 @@ import request from 'supertest';
 import {
   createTestTables,
   startDynalite,
+  startFaultProxy,
   type DynaliteServer,
+  type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
 import { eventually } from './support/eventually.ts';
-import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
 import { ALICE, newTask } from './support/test-service.ts';
 
 const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,12 +105,12 @@ async function startService(env: Record<string, string>): Promise<Child & { base
 
 let dynamo: DynaliteServer;
 let tables: TestTables;
-let proxy: SlowProxy;
+let proxy: FaultProxy;
 before(async () => {
   await assertBuilt();
   dynamo = await startDynalite();
   tables = await createTestTables(dynamo.endpoint);
-  proxy = await startSlowProxy(dynamo.endpoint);
+  proxy = await startFaultProxy(dynamo.endpoint);
 });
 after(async () => {
   await proxy?.close();

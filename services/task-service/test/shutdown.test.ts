@@ -10,21 +10,22 @@ import { after, before, test } from 'node:test';
 import {
   createTestTables,
   startDynalite,
+  startFaultProxy,
   type DynaliteServer,
+  type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
 import { eventually } from './support/eventually.ts';
 import { runService, type RunningForTest } from './support/running-service.ts';
-import { startSlowProxy, type SlowProxy } from './support/slow-proxy.ts';
 import { ALICE } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
 let tables: TestTables;
-let proxy: SlowProxy;
+let proxy: FaultProxy;
 before(async () => {
   dynamo = await startDynalite();
   tables = await createTestTables(dynamo.endpoint);
-  proxy = await startSlowProxy(dynamo.endpoint);
+  proxy = await startFaultProxy(dynamo.endpoint);
 });
 after(async () => {
   await proxy.close();
