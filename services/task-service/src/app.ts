@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { TaskRepository } from '@task-manager/task-store';
 import type { HealthState } from './health.ts';
+import type { InFlightRequests } from './in-flight.ts';
 import type { Metrics } from './metrics.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
@@ -25,6 +26,8 @@ export interface AppDependencies {
   metrics: Metrics;
   logger: Logger;
   adminUsers: ReadonlySet<string>;
+  /** Where the server sees the requests in progress, for its graceful shutdown. */
+  inFlight?: InFlightRequests;
 }
 
 // API answers are per user and change with every write: no cache may keep them.
@@ -43,7 +46,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId());
-  app.use(observeRequests(deps.logger, deps.metrics));
+  app.use(observeRequests(deps.logger, deps.metrics, deps.inFlight));
   app.use(helmet());
 
   app.use(healthRouter(deps.health));

@@ -11,6 +11,7 @@ import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
 import { createApp } from './app.ts';
 import type { TaskServiceConfig } from './config.ts';
 import { HealthState } from './health.ts';
+import { InFlightRequests } from './in-flight.ts';
 import { createMetrics } from './metrics.ts';
 import { ReadinessMonitor } from './readiness-monitor.ts';
 import { dynamoReportSource } from './report-source.ts';
@@ -43,6 +44,7 @@ export async function startTaskService(
   const { dynamo } = config;
   const clients = createDynamoClients(dynamo);
   const health = new HealthState();
+  const inFlight = new InFlightRequests();
   const app = createApp({
     tasks: new TaskRepository(clients.doc, dynamo.tasksTable),
     reports: dynamoReportSource(clients.doc, dynamo.reportsTable),
@@ -50,6 +52,7 @@ export async function startTaskService(
     metrics: createMetrics(),
     logger,
     adminUsers: config.adminUsers,
+    inFlight,
   });
 
   const server = createServer(app);
@@ -60,13 +63,10 @@ export async function startTaskService(
 
   // Responses in progress when shutdown begins are told to close their connection, so a
   // keep-alive client does not send its next request to a server that is going away.
-  const inFlight = new Set<ServerResponse>();
   let drained = false;
   server.on('request', (_req, res: ServerResponse) => {
     if (health.shuttingDown) res.setHeader('Connection', 'close');
-    inFlight.add(res);
     res.once('close', () => {
-      inFlight.delete(res);
       if (drained) server.closeIdleConnections();
     });
   });
@@ -138,6 +138,10 @@ export async function startTaskService(
       await closed;
     }
     clearTimeout(timer);
+    // Every connection is closed, but a request's log line is written when its response
+    // closes, which Node may report after the connection: wait for those lines, so that
+    // "task-service stopped" is always the last one.
+    await inFlight.idle();
     await monitor.settled;
     clients.client.destroy();
     logger.info({ outcome }, 'task-service stopped');

@@ -117,3 +117,23 @@ test('requests still running at SHUTDOWN_TIMEOUT_MS are cut and the outcome is f
   await assert.rejects(stuck, { code: 'ECONNRESET' });
   assert.ok(service.logs.lines.some((line) => line.msg.startsWith('shutdown timeout reached')));
 });
+
+test('"task-service stopped" is logged after the line of every request it waited for', async () => {
+  const service = await startBehindProxy();
+  proxy.delayMs = 300;
+  const requests = 20;
+  let arrived = 0;
+  const allArrived = new Promise<void>((resolve) =>
+    service.server.on('request', () => {
+      if (++arrived === requests) resolve();
+    }),
+  );
+  const answers = Array.from({ length: requests }, () => get(service, '/api/tasks'));
+  await allArrived;
+  assert.equal(await service.stop(), 'graceful');
+  for (const { response } of await Promise.all(answers)) assert.equal(response.statusCode, 200);
+
+  const messages = service.logs.lines.map((line) => line.msg);
+  assert.equal(messages.filter((msg) => msg === 'request completed').length, requests);
+  assert.equal(messages.at(-1), 'task-service stopped');
+});

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { InFlightRequests } from '../in-flight.ts';
 import type { Metrics } from '../metrics.ts';
 import { contextOf } from '../request-context.ts';
 
@@ -16,11 +17,17 @@ const QUIET_PREFIXES = ['/health/', '/metrics'];
 /**
  * One log line and one metrics observation per request, when its response ends: method,
  * route, status, duration and request id, plus the error if the request failed. This is the
- * only place a request's error is logged, so each error appears once.
+ * only place a request's error is logged, so each error appears once. The request stays in
+ * `inFlight` until its line is written.
  */
-export function observeRequests(logger: Logger, metrics: Metrics): RequestHandler {
+export function observeRequests(
+  logger: Logger,
+  metrics: Metrics,
+  inFlight = new InFlightRequests(),
+): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    inFlight.add(res);
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(req);
@@ -57,6 +64,7 @@ export function observeRequests(logger: Logger, metrics: Metrics): RequestHandle
       } else {
         logger.info(line, 'request completed');
       }
+      inFlight.done(res);
     });
     next();
   };
