@@ -18,6 +18,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
+COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
@@ -29,11 +30,13 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 # so a change to tests or benchmarks does not invalidate this layer.
 FROM deps AS build
 COPY tsconfig.base.json ./
+COPY packages/contract/tsconfig.build.json packages/contract/
+COPY packages/contract/src packages/contract/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
 COPY batch/tsconfig.build.json batch/
 COPY batch/src batch/src
-RUN npm run build -w @task-manager/task-store -w @task-manager/batch
+RUN npm run build -w @task-manager/contract -w @task-manager/task-store -w @task-manager/batch
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -42,6 +45,7 @@ FROM ${NODE_IMAGE} AS prod
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
 COPY batch/package.json batch/
 # The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
@@ -50,6 +54,7 @@ RUN npm ci --omit=dev --workspace @task-manager/batch --include-workspace-root=f
  && rm package.json package-lock.json .npmrc
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
+COPY --from=build /app/packages/contract/dist packages/contract/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
 COPY --from=build /app/batch/dist batch/dist
 RUN find packages batch -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete

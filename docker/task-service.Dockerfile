@@ -17,6 +17,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
+COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
@@ -29,6 +30,7 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 # restarts the process on every change, without rebuilding the image.
 FROM deps AS dev
 COPY --chown=1000:1000 tsconfig.base.json ./
+COPY --chown=1000:1000 packages/contract packages/contract
 COPY --chown=1000:1000 packages/task-store packages/task-store
 COPY --chown=1000:1000 services/task-service services/task-service
 USER 1000:1000
@@ -39,11 +41,13 @@ CMD ["node", "--conditions=development", "--watch", "services/task-service/src/m
 # copied, so a change to tests or benchmarks does not invalidate this layer.
 FROM deps AS build
 COPY tsconfig.base.json ./
+COPY packages/contract/tsconfig.build.json packages/contract/
+COPY packages/contract/src packages/contract/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
 COPY services/task-service/tsconfig.build.json services/task-service/
 COPY services/task-service/src services/task-service/src
-RUN npm run build -w @task-manager/task-store -w @task-manager/task-service
+RUN npm run build -w @task-manager/contract -w @task-manager/task-store -w @task-manager/task-service
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -52,6 +56,7 @@ FROM ${NODE_IMAGE} AS prod
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
 COPY services/task-service/package.json services/task-service/
 # The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
@@ -60,6 +65,7 @@ RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace
  && rm package.json package-lock.json .npmrc
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
+COPY --from=build /app/packages/contract/dist packages/contract/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
 COPY --from=build /app/services/task-service/dist services/task-service/dist
 RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete

@@ -19,6 +19,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
+COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
@@ -31,6 +32,7 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 # watcher pushes them to the browser. Vite keeps its dependency cache in web/node_modules/.vite.
 FROM deps AS dev
 COPY --chown=1000:1000 tsconfig.base.json ./
+COPY --chown=1000:1000 packages/contract packages/contract
 COPY --chown=1000:1000 web web
 RUN mkdir -p web/node_modules/.vite && chown 1000:1000 web web/node_modules web/node_modules/.vite
 USER 1000:1000
@@ -40,8 +42,9 @@ CMD ["npm", "run", "dev", "-w", "@task-manager/web", "--", "--host", "0.0.0.0", 
 # ---- build: the static bundle in web/dist (hashed file names under assets/).
 FROM deps AS build
 COPY tsconfig.base.json ./
+COPY packages/contract packages/contract
 COPY web web
-RUN npm run build -w @task-manager/web
+RUN npm run build -w @task-manager/contract -w @task-manager/web
 
 # ---- runtime (default target): nginx with the bundle only. Files are root-owned and read-only
 # to nginx, which runs as the base image's unprivileged user.

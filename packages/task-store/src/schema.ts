@@ -27,6 +27,7 @@
  *                  as dynalite have no transactions to do this otherwise).
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { ceilToMillisecond } from '@task-manager/contract';
 
 export const TASK_INDEX = {
   byStart: 'byStart',
@@ -106,9 +107,21 @@ export function reportsTableDefinition(tableName: string): CreateTableCommandInp
   };
 }
 
-/** Normalises an ISO 8601 date-time with any offset to UTC with millisecond precision. */
+/**
+ * Normalises an ISO 8601 date-time with any offset to UTC with millisecond precision. Callers
+ * store only instants in the contract's range (four-digit UTC years), so these texts sort as
+ * the instants do.
+ */
 export function toUtcIso(dateTime: string): string {
   return new Date(dateTime).toISOString();
+}
+
+/**
+ * A query bound of any precision as a sort-key prefix that compares exactly: stored instants
+ * are whole milliseconds, so the first millisecond at or after the bound is equivalent.
+ */
+export function boundKey(dateTime: string): string {
+  return new Date(ceilToMillisecond(dateTime)).toISOString();
 }
 
 export function startKey(startAt: string, taskId: string): string {

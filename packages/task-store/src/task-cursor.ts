@@ -17,7 +17,9 @@ export interface TaskListPosition {
 
 const MAX_CURSOR_LENGTH = 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const START_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#(.+)$/;
+// Date#toISOString's output: four-digit years, and the six-digit signed years of tasks stored
+// before the API limited its range, so a cursor at such a task still pages on.
+const START_KEY = /^((?:\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#(.+)$/;
 
 export function encodeTaskCursor(position: TaskListPosition): string {
   const payload = { u: position.userId, t: position.taskId, s: position.startKey };

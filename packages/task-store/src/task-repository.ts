@@ -24,7 +24,14 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { completionBucket, completionKey, startKey, TASK_INDEX, toUtcIso } from './schema.ts';
+import {
+  boundKey,
+  completionBucket,
+  completionKey,
+  startKey,
+  TASK_INDEX,
+  toUtcIso,
+} from './schema.ts';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.ts';
 import {
   InvalidTaskCursorError,
@@ -43,9 +50,9 @@ import {
 export type TaskStatusFilter = 'open' | 'done' | 'all';
 
 export interface TaskListQuery {
-  /** Inclusive lower bound on startAt (ISO 8601 date-time). */
+  /** Inclusive lower bound on startAt (RFC 3339 date-time, any precision, compared exactly). */
   from?: string;
-  /** Exclusive upper bound on startAt (ISO 8601 date-time). */
+  /** Exclusive upper bound on startAt (RFC 3339 date-time, any precision, compared exactly). */
   to?: string;
   status?: TaskStatusFilter;
   /** Page size, at least 1. */
@@ -261,8 +268,8 @@ export class TaskRepository {
   async list(userId: string, query: TaskListQuery): Promise<TaskPage> {
     const { limit, status = 'all' } = query;
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be at least 1');
-    const fromKey = query.from === undefined ? undefined : toUtcIso(query.from);
-    const toKey = query.to === undefined ? undefined : toUtcIso(query.to);
+    const fromKey = query.from === undefined ? undefined : boundKey(query.from);
+    const toKey = query.to === undefined ? undefined : boundKey(query.to);
     let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     if (query.cursor !== undefined) {
       const position = decodeTaskCursor(query.cursor, userId);

@@ -13,7 +13,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
-import { isUserId } from './user-id.ts';
+import { isUserId } from '@task-manager/contract';
 
 export { ConfigError };
 

@@ -3,6 +3,17 @@
  * the way the client wrote it (a body field, a query parameter), and unknown fields are
  * errors too: a misspelt field silently ignored is a change the client thinks it made.
  */
+import {
+  CONTENTS_MAX,
+  characterCount,
+  compareInstants,
+  INSTANT_PROBLEM_MESSAGES,
+  instantProblem,
+  TEXT_PROBLEM_MESSAGES,
+  textProblem,
+  TITLE_MAX,
+  type TextKind,
+} from '@task-manager/contract';
 import { z } from 'zod';
 import { badRequest, type ErrorDetail, type HttpError } from './http-errors.ts';
 
@@ -38,44 +49,48 @@ function typeError(expected: string) {
     issue.input === undefined ? 'is required' : `must be ${expected}`;
 }
 
-/** Length in characters as people count them (code points), not UTF-16 units. */
-function characters(value: string): number {
-  return [...value].length;
+/** A string that is valid text of this kind (see @task-manager/contract's text rules). */
+function text(kind: TextKind) {
+  return z.string({ error: typeError('a string') }).superRefine((value, ctx) => {
+    const problem = textProblem(kind === 'title' ? value.trim() : value, kind);
+    if (problem !== undefined) ctx.addIssue(TEXT_PROBLEM_MESSAGES[kind][problem]);
+  });
 }
 
-const text = z
-  .string({ error: typeError('a string') })
-  .refine((value) => value.isWellFormed(), 'must be valid Unicode text');
-
-export const TITLE_MAX = 100;
-export const CONTENTS_MAX = 2000;
-
-const title = text
+const title = text('title')
   .transform((value) => value.trim())
   .refine(
-    (value) => characters(value) >= 1 && characters(value) <= TITLE_MAX,
+    (value) => characterCount(value) >= 1 && characterCount(value) <= TITLE_MAX,
     `must be 1 to ${TITLE_MAX} characters after trimming`,
   );
 
-const contents = text.refine(
-  (value) => characters(value) <= CONTENTS_MAX,
+const contents = text('contents').refine(
+  (value) => characterCount(value) <= CONTENTS_MAX,
   `must be at most ${CONTENTS_MAX} characters`,
 );
 
-const dateTime = z.iso.datetime({
-  offset: true,
-  error: (issue) =>
-    issue.input === undefined
-      ? 'is required'
-      : 'must be an ISO 8601 date-time with seconds and an offset, e.g. 2026-11-21T09:00:00+09:00',
-});
+/**
+ * An RFC 3339 date-time in the supported range. A stored one (`exact`) must also keep its
+ * precision; a query bound may be finer and is compared exactly.
+ */
+function dateTime(options: { exact: boolean }) {
+  return z
+    .string({ error: typeError(INSTANT_PROBLEM_MESSAGES.invalid.replace(/^must be /, '')) })
+    .superRefine((value, ctx) => {
+      const problem = instantProblem(value, options);
+      if (problem !== undefined) ctx.addIssue(INSTANT_PROBLEM_MESSAGES[problem]);
+    });
+}
+
+const startAt = dateTime({ exact: true });
+const bound = dateTime({ exact: false });
 
 const done = z.boolean({ error: typeError('true or false') });
 
 const bodyObject = { error: typeError('a JSON object') };
 
 export const createTaskBody = z.strictObject(
-  { title, contents: contents.optional(), startAt: dateTime },
+  { title, contents: contents.optional(), startAt },
   bodyObject,
 );
 
@@ -86,7 +101,7 @@ export const patchTaskBody = z
     {
       title: title.optional(),
       contents: contents.optional(),
-      startAt: dateTime.optional(),
+      startAt: startAt.optional(),
       done: done.optional(),
     },
     bodyObject,
@@ -130,8 +145,8 @@ export const TASK_LIST_LIMIT = { max: 100, default: 50 } as const;
 
 export const listTasksQuery = z
   .strictObject({
-    from: dateTime.optional(),
-    to: dateTime.optional(),
+    from: bound.optional(),
+    to: bound.optional(),
     status: z
       .enum(['open', 'done', 'all'], { error: 'must be one of open, done, all' })
       .optional()
@@ -143,7 +158,7 @@ export const listTasksQuery = z
     (query) =>
       query.from === undefined ||
       query.to === undefined ||
-      Date.parse(query.from) < Date.parse(query.to),
+      compareInstants(query.from, query.to) < 0,
     { message: 'must be later than from', path: ['to'] },
   );
 

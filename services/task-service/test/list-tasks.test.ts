@@ -124,6 +124,61 @@ describe('GET /api/tasks', () => {
     assert.deepEqual((await readAll('from=2027-01-01T00:00:00Z')).pages, [0]);
   });
 
+  test('bounds finer than a millisecond are compared exactly, not truncated', async () => {
+    // Hour 0 starts at 2026-11-01T00:00:00.000Z exactly.
+    const justAfter = encodeURIComponent('2026-11-01T00:00:00.0001Z');
+    assert.deepEqual(hours((await readAll(`from=${justAfter}&limit=2`)).tasks.slice(0, 2)), [1, 2]);
+    assert.deepEqual(hours((await readAll(`to=${justAfter}`)).tasks), [0]);
+    const justBefore = encodeURIComponent('2026-11-01T08:59:59.9999999+09:00');
+    assert.deepEqual(hours((await readAll(`from=${justBefore}&limit=1`)).tasks.slice(0, 1)), [0]);
+    assert.deepEqual((await readAll(`to=${justBefore}`)).pages, [0]);
+    // A window narrower than a millisecond that holds hour 0's instant, and one that does not.
+    const around = `from=${encodeURIComponent('2026-10-31T23:59:59.9999Z')}&to=${justAfter}`;
+    assert.deepEqual(hours((await readAll(around)).tasks), [0]);
+    const between = `from=${justAfter}&to=${encodeURIComponent('2026-11-01T00:00:00.0002Z')}`;
+    assert.deepEqual((await readAll(between)).pages, [0]);
+  });
+
+  test('the whole supported range orders, filters and pages as time does', async () => {
+    const carol = 'carol';
+    // Given with offsets that put the local year at its own edge; in UTC they span the range.
+    const startTimes = [
+      '9999-12-31T22:59:59.999-01:00', // 9999-12-31T23:59:59.999Z, the latest instant
+      '0000-01-01T09:00:00+09:00', // 0000-01-01T00:00:00.000Z, the earliest
+      '2026-11-21T09:00:00+09:00',
+      '0999-06-30T12:00:00Z',
+      '9999-12-31T23:00:00+01:00',
+      '1000-01-01T00:00:00.001Z',
+    ];
+    for (const [index, startAt] of startTimes.entries()) {
+      await createTask(service.app, carol, newTask({ title: `t${index}`, startAt }));
+    }
+    const expected = [...startTimes]
+      .map((startAt) => new Date(startAt).toISOString())
+      .sort((a, b) => Date.parse(a) - Date.parse(b));
+    const list = async (query: string): Promise<string[]> => {
+      const starts: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/api/tasks?${query}${cursor === null ? '' : `&cursor=${cursor}`}`;
+        const page = await request(service.app).get(url).set('X-Forwarded-User', carol).expect(200);
+        starts.push(...page.body.items.map((task: Task) => task.startAt));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      return starts;
+    };
+    // Every page of one: each cursor the API issues, at both ends of the range, is accepted.
+    assert.deepEqual(await list('limit=1'), expected);
+    const earliest = encodeURIComponent('0000-01-01T00:00:00Z');
+    const latest = encodeURIComponent('9999-12-31T23:59:59.999Z');
+    assert.deepEqual(await list(`limit=1&from=${earliest}&to=${latest}`), expected.slice(0, -1));
+    assert.deepEqual(await list(`limit=2&from=${latest}`), expected.slice(-1));
+    assert.deepEqual(
+      await list(`limit=1&from=${encodeURIComponent('1000-01-01T00:00:00.0005Z')}`),
+      expected.slice(2),
+    );
+  });
+
   test('a task that changes status between pages is neither lost nor repeated', async () => {
     const first = await request(service.app)
       .get('/api/tasks?status=open&limit=10')

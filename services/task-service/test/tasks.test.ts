@@ -61,6 +61,28 @@ describe('POST /api/tasks', () => {
     );
     assert.equal([...(longest.task.title as string)].length, 100);
   });
+
+  test('valid text keeps every character: line breaks and tabs in contents, joiners inside words', async () => {
+    const title = '👩‍💻 deploy\u200bnow 報告';
+    const contents = 'line one\r\nline two\n\tindented\u00a0and\u200dmore';
+    const { task } = await createTask(service.app, ALICE, newTask({ title, contents }));
+    assert.equal(task.title, title);
+    assert.equal(task.contents, contents);
+  });
+
+  test('the whole supported range of start times is accepted, at millisecond precision', async () => {
+    const cases: [string, string][] = [
+      ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
+      ['0000-01-01T09:00:00+09:00', '0000-01-01T00:00:00.000Z'],
+      ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+      ['9999-12-31T22:59:59.999-01:00', '9999-12-31T23:59:59.999Z'],
+      ['2026-11-21T09:00:00.120000+09:00', '2026-11-21T00:00:00.120Z'],
+    ];
+    for (const [startAt, stored] of cases) {
+      const { task } = await createTask(service.app, ALICE, newTask({ startAt }));
+      assert.equal(task.startAt, stored, startAt);
+    }
+  });
 });
 
 describe('GET /api/tasks/:taskId', () => {

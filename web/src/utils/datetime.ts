@@ -23,7 +23,9 @@ export function fromDateTimeLocalValue(value: string): Date | null {
   const [year, month, day, hours, minutes, seconds] = match
     .slice(1)
     .map((part) => Number(part ?? 0));
-  const date = new Date(year!, month! - 1, day!, hours!, minutes!, seconds!);
+  const date = new Date(2000, 0, 1, hours!, minutes!, seconds!);
+  // Not new Date(year, …): it reads years 0 to 99 as 1900 to 1999.
+  date.setFullYear(year!, month! - 1, day!);
   // Rejects dates such as 2026-02-31, which Date would silently roll over.
   return date.getMonth() === month! - 1 && date.getDate() === day! ? date : null;
 }

@@ -1,9 +1,20 @@
+import {
+  CONTENTS_MAX,
+  characterCount,
+  instantProblem,
+  textProblem,
+  TITLE_MAX,
+  type TextKind,
+  type TextProblem,
+} from '@task-manager/contract';
 import type { MessageKey } from '@/i18n';
-import { fromDateTimeLocalValue } from './datetime';
+import { fromDateTimeLocalValue, toIsoWithOffset } from './datetime';
 
-/** The API's limits (task-service validation); the form applies them as the person types. */
-export const TITLE_MAX_LENGTH = 100;
-export const CONTENTS_MAX_LENGTH = 2000;
+/**
+ * The form applies the API's own rules (from @task-manager/contract, the one definition both
+ * use) as the person types, so what the form accepts the API accepts.
+ */
+export { CONTENTS_MAX, characterCount, TITLE_MAX };
 
 export type TaskField = 'title' | 'contents' | 'startAt';
 export const TASK_FIELDS: readonly TaskField[] = ['title', 'contents', 'startAt'];
@@ -22,31 +33,43 @@ export interface LocalizedMessage {
 
 export type TaskFormErrors = Partial<Record<TaskField, LocalizedMessage>>;
 
-/**
- * Lengths count characters as people do (Unicode code points, so an emoji is one), which is
- * how the API counts them; the title is counted after trimming because the API trims it.
- */
-export function characterCount(value: string): number {
-  return Array.from(value).length;
-}
-
+/** The title as the API counts it: after trimming, because the API stores it trimmed. */
 export function titleLength(title: string): number {
   return characterCount(title.trim());
 }
 
+const TEXT_PROBLEM_KEYS: Record<TextKind, Record<TextProblem, MessageKey>> = {
+  title: {
+    malformed: 'validation.textMalformed',
+    control: 'validation.titleControl',
+    invisible: 'validation.titleInvisible',
+  },
+  contents: {
+    malformed: 'validation.textMalformed',
+    control: 'validation.contentsControl',
+    invisible: 'validation.contentsInvisible',
+  },
+};
+
 export function validateTaskForm(values: TaskFormValues): TaskFormErrors {
   const errors: TaskFormErrors = {};
-  const title = titleLength(values.title);
-  if (title === 0) errors.title = { key: 'validation.titleRequired' };
-  else if (title > TITLE_MAX_LENGTH) {
-    errors.title = { key: 'validation.titleTooLong', params: { max: TITLE_MAX_LENGTH } };
+  const title = values.title.trim();
+  const titleProblem = textProblem(title, 'title');
+  if (title === '') errors.title = { key: 'validation.titleRequired' };
+  else if (titleProblem) errors.title = { key: TEXT_PROBLEM_KEYS.title[titleProblem] };
+  else if (characterCount(title) > TITLE_MAX) {
+    errors.title = { key: 'validation.titleTooLong', params: { max: TITLE_MAX } };
   }
-  if (characterCount(values.contents) > CONTENTS_MAX_LENGTH) {
-    errors.contents = { key: 'validation.contentsTooLong', params: { max: CONTENTS_MAX_LENGTH } };
+  const contentsProblem = textProblem(values.contents, 'contents');
+  if (contentsProblem) errors.contents = { key: TEXT_PROBLEM_KEYS.contents[contentsProblem] };
+  else if (characterCount(values.contents) > CONTENTS_MAX) {
+    errors.contents = { key: 'validation.contentsTooLong', params: { max: CONTENTS_MAX } };
   }
+  const startAt = fromDateTimeLocalValue(values.startAt);
   if (values.startAt.trim() === '') errors.startAt = { key: 'validation.startAtRequired' };
-  else if (!fromDateTimeLocalValue(values.startAt)) {
-    errors.startAt = { key: 'validation.startAtInvalid' };
+  else if (!startAt) errors.startAt = { key: 'validation.startAtInvalid' };
+  else if (instantProblem(toIsoWithOffset(startAt)) !== undefined) {
+    errors.startAt = { key: 'validation.startAtOutOfRange' };
   }
   return errors;
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { HttpError } from '../http-errors.ts';
-import { USER_ID_PATTERN } from '../user-id.ts';
+import { USER_ID_PATTERN } from '@task-manager/contract';
 
 /**
  * Every /api route acts for the user in X-Forwarded-User, set by the authenticating

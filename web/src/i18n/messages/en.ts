@@ -79,6 +79,13 @@ const en = {
     contentsTooLong: 'Use at most {max} characters.',
     startAtRequired: 'Choose the date and time the task starts.',
     startAtInvalid: 'Enter a complete, valid date and time.',
+    textMalformed: 'This text has characters that are not valid Unicode; retype it.',
+    titleControl: 'Remove tabs, line breaks and other control characters from the title.',
+    titleInvisible: 'The title needs at least one visible character.',
+    contentsControl:
+      'Remove control characters (other than line breaks and tabs) from the details.',
+    contentsInvisible: 'The details need at least one visible character, or leave them empty.',
+    startAtOutOfRange: 'Choose a date from year 0000 to 9999 (in UTC).',
   },
   confirmDelete: {
     heading: 'Delete task?',

@@ -79,6 +79,12 @@ const ja: Messages = {
     contentsTooLong: '{max} 文字以内で入力してください。',
     startAtRequired: '開始日時を選んでください。',
     startAtInvalid: '正しい日時を入力してください。',
+    textMalformed: 'Unicode として正しくない文字が含まれています。入力し直してください。',
+    titleControl: 'タイトルからタブ・改行などの制御文字を取り除いてください。',
+    titleInvisible: 'タイトルには目に見える文字を 1 文字以上入れてください。',
+    contentsControl: '詳細から制御文字（改行とタブ以外）を取り除いてください。',
+    contentsInvisible: '詳細には目に見える文字を 1 文字以上入れるか、空にしてください。',
+    startAtOutOfRange: '0000 年から 9999 年（UTC）までの日時を選んでください。',
   },
   confirmDelete: {
     heading: 'タスクを削除しますか？',

@@ -34,6 +34,16 @@ describe('date-time conversions', () => {
     );
   });
 
+  it('reads years 0 to 99 as written, not as 1900 to 1999', () => {
+    useZone('UTC');
+    expect(fromDateTimeLocalValue('0050-06-15T12:00')!.toISOString()).toBe(
+      '0050-06-15T12:00:00.000Z',
+    );
+    expect(fromDateTimeLocalValue('0000-01-01T00:00')!.toISOString()).toBe(
+      '0000-01-01T00:00:00.000Z',
+    );
+  });
+
   it('handles offsets that are not whole hours', () => {
     useZone('Asia/Kolkata');
     expect(toIsoWithOffset(fromDateTimeLocalValue('2026-11-22T09:00')!)).toBe(
