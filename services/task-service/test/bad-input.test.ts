@@ -3,6 +3,8 @@
  * and nothing is written. "Nothing" is checked on the table itself, not through the API.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
@@ -162,6 +164,59 @@ describe('the body of a write', () => {
     const huge = newTask({ contents: 'x'.repeat(64 * 1024) });
     await expectRejected(post().send(huge), 413, ['body']);
     await expectRejected(patch().send({ contents: 'x'.repeat(70_000) }), 413, ['body']);
+  });
+});
+
+describe('compressed bodies', () => {
+  const valid = JSON.stringify(newTask({ title: 'compressed' }));
+  const sendEncoded = (encoding: string, body: Buffer) =>
+    post()
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .set('X-Request-Id', `encoded-${randomUUID()}`)
+      // The bytes as they are: superagent would serialise a Buffer as JSON.
+      .serialize((bytes: Buffer) => bytes as unknown as string)
+      .send(body);
+
+  test('a body that does not decode: 400 Content-Encoding, logged below error level', async () => {
+    const cases: [string, Buffer][] = [
+      ['gzip', Buffer.from(valid)],
+      ['gzip', gzipSync(valid).subarray(0, 12)],
+      ['GZIP', Buffer.from('\x1f\x8b garbage')],
+      ['deflate', Buffer.from(valid)],
+      ['br', Buffer.from(valid)],
+      ['br', brotliCompressSync(valid).subarray(0, 5)],
+    ];
+    for (const [encoding, body] of cases) {
+      const response = await expectRejected(sendEncoded(encoding, body), 400, ['Content-Encoding']);
+      const requestId = response.headers['x-request-id'];
+      const lines = service.logs.lines.filter((line) => line.requestId === requestId);
+      assert.equal(lines.length, 1, `one line for ${encoding}`);
+      assert.equal(lines[0]!.level, 'info', `${encoding}: ${JSON.stringify(lines[0])}`);
+    }
+    assert.ok(!service.logs.lines.some((line) => line.level === 'error'));
+  });
+
+  test('an encoding the API does not know: 415; a body over the limit once decoded: 413', async () => {
+    await expectRejected(sendEncoded('compress', Buffer.from(valid)), 415, ['Content-Type']);
+    await expectRejected(sendEncoded('gzip, gzip', gzipSync(gzipSync(valid))), 415, [
+      'Content-Type',
+    ]);
+    const bomb = gzipSync(JSON.stringify(newTask({ contents: ' '.repeat(10 * 1024 * 1024) })));
+    assert.ok(bomb.length < 64 * 1024, 'small on the wire');
+    await expectRejected(sendEncoded('gzip', bomb), 413, ['body']);
+  });
+
+  test('a well-formed compressed body is accepted', async () => {
+    for (const [encoding, body] of [
+      ['gzip', gzipSync(valid)],
+      ['deflate', deflateSync(valid)],
+      ['br', brotliCompressSync(valid)],
+    ] as const) {
+      const response = await sendEncoded(encoding, body);
+      assert.equal(response.status, 201, `${encoding}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.title, 'compressed');
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import {
   InvalidCursorError,
   InvalidTaskCursorError,
@@ -56,13 +56,46 @@ function hasType(error: unknown): error is { type: string; message: string } {
   return error instanceof Error && typeof (error as { type?: unknown }).type === 'string';
 }
 
+/**
+ * An error that body-parser or raw-body raised while reading the body, marked by http-errors
+ * as the client's (a 4xx status, `expose`) but of no `type` handled above: a compressed body
+ * that does not decode (zlib, brotli and zstd errors) and whatever else they may add. A client
+ * can send any bytes, so none of these may become a 500 and an error-level log line.
+ */
+function clientStreamError(error: unknown): { status: number; message: string } | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
+    return undefined;
+  }
+  return { status, message: error.message };
+}
+
+function fromClientStreamError(
+  req: Request,
+  { status, message }: { status: number; message: string },
+): HttpError {
+  const encoding = req.get('Content-Encoding');
+  if (status === 400 && encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+    return new HttpError(400, 'request body could not be decompressed', [
+      {
+        field: 'Content-Encoding',
+        message: `is ${encoding}, but the body does not decode: ${message}`,
+      },
+    ]);
+  }
+  return new HttpError(status, 'request body could not be read', [{ field: 'body', message }]);
+}
+
 /** Maps what went wrong to the status and body the client sees. */
-function toHttpError(error: unknown): { http: HttpError; unexpected: boolean } {
+function toHttpError(error: unknown, req: Request): { http: HttpError; unexpected: boolean } {
   if (error instanceof HttpError) return { http: error, unexpected: false };
   if (hasType(error)) {
     const http = fromBodyParser(error);
     if (http) return { http, unexpected: false };
   }
+  const streamError = clientStreamError(error);
+  if (streamError) return { http: fromClientStreamError(req, streamError), unexpected: false };
   if (error instanceof URIError) {
     // The router could not percent-decode a path parameter (e.g. /api/tasks/%zz).
     return {
@@ -110,7 +143,7 @@ function toHttpError(error: unknown): { http: HttpError; unexpected: boolean } {
  * 5xx). Stack traces and internal messages never reach the client.
  */
 export function errorHandler(): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+  return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
       // Too late to answer differently: cut the connection, so the client sees an incomplete
       // response rather than a truncated one that looks whole, and let the request log say why.
@@ -122,7 +155,7 @@ export function errorHandler(): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    const { http, unexpected } = toHttpError(error);
+    const { http, unexpected } = toHttpError(error, req);
     const body: ErrorBody = { error: http.message, details: http.details };
     res.locals.context.failure = {
       status: http.status,
