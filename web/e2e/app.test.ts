@@ -444,7 +444,8 @@ describe('task manager UI', () => {
       ]);
       assert.equal(download.suggestedFilename(), `tasks-completed-${today}.csv`);
       const csv = await readFile((await download.path())!, 'utf8');
-      assert.match(csv, /^taskId,userId,title,completedAt\r?\n/);
+      // UTF-8 with a byte-order mark, so a spreadsheet reads it as UTF-8.
+      assert.match(csv, /^\uFEFFtaskId,userId,title,completedAt\r\n/);
       assert.ok(csv.includes(`${finished.taskId},alice,"Ship it, ""today""",`), csv);
       await assertNoProblems(problems);
     } finally {

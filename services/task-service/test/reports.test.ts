@@ -46,6 +46,22 @@ const TRICKY_LINES: ReportLine[] = [
   },
 ];
 
+/** Titles a spreadsheet would run as formulas, with what each must look like in the CSV. */
+const FORMULA_TITLES: [string, string][] = [
+  ['=HYPERLINK("http://evil.example","x")', `'=HYPERLINK("http://evil.example","x")`],
+  ['+1+1', "'+1+1"],
+  ['-2+3', "'-2+3"],
+  ['@SUM(1)', "'@SUM(1)"],
+  ['＝１＋１', "'＝１＋１"],
+  ['no formula = here', 'no formula = here'],
+];
+const FORMULA_LINES: ReportLine[] = FORMULA_TITLES.map(([title], index) => ({
+  taskId: `f-${index}`,
+  userId: ALICE,
+  title,
+  completedAt: `2026-10-25T0${index}:00:00.000Z`,
+}));
+
 async function publish(date: string, lines: ReportLine[]): Promise<void> {
   const start = new Date(`${date}T00:00:00+09:00`);
   const writer = new ReportWriter(service.tables.clients.doc, service.tables.config.reportsTable, {
@@ -63,6 +79,8 @@ before(async () => {
   dynamo = await startDynalite();
   service = await createTestService(dynamo, { adminUsers: [ADMIN] });
   await publish('2026-11-21', TRICKY_LINES);
+  // The oldest report: titles a spreadsheet would run as formulas.
+  await publish('2026-10-25', FORMULA_LINES);
   // 25 more days with one line each, for paging: 2026-10-27 .. 2026-11-20.
   for (let day = 27; day <= 51; day += 1) {
     const date = new Date(Date.UTC(2026, 9, day)).toISOString().slice(0, 10);
@@ -157,15 +175,15 @@ describe('GET /api/reports', () => {
       dates.push(...page.body.items.map((item: { date: string }) => item.date));
       cursor = page.body.nextCursor;
     } while (cursor !== null);
-    assert.deepEqual(pages, [10, 10, 7]);
-    assert.equal(dates.length, 27);
+    assert.deepEqual(pages, [10, 10, 8]);
+    assert.equal(dates.length, 28);
     assert.deepEqual(dates, [...dates].sort().reverse());
-    assert.equal(dates.at(-1), '2026-10-26');
+    assert.equal(dates.at(-1), '2026-10-25');
   });
 
   test('the default page is 30, and bad parameters are named', async () => {
     const all = await asAdmin('/api/reports').expect(200);
-    assert.equal(all.body.items.length, 27);
+    assert.equal(all.body.items.length, 28);
     assert.equal(all.body.nextCursor, null);
     for (const [query, field] of [
       ['limit=0', 'limit'],
@@ -213,7 +231,9 @@ describe('GET /api/reports/:date', () => {
     assert.match(response.headers.vary ?? '', /Accept/);
     const bytes = response.body as Buffer;
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    assert.notEqual(bytes[0], 0xef, 'no byte order mark before the header');
+    // A UTF-8 byte-order mark, so Excel reads the Japanese titles as UTF-8.
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    // TextDecoder consumes the byte-order mark, as spreadsheets do.
     assert.ok(text.startsWith('taskId,userId,title,completedAt\r\n'));
     assert.ok(text.includes('"milk, eggs, bread"'));
     assert.ok(text.includes('"say ""hello"" to ""them"""'));
@@ -226,9 +246,23 @@ describe('GET /api/reports/:date', () => {
     );
   });
 
+  test('CSV neutralises titles a spreadsheet would run as formulas; JSON keeps them exactly', async () => {
+    const csv = await asAdmin('/api/reports/2026-10-25').set('Accept', 'text/csv').expect(200);
+    assert.ok(csv.text.includes(`,"'=HYPERLINK(""http://evil.example"",""x"")",`));
+    const titles = parseCsv(csv.text.slice(1))
+      .slice(1)
+      .map((row) => row[2]);
+    assert.deepEqual(
+      titles,
+      FORMULA_TITLES.map(([, inCsv]) => inCsv),
+    );
+    const json = await asAdmin('/api/reports/2026-10-25').expect(200);
+    assert.deepEqual(json.body.items, FORMULA_LINES);
+  });
+
   test('a report with no lines is a header-only CSV and an empty JSON list', async () => {
     const csv = await asAdmin('/api/reports/2026-10-26').set('Accept', 'text/csv').expect(200);
-    assert.equal(csv.text, 'taskId,userId,title,completedAt\r\n');
+    assert.equal(csv.text, '\ufefftaskId,userId,title,completedAt\r\n');
     const json = await asAdmin('/api/reports/2026-10-26').expect(200);
     assert.deepEqual(json.body.items, []);
     assert.equal(json.body.count, 0);

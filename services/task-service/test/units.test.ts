@@ -18,6 +18,26 @@ describe('csv', () => {
     assert.equal(csvField(' spaces kept '), ' spaces kept ');
     assert.equal(csvRow(['a', 'b,c', '"']), 'a,"b,c",""""\r\n');
   });
+
+  test('a cell a spreadsheet would run as a formula gets a leading quote, and quotes', () => {
+    const cases: [string, string][] = [
+      ['=1+2', `"'=1+2"`],
+      ['=HYPERLINK("http://evil.example","x")', `"'=HYPERLINK(""http://evil.example"",""x"")"`],
+      ['+SUM(A1:A9)', `"'+SUM(A1:A9)"`],
+      ['-2+3', `"'-2+3"`],
+      ['@SUM(1)', `"'@SUM(1)"`],
+      ['\t=cmd', `"'\t=cmd"`],
+      ['\r=cmd', `"'\r=cmd"`],
+      ['\n=cmd', `"'\n=cmd"`],
+      ['＝１＋２', `"'＝１＋２"`],
+      ['＠関数', `"'＠関数"`],
+    ];
+    for (const [value, expected] of cases) assert.equal(csvField(value), expected, value);
+    // Only the first character matters: elsewhere they are plain text to a spreadsheet.
+    for (const value of ['a=1', 'email@example.com', '2026-11-21T00:00:00.000Z', '牛乳 = milk']) {
+      assert.equal(csvField(value), value);
+    }
+  });
 });
 
 describe('If-Match', () => {

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { isReportDate, type ReportLine } from '@task-manager/task-store';
-import { csvRow } from '../csv.ts';
+import { csvRow, UTF8_BOM } from '../csv.ts';
 import { HttpError } from '../http-errors.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
 import { requireUser } from '../middleware/require-user.ts';
@@ -23,7 +23,7 @@ function requireAdmin(adminUsers: ReadonlySet<string>): RequestHandler {
 }
 
 function reportCsv(lines: readonly ReportLine[]): string {
-  let csv = csvRow(REPORT_CSV_HEADER);
+  let csv = UTF8_BOM + csvRow(REPORT_CSV_HEADER);
   for (const line of lines) {
     csv += csvRow([line.taskId, line.userId, line.title, line.completedAt]);
   }
