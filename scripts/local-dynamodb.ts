@@ -41,6 +41,7 @@ export async function startLocalDynamo(options: {
     DYNAMODB_ENDPOINT: server.endpoint,
     TASKS_TABLE: options.env.TASKS_TABLE ?? 'tasks',
     REPORTS_TABLE: options.env.REPORTS_TABLE ?? 'task-reports',
+    IDEMPOTENCY_TABLE: options.env.IDEMPOTENCY_TABLE ?? 'task-idempotency-keys',
   };
   const config = loadDynamoConfig(env);
   const { client } = createDynamoClients(config);

@@ -71,6 +71,7 @@ export interface DynamoConfig {
   endpoint: string | undefined;
   tasksTable: string;
   reportsTable: string;
+  idempotencyTable: string;
   /** Per-attempt timeout, so a hung DynamoDB turns into an error instead of a hung request. */
   timeoutMs: number;
   maxAttempts: number;
@@ -82,6 +83,7 @@ export const DYNAMO_ENV_VARS = [
   'DYNAMODB_ENDPOINT',
   'TASKS_TABLE',
   'REPORTS_TABLE',
+  'IDEMPOTENCY_TABLE',
   'DYNAMODB_TIMEOUT_MS',
   'DYNAMODB_MAX_ATTEMPTS',
 ] as const;
@@ -92,6 +94,7 @@ export function loadDynamoConfig(env: Env): DynamoConfig {
     endpoint: readUrl(env, 'DYNAMODB_ENDPOINT'),
     tasksTable: readTableName(env, 'TASKS_TABLE', 'tasks'),
     reportsTable: readTableName(env, 'REPORTS_TABLE', 'task-reports'),
+    idempotencyTable: readTableName(env, 'IDEMPOTENCY_TABLE', 'task-idempotency-keys'),
     timeoutMs: readInteger(env, 'DYNAMODB_TIMEOUT_MS', 2000, { min: 50, max: 60_000 }),
     maxAttempts: readInteger(env, 'DYNAMODB_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
   };

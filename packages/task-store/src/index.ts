@@ -4,6 +4,7 @@ export * from './create-tables.ts';
 export * from './schema.ts';
 export * from './batch-write.ts';
 export * from './completed-tasks.ts';
+export * from './idempotent-creates.ts';
 export * from './query-pages.ts';
 export * from './report-store.ts';
 export * from './task-cursor.ts';

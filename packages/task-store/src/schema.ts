@@ -17,6 +17,15 @@
  *                  instead of one hot key, and a time window is read by querying the hours
  *                  it covers. completionKey = "<completedAt as UTC ISO>#<taskId>".
  *
+ * Idempotency table
+ *   key            userId (HASH) + idempotencyKey (RANGE): the Idempotency-Key of a create,
+ *                  per user, so two users' keys never meet.
+ *   item           fingerprint of the request, the taskId the key creates (chosen when the key
+ *                  is first seen, so a retry creates that same task or finds it), the first
+ *                  answer once it is known, and expiresAt (epoch seconds), the table's TTL
+ *                  attribute: DynamoDB deletes the item some time after it passed, and reads
+ *                  ignore it from that moment on.
+ *
  * Reports table
  *   key            pk (HASH) + sk (RANGE)
  *   summary item   pk "REPORT#<date>", sk "SUMMARY"; carries kind = "report" and date,
@@ -26,7 +35,10 @@
  *                  runId, so readers only ever see a complete run (DynamoDB Local servers such
  *                  as dynalite have no transactions to do this otherwise).
  */
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type {
+  CreateTableCommandInput,
+  UpdateTimeToLiveCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { ceilToMillisecond } from '@task-manager/contract';
 
 export const TASK_INDEX = {
@@ -77,6 +89,53 @@ export function tasksTableDefinition(tableName: string): CreateTableCommandInput
         },
       },
     ],
+  };
+}
+
+/** How long an Idempotency-Key is remembered: a retry within this time replays the first answer. */
+export const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 24 * 60 * 60;
+
+export function idempotencyTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'userId', AttributeType: 'S' },
+      { AttributeName: 'idempotencyKey', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'userId', KeyType: 'HASH' },
+      { AttributeName: 'idempotencyKey', KeyType: 'RANGE' },
+    ],
+  };
+}
+
+export function idempotencyTimeToLive(tableName: string): UpdateTimeToLiveCommandInput {
+  return {
+    TableName: tableName,
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+  };
+}
+
+/** The names of the project's tables, as configured. */
+export interface TableNames {
+  tasksTable: string;
+  reportsTable: string;
+  idempotencyTable: string;
+}
+
+/** Every table of the project and the TTL settings they need: what create-tables makes. */
+export function tableDefinitions(names: TableNames): {
+  tables: CreateTableCommandInput[];
+  timeToLive: UpdateTimeToLiveCommandInput[];
+} {
+  return {
+    tables: [
+      tasksTableDefinition(names.tasksTable),
+      reportsTableDefinition(names.reportsTable),
+      idempotencyTableDefinition(names.idempotencyTable),
+    ],
+    timeToLive: [idempotencyTimeToLive(names.idempotencyTable)],
   };
 }
 

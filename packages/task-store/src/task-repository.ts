@@ -112,18 +112,30 @@ export class TaskRepository {
   }
 
   async create(userId: string, input: NewTask): Promise<TaskRecord> {
+    const { record, created } = await this.createIfAbsent(userId, this.#newTaskId(), input);
+    // A fresh UUID never collides; the condition makes sure that stays an assumption we would
+    // hear about rather than an overwrite.
+    if (!created) throw new Error(`task id ${record.task.taskId} is already taken`);
+    return record;
+  }
+
+  /**
+   * Creates the task under a taskId the caller chose, unless a task with that id exists: then
+   * that task is the answer (`created: false`). An idempotent create picks the id once and
+   * calls this on every retry, so however many times it runs, one task exists.
+   */
+  async createIfAbsent(
+    userId: string,
+    taskId: string,
+    input: NewTask,
+  ): Promise<{ record: TaskRecord; created: boolean }> {
     const writeToken = randomUUID();
-    const item: TaskItem = {
-      ...newTaskItem(userId, this.#newTaskId(), input, this.#now()),
-      writeToken,
-    };
+    const item: TaskItem = { ...newTaskItem(userId, taskId, input, this.#now()), writeToken };
     try {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: item,
-          // A fresh UUID never collides; the condition makes sure that stays an assumption
-          // we would hear about rather than an overwrite.
           ConditionExpression: 'attribute_not_exists(#taskId)',
           ExpressionAttributeNames: { '#taskId': 'taskId' },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -131,11 +143,14 @@ export class TaskRepository {
       );
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const current = await this.#itemAfterFailure(error, userId, item.taskId);
-      if (current?.writeToken !== writeToken) throw error;
-      // Our first attempt stored it; only its response was lost.
+      const current = await this.#itemAfterFailure(error, userId, taskId);
+      if (current === undefined) throw error;
+      // Our first attempt stored it and only its response was lost: created all the same.
+      if (current.writeToken !== writeToken) {
+        return { record: taskRecordFromItem(current), created: false };
+      }
     }
-    return taskRecordFromItem({ ...item });
+    return { record: taskRecordFromItem({ ...item }), created: true };
   }
 
   async get(userId: string, taskId: string): Promise<TaskRecord | undefined> {

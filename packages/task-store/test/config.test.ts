@@ -8,6 +8,7 @@ test('loadDynamoConfig applies defaults', () => {
     endpoint: undefined,
     tasksTable: 'tasks',
     reportsTable: 'task-reports',
+    idempotencyTable: 'task-idempotency-keys',
     timeoutMs: 2000,
     maxAttempts: 3,
   });
@@ -19,9 +20,11 @@ test('loadDynamoConfig reads every variable', () => {
     DYNAMODB_ENDPOINT: 'http://localstack:4566',
     TASKS_TABLE: 'my-tasks',
     REPORTS_TABLE: 'my-reports',
+    IDEMPOTENCY_TABLE: 'my-keys',
     DYNAMODB_TIMEOUT_MS: '750',
     DYNAMODB_MAX_ATTEMPTS: '5',
   });
+  assert.equal(config.idempotencyTable, 'my-keys');
   assert.equal(config.endpoint, 'http://localstack:4566');
   assert.equal(config.timeoutMs, 750);
   assert.equal(config.maxAttempts, 5);
@@ -33,6 +36,7 @@ test('loadDynamoConfig names the variable at fault', () => {
     [{ DYNAMODB_TIMEOUT_MS: 'soon' }, /DYNAMODB_TIMEOUT_MS must be an integer/],
     [{ DYNAMODB_MAX_ATTEMPTS: '0' }, /DYNAMODB_MAX_ATTEMPTS must be between 1 and 10/],
     [{ TASKS_TABLE: 'a b' }, /TASKS_TABLE must be a DynamoDB table name/],
+    [{ IDEMPOTENCY_TABLE: 'x' }, /IDEMPOTENCY_TABLE must be a DynamoDB table name/],
   ];
   for (const [env, message] of cases) {
     assert.throws(

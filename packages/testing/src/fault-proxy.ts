@@ -26,8 +26,11 @@ export interface FaultProxy {
    * right now: how a test knows a request is in flight without waiting blindly.
    */
   readonly heldCalls: readonly string[];
-  /** Lose the response to the next request for this operation (PutItem, UpdateItem...). */
-  loseNextResponse(operation: string): void;
+  /**
+   * Lose the response to the next request for this operation (PutItem, UpdateItem...), or to
+   * the next one whose request text also contains `containing` (a table name, say).
+   */
+  loseNextResponse(operation: string, containing?: string): void;
   /** Responses lost so far, by operation, in order. */
   readonly lost: readonly string[];
   close(): Promise<void>;
@@ -48,7 +51,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
   const state = { delayMs: 0, stall: false };
   const held: string[] = [];
-  const armed: string[] = [];
+  const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
 
   const server = createServer((client) => {
@@ -58,8 +61,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     // Set when a request whose response is to be lost has gone upstream on this connection.
     let doomed: string | undefined;
     const forward = (chunk: Buffer, operation: string | undefined): void => {
-      if (operation !== undefined && armed.includes(operation)) {
-        armed.splice(armed.indexOf(operation), 1);
+      const text = chunk.toString('utf8');
+      const match = armed.findIndex(
+        (fault) =>
+          fault.operation === operation &&
+          (fault.containing === undefined || text.includes(fault.containing)),
+      );
+      if (match !== -1) {
+        armed.splice(match, 1);
         doomed = operation;
       }
       upstream.write(chunk);
@@ -112,8 +121,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     get heldCalls() {
       return [...held];
     },
-    loseNextResponse(operation) {
-      armed.push(operation);
+    loseNextResponse(operation, containing) {
+      armed.push({ operation, containing });
     },
     get lost() {
       return [...lost];

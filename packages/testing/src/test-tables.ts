@@ -25,6 +25,7 @@ export async function createTestTables(endpoint: string): Promise<TestTables> {
     AWS_REGION: 'us-east-1',
     TASKS_TABLE: `tasks-${suffix}`,
     REPORTS_TABLE: `reports-${suffix}`,
+    IDEMPOTENCY_TABLE: `idempotency-${suffix}`,
     // Short timeouts keep outage tests fast; the defaults are for production.
     DYNAMODB_TIMEOUT_MS: '500',
     DYNAMODB_MAX_ATTEMPTS: '2',

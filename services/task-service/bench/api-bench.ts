@@ -131,6 +131,7 @@ const dynamoEnv = {
   AWS_REGION: 'us-east-1',
   TASKS_TABLE: 'bench-tasks',
   REPORTS_TABLE: 'bench-reports',
+  IDEMPOTENCY_TABLE: 'bench-idempotency-keys',
 };
 const config = loadDynamoConfig(dynamoEnv);
 const clients = createDynamoClients(config);

@@ -5,7 +5,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { TaskRepository } from '@task-manager/task-store';
+import type { IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import type { HealthState } from './health.ts';
 import type { InFlightRequests } from './in-flight.ts';
 import type { Metrics } from './metrics.ts';
@@ -21,6 +21,8 @@ import { tasksRouter } from './routes/tasks.ts';
 
 export interface AppDependencies {
   tasks: TaskRepository;
+  /** Creates with an Idempotency-Key. */
+  creates: IdempotentCreates;
   reports: ReportSource;
   health: HealthState;
   metrics: Metrics;
@@ -54,7 +56,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use('/api', noStore);
   app.use(meRouter(deps.adminUsers));
-  app.use(tasksRouter(deps.tasks));
+  app.use(tasksRouter(deps.tasks, deps.creates));
   app.use(reportsRouter(deps.reports, deps.adminUsers));
 
   app.use(notFound());

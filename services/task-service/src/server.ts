@@ -7,7 +7,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
-import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
+import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import { createApp } from './app.ts';
 import type { TaskServiceConfig } from './config.ts';
 import { HealthState } from './health.ts';
@@ -45,8 +45,10 @@ export async function startTaskService(
   const clients = createDynamoClients(dynamo);
   const health = new HealthState();
   const inFlight = new InFlightRequests();
+  const tasks = new TaskRepository(clients.doc, dynamo.tasksTable);
   const app = createApp({
-    tasks: new TaskRepository(clients.doc, dynamo.tasksTable),
+    tasks,
+    creates: new IdempotentCreates(clients.doc, dynamo.idempotencyTable, tasks),
     reports: dynamoReportSource(clients.doc, dynamo.reportsTable),
     health,
     metrics: createMetrics(),

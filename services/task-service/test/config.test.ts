@@ -30,6 +30,7 @@ test('every variable is read', () => {
     DYNAMODB_ENDPOINT: 'http://localstack:4566',
     TASKS_TABLE: 'my-tasks',
     REPORTS_TABLE: 'my-reports',
+    IDEMPOTENCY_TABLE: 'my-keys',
     DYNAMODB_TIMEOUT_MS: '800',
     DYNAMODB_MAX_ATTEMPTS: '5',
   });
@@ -44,6 +45,7 @@ test('every variable is read', () => {
     endpoint: 'http://localstack:4566',
     tasksTable: 'my-tasks',
     reportsTable: 'my-reports',
+    idempotencyTable: 'my-keys',
     timeoutMs: 800,
     maxAttempts: 5,
   });

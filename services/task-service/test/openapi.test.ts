@@ -165,6 +165,14 @@ describe('the service', () => {
     for (let index = 0; index < 3; index += 1) {
       await call('post', '/api/tasks', 201, { user: alice, body: newTask() });
     }
+    const keyed = { user: alice, headers: { 'Idempotency-Key': 'openapi-1' } };
+    await call('post', '/api/tasks', 201, { ...keyed, body: newTask({ title: 'keyed' }) });
+    const replayed = await call('post', '/api/tasks', 201, {
+      ...keyed,
+      body: newTask({ title: 'keyed' }),
+    });
+    assert.equal(replayed.headers['idempotent-replayed'], 'true');
+    await call('post', '/api/tasks', 422, { ...keyed, body: newTask({ title: 'other' }) });
 
     const firstPage = await call('get', '/api/tasks?limit=2', 200, { user: alice });
     await call('get', `/api/tasks?limit=2&cursor=${String(json(firstPage).nextCursor)}`, 200, {

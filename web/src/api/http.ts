@@ -57,6 +57,8 @@ export interface RequestOptions {
   body?: unknown;
   /** The ETag the change is based on; the API answers 412 if the task changed since. */
   ifMatch?: string | null;
+  /** Makes a create safe to retry (see idempotency.ts). */
+  idempotencyKey?: string;
   accept?: string;
   signal?: AbortSignal;
 }
@@ -83,6 +85,7 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
   const user = hooks.user();
   if (user) headers.set('X-Forwarded-User', user);
   if (options.ifMatch) headers.set('If-Match', options.ifMatch);
+  if (options.idempotencyKey) headers.set('Idempotency-Key', options.idempotencyKey);
   let body: string | undefined;
   if (options.body !== undefined) {
     headers.set('Content-Type', 'application/json');

@@ -29,8 +29,13 @@ export async function getTask(taskId: string, signal?: AbortSignal): Promise<Ver
   return { task: data, etag };
 }
 
-export async function createTask(input: NewTask): Promise<VersionedTask> {
-  const { data, etag } = await sendJson<Task>('/tasks', { method: 'POST', body: input });
+/** Creates a task; with the same idempotencyKey, a retry answers the same task. */
+export async function createTask(input: NewTask, idempotencyKey?: string): Promise<VersionedTask> {
+  const { data, etag } = await sendJson<Task>('/tasks', {
+    method: 'POST',
+    body: input,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
   return { task: data, etag };
 }
 

@@ -11,8 +11,8 @@ import { ensureTables } from '../create-tables.ts';
 try {
   const config = loadDynamoConfig(process.env);
   const { client } = createDynamoClients(config);
-  const tables = await ensureTables(client, config);
-  console.log(JSON.stringify({ level: 'info', msg: 'tables ready', tables }));
+  const { tables, timeToLive } = await ensureTables(client, config);
+  console.log(JSON.stringify({ level: 'info', msg: 'tables ready', tables, timeToLive }));
   client.destroy();
 } catch (error) {
   const message = error instanceof ConfigError ? error.message : String(error);

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import {
+  IdempotencyKeyReusedError,
   InvalidCursorError,
   InvalidTaskCursorError,
   TaskNotFoundError,
@@ -115,6 +116,14 @@ function toHttpError(error: unknown, req: Request): { http: HttpError; unexpecte
         [{ field: 'If-Match', message: `does not match the current version ${current}` }],
         { ETag: current },
       ),
+      unexpected: false,
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      http: new HttpError(422, 'Idempotency-Key was already used for another request', [
+        { field: 'Idempotency-Key', message: `${error.message}; use a new key for a new task` },
+      ]),
       unexpected: false,
     };
   }

@@ -1,7 +1,8 @@
 import { Router, type Response } from 'express';
-import type { TaskRecord, TaskRepository } from '@task-manager/task-store';
+import type { IdempotentCreates, TaskRecord, TaskRepository } from '@task-manager/task-store';
 import { parseIfMatch, taskETag } from '../etag.ts';
 import { HttpError, taskNotFound } from '../http-errors.ts';
+import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../idempotency-key.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
 import { requireUser } from '../middleware/require-user.ts';
@@ -27,7 +28,7 @@ function sendTask(res: Response, record: TaskRecord, status = 200): void {
   res.status(status).set('ETag', taskETag(record.version)).json(record.task);
 }
 
-export function tasksRouter(tasks: TaskRepository): Router {
+export function tasksRouter(tasks: TaskRepository, creates: IdempotentCreates): Router {
   const router = Router();
   const user = requireUser();
   const collection = '/api/tasks';
@@ -46,7 +47,15 @@ export function tasksRouter(tasks: TaskRepository): Router {
 
   router.post(collection, user, ...jsonBody(), async (req, res) => {
     const input = parseOrThrow(createTaskBody, req.body, 'invalid task', 'body');
-    const record = await tasks.create(userOf(res), input);
+    const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
+    let record: TaskRecord;
+    if (key === undefined) {
+      record = await tasks.create(userOf(res), input);
+    } else {
+      const result = await creates.create(userOf(res), key, input);
+      record = result.record;
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+    }
     res.location(`${collection}/${record.task.taskId}`);
     sendTask(res, record, 201);
   });

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createDynamoClients, TaskRepository } from '@task-manager/task-store';
+import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import { createTestTables, type DynaliteServer, type TestTables } from '@task-manager/testing';
 import { createApp } from '../../src/app.ts';
 import { HealthState } from '../../src/health.ts';
@@ -54,6 +54,7 @@ export async function createTestService(
   const tasks = new TaskRepository(doc, tables.config.tasksTable);
   const app = createApp({
     tasks,
+    creates: new IdempotentCreates(doc, tables.config.idempotencyTable, tasks),
     reports: dynamoReportSource(doc, tables.config.reportsTable),
     health,
     metrics: createMetrics(),

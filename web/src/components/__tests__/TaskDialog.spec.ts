@@ -151,6 +151,33 @@ describe('TaskDialog: creating', () => {
     expect(wrapper.emitted('saved')).toBeUndefined();
   });
 
+  it('saving again after a failure is the same attempt: same Idempotency-Key, until the task changes', async () => {
+    const { requests } = fakeApi(() => apiError(503, 'Service unavailable'));
+    const wrapper = open();
+    await fill(wrapper, { Title: 'Pay rent' });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await wrapper.find('form').trigger('submit');
+      await flushPromises();
+    }
+    await fill(wrapper, { Title: 'Pay the rent' });
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    const keys = requests.map((request) => request.headers.get('Idempotency-Key'));
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[2]).toMatch(/^[0-9a-f]{32}$/);
+
+    // A new dialog is a new attempt, even for the same task.
+    wrapper.unmount();
+    const again = open();
+    await fill(again, { Title: 'Pay the rent' });
+    await again.find('form').trigger('submit');
+    await flushPromises();
+    expect(requests.at(-1)!.headers.get('Idempotency-Key')).not.toBe(keys[2]);
+  });
+
   it('closes on Escape (the dialog cancel event)', async () => {
     const wrapper = open();
     await wrapper.find('dialog').trigger('cancel');
