@@ -5,12 +5,13 @@
  */
 import { ConfigError, SupersededRunError } from '@task-manager/task-store';
 import { UsageError } from './cli.ts';
+import { DayNotStartedError } from './report-day.ts';
 import { CleanupError, ReportRunError, type CleanupOutcome } from './report-job.ts';
 
 export const EXIT = {
   ok: 0,
   failed: 1,
-  /** Bad --date, unknown arguments or bad configuration: retrying cannot help. */
+  /** Bad --date (or one not begun yet), unknown arguments or bad configuration: retrying now cannot help. */
   usage: 2,
 } as const;
 
@@ -95,7 +96,11 @@ export function describeFailure(
   options: { endpoint?: string | undefined; stoppedBy?: NodeJS.Signals | undefined },
 ): Failure {
   const { endpoint, stoppedBy } = options;
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof DayNotStartedError
+  ) {
     return { message: error.message, exitCode: EXIT.usage, fields: {} };
   }
   const exitCode = stoppedBy ? signalExitCode(stoppedBy) : EXIT.failed;

@@ -7,7 +7,7 @@
  *
  * Logs JSON lines on stdout: a start line, a progress line every REPORT_PROGRESS_EVERY
  * tasks, then one final line: the published summary, or the one error. Exits 0 on success,
- * 1 on failure, 2 on bad arguments or configuration, 128 + n when stopped by signal n
+ * 1 on failure, 2 on bad arguments or configuration (a --date that has not begun is one), 128 + n when stopped by signal n
  * (143 for SIGTERM), in which case nothing half-done is ever visible to readers.
  */
 import { createDynamoClients, type DynamoClients } from '@task-manager/task-store';
@@ -16,7 +16,7 @@ import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
 import { describeFailure, EXIT, signalExitCode } from './failure.ts';
 import { createLogger } from './logger.ts';
 import { peakRssBytes } from './peak-rss.ts';
-import { dayWindow, yesterday } from './report-day.ts';
+import { assertDayStarted, dayWindow, yesterday } from './report-day.ts';
 import { runReportJob } from './report-job.ts';
 
 const started = performance.now();
@@ -42,7 +42,10 @@ try {
   logger = createLogger(readLogLevel(process.env));
   const args = parseCliArgs(process.argv.slice(2));
   config = loadConfig(process.env);
-  const date = args.date ?? yesterday(new Date(), config.timeZone);
+  const now = new Date();
+  const date = args.date ?? yesterday(now, config.timeZone);
+  const window = dayWindow(date, config.timeZone);
+  assertDayStarted(date, config.timeZone, window, now);
   clients = createDynamoClients(config.dynamo);
   const result = await runReportJob(
     {
@@ -54,7 +57,7 @@ try {
     {
       date,
       timeZone: config.timeZone,
-      window: dayWindow(date, config.timeZone),
+      window,
       progressEvery: config.progressEvery,
       signal: controller.signal,
     },
@@ -69,13 +72,16 @@ try {
       count: result.summary.count,
       users: result.summary.perUser.length,
       generatedAt: result.summary.generatedAt,
+      partial: result.summary.partial,
       runId: result.runId,
       removedLines: result.removedLines,
       durationMs: Math.round(performance.now() - started),
       // Peak resident memory of the whole run: flat whatever the number of tasks.
       maxRssBytes: peakRssBytes(),
     },
-    'report published',
+    result.summary.partial
+      ? 'report published, partial: the day is not over; run the report again after it ends'
+      : 'report published',
   );
 } catch (error) {
   const failure = describeFailure(error, { endpoint: config?.dynamo.endpoint, stoppedBy });

@@ -112,3 +112,24 @@ export function localDate(now: Date, timeZone: string): string {
 export function yesterday(now: Date, timeZone: string): string {
   return formatDate(parseDate(localDate(now, timeZone)) - DAY_MS);
 }
+
+/**
+ * Refuses a day that has not begun in its time zone at `now`: nothing can have been completed
+ * on it yet. A day that has begun but not ended can be reported; its report is marked partial
+ * (see ReportSummary.partial) until a run after the day's end replaces it.
+ */
+export function assertDayStarted(
+  date: string,
+  timeZone: string,
+  window: DayWindow,
+  now: Date,
+): void {
+  if (now.getTime() >= window.start.getTime()) return;
+  throw new DayNotStartedError(
+    `${date} has not begun yet in ${timeZone} (it begins at ${window.start.toISOString()}): there is nothing to report`,
+  );
+}
+
+export class DayNotStartedError extends Error {
+  override name = 'DayNotStartedError';
+}

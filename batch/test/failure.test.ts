@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ConfigError, SupersededRunError } from '@task-manager/task-store';
 import { UsageError } from '../src/cli.ts';
 import { describeFailure, signalExitCode } from '../src/failure.ts';
+import { DayNotStartedError } from '../src/report-day.ts';
 import { CleanupError, ReportRunError } from '../src/report-job.ts';
 
 const endpoint = 'http://127.0.0.1:8000';
@@ -19,6 +20,7 @@ test('bad arguments and configuration exit 2 with their own message', () => {
     fields: {},
   });
   assert.equal(describeFailure(new ConfigError('REPORT_TIMEZONE: ...'), {}).exitCode, 2);
+  assert.equal(describeFailure(new DayNotStartedError('2999-01-01 has not begun'), {}).exitCode, 2);
 });
 
 test('DynamoDB failures say where, what and after how many attempts', () => {
@@ -96,6 +98,7 @@ test('a failed clean-up after publishing says the report is published', () => {
     count: 42,
     perUser: [],
     generatedAt: '2026-11-20T16:00:00.000Z',
+    partial: false,
   };
   const error = new CleanupError(awsError('TimeoutError', 'socket timed out'), {
     runId: 'run-1',

@@ -8,7 +8,7 @@ import {
   type DynaliteServer,
   type TestTables,
 } from '@task-manager/testing';
-import { dayWindow, yesterday } from '../src/report-day.ts';
+import { dayWindow, localDate, yesterday } from '../src/report-day.ts';
 import type { LogLine } from './support/logs.ts';
 import { startOutageProxy } from './support/outage-proxy.ts';
 import { runProgram, type ProgramRun } from './support/program.ts';
@@ -143,6 +143,44 @@ describe('the report program', () => {
       limit: 10,
     });
     assert.deepEqual(page.items, []);
+  });
+
+  test('a day that has not begun: exit 2, one error line, nothing written', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    for (const date of ['2999-12-31', '2100-01-01']) {
+      const run = await runProgram(['--date', date], jobEnv(tables));
+      assert.equal(run.code, 2, date);
+      assert.equal(run.lines.length, 1);
+      assertOneErrorLine(run, new RegExp(`${date} has not begun yet in ${TIME_ZONE}`));
+    }
+    const page = await listReportSummaries(tables.clients.doc, tables.config.reportsTable, {
+      limit: 10,
+    });
+    assert.deepEqual(page.items, []);
+  });
+
+  test('today is published marked partial, and a run after the day replaces it', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    // A zone where it is between 06:00 and 18:00 now, so "today" cannot end during the test.
+    const offset = ((((12 - new Date().getUTCHours()) % 24) + 36) % 24) - 12;
+    const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+    const today = localDate(new Date(), zone);
+    const run = await runProgram(['--date', today], jobEnv(tables, { REPORT_TIMEZONE: zone }));
+    assert.equal(run.code, 0, JSON.stringify(run.lines));
+    const final = run.lines.at(-1)!;
+    assert.equal(final.partial, true);
+    assert.match(final.msg, /partial: the day is not over/);
+    const report = await getReport(tables.clients.doc, tables.config.reportsTable, today);
+    assert.equal(report?.summary.partial, true);
+
+    // The day before, reported now, is complete.
+    const before = yesterday(new Date(), zone);
+    const complete = await runProgram(
+      ['--date', before],
+      jobEnv(tables, { REPORT_TIMEZONE: zone }),
+    );
+    assert.equal(complete.code, 0);
+    assert.equal(complete.lines.at(-1)!.partial, false);
   });
 
   test('bad configuration: exit 2 and one error line naming the variable', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  assertDayStarted,
   canonicalTimeZone,
+  DayNotStartedError,
   dayWindow,
   localDate,
   nextDate,
@@ -111,6 +113,46 @@ describe('yesterday', () => {
     assert.equal(yesterday(new Date('2026-11-02T06:00:00.000Z'), 'America/New_York'), '2026-11-01');
     assert.equal(yesterday(new Date('2027-01-01T00:30:00.000Z'), 'UTC'), '2026-12-31');
     assert.equal(yesterday(new Date('2024-03-01T12:00:00.000Z'), 'UTC'), '2024-02-29');
+  });
+});
+
+describe('assertDayStarted', () => {
+  test('a day can be reported from its first instant on, not one millisecond before', () => {
+    const window = dayWindow('2026-11-20', 'Asia/Tokyo');
+    // The Tokyo day 2026-11-20 begins at 2026-11-19T15:00:00Z.
+    assert.throws(
+      () =>
+        assertDayStarted('2026-11-20', 'Asia/Tokyo', window, new Date('2026-11-19T14:59:59.999Z')),
+      (error: unknown) =>
+        error instanceof DayNotStartedError &&
+        /2026-11-20 has not begun yet in Asia\/Tokyo \(it begins at 2026-11-19T15:00:00\.000Z\)/.test(
+          error.message,
+        ),
+    );
+    assertDayStarted('2026-11-20', 'Asia/Tokyo', window, new Date('2026-11-19T15:00:00.000Z'));
+    // Today, while it lasts, can be reported (partially).
+    assertDayStarted('2026-11-20', 'Asia/Tokyo', window, new Date('2026-11-20T14:59:59.999Z'));
+  });
+
+  test('tomorrow and later are refused, whatever the zone', () => {
+    const now = new Date('2026-11-01T12:00:00.000Z');
+    for (const [date, zone] of [
+      ['2026-11-02', 'UTC'],
+      ['2026-11-03', 'Pacific/Kiritimati'],
+      ['2999-01-01', 'Asia/Tokyo'],
+    ] as const) {
+      assert.throws(
+        () => assertDayStarted(date, zone, dayWindow(date, zone), now),
+        DayNotStartedError,
+      );
+    }
+    // In Kiritimati (UTC+14) the 2nd begins at 10:00 UTC on the 1st.
+    assertDayStarted(
+      '2026-11-02',
+      'Pacific/Kiritimati',
+      dayWindow('2026-11-02', 'Pacific/Kiritimati'),
+      new Date('2026-11-01T10:00:00.000Z'),
+    );
   });
 });
 

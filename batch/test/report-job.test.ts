@@ -106,6 +106,7 @@ describe('runReportJob', () => {
         { userId: 'bob', count: 2 },
       ],
       generatedAt: '2026-11-20T16:00:00.000Z',
+      partial: false,
     });
     assert.deepEqual(result.summary, report.summary);
     assert.deepEqual(report.lines, [

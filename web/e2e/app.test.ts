@@ -420,6 +420,12 @@ describe('task manager UI', () => {
       const row = page.getByRole('row').filter({ hasText: 'Asia/Tokyo' }).first();
       await row.waitFor();
       assert.match(await row.innerText(), /alice \(\d+\)/);
+      // Today's report was made before the day ended (unless midnight passed since): the row
+      // says so exactly when the API does.
+      const { partial } = (await (await api('admin', `/reports/${today}`)).json()) as {
+        partial: boolean;
+      };
+      assert.equal(/\bpartial\b/.test(await row.innerText()), partial);
       assert.ok((await page.locator('figure svg rect').count()) >= 1, 'the chart has a bar');
       // At desktop width every column, the download button included, fits without scrolling.
       const fit = await page.locator('.table-wrap').evaluate((wrap) => ({

@@ -59,6 +59,16 @@ export interface ReportSummary {
   perUser: UserCount[];
   /** When the report was published (UTC ISO 8601). */
   generatedAt: string;
+  /**
+   * True when the report was made before its day ended, so tasks completed later that day are
+   * missing. A run after the day's end replaces it with the complete report.
+   */
+  partial: boolean;
+}
+
+/** A report is partial when it was generated before the end of the day it reports. */
+export function isPartialReport(generatedAt: string, windowEnd: string): boolean {
+  return Date.parse(generatedAt) < Date.parse(windowEnd);
 }
 
 /** One task completed on the reported day. */
@@ -129,6 +139,9 @@ function parseSummary(item: StoredItem): StoredSummary {
       count: Number(item.count),
       perUser: perUser.map(({ userId, count }) => ({ userId, count: Number(count) })),
       generatedAt: String(item.generatedAt),
+      // windowEnd is stored with every summary, so reports made before this field existed
+      // are judged by the same rule.
+      partial: isPartialReport(String(item.generatedAt), String(item.windowEnd)),
     },
     runId: String(item.runId),
   };
@@ -415,6 +428,7 @@ export class ReportWriter {
     await Promise.all(this.#inFlight);
     this.#throwIfWriteFailed();
     this.#options.signal?.throwIfAborted();
+    const generatedAt = (this.#options.now?.() ?? new Date()).toISOString();
     const summary: ReportSummary = {
       date: this.date,
       timeZone: this.timeZone,
@@ -422,7 +436,8 @@ export class ReportWriter {
       perUser: [...this.#perUser]
         .map(([userId, count]) => ({ userId, count }))
         .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
-      generatedAt: (this.#options.now?.() ?? new Date()).toISOString(),
+      generatedAt,
+      partial: isPartialReport(generatedAt, this.#options.window.end.toISOString()),
     };
     this.#state = 'publishing';
     try {
@@ -434,7 +449,12 @@ export class ReportWriter {
           Item: {
             ...summaryKey(this.date),
             kind: REPORT_KIND,
-            ...summary,
+            // partial is not stored: readers derive it from generatedAt and windowEnd.
+            date: summary.date,
+            timeZone: summary.timeZone,
+            count: summary.count,
+            perUser: summary.perUser,
+            generatedAt: summary.generatedAt,
             runId: this.runId,
             windowStart: this.#options.window.start.toISOString(),
             windowEnd: this.#options.window.end.toISOString(),

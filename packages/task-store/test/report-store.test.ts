@@ -113,6 +113,7 @@ describe('ReportWriter and getReport', () => {
         { userId: 'carol', count: 1 },
       ],
       generatedAt: '2026-11-20T16:00:00.000Z',
+      partial: false,
     });
     assert.deepEqual(await collect(report.lines), [
       line(1, 'alice'),
@@ -124,6 +125,27 @@ describe('ReportWriter and getReport', () => {
     // The lines are re-readable: each iteration reads them again.
     assert.equal((await collect(report.lines)).length, 4);
     assert.equal((await storedItems(doc, table, '2026-11-20')).length, 5);
+  });
+
+  test('a report made before its day ended is partial until a run after the end replaces it', async () => {
+    const { doc, table } = await tables();
+    // The Tokyo day 2026-11-20 ends at 2026-11-20T15:00:00Z.
+    const early = writer(doc, table, { now: () => new Date('2026-11-20T14:59:59.999Z') });
+    await publish(early, [line(1, 'alice')]);
+    const partial = await getReport(doc, table, '2026-11-20');
+    assert.equal(partial?.summary.partial, true);
+    assert.equal((await listReportSummaries(doc, table, { limit: 1 })).items[0]?.partial, true);
+
+    const final = writer(doc, table, { now: () => new Date('2026-11-20T15:00:00.000Z') });
+    await publish(final, [line(1, 'alice'), line(2, 'bob')]);
+    const complete = await getReport(doc, table, '2026-11-20');
+    assert.equal(complete?.summary.partial, false);
+    assert.equal(complete?.summary.count, 2);
+    // Derived from what is stored, never stored itself: one truth.
+    const [summary] = (await storedItems(doc, table, '2026-11-20')).filter(
+      (item) => item.sk === 'SUMMARY',
+    );
+    assert.equal(summary?.partial, undefined);
   });
 
   test('a day without completed tasks has a report with no lines', async () => {
@@ -356,6 +378,7 @@ describe('listReportSummaries', () => {
       'count',
       'date',
       'generatedAt',
+      'partial',
       'perUser',
       'timeZone',
     ]);

@@ -62,13 +62,19 @@ const FORMULA_LINES: ReportLine[] = FORMULA_TITLES.map(([title], index) => ({
   completedAt: `2026-10-25T0${index}:00:00.000Z`,
 }));
 
-async function publish(date: string, lines: ReportLine[]): Promise<void> {
+/** Publishes a Tokyo day's report, by default from just after the day ended. */
+async function publish(
+  date: string,
+  lines: ReportLine[],
+  options: { into?: TestService; now?: Date } = {},
+): Promise<void> {
+  const { tables } = options.into ?? service;
   const start = new Date(`${date}T00:00:00+09:00`);
-  const writer = new ReportWriter(service.tables.clients.doc, service.tables.config.reportsTable, {
+  const writer = new ReportWriter(tables.clients.doc, tables.config.reportsTable, {
     date,
     timeZone: 'Asia/Tokyo',
     window: { start, end: new Date(start.getTime() + 86_400_000) },
-    now: () => new Date(`${date}T16:00:00Z`),
+    now: () => options.now ?? new Date(`${date}T16:00:00Z`),
   });
   for (const line of lines) await writer.add(line);
   await writer.publish();
@@ -163,6 +169,7 @@ describe('GET /api/reports', () => {
         { userId: BOB, count: 3 },
       ],
       generatedAt: '2026-11-21T16:00:00.000Z',
+      partial: false,
     });
     const dates: string[] = [];
     let cursor: string | null = null;
@@ -258,6 +265,23 @@ describe('GET /api/reports/:date', () => {
     );
     const json = await asAdmin('/api/reports/2026-10-25').expect(200);
     assert.deepEqual(json.body.items, FORMULA_LINES);
+  });
+
+  test('a report made before its day ended says it is partial, in the list and on its own', async () => {
+    const own = await createTestService(dynamo, { adminUsers: [ADMIN] });
+    // The Tokyo day 2026-11-21 ends at 15:00 UTC; this run was at 09:00 UTC.
+    await publish('2026-11-21', TRICKY_LINES.slice(0, 2), {
+      into: own,
+      now: new Date('2026-11-21T09:00:00Z'),
+    });
+    const get = (path: string) => request(own.app).get(path).set('X-Forwarded-User', ADMIN);
+    assert.equal((await get('/api/reports').expect(200)).body.items[0].partial, true);
+    assert.equal((await get('/api/reports/2026-11-21').expect(200)).body.partial, true);
+    // The nightly run after the day ended replaces it with the complete report.
+    await publish('2026-11-21', TRICKY_LINES, { into: own });
+    const complete = (await get('/api/reports/2026-11-21').expect(200)).body;
+    assert.equal(complete.partial, false);
+    assert.equal(complete.count, TRICKY_LINES.length);
   });
 
   test('a report with no lines is a header-only CSV and an empty JSON list', async () => {

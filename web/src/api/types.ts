@@ -39,6 +39,8 @@ export interface ReportSummary {
   count: number;
   perUser: { userId: string; count: number }[];
   generatedAt: string;
+  /** Made before the day ended: completions after generatedAt are missing. */
+  partial: boolean;
 }
 
 export interface FieldError {

@@ -13,6 +13,7 @@ function report(date: string, count: number): ReportSummary {
     count,
     perUser: count ? [{ userId: 'alice', count }] : [],
     generatedAt: `${date}T16:00:00Z`,
+    partial: false,
   };
 }
 

@@ -138,6 +138,9 @@ const en = {
     chartSummary:
       'Bar chart of tasks completed per day from {from} to {to}, at most {max} a day. The table lists every figure.',
     none: 'none',
+    partial: 'partial',
+    partialNote:
+      'Partial: made before the day was over, so tasks completed later that day are missing. The nightly run replaces it with the complete report.',
   },
   notFound: {
     heading: 'Page not found',

@@ -21,6 +21,7 @@ const summary = (date: string, count: number): ReportSummary => ({
     { userId: 'bob', count: 1 },
   ],
   generatedAt: '2026-11-21T16:00:05Z',
+  partial: false,
 });
 
 describe('ReportsView', () => {
@@ -48,6 +49,32 @@ describe('ReportsView', () => {
     await flushPromises();
     expect(wrapper.findAll('tbody tr')).toHaveLength(3);
     expect(wrapper.findAll('rect')).toHaveLength(3);
+  });
+
+  it('marks a partial report in its row and explains it once; complete reports are unmarked', async () => {
+    fakeApi(() =>
+      json(200, {
+        items: [{ ...summary('2026-11-21', 2), partial: true }, summary('2026-11-20', 3)],
+        nextCursor: null,
+      }),
+    );
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    const rowHeaders = wrapper.findAll('tbody th').map((cell) => cell.text());
+    expect(rowHeaders).toEqual(['Nov 21, 2026 partial', 'Nov 20, 2026']);
+    expect(wrapper.text()).toContain('Partial: made before the day was over');
+
+    setLocale('ja');
+    await flushPromises();
+    expect(wrapper.find('tbody th').text()).toContain('途中集計');
+  });
+
+  it('says nothing of partial reports when there are none', async () => {
+    fakeApi(() => json(200, { items: [summary('2026-11-20', 3)], nextCursor: null }));
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    expect(wrapper.text()).not.toContain('partial');
+    expect(wrapper.text()).not.toContain('Partial');
   });
 
   it('downloads a day as CSV through the API', async () => {
