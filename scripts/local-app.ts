@@ -1,7 +1,8 @@
 /**
  * The whole application on one machine, with no Docker and no cluster: embedded DynamoDB,
  * task-service, and the UI with the API under /api on one origin, as the Ingress serves
- * them in the cluster. Ctrl-C stops everything cleanly; a second Ctrl-C does not wait.
+ * them in the cluster. Ctrl-C stops everything cleanly; a second Ctrl-C does not wait. Whatever
+ * ends this process, its children end with it (lifeline.ts), and it ends when npm does.
  */
 import type { ChildProcess } from 'node:child_process';
 import { relative } from 'node:path';
@@ -9,6 +10,7 @@ import { ConfigError } from '@task-manager/task-store';
 import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
 import { startTaskServiceProcess } from './local-task-service.ts';
+import { onParentGone } from './parent-watch.ts';
 import { buildWebIfStale, startWebPreview } from './web-preview.ts';
 
 export async function runLocalApp(options: { watch: boolean }): Promise<void> {
@@ -56,6 +58,12 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // npm (or whatever started this) was killed: nobody would ever stop this app.
+  onParentGone(() => {
+    if (stopping) return;
+    console.error('npm start: the process that started it is gone; stopping');
+    void stop(1);
+  });
   // Whatever happens, no child outlives this process.
   process.on('exit', () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');

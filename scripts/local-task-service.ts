@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { holdLifeline, lifelineFor } from './children.ts';
 import { REPO_ROOT } from './local-config.ts';
 
 const MAIN = 'services/task-service/src/main.ts';
@@ -22,9 +23,8 @@ export async function startTaskServiceProcess(options: {
   watch: boolean;
   env: NodeJS.ProcessEnv;
 }): Promise<TaskServiceProcess> {
-  const args = ['--conditions=development', ...(options.watch ? ['--watch'] : []), MAIN];
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+  const lifeline = lifelineFor({
+    watch: options.watch,
     env: {
       ...options.env,
       ...options.dynamoEnv,
@@ -33,11 +33,22 @@ export async function startTaskServiceProcess(options: {
       // Whoever signs in as "admin" sees the reports; ADMIN_USERS overrides.
       ADMIN_USERS: options.env.ADMIN_USERS ?? 'admin',
     },
-    stdio: 'inherit',
+  });
+  const args = [
+    '--conditions=development',
+    ...lifeline.nodeArgs,
+    ...(options.watch ? ['--watch'] : []),
+    MAIN,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: lifeline.spawn.env,
+    stdio: [lifeline.spawn.stdin, 'inherit', 'inherit'],
     // Its own process group: Ctrl-C reaches only the start script, which then sends exactly
     // one SIGTERM. (A second signal makes task-service exit at once, by design.)
     detached: true,
   });
+  holdLifeline(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const origin = `http://127.0.0.1:${options.port}`;
   await waitForStartup(origin, exited);

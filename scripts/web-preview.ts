@@ -9,6 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { holdLifeline, lifelineFor } from './children.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
@@ -73,11 +74,22 @@ export async function startWebPreview(options: {
   port: number;
   apiOrigin: string;
 }): Promise<WebPreview> {
-  const child = runVite(
-    ['preview', '--port', String(options.port), '--strictPort', '--host', '127.0.0.1'],
-    { ...process.env, API_ORIGIN: options.apiOrigin },
-    'pipe',
+  const lifeline = lifelineFor({ env: { ...process.env, API_ORIGIN: options.apiOrigin } });
+  const child = spawn(
+    process.execPath,
+    [
+      ...lifeline.nodeArgs,
+      viteCli(),
+      'preview',
+      '--port',
+      String(options.port),
+      '--strictPort',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: WEB_DIR, env: lifeline.spawn.env, stdio: [lifeline.spawn.stdin, 'pipe', 'pipe'] },
   );
+  holdLifeline(child);
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
