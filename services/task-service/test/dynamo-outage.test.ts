@@ -11,12 +11,12 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
   createTestTables,
+  eventually,
   startDynalite,
   startFaultProxy,
   type DynaliteServer,
   type TestTables,
 } from '@task-manager/testing';
-import { eventually } from './support/eventually.ts';
 import { runService } from './support/running-service.ts';
 import { ALICE, newTask } from './support/test-service.ts';
 
