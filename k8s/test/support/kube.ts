@@ -102,7 +102,38 @@ export function matchesSelector(
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
+/** The ConfigMap the apps read their settings from, as its generator names it. */
+export const APP_CONFIG = 'task-manager-config';
+
+/**
+ * Kustomize's name for a generated ConfigMap: the generator's name, a dash and ten characters
+ * of a hash of its data (in Kustomize's alphabet, which leaves out vowels and look-alikes).
+ */
+export function generatedName(name: string): RegExp {
+  return new RegExp(`^${name}-[bcdfghkmt2-9]{10}$`);
+}
+
+/** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
+export function appConfigMap(objects: KubeObject[]): IConfigMap & KubeObject {
+  const pattern = generatedName(APP_CONFIG);
+  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((o) =>
+    pattern.test(o.metadata.name),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one ConfigMap ${APP_CONFIG}-<hash>, found ${found.length}`);
+  return found[0]!;
+}
+
 /** The data of the one ConfigMap the apps read their settings from. */
 export function appConfig(objects: KubeObject[]): Record<string, string> {
-  return find<IConfigMap>(objects, 'ConfigMap', 'task-manager-config').data ?? {};
+  return appConfigMap(objects).data ?? {};
+}
+
+/**
+ * The objects with the ConfigMap's hashed name put back to the generator's name, for comparing
+ * two variants whose settings (and so hashes) differ.
+ */
+export function withoutConfigHash(objects: KubeObject[]): KubeObject[] {
+  const hashed = appConfigMap(objects).metadata.name;
+  return JSON.parse(JSON.stringify(objects).replaceAll(hashed, APP_CONFIG)) as KubeObject[];
 }
