@@ -105,12 +105,15 @@ export function matchesSelector(
 /** The ConfigMap the apps read their settings from, as its generator names it. */
 export const APP_CONFIG = 'task-manager-config';
 
+/** Kustomize's hash suffix on a generated ConfigMap's name. */
+const HASH_SUFFIX = /-[bcdfghkmt2-9]{10}$/;
+
 /**
  * Kustomize's name for a generated ConfigMap: the generator's name, a dash and ten characters
  * of a hash of its data (in Kustomize's alphabet, which leaves out vowels and look-alikes).
  */
 export function generatedName(name: string): RegExp {
-  return new RegExp(`^${name}-[bcdfghkmt2-9]{10}$`);
+  return new RegExp(`^${name}${HASH_SUFFIX.source}`);
 }
 
 /** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
@@ -130,10 +133,15 @@ export function appConfig(objects: KubeObject[]): Record<string, string> {
 }
 
 /**
- * The objects with the ConfigMap's hashed name put back to the generator's name, for comparing
- * two variants whose settings (and so hashes) differ.
+ * The objects with every generated ConfigMap's hashed name put back to its generator's name,
+ * for comparing two variants whose data (and so hashes) differ, or listing objects by name.
  */
 export function withoutConfigHash(objects: KubeObject[]): KubeObject[] {
-  const hashed = appConfigMap(objects).metadata.name;
-  return JSON.parse(JSON.stringify(objects).replaceAll(hashed, APP_CONFIG)) as KubeObject[];
+  let text = JSON.stringify(objects);
+  for (const { metadata } of ofKind<IConfigMap>(objects, 'ConfigMap')) {
+    if (HASH_SUFFIX.test(metadata.name)) {
+      text = text.replaceAll(metadata.name, metadata.name.replace(HASH_SUFFIX, ''));
+    }
+  }
+  return JSON.parse(text) as KubeObject[];
 }

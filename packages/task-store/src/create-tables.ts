@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoConfig } from './config.ts';
-import { reportsTableDefinition, tasksTableDefinition } from './schema.ts';
+import { tableDefinitions } from './schema.ts';
 
 export type TableStatus = 'created' | 'exists';
 
@@ -29,12 +29,8 @@ export async function ensureTables(
   client: DynamoDBClient,
   config: Pick<DynamoConfig, 'tasksTable' | 'reportsTable'>,
 ): Promise<Record<string, TableStatus>> {
-  const definitions = [
-    tasksTableDefinition(config.tasksTable),
-    reportsTableDefinition(config.reportsTable),
-  ];
   const result: Record<string, TableStatus> = {};
-  for (const definition of definitions) {
+  for (const definition of tableDefinitions(config)) {
     const name = definition.TableName!;
     let status: TableStatus = 'exists';
     if (!(await tableExists(client, name))) {

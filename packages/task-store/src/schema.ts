@@ -1,8 +1,8 @@
 /**
  * The single definition of the project's DynamoDB tables: key schema, indexes and the
  * attribute names the apps read and write. Table creation (npm start, tests, the
- * Kubernetes init Job) and every data-access module use this file; nothing else
- * describes the tables.
+ * Kubernetes init containers, the LocalStack init hook generated from it) and every
+ * data-access module use this file; nothing else describes the tables.
  *
  * Tasks table
  *   key            userId (HASH) + taskId (RANGE): a user's tasks form one item collection,
@@ -104,6 +104,17 @@ export function reportsTableDefinition(tableName: string): CreateTableCommandInp
       },
     ],
   };
+}
+
+/**
+ * Every table of the project as CreateTable inputs, in creation order: what create-tables
+ * creates and what the LocalStack init hook's generated definitions contain.
+ */
+export function tableDefinitions(names: {
+  tasksTable: string;
+  reportsTable: string;
+}): CreateTableCommandInput[] {
+  return [tasksTableDefinition(names.tasksTable), reportsTableDefinition(names.reportsTable)];
 }
 
 /** Normalises an ISO 8601 date-time with any offset to UTC with millisecond precision. */
