@@ -44,9 +44,10 @@ test('local: the LocalStack auth token comes from an optional Secret the user cr
   });
 });
 
-test('aws: three task-service replicas, a CPU autoscaler and disruption budgets', () => {
+test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs two', () => {
   const objects = render('aws');
-  assert.equal(replicas('aws', 'task-service'), 3);
+  assert.equal(replicas('aws', 'task-service'), undefined, 'the autoscaler owns the count');
+  assert.equal(replicas('aws', 'task-web'), 2);
   const hpa = find<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler', 'task-service');
   assert.equal(hpa.apiVersion, 'autoscaling/v2');
   assert.deepEqual(hpa.spec?.scaleTargetRef, {
@@ -54,13 +55,21 @@ test('aws: three task-service replicas, a CPU autoscaler and disruption budgets'
     kind: 'Deployment',
     name: 'task-service',
   });
-  assert.ok((hpa.spec?.maxReplicas ?? 0) > (hpa.spec?.minReplicas ?? 0));
+  assert.deepEqual([hpa.spec?.minReplicas, hpa.spec?.maxReplicas], [3, 10]);
   assert.deepEqual(
     hpa.spec?.metrics?.map((m) => [m.type, m.resource?.name, m.resource?.target.type]),
     [['Resource', 'cpu', 'Utilization']],
   );
-  const pdb = find<IPodDisruptionBudget>(objects, 'PodDisruptionBudget', 'task-service');
-  assert.deepEqual(pdb.spec?.selector?.matchLabels, { 'app.kubernetes.io/name': 'task-service' });
+});
+
+test('every cluster: disruption budgets let a drain take one Pod of task-service and task-web at a time', () => {
+  for (const variant of ['local', 'aws'] as const) {
+    for (const name of ['task-service', 'task-web']) {
+      const pdb = find<IPodDisruptionBudget>(render(variant), 'PodDisruptionBudget', name);
+      assert.deepEqual(pdb.spec?.selector?.matchLabels, { 'app.kubernetes.io/name': name });
+      assert.equal(pdb.spec?.maxUnavailable, 1, `${variant}: ${name}`);
+    }
+  }
 });
 
 test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placeholder to replace)', () => {

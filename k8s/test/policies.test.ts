@@ -148,6 +148,17 @@ describe('image policy', () => {
     assert.match(check('task-service:1.0.0'), /no tag or digest/);
     assert.match(check('task-service', 'Always'), /imagePullPolicy Always/);
   });
+
+  test('where the release tag is required, an artifact must carry exactly that tag', () => {
+    const workload = taskService();
+    const tagged = (image: string) => {
+      workload.pod.containers[0]!.image = image;
+      return imageViolations(ref(workload, 'task-service'), ['registry/task-service'], '1.2.3');
+    };
+    assert.deepEqual(tagged('registry/task-service:1.2.3'), []);
+    assert.match(tagged('registry/task-service').join(), /must be tagged with the release 1.2.3/);
+    assert.match(tagged('registry/task-service:1.2.4').join(), /must be tagged with the release/);
+  });
 });
 
 describe('probe policy', () => {

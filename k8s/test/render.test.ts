@@ -34,6 +34,8 @@ const APP_OBJECTS = [
   'Deployment/task-service',
   'Deployment/task-web',
   'Ingress/task-manager',
+  'PodDisruptionBudget/task-service',
+  'PodDisruptionBudget/task-web',
   'Service/task-service',
   'Service/task-web',
   'ServiceAccount/task-reporter',
@@ -41,11 +43,7 @@ const APP_OBJECTS = [
   'ServiceAccount/task-web',
 ];
 const LOCALSTACK = ['ConfigMap/localstack-init', 'Deployment/localstack', 'Service/localstack'];
-const AWS_EXTRAS = [
-  'HorizontalPodAutoscaler/task-service',
-  'PodDisruptionBudget/task-service',
-  'PodDisruptionBudget/task-web',
-];
+const AWS_EXTRAS = ['HorizontalPodAutoscaler/task-service'];
 const NETWORK_POLICIES = [
   'NetworkPolicy/localstack-allow-dynamodb-clients',
   'NetworkPolicy/task-manager-default-deny-ingress',
@@ -58,7 +56,12 @@ const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
   dev: [...APP_OBJECTS, ...LOCALSTACK],
   aws: [...APP_OBJECTS, ...AWS_EXTRAS],
   'local+network-policies': [...APP_OBJECTS, ...LOCALSTACK, ...NETWORK_POLICIES],
-  'aws+network-policies': [...APP_OBJECTS, ...AWS_EXTRAS, ...NETWORK_POLICIES],
+  'aws+network-policies': [
+    ...APP_OBJECTS,
+    ...AWS_EXTRAS,
+    ...NETWORK_POLICIES,
+    'NetworkPolicy/task-manager-allow-load-balancer',
+  ],
 };
 
 for (const variant of ALL_VARIANTS) {
