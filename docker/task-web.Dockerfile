@@ -37,7 +37,11 @@ COPY --chown=1000:1000 web web
 RUN mkdir -p web/node_modules/.vite && chown 1000:1000 web web/node_modules web/node_modules/.vite
 USER 1000:1000
 EXPOSE 5173
-CMD ["npm", "run", "dev", "-w", "@task-manager/web", "--", "--host", "0.0.0.0", "--port", "5173"]
+# node runs the Vite dev server as PID 1, in exec form with no npm or shell in between (as in the
+# runtime images), so the SIGTERM of `docker stop` or a Pod deletion reaches Vite, which closes
+# its server and exits. `web` is Vite's root (its config, index.html and src/); strict port, so
+# a taken 5173 fails loudly instead of moving where the probes do not look.
+CMD ["node", "node_modules/vite/bin/vite.js", "web", "--host", "0.0.0.0", "--port", "5173", "--strictPort"]
 
 # ---- build: the static bundle in web/dist (hashed file names under assets/).
 FROM deps AS build

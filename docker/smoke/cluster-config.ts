@@ -1,38 +1,23 @@
 /**
  * The environment the containers get in the cluster: the values of the ConfigMap
- * `task-manager-config` in k8s/base, for exactly the variables each program reads (the lists
- * the apps export). Like the local overlay, the test adds the DynamoDB endpoint, and it names
- * an admin so the report API can be read.
+ * `task-manager-config` as k8s/base generates it (configMapGenerator from an env file), for
+ * exactly the variables each program reads (the lists the apps export). Like the local overlay,
+ * the test adds the DynamoDB endpoint, and it names an admin so the report API can be read.
+ * k8s/test/config-rollout.test.ts checks that this reads what Kustomize renders.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseEnv } from 'node:util';
 
-const CONFIG_MAP = 'task-manager-config';
+/** The source of the ConfigMap, relative to k8s/base (its configMapGenerator's `envs`). */
+const CONFIG_ENV_FILE = 'config/task-manager-config.env';
 
-interface Manifest {
-  kind?: string;
-  metadata?: { name?: string };
-  data?: Record<string, string>;
-}
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
-
-/** The data of the ConfigMap, wherever in k8s/base it is defined. */
+/** The data of the ConfigMap k8s/base generates. */
 export function readConfigMap(k8sBase: string): Record<string, string> {
-  for (const file of yamlFiles(k8sBase)) {
-    for (const document of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      const manifest = document.toJS() as Manifest | null;
-      if (manifest?.kind === 'ConfigMap' && manifest.metadata?.name === CONFIG_MAP) {
-        return manifest.data ?? {};
-      }
-    }
-  }
-  throw new Error(`no ConfigMap ${CONFIG_MAP} under ${k8sBase}`);
+  const values = parseEnv(readFileSync(path.join(k8sBase, CONFIG_ENV_FILE), 'utf8'));
+  return Object.fromEntries(
+    Object.entries(values).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])),
+  );
 }
 
 /** The ConfigMap's values of `names` (the ones it sets), then the overrides. */

@@ -2,7 +2,7 @@
  * The DynamoDB-compatible server on the test network (what LocalStack is in the local cluster),
  * and the tables, created the way the cluster creates them: by the init container's command.
  */
-import { DYNAMO_ENV_VARS } from '@task-manager/task-store';
+import { CREATE_TABLES_ENV_VARS } from '@task-manager/task-store';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { environmentFor } from './cluster-config.ts';
@@ -57,7 +57,9 @@ export async function createTables(
         role,
         image,
         command: createTablesCommand,
-        env: environmentFor(configMap, DYNAMO_ENV_VARS, { DYNAMODB_ENDPOINT: dynamodbEndpoint }),
+        env: environmentFor(configMap, CREATE_TABLES_ENV_VARS, {
+          DYNAMODB_ENDPOINT: dynamodbEndpoint,
+        }),
       },
       60_000,
     );

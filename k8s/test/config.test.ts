@@ -7,9 +7,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IService } from 'kubernetes-models/v1/Service';
+import { DYNAMO_ENV_VARS } from '../../packages/task-store/src/config.ts';
 import { PROGRAMS, programOf, type ProgramName } from './support/app-env.ts';
 import { resolveEnv } from './support/env.ts';
-import { allContainers, appConfig, matchesSelector, ofKind, workloads } from './support/kube.ts';
+import {
+  allContainers,
+  appConfig,
+  appConfigMap,
+  matchesSelector,
+  ofKind,
+  workloads,
+} from './support/kube.ts';
 import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
 
 const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
@@ -80,13 +88,14 @@ for (const variant of ALL_VARIANTS) {
     });
 
     test('settings come from the task-manager-config ConfigMap, key named as the variable', () => {
+      const generated = appConfigMap(objects()).metadata.name;
       for (const { ref } of appContainers()) {
         assert.equal(ref.container.envFrom, undefined, ref.id);
         for (const entry of ref.container.env ?? []) {
           const source = entry.valueFrom?.configMapKeyRef;
           assert.deepEqual(
             { name: source?.name, key: source?.key },
-            { name: 'task-manager-config', key: entry.name },
+            { name: generated, key: entry.name },
             `${ref.id}: ${entry.name}`,
           );
         }
@@ -143,7 +152,7 @@ test('the shared DynamoDB settings are the same for task-service and the report 
   };
   const service = envOf('task-service/task-service');
   const reporter = envOf('task-reporter/task-reporter');
-  for (const name of PROGRAMS['create-tables'].reads) {
+  for (const name of DYNAMO_ENV_VARS) {
     assert.equal(reporter.get(name), service.get(name), name);
   }
 });

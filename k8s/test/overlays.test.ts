@@ -7,7 +7,7 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { find } from './support/kube.ts';
+import { find, withoutConfigHash } from './support/kube.ts';
 import { objectName, render } from './support/render.ts';
 
 const replicas = (variant: 'local' | 'aws', name: string) =>
@@ -44,9 +44,10 @@ test('local: the LocalStack auth token comes from an optional Secret the user cr
   });
 });
 
-test('aws: three task-service replicas, a CPU autoscaler and disruption budgets', () => {
+test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs two', () => {
   const objects = render('aws');
-  assert.equal(replicas('aws', 'task-service'), 3);
+  assert.equal(replicas('aws', 'task-service'), undefined, 'the autoscaler owns the count');
+  assert.equal(replicas('aws', 'task-web'), 2);
   const hpa = find<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler', 'task-service');
   assert.equal(hpa.apiVersion, 'autoscaling/v2');
   assert.deepEqual(hpa.spec?.scaleTargetRef, {
@@ -54,13 +55,21 @@ test('aws: three task-service replicas, a CPU autoscaler and disruption budgets'
     kind: 'Deployment',
     name: 'task-service',
   });
-  assert.ok((hpa.spec?.maxReplicas ?? 0) > (hpa.spec?.minReplicas ?? 0));
+  assert.deepEqual([hpa.spec?.minReplicas, hpa.spec?.maxReplicas], [3, 10]);
   assert.deepEqual(
     hpa.spec?.metrics?.map((m) => [m.type, m.resource?.name, m.resource?.target.type]),
     [['Resource', 'cpu', 'Utilization']],
   );
-  const pdb = find<IPodDisruptionBudget>(objects, 'PodDisruptionBudget', 'task-service');
-  assert.deepEqual(pdb.spec?.selector?.matchLabels, { 'app.kubernetes.io/name': 'task-service' });
+});
+
+test('every cluster: disruption budgets let a drain take one Pod of task-service and task-web at a time', () => {
+  for (const variant of ['local', 'aws'] as const) {
+    for (const name of ['task-service', 'task-web']) {
+      const pdb = find<IPodDisruptionBudget>(render(variant), 'PodDisruptionBudget', name);
+      assert.deepEqual(pdb.spec?.selector?.matchLabels, { 'app.kubernetes.io/name': name });
+      assert.equal(pdb.spec?.maxUnavailable, 1, `${variant}: ${name}`);
+    }
+  }
 });
 
 test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placeholder to replace)', () => {
@@ -75,8 +84,8 @@ test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placehold
 });
 
 test('dev differs from local only where the dev images need it', () => {
-  const local = render('local');
-  const changed = render('dev')
+  const local = withoutConfigHash(render('local'));
+  const changed = withoutConfigHash(render('dev'))
     .filter((object) => {
       const counterpart = local.find((o) => objectName(o) === objectName(object));
       return !isDeepStrictEqual(counterpart, object);

@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { effective, parseStages, targetStage } from './support/dockerfile.ts';
 import { resolveEnv } from './support/env.ts';
-import { containers, workloads, type ContainerRef, type Workload } from './support/kube.ts';
+import {
+  appConfigMap,
+  containers,
+  workloads,
+  type ContainerRef,
+  type Workload,
+} from './support/kube.ts';
 import {
   containerSecurityViolations,
   imageViolations,
@@ -142,6 +148,17 @@ describe('image policy', () => {
     assert.match(check('task-service:1.0.0'), /no tag or digest/);
     assert.match(check('task-service', 'Always'), /imagePullPolicy Always/);
   });
+
+  test('where the release tag is required, an artifact must carry exactly that tag', () => {
+    const workload = taskService();
+    const tagged = (image: string) => {
+      workload.pod.containers[0]!.image = image;
+      return imageViolations(ref(workload, 'task-service'), ['registry/task-service'], '1.2.3');
+    };
+    assert.deepEqual(tagged('registry/task-service:1.2.3'), []);
+    assert.match(tagged('registry/task-service').join(), /must be tagged with the release 1.2.3/);
+    assert.match(tagged('registry/task-service:1.2.4').join(), /must be tagged with the release/);
+  });
 });
 
 describe('probe policy', () => {
@@ -169,6 +186,7 @@ describe('probe policy', () => {
 
 describe('environment resolution', () => {
   const objects = render('local');
+  const configMap = appConfigMap(objects).metadata.name;
 
   test('a missing ConfigMap key stops the container unless the reference is optional', () => {
     const required = resolveEnv(
@@ -177,13 +195,13 @@ describe('environment resolution', () => {
         env: [
           {
             name: 'A',
-            valueFrom: { configMapKeyRef: { name: 'task-manager-config', key: 'NOPE' } },
+            valueFrom: { configMapKeyRef: { name: configMap, key: 'NOPE' } },
           },
         ],
       },
       objects,
     );
-    assert.deepEqual(required.problems, ['A: ConfigMap task-manager-config has no key NOPE']);
+    assert.deepEqual(required.problems, [`A: ConfigMap ${configMap} has no key NOPE`]);
     const optional = resolveEnv(
       {
         name: 'x',
@@ -191,7 +209,7 @@ describe('environment resolution', () => {
           {
             name: 'A',
             valueFrom: {
-              configMapKeyRef: { name: 'task-manager-config', key: 'NOPE', optional: true },
+              configMapKeyRef: { name: configMap, key: 'NOPE', optional: true },
             },
           },
           { name: 'B', value: 'literal' },
@@ -205,7 +223,7 @@ describe('environment resolution', () => {
 
   test('envFrom expands the whole ConfigMap, which is why the manifests never use it', () => {
     const resolved = resolveEnv(
-      { name: 'x', envFrom: [{ configMapRef: { name: 'task-manager-config' } }] },
+      { name: 'x', envFrom: [{ configMapRef: { name: configMap } }] },
       objects,
     );
     assert.ok(resolved.values.has('REPORT_TIMEZONE') && resolved.values.has('PORT'));

@@ -172,7 +172,7 @@ for (const variant of ALL_VARIANTS) {
             assert.ok(container.resources?.requests?.[resource], `${container.name} ${resource}`);
           }
         }
-        assert.ok((hpa.spec?.minReplicas ?? 1) <= (workload.replicas ?? 1), 'minReplicas');
+        assert.equal(workload.replicas, undefined, `${objectName(hpa)} owns spec.replicas`);
       }
     });
   });

@@ -4,28 +4,37 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { allContainers } from './support/kube.ts';
-import { imageViolations, resourceViolations } from './support/policies.ts';
+import { fromRoot } from './support/paths.ts';
+import { imageName, imageViolations, resourceViolations } from './support/policies.ts';
 import { ALL_VARIANTS, render } from './support/render.ts';
-import { loadSkaffoldConfig } from './support/skaffold.ts';
+import { skaffoldFor } from './support/skaffold.ts';
 
-const artifacts = loadSkaffoldConfig().build.artifacts.map((artifact) => artifact.image);
+/** The release the aws overlay's images are tagged with when deployed without Skaffold. */
+const RELEASE = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string })
+  .version;
 
 for (const variant of ALL_VARIANTS) {
   describe(variant, () => {
+    const artifacts = skaffoldFor(variant).build.artifacts.map((artifact) => artifact.image);
+    const releaseTag = variant.startsWith('aws') ? RELEASE : undefined;
+
     test('every container, init containers included, has CPU and memory requests and limits', () => {
       assert.deepEqual(allContainers(render(variant)).flatMap(resourceViolations), []);
     });
 
-    test('every image is a Skaffold artifact (untagged) or a pinned third-party image', () => {
+    test('every image is a Skaffold artifact (untagged, or the release on aws) or a pinned third-party one', () => {
       const problems = allContainers(render(variant)).flatMap((ref) =>
-        imageViolations(ref, artifacts),
+        imageViolations(ref, artifacts, releaseTag),
       );
       assert.deepEqual(problems, []);
     });
 
     test('every Skaffold artifact is deployed, so no image is built for nothing', () => {
-      const used = new Set(allContainers(render(variant)).map((ref) => ref.container.image));
+      const used = new Set(
+        allContainers(render(variant)).map((ref) => imageName(ref.container.image ?? '')),
+      );
       assert.deepEqual(
         artifacts.filter((image) => !used.has(image)),
         [],

@@ -12,16 +12,12 @@ import { fromRoot } from './support/paths.ts';
 import {
   containerSecurityViolations,
   effectiveSecurity,
+  imageName,
   podSecurityViolations,
   type Relaxation,
 } from './support/policies.ts';
 import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
-import {
-  loadSkaffoldConfig,
-  profilesActivatedBy,
-  resolveProfiles,
-  type SkaffoldConfig,
-} from './support/skaffold.ts';
+import { skaffoldFor } from './support/skaffold.ts';
 
 const LOCALSTACK_RELAXATIONS: Relaxation[] = [
   {
@@ -58,17 +54,9 @@ const RELAXATIONS: Record<Variant, Relaxation[]> = {
   'aws+network-policies': [],
 };
 
-/** How Skaffold builds the images each variant runs: `skaffold dev` builds the dev targets. */
-function skaffoldFor(variant: Variant): SkaffoldConfig {
-  const config = loadSkaffoldConfig();
-  if (variant === 'dev') return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
-  if (variant.startsWith('aws')) return resolveProfiles(config, ['aws']);
-  return config;
-}
-
 /** The uid:gid the image's build target runs as (its last USER, inherited through stages). */
 function imageUser(variant: Variant, image: string): { uid: number; gid: number } | undefined {
-  const artifact = skaffoldFor(variant).build.artifacts.find((a) => a.image === image);
+  const artifact = skaffoldFor(variant).build.artifacts.find((a) => a.image === imageName(image));
   if (!artifact?.docker?.dockerfile) return undefined;
   const stages = readStages(fromRoot(artifact.context ?? '.', artifact.docker.dockerfile));
   const stage = targetStage(stages, artifact.docker.target);
@@ -112,9 +100,11 @@ for (const variant of ALL_VARIANTS) {
 
     test("containers of the project's images run as the user their Dockerfile target sets", () => {
       const problems: string[] = [];
+      let checked = 0;
       for (const ref of allContainers(render(variant))) {
         const expected = imageUser(variant, ref.container.image ?? '');
         if (!expected) continue;
+        checked += 1;
         const actual = effectiveSecurity(ref);
         if (actual.runAsUser !== expected.uid || actual.runAsGroup !== expected.gid) {
           problems.push(
@@ -123,6 +113,12 @@ for (const variant of ALL_VARIANTS) {
         }
       }
       assert.deepEqual(problems, []);
+      // Every container running an image Skaffold builds was matched to its Dockerfile target.
+      const artifacts = skaffoldFor(variant).build.artifacts.map((a) => a.image);
+      const built = allContainers(render(variant)).filter((ref) =>
+        artifacts.includes(imageName(ref.container.image ?? '')),
+      );
+      assert.ok(built.length > 0 && checked === built.length, `${checked} of ${built.length}`);
     });
   });
 }

@@ -95,13 +95,37 @@ describe('build', () => {
     const targets = (resolved: SkaffoldConfig) =>
       ARTIFACTS.map((image) => artifact(resolved, image).docker?.target);
     assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime']);
-    assert.deepEqual(targets(aws), ['runtime', 'runtime', 'runtime']);
+    // The aws profile renames the artifacts to their registry names (k8s/test/aws-overlay.test.ts).
+    assert.deepEqual(
+      aws.build.artifacts.map((a) => a.docker?.target),
+      ['runtime', 'runtime', 'runtime'],
+    );
     assert.deepEqual(targets(dev), ['dev', 'dev', 'runtime']);
   });
 
   test('images are built into the local cluster, pushed only for a remote one (aws)', () => {
     assert.equal(config.build.local?.push, false);
     assert.equal(aws.build.local?.push, true);
+  });
+
+  test('node itself is PID 1 of every Node image, runtime and dev: exec-form CMD, no npm or shell', () => {
+    // The kubelet's SIGTERM goes to PID 1 only; npm or a shell there would swallow it and the
+    // container would be killed at the end of its grace period.
+    for (const [name, resolved] of Object.entries({ run: config, dev })) {
+      for (const { image, context = '.', docker } of resolved.build.artifacts) {
+        const stages = readStages(fromRoot(context, docker!.dockerfile!));
+        const stage = targetStage(stages, docker?.target)!;
+        const cmd = effective(stages, stage, 'cmd');
+        // task-web's runtime target keeps its nginx base image's CMD (nginx as PID 1).
+        if (cmd === undefined && image === 'task-web' && docker?.target === 'runtime') continue;
+        const where = `${name}: ${image} (${docker?.target})`;
+        assert.ok(
+          cmd !== undefined && cmd.startsWith('['),
+          `${where}: CMD ${cmd} is not in exec form`,
+        );
+        assert.equal((JSON.parse(cmd) as string[])[0], 'node', `${where}: CMD ${cmd}`);
+      }
+    }
   });
 
   test('the images run from a WORKDIR that mirrors the repository root', () => {

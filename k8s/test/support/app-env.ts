@@ -3,7 +3,10 @@
  * modules, with their own loaders to prove the configured values are accepted.
  */
 import { REPORTER_ENV_VARS, loadConfig as loadReporterConfig } from '../../../batch/src/config.ts';
-import { DYNAMO_ENV_VARS, loadDynamoConfig } from '../../../packages/task-store/src/config.ts';
+import {
+  CREATE_TABLES_ENV_VARS,
+  loadCreateTablesConfig,
+} from '../../../packages/task-store/src/config.ts';
 import {
   TASK_SERVICE_ENV_VARS,
   loadConfig as loadTaskServiceConfig,
@@ -21,7 +24,7 @@ export interface Program {
 export const PROGRAMS = {
   'task-service': { reads: TASK_SERVICE_ENV_VARS, load: loadTaskServiceConfig },
   'task-reporter': { reads: REPORTER_ENV_VARS, load: loadReporterConfig },
-  'create-tables': { reads: DYNAMO_ENV_VARS, load: loadDynamoConfig },
+  'create-tables': { reads: CREATE_TABLES_ENV_VARS, load: loadCreateTablesConfig },
   // nginx serving static files: configured by its image, reads no environment.
   'task-web': { reads: [], load: () => undefined },
 } satisfies Record<string, Program>;

@@ -1,6 +1,6 @@
 /**
  * Just enough of a Dockerfile parser to check the images against the manifests: the stages
- * (build targets) and the user and working directory each stage runs with.
+ * (build targets) and the user, working directory and command each stage runs with.
  */
 import { readFileSync } from 'node:fs';
 
@@ -9,6 +9,8 @@ export interface Stage {
   from: string;
   user: string | undefined;
   workdir: string | undefined;
+  /** The CMD instruction's argument, as written (exec form is a JSON array). */
+  cmd: string | undefined;
   /** Source paths of the stage's COPY instructions from the build context (not --from). */
   copies: string[];
 }
@@ -38,6 +40,7 @@ export function parseStages(text: string): Stage[] {
         name: asIndex >= 0 ? args[asIndex + 1] : undefined,
         user: undefined,
         workdir: undefined,
+        cmd: undefined,
         copies: [],
       });
       continue;
@@ -46,6 +49,7 @@ export function parseStages(text: string): Stage[] {
     if (!stage) continue;
     if (instruction === 'USER') stage.user = rest.join(' ');
     if (instruction === 'WORKDIR') stage.workdir = rest.join(' ');
+    if (instruction === 'CMD') stage.cmd = rest.join(' ');
     if (instruction === 'COPY' && !rest.some((arg) => arg.startsWith('--from'))) {
       const paths = rest.filter((arg) => !arg.startsWith('--'));
       stage.copies.push(...paths.slice(0, -1));
@@ -63,11 +67,11 @@ export function targetStage(stages: Stage[], target: string | undefined): Stage 
   return target === undefined ? stages.at(-1) : stages.find((stage) => stage.name === target);
 }
 
-/** A stage's effective USER/WORKDIR, inherited from the stage it is built FROM. */
+/** A stage's effective USER/WORKDIR/CMD, inherited from the stage it is built FROM. */
 export function effective(
   stages: Stage[],
   stage: Stage,
-  field: 'user' | 'workdir',
+  field: 'user' | 'workdir' | 'cmd',
 ): string | undefined {
   const own = stage[field];
   if (own !== undefined) return own;

@@ -102,7 +102,46 @@ export function matchesSelector(
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
+/** The ConfigMap the apps read their settings from, as its generator names it. */
+export const APP_CONFIG = 'task-manager-config';
+
+/** Kustomize's hash suffix on a generated ConfigMap's name. */
+const HASH_SUFFIX = /-[bcdfghkmt2-9]{10}$/;
+
+/**
+ * Kustomize's name for a generated ConfigMap: the generator's name, a dash and ten characters
+ * of a hash of its data (in Kustomize's alphabet, which leaves out vowels and look-alikes).
+ */
+export function generatedName(name: string): RegExp {
+  return new RegExp(`^${name}${HASH_SUFFIX.source}`);
+}
+
+/** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
+export function appConfigMap(objects: KubeObject[]): IConfigMap & KubeObject {
+  const pattern = generatedName(APP_CONFIG);
+  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((o) =>
+    pattern.test(o.metadata.name),
+  );
+  if (found.length !== 1)
+    throw new Error(`expected one ConfigMap ${APP_CONFIG}-<hash>, found ${found.length}`);
+  return found[0]!;
+}
+
 /** The data of the one ConfigMap the apps read their settings from. */
 export function appConfig(objects: KubeObject[]): Record<string, string> {
-  return find<IConfigMap>(objects, 'ConfigMap', 'task-manager-config').data ?? {};
+  return appConfigMap(objects).data ?? {};
+}
+
+/**
+ * The objects with every generated ConfigMap's hashed name put back to its generator's name,
+ * for comparing two variants whose data (and so hashes) differ, or listing objects by name.
+ */
+export function withoutConfigHash(objects: KubeObject[]): KubeObject[] {
+  let text = JSON.stringify(objects);
+  for (const { metadata } of ofKind<IConfigMap>(objects, 'ConfigMap')) {
+    if (HASH_SUFFIX.test(metadata.name)) {
+      text = text.replaceAll(metadata.name, metadata.name.replace(HASH_SUFFIX, ''));
+    }
+  }
+  return JSON.parse(text) as KubeObject[];
 }

@@ -102,16 +102,31 @@ export function resourceViolations(ref: ContainerRef): string[] {
   return problems.map((problem) => `${ref.id}: ${problem}`);
 }
 
+/** An image reference without its tag or digest: the repository Skaffold matches artifacts by. */
+export function imageName(image: string): string {
+  return image.split('@')[0]!.replace(/:[^/:]+$/, '');
+}
+
 /**
  * Images built by Skaffold appear under their bare artifact name (Skaffold substitutes the
- * tag it built); anything else must be pinned to a version tag or a digest.
+ * tag it built) or, where the manifests must also work without Skaffold, tagged with the
+ * release (`releaseTag`); anything else must be pinned to a version tag or a digest.
  */
-export function imageViolations(ref: ContainerRef, artifacts: readonly string[]): string[] {
+export function imageViolations(
+  ref: ContainerRef,
+  artifacts: readonly string[],
+  releaseTag?: string,
+): string[] {
   const image = ref.container.image ?? '';
   const problems: string[] = [];
-  const name = image.split('@')[0]!.replace(/:[^/:]+$/, '');
+  const name = imageName(image);
   if (artifacts.includes(name)) {
-    if (image !== name) problems.push(`artifact image ${image} must carry no tag or digest`);
+    if (releaseTag === undefined && image !== name) {
+      problems.push(`artifact image ${image} must carry no tag or digest`);
+    }
+    if (releaseTag !== undefined && image !== `${name}:${releaseTag}`) {
+      problems.push(`artifact image ${image} must be tagged with the release ${releaseTag}`);
+    }
     if (ref.container.imagePullPolicy === 'Always') {
       problems.push('imagePullPolicy Always cannot find images built into the cluster');
     }

@@ -99,3 +99,30 @@ export function loadDynamoConfig(env: Env): DynamoConfig {
     maxAttempts: readInteger(env, 'DYNAMODB_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
   };
 }
+
+/** How long create-tables waits for DynamoDB by default: see k8s/README.md, "Deadlines". */
+export const DEFAULT_CREATE_TABLES_WAIT_SECONDS = 300;
+
+/** create-tables: the shared DynamoDB settings plus how long to wait for DynamoDB to answer. */
+export interface CreateTablesConfig extends DynamoConfig {
+  /** No new attempt starts after this long; 0 makes a single attempt. */
+  waitSeconds: number;
+}
+
+/** The environment variables read by loadCreateTablesConfig. */
+export const CREATE_TABLES_ENV_VARS = [...DYNAMO_ENV_VARS, 'CREATE_TABLES_WAIT_SECONDS'] as const;
+
+export function loadCreateTablesConfig(env: Env): CreateTablesConfig {
+  return {
+    ...loadDynamoConfig(env),
+    waitSeconds: readInteger(
+      env,
+      'CREATE_TABLES_WAIT_SECONDS',
+      DEFAULT_CREATE_TABLES_WAIT_SECONDS,
+      {
+        min: 0,
+        max: 3600,
+      },
+    ),
+  };
+}

@@ -11,3 +11,5 @@ export * from './task-cursor.ts';
 export * from './task-errors.ts';
 export * from './task-item.ts';
 export * from './task-repository.ts';
+export * from './retry-until-deadline.ts';
+export * from './transient-errors.ts';

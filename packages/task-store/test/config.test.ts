@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadDynamoConfig } from '../src/config.ts';
+import { ConfigError, loadCreateTablesConfig, loadDynamoConfig } from '../src/config.ts';
 
 test('loadDynamoConfig applies defaults', () => {
   assert.deepEqual(loadDynamoConfig({}), {
@@ -48,4 +48,14 @@ test('loadDynamoConfig names the variable at fault', () => {
       },
     );
   }
+});
+
+test('loadCreateTablesConfig waits 300 s by default and accepts 0 (a single attempt)', () => {
+  assert.equal(loadCreateTablesConfig({}).waitSeconds, 300);
+  assert.equal(loadCreateTablesConfig({ CREATE_TABLES_WAIT_SECONDS: '0' }).waitSeconds, 0);
+  assert.equal(loadCreateTablesConfig({ TASKS_TABLE: 'other' }).tasksTable, 'other');
+  assert.throws(
+    () => loadCreateTablesConfig({ CREATE_TABLES_WAIT_SECONDS: '7200' }),
+    /CREATE_TABLES_WAIT_SECONDS must be between 0 and 3600, got 7200/,
+  );
 });

@@ -9,14 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTables } from '@task-manager/task-store';
 import {
   createTestTables,
+  eventually,
   startDynalite,
   startFaultProxy,
   type DynaliteServer,
   type TestTables,
 } from '@task-manager/testing';
-import { eventually } from './support/eventually.ts';
 import { runService } from './support/running-service.ts';
 import { ALICE, newTask } from './support/test-service.ts';
 
@@ -174,4 +176,37 @@ describe('DynamoDB hanging', () => {
       }
     },
   );
+});
+
+describe('tables gone and created again (what a LocalStack restart does)', () => {
+  test('readiness goes false while the table is missing and true once it is back, with no restart', async () => {
+    const fresh = await createTestTables(dynamo.endpoint);
+    const service = await runService(fresh);
+    try {
+      await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
+
+      for (const TableName of [fresh.config.tasksTable, fresh.config.reportsTable]) {
+        await fresh.clients.client.send(new DeleteTableCommand({ TableName }));
+      }
+      await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 503));
+      const readiness = await request(service.baseUrl).get('/health/readiness');
+      assert.match(readiness.body.error, /ResourceNotFoundException/);
+      await request(service.baseUrl)
+        .post('/api/tasks')
+        .set('X-Forwarded-User', ALICE)
+        .send(newTask())
+        .expect(503);
+
+      await ensureTables(fresh.clients.client, fresh.config);
+      await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
+      await request(service.baseUrl)
+        .post('/api/tasks')
+        .set('X-Forwarded-User', ALICE)
+        .send(newTask())
+        .expect(201);
+      assert.equal(await probe(service.baseUrl, 'startup'), 200, 'startup stays done');
+    } finally {
+      await service.stop();
+    }
+  });
 });

@@ -14,13 +14,13 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
   createTestTables,
+  eventually,
   startDynalite,
   startFaultProxy,
   type DynaliteServer,
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
-import { eventually } from './support/eventually.ts';
 import { ALICE, newTask } from './support/test-service.ts';
 
 const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,13 +9,13 @@ import type { Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import {
   createTestTables,
+  eventually,
   startDynalite,
   startFaultProxy,
   type DynaliteServer,
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
-import { eventually } from './support/eventually.ts';
 import { runService, type RunningForTest } from './support/running-service.ts';
 import { ALICE } from './support/test-service.ts';
 

@@ -1,0 +1,105 @@
+/**
+ * k8s/kind-cluster.yaml: a valid kind v1alpha4 Cluster (kind's own fields, strictly), shaped for
+ * this app: an ingress-ready control-plane with ports 80/443 mapped, two workers for the app's
+ * Pods, a name Skaffold recognises as a local kind cluster; and the pinned ingress-nginx for
+ * kind, documented identically wherever it is named.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { find } from './support/kube.ts';
+import { kindClusterSchema } from './support/kind-config-schema.ts';
+import { fromRoot } from './support/paths.ts';
+import { render } from './support/render.ts';
+
+const KIND_FILE = 'k8s/kind-cluster.yaml';
+
+interface KindNode {
+  role?: string;
+  labels?: Record<string, string>;
+  extraPortMappings?: Array<{ containerPort?: number; hostPort?: number; protocol?: string }>;
+}
+interface KindCluster {
+  name?: string;
+  nodes?: KindNode[];
+}
+
+const text = readFileSync(fromRoot(KIND_FILE), 'utf8');
+const cluster = parse(text) as KindCluster;
+const validate = new Ajv({ allErrors: true, strict: true }).compile(kindClusterSchema);
+const errors = (value: unknown) =>
+  validate(value)
+    ? []
+    : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+
+/** The ingress-nginx manifest for kind, pinned to a controller release. */
+const INGRESS_NGINX_FOR_KIND =
+  /https:\/\/raw\.githubusercontent\.com\/kubernetes\/ingress-nginx\/([^/\s]+)\/deploy\/static\/provider\/kind\/deploy\.yaml/g;
+
+describe('the kind cluster file', () => {
+  test('is a valid kind.x-k8s.io/v1alpha4 Cluster', () => {
+    assert.deepEqual(errors(cluster), []);
+  });
+
+  test('a misspelt or unknown field is rejected, as kind rejects it', () => {
+    const broken = structuredClone(cluster) as KindCluster & Record<string, unknown>;
+    (broken.nodes![0] as Record<string, unknown>).extraPortMapping = [];
+    assert.notDeepEqual(errors(broken), []);
+    assert.notDeepEqual(errors({ ...cluster, apiVersion: 'kind.x-k8s.io/v1alpha3' }), []);
+  });
+
+  test('one control-plane, ready for ingress-nginx, with ports 80 and 443 on the host', () => {
+    const planes = (cluster.nodes ?? []).filter(
+      (n) => (n.role ?? 'control-plane') === 'control-plane',
+    );
+    assert.equal(planes.length, 1);
+    // The nodeSelector of ingress-nginx's kind manifest.
+    assert.equal(planes[0]!.labels?.['ingress-ready'], 'true');
+    assert.deepEqual(
+      (planes[0]!.extraPortMappings ?? []).map((m) => [m.containerPort, m.hostPort, m.protocol]),
+      [
+        [80, 80, 'TCP'],
+        [443, 443, 'TCP'],
+      ],
+    );
+  });
+
+  test('two workers, enough for task-service to spread and for a drain to move it', () => {
+    const workers = (cluster.nodes ?? []).filter((n) => n.role === 'worker');
+    assert.equal(workers.length, 2);
+    const service = find<IDeployment>(render('local'), 'Deployment', 'task-service').spec!;
+    const replicas = service.replicas ?? 1;
+    assert.ok(replicas >= 2 && replicas <= workers.length, `${replicas} replicas, one per worker`);
+    assert.ok(
+      service.template.spec?.topologySpreadConstraints?.some(
+        (c) => c.topologyKey === 'kubernetes.io/hostname',
+      ),
+      'spread across nodes',
+    );
+    const budget = find<IPodDisruptionBudget>(
+      render('local'),
+      'PodDisruptionBudget',
+      'task-service',
+    );
+    assert.ok(Number(budget.spec?.maxUnavailable) < replicas, 'a drain keeps one replica serving');
+  });
+
+  test('its name gives the kube context kind-<name>, which Skaffold treats as a local kind cluster', () => {
+    assert.match(cluster.name ?? '', /^[a-z0-9][a-z0-9-]*$/);
+    assert.match(`kind-${cluster.name}`, /^kind-(.*)$/);
+  });
+});
+
+test('the ingress-nginx for kind is pinned to one controller release, the same wherever named', () => {
+  const sources = [KIND_FILE, 'k8s/README.md'];
+  const versions = sources.flatMap((file) =>
+    [...readFileSync(fromRoot(file), 'utf8').matchAll(INGRESS_NGINX_FOR_KIND)].map((m) => m[1]),
+  );
+  assert.ok(versions.length >= sources.length, 'named in the kind file and in k8s/README.md');
+  assert.equal(new Set(versions).size, 1, versions.join(', '));
+  assert.match(versions[0]!, /^controller-v\d+\.\d+\.\d+$/, 'a release tag, never main');
+});

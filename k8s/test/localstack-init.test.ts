@@ -1,0 +1,352 @@
+/**
+ * LocalStack heals itself after a restart: its init hook (localstack/init/create-tables.sh, run
+ * from ready.d on every start) creates the tables from definitions generated from the one
+ * schema, and task-service's readiness comes back with no manual step.
+ *
+ * The LocalStack image cannot be pulled here, so the hook runs under sh with a stand-in
+ * `awslocal` on its PATH that sends the same CreateTable requests to a real DynamoDB API
+ * (dynalite). Unproven here: that LocalStack 4.14.0 runs the mounted hook (executable bit,
+ * subPath mount, shebang), its awslocal, and DYNAMODB_SHARE_DB (see localstack/README.md).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type TableDescription,
+} from '@aws-sdk/client-dynamodb';
+import {
+  createDynamoClients,
+  ensureTables,
+  loadDynamoConfig,
+  TaskRepository,
+} from '@task-manager/task-store';
+import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import {
+  localstackTableFiles,
+  TABLES_DIR,
+  TIME_TO_LIVE_SUFFIX,
+} from '../../scripts/localstack-tables.ts';
+import { loadConfig } from '../../services/task-service/src/config.ts';
+import { createLogger } from '../../services/task-service/src/logger.ts';
+import { startTaskService } from '../../services/task-service/src/server.ts';
+import { appConfig, find, generatedName, ofKind } from './support/kube.ts';
+import { fromRoot } from './support/paths.ts';
+import { render, renderDirectory } from './support/render.ts';
+
+const HOOK = 'localstack/init/create-tables.sh';
+const READY_D = '/etc/localstack/init/ready.d';
+const run = promisify(execFile);
+
+function localstack() {
+  const objects = renderDirectory('localstack');
+  const configMap = ofKind<IConfigMap>(objects, 'ConfigMap').find((c) =>
+    generatedName('localstack-init').test(c.metadata.name),
+  );
+  assert.ok(configMap, 'a generated ConfigMap localstack-init-<hash>');
+  const pod = find<IDeployment>(objects, 'Deployment', 'localstack').spec!.template.spec!;
+  return { configMap, pod, container: pod.containers[0]! };
+}
+
+describe('the generated table definitions', () => {
+  test('the committed files are exactly what the schema produces (npm run generate:localstack-tables)', () => {
+    const expected = localstackTableFiles();
+    const committed = readdirSync(fromRoot(TABLES_DIR)).sort();
+    assert.deepEqual(committed, Object.keys(expected).sort());
+    for (const [name, contents] of Object.entries(expected)) {
+      assert.equal(readFileSync(fromRoot(TABLES_DIR, name), 'utf8'), contents, name);
+    }
+  });
+
+  test('they name the tables the apps use in the cluster, and TTL for the idempotency keys', () => {
+    const files = Object.keys(localstackTableFiles());
+    const tables = files
+      .filter((name) => !name.endsWith(TIME_TO_LIVE_SUFFIX))
+      .map((name) => path.basename(name, '.json'));
+    for (const variant of ['local', 'dev'] as const) {
+      const config = appConfig(render(variant));
+      assert.deepEqual(
+        tables.sort(),
+        [config.TASKS_TABLE, config.REPORTS_TABLE, config.IDEMPOTENCY_TABLE].sort(),
+        variant,
+      );
+      assert.deepEqual(
+        files.filter((name) => name.endsWith(TIME_TO_LIVE_SUFFIX)),
+        [`${config.IDEMPOTENCY_TABLE}${TIME_TO_LIVE_SUFFIX}`],
+      );
+    }
+  });
+});
+
+describe('the LocalStack manifests', () => {
+  test('the ConfigMap carries the hook and every definition, byte for byte', () => {
+    const { configMap } = localstack();
+    const expected = {
+      'create-tables.sh': readFileSync(fromRoot(HOOK), 'utf8'),
+      ...localstackTableFiles(),
+    };
+    assert.deepEqual(configMap.data, expected);
+  });
+
+  test('the hook alone is mounted in ready.d, executable; the definitions at its TABLES_DIR', () => {
+    const { configMap, pod, container } = localstack();
+    const volume = pod.volumes?.find((v) => v.configMap?.name === configMap.metadata.name);
+    assert.ok(volume, 'a volume of the localstack-init ConfigMap');
+    assert.equal(volume.configMap?.defaultMode, 0o555, 'r-x for everyone: LocalStack execs it');
+    const mounts = (container.volumeMounts ?? []).filter((m) => m.name === volume.name);
+    const hook = mounts.find((m) => m.mountPath.startsWith(`${READY_D}/`));
+    // By subPath: a whole ConfigMap volume in ready.d would also expose the copy in its hidden
+    // ..<timestamp> directory, which LocalStack's recursive walk would run a second time.
+    assert.deepEqual(
+      { mountPath: hook?.mountPath, subPath: hook?.subPath, readOnly: hook?.readOnly },
+      { mountPath: `${READY_D}/create-tables.sh`, subPath: 'create-tables.sh', readOnly: true },
+    );
+    const tablesDir = /^TABLES_DIR=\$\{TABLES_DIR:-([^}]+)\}$/m.exec(
+      readFileSync(fromRoot(HOOK), 'utf8'),
+    )?.[1];
+    const definitions = mounts.find((m) => m.mountPath === tablesDir);
+    assert.ok(
+      definitions && !definitions.subPath && definitions.readOnly,
+      `mounted at ${tablesDir}`,
+    );
+  });
+
+  test('the hook in the repository is executable and starts with a shebang, as LocalStack needs', () => {
+    assert.match(readFileSync(fromRoot(HOOK), 'utf8'), /^#!\/bin\/sh\n/);
+    assert.equal(statSync(fromRoot(HOOK)).mode & 0o555, 0o555);
+  });
+
+  test('one DynamoDB database for every region, so the hook needs no AWS_REGION', () => {
+    const env = localstack().container.env ?? [];
+    assert.equal(env.find((e) => e.name === 'DYNAMODB_SHARE_DB')?.value, '1');
+  });
+});
+
+/** Writes an `awslocal` that runs the stand-in into `dir`, for the hook's PATH. */
+function installStandInAwslocal(dir: string): void {
+  const script = fromRoot('k8s/test/support/awslocal-standin.ts');
+  const awslocal = path.join(dir, 'awslocal');
+  writeFileSync(awslocal, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(awslocal, 0o755);
+}
+
+interface HookRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  calls: Array<{ args: string[]; accessKeyId?: string; region?: string }>;
+}
+
+describe('the hook, run with a stand-in awslocal against dynalite', () => {
+  let dynamo: DynaliteServer;
+  let dir: string;
+  before(async () => {
+    dynamo = await startDynalite();
+    dir = mkdtempSync(path.join(tmpdir(), 'localstack-hook-'));
+    installStandInAwslocal(dir);
+  });
+  after(async () => {
+    await dynamo.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function runHook(): Promise<HookRun> {
+    const calls = path.join(dir, `calls-${Date.now()}-${Math.random()}.jsonl`);
+    writeFileSync(calls, '');
+    const env = {
+      PATH: `${dir}:${process.env.PATH}`,
+      TABLES_DIR: fromRoot(TABLES_DIR),
+      STANDIN_DYNAMODB_ENDPOINT: dynamo.endpoint,
+      STANDIN_CALLS: calls,
+    };
+    const result = await run('sh', [fromRoot(HOOK)], { env }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    const recorded = readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean);
+    return { ...result, calls: recorded.map((line) => JSON.parse(line) as HookRun['calls'][0]) };
+  }
+
+  const clients = () =>
+    createDynamoClients(loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
+  const definitionFiles = Object.keys(localstackTableFiles()).filter(
+    (name) => !name.endsWith(TIME_TO_LIVE_SUFFIX),
+  );
+  const timeToLiveFiles = Object.keys(localstackTableFiles()).filter((name) =>
+    name.endsWith(TIME_TO_LIVE_SUFFIX),
+  );
+  const tableNames = definitionFiles.map((f) => path.basename(f, '.json'));
+
+  test('creates every table with one create-table call per definition, then turns on TTL', async () => {
+    const result = await runHook();
+    assert.equal(result.code, 0, result.stderr);
+    const call = (operation: string, file: string) => [
+      'dynamodb',
+      operation,
+      '--cli-input-json',
+      `file://${fromRoot(TABLES_DIR, file)}`,
+    ];
+    assert.deepEqual(
+      result.calls.map((c) => c.args),
+      [
+        ...definitionFiles.sort().map((file) => call('create-table', file)),
+        ...timeToLiveFiles.sort().map((file) => call('update-time-to-live', file)),
+      ],
+    );
+    assert.match(result.stdout, /time to live on for task-idempotency-keys\b/);
+    for (const call of result.calls) {
+      assert.ok(call.accessKeyId && call.region, 'awslocal gets credentials and a region');
+    }
+    for (const table of tableNames)
+      assert.match(result.stdout, new RegExp(`created table ${table}\\b`));
+  });
+
+  test('the tables are the ones create-tables makes, and they work', async () => {
+    const { client, doc } = clients();
+    try {
+      // create-tables finds them in place...
+      const config = loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint });
+      assert.deepEqual(
+        (await ensureTables(client, config)).tables,
+        Object.fromEntries(tableNames.map((name) => [name, 'exists'])),
+      );
+      // ...identical, keys and indexes, to what it creates itself.
+      const reference = {
+        tasksTable: 'reference-tasks',
+        reportsTable: 'reference-reports',
+        idempotencyTable: 'reference-idempotency-keys',
+      };
+      await ensureTables(client, reference);
+      const shape = async (name: string) => {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+        const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingModeSummary } =
+          Table as TableDescription;
+        return {
+          KeySchema,
+          AttributeDefinitions,
+          BillingModeSummary: BillingModeSummary?.BillingMode,
+          GlobalSecondaryIndexes: GlobalSecondaryIndexes?.map((i) => ({
+            IndexName: i.IndexName,
+            KeySchema: i.KeySchema,
+            Projection: i.Projection,
+          })),
+        };
+      };
+      assert.deepEqual(await shape(config.tasksTable), await shape(reference.tasksTable));
+      assert.deepEqual(await shape(config.reportsTable), await shape(reference.reportsTable));
+      assert.deepEqual(
+        await shape(config.idempotencyTable),
+        await shape(reference.idempotencyTable),
+      );
+
+      const tasks = new TaskRepository(doc, config.tasksTable);
+      const created = await tasks.create('hook-user', {
+        title: 'made in a hook-created table',
+        contents: '',
+        startAt: '2026-01-01T09:00:00+09:00',
+      });
+      const page = await tasks.list('hook-user', { status: 'all', limit: 10 });
+      assert.deepEqual(
+        page.items.map((record) => record.task.title),
+        ['made in a hook-created table'],
+      );
+      assert.equal(page.items[0]?.task.taskId, created.task.taskId);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  test('running it again, with the tables in place, succeeds', async () => {
+    const result = await runHook();
+    assert.equal(result.code, 0, result.stderr);
+    for (const table of tableNames)
+      assert.match(result.stdout, new RegExp(`table ${table} exists`));
+  });
+
+  test('any other failure fails the hook (LocalStack marks it ERROR), naming the table', async () => {
+    await dynamo.stop();
+    try {
+      const result = await runHook();
+      assert.notEqual(result.code, 0);
+      for (const table of tableNames) {
+        assert.match(
+          result.stderr,
+          new RegExp(`could not create table ${table}: \\s*Could not connect`),
+        );
+      }
+    } finally {
+      await dynamo.start();
+    }
+  });
+  test('after a LocalStack restart empties DynamoDB, the hook brings task-service back to ready', async () => {
+    const settings = appConfig(render('local'));
+    const config = loadConfig({
+      ...settings,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      DYNAMODB_TIMEOUT_MS: '500',
+      DYNAMODB_MAX_ATTEMPTS: '1',
+      READINESS_INTERVAL_MS: '100',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logs.push(chunk.toString());
+        callback();
+      },
+    });
+    const service = await startTaskService(config, createLogger('info', sink));
+    const base = `http://127.0.0.1:${service.port}`;
+    const status = async (url: string, init?: RequestInit) =>
+      (await fetch(base + url, init)).status;
+    const addTask = () =>
+      status('/api/tasks', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-User': 'restart-user' },
+        body: JSON.stringify({ title: 'after the restart', startAt: '2026-01-01T09:00:00Z' }),
+      });
+    const poll = { timeoutMs: 30_000, intervalMs: 100 };
+    const { client } = clients();
+    try {
+      await eventually(async () => assert.equal(await status('/health/readiness'), 200), poll);
+
+      // What a LocalStack restart leaves behind: a DynamoDB without the tables.
+      for (const table of tableNames) {
+        await client.send(new DeleteTableCommand({ TableName: table }));
+      }
+      await eventually(async () => assert.equal(await status('/health/readiness'), 503), poll);
+      assert.equal(await addTask(), 503, 'no table: the API answers 503, it does not crash');
+
+      // LocalStack is ready again and runs its ready.d hook.
+      const hook = await runHook();
+      assert.equal(hook.code, 0, hook.stderr);
+      await eventually(async () => assert.equal(await status('/health/readiness'), 200), poll);
+      assert.equal(await addTask(), 201);
+      assert.equal(await status('/health/startup'), 200, 'the same process, never restarted');
+      assert.match(
+        logs.join(''),
+        /tasks table unreachable: not ready[\s\S]*tasks table reachable: ready/,
+      );
+    } finally {
+      client.destroy();
+      await service.stop();
+    }
+  });
+});
