@@ -10,3 +10,4 @@ export * from './task-cursor.ts';
 export * from './task-errors.ts';
 export * from './task-item.ts';
 export * from './task-repository.ts';
+export * from './user-id.ts';

@@ -1,6 +1,2 @@
-/** The shape of a user id, as the authenticating proxy sets it in X-Forwarded-User. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-export function isUserId(value: string): boolean {
-  return USER_ID_PATTERN.test(value);
-}
+/** The shape of a user id (a token's `sub`): one definition, in task-store. */
+export { isUserId, USER_ID_PATTERN } from '@task-manager/task-store/user-id';
