@@ -11,3 +11,4 @@ export * from './task-errors.ts';
 export * from './task-item.ts';
 export * from './task-repository.ts';
 export * from './user-id.ts';
+export * from './user-names.ts';

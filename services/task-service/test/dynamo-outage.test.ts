@@ -18,7 +18,7 @@ import {
 } from '@task-manager/testing';
 import { eventually } from './support/eventually.ts';
 import { runService } from './support/running-service.ts';
-import { ALICE, newTask } from './support/test-service.ts';
+import { as, ALICE, newTask } from './support/test-service.ts';
 
 let dataDir: string;
 let dynamo: DynaliteServer;
@@ -45,7 +45,7 @@ describe('DynamoDB stopped', () => {
       assert.equal(await probe(service.baseUrl, 'readiness'), 200);
       const created = await request(service.baseUrl)
         .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send(newTask({ title: 'survives the outage' }))
         .expect(201);
       const path = `/api/tasks/${created.body.taskId}`;
@@ -59,9 +59,7 @@ describe('DynamoDB stopped', () => {
         request(service.baseUrl).delete(path),
       ];
       for (const pending of requests) {
-        const response = await pending
-          .set('X-Forwarded-User', ALICE)
-          .set('X-Request-Id', 'outage-1');
+        const response = await pending.set(as(ALICE)).set('X-Request-Id', 'outage-1');
         assert.equal(response.status, 503);
         assert.match(response.headers['content-type'] ?? '', /^application\/json/);
         assert.deepEqual(response.body, {
@@ -73,7 +71,7 @@ describe('DynamoDB stopped', () => {
       // Validation still answers without DynamoDB, and still writes nothing.
       await request(service.baseUrl)
         .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send({ title: '' })
         .expect(400);
 
@@ -86,10 +84,7 @@ describe('DynamoDB stopped', () => {
 
       await dynamo.start();
       await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
-      const after = await request(service.baseUrl)
-        .get(path)
-        .set('X-Forwarded-User', ALICE)
-        .expect(200);
+      const after = await request(service.baseUrl).get(path).set(as(ALICE)).expect(200);
       assert.equal(after.body.title, 'survives the outage');
       assert.equal(after.body.done, false, 'the failed PATCH changed nothing');
 
@@ -154,7 +149,7 @@ describe('DynamoDB hanging', () => {
         proxy.stall = true;
         const response = await request(service.baseUrl)
           .get('/api/tasks')
-          .set('X-Forwarded-User', ALICE)
+          .set(as(ALICE))
           .expect(503);
         assert.equal(response.body.error, 'the task store is unavailable, try again shortly');
         const logged = service.logs.lines.find(
@@ -167,7 +162,7 @@ describe('DynamoDB hanging', () => {
 
         proxy.stall = false;
         await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
-        await request(service.baseUrl).get('/api/tasks').set('X-Forwarded-User', ALICE).expect(200);
+        await request(service.baseUrl).get('/api/tasks').set(as(ALICE)).expect(200);
       } finally {
         await service.stop();
         await proxy.close();

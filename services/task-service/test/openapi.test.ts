@@ -14,7 +14,7 @@ import request from 'supertest';
 import { ReportWriter } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import { OpenApiValidator, type ObservedResponse } from './support/openapi.ts';
-import { createTestService, newTask, type TestService } from './support/test-service.ts';
+import { as, createTestService, newTask, type TestService } from './support/test-service.ts';
 
 const validator = new OpenApiValidator();
 let dataDir: string;
@@ -50,7 +50,7 @@ async function call(
   options: Call = {},
 ): Promise<request.Response> {
   let req = request(options.app ?? service.app)[method](url);
-  if (options.user !== undefined) req = req.set('X-Forwarded-User', options.user);
+  if (options.user !== undefined) req = req.set(as(options.user));
   for (const [name, value] of Object.entries(options.headers ?? {})) req = req.set(name, value);
   if (options.raw) req = req.set('Content-Type', options.raw.type).send(options.raw.text);
   else if (options.body !== undefined) req = req.send(options.body as object);
