@@ -31,6 +31,7 @@ export interface TestIdentity {
   readonly issuer: string;
   /** The provider's private signing keys (for forging otherwise valid tokens). */
   readonly keys: SigningKeys;
+  readonly clientSecret: string;
   /** Everything task-service needs to trust this provider (with one fresh session key). */
   readonly env: Record<string, string>;
   /** An access token for `user`, fetched once and then reused. */
@@ -50,13 +51,18 @@ export interface TestIdentityOptions {
   /** Users the provider puts in the admin group (default: admin). */
   adminUsers?: string[];
   accessTokenTtlSeconds?: number;
+  /** To start a provider again as it was (same port, keys and client secret). */
+  port?: number;
+  keys?: SigningKeys;
+  clientSecret?: string;
 }
 
 export async function startTestIdentity(options: TestIdentityOptions = {}): Promise<TestIdentity> {
   const publicUrl = options.publicUrl ?? TEST_PUBLIC_URL;
-  const clientSecret = randomBytes(24).toString('base64url');
-  const keys = await generateSigningKeys();
+  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+  const keys = options.keys ?? (await generateSigningKeys());
   const provider = await startIdentityProvider({
+    ...(options.port ? { port: options.port } : {}),
     keys,
     webClient: {
       clientId: TEST_CLIENT_ID,
@@ -93,6 +99,7 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
     provider,
     issuer: provider.issuer,
     keys,
+    clientSecret,
     env: {
       OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: TEST_CLIENT_ID,

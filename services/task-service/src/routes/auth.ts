@@ -69,6 +69,11 @@ function answerUnavailable(req: Request, res: Response, error: ProviderUnavailab
     );
 }
 
+/** A redirect without the body Express would add (nobody reads it; the contract has none). */
+function seeOther(res: Response, location: string): void {
+  res.status(303).location(location).end();
+}
+
 /** A sign-in that cannot finish goes back to the sign-in page, saying so (and logged). */
 function backToSignIn(res: Response, reason: string, cause?: unknown): void {
   res.locals.context.failure = {
@@ -76,7 +81,7 @@ function backToSignIn(res: Response, reason: string, cause?: unknown): void {
     body: { error: 'sign-in failed', details: [{ field: 'callback', message: reason }] },
     ...(cause === undefined ? {} : { cause }),
   };
-  res.redirect(303, `${SIGN_IN_PAGE}?error=sign-in-failed`);
+  seeOther(res, `${SIGN_IN_PAGE}?error=sign-in-failed`);
 }
 
 function wantsJson(req: Request): boolean {
@@ -108,7 +113,8 @@ export function authRouter(auth: Authentication): Router {
       path: CALLBACK_PATH,
       maxAge: SIGN_IN_TTL_SECONDS,
     });
-    res.set('Cache-Control', 'no-store').redirect(303, request.url.href);
+    res.set('Cache-Control', 'no-store');
+    seeOther(res, request.url.href);
   });
   router.all('/auth/login', methodNotAllowed(['GET', 'HEAD']));
 
@@ -163,7 +169,7 @@ export function authRouter(auth: Authentication): Router {
     });
     res.locals.context.userId = identity.identity.userId;
     void auth.profiles.remember(identity.identity);
-    res.redirect(303, started.returnTo);
+    seeOther(res, started.returnTo);
   });
   router.all(CALLBACK_PATH, methodNotAllowed(['GET', 'HEAD']));
 
@@ -184,7 +190,7 @@ export function authRouter(auth: Authentication): Router {
       if (!(error instanceof ProviderUnavailableError)) throw error;
     }
     if (wantsJson(req)) res.json({ redirectTo });
-    else res.redirect(303, redirectTo);
+    else seeOther(res, redirectTo);
   });
   router.all('/auth/logout', methodNotAllowed(['POST']));
   return router;

@@ -51,7 +51,7 @@ export interface TestService {
 }
 
 /** The users the tests act as; their tokens are fetched once, before the first test. */
-export const KNOWN_USERS = ['alice', 'bob@example.com', 'admin', 'carol', 'nobody'];
+export const KNOWN_USERS = ['alice', 'bob', 'bob@example.com', 'admin', 'carol', 'nobody'];
 
 let identity: Promise<TestIdentity> | undefined;
 
