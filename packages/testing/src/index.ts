@@ -2,3 +2,4 @@ export * from './dynalite-server.ts';
 export * from './fault-proxy.ts';
 export * from './test-tables.ts';
 export * from './test-identity.ts';
+export * from './forged-tokens.ts';
