@@ -81,17 +81,19 @@ export function loadConfig(env: Env): IdentityProviderConfig {
     }
   }
   const publicUrl = attempt(() => required(env, 'PUBLIC_URL'));
+  const clientId = attempt(() => readString(env, 'OIDC_CLIENT_ID'));
+  const clientSecret = attempt(() => readString(env, 'OIDC_CLIENT_SECRET'));
   const config = {
     port: attempt(() => readInteger(env, 'PORT', 9000, { min: 0, max: 65_535 })),
     host: attempt(() => readString(env, 'HOST', '0.0.0.0')),
     logLevel: attempt(() => readString(env, 'LOG_LEVEL', 'info')),
     issuer: attempt(() => required(env, 'OIDC_ISSUER')),
-    webClient: attempt(() => ({
-      clientId: readString(env, 'OIDC_CLIENT_ID'),
-      clientSecret: readString(env, 'OIDC_CLIENT_SECRET'),
+    webClient: {
+      clientId,
+      clientSecret,
       redirectUris: publicUrl ? [`${publicUrl}${CALLBACK_PATH}`] : [],
       postLogoutRedirectUris: publicUrl ? [`${publicUrl}${SIGNED_OUT_PATH}`] : [],
-    })),
+    },
     cliClientId: attempt(() => readString(env, 'IDP_CLI_CLIENT_ID', DEFAULT_CLI_CLIENT_ID)),
     apiAudience: attempt(() => readString(env, 'OIDC_AUDIENCE')),
     adminGroup: attempt(() => readString(env, 'ADMIN_GROUP', DEFAULT_ADMIN_GROUP)),
