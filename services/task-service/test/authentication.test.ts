@@ -19,6 +19,8 @@ import {
   type DynaliteServer,
   type TestIdentity,
 } from '@task-manager/testing';
+import { readUserNames } from '@task-manager/task-store';
+import type { Identity } from '../src/auth/identity.ts';
 import { SessionCodec } from '../src/auth/session-cookie.ts';
 import { sessionKeyId } from '../src/auth/auth-config.ts';
 import {
@@ -29,6 +31,7 @@ import {
   testIdentity,
   type TestService,
 } from './support/test-service.ts';
+import { eventually } from './support/eventually.ts';
 
 let dynamo: DynaliteServer;
 let identity: TestIdentity;
@@ -409,5 +412,40 @@ describe('returnTo', () => {
     ]) {
       assert.equal(safeReturnTo(value), '/', String(value));
     }
+  });
+});
+
+describe('display names for the reports', () => {
+  test('recorded when a person signs in or a change of theirs succeeds; not on reads or refusals', async () => {
+    const recorded: Identity[] = [];
+    const recording = await createTestService(dynamo, {
+      profiles: { remember: async (who) => void recorded.push(who) },
+    });
+    await identity.token('oscar');
+    await request(recording.app).get('/api/tasks').set(as('oscar')).expect(200);
+    await request(recording.app).post('/api/tasks').set(as('oscar')).send({}).expect(400);
+    assert.deepEqual(recorded, [], 'requests are answered after their finish handlers ran');
+    await request(recording.app).post('/api/tasks').set(as('oscar')).send(newTask()).expect(201);
+    const forged = await signedByProvider(validClaims({ sub: 'pat', name: 'Pat Doe' }));
+    await request(recording.app)
+      .post('/api/tasks')
+      .set('Authorization', `Bearer ${forged}`)
+      .send(newTask())
+      .expect(201);
+    assert.deepEqual(recorded, [
+      { userId: 'oscar', name: 'oscar', groups: [] },
+      { userId: 'pat', name: 'Pat Doe', groups: ['task-admins'] },
+    ]);
+
+    // Into the reports table, where the report job reads names; signing in records one too.
+    await identity.signIn(await service.baseUrl(), 'quinn');
+    await eventually(async () => {
+      const names = await readUserNames(
+        service.tables.clients.doc,
+        service.tables.config.reportsTable,
+        ['quinn'],
+      );
+      assert.equal(names.get('quinn'), 'quinn');
+    });
   });
 });

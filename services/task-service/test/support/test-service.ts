@@ -20,7 +20,7 @@ import {
 } from '@task-manager/testing';
 import { createApp } from '../../src/app.ts';
 import { createAuthentication, type Authentication } from '../../src/auth/authentication.ts';
-import { dynamoUserProfiles } from '../../src/auth/user-profiles.ts';
+import { dynamoUserProfiles, type UserProfiles } from '../../src/auth/user-profiles.ts';
 import { loadConfig } from '../../src/config.ts';
 import { HealthState } from '../../src/health.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -90,6 +90,8 @@ export async function createTestService(
     env?: Record<string, string>;
     /** The clock sessions and tokens are checked against, in epoch seconds. */
     now?: () => number;
+    /** Where display names go (default: the reports table, as in production). */
+    profiles?: UserProfiles;
     started?: boolean;
     /** Where the app reaches DynamoDB, when not directly (a proxy in front of `dynamo`). */
     dynamoEndpoint?: string;
@@ -116,7 +118,7 @@ export async function createTestService(
   const auth = createAuthentication(
     config.auth,
     logger,
-    dynamoUserProfiles(doc, tables.config.reportsTable, logger),
+    options.profiles ?? dynamoUserProfiles(doc, tables.config.reportsTable, logger),
     options.now,
   );
   const app = createApp({
