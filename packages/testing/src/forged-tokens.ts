@@ -64,7 +64,8 @@ export async function forgedTokens(
 ): Promise<ForgedToken[]> {
   const claims = validClaims(identity, sub, { groups: ['task-admins'] });
   const jwk = providerKey(identity);
-  const { d: _d, ...publicJwk } = jwk;
+  const publicJwk: JWK = { ...jwk };
+  delete publicJwk.d;
   const publicPem = createPublicKey({ key: publicJwk, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();

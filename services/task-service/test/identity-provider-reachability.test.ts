@@ -8,12 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import {
-  forgedTokens,
-  startDynalite,
-  type DynaliteServer,
-  type TestIdentity,
-} from '@task-manager/testing';
+import { startDynalite, type DynaliteServer, type TestIdentity } from '@task-manager/testing';
 import { backchannelUrlFor } from '../src/auth/backchannel.ts';
 import { eventually } from './support/eventually.ts';
 import { startHttpRelay, type HttpRelay } from './support/http-relay.ts';
