@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import {
   ConfigError,
+  ConfigProblems,
   readInteger,
   readOptionalString,
   readString,
@@ -70,16 +71,8 @@ function required(env: Env, name: string): string {
 }
 
 export function loadConfig(env: Env): IdentityProviderConfig {
-  const problems: string[] = [];
-  function attempt<T>(read: () => T): T | undefined {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  }
+  const problems = new ConfigProblems();
+  const { attempt } = problems;
   const publicUrl = attempt(() => required(env, 'PUBLIC_URL'));
   const clientId = attempt(() => readString(env, 'OIDC_CLIENT_ID'));
   const clientSecret = attempt(() => readString(env, 'OIDC_CLIENT_SECRET'));
@@ -122,8 +115,6 @@ export function loadConfig(env: Env): IdentityProviderConfig {
       return keys === undefined ? undefined : keys.split(',').map((key) => key.trim());
     }),
   };
-  if (problems.length > 0) {
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  problems.throwIfAny();
   return config as IdentityProviderConfig;
 }

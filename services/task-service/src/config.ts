@@ -5,6 +5,7 @@
  */
 import {
   ConfigError,
+  ConfigProblems,
   DYNAMO_ENV_VARS,
   loadDynamoConfig,
   readInteger,
@@ -55,16 +56,8 @@ function readLogLevel(env: Env): LogLevel {
 
 /** Reads and validates the whole configuration; throws one ConfigError naming every problem. */
 export function loadConfig(env: Env): TaskServiceConfig {
-  const problems: string[] = [];
-  function attempt<T>(read: () => T): T | undefined {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  }
+  const problems = new ConfigProblems();
+  const { attempt } = problems;
 
   const config = {
     dynamo: attempt(() => loadDynamoConfig(env)),
@@ -79,8 +72,6 @@ export function loadConfig(env: Env): TaskServiceConfig {
     ),
     auth: loadAuthConfig(env, attempt),
   };
-  if (problems.length > 0) {
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  problems.throwIfAny();
   return config as TaskServiceConfig;
 }
