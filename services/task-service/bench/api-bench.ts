@@ -99,6 +99,13 @@ async function viaApi(
     connections: CONNECTIONS,
     duration: seconds,
   });
+  if (result.non2xx + result.errors + result.timeouts > 0) {
+    // What went wrong, so an error count is never a mystery.
+    console.error(
+      `${options.method} ${url}: statuses ${JSON.stringify(result.statusCodeStats)}, ` +
+        `${result.errors} connection errors, ${result.timeouts} timeouts`,
+    );
+  }
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
