@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { ConfigError } from '@task-manager/task-store';
 import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
+import { startLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { startTaskServiceProcess } from './local-task-service.ts';
 import { onParentGone } from './parent-watch.ts';
 import { buildWebIfStale, startWebPreview } from './web-preview.ts';
@@ -25,6 +26,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
 
   const children: ChildProcess[] = [];
   let dynamo: LocalDynamo | undefined;
+  let identity: LocalIdentity | undefined;
   let stopping = false;
   let stoppedAt = 0;
 
@@ -40,6 +42,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
           : new Promise((resolve) => child.once('exit', resolve)),
       ),
     );
+    await identity?.provider.close();
     // Closing dynalite closes its LevelDB, so the next start finds consistent data.
     await dynamo?.server.stop();
     process.exit(exitCode);
@@ -76,9 +79,16 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       env: process.env,
     });
     if (stopping) return;
+    identity = await startLocalIdentity({
+      port: config.identityPort,
+      publicUrl: config.publicUrl,
+      dataDir: config.dataDir,
+    });
+    if (stopping) return;
     const api = await startTaskServiceProcess({
       port: config.apiPort,
       dynamoEnv: dynamo.env,
+      identityEnv: identity.env,
       watch: options.watch,
       env: process.env,
     });
@@ -106,7 +116,9 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
         `  UI       ${web.url}`,
         `  API      ${web.url}api   (task-service itself: ${api.origin})`,
         `  DynamoDB ${dynamo.server.endpoint}   (dynalite, data in ${dataDir})`,
-        'Sign in as "admin" to see the reports. Press Ctrl-C to stop.',
+        `  Sign-in  ${identity.provider.issuer}   (development identity provider: any name, no password)`,
+        'Sign in as "admin" to see the reports; `npm run token -- <name>` prints an API token.',
+        'Press Ctrl-C to stop.',
         '',
       ].join('\n'),
     );

@@ -19,6 +19,8 @@ export interface TaskServiceProcess {
 export async function startTaskServiceProcess(options: {
   port: number;
   dynamoEnv: Record<string, string>;
+  /** OIDC_*, PUBLIC_URL and SESSION_KEYS: the embedded identity provider's. */
+  identityEnv: Record<string, string>;
   /** Restart on source changes (node --watch), for npm run dev. */
   watch: boolean;
   env: NodeJS.ProcessEnv;
@@ -28,10 +30,9 @@ export async function startTaskServiceProcess(options: {
     env: {
       ...options.env,
       ...options.dynamoEnv,
+      ...options.identityEnv,
       PORT: String(options.port),
       HOST: '127.0.0.1',
-      // Whoever signs in as "admin" sees the reports; ADMIN_USERS overrides.
-      ADMIN_USERS: options.env.ADMIN_USERS ?? 'admin',
     },
   });
   const args = [

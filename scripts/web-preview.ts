@@ -1,6 +1,6 @@
 /**
  * The UI part of `npm start`: builds web/dist when it is missing or older than its sources,
- * then serves it with `vite preview`, which proxies /api and /health to task-service, so the
+ * then serves it with `vite preview`, which proxies /api, /auth and /health to task-service, so the
  * browser sees the UI and the API on one origin as it does behind the Ingress. `vite preview`
  * also sends the production Content-Security-Policy (see web/vite.config.ts).
  */

@@ -15,11 +15,13 @@ process.on('SIGINT', () => process.exit(130));
 
 buildIfStale();
 const dynamo = await startDynamoServer();
+const context = await createContext(dynamo);
 try {
-  const figures = await measureStartup(createContext(dynamo), SAMPLES);
+  const figures = await measureStartup(context, SAMPLES);
   for (const line of startupSummary(figures)) console.log(line);
   console.log(`samples (ms): task-service ${figures.serviceMs.map(Math.round).join(' ')}`);
   console.log(`samples (ms): node -e       ${figures.baselineMs.map(Math.round).join(' ')}`);
 } finally {
+  await context.identity.close();
   await dynamo.close();
 }

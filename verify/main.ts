@@ -65,7 +65,7 @@ const built = buildIfStale();
 if (built.length > 0) console.error(`verify: built ${built.join(', ')}`);
 
 const dynamo = await startDynamoServer();
-const context = createContext(dynamo);
+const context = await createContext(dynamo);
 const results: CheckResult[] = [];
 try {
   for (const check of selected) {
@@ -91,6 +91,7 @@ try {
     );
   }
 } finally {
+  await context.identity.close();
   await dynamo.close();
 }
 

@@ -4,8 +4,8 @@ import { defineConfig, type ProxyOptions } from 'vite';
 
 /**
  * Where the task API runs. The browser only ever talks to its own origin; the dev server and
- * `vite preview` (used by `npm start`) forward /api and /health there, as the Ingress does in
- * the cluster.
+ * `vite preview` (used by `npm start`) forward /api, /auth (signing in and out) and /health
+ * there, as the Ingress does in the cluster.
  */
 const apiOrigin = process.env.API_ORIGIN ?? 'http://127.0.0.1:3000';
 
@@ -29,6 +29,7 @@ export const contentSecurityPolicy = [
 
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: apiOrigin },
+  '/auth': { target: apiOrigin },
   '/health': { target: apiOrigin },
 };
 

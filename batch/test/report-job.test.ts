@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { getReport, type ReportLine, type ReportSummary } from '@task-manager/task-store';
+import {
+  getReport,
+  recordUserName,
+  type ReportLine,
+  type ReportSummary,
+} from '@task-manager/task-store';
 import {
   createTestTables,
   startDynalite,
@@ -92,6 +97,8 @@ describe('runReportJob', () => {
       task('utc-same-day', '2026-11-20T20:00:00.000Z'),
       { taskId: 'open', userId: 'alice' },
     ]);
+    // The name task-service recorded for alice; bob has none, so his id stands in.
+    await recordUserName(tables.clients.doc, tables.config.reportsTable, 'alice', 'Alice Liddell');
     const { result } = await runJob(tables, '2026-11-20', 'Asia/Tokyo', {
       now: () => new Date('2026-11-20T16:00:00.000Z'),
     });
@@ -102,8 +109,8 @@ describe('runReportJob', () => {
       timeZone: 'Asia/Tokyo',
       count: 3,
       perUser: [
-        { userId: 'alice', count: 1 },
-        { userId: 'bob', count: 2 },
+        { userId: 'alice', name: 'Alice Liddell', count: 1 },
+        { userId: 'bob', name: 'bob', count: 2 },
       ],
       generatedAt: '2026-11-20T16:00:00.000Z',
       partial: false,

@@ -35,7 +35,12 @@ import {
   loadDynamoConfig,
   TaskRepository,
 } from '@task-manager/task-store';
-import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import {
+  eventually,
+  startDynalite,
+  startTestIdentity,
+  type DynaliteServer,
+} from '@task-manager/testing';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
@@ -296,8 +301,12 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
   });
   test('after a LocalStack restart empties DynamoDB, the hook brings task-service back to ready', async () => {
     const settings = appConfig(render('local'));
+    const identity = await startTestIdentity();
+    const token = await identity.token('restart-user');
     const config = loadConfig({
       ...settings,
+      // The cluster's provider settings point into the cluster: trust a provider started here.
+      ...identity.env,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       DYNAMODB_TIMEOUT_MS: '500',
       DYNAMODB_MAX_ATTEMPTS: '1',
@@ -319,7 +328,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     const addTask = () =>
       status('/api/tasks', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Forwarded-User': 'restart-user' },
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
         body: JSON.stringify({ title: 'after the restart', startAt: '2026-01-01T09:00:00Z' }),
       });
     const poll = { timeoutMs: 30_000, intervalMs: 100 };
@@ -347,6 +356,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     } finally {
       client.destroy();
       await service.stop();
+      await identity.close();
     }
   });
 });

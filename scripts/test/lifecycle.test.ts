@@ -21,13 +21,19 @@ let webOrigin: string;
 let dataDir: string;
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'task-manager-lifecycle-'));
-  const [web, api, dynamo] = [await freePort(), await freePort(), await freePort()];
+  const [web, api, dynamo, idp] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   webOrigin = `http://127.0.0.1:${web}`;
   env = {
     ...process.env,
     WEB_PORT: String(web),
     API_PORT: String(api),
     DYNAMODB_PORT: String(dynamo),
+    IDP_PORT: String(idp),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
   };

@@ -25,7 +25,7 @@ export const badInputCheck: Check = {
     const service = await context.startService('task-service', tables);
     const client = createHttpClient(service.url, { connections: CONCURRENCY, timeoutMs: 10_000 });
     try {
-      const fixture = await createFixture(client, tables, context.canaries);
+      const fixture = await createFixture(client, tables, context);
       const before = await snapshotTables(tables);
       const requests = fc.sample(malformedRequests(fixture), { numRuns: REQUESTS, seed: SEED });
 

@@ -21,10 +21,11 @@ export const bodyLimitCheck: Check = {
     const tables = await context.newTables();
     const service = await context.startService('task-service', tables);
     const client = createHttpClient(service.url, { connections: 1, timeoutMs: 10_000 });
+    const auth = await context.credentials('verify-limits');
     const post = (body: string, chunked = false): HttpRequest => ({
       method: 'POST',
       path: '/api/tasks',
-      headers: { 'x-forwarded-user': 'verify-limits', 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body,
       chunked,
     });

@@ -82,6 +82,7 @@ export const outageCheck: Check = {
         connections: LOAD_CONNECTIONS,
         durationMs: BEFORE_MS + OUTAGE_MS + AFTER_MS,
         userPrefix: 'outage',
+        credentials: context.credentials,
         timeoutMs: REQUEST_TIMEOUT_MS,
         onReply,
         mayHaveApplied: outcomeUnknown,

@@ -1,7 +1,9 @@
 /**
  * Users are kept apart on every endpoint: user B can neither read nor change user A's tasks
- * (404, exactly as for ids that do not exist), non-admins cannot read reports (403), and every
- * endpoint refuses a request without a user (401). Each refusal has a positive control (the
+ * (404, exactly as for ids that do not exist), non-admins cannot read reports (403), every
+ * endpoint refuses a request without credentials (401), and no forged credential gets in: the
+ * X-Forwarded-User header names nobody, and tokens that are forged, expired, for another
+ * audience or tampered with are refused (401), as is a session cookie sealed elsewhere. Each refusal has a positive control (the
  * owner or the admin doing the same succeeds), so a broken route cannot pass for isolation.
  */
 import { createFixture, OTHER, OWNER } from '../harness/api-fixture.ts';
@@ -21,7 +23,6 @@ interface Probe {
 }
 
 const json = { 'content-type': 'application/json' };
-const as = (userId: string): Record<string, string> => ({ 'x-forwarded-user': userId });
 
 export const isolationCheck: Check = {
   name: 'Isolation',
@@ -30,7 +31,10 @@ export const isolationCheck: Check = {
     const service = await context.startService('task-service', tables);
     const client = createHttpClient(service.url, { connections: 4, timeoutMs: 10_000 });
     try {
-      const fixture = await createFixture(client, tables, context.canaries);
+      const fixture = await createFixture(client, tables, context);
+      const as = (userId: string): Record<string, string> => ({
+        authorization: `Bearer ${fixture.tokens.get(userId)!}`,
+      });
       const [taskId, etag] = [...fixture.ownerTasks][1]!;
       const otherTask = await client.send({
         method: 'POST',
@@ -168,6 +172,67 @@ export const isolationCheck: Check = {
         request,
         expect: 401,
       }));
+      // Credentials that must name nobody: the old trusted header, forged and wrong tokens.
+      const forged: Probe[] = [
+        {
+          label: 'X-Forwarded-User: admin alone',
+          request: {
+            method: 'GET',
+            path: '/api/reports',
+            headers: { 'x-forwarded-user': ADMIN_USER },
+          },
+          expect: 401,
+        },
+        {
+          label: 'X-Forwarded-User: owner alone, on the owner’s task',
+          request: { method: 'GET', path: task, headers: { 'x-forwarded-user': OWNER } },
+          expect: 401,
+        },
+        {
+          label: 'B with X-Forwarded-User: admin reads reports',
+          request: {
+            method: 'GET',
+            path: '/api/reports',
+            headers: { ...as(OTHER), 'x-forwarded-user': ADMIN_USER },
+          },
+          expect: 403,
+        },
+        {
+          label: 'B with X-Forwarded-User: owner reads A',
+          request: {
+            method: 'GET',
+            path: task,
+            headers: { ...as(OTHER), 'x-forwarded-user': OWNER },
+          },
+          expect: 404,
+        },
+        ...fixture.forgedAuthorizations.flatMap((authorization, index) => [
+          {
+            label: `forged token #${index + 1} reads A`,
+            request: { method: 'GET', path: task, headers: { authorization } },
+            expect: 401,
+          },
+          {
+            label: `forged token #${index + 1} deletes A`,
+            request: { method: 'DELETE', path: task, headers: { authorization } },
+            expect: 401,
+          },
+          {
+            label: `forged token #${index + 1} reads reports`,
+            request: { method: 'GET', path: '/api/reports', headers: { authorization } },
+            expect: 401,
+          },
+        ]),
+        {
+          label: 'a session cookie sealed elsewhere',
+          request: {
+            method: 'GET',
+            path: task,
+            headers: { cookie: `tm_session=${fixture.cookieSecret}` },
+          },
+          expect: 401,
+        },
+      ];
       anonymous.push({
         label: 'control: liveness needs no user',
         request: { method: 'GET', path: '/health/liveness' },
@@ -176,11 +241,12 @@ export const isolationCheck: Check = {
 
       const before = await snapshotTables(tables);
       const failures: string[] = [];
-      const tally = { crossUser: 0, reports: 0, anonymous: 0 };
+      const tally = { crossUser: 0, reports: 0, anonymous: 0, forged: 0 };
       for (const [group, probes] of [
         ['crossUser', crossUser],
         ['reports', reports],
         ['anonymous', anonymous],
+        ['forged', forged],
       ] as const) {
         for (const probe of probes) {
           const reply = await client.send(probe.request);
@@ -216,6 +282,7 @@ export const isolationCheck: Check = {
           `B→A refused ${tally.crossUser}/${crossUser.filter((p) => p.expect >= 400).length}`,
           `non-admin reports 403 ${tally.reports}/${reports.filter((p) => p.expect >= 400).length}`,
           `no user 401 ${tally.anonymous}/${endpoints.length}`,
+          `forged credentials refused ${tally.forged}/${forged.length}`,
           `controls ${[...crossUser, ...reports, ...anonymous].filter((p) => p.expect < 400).length}`,
           `data ${unchanged ? 'unchanged' : 'CHANGED'}`,
         ],

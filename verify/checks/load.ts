@@ -16,6 +16,7 @@ export const loadCheck: Check = {
         connections: LOAD_CONNECTIONS,
         durationMs: LOAD_DURATION_MS,
         userPrefix: 'load',
+        credentials: context.credentials,
         timeoutMs: REQUEST_TIMEOUT_MS,
       });
       const failures = loadFailures(load);

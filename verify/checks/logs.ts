@@ -1,7 +1,8 @@
 /**
  * Everything the task-service instances and report jobs started by the other checks wrote:
  * JSON lines only on stdout, and not one occurrence of the secrets planted in their environment
- * (AWS_SECRET_ACCESS_KEY) or in request headers (Authorization, Cookie).
+ * (AWS_SECRET_ACCESS_KEY, OIDC_CLIENT_SECRET, SESSION_KEYS) or sent in request headers (every
+ * access token used, a cookie).
  */
 import type { Check } from '../harness/check.ts';
 
@@ -20,7 +21,7 @@ export const logsCheck: Check = {
     return {
       figures: [
         `${logs.lines} lines read (${logs.stderrLines} on stderr)`,
-        `${leaked} with a planted secret (3 planted)`,
+        `${leaked} with a secret (${logs.watched} watched: planted, tokens, keys)`,
         `${logs.nonJson} non-JSON stdout lines`,
       ],
       failures,

@@ -48,6 +48,7 @@ export const rollingRestartCheck: Check = {
         connections: LOAD_CONNECTIONS,
         durationMs: LOAD_DURATION_MS,
         userPrefix: 'rolling',
+        credentials: context.credentials,
         timeoutMs: REQUEST_TIMEOUT_MS,
       });
       const gap = Math.min(3000, LOAD_DURATION_MS / 6);

@@ -23,7 +23,7 @@ export const securityHeadersCheck: Check = {
     const tables = await context.newTables();
     const service = await context.startService('task-service', tables);
     const client = createHttpClient(service.url, { connections: 1, timeoutMs: 10_000 });
-    const user = { 'x-forwarded-user': 'verify-headers' };
+    const user = await context.credentials('verify-headers');
     const requests: Array<[string, HttpRequest]> = [
       ['200', { method: 'GET', path: '/api/me', headers: user }],
       ['404 task', { method: 'GET', path: '/api/tasks/none', headers: user }],

@@ -4,9 +4,8 @@
  * (tasks) and the report writer the job uses (reports), so it is exactly what they store.
  */
 import { ReportWriter } from '@task-manager/task-store';
-import type { TestTables } from '@task-manager/testing';
-import type { Canaries } from './context.ts';
-import { ADMIN_USER } from './context.ts';
+import { forgedTokens, type TestTables } from '@task-manager/testing';
+import { ADMIN_USER, type VerifyContext } from './context.ts';
 import { jsonBody, type HttpClient } from './http.ts';
 import type { Fixture } from './malformed-requests.ts';
 
@@ -17,14 +16,20 @@ const REPORT_DATES = ['2030-01-07', '2030-01-08'];
 export async function createFixture(
   client: HttpClient,
   tables: TestTables,
-  canaries: Canaries,
+  context: VerifyContext,
 ): Promise<Fixture> {
+  const tokens = new Map<string, string>();
+  const auth: Record<string, Record<string, string>> = {};
+  for (const user of [OWNER, OTHER, ADMIN_USER]) {
+    auth[user] = await context.credentials(user);
+    tokens.set(user, auth[user].authorization!.slice('Bearer '.length));
+  }
   const ownerTasks = new Map<string, string>();
   for (const [index, title] of ['plan the week', 'buy milk', 'write the report'].entries()) {
     const created = await expectStatus(client, 201, {
       method: 'POST',
       path: '/api/tasks',
-      headers: { 'x-forwarded-user': OWNER, 'content-type': 'application/json' },
+      headers: { ...auth[OWNER], 'content-type': 'application/json' },
       body: JSON.stringify({ title, startAt: `2030-01-0${7 + index}T09:00:00+09:00` }),
     });
     const { taskId } = jsonBody(created) as { taskId: string };
@@ -35,7 +40,7 @@ export async function createFixture(
     method: 'PATCH',
     path: `/api/tasks/${firstId}`,
     headers: {
-      'x-forwarded-user': OWNER,
+      ...auth[OWNER],
       'content-type': 'application/json',
       'if-match': firstEtag,
     },
@@ -46,7 +51,7 @@ export async function createFixture(
   const page = await expectStatus(client, 200, {
     method: 'GET',
     path: '/api/tasks?limit=1',
-    headers: { 'x-forwarded-user': OWNER },
+    headers: auth[OWNER],
   });
   const ownerCursor = (jsonBody(page) as { nextCursor: string | null }).nextCursor;
   if (!ownerCursor) throw new Error('fixture: a list of 3 tasks with limit=1 has no nextCursor');
@@ -69,7 +74,7 @@ export async function createFixture(
   const reports = await expectStatus(client, 200, {
     method: 'GET',
     path: '/api/reports?limit=1',
-    headers: { 'x-forwarded-user': ADMIN_USER },
+    headers: auth[ADMIN_USER],
   });
   const reportCursor = (jsonBody(reports) as { nextCursor: string | null }).nextCursor;
   if (!reportCursor) throw new Error('fixture: two reports with limit=1 have no nextCursor');
@@ -82,7 +87,11 @@ export async function createFixture(
     ownerCursor,
     reportCursor,
     reportDate: REPORT_DATES[1]!,
-    headerSecrets: { bearerToken: canaries.bearerToken, cookie: canaries.cookie },
+    tokens,
+    forgedAuthorizations: (await forgedTokens(context.identity, OWNER, tokens.get(OWNER)!)).map(
+      ({ token }) => `Bearer ${token}`,
+    ),
+    cookieSecret: context.canaries.cookie,
   };
 }
 

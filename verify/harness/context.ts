@@ -5,7 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
-import { createTestTables, type TestTables } from '@task-manager/testing';
+import {
+  createTestTables,
+  startTestIdentity,
+  type TestIdentity,
+  type TestTables,
+} from '@task-manager/testing';
 import { spawnChild, type ManagedChild } from './children.ts';
 import type { DynamoServer } from './dynamodb.ts';
 import { LogAudit } from './log-audit.ts';
@@ -16,11 +21,11 @@ export const ADMIN_USER = 'verify-admin';
 
 /**
  * Secrets planted where a careless log line would pick them up: the AWS credentials in the
- * environment (dynalite accepts any) and credentials in request headers.
+ * environment (dynalite accepts any) and a cookie in request headers. The real credentials the
+ * checks use (access tokens, the client secret, the session key) are watched for too.
  */
 export interface Canaries {
   awsSecretAccessKey: string;
-  bearerToken: string;
   cookie: string;
 }
 
@@ -33,6 +38,10 @@ export interface VerifyContext {
   dynamo: DynamoServer;
   logs: LogAudit;
   canaries: Canaries;
+  /** The development identity provider every task-service here trusts. */
+  identity: TestIdentity;
+  /** `Authorization: Bearer <token>` of a user, as a header object (tokens are fetched once). */
+  credentials(user: string): Promise<Record<string, string>>;
   /** New, uniquely named tables on the shared DynamoDB server. */
   newTables(): Promise<TestTables>;
   /** Starts task-service on the given tables and waits until it is ready. */
@@ -60,9 +69,14 @@ export function dynamoEnv(tables: TestTables): Record<string, string> {
 }
 
 /** task-service settings for verify: probes every second, as the Kubernetes manifests do. */
-export function taskServiceEnv(tables: TestTables, canaries: Canaries): Record<string, string> {
+export function taskServiceEnv(
+  tables: TestTables,
+  canaries: Canaries,
+  identity: TestIdentity,
+): Record<string, string> {
   return {
     ...dynamoEnv(tables),
+    ...identity.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     READINESS_INTERVAL_MS: '1000',
@@ -73,27 +87,42 @@ export function taskServiceEnv(tables: TestTables, canaries: Canaries): Record<s
   };
 }
 
-export function createContext(dynamo: DynamoServer): VerifyContext {
+export async function createContext(dynamo: DynamoServer): Promise<VerifyContext> {
   const canaries: Canaries = {
     awsSecretAccessKey: `verifySecretKey${randomBytes(12).toString('hex')}`,
-    bearerToken: `verifyBearer${randomBytes(12).toString('hex')}`,
     cookie: `verifyCookie${randomBytes(12).toString('hex')}`,
   };
-  const logs = new LogAudit(Object.values(canaries));
+  // Tokens outlive the longest run of verify (8 minutes at most).
+  const identity = await startTestIdentity({ accessTokenTtlSeconds: 900 });
+  const logs = new LogAudit([
+    ...Object.values(canaries),
+    identity.clientSecret,
+    identity.env.SESSION_KEYS!,
+  ]);
 
   const spawnService = (name: string, tables: TestTables): Promise<TaskServiceInstance> =>
-    spawnTaskService({ name, env: taskServiceEnv(tables, canaries), onLine: logs.scan });
+    spawnTaskService({
+      name,
+      env: taskServiceEnv(tables, canaries, identity),
+      onLine: logs.scan,
+    });
 
   return {
     dynamo,
     logs,
     canaries,
+    identity,
+    async credentials(user) {
+      const token = await identity.token(user);
+      logs.watchFor(token);
+      return { authorization: `Bearer ${token}` };
+    },
     newTables: () => createTestTables(dynamo.endpoint),
     spawnService,
     async startService(name, tables, extraEnv = {}) {
       const instance = await spawnTaskService({
         name,
-        env: { ...taskServiceEnv(tables, canaries), ...extraEnv },
+        env: { ...taskServiceEnv(tables, canaries, identity), ...extraEnv },
         onLine: logs.scan,
       });
       await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });

@@ -10,10 +10,20 @@ export class LogAudit {
   readonly leaks = new Map<string, number>();
   readonly nonJsonSamples: string[] = [];
 
-  private readonly secrets: readonly string[];
+  private readonly secrets: string[];
 
   constructor(secrets: readonly string[]) {
-    this.secrets = secrets;
+    this.secrets = [...secrets];
+  }
+
+  /** A secret learnt later (an access token once it is issued). */
+  watchFor(secret: string): void {
+    if (!this.secrets.includes(secret)) this.secrets.push(secret);
+  }
+
+  /** How many secrets are watched for. */
+  get watched(): number {
+    return this.secrets.length;
   }
 
   /** A line-handler for spawnChild's onLine. */

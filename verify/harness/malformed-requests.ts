@@ -19,8 +19,12 @@ export interface Fixture {
   reportCursor: string;
   /** A date that has a report. */
   reportDate: string;
-  /** Secrets to send in headers (the logs must never show them). */
-  headerSecrets: { bearerToken: string; cookie: string };
+  /** Each user's access token, from the identity provider. */
+  tokens: ReadonlyMap<string, string>;
+  /** Authorization values that must be refused: forged, expired, for another audience... */
+  forgedAuthorizations: readonly string[];
+  /** A secret to send in a cookie header (the logs must never show it). */
+  cookieSecret: string;
 }
 
 export interface MalformedRequest {
@@ -35,7 +39,6 @@ export interface MalformedRequest {
   field?: string;
 }
 
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
 const JSON_TYPE = 'application/json';
 
@@ -67,24 +70,22 @@ const injection = fc.constantFrom(
   'admin',
 );
 
-const malformedUserId: fc.Arbitrary<string | undefined> = fc.oneof(
-  fc.constant(undefined),
-  fc.constantFrom(
-    '',
-    '.alice',
-    '-alice',
-    '_alice',
-    'alice bob',
-    'alice,bob',
-    "alice'--",
-    '../verify-admin',
-    'verify-admin;',
-    'a'.repeat(65),
-    'a'.repeat(2000),
-    '\u00e9l\u00e8ve',
-  ),
-  injection.filter((value) => !USER_ID.test(value)),
-  headerText.filter((value) => !USER_ID.test(seenByServer(value))),
+/** What used to name a user and must name nobody now, beside no credential at all. */
+const userHeader: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  fc.constant({}),
+  fc
+    .oneof(
+      fc.constantFrom('admin', 'verify-admin', 'verify-alice', '', '.alice', 'a'.repeat(2000)),
+      injection,
+    )
+    .map((user) => ({ 'x-forwarded-user': user })),
+);
+
+/** Authorization values that are not a Bearer token at all. */
+const malformedAuthorization: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('Bearer', 'Bearer ', 'Basic dmVyaWZ5LWFsaWNlOng=', 'bearer a b', 'Token abc'),
+  injection,
+  headerText,
 );
 
 const notAString = fc.oneof(
@@ -149,15 +150,13 @@ const decorations = (fixture: Fixture): fc.Arbitrary<Record<string, string>> =>
   fc.record(
     {
       'x-request-id': fc.oneof(fc.uuid(), injection, headerText, fc.constant('r'.repeat(300))),
-      authorization: fc.constant(`Bearer ${fixture.headerSecrets.bearerToken}`),
-      cookie: fc.constant(`session=${fixture.headerSecrets.cookie}`),
+      cookie: fc.constant(`session=${fixture.cookieSecret}`),
+      // The header an authenticating proxy used to set: it must change nothing.
+      'x-forwarded-user': fc.constantFrom(fixture.admin, fixture.owner),
       accept: fc.constantFrom('application/json', 'text/csv', '*/*'),
     },
     { requiredKeys: [] },
   );
-
-const asUser = (userId: string | undefined): Record<string, string> =>
-  userId === undefined ? {} : { 'x-forwarded-user': userId };
 
 /** Text that JSON.parse rejects: hand-picked, and truncations of valid documents. */
 const malformedJson = fc.oneof(
@@ -293,6 +292,12 @@ function withExtraKey(base: object, key: string, value: unknown): string {
 // Requests
 
 export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedRequest> {
+  const asUser = (userId: string | undefined): Record<string, string> => {
+    if (userId === undefined) return {};
+    const token = fixture.tokens.get(userId);
+    if (token === undefined) throw new Error(`verify: no token for ${userId}`);
+    return { authorization: `Bearer ${token}` };
+  };
   const taskIds = [...fixture.ownerTasks.keys()];
   const ownTaskId = fc.constantFrom(...taskIds);
   const bodyUser = fc.constantFrom(fixture.owner, fixture.other);
@@ -344,12 +349,28 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       )
       .map((request) => ({ ...request, headers: { ...request.headers, ...asUser(userId) } }));
 
-  const withoutUser = malformedUserId.chain((userId) =>
-    anyEndpoint(userId).map((request) => ({
+  const refusedCredentials: fc.Arbitrary<{ fault: string; headers: Record<string, string> }> =
+    fc.oneof(
+      userHeader.map((headers) => ({
+        fault: 'x-forwarded-user' in headers ? 'only X-Forwarded-User' : 'no credentials',
+        headers,
+      })),
+      malformedAuthorization.map((value) => ({
+        fault: 'malformed Authorization',
+        headers: { authorization: value },
+      })),
+      fc.constantFrom(...fixture.forgedAuthorizations).map((value) => ({
+        fault: 'forged or unacceptable token',
+        headers: { authorization: value },
+      })),
+    );
+  const withoutUser = refusedCredentials.chain((credentials) =>
+    anyEndpoint(undefined).map((request) => ({
       ...request,
-      fault: userId === undefined ? 'no user' : 'malformed user',
+      headers: { ...request.headers, ...credentials.headers },
+      fault: credentials.fault,
       expect: [401],
-      field: 'X-Forwarded-User',
+      field: 'Authorization',
     })),
   );
 

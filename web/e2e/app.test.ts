@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 import { runReportJob, startApp, type RunningApp } from './support/app.ts';
 import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
 
@@ -36,10 +37,22 @@ interface ApiTask {
   completedAt: string | null;
 }
 
-/** Calls the API directly, as the given user, to set up or check what the UI did. */
+const tokens = new Map<string, Promise<string>>();
+
+/** The user's access token from the development provider, as `npm run token` gets it. */
+function tokenOf(user: string): Promise<string> {
+  let token = tokens.get(user);
+  if (!token) {
+    token = fetchAccessToken({ issuer: app.issuer, user }).then((result) => result.accessToken);
+    tokens.set(user, token);
+  }
+  return token;
+}
+
+/** Calls the API directly, as the given user (a Bearer token), to set up or check the UI. */
 async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
-  headers.set('X-Forwarded-User', user);
+  headers.set('Authorization', `Bearer ${await tokenOf(user)}`);
   if (init.body !== undefined) headers.set('Content-Type', 'application/json');
   return fetch(`${app.origin}/api${path}`, { ...init, headers });
 }
@@ -72,13 +85,30 @@ function dayIn(zone: string, days = 0): string {
 /** Chromium and Node may differ in the kind of space before "AM". */
 const normalise = (text: string) => text.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
 
-async function signIn(page: Page, user: string, labels = { name: 'Your name', submit: 'Sign in' }) {
+/** On the development provider's sign-in page: type the name and submit. */
+async function signInAtProvider(page: Page, user: string): Promise<void> {
+  await page.waitForURL(`${app.issuer}/interaction/**`);
+  await page.getByLabel('User name').fill(user);
+  const me = page.waitForResponse(
+    (response) => response.url() === `${app.origin}/api/me` && response.status() === 200,
+  );
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await me;
+}
+
+/** Opens the app and signs in through the provider's page, as a person does. */
+async function signIn(page: Page, user: string, submit = 'Sign in') {
   await page.goto(`${app.origin}/`);
   await page.waitForURL('**/signin');
-  await page.getByLabel(labels.name).fill(user);
-  const me = page.waitForResponse((response) => response.url().endsWith('/api/me'));
-  await page.getByRole('button', { name: labels.submit, exact: true }).click();
-  assert.equal((await me).status(), 200);
+  await page.getByRole('button', { name: submit, exact: true }).click();
+  await signInAtProvider(page, user);
+}
+
+/** Signs out through the header; the provider's end-session page returns to /signin. */
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${app.origin}/signin`);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 }
 
 const article = (page: Page, title: string) => page.getByRole('article', { name: title });
@@ -105,18 +135,34 @@ describe('task manager UI', () => {
       // The checks below for CSP violations mean something only if the policy is in force.
       assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
 
-      // Sign in, after being told that a name is not acceptable.
+      // Sign in at the development provider, after being told that a name is not acceptable.
       await page.waitForURL('**/signin');
-      await page.getByText('X-Forwarded-User', { exact: false }).first().waitFor();
-      await page.getByLabel('Your name').fill('not valid!');
+      await page.getByText('development identity provider', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${app.issuer}/interaction/**`);
+      await page.getByText('Development only.').waitFor();
+      await screenshot(page, 'provider-sign-in.png');
+      await page.getByLabel('User name').fill('not valid!');
+      await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByText('Use only letters, digits and . _ @ -').waitFor();
-      const me = page.waitForResponse((r) => r.url().endsWith('/api/me'));
-      await page.getByLabel('Your name').fill('alice');
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      assert.deepEqual(await (await me).json(), { userId: 'alice', isAdmin: false });
+      const me = page.waitForResponse((r) => r.url() === `${app.origin}/api/me`);
+      await page.getByLabel('User name').fill('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      assert.deepEqual(await (await me).json(), { userId: 'alice', name: 'alice', isAdmin: false });
       await page.getByRole('heading', { level: 1, name: 'Your tasks' }).waitFor();
       assert.equal(await page.getByRole('link', { name: 'Reports' }).count(), 0);
+      await page.getByText('Signed in as alice').waitFor();
+
+      // The page never holds a token: not in its URL, its script-readable cookies or storage.
+      assert.equal(page.url(), `${app.origin}/`);
+      assert.equal(await page.evaluate(() => document.cookie.includes('tm_session')), false);
+      const webStorage = await page.evaluate(() =>
+        JSON.stringify([{ ...localStorage }, { ...sessionStorage }]),
+      );
+      assert.doesNotMatch(webStorage, /eyJ[A-Za-z0-9_-]{10,}/, 'no JWT or JWE in web storage');
+      const session = (await context.cookies(app.origin)).find((c) => c.name === 'tm_session');
+      assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
+      assert.equal(session.sameSite, 'Lax');
 
       // An empty list says so and offers to create a task.
       await page.getByText('Nothing planned from today on.').waitFor();
@@ -256,27 +302,74 @@ describe('task manager UI', () => {
     }
   });
 
-  test('a second person does not see the first person’s tasks', async () => {
-    const secret = await createTaskViaApi('erin', {
-      title: 'Erin’s private task',
-      startAt: `${dayIn(ZONE, 2)}T10:00:00+09:00`,
-    });
+  test('alice signs in, creates a task, signs out; bob cannot see it; only admin sees Reports', async () => {
     const { page, context, problems } = await newPerson(browser);
     try {
-      await signIn(page, 'frank');
+      await signIn(page, 'alice');
+      await page.getByRole('button', { name: 'New task' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      await dialog.getByLabel('Title').fill('Alice’s private plan');
+      await dialog.getByLabel('Starts at').fill(`${dayIn(ZONE, 2)}T10:00`);
+      await dialog.getByRole('button', { name: 'Create task' }).click();
+      await article(page, 'Alice’s private plan').waitFor();
+      const secret = (await tasksOf('alice')).find((t) => t.title === 'Alice’s private plan')!;
+      await signOut(page);
+      // Signed out of the app and of the provider: the app's API no longer answers this browser.
+      assert.equal((await page.request.get(`${app.origin}/api/me`)).status(), 401);
+
+      // Bob, in the same browser: the provider asks who he is again.
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await signInAtProvider(page, 'bob');
+      await page.getByText('Signed in as bob').waitFor();
       await page.getByRole('link', { name: 'All', exact: true }).click();
       await page.getByText('You have no tasks yet.').waitFor();
-      assert.equal(await page.getByRole('article').count(), 0);
+      assert.equal(await article(page, 'Alice’s private plan').count(), 0);
+      // Not even by its URL, with his own session.
+      const direct = await page.request.get(`${app.origin}/api/tasks/${secret.taskId}`);
+      assert.equal(direct.status(), 404);
       assert.equal(await page.getByRole('link', { name: 'Reports' }).count(), 0);
-      // Not even by asking for it directly.
-      assert.equal((await api('frank', `/tasks/${secret.taskId}`)).status, 404);
+      const reports = await page.request.get(`${app.origin}/api/reports`);
+      assert.equal(reports.status(), 403);
+      await signOut(page);
 
-      // Signing out and in as the owner shows it: the list really is per user.
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.waitForURL('**/signin');
-      await page.getByLabel('Your name').fill('erin');
+      // admin (in the task-admins group at the provider) sees Reports.
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await article(page, 'Erin’s private task').waitFor();
+      await signInAtProvider(page, 'admin');
+      await page.getByRole('link', { name: 'Reports' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Daily reports' }).waitFor();
+      await assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a session that ends while typing: sign in again, and the draft is still there', async () => {
+    const { page, context, problems } = await newPerson(browser);
+    try {
+      await signIn(page, 'lena');
+      await page.getByRole('button', { name: 'New task' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      await dialog.getByLabel('Title').fill('Typed before the session ended');
+      await dialog.getByLabel('Details').fill('Every word of this\nmust survive');
+      // The session ends (as after the idle limit): the browser no longer has a valid one.
+      await context.clearCookies({ name: 'tm_session' });
+      // Through /auth/login to the provider, whose own session still knows lena: straight back.
+      const viaProvider = page.waitForRequest((r) => r.url().startsWith(`${app.issuer}/auth?`));
+      await dialog.getByRole('button', { name: 'Create task' }).click();
+      await viaProvider;
+      const again = page.getByRole('dialog', { name: 'New task' });
+      await again.getByText('What you had typed is back').waitFor();
+      assert.equal(await again.getByLabel('Title').inputValue(), 'Typed before the session ended');
+      assert.equal(
+        await again.getByLabel('Details').inputValue(),
+        'Every word of this\nmust survive',
+      );
+      await again.getByRole('button', { name: 'Create task' }).click();
+      await article(page, 'Typed before the session ended').waitFor();
+      assert.deepEqual(
+        (await tasksOf('lena')).map((task) => task.title),
+        ['Typed before the session ended'],
+      );
       await assertNoProblems(problems);
     } finally {
       await context.close();
@@ -288,7 +381,10 @@ describe('task manager UI', () => {
     try {
       await page.goto(`${app.origin}/`);
       await page.waitForURL('**/signin');
-      // The name field has focus on arrival; Enter submits.
+      // The Sign in button has focus on arrival; at the provider, the name field does.
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${app.issuer}/interaction/**`);
       await page.keyboard.type('kim');
       await page.keyboard.press('Enter');
       await page.getByText('Nothing planned from today on.').waitFor();
@@ -378,7 +474,7 @@ describe('task manager UI', () => {
       viewport: { width: 390, height: 844 },
     });
     try {
-      await signIn(page, 'dana', { name: '名前', submit: 'サインイン' });
+      await signIn(page, 'dana', 'サインイン');
       await page.getByRole('heading', { level: 1, name: 'タスク' }).waitFor();
       await article(page, '企画書のレビュー').waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');

@@ -3,21 +3,16 @@ import './assets/main.css';
 import { createApp } from 'vue';
 import { configureApi } from './api/http';
 import App from './App.vue';
-import { currentUserId, useSession } from './composables/useSession';
+import { useSession } from './composables/useSession';
 import router from './router';
 
 configureApi({
-  user: currentUserId,
   onUnauthorized() {
-    // The API refused the name: start again at sign-in, then come back here.
-    useSession().signOut();
-    const here = router.currentRoute.value;
-    if (here.name !== 'signin') {
-      void router.push({
-        name: 'signin',
-        query: { reason: 'unauthorized', redirect: here.fullPath },
-      });
-    }
+    // The session ended while the person was signed in (idle or absolute limit, a new key):
+    // sign in again, keeping what they typed. A 401 while the status is still being asked is
+    // the answer "nobody is signed in", which the router handles.
+    const session = useSession();
+    if (session.status.value === 'signed-in') session.reauthenticate();
   },
 });
 

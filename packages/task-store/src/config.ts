@@ -9,6 +9,30 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Reads a whole configuration, collecting every ConfigError instead of stopping at the first,
+ * so one message names every bad value: `attempt` each setting, then `throwIfAny()`.
+ */
+export class ConfigProblems {
+  readonly #problems: string[] = [];
+
+  readonly attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.#problems.push(error.message);
+      return undefined;
+    }
+  };
+
+  throwIfAny(): void {
+    if (this.#problems.length > 0) {
+      throw new ConfigError(`invalid configuration: ${this.#problems.join('; ')}`);
+    }
+  }
+}
+
 function present(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;

@@ -13,3 +13,4 @@ export * from './task-item.ts';
 export * from './task-repository.ts';
 export * from './retry-until-deadline.ts';
 export * from './transient-errors.ts';
+export * from './user-names.ts';

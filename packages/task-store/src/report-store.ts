@@ -32,6 +32,7 @@ import {
   type WriteRequest,
 } from './batch-write.ts';
 import { queryPages, type StoredItem } from './query-pages.ts';
+import { readUserNames } from './user-names.ts';
 import {
   completionKey,
   REPORT_INDEX,
@@ -44,6 +45,8 @@ import {
 
 export interface UserCount {
   userId: string;
+  /** The person's display name when the report was published; the id when none was known. */
+  name: string;
   count: number;
 }
 
@@ -137,7 +140,12 @@ function parseSummary(item: StoredItem): StoredSummary {
       date: String(item.date),
       timeZone: String(item.timeZone),
       count: Number(item.count),
-      perUser: perUser.map(({ userId, count }) => ({ userId, count: Number(count) })),
+      // Reports published before names were recorded have none: the id stands in.
+      perUser: perUser.map(({ userId, name, count }) => ({
+        userId,
+        name: typeof name === 'string' && name !== '' ? name : userId,
+        count: Number(count),
+      })),
       generatedAt: String(item.generatedAt),
       // windowEnd is stored with every summary, so reports made before this field existed
       // are judged by the same rule.
@@ -428,13 +436,14 @@ export class ReportWriter {
     await Promise.all(this.#inFlight);
     this.#throwIfWriteFailed();
     this.#options.signal?.throwIfAborted();
+    const names = await readUserNames(this.#doc, this.#tableName, this.#perUser.keys());
     const generatedAt = (this.#options.now?.() ?? new Date()).toISOString();
     const summary: ReportSummary = {
       date: this.date,
       timeZone: this.timeZone,
       count: this.#count,
       perUser: [...this.#perUser]
-        .map(([userId, count]) => ({ userId, count }))
+        .map(([userId, count]) => ({ userId, name: names.get(userId) ?? userId, count }))
         .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
       generatedAt,
       partial: isPartialReport(generatedAt, this.#options.window.end.toISOString()),

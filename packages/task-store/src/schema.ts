@@ -34,6 +34,9 @@
  *                  task. A run writes all its lines first and then the summary that names its
  *                  runId, so readers only ever see a complete run (DynamoDB Local servers such
  *                  as dynalite have no transactions to do this otherwise).
+ *   user profile   pk "USER#<userId>", sk "PROFILE"; a person's display name (name, updatedAt),
+ *                  written by task-service as people use the app and read by the report job,
+ *                  100 per BatchGetItem, when it publishes. No `kind`, so never in byDate.
  */
 import type {
   CreateTableCommandInput,
@@ -218,3 +221,9 @@ export const REPORT_SUMMARY_SK = 'SUMMARY';
 export function reportLinePrefix(runId: string): string {
   return `RUN#${runId}#`;
 }
+
+export function userProfilePartitionKey(userId: string): string {
+  return `USER#${userId}`;
+}
+
+export const USER_PROFILE_SK = 'PROFILE';

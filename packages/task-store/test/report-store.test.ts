@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   getReport,
   InvalidCursorError,
   isReportDate,
   listReportSummaries,
+  readUserNames,
+  recordUserName,
   ReportChangedError,
   ReportWriter,
   SupersededRunError,
@@ -98,6 +100,10 @@ describe('ReportWriter and getReport', () => {
     const { doc, table } = await tables();
     const lines = [line(3, 'bob'), line(1, 'alice'), line(2, 'bob')];
     lines.push({ ...line(4, 'carol'), completedAt: '2026-11-20T00:04:00.000+09:00' });
+    // Names as task-service records them; carol's was never recorded.
+    await recordUserName(doc, table, 'alice', 'Alice Liddell');
+    await recordUserName(doc, table, 'bob', 'Bob');
+    await recordUserName(doc, table, 'bob', 'Robert Tables');
     const run = writer(doc, table, { now: () => new Date('2026-11-20T16:00:00.000Z') });
     await publish(run, lines);
 
@@ -108,9 +114,9 @@ describe('ReportWriter and getReport', () => {
       timeZone: 'Asia/Tokyo',
       count: 4,
       perUser: [
-        { userId: 'alice', count: 1 },
-        { userId: 'bob', count: 2 },
-        { userId: 'carol', count: 1 },
+        { userId: 'alice', name: 'Alice Liddell', count: 1 },
+        { userId: 'bob', name: 'Robert Tables', count: 2 },
+        { userId: 'carol', name: 'carol', count: 1 },
       ],
       generatedAt: '2026-11-20T16:00:00.000Z',
       partial: false,
@@ -146,6 +152,36 @@ describe('ReportWriter and getReport', () => {
       (item) => item.sk === 'SUMMARY',
     );
     assert.equal(summary?.partial, undefined);
+  });
+
+  test('names are read 100 at a time; a report published before names existed shows ids', async () => {
+    const { doc, table } = await tables();
+    const users = Array.from({ length: 230 }, (_, index) => `user-${index}`);
+    for (const user of users.slice(0, 200)) await recordUserName(doc, table, user, `Name ${user}`);
+    const names = await readUserNames(doc, table, [...users, 'user-1']);
+    assert.equal(names.size, 200);
+    assert.equal(names.get('user-199'), 'Name user-199');
+    assert.equal(names.has('user-200'), false);
+
+    // A summary as it was stored before names: perUser without them.
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: 'REPORT#2026-11-19',
+          sk: 'SUMMARY',
+          kind: 'report',
+          date: '2026-11-19',
+          timeZone: 'Asia/Tokyo',
+          count: 0,
+          perUser: [{ userId: 'user-1', count: 2 }],
+          generatedAt: '2026-11-19T16:00:00.000Z',
+          runId: 'old-run',
+        },
+      }),
+    );
+    const old = await getReport(doc, table, '2026-11-19');
+    assert.deepEqual(old?.summary.perUser, [{ userId: 'user-1', name: 'user-1', count: 2 }]);
   });
 
   test('a day without completed tasks has a report with no lines', async () => {

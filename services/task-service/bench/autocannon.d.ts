@@ -18,6 +18,8 @@ declare module 'autocannon' {
     requests: Histogram & { total: number };
     latency: Histogram;
     non2xx: number;
+    /** Responses by status code, e.g. { "200": { count: 10 } }. */
+    statusCodeStats: Record<string, { count: number }>;
     errors: number;
     timeouts: number;
     duration: number;

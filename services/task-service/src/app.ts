@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { IdempotentCreates, TaskRepository } from '@task-manager/task-store';
+import type { Authentication } from './auth/authentication.ts';
 import type { HealthState } from './health.ts';
 import type { InFlightRequests } from './in-flight.ts';
 import type { Metrics } from './metrics.ts';
@@ -14,6 +15,7 @@ import { observeRequests } from './middleware/observe-requests.ts';
 import { requestId } from './middleware/request-id.ts';
 import type { ReportSource } from './report-source.ts';
 import { healthRouter } from './routes/health.ts';
+import { authRouter } from './routes/auth.ts';
 import { meRouter } from './routes/me.ts';
 import { metricsRouter } from './routes/metrics.ts';
 import { reportsRouter } from './routes/reports.ts';
@@ -27,7 +29,8 @@ export interface AppDependencies {
   health: HealthState;
   metrics: Metrics;
   logger: Logger;
-  adminUsers: ReadonlySet<string>;
+  /** Sign-in, sessions, Bearer tokens and who is an admin. */
+  auth: Authentication;
   /** Where the server sees the requests in progress, for its graceful shutdown. */
   inFlight?: InFlightRequests;
 }
@@ -54,10 +57,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRouter(deps.health));
   app.use(metricsRouter(deps.metrics));
 
+  app.use(authRouter(deps.auth));
   app.use('/api', noStore);
-  app.use(meRouter(deps.adminUsers));
-  app.use(tasksRouter(deps.tasks, deps.creates));
-  app.use(reportsRouter(deps.reports, deps.adminUsers));
+  app.use(meRouter(deps.auth));
+  app.use(tasksRouter(deps.tasks, deps.creates, deps.auth));
+  app.use(reportsRouter(deps.reports, deps.auth));
 
   app.use(notFound());
   app.use(errorHandler());

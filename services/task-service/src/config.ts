@@ -5,6 +5,7 @@
  */
 import {
   ConfigError,
+  ConfigProblems,
   DYNAMO_ENV_VARS,
   loadDynamoConfig,
   readInteger,
@@ -13,7 +14,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
-import { isUserId } from '@task-manager/contract';
+import { AUTH_ENV_VARS, loadAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 
 export { ConfigError };
 
@@ -25,7 +26,7 @@ export const TASK_SERVICE_ENV_VARS = [
   'LOG_LEVEL',
   'SHUTDOWN_TIMEOUT_MS',
   'READINESS_INTERVAL_MS',
-  'ADMIN_USERS',
+  ...AUTH_ENV_VARS,
 ] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -41,8 +42,8 @@ export interface TaskServiceConfig {
   shutdownTimeoutMs: number;
   /** Pause between two DynamoDB reachability checks of the readiness probe. */
   readinessIntervalMs: number;
-  /** Users who may read the daily reports. */
-  adminUsers: ReadonlySet<string>;
+  /** Sign-in, tokens, sessions and admins. */
+  auth: AuthConfig;
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -53,34 +54,10 @@ function readLogLevel(env: Env): LogLevel {
   return value as LogLevel;
 }
 
-function readAdminUsers(env: Env): ReadonlySet<string> {
-  const raw = readOptionalString(env, 'ADMIN_USERS');
-  if (raw === undefined) return new Set();
-  const users = raw
-    .split(',')
-    .map((user) => user.trim())
-    .filter((user) => user !== '');
-  const invalid = users.filter((user) => !isUserId(user));
-  if (invalid.length > 0) {
-    throw new ConfigError(
-      `ADMIN_USERS must be a comma-separated list of user ids, got invalid ${invalid.map((user) => `"${user}"`).join(', ')}`,
-    );
-  }
-  return new Set(users);
-}
-
 /** Reads and validates the whole configuration; throws one ConfigError naming every problem. */
 export function loadConfig(env: Env): TaskServiceConfig {
-  const problems: string[] = [];
-  function attempt<T>(read: () => T): T | undefined {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  }
+  const problems = new ConfigProblems();
+  const { attempt } = problems;
 
   const config = {
     dynamo: attempt(() => loadDynamoConfig(env)),
@@ -93,10 +70,8 @@ export function loadConfig(env: Env): TaskServiceConfig {
     readinessIntervalMs: attempt(() =>
       readInteger(env, 'READINESS_INTERVAL_MS', 5000, { min: 100, max: 300_000 }),
     ),
-    adminUsers: attempt(() => readAdminUsers(env)),
+    auth: loadAuthConfig(env, attempt),
   };
-  if (problems.length > 0) {
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
-  }
+  problems.throwIfAny();
   return config as TaskServiceConfig;
 }

@@ -9,6 +9,8 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import { createApp } from './app.ts';
+import { createAuthentication } from './auth/authentication.ts';
+import { dynamoUserProfiles } from './auth/user-profiles.ts';
 import type { TaskServiceConfig } from './config.ts';
 import { HealthState } from './health.ts';
 import { InFlightRequests } from './in-flight.ts';
@@ -53,7 +55,11 @@ export async function startTaskService(
     health,
     metrics: createMetrics(),
     logger,
-    adminUsers: config.adminUsers,
+    auth: createAuthentication(
+      config.auth,
+      logger,
+      dynamoUserProfiles(clients.doc, dynamo.reportsTable, logger),
+    ),
     inFlight,
   });
 
@@ -96,7 +102,13 @@ export async function startTaskService(
   });
   monitor.start();
   logger.info(
-    { port, tasksTable: dynamo.tasksTable, dynamoEndpoint: dynamo.endpoint ?? 'AWS' },
+    {
+      port,
+      tasksTable: dynamo.tasksTable,
+      dynamoEndpoint: dynamo.endpoint ?? 'AWS',
+      issuer: config.auth.issuer,
+      publicUrl: config.auth.publicUrl,
+    },
     'task-service listening',
   );
 

@@ -20,7 +20,7 @@ import {
   type TestTables,
 } from '@task-manager/testing';
 import { runService } from './support/running-service.ts';
-import { ALICE, newTask } from './support/test-service.ts';
+import { as, ALICE, newTask } from './support/test-service.ts';
 
 let dataDir: string;
 let dynamo: DynaliteServer;
@@ -47,7 +47,7 @@ describe('DynamoDB stopped', () => {
       assert.equal(await probe(service.baseUrl, 'readiness'), 200);
       const created = await request(service.baseUrl)
         .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send(newTask({ title: 'survives the outage' }))
         .expect(201);
       const path = `/api/tasks/${created.body.taskId}`;
@@ -61,9 +61,7 @@ describe('DynamoDB stopped', () => {
         request(service.baseUrl).delete(path),
       ];
       for (const pending of requests) {
-        const response = await pending
-          .set('X-Forwarded-User', ALICE)
-          .set('X-Request-Id', 'outage-1');
+        const response = await pending.set(as(ALICE)).set('X-Request-Id', 'outage-1');
         assert.equal(response.status, 503);
         assert.match(response.headers['content-type'] ?? '', /^application\/json/);
         assert.deepEqual(response.body, {
@@ -75,7 +73,7 @@ describe('DynamoDB stopped', () => {
       // Validation still answers without DynamoDB, and still writes nothing.
       await request(service.baseUrl)
         .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send({ title: '' })
         .expect(400);
 
@@ -88,10 +86,7 @@ describe('DynamoDB stopped', () => {
 
       await dynamo.start();
       await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
-      const after = await request(service.baseUrl)
-        .get(path)
-        .set('X-Forwarded-User', ALICE)
-        .expect(200);
+      const after = await request(service.baseUrl).get(path).set(as(ALICE)).expect(200);
       assert.equal(after.body.title, 'survives the outage');
       assert.equal(after.body.done, false, 'the failed PATCH changed nothing');
 
@@ -156,7 +151,7 @@ describe('DynamoDB hanging', () => {
         proxy.stall = true;
         const response = await request(service.baseUrl)
           .get('/api/tasks')
-          .set('X-Forwarded-User', ALICE)
+          .set(as(ALICE))
           .expect(503);
         assert.equal(response.body.error, 'the task store is unavailable, try again shortly');
         const logged = service.logs.lines.find(
@@ -169,7 +164,7 @@ describe('DynamoDB hanging', () => {
 
         proxy.stall = false;
         await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
-        await request(service.baseUrl).get('/api/tasks').set('X-Forwarded-User', ALICE).expect(200);
+        await request(service.baseUrl).get('/api/tasks').set(as(ALICE)).expect(200);
       } finally {
         await service.stop();
         await proxy.close();
@@ -191,19 +186,11 @@ describe('tables gone and created again (what a LocalStack restart does)', () =>
       await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 503));
       const readiness = await request(service.baseUrl).get('/health/readiness');
       assert.match(readiness.body.error, /ResourceNotFoundException/);
-      await request(service.baseUrl)
-        .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
-        .send(newTask())
-        .expect(503);
+      await request(service.baseUrl).post('/api/tasks').set(as(ALICE)).send(newTask()).expect(503);
 
       await ensureTables(fresh.clients.client, fresh.config);
       await eventually(async () => assert.equal(await probe(service.baseUrl, 'readiness'), 200));
-      await request(service.baseUrl)
-        .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
-        .send(newTask())
-        .expect(201);
+      await request(service.baseUrl).post('/api/tasks').set(as(ALICE)).send(newTask()).expect(201);
       assert.equal(await probe(service.baseUrl, 'startup'), 200, 'startup stays done');
     } finally {
       await service.stop();

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
+  as,
   ALICE,
   BOB,
   createTask,
@@ -44,7 +45,7 @@ describe('request log', () => {
     const before = service.logs.lines.length;
     await request(service.app)
       .get(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .set('X-Request-Id', 'log-line-1')
       .expect(200);
     const lines = service.logs.lines.slice(before);
@@ -64,7 +65,7 @@ describe('request log', () => {
     const before = service.logs.lines.length;
     await request(service.app)
       .post('/api/tasks')
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .set('X-Request-Id', 'bad-input-1')
       .send({ title: '' })
       .expect(400);
@@ -95,7 +96,7 @@ describe('request log', () => {
     const before = service.logs.lines.length;
     const response = await request(service.app)
       .get(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', 'carol')
+      .set(as('carol'))
       .set('X-Request-Id', 'corrupt-1')
       .expect(500);
     assert.deepEqual(response.body, { error: 'internal error', details: [] });
@@ -119,9 +120,9 @@ describe('request log', () => {
 
 describe('metrics', () => {
   test('GET /metrics: request counts and latency by route and status, and process metrics', async () => {
-    await request(service.app).get('/api/tasks').set('X-Forwarded-User', ALICE).expect(200);
+    await request(service.app).get('/api/tasks').set(as(ALICE)).expect(200);
     await request(service.app).get('/api/tasks').expect(401);
-    await request(service.app).get('/api/tasks/not-a-task').set('X-Forwarded-User', ALICE);
+    await request(service.app).get('/api/tasks/not-a-task').set(as(ALICE));
     const response = await request(service.app).get('/metrics').expect(200);
     assert.match(response.headers['content-type'] ?? '', /^text\/plain; version=0\.0\.4/);
     const text = response.text;
@@ -152,7 +153,7 @@ describe('routing and headers', () => {
     for (const path of ['/', '/api', '/api/task', '/api/tasks/x/y', '/favicon.ico']) {
       const response = await request(service.app)
         .get(path)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .expect(404)
         .expect('Content-Type', /application\/json/);
       assert.deepEqual(response.body, { error: `no route for GET ${path}`, details: [] });
@@ -162,7 +163,7 @@ describe('routing and headers', () => {
   test('a known path with an unsupported method answers 405 with Allow', async () => {
     const response = await request(service.app)
       .put('/api/tasks')
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .send({})
       .expect(405)
       .expect('Allow', 'GET, HEAD, POST');
@@ -171,10 +172,7 @@ describe('routing and headers', () => {
   });
 
   test('security headers are set, and API answers are not cached', async () => {
-    const response = await request(service.app)
-      .get('/api/tasks')
-      .set('X-Forwarded-User', ALICE)
-      .expect(200);
+    const response = await request(service.app).get('/api/tasks').set(as(ALICE)).expect(200);
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.ok(response.headers['content-security-policy']);
     assert.equal(response.headers['x-powered-by'], undefined);
@@ -185,10 +183,10 @@ describe('routing and headers', () => {
 
 describe('GET /api/me', () => {
   test('names the user and whether they are an admin', async () => {
-    const admin = await request(service.app).get('/api/me').set('X-Forwarded-User', 'admin');
-    assert.deepEqual(admin.body, { userId: 'admin', isAdmin: true });
-    const user = await request(service.app).get('/api/me').set('X-Forwarded-User', BOB).expect(200);
-    assert.deepEqual(user.body, { userId: BOB, isAdmin: false });
+    const admin = await request(service.app).get('/api/me').set(as('admin'));
+    assert.deepEqual(admin.body, { userId: 'admin', name: 'admin', isAdmin: true });
+    const user = await request(service.app).get('/api/me').set(as(BOB)).expect(200);
+    assert.deepEqual(user.body, { userId: BOB, name: BOB, isAdmin: false });
   });
 });
 

@@ -18,6 +18,7 @@ import {
   BOB,
   createTestService,
   newTask,
+  testIdentity,
   type TestService,
 } from './support/test-service.ts';
 
@@ -46,31 +47,46 @@ async function storedTasks(userId: string): Promise<Record<string, unknown>[]> {
   return Items;
 }
 
-const create = (key: string | undefined, body: Record<string, unknown>, user = ALICE) => {
-  const pending = request(service.app).post('/api/tasks').set('X-Forwarded-User', user);
-  return (key === undefined ? pending : pending.set('Idempotency-Key', key)).send(body);
-};
+/** The Authorization header of any user, signed in at the test's identity provider. */
+async function signedIn(user: string): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await (await testIdentity()).token(user)}` };
+}
+
+/** POST /api/tasks as `user`, with the key when given, answered with `status`. */
+async function create(
+  key: string | undefined,
+  body: Record<string, unknown>,
+  user: string,
+  status: number,
+): Promise<request.Response> {
+  const pending = request(service.app)
+    .post('/api/tasks')
+    .set(await signedIn(user));
+  return (key === undefined ? pending : pending.set('Idempotency-Key', key))
+    .send(body)
+    .expect(status);
+}
 
 describe('Idempotency-Key on POST /api/tasks', () => {
   test('a retry with the same key and body gets the first answer and creates nothing', async () => {
     const user = `u-${randomUUID().slice(0, 8)}`;
     const key = randomUUID();
     const body = newTask({ title: 'Once only' });
-    const first = await create(key, body, user).expect(201);
+    const first = await create(key, body, user, 201);
     assert.equal(first.headers['idempotent-replayed'], undefined);
     await request(service.app)
       .patch(first.headers.location!)
-      .set('X-Forwarded-User', user)
+      .set(await signedIn(user))
       .send({ done: true })
       .expect(200);
 
-    const again = await create(key, body, user).expect(201);
+    const again = await create(key, body, user, 201);
     assert.equal(again.headers['idempotent-replayed'], 'true');
     assert.deepEqual(again.body, first.body, 'the first answer, not the task as it is now');
     assert.equal(again.headers.location, first.headers.location);
     assert.equal(again.headers.etag, first.headers.etag);
     // The quoted form of the IETF draft names the same key.
-    const quoted = await create(`"${key}"`, body, user).expect(201);
+    const quoted = await create(`"${key}"`, body, user, 201);
     assert.equal(quoted.body.taskId, first.body.taskId);
     assert.equal((await storedTasks(user)).length, 1);
   });
@@ -78,8 +94,8 @@ describe('Idempotency-Key on POST /api/tasks', () => {
   test('the same key with another body: 422 naming Idempotency-Key, nothing written', async () => {
     const user = `u-${randomUUID().slice(0, 8)}`;
     const key = randomUUID();
-    await create(key, newTask({ title: 'First' }), user).expect(201);
-    const refused = await create(key, newTask({ title: 'Second' }), user).expect(422);
+    await create(key, newTask({ title: 'First' }), user, 201);
+    const refused = await create(key, newTask({ title: 'Second' }), user, 422);
     assert.deepEqual(
       refused.body.details.map((detail: { field: string }) => detail.field),
       ['Idempotency-Key'],
@@ -89,8 +105,8 @@ describe('Idempotency-Key on POST /api/tasks', () => {
 
   test('keys belong to their user: the same key from another user is a new task', async () => {
     const key = randomUUID();
-    const alices = await create(key, newTask(), ALICE).expect(201);
-    const bobs = await create(key, newTask({ title: 'Bob’s' }), BOB).expect(201);
+    const alices = await create(key, newTask(), ALICE, 201);
+    const bobs = await create(key, newTask({ title: 'Bob’s' }), BOB, 201);
     assert.notEqual(alices.body.taskId, bobs.body.taskId);
     assert.equal(bobs.headers['idempotent-replayed'], undefined);
   });
@@ -98,7 +114,7 @@ describe('Idempotency-Key on POST /api/tasks', () => {
   test('a malformed key: 400 naming Idempotency-Key; a rejected body does not use the key up', async () => {
     const user = `u-${randomUUID().slice(0, 8)}`;
     for (const key of ['', ' ', 'has space', 'x'.repeat(256), 'caf\u00e9', 'tab\there']) {
-      const response = await create(key, newTask(), user).expect(400);
+      const response = await create(key, newTask(), user, 400);
       assert.deepEqual(
         response.body.details.map((detail: { field: string }) => detail.field),
         ['Idempotency-Key'],
@@ -106,8 +122,8 @@ describe('Idempotency-Key on POST /api/tasks', () => {
       );
     }
     const key = randomUUID();
-    await create(key, newTask({ title: '' }), user).expect(400);
-    await create(key, newTask({ title: 'Now valid' }), user).expect(201);
+    await create(key, newTask({ title: '' }), user, 400);
+    await create(key, newTask({ title: 'Now valid' }), user, 201);
     assert.equal((await storedTasks(user)).length, 1);
   });
 
@@ -119,12 +135,12 @@ describe('Idempotency-Key on POST /api/tasks', () => {
     const lostBefore = proxy.lost.length;
     proxy.loseNextResponse('PutItem', service.tables.config.tasksTable);
     proxy.loseNextResponse('PutItem', service.tables.config.tasksTable);
-    const failed = await create(key, body, user);
+    const failed = await create(key, body, user, 503);
     assert.equal(failed.status, 503, JSON.stringify(failed.body));
     assert.equal(proxy.lost.length - lostBefore, 2);
     assert.equal((await storedTasks(user)).length, 1, 'DynamoDB stored it all the same');
 
-    const retry = await create(key, body, user).expect(201);
+    const retry = await create(key, body, user, 201);
     assert.equal(retry.body.title, 'Survives a 503');
     assert.equal(retry.body.taskId, (await storedTasks(user))[0]!.taskId);
     assert.equal((await storedTasks(user)).length, 1, 'the retry created no duplicate');

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
+  as,
   ALICE,
   BOB,
   createTask,
@@ -39,7 +40,7 @@ before(async () => {
     if (hour % 4 === 0) {
       await request(service.app)
         .patch(`/api/tasks/${task.taskId}`)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send({ done: true })
         .expect(200);
     }
@@ -56,7 +57,7 @@ async function readAll(query: string): Promise<{ pages: number[]; tasks: Task[] 
   do {
     const separator = query === '' ? '' : '&';
     const url: string = `/api/tasks?${query}${cursor === null ? '' : `${separator}cursor=${cursor}`}`;
-    const response = await request(service.app).get(url).set('X-Forwarded-User', ALICE).expect(200);
+    const response = await request(service.app).get(url).set(as(ALICE)).expect(200);
     assert.deepEqual(Object.keys(response.body).sort(), ['items', 'nextCursor']);
     pages.push(response.body.items.length);
     tasks.push(...response.body.items);
@@ -161,7 +162,7 @@ describe('GET /api/tasks', () => {
       let cursor: string | null = null;
       do {
         const url: string = `/api/tasks?${query}${cursor === null ? '' : `&cursor=${cursor}`}`;
-        const page = await request(service.app).get(url).set('X-Forwarded-User', carol).expect(200);
+        const page = await request(service.app).get(url).set(as(carol)).expect(200);
         starts.push(...page.body.items.map((task: Task) => task.startAt));
         cursor = page.body.nextCursor;
       } while (cursor !== null);
@@ -182,18 +183,18 @@ describe('GET /api/tasks', () => {
   test('a task that changes status between pages is neither lost nor repeated', async () => {
     const first = await request(service.app)
       .get('/api/tasks?status=open&limit=10')
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .expect(200);
     // Close a task on the first page: the next page still starts where the first ended.
     const closing = first.body.items[3] as Task;
     await request(service.app)
       .patch(`/api/tasks/${closing.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .send({ done: true })
       .expect(200);
     const second = await request(service.app)
       .get(`/api/tasks?status=open&limit=10&cursor=${first.body.nextCursor}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .expect(200);
     const firstIds = new Set(first.body.items.map((task: Task) => task.taskId));
     assert.equal(second.body.items.length, 10);
@@ -202,16 +203,13 @@ describe('GET /api/tasks', () => {
     assert.ok(second.body.items[0].startAt > lastOfFirst.startAt);
     await request(service.app)
       .patch(`/api/tasks/${closing.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .send({ done: false })
       .expect(200);
   });
 
   test('a user with no tasks gets an empty page', async () => {
-    const response = await request(service.app)
-      .get('/api/tasks')
-      .set('X-Forwarded-User', 'nobody')
-      .expect(200);
+    const response = await request(service.app).get('/api/tasks').set(as('nobody')).expect(200);
     assert.deepEqual(response.body, { items: [], nextCursor: null });
   });
 });

@@ -13,7 +13,7 @@ import {
   type DynaliteServer,
   type FaultProxy,
 } from '@task-manager/testing';
-import { ALICE, createTask, createTestService, newTask } from './support/test-service.ts';
+import { as, ALICE, createTask, createTestService, newTask } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
 let proxy: FaultProxy;
@@ -55,7 +55,7 @@ describe('writes whose DynamoDB response was lost and retried', () => {
   test('POST answers 201 with the task, stored exactly once', async () => {
     const { app, stored } = await setUp();
     const response = await losingResponseTo('PutItem', () =>
-      request(app).post('/api/tasks').set('X-Forwarded-User', ALICE).send(newTask()),
+      request(app).post('/api/tasks').set(as(ALICE)).send(newTask()),
     );
     assert.equal(response.status, 201);
     assert.equal(response.headers.etag, '"1"');
@@ -73,7 +73,7 @@ describe('writes whose DynamoDB response was lost and retried', () => {
     const response = await losingResponseTo('UpdateItem', () =>
       request(app)
         .patch(`/api/tasks/${task.taskId}`)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .set('If-Match', etag)
         .send({ done: true }),
     );
@@ -90,10 +90,7 @@ describe('writes whose DynamoDB response was lost and retried', () => {
     const { app, stored } = await setUp();
     const { task } = await createTask(app, ALICE);
     const response = await losingResponseTo('UpdateItem', () =>
-      request(app)
-        .patch(`/api/tasks/${task.taskId}`)
-        .set('X-Forwarded-User', ALICE)
-        .send({ title: 'renamed' }),
+      request(app).patch(`/api/tasks/${task.taskId}`).set(as(ALICE)).send({ title: 'renamed' }),
     );
     assert.equal(response.status, 200);
     assert.equal(response.headers.etag, '"2"');
@@ -109,19 +106,16 @@ describe('writes whose DynamoDB response was lost and retried', () => {
     const withIfMatch = await losingResponseTo('DeleteItem', () =>
       request(app)
         .delete(`/api/tasks/${first.task.taskId}`)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .set('If-Match', first.etag),
     );
     assert.equal(withIfMatch.status, 204, JSON.stringify(withIfMatch.body));
     const without = await losingResponseTo('DeleteItem', () =>
-      request(app).delete(`/api/tasks/${second.task.taskId}`).set('X-Forwarded-User', ALICE),
+      request(app).delete(`/api/tasks/${second.task.taskId}`).set(as(ALICE)),
     );
     assert.equal(without.status, 204, JSON.stringify(without.body));
     assert.deepEqual(await stored(), []);
     // A task that is already gone on the first attempt is still 404.
-    await request(app)
-      .delete(`/api/tasks/${first.task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
-      .expect(404);
+    await request(app).delete(`/api/tasks/${first.task.taskId}`).set(as(ALICE)).expect(404);
   });
 });

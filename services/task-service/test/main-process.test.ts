@@ -21,7 +21,7 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
-import { ALICE, newTask } from './support/test-service.ts';
+import { as, ALICE, newTask, testIdentity } from './support/test-service.ts';
 
 const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const storeDir = resolve(serviceDir, '../../packages/task-store');
@@ -61,9 +61,12 @@ interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The settings that trust the test identity provider, filled in before the first test. */
+let identityEnv: Record<string, string> = {};
+
 function spawnService(env: Record<string, string>): Child {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...identityEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -108,6 +111,7 @@ let tables: TestTables;
 let proxy: FaultProxy;
 before(async () => {
   await assertBuilt();
+  identityEnv = (await testIdentity()).env;
   dynamo = await startDynalite();
   tables = await createTestTables(dynamo.endpoint);
   proxy = await startFaultProxy(dynamo.endpoint);
@@ -129,7 +133,7 @@ describe('node dist/main.js', () => {
       t.after(() => child.process.kill('SIGKILL'));
       const created = await request(child.baseUrl)
         .post('/api/tasks')
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .send(newTask({ title: `before ${signal}` }))
         .expect(201);
 
@@ -137,7 +141,7 @@ describe('node dist/main.js', () => {
       proxy.delayMs = 1500;
       const slow = request(child.baseUrl)
         .get(`/api/tasks/${created.body.taskId}`)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .set('X-Request-Id', `slow-${signal}`)
         .then((response) => response);
       // The request is in flight once the proxy holds its DynamoDB call.
@@ -172,7 +176,7 @@ describe('node dist/main.js', () => {
     });
     const stuck = request(child.baseUrl)
       .get('/api/tasks')
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .then(
         () => 'answered',
         () => 'connection closed',
@@ -195,15 +199,25 @@ describe('node dist/main.js', () => {
       LOG_LEVEL: 'loud',
       DYNAMODB_TIMEOUT_MS: '-5',
       ADMIN_USERS: 'admin, not valid',
+      PUBLIC_URL: 'http://tasks.example.com',
+      SESSION_KEYS: 'too-short',
     });
     assert.deepEqual(await child.exited, { code: 1, signal: null });
     const lines = child.stderr().trim().split('\n');
     assert.equal(lines.length, 1, child.stderr());
     const { level, msg } = JSON.parse(lines[0]!) as { level: string; msg: string };
     assert.equal(level, 'fatal');
-    for (const name of ['PORT', 'LOG_LEVEL', 'DYNAMODB_TIMEOUT_MS', 'ADMIN_USERS']) {
+    for (const name of [
+      'PORT',
+      'LOG_LEVEL',
+      'DYNAMODB_TIMEOUT_MS',
+      'ADMIN_USERS',
+      'PUBLIC_URL',
+      'SESSION_KEYS',
+    ]) {
       assert.match(msg, new RegExp(name));
     }
+    assert.doesNotMatch(msg, /too-short/, 'a secret value is never printed');
     assert.deepEqual(child.logs, []);
   });
 

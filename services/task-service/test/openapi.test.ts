@@ -14,7 +14,13 @@ import request from 'supertest';
 import { ReportWriter } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import { OpenApiValidator, type ObservedResponse } from './support/openapi.ts';
-import { createTestService, newTask, type TestService } from './support/test-service.ts';
+import {
+  as,
+  createTestService,
+  newTask,
+  testIdentity,
+  type TestService,
+} from './support/test-service.ts';
 
 const validator = new OpenApiValidator();
 let dataDir: string;
@@ -50,7 +56,7 @@ async function call(
   options: Call = {},
 ): Promise<request.Response> {
   let req = request(options.app ?? service.app)[method](url);
-  if (options.user !== undefined) req = req.set('X-Forwarded-User', options.user);
+  if (options.user !== undefined) req = req.set(as(options.user));
   for (const [name, value] of Object.entries(options.headers ?? {})) req = req.set(name, value);
   if (options.raw) req = req.set('Content-Type', options.raw.type).send(options.raw.text);
   else if (options.body !== undefined) req = req.send(options.body as object);
@@ -149,6 +155,19 @@ describe('the service', () => {
     await call('get', '/api/me', 200, { user: admin });
     await call('get', '/api/me', 401);
 
+    // Signing in and out, and what the session cookie may do.
+    const identity = await testIdentity();
+    const session = `tm_session=${await identity.signIn(await service.baseUrl(), alice)}`;
+    const sameOrigin = { Cookie: session, Origin: identity.env.PUBLIC_URL! };
+    const crossSite = { Cookie: session, Origin: 'https://elsewhere.example' };
+    await call('get', '/auth/login?returnTo=/done', 303);
+    await call('get', '/auth/callback?code=x&state=y', 303);
+    await call('post', '/auth/logout', 403, { headers: crossSite });
+    await call('post', '/auth/logout', 200, {
+      headers: { ...sameOrigin, Accept: 'application/json' },
+    });
+    await call('post', '/auth/logout', 303);
+
     // Tasks.
     const created = await call('post', '/api/tasks', 201, {
       user: alice,
@@ -157,6 +176,7 @@ describe('the service', () => {
     const path = `/api/tasks/${String(json(created).taskId)}`;
     await call('post', '/api/tasks', 400, { user: alice, body: { title: '' } });
     await call('post', '/api/tasks', 401, { body: newTask() });
+    await call('post', '/api/tasks', 403, { headers: crossSite, body: newTask() });
     await call('post', '/api/tasks', 413, {
       user: alice,
       body: newTask({ contents: 'x'.repeat(70_000) }),
@@ -195,6 +215,7 @@ describe('the service', () => {
     });
     await call('patch', path, 400, { user: alice, body: { done: 'yes' } });
     await call('patch', path, 401, { body: { done: true } });
+    await call('patch', path, 403, { headers: crossSite, body: { done: true } });
     await call('patch', path, 404, { user: 'bob', body: { done: true } });
     await call('patch', path, 412, {
       user: alice,
@@ -206,6 +227,7 @@ describe('the service', () => {
 
     await call('delete', path, 400, { user: alice, headers: { 'If-Match': 'nope' } });
     await call('delete', path, 401);
+    await call('delete', path, 403, { headers: crossSite });
     await call('delete', path, 404, { user: 'bob' });
     await call('delete', path, 412, { user: alice, headers: { 'If-Match': '"1"' } });
     await call('delete', path, 204, { user: alice, headers: { 'If-Match': '"3"' } });
@@ -252,6 +274,26 @@ describe('the service', () => {
     const unstarted = await createTestService(dynamo, { started: false });
     await call('get', '/health/startup', 503, { app: unstarted.app });
     await call('get', '/health/readiness', 503, { app: unstarted.app });
+
+    // The identity provider unreachable: tokens cannot be checked, nobody can sign in.
+    const cutOff = await createTestService(dynamo, {
+      env: { OIDC_BACKCHANNEL_URL: 'http://127.0.0.1:9' },
+    });
+    await call('get', '/api/me', 503, { app: cutOff.app, user: alice });
+    await call('get', '/auth/login', 503, {
+      app: cutOff.app,
+      headers: { Accept: 'application/json' },
+    });
+    await call('get', '/auth/login', 503, { app: cutOff.app, headers: { Accept: 'text/html' } });
+    const started = await cutOff.auth.sessions.sealSignIn(
+      { state: 's', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/' },
+      cutOff.auth.now(),
+      60,
+    );
+    await call('get', '/auth/callback?code=c&state=s', 503, {
+      app: cutOff.app,
+      headers: { Cookie: `tm_sign_in=${started}`, Accept: 'application/json' },
+    });
 
     // An item that breaks the data model: the unexpected-error path.
     const corrupt = await call('post', '/api/tasks', 201, { user: 'carol', body: newTask() });

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { ReportWriter, type ReportLine } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
-import { ALICE, BOB, createTestService, type TestService } from './support/test-service.ts';
+import { as, ALICE, BOB, createTestService, type TestService } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
 let service: TestService;
@@ -103,7 +103,7 @@ before(async () => {
 });
 after(() => dynamo.stop());
 
-const asAdmin = (path: string) => request(service.app).get(path).set('X-Forwarded-User', ADMIN);
+const asAdmin = (path: string) => request(service.app).get(path).set(as(ADMIN));
 
 /** An RFC 4180 parser, written independently of the service's writer. */
 function parseCsv(text: string): string[][] {
@@ -146,11 +146,11 @@ describe('who may read reports', () => {
   test('no user: 401; a user who is not an admin: 403', async () => {
     for (const path of ['/api/reports', '/api/reports/2026-11-21']) {
       const anonymous = await request(service.app).get(path).expect(401);
-      assert.equal(anonymous.body.details[0].field, 'X-Forwarded-User');
-      const user = await request(service.app).get(path).set('X-Forwarded-User', ALICE).expect(403);
+      assert.equal(anonymous.body.details[0].field, 'Authorization');
+      const user = await request(service.app).get(path).set(as(ALICE)).expect(403);
       assert.deepEqual(user.body, {
         error: 'reports are only available to administrators',
-        details: [{ field: 'X-Forwarded-User', message: 'user "alice" is not an administrator' }],
+        details: [{ field: 'userId', message: 'user "alice" is not an administrator' }],
       });
     }
   });
@@ -164,9 +164,10 @@ describe('GET /api/reports', () => {
       date: '2026-11-21',
       timeZone: 'Asia/Tokyo',
       count: 5,
+      // No names were recorded for them: the ids stand in.
       perUser: [
-        { userId: ALICE, count: 2 },
-        { userId: BOB, count: 3 },
+        { userId: ALICE, name: ALICE, count: 2 },
+        { userId: BOB, name: BOB, count: 3 },
       ],
       generatedAt: '2026-11-21T16:00:00.000Z',
       partial: false,
@@ -274,7 +275,7 @@ describe('GET /api/reports/:date', () => {
       into: own,
       now: new Date('2026-11-21T09:00:00Z'),
     });
-    const get = (path: string) => request(own.app).get(path).set('X-Forwarded-User', ADMIN);
+    const get = (path: string) => request(own.app).get(path).set(as(ADMIN));
     assert.equal((await get('/api/reports').expect(200)).body.items[0].partial, true);
     assert.equal((await get('/api/reports/2026-11-21').expect(200)).body.partial, true);
     // The nightly run after the day ended replaces it with the complete report.

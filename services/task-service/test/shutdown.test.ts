@@ -17,7 +17,7 @@ import {
   type TestTables,
 } from '@task-manager/testing';
 import { runService, type RunningForTest } from './support/running-service.ts';
-import { ALICE } from './support/test-service.ts';
+import { as, ALICE } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
 let tables: TestTables;
@@ -54,7 +54,7 @@ function get(service: RunningForTest, path: string, agent?: Agent): Promise<Answ
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${service.baseUrl}${path}`,
-      { headers: { 'X-Forwarded-User': ALICE }, ...(agent ? { agent } : {}) },
+      { headers: as(ALICE), ...(agent ? { agent } : {}) },
       (response) => {
         let body = '';
         response.setEncoding('utf8');

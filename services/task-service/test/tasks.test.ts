@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
+  as,
   ALICE,
   BOB,
   createTask,
@@ -25,7 +26,7 @@ describe('POST /api/tasks', () => {
   test('creates an open task: 201, Location, ETag and the task', async () => {
     const response = await request(service.app)
       .post('/api/tasks')
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .send({
         title: '  Write the report  ',
         contents: 'Q4 numbers',
@@ -90,7 +91,7 @@ describe('GET /api/tasks/:taskId', () => {
     const { task } = await createTask(service.app, ALICE);
     const response = await request(service.app)
       .get(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .expect(200)
       .expect('ETag', '"1"');
     assert.deepEqual(response.body, task);
@@ -100,7 +101,7 @@ describe('GET /api/tasks/:taskId', () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', 'x'.repeat(300)]) {
       const response = await request(service.app)
         .get(`/api/tasks/${id}`)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .expect(404);
       assert.equal(response.body.error, 'task not found');
     }
@@ -112,7 +113,7 @@ describe('PATCH /api/tasks/:taskId', () => {
     const { task } = await createTask(service.app, ALICE, newTask({ contents: 'keep me' }));
     const response = await request(service.app)
       .patch(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .send({ title: 'Buy oat milk', startAt: '2026-11-22T08:00:00Z' })
       .expect(200)
       .expect('ETag', '"2"');
@@ -126,11 +127,7 @@ describe('PATCH /api/tasks/:taskId', () => {
   test('done sets completedAt, done again keeps it, reopening clears it', async () => {
     const { task } = await createTask(service.app, ALICE);
     const patch = (body: object) =>
-      request(service.app)
-        .patch(`/api/tasks/${task.taskId}`)
-        .set('X-Forwarded-User', ALICE)
-        .send(body)
-        .expect(200);
+      request(service.app).patch(`/api/tasks/${task.taskId}`).set(as(ALICE)).send(body).expect(200);
     const done = (await patch({ done: true })).body;
     assert.equal(done.done, true);
     assert.match(done.completedAt, ISO_UTC);
@@ -147,17 +144,11 @@ describe('DELETE /api/tasks/:taskId', () => {
     const { task } = await createTask(service.app, ALICE);
     const response = await request(service.app)
       .delete(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .expect(204);
     assert.equal(response.text, '');
-    await request(service.app)
-      .get(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
-      .expect(404);
-    await request(service.app)
-      .delete(`/api/tasks/${task.taskId}`)
-      .set('X-Forwarded-User', ALICE)
-      .expect(404);
+    await request(service.app).get(`/api/tasks/${task.taskId}`).set(as(ALICE)).expect(404);
+    await request(service.app).delete(`/api/tasks/${task.taskId}`).set(as(ALICE)).expect(404);
   });
 });
 
@@ -168,10 +159,10 @@ describe('two users', () => {
     const path = `/api/tasks/${alices.taskId}`;
 
     const asBob = (method: 'get' | 'patch' | 'delete') =>
-      request(service.app)[method](path).set('X-Forwarded-User', BOB);
+      request(service.app)[method](path).set(as(BOB));
     const missing = await request(service.app)
       .get('/api/tasks/00000000-0000-4000-8000-000000000000')
-      .set('X-Forwarded-User', BOB)
+      .set(as(BOB))
       .expect(404);
     for (const response of [
       await asBob('get').expect(404),
@@ -186,14 +177,14 @@ describe('two users', () => {
 
     const bobsList = await request(service.app)
       .get('/api/tasks?limit=100')
-      .set('X-Forwarded-User', BOB)
+      .set(as(BOB))
       .expect(200);
     assert.ok(bobsList.body.items.length >= 1);
     assert.ok(bobsList.body.items.every((task: { title: string }) => task.title !== 'alice only'));
 
     const unchanged = await request(service.app)
       .get(path)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .expect(200)
       .expect('ETag', '"1"');
     assert.equal(unchanged.body.title, 'alice only');
@@ -208,7 +199,7 @@ describe('optimistic concurrency', () => {
     // Two clients read version 1; the first one's change wins...
     await request(service.app)
       .patch(path)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .set('If-Match', etag)
       .send({ title: 'first writer' })
       .expect(200)
@@ -216,18 +207,14 @@ describe('optimistic concurrency', () => {
     // ...and the second one is told instead of silently overwriting it.
     const stale = await request(service.app)
       .patch(path)
-      .set('X-Forwarded-User', ALICE)
+      .set(as(ALICE))
       .set('If-Match', etag)
       .send({ title: 'second writer' })
       .expect(412)
       .expect('ETag', '"2"');
     assert.equal(stale.body.details[0].field, 'If-Match');
-    await request(service.app)
-      .delete(path)
-      .set('X-Forwarded-User', ALICE)
-      .set('If-Match', etag)
-      .expect(412);
-    const current = await request(service.app).get(path).set('X-Forwarded-User', ALICE);
+    await request(service.app).delete(path).set(as(ALICE)).set('If-Match', etag).expect(412);
+    const current = await request(service.app).get(path).set(as(ALICE));
     assert.equal(current.body.title, 'first writer');
   });
 
@@ -237,7 +224,7 @@ describe('optimistic concurrency', () => {
     const patch = (ifMatch: string) =>
       request(service.app)
         .patch(path)
-        .set('X-Forwarded-User', ALICE)
+        .set(as(ALICE))
         .set('If-Match', ifMatch)
         .send({ contents: ifMatch });
     await patch('"7", "1"').expect(200).expect('ETag', '"2"');
@@ -249,11 +236,7 @@ describe('optimistic concurrency', () => {
       malformed.body.details.map((detail: { field: string }) => detail.field),
       ['If-Match'],
     );
-    await request(service.app)
-      .delete(path)
-      .set('X-Forwarded-User', ALICE)
-      .set('If-Match', '"3"')
-      .expect(204);
+    await request(service.app).delete(path).set(as(ALICE)).set('If-Match', '"3"').expect(204);
   });
 
   test('of concurrent conditional writes to one version, exactly one wins', async () => {
@@ -262,7 +245,7 @@ describe('optimistic concurrency', () => {
       ['a', 'b', 'c', 'd'].map((title) =>
         request(service.app)
           .patch(`/api/tasks/${task.taskId}`)
-          .set('X-Forwarded-User', ALICE)
+          .set(as(ALICE))
           .set('If-Match', etag)
           .send({ title }),
       ),

@@ -1,8 +1,8 @@
 /**
  * Runs the real application for the end-to-end tests exactly as `npm start` does (the
- * repository's scripts/start.ts: embedded DynamoDB, task-service, and the built UI behind
- * `vite preview`), on private ports and a throw-away data directory so that several runs can
- * share the machine.
+ * repository's scripts/start.ts: embedded DynamoDB, the development identity provider,
+ * task-service, and the built UI behind `vite preview`), on private ports and a throw-away data
+ * directory so that several runs can share the machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,8 +17,10 @@ const START_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface RunningApp {
-  /** The UI and, under /api, the task API: one origin, as in production. */
+  /** The UI and, under /api, the task API: one origin, as in production (PUBLIC_URL). */
   origin: string;
+  /** The development identity provider's issuer. */
+  issuer: string;
   dynamoEndpoint: string;
   dataDir: string;
   /** Everything the app printed so far, for failure messages. */
@@ -27,9 +29,15 @@ export interface RunningApp {
 }
 
 export async function startApp(): Promise<RunningApp> {
-  const [webPort, apiPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
+  const [webPort, apiPort, dynamoPort, idpPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const dataDir = await mkdtemp(join(tmpdir(), 'task-manager-e2e-'));
-  const origin = `http://127.0.0.1:${webPort}`;
+  // The address npm start prints and the session cookie and redirect URIs are made for.
+  const origin = `http://localhost:${webPort}`;
   let output = '';
 
   // Its own process group, so stopping it also stops dynalite, task-service and vite preview
@@ -43,6 +51,7 @@ export async function startApp(): Promise<RunningApp> {
       WEB_PORT: String(webPort),
       API_PORT: String(apiPort),
       DYNAMODB_PORT: String(dynamoPort),
+      IDP_PORT: String(idpPort),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
     },
@@ -53,6 +62,7 @@ export async function startApp(): Promise<RunningApp> {
 
   const app: RunningApp = {
     origin,
+    issuer: `http://localhost:${idpPort}`,
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     dataDir,
     output: () => output,

@@ -1,9 +1,9 @@
 import type { ErrorBody, FieldError } from './types';
 
 /**
- * The one place that talks HTTP to the task API: same origin, JSON, the signed-in user in
- * X-Forwarded-User (an authenticating proxy sets it in production), and errors turned into
- * ApiError with the API's field details.
+ * The one place that talks HTTP to the task API: same origin, JSON, and errors turned into
+ * ApiError with the API's field details. Requests carry no credentials of their own: the browser
+ * sends the HttpOnly session cookie, which this code can neither read nor leak.
  */
 
 /** status 0 means the request never got an HTTP answer (offline, DNS, connection refused). */
@@ -36,13 +36,11 @@ export function isAbortError(error: unknown): boolean {
 }
 
 export interface ApiHooks {
-  /** The signed-in user's id, sent as X-Forwarded-User. */
-  user(): string | null;
-  /** Called when the API does not accept the user (401), e.g. to go back to sign-in. */
+  /** Called when the API does not accept the session (401), e.g. to sign in again. */
   onUnauthorized(): void;
 }
 
-let hooks: ApiHooks = { user: () => null, onUnauthorized: () => {} };
+let hooks: ApiHooks = { onUnauthorized: () => {} };
 
 export function configureApi(next: ApiHooks): void {
   hooks = next;
@@ -61,6 +59,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   accept?: string;
   signal?: AbortSignal;
+  /** The path prefix: /api for the task API, /auth for signing out. */
+  base?: '/api' | '/auth';
 }
 
 export interface ApiResponse {
@@ -69,21 +69,17 @@ export interface ApiResponse {
   etag: string | null;
 }
 
-const API_BASE = '/api';
-
-export function apiUrl(path: string, query: Query = {}): string {
+export function apiUrl(path: string, query: Query = {}, base = '/api'): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(name, String(value));
   }
   const search = params.toString();
-  return `${API_BASE}${path}${search ? `?${search}` : ''}`;
+  return `${base}${path}${search ? `?${search}` : ''}`;
 }
 
 export async function send(path: string, options: RequestOptions = {}): Promise<ApiResponse> {
   const headers = new Headers({ Accept: options.accept ?? 'application/json' });
-  const user = hooks.user();
-  if (user) headers.set('X-Forwarded-User', user);
   if (options.ifMatch) headers.set('If-Match', options.ifMatch);
   if (options.idempotencyKey) headers.set('Idempotency-Key', options.idempotencyKey);
   let body: string | undefined;
@@ -94,7 +90,7 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
 
   let response: Response;
   try {
-    response = await fetch(apiUrl(path, options.query), {
+    response = await fetch(apiUrl(path, options.query, options.base), {
       method: options.method ?? 'GET',
       headers,
       body,

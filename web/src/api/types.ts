@@ -28,7 +28,10 @@ export interface NewTask {
 export type TaskChanges = Partial<NewTask & { done: boolean }>;
 
 export interface Me {
+  /** The `sub` of the person's identity. */
   userId: string;
+  /** What to call them. */
+  name: string;
   isAdmin: boolean;
 }
 
@@ -37,7 +40,7 @@ export interface ReportSummary {
   date: string;
   timeZone: string;
   count: number;
-  perUser: { userId: string; count: number }[];
+  perUser: { userId: string; name: string; count: number }[];
   generatedAt: string;
   /** Made before the day ended: completions after generatedAt are missing. */
   partial: boolean;

@@ -1,78 +1,115 @@
 import { computed, readonly, ref } from 'vue';
-import { isAbortError } from '@/api/http';
+import { ApiError, isAbortError, send } from '@/api/http';
 import { getMe } from '@/api/me';
 import type { Me } from '@/api/types';
-import { readStored, writeStored } from '@/utils/storage';
-import { isValidUserId } from '@/utils/user-id';
+import { browser, currentPath } from '@/utils/navigation';
 
 /**
- * Who is signed in. Local mode has no password: the name is remembered in the browser and sent
- * as X-Forwarded-User; in production the authenticating proxy sets that header instead. Two
- * fields of shared state do not justify a store library, so this is a module-level composable.
+ * Who is signed in, as task-service says (GET /api/me). The app never holds a token: signing in
+ * is a full-page trip through task-service's /auth/login to the identity provider and back, which
+ * leaves an HttpOnly session cookie the page cannot read. Module-level state: three refs do not
+ * justify a store library.
  */
+export type SessionStatus = 'unknown' | 'signed-in' | 'signed-out';
 
-export const USER_STORAGE_KEY = 'task-manager.user';
-
-function storedUser(): string | null {
-  const value = readStored(USER_STORAGE_KEY);
-  return value && isValidUserId(value) ? value : null;
-}
-
-const userId = ref<string | null>(storedUser());
+const status = ref<SessionStatus>('unknown');
 const me = ref<Me | null>(null);
 const meError = ref<unknown>(null);
 const meLoading = ref(false);
-let meRequest: AbortController | null = null;
+let checking: Promise<SessionStatus> | null = null;
 
-function signIn(name: string): void {
-  if (!isValidUserId(name)) throw new Error(`Invalid user id: ${name}`);
-  if (name !== userId.value) me.value = null;
-  userId.value = name;
-  writeStored(USER_STORAGE_KEY, name);
-}
+/** Work to save before the page leaves to sign in again (an open dialog's draft). */
+const beforeLeaving = new Set<() => void>();
 
-function signOut(): void {
-  meRequest?.abort();
-  userId.value = null;
-  me.value = null;
-  meError.value = null;
-  writeStored(USER_STORAGE_KEY, null);
-}
-
-/** Asks the API who the user is and whether they may read reports. */
-async function loadMe(): Promise<void> {
-  meRequest?.abort();
-  if (!userId.value) return;
-  const controller = new AbortController();
-  meRequest = controller;
+/** Asks the API who is signed in; a 401 means nobody. Other failures leave the status as it was. */
+async function loadMe(): Promise<SessionStatus> {
   meLoading.value = true;
   meError.value = null;
   try {
-    me.value = await getMe(controller.signal);
+    me.value = await getMe();
+    status.value = 'signed-in';
   } catch (error) {
-    if (!isAbortError(error)) meError.value = error;
-  } finally {
-    if (meRequest === controller) {
-      meLoading.value = false;
-      meRequest = null;
+    if (error instanceof ApiError && error.status === 401) {
+      me.value = null;
+      status.value = 'signed-out';
+    } else if (!isAbortError(error)) {
+      meError.value = error;
     }
+  } finally {
+    meLoading.value = false;
   }
+  return status.value;
+}
+
+/** The session status, asking the API once (concurrent callers share the answer). */
+function ensureSession(): Promise<SessionStatus> {
+  if (status.value !== 'unknown') return Promise.resolve(status.value);
+  checking ??= loadMe().finally(() => (checking = null));
+  return checking;
+}
+
+/** Only paths inside the app, so a crafted link cannot send the person elsewhere. */
+export function safeReturnTo(path: unknown): string {
+  return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') ? path : '/';
+}
+
+/** To the identity provider (through task-service), coming back to `returnTo`. */
+function signIn(returnTo = '/'): void {
+  browser.assign(`/auth/login?returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
+}
+
+/**
+ * The session ended while the person was working (the API answered 401): keep what they typed,
+ * then sign in again and come back here.
+ */
+function reauthenticate(): void {
+  for (const save of beforeLeaving) save();
+  status.value = 'signed-out';
+  signIn(currentPath());
+}
+
+/** Ends the app's session, then the provider's (its end-session page returns to /signin). */
+async function signOut(): Promise<void> {
+  let redirectTo = '/signin';
+  try {
+    const { response } = await send('/logout', { method: 'POST', base: '/auth' });
+    const body = (await response.json()) as { redirectTo?: unknown };
+    if (typeof body.redirectTo === 'string') redirectTo = body.redirectTo;
+  } finally {
+    me.value = null;
+    status.value = 'signed-out';
+    browser.assign(redirectTo);
+  }
+}
+
+/** Registers work to do before leaving to sign in again; returns its removal. */
+function onBeforeReauthenticate(save: () => void): () => void {
+  beforeLeaving.add(save);
+  return () => beforeLeaving.delete(save);
 }
 
 export function useSession() {
   return {
-    userId: readonly(userId),
+    status: readonly(status),
     me: readonly(me),
     meError: readonly(meError),
     meLoading: readonly(meLoading),
-    isAdmin: computed(() => me.value?.isAdmin === true && me.value.userId === userId.value),
+    signedIn: computed(() => status.value === 'signed-in'),
+    isAdmin: computed(() => me.value?.isAdmin === true),
+    ensureSession,
+    loadMe,
     signIn,
     signOut,
-    loadMe,
+    reauthenticate,
+    onBeforeReauthenticate,
   };
 }
 
-/** The current user id without reactivity, for the API client's header. */
-export function currentUserId(): string | null {
-  return userId.value;
+/** For tests: forget everything, as a fresh page load would. */
+export function resetSession(): void {
+  status.value = 'unknown';
+  me.value = null;
+  meError.value = null;
+  checking = null;
+  beforeLeaving.clear();
 }

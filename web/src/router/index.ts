@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
-import { currentUserId } from '@/composables/useSession';
+import { useSession } from '@/composables/useSession';
 import type { MessageKey } from '@/i18n';
 import SignInView from '@/views/SignInView.vue';
 import TasksView from '@/views/TasksView.vue';
@@ -61,8 +61,10 @@ const router = createRouter({
   ],
 });
 
-router.beforeEach((to) => {
-  if (!to.meta.public && !currentUserId()) {
+// Pages other than the public ones need a session; who is signed in is asked once, then known.
+router.beforeEach(async (to) => {
+  if (to.meta.public) return;
+  if ((await useSession().ensureSession()) === 'signed-out') {
     return { name: 'signin', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
 });

@@ -6,6 +6,7 @@ import {
   TaskNotFoundError,
   TaskVersionMismatchError,
 } from '@task-manager/task-store';
+import { ProviderUnavailableError } from '../auth/provider-client.ts';
 import { isDynamoUnavailable } from '../dynamo-errors.ts';
 import { taskETag } from '../etag.ts';
 import { HttpError, taskNotFound, type ErrorBody } from '../http-errors.ts';
@@ -25,6 +26,16 @@ export function methodNotAllowed(allowed: readonly string[]): RequestHandler {
       Allow: allowed.join(', '),
     });
   };
+}
+
+/** The identity provider (its discovery document or its keys) cannot be reached. */
+export function unavailableError(): HttpError {
+  return new HttpError(
+    503,
+    'the identity provider is unavailable, try again shortly',
+    [{ field: 'provider', message: 'the identity provider cannot be reached' }],
+    { 'Retry-After': '5' },
+  );
 }
 
 /** The errors body-parser (express.json) raises, by their `type`. */
@@ -106,6 +117,9 @@ function toHttpError(error: unknown, req: Request): { http: HttpError; unexpecte
       unexpected: false,
     };
   }
+  // Logged where it is noticed (once per outage), not again with every request it fails.
+  if (error instanceof ProviderUnavailableError)
+    return { http: unavailableError(), unexpected: false };
   if (error instanceof TaskNotFoundError) return { http: taskNotFound(), unexpected: false };
   if (error instanceof TaskVersionMismatchError) {
     const current = taskETag(error.currentVersion);

@@ -1,26 +1,13 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { isReportDate, type ReportLine } from '@task-manager/task-store';
 import { csvRow, UTF8_BOM } from '../csv.ts';
 import { HttpError } from '../http-errors.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
-import { requireUser } from '../middleware/require-user.ts';
+import { authenticate, requireAdmin, type Authentication } from '../auth/authentication.ts';
 import type { ReportSource } from '../report-source.ts';
-import { userOf } from '../request-context.ts';
 import { listReportsQuery, parseOrThrow, singleValuedQuery } from '../validation.ts';
 
 export const REPORT_CSV_HEADER = ['taskId', 'userId', 'title', 'completedAt'] as const;
-
-function requireAdmin(adminUsers: ReadonlySet<string>): RequestHandler {
-  return (_req, res, next) => {
-    const userId = userOf(res);
-    if (!adminUsers.has(userId)) {
-      throw new HttpError(403, 'reports are only available to administrators', [
-        { field: 'X-Forwarded-User', message: `user "${userId}" is not an administrator` },
-      ]);
-    }
-    next();
-  };
-}
 
 function reportCsv(lines: readonly ReportLine[]): string {
   let csv = UTF8_BOM + csvRow(REPORT_CSV_HEADER);
@@ -30,11 +17,11 @@ function reportCsv(lines: readonly ReportLine[]): string {
   return csv;
 }
 
-/** The daily reports of completed tasks, for admins (ADMIN_USERS). */
-export function reportsRouter(reports: ReportSource, adminUsers: ReadonlySet<string>): Router {
+/** The daily reports of completed tasks, for admins (ADMIN_GROUP members and ADMIN_USERS). */
+export function reportsRouter(reports: ReportSource, auth: Authentication): Router {
   const router = Router();
   // Authenticated first (401), then authorised (403).
-  const admin = [requireUser(), requireAdmin(adminUsers)];
+  const admin = [authenticate(auth), requireAdmin(auth)];
 
   router.get('/api/reports', ...admin, async (req, res) => {
     const query = parseOrThrow(

@@ -1,11 +1,11 @@
 import { Router, type Response } from 'express';
 import type { IdempotentCreates, TaskRecord, TaskRepository } from '@task-manager/task-store';
+import { authenticate, type Authentication } from '../auth/authentication.ts';
 import { parseIfMatch, taskETag } from '../etag.ts';
 import { HttpError, taskNotFound } from '../http-errors.ts';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../idempotency-key.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
-import { requireUser } from '../middleware/require-user.ts';
 import { userOf } from '../request-context.ts';
 import {
   createTaskBody,
@@ -28,9 +28,13 @@ function sendTask(res: Response, record: TaskRecord, status = 200): void {
   res.status(status).set('ETag', taskETag(record.version)).json(record.task);
 }
 
-export function tasksRouter(tasks: TaskRepository, creates: IdempotentCreates): Router {
+export function tasksRouter(
+  tasks: TaskRepository,
+  creates: IdempotentCreates,
+  auth: Authentication,
+): Router {
   const router = Router();
-  const user = requireUser();
+  const user = authenticate(auth);
   const collection = '/api/tasks';
   const item = '/api/tasks/:taskId';
 

@@ -6,7 +6,7 @@ import type { TestTables } from '@task-manager/testing';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startTaskService, type RunningTaskService } from '../../src/server.ts';
-import { LogCapture } from './test-service.ts';
+import { LogCapture, testIdentity } from './test-service.ts';
 
 export interface RunningForTest extends RunningTaskService {
   baseUrl: string;
@@ -19,6 +19,7 @@ export async function runService(
 ): Promise<RunningForTest> {
   const config = loadConfig({
     ...tables.env,
+    ...(await testIdentity()).env,
     PORT: '0',
     HOST: '127.0.0.1',
     READINESS_INTERVAL_MS: '100',

@@ -1,13 +1,27 @@
 /**
  * The app under test, wired to a real dynalite server through fresh, uniquely named
- * tables, with its log lines captured for assertions.
+ * tables and to a real OpenID Provider (the development one, on an ephemeral port), with its
+ * log lines captured for assertions. Requests authenticate as people and scripts do: with an
+ * access token from the provider (as(user)) or a session cookie from signing in.
  */
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
-import { createTestTables, type DynaliteServer, type TestTables } from '@task-manager/testing';
+import {
+  createTestTables,
+  startTestIdentity,
+  type DynaliteServer,
+  type TestIdentity,
+  type TestTables,
+} from '@task-manager/testing';
 import { createApp } from '../../src/app.ts';
+import { createAuthentication, type Authentication } from '../../src/auth/authentication.ts';
+import { dynamoUserProfiles, type UserProfiles } from '../../src/auth/user-profiles.ts';
+import { loadConfig } from '../../src/config.ts';
 import { HealthState } from '../../src/health.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
@@ -31,12 +45,53 @@ export interface TestService {
   tasks: TaskRepository;
   health: HealthState;
   logs: LogCapture;
+  auth: Authentication;
+  /** The app listening on loopback (started on first use), for flows that follow redirects. */
+  baseUrl(): Promise<string>;
+}
+
+/** The users the tests act as; their tokens are fetched once, before the first test. */
+export const KNOWN_USERS = ['alice', 'bob', 'bob@example.com', 'admin', 'carol', 'nobody'];
+
+let identity: Promise<TestIdentity> | undefined;
+
+/** The provider every service of this test file trusts, started once per test process. */
+export async function testIdentity(): Promise<TestIdentity> {
+  identity ??= startTestIdentity().then(async (started) => {
+    await Promise.all(KNOWN_USERS.map((user) => started.token(user)));
+    currentIdentity = started;
+    return started;
+  });
+  return identity;
+}
+
+let currentIdentity: TestIdentity | undefined;
+
+/** The Authorization header of `user` (one of KNOWN_USERS, or one fetched with token()). */
+export function as(user: string): Record<string, string> {
+  if (!currentIdentity) throw new Error('await testIdentity() (or createTestService) first');
+  return { Authorization: `Bearer ${currentIdentity.cachedToken(user)}` };
+}
+
+/** Listens on loopback without keeping the test process alive. */
+async function listen(app: Express): Promise<Server> {
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  server.unref();
+  server.on('connection', (socket) => socket.unref());
+  return server;
 }
 
 export async function createTestService(
   dynamo: DynaliteServer,
   options: {
     adminUsers?: string[];
+    /** Extra task-service settings (SESSION_IDLE_TIMEOUT_SECONDS...). */
+    env?: Record<string, string>;
+    /** The clock sessions and tokens are checked against, in epoch seconds. */
+    now?: () => number;
+    /** Where display names go (default: the reports table, as in production). */
+    profiles?: UserProfiles;
     started?: boolean;
     /** Where the app reaches DynamoDB, when not directly (a proxy in front of `dynamo`). */
     dynamoEndpoint?: string;
@@ -52,16 +107,35 @@ export async function createTestService(
   // As if the readiness monitor's first check had passed, unless the test says otherwise.
   if (options.started ?? true) health.recordTableCheck({ ok: true });
   const tasks = new TaskRepository(doc, tables.config.tasksTable);
+  const idp = await testIdentity();
+  const config = loadConfig({
+    ...tables.env,
+    ...idp.env,
+    ...(options.adminUsers ? { ADMIN_USERS: options.adminUsers.join(',') } : {}),
+    ...options.env,
+  });
+  const logger = createLogger('debug', logs);
+  const auth = createAuthentication(
+    config.auth,
+    logger,
+    options.profiles ?? dynamoUserProfiles(doc, tables.config.reportsTable, logger),
+    options.now,
+  );
   const app = createApp({
     tasks,
     creates: new IdempotentCreates(doc, tables.config.idempotencyTable, tasks),
     reports: dynamoReportSource(doc, tables.config.reportsTable),
     health,
     metrics: createMetrics(),
-    logger: createLogger('debug', logs),
-    adminUsers: new Set(options.adminUsers ?? []),
+    logger,
+    auth,
   });
-  return { app, tables, tasks, health, logs };
+  let server: Promise<Server> | undefined;
+  const baseUrl = async () => {
+    server ??= listen(app);
+    return `http://127.0.0.1:${((await server).address() as AddressInfo).port}`;
+  };
+  return { app, tables, tasks, health, logs, auth, baseUrl };
 }
 
 export const ALICE = 'alice';
@@ -78,10 +152,6 @@ export async function createTask(
   user: string,
   body: Record<string, unknown> = newTask(),
 ): Promise<{ task: Record<string, unknown> & { taskId: string }; etag: string }> {
-  const response = await request(app)
-    .post('/api/tasks')
-    .set('X-Forwarded-User', user)
-    .send(body)
-    .expect(201);
+  const response = await request(app).post('/api/tasks').set(as(user)).send(body).expect(201);
   return { task: response.body, etag: response.headers.etag as string };
 }

@@ -8,7 +8,7 @@ const onUnauthorized = vi.fn();
 
 beforeEach(() => {
   onUnauthorized.mockReset();
-  configureApi({ user: () => 'alice', onUnauthorized });
+  configureApi({ onUnauthorized });
 });
 
 describe('API client', () => {
@@ -17,7 +17,10 @@ describe('API client', () => {
     await listTasks({ status: 'done', limit: 20, cursor: 'abc' });
     const [request] = requests;
     expect(request!.url).toBe('http://localhost/api/tasks?status=done&limit=20&cursor=abc');
-    expect(request!.headers.get('X-Forwarded-User')).toBe('alice');
+    // No credential of its own: the session is the browser's HttpOnly cookie.
+    expect(request!.headers.get('Authorization')).toBeNull();
+    expect(request!.headers.get('X-Forwarded-User')).toBeNull();
+    expect(request!.credentials).toBe('same-origin');
     expect(request!.headers.get('Accept')).toBe('application/json');
   });
 
@@ -77,7 +80,7 @@ describe('API client', () => {
 
   it('tells the app when the API refuses the user', async () => {
     fakeApi(() =>
-      apiError(401, 'Unauthenticated', [{ field: 'X-Forwarded-User', message: 'missing' }]),
+      apiError(401, 'Unauthenticated', [{ field: 'Authorization', message: 'missing' }]),
     );
     await expect(listTasks({ status: 'all' })).rejects.toMatchObject({ status: 401 });
     expect(onUnauthorized).toHaveBeenCalledOnce();

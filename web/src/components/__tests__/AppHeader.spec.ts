@@ -1,23 +1,32 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi, json } from '@/__tests__/fake-api';
 import { buttonNamed } from '@/__tests__/dom';
 import { testRouter } from '@/__tests__/router';
 import { configureApi } from '@/api/http';
-import { currentUserId, useSession } from '@/composables/useSession';
+import { resetSession, useSession } from '@/composables/useSession';
 import { setLocale } from '@/i18n';
+import { browser } from '@/utils/navigation';
 import AppHeader from '../AppHeader.vue';
 
+let assign: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
   setLocale('en');
-  configureApi({ user: currentUserId, onUnauthorized: () => {} });
+  resetSession();
+  configureApi({ onUnauthorized: () => {} });
+  assign = vi.spyOn(browser, 'assign').mockImplementation(() => {});
 });
+afterEach(() => assign.mockRestore());
 
-async function signedInAs(userId: string, isAdmin: boolean) {
-  const { requests } = fakeApi(() => json(200, { userId, isAdmin }));
-  const session = useSession();
-  session.signIn(userId);
-  await session.loadMe();
+const END_SESSION = 'http://localhost:9000/session/end?id_token_hint=x';
+
+async function signedInAs(userId: string, name: string, isAdmin: boolean) {
+  const { requests } = fakeApi((request) =>
+    new URL(request.url).pathname === '/auth/logout'
+      ? json(200, { redirectTo: END_SESSION })
+      : json(200, { userId, name, isAdmin }),
+  );
+  await useSession().ensureSession();
   const router = await testRouter('/');
   const wrapper = mount(AppHeader, { global: { plugins: [router] } });
   await flushPromises();
@@ -29,29 +38,32 @@ const links = (wrapper: Awaited<ReturnType<typeof signedInAs>>['wrapper']) =>
 
 describe('AppHeader', () => {
   it('shows the Reports link to admins', async () => {
-    const { wrapper, requests } = await signedInAs('admin', true);
+    const { wrapper, requests } = await signedInAs('admin', 'admin', true);
     expect(links(wrapper)).toEqual(['Tasks', 'Reports']);
     expect(new URL(requests[0]!.url).pathname).toBe('/api/me');
-    expect(requests[0]!.headers.get('X-Forwarded-User')).toBe('admin');
   });
 
-  it('hides it from everyone else', async () => {
-    const { wrapper } = await signedInAs('alice', false);
+  it('hides it from everyone else, and greets them by name', async () => {
+    const { wrapper } = await signedInAs('u-42', 'Alice Smith', false);
     expect(links(wrapper)).toEqual(['Tasks']);
-    expect(wrapper.text()).toContain('Signed in as alice');
+    expect(wrapper.text()).toContain('Signed in as Alice Smith');
+    expect(wrapper.find('.user').attributes('title')).toBe('u-42');
   });
 
-  it('signs out, forgetting the name', async () => {
-    const { wrapper, router } = await signedInAs('alice', false);
+  it('signs out at task-service, then follows to the provider’s end-session page', async () => {
+    const { wrapper, requests } = await signedInAs('alice', 'alice', false);
     await buttonNamed(wrapper, 'Sign out').trigger('click');
     await flushPromises();
-    expect(useSession().userId.value).toBeNull();
-    expect(localStorage.getItem('task-manager.user')).toBeNull();
-    expect(router.currentRoute.value.name).toBe('signin');
+    const logout = requests.at(-1)!;
+    expect(logout.method).toBe('POST');
+    expect(new URL(logout.url).pathname).toBe('/auth/logout');
+    expect(assign).toHaveBeenCalledWith(END_SESSION);
+    expect(useSession().signedIn.value).toBe(false);
+    expect(wrapper.find('nav').exists()).toBe(false);
   });
 
   it('switches the language and remembers it', async () => {
-    const { wrapper } = await signedInAs('alice', false);
+    const { wrapper } = await signedInAs('alice', 'alice', false);
     await wrapper.find('select').setValue('ja');
     expect(links(wrapper)).toEqual(['タスク']);
     expect(localStorage.getItem('task-manager.locale')).toBe('ja');

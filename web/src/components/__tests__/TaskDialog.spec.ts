@@ -1,10 +1,13 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, fakeApi, json, makeTask } from '@/__tests__/fake-api';
 import { buttonNamed, control, description } from '@/__tests__/dom';
 import { configureApi } from '@/api/http';
 import type { Task } from '@/api/types';
+import { resetSession, useSession } from '@/composables/useSession';
 import { setLocale } from '@/i18n';
+import { DRAFT_STORAGE_KEY } from '@/utils/draft';
+import { browser } from '@/utils/navigation';
 import TaskDialog from '../TaskDialog.vue';
 
 const originalTz = process.env.TZ;
@@ -16,7 +19,7 @@ afterAll(() => {
 
 beforeEach(() => {
   setLocale('en');
-  configureApi({ user: () => 'alice', onUnauthorized: () => {} });
+  configureApi({ onUnauthorized: () => {} });
 });
 
 function open(taskId: string | null = null) {
@@ -276,5 +279,93 @@ describe('TaskDialog: editing', () => {
     await buttonNamed(wrapper, 'Try again').trigger('click');
     await flushPromises();
     expect(control(wrapper, 'Title').element.value).toBe('Back');
+  });
+});
+
+describe('TaskDialog: the session ends while typing', () => {
+  let assign: ReturnType<typeof vi.spyOn>;
+  beforeEach(async () => {
+    resetSession();
+    sessionStorage.clear();
+    assign = vi.spyOn(browser, 'assign').mockImplementation(() => {});
+    // As main.ts wires it: a 401 while signed in means signing in again.
+    configureApi({ onUnauthorized: () => useSession().reauthenticate() });
+    fakeApi(() => json(200, { userId: 'alice', name: 'alice', isAdmin: false }));
+    await useSession().ensureSession();
+  });
+  afterEach(() => assign.mockRestore());
+
+  it('a new task: the draft is kept across the sign-in and put back in the dialog', async () => {
+    fakeApi(() => apiError(401, 'authentication required', [{ field: 'Cookie', message: 'x' }]));
+    const wrapper = open();
+    await flushPromises();
+    await fill(wrapper, { Title: 'Half-typed plan', Details: 'line 1\nline 2' });
+    const startAt = control(wrapper, 'Starts at').element.value;
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(assign).toHaveBeenCalledWith(expect.stringMatching(/^\/auth\/login\?returnTo=%2F/));
+    expect(JSON.parse(sessionStorage.getItem(DRAFT_STORAGE_KEY)!).values.title).toBe(
+      'Half-typed plan',
+    );
+    wrapper.unmount();
+
+    // Back from the provider: a fresh page, the same tab.
+    resetSession();
+    const { requests } = fakeApi(() => json(201, makeTask({ title: 'Half-typed plan' })));
+    const again = open();
+    await flushPromises();
+    expect(control(again, 'Title').element.value).toBe('Half-typed plan');
+    expect(control(again, 'Details').element.value).toBe('line 1\nline 2');
+    expect(control(again, 'Starts at').element.value).toBe(startAt);
+    expect(again.text()).toContain('What you had typed is back');
+    expect(sessionStorage.getItem(DRAFT_STORAGE_KEY)).toBeNull();
+    await again.find('form').trigger('submit');
+    await flushPromises();
+    expect(requests.some((request) => request.method === 'POST')).toBe(true);
+  });
+
+  it('an edit keeps the version it started from, so a change made meanwhile is still caught', async () => {
+    const task = makeTask({ title: 'Before' });
+    fakeApi((request) =>
+      request.method === 'GET'
+        ? json(200, task, { ETag: '"4"' })
+        : apiError(401, 'authentication required'),
+    );
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    await fill(wrapper, { Title: 'After' });
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    wrapper.unmount();
+
+    resetSession();
+    const { requests } = fakeApi((request) =>
+      request.method === 'GET'
+        ? json(200, { ...task, title: 'Changed elsewhere' }, { ETag: '"5"' })
+        : json(200, { ...task, title: 'After' }, { ETag: '"5"' }),
+    );
+    const again = open(task.taskId);
+    await flushPromises();
+    expect(control(again, 'Title').element.value).toBe('After');
+    await again.find('form').trigger('submit');
+    await flushPromises();
+    const patch = requests.find((request) => request.method === 'PATCH')!;
+    expect(patch.headers.get('If-Match')).toBe('"4"');
+  });
+
+  it('a draft for another dialog is left alone', async () => {
+    sessionStorage.setItem(
+      DRAFT_STORAGE_KEY,
+      JSON.stringify({
+        taskId: 'other',
+        values: { title: 'x', contents: '', startAt: '' },
+        etag: null,
+      }),
+    );
+    fakeApi(() => json(200, {}));
+    const wrapper = open();
+    await flushPromises();
+    expect(control(wrapper, 'Title').element.value).toBe('');
+    expect(sessionStorage.getItem(DRAFT_STORAGE_KEY)).not.toBeNull();
   });
 });

@@ -14,16 +14,11 @@ const en = {
   },
   signIn: {
     title: 'Sign in',
-    nameLabel: 'Your name',
-    nameHint:
-      'Letters, digits and the characters . _ @ - (at most 64), starting with a letter or digit.',
+    intro: 'Sign in with your account at the identity provider; you come back here afterwards.',
     submit: 'Sign in',
+    failed: 'Signing in did not finish. Try again.',
     localMode:
-      'There is no password in local mode: the name you enter is sent to the API in the X-Forwarded-User header. In production, an authenticating proxy signs you in and sets that header.',
-    adminTip: 'With npm start, the user “admin” can also see the reports.',
-    nameRequired: 'Enter your name.',
-    nameInvalid:
-      'Use only letters, digits and . _ @ - (at most 64 characters), starting with a letter or digit.',
+      'With npm start, the sign-in page is a development identity provider: it asks only for a name, with no password. Sign in as “admin” to see the reports.',
   },
   tasks: {
     heading: 'Your tasks',
@@ -72,6 +67,7 @@ const en = {
     stale:
       'Someone changed this task after you opened it (perhaps in another tab). The latest version is shown now: check it, make your change again and save.',
     gone: 'This task no longer exists; it may have been deleted elsewhere. Close this dialog.',
+    restored: 'You were signed in again. What you had typed is back: check it, then save.',
   },
   validation: {
     titleRequired: 'Enter a title.',
@@ -103,7 +99,7 @@ const en = {
   },
   errors: {
     network: 'Cannot reach the server. Check your connection, then try again.',
-    unauthorized: 'The server did not accept your name. Sign in again.',
+    unauthorized: 'Your session has ended. Sign in again.',
     forbidden: 'You do not have permission to do this.',
     notFound: 'It was not found; it may have been deleted. Reload the list.',
     invalid: 'The server did not accept this: {message}',

@@ -9,7 +9,7 @@ import ReportsView from '../ReportsView.vue';
 
 beforeEach(() => {
   setLocale('en');
-  configureApi({ user: () => 'admin', onUnauthorized: () => {} });
+  configureApi({ onUnauthorized: () => {} });
 });
 
 const summary = (date: string, count: number): ReportSummary => ({
@@ -17,8 +17,8 @@ const summary = (date: string, count: number): ReportSummary => ({
   timeZone: 'Asia/Tokyo',
   count,
   perUser: [
-    { userId: 'alice', count: count - 1 },
-    { userId: 'bob', count: 1 },
+    { userId: 'alice', name: 'alice', count: count - 1 },
+    { userId: 'bob', name: 'bob', count: 1 },
   ],
   generatedAt: '2026-11-21T16:00:05Z',
   partial: false,

@@ -1,59 +1,63 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { buttonNamed, control, description } from '@/__tests__/dom';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { apiError, fakeApi, json } from '@/__tests__/fake-api';
+import { buttonNamed } from '@/__tests__/dom';
 import { testRouter } from '@/__tests__/router';
-import { USER_STORAGE_KEY, useSession } from '@/composables/useSession';
+import { configureApi } from '@/api/http';
+import { resetSession } from '@/composables/useSession';
 import { setLocale } from '@/i18n';
+import { browser } from '@/utils/navigation';
 import SignInView from '../SignInView.vue';
 
+let assign: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
   setLocale('en');
-  useSession().signOut();
+  resetSession();
+  configureApi({ onUnauthorized: () => {} });
+  assign = vi.spyOn(browser, 'assign').mockImplementation(() => {});
 });
+afterEach(() => assign.mockRestore());
 
-async function mountAt(path: string) {
+async function mountAt(path: string, signedIn = false) {
+  fakeApi(() =>
+    signedIn
+      ? json(200, { userId: 'alice', name: 'Alice', isAdmin: false })
+      : apiError(401, 'authentication required', [{ field: 'Authorization', message: 'x' }]),
+  );
   const router = await testRouter(path, [{ path: '/reports', component: { template: '<p/>' } }]);
   const wrapper = mount(SignInView, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
   return { wrapper, router };
 }
 
 describe('SignInView', () => {
-  it('explains that local mode has no password and the name is sent as X-Forwarded-User', async () => {
+  it('says that npm start signs in with a name only, at a development provider', async () => {
     const { wrapper } = await mountAt('/signin');
-    expect(wrapper.text()).toContain('There is no password in local mode');
-    expect(wrapper.text()).toContain('X-Forwarded-User');
+    expect(wrapper.text()).toContain('development identity provider');
+    expect(wrapper.text()).toContain('no password');
+    expect(wrapper.find('input').exists()).toBe(false);
   });
 
-  it('accepts only names the API accepts', async () => {
-    const { wrapper, router } = await mountAt('/signin');
-    const name = control(wrapper, 'Your name');
-    await buttonNamed(wrapper, 'Sign in').trigger('submit');
-    await wrapper.find('form').trigger('submit');
-    expect(description(wrapper, name)).toContain('Enter your name.');
-
-    await name.setValue('two words');
-    await wrapper.find('form').trigger('submit');
-    expect(name.attributes('aria-invalid')).toBe('true');
-    expect(description(wrapper, name)).toContain('Use only letters, digits and . _ @ -');
-    expect(useSession().userId.value).toBeNull();
-    expect(router.currentRoute.value.path).toBe('/signin');
+  it('sends the person to sign in at task-service, coming back where they were heading', async () => {
+    const { wrapper } = await mountAt('/signin?redirect=/reports%3Fx%3D1');
+    await buttonNamed(wrapper, 'Sign in').trigger('click');
+    expect(assign).toHaveBeenCalledWith('/auth/login?returnTo=%2Freports%3Fx%3D1');
   });
 
-  it('signs in, remembers the name and goes where the person was heading', async () => {
-    const { wrapper, router } = await mountAt('/signin?redirect=/reports');
-    await control(wrapper, 'Your name').setValue(' alice@example.com ');
-    await wrapper.find('form').trigger('submit');
-    await flushPromises();
-    expect(useSession().userId.value).toBe('alice@example.com');
-    expect(localStorage.getItem(USER_STORAGE_KEY)).toBe('alice@example.com');
+  it('never sends anyone to another site afterwards', async () => {
+    const { wrapper } = await mountAt('/signin?redirect=//evil.example/');
+    await buttonNamed(wrapper, 'Sign in').trigger('click');
+    expect(assign).toHaveBeenCalledWith('/auth/login?returnTo=%2F');
+  });
+
+  it('says when a sign-in did not finish', async () => {
+    const { wrapper } = await mountAt('/signin?error=sign-in-failed');
+    expect(wrapper.find('[role="alert"]').text()).toBe('Signing in did not finish. Try again.');
+  });
+
+  it('already signed in: goes on to where the person was heading', async () => {
+    const { router } = await mountAt('/signin?redirect=/reports', true);
     expect(router.currentRoute.value.path).toBe('/reports');
-  });
-
-  it('never redirects to another site', async () => {
-    const { wrapper, router } = await mountAt('/signin?redirect=//evil.example/');
-    await control(wrapper, 'Your name').setValue('alice');
-    await wrapper.find('form').trigger('submit');
-    await flushPromises();
-    expect(router.currentRoute.value.path).toBe('/');
+    expect(assign).not.toHaveBeenCalled();
   });
 });

@@ -1,17 +1,18 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { apiError, deferred, fakeApi, json, makeTask } from '@/__tests__/fake-api';
-import { buttonNamed } from '@/__tests__/dom';
+import { buttonNamed, control } from '@/__tests__/dom';
 import { testRouter } from '@/__tests__/router';
 import { configureApi } from '@/api/http';
 import type { Task } from '@/api/types';
 import { PAGE_SIZE, type TaskView } from '@/composables/useTaskList';
 import { setLocale } from '@/i18n';
+import { DRAFT_STORAGE_KEY } from '@/utils/draft';
 import TasksView from '../TasksView.vue';
 
 beforeEach(() => {
   setLocale('en');
-  configureApi({ user: () => 'alice', onUnauthorized: () => {} });
+  configureApi({ onUnauthorized: () => {} });
 });
 
 async function mountView(view: TaskView = 'upcoming') {
@@ -246,5 +247,23 @@ describe('TasksView: created and edited tasks', () => {
     await flushPromises();
     expect(titles(wrapper)).toEqual(['Early', 'Middle', 'Late']);
     expect(wrapper.find('dialog').attributes('open')).toBeUndefined();
+  });
+});
+
+describe('TasksView: back from signing in again', () => {
+  it('reopens the dialog whose draft was kept, with what was typed', async () => {
+    sessionStorage.setItem(
+      DRAFT_STORAGE_KEY,
+      JSON.stringify({
+        taskId: null,
+        values: { title: 'Drafted before', contents: '', startAt: '2026-11-22T09:00' },
+        etag: null,
+      }),
+    );
+    fakeApi(() => json(200, { items: [], nextCursor: null }));
+    const wrapper = await mountView();
+    expect(wrapper.find('dialog[open]').exists()).toBe(true);
+    expect(control(wrapper, 'Title').element.value).toBe('Drafted before');
+    sessionStorage.clear();
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * Runs the development identity provider on a port: `startIdentityProvider()` is what `npm start`,
+ * the tests and main.ts (the container) call.
+ *
+ * The provider always describes itself with its public issuer URL, whichever address a request
+ * came to. A browser reaches it at the issuer (http://localhost:9000 with npm start, the Ingress in
+ * a cluster) while task-service may reach it by another name (a Service's DNS name): discovery
+ * must still list the public endpoints, or the browser would be sent to an address it cannot
+ * reach. So every request is treated as if addressed to the issuer's host.
+ */
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { interactions } from './interactions.ts';
+import { generateSigningKeys, type SigningKeys } from './keys.ts';
+import { createProvider, type WebClient } from './provider.ts';
+
+export interface IdentityProviderOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** Interface to listen on; default 127.0.0.1 (all interfaces in a container: '0.0.0.0'). */
+  host?: string;
+  /** The public issuer URL; default http://localhost:<port>. Its path, if any, is served too. */
+  issuer?: string;
+  webClient: WebClient;
+  cliClientId?: string;
+  apiAudience: string;
+  /** Signing keys (a private JWKS); generated when absent. */
+  keys?: SigningKeys;
+  /** Secrets for the provider's own cookies; random when absent. */
+  cookieKeys?: string[];
+  accessTokenTtlSeconds?: number;
+  adminUsers?: Iterable<string>;
+  adminGroup?: string;
+  logger?: Logger;
+}
+
+export interface RunningIdentityProvider {
+  issuer: string;
+  port: number;
+  server: Server;
+  /** The public half of the signing keys, as the JWKS endpoint serves them. */
+  keys: SigningKeys;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CLI_CLIENT_ID = 'task-manager-cli';
+export const DEFAULT_ADMIN_GROUP = 'task-admins';
+const HEALTH = new Set(['/health/liveness', '/health/readiness', '/health/startup']);
+
+export async function startIdentityProvider(
+  options: IdentityProviderOptions,
+): Promise<RunningIdentityProvider> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const server = createServer();
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  const issuer = options.issuer ?? `http://localhost:${port}`;
+  const issuerUrl = new URL(issuer);
+  const basePath = issuerUrl.pathname.replace(/\/$/, '');
+  const interactionUrl = `${basePath}/interaction`;
+  const keys = options.keys ?? (await generateSigningKeys());
+  const adminUsers = new Set(options.adminUsers ?? ['admin']);
+  const provider = createProvider(
+    {
+      issuer,
+      keys,
+      cookieKeys: options.cookieKeys ?? [randomBytes(32).toString('base64url')],
+      webClient: options.webClient,
+      cliClientId: options.cliClientId ?? DEFAULT_CLI_CLIENT_ID,
+      apiAudience: options.apiAudience,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 600,
+      adminUsers,
+      adminGroup: options.adminGroup ?? DEFAULT_ADMIN_GROUP,
+    },
+    interactionUrl,
+  );
+  // Trust the forwarded host and protocol, and set them to the issuer's (see the top comment).
+  provider.proxy = true;
+  provider.use(async (ctx, next) => {
+    ctx.request.headers['x-forwarded-host'] = issuerUrl.host;
+    ctx.request.headers['x-forwarded-proto'] = issuerUrl.protocol.slice(0, -1);
+    await next();
+  });
+  provider.use(
+    interactions(provider, {
+      interactionUrl,
+      adminUsers,
+      apiAudience: options.apiAudience,
+      redirectUris: options.webClient.redirectUris,
+    }),
+  );
+  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+
+  const handle = provider.callback();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '/').split('?')[0]!;
+    // Query strings carry codes and states: only the path is logged.
+    res.once('close', () => {
+      logger.info(
+        {
+          method: req.method,
+          path,
+          status: res.statusCode,
+          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+        },
+        'request',
+      );
+    });
+    const local = basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
+    if (HEALTH.has(local)) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    if (basePath) {
+      if (!path.startsWith(`${basePath}/`) && path !== basePath) {
+        res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}');
+        return;
+      }
+      // Mounted at the issuer's path: oidc-provider reads the mount path from originalUrl.
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
+      req.url = req.url!.slice(basePath.length) || '/';
+    }
+    void handle(req, res);
+  });
+
+  logger.info({ issuer, port }, 'identity provider listening');
+  return {
+    issuer,
+    port,
+    server,
+    keys: {
+      keys: keys.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub }) => pub),
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+const REQUIRED = {
+  OIDC_ISSUER: 'http://localhost:8080/idp',
+  OIDC_CLIENT_ID: 'task-manager',
+  OIDC_CLIENT_SECRET: 'secret',
+  OIDC_AUDIENCE: 'http://localhost:8080/api',
+  PUBLIC_URL: 'http://localhost:8080/',
+};
+
+test('the web client is registered from the settings task-service shares', () => {
+  const config = loadConfig(REQUIRED);
+  assert.equal(config.issuer, 'http://localhost:8080/idp');
+  assert.deepEqual(config.webClient, {
+    clientId: 'task-manager',
+    clientSecret: 'secret',
+    redirectUris: ['http://localhost:8080/auth/callback'],
+    postLogoutRedirectUris: ['http://localhost:8080/signin'],
+  });
+  assert.equal(config.port, 9000);
+  assert.equal(config.host, '0.0.0.0');
+  assert.deepEqual(config.adminUsers, ['admin']);
+  assert.equal(config.adminGroup, 'task-admins');
+  assert.equal(config.keys, undefined);
+});
+
+test('every missing or bad value is named in one error, secrets never echoed', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        OIDC_ISSUER: 'not a url',
+        PORT: 'ninety',
+        IDP_ADMIN_USERS: 'admin, not valid',
+        IDP_SIGNING_KEYS_FILE: '/nonexistent/keys.json',
+      }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of [
+        'OIDC_ISSUER',
+        'OIDC_CLIENT_ID',
+        'OIDC_CLIENT_SECRET',
+        'OIDC_AUDIENCE',
+        'PUBLIC_URL',
+        'PORT',
+        'IDP_ADMIN_USERS',
+        'IDP_SIGNING_KEYS_FILE',
+      ]) {
+        assert.match(error.message, new RegExp(name), name);
+      }
+      return true;
+    },
+  );
+});

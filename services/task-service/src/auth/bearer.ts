@@ -1,0 +1,121 @@
+/**
+ * Access tokens in `Authorization: Bearer`: JWTs from the issuer, checked with jose against the
+ * issuer's published keys (createRemoteJWKSet caches them, and fetches them again when a token
+ * names a key it does not know, which is how the provider's key rotation reaches us). Signature,
+ * `iss`, `aud`, `exp` and `nbf` (with a small clock tolerance) must all hold, and only asymmetric
+ * algorithms are accepted: `none` and an HMAC keyed with a public key can never pass.
+ */
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Logger } from 'pino';
+import type { AuthConfig } from './auth-config.ts';
+import { identityFromClaims, type Identity } from './identity.ts';
+import { ProviderUnavailableError, type ProviderClient } from './provider-client.ts';
+
+export const ACCEPTED_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+/** Clocks on different machines disagree a little; more than this is a wrong token. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+export type BearerResult = { identity: Identity } | { problem: string };
+
+export interface BearerVerifier {
+  verify(token: string, now: number): Promise<BearerResult>;
+}
+
+export function bearerVerifier(
+  config: AuthConfig,
+  provider: ProviderClient,
+  logger: Logger,
+): BearerVerifier {
+  let keys: JWTVerifyGetKey | undefined;
+  let keysUnreachable = false;
+
+  async function keySet(): Promise<JWTVerifyGetKey> {
+    if (keys) return keys;
+    const jwksUri = (await provider.configuration()).serverMetadata().jwks_uri;
+    if (!jwksUri) throw new ProviderUnavailableError('the identity provider publishes no jwks_uri');
+    keys = createRemoteJWKSet(new URL(jwksUri), {
+      [customFetch]: provider.fetch,
+      timeoutDuration: 5000,
+    });
+    return keys;
+  }
+
+  return {
+    async verify(token, now) {
+      const getKey = await keySet();
+      try {
+        const { payload } = await jwtVerify(token, getKey, {
+          issuer: config.issuer,
+          audience: config.audience,
+          algorithms: ACCEPTED_ALGORITHMS,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
+          currentDate: new Date(now * 1000),
+          requiredClaims: ['sub', 'exp'],
+        });
+        if (keysUnreachable) {
+          keysUnreachable = false;
+          logger.info('the identity provider’s keys are reachable again');
+        }
+        return identityFromClaims(payload);
+      } catch (error) {
+        if (isKeyFetchFailure(error)) {
+          // Logged once per outage; each request still gets its own 503 line.
+          if (!keysUnreachable)
+            logger.warn({ err: error }, 'the identity provider’s keys cannot be fetched');
+          keysUnreachable = true;
+          throw new ProviderUnavailableError('the identity provider’s keys cannot be fetched', {
+            cause: error,
+          });
+        }
+        if (error instanceof errors.JOSEError) return { problem: describe(error) };
+        throw error;
+      }
+    },
+  };
+}
+
+/** A key that could not be fetched, as opposed to a token that is wrong. */
+function isKeyFetchFailure(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) return true;
+  if (error instanceof errors.JOSEError) {
+    // jose reports a JWKS response that is not 200 / not JSON as a plain JOSEError.
+    return error.code === 'ERR_JOSE_GENERIC' || error.code === 'ERR_JWKS_INVALID';
+  }
+  // fetch itself failed: connection refused, DNS, reset.
+  return error instanceof TypeError;
+}
+
+/** Why a token was refused, in words that reveal nothing of the token itself. */
+function describe(error: errors.JOSEError): string {
+  switch (error.code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'the token has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
+      const claim = (error as errors.JWTClaimValidationFailed).claim;
+      if (claim === 'nbf') return 'the token is not valid yet';
+      if (claim === 'iss') return 'the token was not issued by the trusted issuer';
+      if (claim === 'aud') return 'the token is not meant for this API';
+      return `the token's ${claim} claim is not acceptable`;
+    }
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'the token is not signed with an accepted algorithm';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'the token is not signed by a key of the trusted issuer';
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'the token signature is not valid';
+    default:
+      return 'the token is malformed';
+  }
+}

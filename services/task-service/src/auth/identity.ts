@@ -1,0 +1,51 @@
+/**
+ * Who a request acts for, from the claims of an access token or an ID token: the same rules
+ * whichever way the person signed in.
+ */
+import { isUserId } from '@task-manager/contract';
+
+export interface Identity {
+  /** The token's `sub`: the key of the person's data. */
+  userId: string;
+  /** What the UI and the reports show: name, preferred_username or email, else the id. */
+  name: string;
+  /** The `groups` claim (ADMIN_GROUP there makes an admin). */
+  groups: string[];
+}
+
+export interface AdminRule {
+  adminGroup: string;
+  adminUsers: ReadonlySet<string>;
+}
+
+/** Display names are text on a page and in a CSV: bounded, printable, trimmed. */
+export const NAME_MAX = 100;
+
+function displayName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const name = [...value.replace(/\p{Cc}/gu, ' ').trim()].slice(0, NAME_MAX).join('');
+  return name === '' ? undefined : name;
+}
+
+/** The identity in a set of claims, or a reason it cannot be one. */
+export function identityFromClaims(
+  claims: Record<string, unknown>,
+): { identity: Identity } | { problem: string } {
+  const { sub } = claims;
+  if (typeof sub !== 'string' || !isUserId(sub)) {
+    return { problem: 'the token has no subject this service supports' };
+  }
+  const groups = Array.isArray(claims.groups)
+    ? claims.groups.filter((group): group is string => typeof group === 'string')
+    : [];
+  const name =
+    displayName(claims.name) ??
+    displayName(claims.preferred_username) ??
+    displayName(claims.email) ??
+    sub;
+  return { identity: { userId: sub, name, groups } };
+}
+
+export function isAdmin(identity: Identity, rule: AdminRule): boolean {
+  return identity.groups.includes(rule.adminGroup) || rule.adminUsers.has(identity.userId);
+}

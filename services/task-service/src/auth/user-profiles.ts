@@ -1,0 +1,40 @@
+/**
+ * Display names for the reports. The report job only sees user ids (a token's `sub`) in the
+ * tasks it counts, so task-service records each person's name in the reports table when they
+ * sign in or change a task; the job reads them when it publishes a report. A write happens once
+ * per person and name per process, never on every request, and a failed one is only a warning:
+ * a report that shows an id instead of a name is better than a request that fails for it.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from 'pino';
+import { recordUserName } from '@task-manager/task-store';
+import type { Identity } from './identity.ts';
+
+/** Names remembered per process; past this, the oldest are forgotten (and written again). */
+const REMEMBERED = 10_000;
+
+export interface UserProfiles {
+  /** Records the person's current name, in the background; settles when it is stored. */
+  remember(identity: Identity): Promise<void>;
+}
+
+export function dynamoUserProfiles(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  logger: Logger,
+): UserProfiles {
+  const written = new Map<string, string>();
+  return {
+    async remember({ userId, name }) {
+      if (written.get(userId) === name) return;
+      try {
+        await recordUserName(doc, tableName, userId, name);
+        written.delete(userId);
+        written.set(userId, name);
+        if (written.size > REMEMBERED) written.delete(written.keys().next().value!);
+      } catch (error) {
+        logger.warn({ userId, err: error }, 'could not record the user’s display name');
+      }
+    },
+  };
+}

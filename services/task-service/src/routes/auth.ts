@@ -1,0 +1,197 @@
+/**
+ * Signing in and out of the browser app: task-service is the OpenID client (backend-for-frontend),
+ * so tokens stay here and the browser only ever holds the encrypted session cookie.
+ *
+ *   GET  /auth/login?returnTo=/path  → the provider's sign-in (authorization code + PKCE, state,
+ *                                      nonce kept in a short-lived encrypted cookie)
+ *   GET  /auth/callback              → exchanges the code, sets the session cookie, returns to
+ *                                      returnTo
+ *   POST /auth/logout                → clears the session and sends the browser on to the
+ *                                      provider's end-session endpoint, when it has one
+ */
+import { Router, type Request, type Response } from 'express';
+import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
+import {
+  clearSession,
+  crossOriginRefused,
+  isSameOrigin,
+  issueSession,
+  readCookie,
+  setCookie,
+  type Authentication,
+} from '../auth/authentication.ts';
+import { identityFromClaims } from '../auth/identity.ts';
+import {
+  authorizationRequest,
+  endSessionUrl,
+  exchangeCode,
+  ProviderUnavailableError,
+} from '../auth/provider-client.ts';
+import { methodNotAllowed, unavailableError } from '../middleware/errors.ts';
+
+export const CALLBACK_PATH = '/auth/callback';
+/** Where the app asks people to sign in; the provider returns there after signing out. */
+export const SIGN_IN_PAGE = '/signin';
+/** How long a started sign-in may take before its cookie expires. */
+const SIGN_IN_TTL_SECONDS = 600;
+
+/**
+ * Only a path of this app: "/tasks?x=1", never "//evil.example" or "https://…", so a crafted
+ * link cannot use the sign-in to send someone elsewhere.
+ */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 2048) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return '/';
+  return value;
+}
+
+/**
+ * The provider is down: 503. An API client gets the usual JSON (errors.ts); a person in a
+ * browser gets a page saying so, with the same status, rather than raw JSON.
+ */
+function answerUnavailable(req: Request, res: Response, error: ProviderUnavailableError): void {
+  if (wantsJson(req)) throw error;
+  const body = unavailableError();
+  res.locals.context.failure = {
+    status: 503,
+    body: { error: body.message, details: body.details },
+  };
+  res
+    .status(503)
+    .set(body.headers)
+    .type('html')
+    .send(
+      '<!doctype html><html lang="en"><meta charset="utf-8"><title>Sign-in unavailable</title>' +
+        '<h1>Sign-in is unavailable</h1><p>The identity provider cannot be reached right now. ' +
+        'Wait a few seconds, then <a href="/">try again</a>.</p></html>',
+    );
+}
+
+/** A redirect without the body Express would add (nobody reads it; the contract has none). */
+function seeOther(res: Response, location: string): void {
+  res.status(303).location(location).end();
+}
+
+/** A sign-in that cannot finish goes back to the sign-in page, saying so (and logged). */
+function backToSignIn(res: Response, reason: string, cause?: unknown): void {
+  res.locals.context.failure = {
+    status: 303,
+    body: { error: 'sign-in failed', details: [{ field: 'callback', message: reason }] },
+    ...(cause === undefined ? {} : { cause }),
+  };
+  seeOther(res, `${SIGN_IN_PAGE}?error=sign-in-failed`);
+}
+
+function wantsJson(req: Request): boolean {
+  return req.accepts(['html', 'json']) === 'json';
+}
+
+export function authRouter(auth: Authentication): Router {
+  const router = Router();
+  const { publicUrl } = auth.config;
+  const redirectUri = `${publicUrl}${CALLBACK_PATH}`;
+
+  router.get('/auth/login', async (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo);
+    let configuration;
+    try {
+      configuration = await auth.provider.configuration();
+    } catch (error) {
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      answerUnavailable(req, res, error);
+      return;
+    }
+    const request = await authorizationRequest(configuration, redirectUri);
+    const sealed = await auth.sessions.sealSignIn(
+      { state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, returnTo },
+      auth.now(),
+      SIGN_IN_TTL_SECONDS,
+    );
+    setCookie(res, auth, auth.cookies.signIn, sealed, {
+      path: CALLBACK_PATH,
+      maxAge: SIGN_IN_TTL_SECONDS,
+    });
+    res.set('Cache-Control', 'no-store');
+    seeOther(res, request.url.href);
+  });
+  router.all('/auth/login', methodNotAllowed(['GET', 'HEAD']));
+
+  router.get(CALLBACK_PATH, async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    // The sign-in cookie is used once, whatever happens next.
+    setCookie(res, auth, auth.cookies.signIn, '', { path: CALLBACK_PATH, maxAge: 0 });
+    const sealed = readCookie(req, auth.cookies.signIn);
+    const started = sealed ? await auth.sessions.openSignIn(sealed, auth.now()) : undefined;
+    if (!started) {
+      backToSignIn(res, 'no sign-in was started in this browser, or it took too long');
+      return;
+    }
+    let result;
+    try {
+      const configuration = await auth.provider.configuration();
+      result = await exchangeCode(configuration, new URL(req.originalUrl, publicUrl), started);
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) {
+        answerUnavailable(req, res, error);
+        return;
+      }
+      if (error instanceof AuthorizationResponseError || error instanceof ResponseBodyError) {
+        backToSignIn(res, `the identity provider answered ${error.error}`, error);
+        return;
+      }
+      if (error instanceof TypeError && 'code' in error) {
+        // openid-client's checks: state, nonce, PKCE, issuer, ID token claims.
+        backToSignIn(res, 'the authorization response did not pass the checks', error);
+        return;
+      }
+      // The code exchange itself failed (the provider went away mid-way).
+      answerUnavailable(
+        req,
+        res,
+        new ProviderUnavailableError('the code exchange failed', { cause: error }),
+      );
+      return;
+    }
+    const identity = identityFromClaims(result.claims);
+    if ('problem' in identity) {
+      backToSignIn(res, identity.problem);
+      return;
+    }
+    const now = auth.now();
+    await issueSession(res, auth, {
+      identity: identity.identity,
+      idToken: result.idToken,
+      signedInAt:
+        typeof result.claims.auth_time === 'number' ? Math.min(result.claims.auth_time, now) : now,
+      issuedAt: now,
+    });
+    res.locals.context.userId = identity.identity.userId;
+    void auth.profiles.remember(identity.identity);
+    seeOther(res, started.returnTo);
+  });
+  router.all(CALLBACK_PATH, methodNotAllowed(['GET', 'HEAD']));
+
+  router.post('/auth/logout', async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    const cookie = readCookie(req, auth.cookies.session);
+    if (cookie !== undefined && !isSameOrigin(req, publicUrl)) throw crossOriginRefused(publicUrl);
+    const session = cookie ? await auth.sessions.openSession(cookie, auth.now()) : undefined;
+    clearSession(res, auth);
+    if (session) res.locals.context.userId = session.identity.userId;
+    const signedOut = `${publicUrl}${SIGN_IN_PAGE}`;
+    let redirectTo = signedOut;
+    try {
+      const configuration = await auth.provider.configuration();
+      redirectTo = endSessionUrl(configuration, session?.idToken, signedOut) ?? signedOut;
+    } catch (error) {
+      // Signed out of the app all the same; the provider's session outlives this one.
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+    }
+    if (wantsJson(req)) res.json({ redirectTo });
+    else seeOther(res, redirectTo);
+  });
+  router.all('/auth/logout', methodNotAllowed(['POST']));
+  return router;
+}

@@ -1,0 +1,451 @@
+/**
+ * Sign-in that cannot be forged: every credential that is not exactly what the trusted provider
+ * issued (or the session this deployment sealed) is refused with 401 and the usual JSON error,
+ * which never repeats the credential; the header that used to name the user counts for nothing;
+ * the session cookie cannot be used from another site; sessions end when idle or too old. Against
+ * the real development provider: tokens come from its sign-in page, forgeries from its own
+ * private key or from keys it never had.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import request from 'supertest';
+import {
+  forgedTokens,
+  SESSION_COOKIE,
+  signedByProvider as signedWithProviderKey,
+  startDynalite,
+  validClaims as claimsFor,
+  type DynaliteServer,
+  type TestIdentity,
+  eventually,
+} from '@task-manager/testing';
+import { readUserNames } from '@task-manager/task-store';
+import type { Identity } from '../src/auth/identity.ts';
+import { SessionCodec } from '../src/auth/session-cookie.ts';
+import { sessionKeyId } from '../src/auth/auth-config.ts';
+import {
+  ALICE,
+  as,
+  createTestService,
+  newTask,
+  testIdentity,
+  type TestService,
+} from './support/test-service.ts';
+
+let dynamo: DynaliteServer;
+let identity: TestIdentity;
+let service: TestService;
+const now = () => Math.floor(Date.now() / 1000);
+
+before(async () => {
+  dynamo = await startDynalite();
+  identity = await testIdentity();
+  service = await createTestService(dynamo);
+});
+after(() => dynamo.stop());
+
+const signedByProvider = (claims: JWTPayload) => signedWithProviderKey(identity, claims);
+const validClaims = (overrides: JWTPayload = {}) => claimsFor(identity, 'mallory', overrides);
+
+/** Asserts a 401 whose body is the usual error, naming `field`, and echoing nothing of `secret`. */
+function assertRefused(
+  response: request.Response,
+  field: string,
+  secret: string,
+  label = '',
+): void {
+  assert.equal(response.status, 401, `${label}: ${response.text}`);
+  assert.equal(response.body.error, 'authentication required');
+  assert.deepEqual(
+    response.body.details.map((detail: { field: string }) => detail.field),
+    [field],
+  );
+  assert.match(response.headers['www-authenticate'] ?? '', /^Bearer realm="task-manager"/);
+  // Neither the credential nor any of its parts (header, payload, signature) comes back.
+  for (const part of [secret, ...secret.split('.').filter((piece) => piece.length > 8)]) {
+    assert.ok(!response.text.includes(part), 'the response repeats the credential');
+    assert.ok(!JSON.stringify(response.headers).includes(part), 'a header repeats the credential');
+  }
+}
+
+async function me(headers: Record<string, string>): Promise<request.Response> {
+  return request(service.app).get('/api/me').set(headers);
+}
+
+describe('Bearer tokens', () => {
+  test('a token from the provider is accepted; the forging harness itself produces valid ones', async () => {
+    const real = await me(as(ALICE));
+    assert.deepEqual(real.body, { userId: ALICE, name: ALICE, isAdmin: false });
+    // Signed with the provider's key and right in every claim: accepted, so each refusal
+    // below is due to the one thing that is wrong with it.
+    const forged = await me({ Authorization: `Bearer ${await signedByProvider(validClaims())}` });
+    assert.deepEqual(forged.body, { userId: 'mallory', name: 'Mallory', isAdmin: true });
+  });
+
+  test('refused, each: a forged, expired, not yet valid, foreign or tampered token', async () => {
+    const forgeries = await forgedTokens(identity, 'mallory', await identity.token(ALICE));
+    assert.ok(forgeries.length >= 10);
+    for (const { label, token } of forgeries) {
+      for (const path of ['/api/me', '/api/tasks', '/api/reports']) {
+        const response = await request(service.app)
+          .get(path)
+          .set('Authorization', `Bearer ${token}`);
+        assertRefused(response, 'Authorization', token, label);
+      }
+      const tasksBefore = (await service.tasks.list('mallory', { limit: 10 })).items.length;
+      const write = await request(service.app)
+        .post('/api/tasks')
+        .set('Authorization', `Bearer ${token}`)
+        .send(newTask());
+      assertRefused(write, 'Authorization', token, label);
+      assert.equal((await service.tasks.list('mallory', { limit: 10 })).items.length, tasksBefore);
+    }
+  });
+
+  test('a token expired by less than the clock tolerance still works; more does not', async () => {
+    const justExpired = await signedByProvider(validClaims({ exp: now() - 5 }));
+    assert.equal((await me({ Authorization: `Bearer ${justExpired}` })).status, 200);
+  });
+
+  test('X-Forwarded-User names nobody: alone 401, beside a token it changes nothing', async () => {
+    const alone = await me({ 'X-Forwarded-User': 'admin' });
+    assert.equal(alone.status, 401);
+    assert.equal(alone.body.details[0].field, 'Authorization');
+    const beside = await me({ ...as('bob'), 'X-Forwarded-User': 'admin' });
+    assert.deepEqual(beside.body, { userId: 'bob', name: 'bob', isAdmin: false });
+    await request(service.app)
+      .get('/api/reports')
+      .set({ ...as('bob'), 'X-Forwarded-User': 'admin' })
+      .expect(403);
+  });
+
+  test('no credentials at all: 401 naming what is missing, on every /api route', async () => {
+    for (const path of ['/api/me', '/api/tasks', '/api/reports', '/api/reports/2026-11-21']) {
+      const response = await request(service.app).get(path).expect(401);
+      assert.deepEqual(response.body.details, [
+        {
+          field: 'Authorization',
+          message: 'send an access token as "Bearer <token>", or sign in at /auth/login',
+        },
+      ]);
+    }
+  });
+});
+
+describe('the session cookie', () => {
+  let cookie: string;
+  before(async () => {
+    cookie = await identity.signIn(await service.baseUrl(), ALICE);
+  });
+  const withCookie = (value: string, headers: Record<string, string> = {}) => ({
+    Cookie: `${SESSION_COOKIE}=${value}`,
+    ...headers,
+  });
+  const origin = () => ({ Origin: identity.env.PUBLIC_URL! });
+
+  test('signing in through the provider gives a working, encrypted session', async () => {
+    const response = await me(withCookie(cookie));
+    assert.deepEqual(response.body, { userId: ALICE, name: ALICE, isAdmin: false });
+    const header = decodeProtectedHeader(cookie);
+    assert.equal(header.alg, 'dir');
+    assert.equal(header.enc, 'A256GCM');
+    assert.equal(
+      header.kid,
+      sessionKeyId(Buffer.from(identity.env.SESSION_KEYS!.split(',')[0]!, 'base64url')),
+    );
+    // Encrypted: neither the user nor the ID token can be read from it.
+    assert.ok(!Buffer.from(cookie.split('.')[3]!, 'base64url').toString('latin1').includes(ALICE));
+  });
+
+  test('sign-in starts with PKCE S256, state and nonce, kept in an HttpOnly cookie for the callback only', async () => {
+    const login = await request(service.app).get('/auth/login?returnTo=/done').expect(303);
+    const setCookie = String(login.headers['set-cookie']);
+    assert.match(
+      setCookie,
+      /^tm_sign_in=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; SameSite=Lax$/,
+    );
+    const location = new URL(login.headers.location!);
+    assert.equal(location.origin, identity.issuer);
+    assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+    for (const name of ['state', 'nonce', 'code_challenge']) {
+      assert.ok((location.searchParams.get(name) ?? '').length >= 43, name);
+    }
+    assert.equal(
+      location.searchParams.get('redirect_uri'),
+      `${identity.env.PUBLIC_URL}/auth/callback`,
+    );
+  });
+
+  test('tampered, foreign or misused cookies: 401, and the cookie is cleared', async () => {
+    const foreign = await new SessionCodec(
+      [{ kid: 'other-deployment', key: new Uint8Array(32).fill(7) }],
+      { idleSeconds: 3600, maxAgeSeconds: 3600 },
+    ).sealSession({
+      identity: { userId: 'admin', name: 'admin', groups: ['task-admins'] },
+      idToken: undefined,
+      signedInAt: now(),
+      issuedAt: now(),
+    });
+    const parts = cookie.split('.');
+    // One character in the middle replaced by another (never by itself).
+    const flipped = (part: string) => {
+      const at = Math.floor(part.length / 2);
+      return `${part.slice(0, at)}${part[at] === 'A' ? 'B' : 'A'}${part.slice(at + 1)}`;
+    };
+    const signInCookie = await service.auth.sessions.sealSignIn(
+      { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/' },
+      now(),
+      600,
+    );
+    const cases: [string, string][] = [
+      [
+        'ciphertext changed',
+        [parts[0], parts[1], parts[2], flipped(parts[3]!), parts[4]].join('.'),
+      ],
+      ['tag changed', [...parts.slice(0, 4), flipped(parts[4]!)].join('.')],
+      [
+        'header changed',
+        [
+          Buffer.from('{"alg":"dir","enc":"A256GCM","kid":"x"}').toString('base64url'),
+          ...parts.slice(1),
+        ].join('.'),
+      ],
+      ['sealed by another deployment', foreign],
+      ['the sign-in cookie passed off as a session', signInCookie],
+      ['not a JWE', 'alice'],
+    ];
+    for (const [label, value] of cases) {
+      const response = await me(withCookie(value));
+      assertRefused(response, 'Cookie', value);
+      assert.match(
+        String(response.headers['set-cookie']),
+        /^tm_session=; Max-Age=0; Path=\/;/,
+        label,
+      );
+    }
+  });
+
+  test('a cross-origin write with a valid cookie: 403 and nothing changes; same-origin works', async () => {
+    const before = (await service.tasks.list(ALICE, { limit: 100 })).items.length;
+    const refusals: Record<string, string>[] = [
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+      { Origin: 'http://localhost:8081' },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      {},
+    ];
+    for (const headers of refusals) {
+      const response = await request(service.app)
+        .post('/api/tasks')
+        .set(withCookie(cookie, headers))
+        .send(newTask({ title: 'forged' }))
+        .expect(403);
+      assert.deepEqual(response.body.details[0].field, 'Origin', JSON.stringify(headers));
+    }
+    await request(service.app)
+      .post('/api/tasks')
+      .set(withCookie(cookie, origin()))
+      .send(newTask({ title: 'mine' }))
+      .expect(201);
+    const created = (await service.tasks.list(ALICE, { limit: 100 })).items;
+    assert.equal(created.length, before + 1);
+    const taskId = created.find((record) => record.task.title === 'mine')!.task.taskId;
+    for (const [method, body] of [
+      ['patch', { title: 'changed' }],
+      ['delete', undefined],
+    ] as const) {
+      await request(service.app)
+        [method](`/api/tasks/${taskId}`)
+        .set(withCookie(cookie, { Origin: 'https://evil.example' }))
+        .send(body)
+        .expect(403);
+    }
+    assert.equal((await service.tasks.get(ALICE, taskId))?.task.title, 'mine');
+    // Browsers that send Sec-Fetch-Site but no Origin, from the app's own pages.
+    await request(service.app)
+      .patch(`/api/tasks/${taskId}`)
+      .set(withCookie(cookie, { 'Sec-Fetch-Site': 'same-origin' }))
+      .send({ done: true })
+      .expect(200);
+    // Reads are not writes: a cross-origin GET is answered (CORS keeps its answer from the site).
+    await request(service.app)
+      .get('/api/tasks')
+      .set(withCookie(cookie, { Origin: 'https://evil.example' }))
+      .expect(200);
+    // A Bearer token is never sent by a browser on its own: no origin check for it.
+    await request(service.app)
+      .post('/api/tasks')
+      .set({ ...as(ALICE), Origin: 'https://evil.example' })
+      .send(newTask())
+      .expect(201);
+  });
+
+  test('signing out clears the cookie and leads to the provider’s end-session endpoint', async () => {
+    const mine = await identity.signIn(await service.baseUrl(), 'dana');
+    const refused = await request(service.app)
+      .post('/auth/logout')
+      .set(withCookie(mine, { Origin: 'https://evil.example' }))
+      .expect(403);
+    assert.equal(refused.headers['set-cookie'], undefined);
+    const response = await request(service.app)
+      .post('/auth/logout')
+      .set(withCookie(mine, { ...origin(), Accept: 'application/json' }))
+      .expect(200);
+    assert.match(String(response.headers['set-cookie']), /^tm_session=; Max-Age=0; Path=\//);
+    const redirect = new URL(response.body.redirectTo);
+    assert.equal(`${redirect.origin}${redirect.pathname}`, `${identity.issuer}/session/end`);
+    assert.equal(
+      redirect.searchParams.get('post_logout_redirect_uri'),
+      `${identity.env.PUBLIC_URL}/signin`,
+    );
+    assert.equal(decodeJwt(redirect.searchParams.get('id_token_hint')!).sub, 'dana');
+    // The provider accepts it: its sign-out page answers (and would sign the person out).
+    const endSession = await fetch(redirect, { redirect: 'manual' });
+    assert.equal(endSession.status, 200);
+  });
+});
+
+describe('session limits', () => {
+  test('idle and absolute limits, with sliding renewal that does not re-set on every request', async () => {
+    let clock = now();
+    const limited = await createTestService(dynamo, {
+      now: () => clock,
+      env: { SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_MAX_AGE_SECONDS: '1800' },
+    });
+    const signedInAt = clock;
+    let cookie = await identity.signIn(await limited.baseUrl(), 'erin');
+    const ask = () =>
+      request(limited.app).get('/api/me').set('Cookie', `${SESSION_COOKIE}=${cookie}`);
+    const renewed = (response: request.Response): string | undefined =>
+      /tm_session=([^;]+); Max-Age=(\d+)/.exec(String(response.headers['set-cookie'] ?? ''))?.[1];
+
+    clock = signedInAt + 60;
+    const early = await ask().expect(200);
+    assert.equal(early.headers['set-cookie'], undefined, 'no new cookie a minute in');
+
+    // Past a quarter of the idle limit: a new cookie, whose idle limit starts now.
+    clock = signedInAt + 500;
+    const slid = await ask().expect(200);
+    const next = renewed(slid);
+    assert.ok(next, 'a renewed cookie');
+    const old = cookie;
+    cookie = next;
+
+    // The old cookie ends 600 s after it was issued; the new one 600 s after its renewal.
+    clock = signedInAt + 700;
+    await request(limited.app).get('/api/me').set('Cookie', `${SESSION_COOKIE}=${old}`).expect(401);
+    const stillIn = await ask().expect(200);
+    cookie = renewed(stillIn) ?? cookie;
+
+    // Kept active, the session still ends at the absolute limit.
+    for (let at = 1200; at < 1800; at += 300) {
+      clock = signedInAt + at;
+      const response = await ask().expect(200);
+      cookie = renewed(response) ?? cookie;
+    }
+    clock = signedInAt + 1800;
+    const ended = await ask().expect(401);
+    assert.equal(ended.body.details[0].field, 'Cookie');
+
+    // Idle: a fresh session left alone for longer than the idle limit.
+    const idleStart = clock;
+    cookie = await identity.signIn(await limited.baseUrl(), 'erin');
+    clock = idleStart + 599;
+    await ask().expect(200);
+    clock = idleStart + 599 + 601;
+    await ask().expect(401);
+  });
+});
+
+describe('key rotation', () => {
+  test('old sessions keep working after a new key is put first; new ones use the new key', async () => {
+    const oldKey = identity.env.SESSION_KEYS!;
+    const newKey = Buffer.alloc(32, 9).toString('base64url');
+    const before = await createTestService(dynamo, { env: { SESSION_KEYS: oldKey } });
+    const oldSession = await identity.signIn(await before.baseUrl(), 'frank');
+    assert.equal(
+      decodeProtectedHeader(oldSession).kid,
+      sessionKeyId(Buffer.from(oldKey, 'base64url')),
+    );
+
+    const rotated = await createTestService(dynamo, {
+      env: { SESSION_KEYS: `${newKey},${oldKey}` },
+    });
+    await request(rotated.app)
+      .get('/api/me')
+      .set('Cookie', `${SESSION_COOKIE}=${oldSession}`)
+      .expect(200, { userId: 'frank', name: 'frank', isAdmin: false });
+    const newSession = await identity.signIn(await rotated.baseUrl(), 'frank');
+    assert.equal(
+      decodeProtectedHeader(newSession).kid,
+      sessionKeyId(Buffer.from(newKey, 'base64url')),
+    );
+
+    // Once the old key is removed, its sessions end; the new ones carry on.
+    const retired = await createTestService(dynamo, { env: { SESSION_KEYS: newKey } });
+    await request(retired.app)
+      .get('/api/me')
+      .set('Cookie', `${SESSION_COOKIE}=${oldSession}`)
+      .expect(401);
+    await request(retired.app)
+      .get('/api/me')
+      .set('Cookie', `${SESSION_COOKIE}=${newSession}`)
+      .expect(200);
+  });
+});
+
+describe('returnTo', () => {
+  test('only a path of this app survives the sign-in', async () => {
+    const { safeReturnTo } = await import('../src/routes/auth.ts');
+    for (const value of ['/done', '/all?x=1', '/reports#top'])
+      assert.equal(safeReturnTo(value), value);
+    for (const value of [
+      '//evil.example',
+      'https://evil.example',
+      '/\\evil.example',
+      'evil',
+      '/a\nb',
+      undefined,
+      ['/a'],
+    ]) {
+      assert.equal(safeReturnTo(value), '/', String(value));
+    }
+  });
+});
+
+describe('display names for the reports', () => {
+  test('recorded when a person signs in or a change of theirs succeeds; not on reads or refusals', async () => {
+    const recorded: Identity[] = [];
+    const recording = await createTestService(dynamo, {
+      profiles: { remember: async (who) => void recorded.push(who) },
+    });
+    await identity.token('oscar');
+    await request(recording.app).get('/api/tasks').set(as('oscar')).expect(200);
+    await request(recording.app).post('/api/tasks').set(as('oscar')).send({}).expect(400);
+    assert.deepEqual(recorded, [], 'requests are answered after their finish handlers ran');
+    await request(recording.app).post('/api/tasks').set(as('oscar')).send(newTask()).expect(201);
+    const forged = await signedByProvider(validClaims({ sub: 'pat', name: 'Pat Doe' }));
+    await request(recording.app)
+      .post('/api/tasks')
+      .set('Authorization', `Bearer ${forged}`)
+      .send(newTask())
+      .expect(201);
+    assert.deepEqual(recorded, [
+      { userId: 'oscar', name: 'oscar', groups: [] },
+      { userId: 'pat', name: 'Pat Doe', groups: ['task-admins'] },
+    ]);
+
+    // Into the reports table, where the report job reads names; signing in records one too.
+    await identity.signIn(await service.baseUrl(), 'quinn');
+    await eventually(async () => {
+      const names = await readUserNames(
+        service.tables.clients.doc,
+        service.tables.config.reportsTable,
+        ['quinn'],
+      );
+      assert.equal(names.get('quinn'), 'quinn');
+    });
+  });
+});
