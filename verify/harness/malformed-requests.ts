@@ -116,6 +116,11 @@ const invalidDateTime = fc.oneof(
     '0000-00-00T00:00:00Z',
     '1894093200000',
     '08/01/2030 09:00',
+    // Outside the supported range (the UTC year must have four digits), and finer than a
+    // millisecond, which the store would not keep.
+    '9999-12-31T23:30:00-01:00',
+    '0000-01-01T00:30:00+01:00',
+    '2030-01-08T09:00:00.0001+09:00',
   ),
   injection,
   fc.string({ maxLength: 30 }).filter((value) => Number.isNaN(Date.parse(value))),
@@ -194,7 +199,27 @@ function parses(text: string): boolean {
 
 type BodyFault = { fault: string; body: string; field?: string };
 
+/** Text that is not text: control characters, or nothing visible (see @task-manager/contract). */
+const notText = fc.oneof(
+  fc
+    .tuple(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085'),
+    )
+    .map(([text, control]) => `${text}${control}x`),
+  fc.constantFrom('\u200b', '\u2060\u200b', '\u3164', '\u200d\u200d'),
+);
+
+const notTextFault = (base: object, field: 'title' | 'contents') =>
+  notText.map((value) => ({
+    fault: `${field} not text`,
+    body: JSON.stringify({ ...base, [field]: value }),
+    field,
+  }));
+
 const createBodyFault: fc.Arbitrary<BodyFault> = fc.oneof(
+  notTextFault(VALID_CREATE, 'title'),
+  notTextFault(VALID_CREATE, 'contents'),
   fc.constantFrom('title', 'startAt').map((field) => {
     const body: Record<string, unknown> = { ...VALID_CREATE };
     delete body[field];
@@ -239,6 +264,8 @@ const createBodyFault: fc.Arbitrary<BodyFault> = fc.oneof(
 );
 
 const patchBodyFault: fc.Arbitrary<BodyFault> = fc.oneof(
+  notTextFault({}, 'title'),
+  notTextFault({}, 'contents'),
   notAString.map((value) => wrongField('patch', 'title', value)),
   notAString.map((value) => wrongField('patch', 'startAt', value)),
   notAStringNorNull.map((value) => wrongField('patch', 'contents', value)),
