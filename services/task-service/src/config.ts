@@ -13,6 +13,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
+import { TRACING_ENV_VARS, tracingSettingsProblems } from '@task-manager/telemetry';
 import { isUserId } from './user-id.ts';
 
 export { ConfigError };
@@ -26,6 +27,8 @@ export const TASK_SERVICE_ENV_VARS = [
   'SHUTDOWN_TIMEOUT_MS',
   'READINESS_INTERVAL_MS',
   'ADMIN_USERS',
+  // Read by the tracing set-up before the rest (main.ts); validated here with everything else.
+  ...TRACING_ENV_VARS,
 ] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +98,7 @@ export function loadConfig(env: Env): TaskServiceConfig {
     ),
     adminUsers: attempt(() => readAdminUsers(env)),
   };
+  problems.push(...tracingSettingsProblems(env));
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }

@@ -1,19 +1,39 @@
-#!/usr/bin/env node
 /**
- * Entry point: `node dist/main.js` in the container (PID 1), `node src/main.ts` in development.
+ * The service as a program, loaded by main.ts once tracing is set up: configuration, logger,
+ * signals and exit codes.
  *
  * Exit codes: 0 after a graceful shutdown; 1 on bad configuration, a failed start, an
  * unexpected error, or a shutdown that had to cut connections; 128 + signal number when a
- * second signal ends the process without waiting.
+ * second signal ends the process without waiting. Tracing never changes them: the last spans
+ * are exported within TRACES_FLUSH_TIMEOUT_MS, or given up.
  */
 import { constants } from 'node:os';
+import {
+  reportTracingProblemsTo,
+  shutdownTracing,
+  TRACES_FLUSH_TIMEOUT_MS,
+} from '@task-manager/telemetry';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { startTaskService, type RunningTaskService } from './server.ts';
 
-function exitAfterFlush(logger: Logger, code: number): void {
+function exitNow(logger: Logger, code: number): void {
   process.exitCode = code;
   logger.flush(() => process.exit(code));
+}
+
+/** Exports the last spans (bounded in time), then exits with `code` whatever happened to them. */
+function exitAfterFlush(logger: Logger, code: number): void {
+  process.exitCode = code;
+  void shutdownTracing().then((outcome) => {
+    if (outcome === 'failed' || outcome === 'timed out') {
+      logger.warn(
+        { outcome, timeoutMs: TRACES_FLUSH_TIMEOUT_MS },
+        'the last spans could not be exported before exit',
+      );
+    }
+    exitNow(logger, code);
+  });
 }
 
 let config;
@@ -29,6 +49,7 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+reportTracingProblemsTo((level, message) => logger[level](message));
 
 // Something nobody handled: the process state is unknown, so log it and stop. The
 // orchestrator restarts the container; carrying on could serve wrong answers.
@@ -44,7 +65,7 @@ function handleSignals(service: RunningTaskService): void {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
       logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
-      exitAfterFlush(logger, 128 + constants.signals[signal]);
+      exitNow(logger, 128 + constants.signals[signal]);
       return;
     }
     signalled = true;
