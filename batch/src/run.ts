@@ -1,16 +1,26 @@
-#!/usr/bin/env node
 /**
  * The daily report job (the task-reporter CronJob): reports the tasks completed on one
- * calendar day, by default yesterday in REPORT_TIMEZONE.
- *
- *   node batch/dist/main.js [--date YYYY-MM-DD]
+ * calendar day, by default yesterday in REPORT_TIMEZONE. Loaded by main.ts once tracing is
+ * set up.
  *
  * Logs JSON lines on stdout: a start line, a progress line every REPORT_PROGRESS_EVERY
  * tasks, then one final line: the published summary, or the one error. Exits 0 on success,
  * 1 on failure, 2 on bad arguments or configuration, 128 + n when stopped by signal n
  * (143 for SIGTERM), in which case nothing half-done is ever visible to readers.
+ *
+ * With tracing on, a run is one trace: a root "report run" span whose children are the
+ * Query pages and write batches (spans of task-store), and every log line carries its ids.
+ * Its spans are exported before the process exits, within TRACES_FLUSH_TIMEOUT_MS; a
+ * collector that is down or slow changes nothing else.
  */
 import { createDynamoClients, type DynamoClients } from '@task-manager/task-store';
+import {
+  inSpan,
+  reportTracingProblemsTo,
+  shutdownTracing,
+  TRACES_FLUSH_TIMEOUT_MS,
+  type SpanHandle,
+} from '@task-manager/telemetry';
 import { parseCliArgs } from './cli.ts';
 import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
 import { describeFailure, EXIT, signalExitCode } from './failure.ts';
@@ -21,6 +31,7 @@ import { runReportJob } from './report-job.ts';
 
 const started = performance.now();
 let logger = createLogger('info');
+reportTracingProblemsTo((level, message) => logger[level](message));
 let config: ReporterConfig | undefined;
 let clients: DynamoClients | undefined;
 let stoppedBy: NodeJS.Signals | undefined;
@@ -37,55 +48,78 @@ function stop(signal: NodeJS.Signals): void {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
-let exitCode: number = EXIT.ok;
-try {
-  logger = createLogger(readLogLevel(process.env));
-  const args = parseCliArgs(process.argv.slice(2));
-  config = loadConfig(process.env);
-  const date = args.date ?? yesterday(new Date(), config.timeZone);
-  clients = createDynamoClients(config.dynamo);
-  const result = await runReportJob(
-    {
-      doc: clients.doc,
-      tasksTable: config.dynamo.tasksTable,
-      reportsTable: config.dynamo.reportsTable,
-      logger,
-    },
-    {
-      date,
-      timeZone: config.timeZone,
-      window: dayWindow(date, config.timeZone),
-      progressEvery: config.progressEvery,
-      signal: controller.signal,
-    },
+/** The whole run, inside the root span; returns the exit code. */
+async function run(span: SpanHandle): Promise<number> {
+  try {
+    logger = createLogger(readLogLevel(process.env));
+    const args = parseCliArgs(process.argv.slice(2));
+    config = loadConfig(process.env);
+    const date = args.date ?? yesterday(new Date(), config.timeZone);
+    span.setAttribute('app.report.date', date);
+    span.setAttribute('app.report.time_zone', config.timeZone);
+    clients = createDynamoClients(config.dynamo);
+    const result = await runReportJob(
+      {
+        doc: clients.doc,
+        tasksTable: config.dynamo.tasksTable,
+        reportsTable: config.dynamo.reportsTable,
+        logger,
+      },
+      {
+        date,
+        timeZone: config.timeZone,
+        window: dayWindow(date, config.timeZone),
+        progressEvery: config.progressEvery,
+        signal: controller.signal,
+      },
+    );
+    span.setAttribute('app.report.run_id', result.runId);
+    span.setAttribute('app.report.tasks', result.summary.count);
+    // A signal that arrives during the clean-up after publishing surfaces as a CleanupError
+    // (the report is published, older lines are left for the next run); one that arrives
+    // after the last step changes nothing: the run is complete.
+    logger.info(
+      {
+        date: result.summary.date,
+        timeZone: result.summary.timeZone,
+        count: result.summary.count,
+        users: result.summary.perUser.length,
+        generatedAt: result.summary.generatedAt,
+        runId: result.runId,
+        removedLines: result.removedLines,
+        durationMs: Math.round(performance.now() - started),
+        // Peak resident memory of the whole run: flat whatever the number of tasks.
+        maxRssBytes: peakRssBytes(),
+      },
+      'report published',
+    );
+    return EXIT.ok;
+  } catch (error) {
+    const failure = describeFailure(error, { endpoint: config?.dynamo.endpoint, stoppedBy });
+    logger.error(
+      { ...failure.fields, durationMs: Math.round(performance.now() - started) },
+      `report failed: ${failure.message}`,
+    );
+    span.setError(failure.message);
+    return failure.exitCode;
+  } finally {
+    clients?.client.destroy();
+  }
+}
+
+const exitCode = await inSpan('report run', {}, async (span) => {
+  const code = await run(span);
+  span.setAttribute('process.exit.code', code);
+  return code;
+});
+// The run's spans leave before the process does (bounded in time: a collector that is down
+// or slow delays the exit by at most TRACES_FLUSH_TIMEOUT_MS and changes nothing else).
+const flushed = await shutdownTracing();
+if (flushed === 'failed' || flushed === 'timed out') {
+  logger.warn(
+    { outcome: flushed, timeoutMs: TRACES_FLUSH_TIMEOUT_MS },
+    "the run's spans could not be exported before exit",
   );
-  // A signal that arrives during the clean-up after publishing surfaces as a CleanupError
-  // (the report is published, older lines are left for the next run); one that arrives
-  // after the last step changes nothing: the run is complete.
-  logger.info(
-    {
-      date: result.summary.date,
-      timeZone: result.summary.timeZone,
-      count: result.summary.count,
-      users: result.summary.perUser.length,
-      generatedAt: result.summary.generatedAt,
-      runId: result.runId,
-      removedLines: result.removedLines,
-      durationMs: Math.round(performance.now() - started),
-      // Peak resident memory of the whole run: flat whatever the number of tasks.
-      maxRssBytes: peakRssBytes(),
-    },
-    'report published',
-  );
-} catch (error) {
-  const failure = describeFailure(error, { endpoint: config?.dynamo.endpoint, stoppedBy });
-  exitCode = failure.exitCode;
-  logger.error(
-    { ...failure.fields, durationMs: Math.round(performance.now() - started) },
-    `report failed: ${failure.message}`,
-  );
-} finally {
-  clients?.client.destroy();
 }
 // Logs are written synchronously, so nothing is lost by exiting at once; waiting for the
 // event loop to drain could hang the Job on a lingering socket or timer.
