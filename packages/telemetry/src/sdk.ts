@@ -63,9 +63,9 @@ import type { SamplerSettings, TracingSettings } from './settings.ts';
 
 /**
  * The modules the instrumentations below patch. ES-module imports of them must pass through
- * import-in-the-middle to be patched; every other module loads untouched. (CommonJS loads are
- * patched through require-in-the-middle.) test/sdk.test.ts holds this list to what the
- * instrumentations really hook.
+ * import-in-the-middle to be patched; every other module loads untouched. (CommonJS loads
+ * are patched through require-in-the-middle.) test/instrumented-modules.test.ts holds this
+ * list to what the instrumentations really hook.
  */
 export const INSTRUMENTED_MODULES = [
   'http',
@@ -121,7 +121,7 @@ function headerValue(value: number | string | string[] | undefined): string | un
   return value === undefined ? undefined : String(value);
 }
 
-function createInstrumentations(options: StartTracingOptions) {
+export function createInstrumentations(options: StartTracingOptions) {
   const untraced = options.untracedPathPrefixes ?? [];
   const requestIdHeader = options.requestIdHeader?.toLowerCase();
   return [
