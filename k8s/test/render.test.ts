@@ -53,12 +53,29 @@ const NETWORK_POLICIES = [
   'NetworkPolicy/task-web-allow-ingress-controller',
 ];
 
+const TRACING = [
+  'ConfigMap/jaeger-config',
+  'ConfigMap/task-manager-tracing',
+  'Deployment/jaeger',
+  'NetworkPolicy/jaeger-allow-otlp-from-apps',
+  'Service/jaeger',
+  'ServiceAccount/jaeger',
+];
+
 const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
   local: [...APP_OBJECTS, ...LOCALSTACK],
   dev: [...APP_OBJECTS, ...LOCALSTACK],
   aws: [...APP_OBJECTS, ...AWS_EXTRAS],
   'local+network-policies': [...APP_OBJECTS, ...LOCALSTACK, ...NETWORK_POLICIES],
   'aws+network-policies': [...APP_OBJECTS, ...AWS_EXTRAS, ...NETWORK_POLICIES],
+  'dev+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
+  'local+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
+  'local+network-policies+tracing': [
+    ...APP_OBJECTS,
+    ...LOCALSTACK,
+    ...NETWORK_POLICIES,
+    ...TRACING,
+  ],
 };
 
 for (const variant of ALL_VARIANTS) {

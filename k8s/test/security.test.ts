@@ -15,7 +15,7 @@ import {
   podSecurityViolations,
   type Relaxation,
 } from './support/policies.ts';
-import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
+import { ALL_VARIANTS, overlayOf, render, type Variant } from './support/render.ts';
 import {
   loadSkaffoldConfig,
   profilesActivatedBy,
@@ -56,12 +56,18 @@ const RELAXATIONS: Record<Variant, Relaxation[]> = {
   dev: DEV_RELAXATIONS,
   aws: [],
   'aws+network-policies': [],
+  // Jaeger runs as the image's non-root user with a read-only root filesystem: no exception.
+  'dev+tracing': DEV_RELAXATIONS,
+  'local+tracing': LOCALSTACK_RELAXATIONS,
+  'local+network-policies+tracing': LOCALSTACK_RELAXATIONS,
 };
 
 /** How Skaffold builds the images each variant runs: `skaffold dev` builds the dev targets. */
 function skaffoldFor(variant: Variant): SkaffoldConfig {
   const config = loadSkaffoldConfig();
-  if (variant === 'dev') return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+  if (overlayOf(variant) === 'dev') {
+    return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+  }
   if (variant.startsWith('aws')) return resolveProfiles(config, ['aws']);
   return config;
 }
