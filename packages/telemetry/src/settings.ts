@@ -51,9 +51,9 @@ export interface SamplerSettings {
 export interface BatchSettings {
   /**
    * Spans waiting to be exported; once it is full, new spans are dropped rather than
-   * making anybody wait. 2048 (the specification's default) holds about 0.4 s of spans at
-   * the benchmark's peak (about 1000 requests/s, 4-5 spans each) while an export is in
-   * flight, and costs a few MB at most: a slow collector loses spans, never memory or time.
+   * making anybody wait. 2048 (the specification's default) holds a second of traffic at
+   * 1000 requests/s (2 spans each: the server span and its DynamoDB call) while an export is
+   * in flight, for a few MB at most: a slow collector loses spans, never memory or time.
    */
   maxQueueSize: number;
   /** Spans per export request; an export starts as soon as this many are waiting. */
