@@ -3,3 +3,4 @@ export * from './fault-proxy.ts';
 export * from './test-tables.ts';
 export * from './otlp-receiver.ts';
 export { MODULE_RECORDER } from './module-recorder.ts';
+export * from './eventually.ts';
