@@ -5,10 +5,9 @@
  * a collector that is down changes no exit code (0, 1, 2 and 143 alike).
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import {
+  closedPort,
   createTestTables,
   startDynalite,
   startOtlpReceiver,
@@ -40,15 +39,6 @@ after(() => dynamo.stop());
 
 function jobEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...tables.env, REPORT_TIMEZONE: TIME_ZONE, REPORT_PROGRESS_EVERY: '100', ...extra };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** The one trace of a run: its root span, and every span by parent. */

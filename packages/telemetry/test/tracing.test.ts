@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
+  closedPort,
   MODULE_RECORDER,
   startOtlpReceiver,
   type OtlpReceiver,
@@ -67,15 +67,6 @@ const openTelemetryModules = (run: FixtureRun) =>
 
 function byName(spans: readonly ReceivedSpan[]): Record<string, ReceivedSpan> {
   return Object.fromEntries(spans.map((span) => [span.name, span]));
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 describe('with an OTLP endpoint', () => {

@@ -8,13 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
+  closedPort,
   createTestTables,
   MODULE_RECORDER,
   startDynalite,
@@ -313,10 +312,7 @@ test('an invalid OTEL_ setting stops the service at start, named in the one conf
 
 describe('a collector that fails', () => {
   test('down (nothing listens): every answer is the same as without tracing, exit 0', async () => {
-    const closed = createServer().listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    const { port } = closed.address() as AddressInfo;
-    closed.close();
+    const port = await closedPort();
 
     const answers = async (env: Record<string, string>) => {
       const service = await start(env);
