@@ -53,6 +53,53 @@ export async function runReporter(
   });
 }
 
+/**
+ * The same run with tracing on, as the tracing component configures it, but with nothing
+ * listening at the OTLP endpoint: the production image must load the SDK and its
+ * instrumentation (every log line then carries the run's trace id), and a collector that is
+ * down must change nothing but one warning.
+ */
+export async function runTracedReporter(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+  date: string,
+): Promise<boolean> {
+  const command = [...REPORTER_COMMAND, '--date', date];
+  return checks.check(
+    `${image}: with tracing on and the collector down, still exits 0, every log line in one trace`,
+    async () => {
+      const result = await sandbox.runToCompletion(
+        {
+          role: 'task-reporter-traced',
+          image,
+          command,
+          // A port nothing listens on, in the container's own network namespace.
+          env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+        },
+        120_000,
+      );
+      expect(result.code === 0, `exit code ${result.code}: ${result.stdout}${result.stderr}`);
+      expectJsonLines(result.stdout);
+      const lines = result.stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const traces = new Set(
+        lines.filter((line) => line.level === 'info').map((line) => line.trace_id),
+      );
+      expect(traces.size === 1 && !traces.has(undefined), `trace ids: ${[...traces].join(', ')}`);
+      const warning = lines.at(-1);
+      expect(
+        warning?.msg === "the run's spans could not be exported before exit",
+        `last line: ${JSON.stringify(warning)}`,
+      );
+      return `trace ${[...traces][0]}; the lost spans logged once`;
+    },
+  );
+}
+
 export async function checkReport(
   checks: Checks,
   image: string,
