@@ -5,8 +5,9 @@
  * collector or Jaeger would receive them.
  *
  * Protobuf is decoded with the protobufjs root generated from the official OTLP .proto files
- * that @opentelemetry/otlp-transformer shipped up to 0.216.0 (installed under the alias
- * otlp-protobuf-root; later versions encode by hand and ship no decoder).
+ * that @opentelemetry/otlp-transformer shipped up to 0.216.0 (later versions encode by hand and
+ * ship no decoder). It is a devDependency of the repository root under the alias
+ * otlp-protobuf-root: declared here, npm would install it into the production images.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
