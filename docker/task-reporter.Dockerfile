@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
 COPY batch/package.json batch/
@@ -34,9 +35,11 @@ COPY packages/contract/tsconfig.build.json packages/contract/
 COPY packages/contract/src packages/contract/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
+COPY packages/telemetry/tsconfig.build.json packages/telemetry/
+COPY packages/telemetry/src packages/telemetry/src
 COPY batch/tsconfig.build.json batch/
 COPY batch/src batch/src
-RUN npm run build -w @task-manager/contract -w @task-manager/task-store -w @task-manager/batch
+RUN npm run build -w @task-manager/contract -w @task-manager/telemetry -w @task-manager/task-store -w @task-manager/batch
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -47,6 +50,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY batch/package.json batch/
 # The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
 RUN npm ci --omit=dev --workspace @task-manager/batch --include-workspace-root=false \
@@ -56,6 +60,7 @@ RUN npm ci --omit=dev --workspace @task-manager/batch --include-workspace-root=f
 # sources, absent here) do not run.
 COPY --from=build /app/packages/contract/dist packages/contract/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
+COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/batch/dist batch/dist
 RUN find packages batch -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
 

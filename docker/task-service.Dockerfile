@@ -19,6 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
 COPY batch/package.json batch/
@@ -32,6 +33,7 @@ FROM deps AS dev
 COPY --chown=1000:1000 tsconfig.base.json ./
 COPY --chown=1000:1000 packages/contract packages/contract
 COPY --chown=1000:1000 packages/task-store packages/task-store
+COPY --chown=1000:1000 packages/telemetry packages/telemetry
 COPY --chown=1000:1000 services/task-service services/task-service
 USER 1000:1000
 EXPOSE 3000
@@ -45,9 +47,12 @@ COPY packages/contract/tsconfig.build.json packages/contract/
 COPY packages/contract/src packages/contract/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
+COPY packages/telemetry/tsconfig.build.json packages/telemetry/
+COPY packages/telemetry/src packages/telemetry/src
 COPY services/task-service/tsconfig.build.json services/task-service/
 COPY services/task-service/src services/task-service/src
-RUN npm run build -w @task-manager/contract -w @task-manager/task-store -w @task-manager/task-service
+RUN npm run build -w @task-manager/contract -w @task-manager/telemetry -w @task-manager/task-store \
+      -w @task-manager/task-service
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -58,6 +63,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
 COPY packages/task-store/package.json packages/task-store/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY services/task-service/package.json services/task-service/
 # The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
 RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace-root=false \
@@ -67,6 +73,7 @@ RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace
 # sources, absent here) do not run.
 COPY --from=build /app/packages/contract/dist packages/contract/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
+COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/services/task-service/dist services/task-service/dist
 RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
 

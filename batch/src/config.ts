@@ -11,6 +11,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
+import { TRACING_ENV_VARS, tracingSettingsProblems } from '@task-manager/telemetry';
 import { canonicalTimeZone } from './report-day.ts';
 
 /** Every environment variable the job reads, for manifests and their tests. */
@@ -19,6 +20,8 @@ export const REPORTER_ENV_VARS = [
   'LOG_LEVEL',
   'REPORT_TIMEZONE',
   'REPORT_PROGRESS_EVERY',
+  // Read by the tracing set-up before the rest (main.ts); validated here with everything else.
+  ...TRACING_ENV_VARS,
 ] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -42,6 +45,8 @@ export function readLogLevel(env: Env): LogLevel {
 }
 
 export function loadConfig(env: Env): ReporterConfig {
+  const [tracingProblem] = tracingSettingsProblems(env);
+  if (tracingProblem !== undefined) throw new ConfigError(tracingProblem);
   const timeZone = readString(env, 'REPORT_TIMEZONE', 'Asia/Tokyo');
   let canonical: string;
   try {

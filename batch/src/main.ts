@@ -1,98 +1,17 @@
 #!/usr/bin/env node
 /**
- * The daily report job (the task-reporter CronJob): reports the tasks completed on one
- * calendar day, by default yesterday in REPORT_TIMEZONE.
+ * The daily report job's entry point (the task-reporter CronJob; see run.ts for what it does):
  *
  *   node batch/dist/main.js [--date YYYY-MM-DD]
  *
- * Logs JSON lines on stdout: a start line, a progress line every REPORT_PROGRESS_EVERY
- * tasks, then one final line: the published summary, or the one error. Exits 0 on success,
- * 1 on failure, 2 on bad arguments or configuration (a --date that has not begun is one), 128 + n when stopped by signal n
- * (143 for SIGTERM), in which case nothing half-done is ever visible to readers.
+ * OpenTelemetry patches pino and the AWS SDK as they are loaded, so tracing starts here,
+ * before anything else; the job (run.ts) is loaded only then. With no OTLP endpoint
+ * configured, nothing of OpenTelemetry is loaded.
  */
-import { createDynamoClients, type DynamoClients } from '@task-manager/task-store';
-import { parseCliArgs } from './cli.ts';
-import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
-import { describeFailure, EXIT, signalExitCode } from './failure.ts';
-import { createLogger } from './logger.ts';
-import { peakRssBytes } from './peak-rss.ts';
-import { assertDayStarted, dayWindow, yesterday } from './report-day.ts';
-import { runReportJob } from './report-job.ts';
+import { startTracing } from '@task-manager/telemetry';
 
-const started = performance.now();
-let logger = createLogger('info');
-let config: ReporterConfig | undefined;
-let clients: DynamoClients | undefined;
-let stoppedBy: NodeJS.Signals | undefined;
-const controller = new AbortController();
-
-// Kubernetes sends SIGTERM to stop a Job's Pod (and SIGKILL after the grace period); a
-// terminal sends SIGINT. The first one aborts the run, which then discards what it wrote;
-// a second one means "now".
-function stop(signal: NodeJS.Signals): void {
-  if (stoppedBy) process.exit(signalExitCode(signal));
-  stoppedBy = signal;
-  controller.abort(new Error(`stopped by ${signal}`));
-}
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-
-let exitCode: number = EXIT.ok;
-try {
-  logger = createLogger(readLogLevel(process.env));
-  const args = parseCliArgs(process.argv.slice(2));
-  config = loadConfig(process.env);
-  const now = new Date();
-  const date = args.date ?? yesterday(now, config.timeZone);
-  const window = dayWindow(date, config.timeZone);
-  assertDayStarted(date, config.timeZone, window, now);
-  clients = createDynamoClients(config.dynamo);
-  const result = await runReportJob(
-    {
-      doc: clients.doc,
-      tasksTable: config.dynamo.tasksTable,
-      reportsTable: config.dynamo.reportsTable,
-      logger,
-    },
-    {
-      date,
-      timeZone: config.timeZone,
-      window,
-      progressEvery: config.progressEvery,
-      signal: controller.signal,
-    },
-  );
-  // A signal that arrives during the clean-up after publishing surfaces as a CleanupError
-  // (the report is published, older lines are left for the next run); one that arrives
-  // after the last step changes nothing: the run is complete.
-  logger.info(
-    {
-      date: result.summary.date,
-      timeZone: result.summary.timeZone,
-      count: result.summary.count,
-      users: result.summary.perUser.length,
-      generatedAt: result.summary.generatedAt,
-      partial: result.summary.partial,
-      runId: result.runId,
-      removedLines: result.removedLines,
-      durationMs: Math.round(performance.now() - started),
-      // Peak resident memory of the whole run: flat whatever the number of tasks.
-      maxRssBytes: peakRssBytes(),
-    },
-    result.summary.partial
-      ? 'report published, partial: the day is not over; run the report again after it ends'
-      : 'report published',
-  );
-} catch (error) {
-  const failure = describeFailure(error, { endpoint: config?.dynamo.endpoint, stoppedBy });
-  exitCode = failure.exitCode;
-  logger.error(
-    { ...failure.fields, durationMs: Math.round(performance.now() - started) },
-    `report failed: ${failure.message}`,
-  );
-} finally {
-  clients?.client.destroy();
-}
-// Logs are written synchronously, so nothing is lost by exiting at once; waiting for the
-// event loop to drain could hang the Job on a lingering socket or timer.
-process.exit(exitCode);
+await startTracing({
+  serviceName: 'task-reporter',
+  packageJson: new URL('../package.json', import.meta.url),
+});
+await import('./run.ts');

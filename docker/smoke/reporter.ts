@@ -27,6 +27,24 @@ export function dayIn(instant: string, timeZone: string): string {
   }).format(new Date(instant));
 }
 
+/** One run of the job for `date`, as the CronJob's Pod runs it; throws unless it exits 0. */
+async function runJob(
+  sandbox: Sandbox,
+  role: string,
+  image: string,
+  env: Readonly<Record<string, string>>,
+  date: string,
+): Promise<string> {
+  const result = await sandbox.runToCompletion(
+    // The CronJob's command, with the arguments of a one-off run.
+    { role, image, command: [...REPORTER_COMMAND, '--date', date], env },
+    120_000,
+  );
+  expect(result.code === 0, `exit code ${result.code}: ${result.stdout}${result.stderr}`);
+  expectJsonLines(result.stdout);
+  return result.stdout;
+}
+
 export async function runReporter(
   checks: Checks,
   sandbox: Sandbox,
@@ -37,20 +55,47 @@ export async function runReporter(
   const command = [...REPORTER_COMMAND, '--date', date];
   return checks.check(`${image}: ${command.join(' ')} exits 0`, async () => {
     const started = performance.now();
-    const result = await sandbox.runToCompletion(
-      {
-        role: 'task-reporter',
-        image,
-        // The CronJob's command, with the arguments of a one-off run.
-        command,
-        env,
-      },
-      120_000,
-    );
+    const stdout = await runJob(sandbox, 'task-reporter', image, env, date);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    expect(result.code === 0, `exit code ${result.code}: ${result.stdout}${result.stderr}`);
-    return `${seconds} s; stdout ${expectJsonLines(result.stdout)}`;
+    return `${seconds} s; stdout ${expectJsonLines(stdout)}`;
   });
+}
+
+/**
+ * The same run with tracing on, as the tracing component configures it, but with nothing
+ * listening at the OTLP endpoint: the production image must load the SDK and its
+ * instrumentation (every log line then carries the run's trace id), and a collector that is
+ * down must change nothing but one warning.
+ */
+export async function runTracedReporter(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+  date: string,
+): Promise<boolean> {
+  return checks.check(
+    `${image}: with tracing on and the collector down, still exits 0, every log line in one trace`,
+    async () => {
+      // A port nothing listens on, in the container's own network namespace.
+      const tracing = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+      const stdout = await runJob(sandbox, 'task-reporter-traced', image, tracing, date);
+      const lines = stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const traces = new Set(
+        lines.filter((line) => line.level === 'info').map((line) => line.trace_id),
+      );
+      expect(traces.size === 1 && !traces.has(undefined), `trace ids: ${[...traces].join(', ')}`);
+      const warning = lines.at(-1);
+      expect(
+        warning?.msg === "the run's spans could not be exported before exit",
+        `last line: ${JSON.stringify(warning)}`,
+      );
+      return `trace ${[...traces][0]}; the lost spans logged once`;
+    },
+  );
 }
 
 export async function checkReport(

@@ -28,7 +28,7 @@ import {
   repoRoot,
   sizeOnTopOf,
 } from './images.ts';
-import { checkReport, dayIn, runReporter } from './reporter.ts';
+import { checkReport, dayIn, runReporter, runTracedReporter } from './reporter.ts';
 import { Sandbox } from './sandbox.ts';
 import { exerciseTasks, SMOKE_ADMIN, startService } from './service.ts';
 import { stopServiceDuringRequest, stopWebDuringRequest } from './shutdown.ts';
@@ -147,6 +147,7 @@ async function runContainers(): Promise<void> {
     const date = dayIn(task.completedAt, reporterEnv.REPORT_TIMEZONE ?? 'Asia/Tokyo');
     if (await runReporter(checks, sandbox, images.reporter.tag, reporterEnv, date)) {
       if (await checkReport(checks, images.service.tag, service.url, date, task)) reportDate = date;
+      await runTracedReporter(checks, sandbox, images.reporter.tag, reporterEnv, date);
     }
   }
 

@@ -2,23 +2,26 @@
  * The environment of every container against what its program reads (the programs' own
  * *_ENV_VARS lists): every variable set, or deliberately left to the app's default for a stated
  * reason; none set that the program does not read; every value accepted by the program's own
- * config loader; all of it from the one ConfigMap.
+ * config loader; all of it from the app's ConfigMap (the tracing component's, for OTEL_*), with
+ * the Downward API only to fill the Pod's name into OTEL_RESOURCE_ATTRIBUTES.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { DYNAMO_ENV_VARS } from '../../packages/task-store/src/config.ts';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { TRACING_ENV_VARS } from '../../packages/telemetry/src/settings.ts';
 import { PROGRAMS, programOf, type ProgramName } from './support/app-env.ts';
-import { resolveEnv } from './support/env.ts';
+import { resolveEnv, type ResolvedEnv } from './support/env.ts';
 import {
   allContainers,
   appConfig,
   appConfigMap,
+  generatedName,
   matchesSelector,
   ofKind,
   workloads,
 } from './support/kube.ts';
-import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
+import { ALL_VARIANTS, hasTracing, render, type Variant } from './support/render.ts';
 
 const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
 
@@ -40,6 +43,20 @@ const AWAITING_OIDC_PACKAGING: Record<string, string> = {
   SESSION_MAX_AGE_SECONDS: '43200',
   ADMIN_GROUP: 'task-admins',
 };
+const TRACING_OFF = 'unset: no OTLP endpoint, so tracing is off (k8s/components/tracing sets it)';
+/** What the tracing component leaves to the apps' defaults (packages/telemetry/src/settings.ts). */
+const TRACING_DEFAULTS: Partial<Record<(typeof TRACING_ENV_VARS)[number], string>> = {
+  OTEL_SDK_DISABLED: 'unset: false, tracing runs once an endpoint is set',
+  OTEL_TRACES_EXPORTER: 'unset: otlp',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'unset: OTEL_EXPORTER_OTLP_ENDPOINT applies to traces',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'unset: OTEL_EXPORTER_OTLP_PROTOCOL applies to traces',
+  OTEL_SERVICE_NAME: 'unset: each program names itself (task-service, task-reporter)',
+  OTEL_TRACES_SAMPLER_ARG: 'unset: the sampler takes no ratio',
+  OTEL_BSP_MAX_QUEUE_SIZE: "unset: the batch span processor's bounded default",
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "unset: the batch span processor's default",
+  OTEL_BSP_SCHEDULE_DELAY: "unset: the batch span processor's default",
+  OTEL_BSP_EXPORT_TIMEOUT: "unset: the batch span processor's default",
+};
 
 /** Variables a program reads that the manifests leave to its default, and why. */
 function leftToDefault(variant: Variant, program: ProgramName): Record<string, string> {
@@ -49,8 +66,26 @@ function leftToDefault(variant: Variant, program: ProgramName): Record<string, s
     for (const name of Object.keys(AWAITING_OIDC_PACKAGING)) unset[name] = 'issue 11 phase B';
   }
   if (variant.startsWith('aws') && program !== 'task-web') unset.DYNAMODB_ENDPOINT = ON_AWS;
+  if (program === 'task-service' || program === 'task-reporter') {
+    for (const name of TRACING_ENV_VARS) {
+      const reason = hasTracing(variant) ? TRACING_DEFAULTS[name] : TRACING_OFF;
+      if (reason !== undefined) unset[name] = reason;
+    }
+  }
   return unset;
 }
+
+/**
+ * Downward API variables that exist only to be substituted into another one with $(NAME),
+ * as K8S_POD_NAME is into OTEL_RESOURCE_ATTRIBUTES: the program never reads them itself.
+ */
+function substitutionOnly(env: ResolvedEnv): Set<string> {
+  const referenced = new Set([...env.references.values()].flat());
+  return new Set([...env.fromPod.keys()].filter((name) => referenced.has(name)));
+}
+
+/** Workloads of third-party images, whose environment is their own business. */
+const THIRD_PARTY = ['localstack', 'jaeger'];
 
 for (const variant of ALL_VARIANTS) {
   describe(variant, () => {
@@ -63,7 +98,7 @@ for (const variant of ALL_VARIANTS) {
 
     test('every container of ours runs a known program', () => {
       const unknown = allContainers(objects())
-        .filter((ref) => ref.workload.name !== 'localstack' && !programOf(ref.container.name))
+        .filter((ref) => !THIRD_PARTY.includes(ref.workload.name) && !programOf(ref.container.name))
         .map((ref) => ref.id);
       assert.deepEqual(unknown, []);
     });
@@ -84,7 +119,8 @@ for (const variant of ALL_VARIANTS) {
 
     test('each program gets every variable it reads, except those documented as left unset', () => {
       for (const { ref, program, env } of appContainers()) {
-        const set = [...env.values.keys()].sort();
+        const helpers = substitutionOnly(env);
+        const set = [...env.values.keys()].filter((name) => !helpers.has(name)).sort();
         const expected = PROGRAMS[program].reads
           .filter((name) => !(name in leftToDefault(variant, program)))
           .sort();
@@ -95,7 +131,10 @@ for (const variant of ALL_VARIANTS) {
     test('no container gets a variable its program does not read', () => {
       for (const { ref, program, env } of appContainers()) {
         const reads: readonly string[] = PROGRAMS[program].reads;
-        const extra = [...env.values.keys(), ...env.fromSecrets].filter((n) => !reads.includes(n));
+        const helpers = substitutionOnly(env);
+        const extra = [...env.values.keys(), ...env.fromSecrets].filter(
+          (name) => !reads.includes(name) && !helpers.has(name),
+        );
         assert.deepEqual(extra, [], `${ref.id} (${program})`);
       }
     });
@@ -113,25 +152,49 @@ for (const variant of ALL_VARIANTS) {
       }
     });
 
-    test('settings come from the task-manager-config ConfigMap, key named as the variable', () => {
-      const generated = appConfigMap(objects()).metadata.name;
-      for (const { ref } of appContainers()) {
+    test('settings come from the app ConfigMaps, key named as the variable; the Pod only fills in its name', () => {
+      for (const { ref, env } of appContainers()) {
         assert.equal(ref.container.envFrom, undefined, ref.id);
+        const helpers = substitutionOnly(env);
         for (const entry of ref.container.env ?? []) {
+          const where = `${ref.id}: ${entry.name}`;
+          if (env.fromPod.has(entry.name)) {
+            assert.ok(
+              helpers.has(entry.name),
+              `${where}: from the Downward API, and used by nothing`,
+            );
+            continue;
+          }
+          if (entry.value !== undefined) {
+            // A literal only to compose the Pod's own facts into a variable the program reads.
+            const references = env.references.get(entry.name) ?? [];
+            assert.ok(
+              references.length > 0 && references.every((name) => helpers.has(name)),
+              `${where} is a literal: settings belong in a ConfigMap`,
+            );
+            continue;
+          }
+          // Both ConfigMaps are generated, so a changed value rolls the Pods (hashed names).
           const source = entry.valueFrom?.configMapKeyRef;
-          assert.deepEqual(
-            { name: source?.name, key: source?.key },
-            { name: generated, key: entry.name },
-            `${ref.id}: ${entry.name}`,
-          );
+          const configMap = (TRACING_ENV_VARS as readonly string[]).includes(entry.name)
+            ? generatedName('task-manager-tracing')
+            : new RegExp(`^${appConfigMap(objects()).metadata.name}$`);
+          assert.match(source?.name ?? '', configMap, where);
+          assert.equal(source?.key, entry.name, where);
         }
       }
     });
 
     test('every ConfigMap key is read by some container', () => {
       const read = new Set(appContainers().flatMap(({ env }) => [...env.values.keys()]));
-      const unused = Object.keys(appConfig(objects())).filter((key) => !read.has(key));
-      assert.deepEqual(unused, []);
+      const tracing = ofKind<IConfigMap>(objects(), 'ConfigMap').find((configMap) =>
+        generatedName('task-manager-tracing').test(configMap.metadata.name),
+      );
+      const keys = [...Object.keys(appConfig(objects())), ...Object.keys(tracing?.data ?? {})];
+      assert.deepEqual(
+        keys.filter((key) => !read.has(key)),
+        [],
+      );
     });
 
     test('task-service listens on PORT, the port its Service, probes and Ingress use', () => {
@@ -178,7 +241,7 @@ test('the shared DynamoDB settings are the same for task-service and the report 
   };
   const service = envOf('task-service/task-service');
   const reporter = envOf('task-reporter/task-reporter');
-  for (const name of DYNAMO_ENV_VARS) {
+  for (const name of PROGRAMS['create-tables'].reads) {
     assert.equal(reporter.get(name), service.get(name), name);
   }
 });

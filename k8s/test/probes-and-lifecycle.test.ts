@@ -12,7 +12,8 @@ import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { appConfig, containers, find, workloads, type IContainer } from './support/kube.ts';
 import { fromRoot } from './support/paths.ts';
 import { probeViolations } from './support/policies.ts';
-import { ALL_VARIANTS, render, type Variant } from './support/render.ts';
+import { TRACES_FLUSH_TIMEOUT_MS } from '../../packages/telemetry/src/index.ts';
+import { ALL_VARIANTS, overlayOf, render, type Variant } from './support/render.ts';
 
 /** Containers that take long enough to start to need a startupProbe. */
 const SLOW_STARTERS = ['task-service', 'localstack'];
@@ -73,14 +74,15 @@ for (const variant of ALL_VARIANTS) {
 
     test("task-web is probed on nginx's /healthz (the dev server on /)", () => {
       const { readinessProbe, livenessProbe } = mainContainer(variant, 'task-web');
-      const path = variant === 'dev' ? '/' : '/healthz';
+      const path = overlayOf(variant) === 'dev' ? '/' : '/healthz';
       assert.equal(readinessProbe?.httpGet?.path, path);
       assert.equal(livenessProbe?.httpGet?.path, path);
     });
 
-    test('grace periods exceed the preStop pause plus the time the app may take to drain', () => {
+    test('grace periods exceed the preStop pause plus the time the app may take to drain and export its last spans', () => {
       const drainSeconds: Record<string, number> = {
-        'task-service': shutdownSeconds(),
+        // Draining, then exporting the last spans (bounded; tracing may be on in any variant).
+        'task-service': shutdownSeconds() + TRACES_FLUSH_TIMEOUT_MS / 1000,
         'task-web': nginxShutdownSeconds(),
       };
       for (const name of APP_DEPLOYMENTS) {
@@ -108,7 +110,7 @@ for (const variant of ALL_VARIANTS) {
       for (const name of ['task-service', 'task-reporter']) {
         // The dev target of task-service runs sources; the report job has no dev target.
         const createTables =
-          variant === 'dev' && name === 'task-service'
+          overlayOf(variant) === 'dev' && name === 'task-service'
             ? ['node', '--conditions=development', 'packages/task-store/src/bin/create-tables.ts']
             : ['node', 'packages/task-store/dist/bin/create-tables.js'];
         const workload = workloads(objects()).find((w) => w.name === name)!;

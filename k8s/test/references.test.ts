@@ -13,26 +13,8 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { containers, matchesSelector, ofKind, workloads, type Workload } from './support/kube.ts';
+import { selects } from './support/network.ts';
 import { ALL_VARIANTS, objectName, render } from './support/render.ts';
-
-type LabelSelector = {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-};
-
-/** Label-selector semantics for matchLabels plus In/NotIn/Exists/DoesNotExist expressions. */
-function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
-  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  const byExpressions = (selector.matchExpressions ?? []).every(
-    ({ key, operator, values = [] }) => {
-      if (operator === 'In') return values.includes(labels[key] ?? '');
-      if (operator === 'NotIn') return !values.includes(labels[key] ?? '');
-      if (operator === 'Exists') return key in labels;
-      return !(key in labels);
-    },
-  );
-  return byLabels && byExpressions;
-}
 
 function declaresPort(workload: Workload, port: number | string): boolean {
   return workload.pod.containers.some((c) =>

@@ -51,6 +51,15 @@ const NETWORK_POLICIES = [
   'NetworkPolicy/task-web-allow-ingress-controller',
 ];
 
+const TRACING = [
+  'ConfigMap/jaeger-config',
+  'ConfigMap/task-manager-tracing',
+  'Deployment/jaeger',
+  'NetworkPolicy/jaeger-allow-otlp-from-apps',
+  'Service/jaeger',
+  'ServiceAccount/jaeger',
+];
+
 const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
   local: [...APP_OBJECTS, ...LOCALSTACK],
   dev: [...APP_OBJECTS, ...LOCALSTACK],
@@ -61,6 +70,14 @@ const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
     ...AWS_EXTRAS,
     ...NETWORK_POLICIES,
     'NetworkPolicy/task-manager-allow-load-balancer',
+  ],
+  'dev+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
+  'local+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
+  'local+network-policies+tracing': [
+    ...APP_OBJECTS,
+    ...LOCALSTACK,
+    ...NETWORK_POLICIES,
+    ...TRACING,
   ],
 };
 

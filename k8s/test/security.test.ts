@@ -52,6 +52,10 @@ const RELAXATIONS: Record<Variant, Relaxation[]> = {
   dev: DEV_RELAXATIONS,
   aws: [],
   'aws+network-policies': [],
+  // Jaeger runs as the image's non-root user with a read-only root filesystem: no exception.
+  'dev+tracing': DEV_RELAXATIONS,
+  'local+tracing': LOCALSTACK_RELAXATIONS,
+  'local+network-policies+tracing': LOCALSTACK_RELAXATIONS,
 };
 
 /** The uid:gid the image's build target runs as (its last USER, inherited through stages). */

@@ -10,7 +10,8 @@ import { describe, test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { effective, readStages, targetStage } from './support/dockerfile.ts';
 import { fromRoot, repoRoot } from './support/paths.ts';
-import { VARIANTS } from './support/render.ts';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { renderDirectory, VARIANTS, type KubeObject } from './support/render.ts';
 import {
   loadSkaffoldConfig,
   profilesActivatedBy,
@@ -42,6 +43,8 @@ function schemaErrors(validate: ValidateFunction, config: unknown): string[] {
 const config = loadSkaffoldConfig();
 const dev = resolveProfiles(config, profilesActivatedBy(config, 'dev'));
 const aws = resolveProfiles(config, ['aws']);
+/** `skaffold dev -p tracing`. */
+const devTracing = resolveProfiles(config, [...profilesActivatedBy(config, 'dev'), 'tracing']);
 
 function artifact(resolved: SkaffoldConfig, image: string) {
   const found = resolved.build.artifacts.find((a) => a.image === image);
@@ -60,7 +63,7 @@ describe('schema', () => {
   });
 
   test('the configuration with each profile applied is valid too', () => {
-    for (const [name, resolved] of Object.entries({ dev, aws })) {
+    for (const [name, resolved] of Object.entries({ dev, aws, devTracing })) {
       assert.deepEqual(schemaErrors(validate, resolved), [], name);
     }
   });
@@ -157,6 +160,7 @@ describe('skaffold dev', () => {
     assert.deepEqual(sources('task-service'), [
       'services/task-service/src/**/*.ts',
       'packages/task-store/src/**/*.ts',
+      'packages/telemetry/src/**/*.ts',
     ]);
     assert.ok(sources('task-web').includes('web/src/**'));
     assert.deepEqual(sources('task-reporter'), []);
@@ -205,5 +209,29 @@ describe('manifests and deploy', () => {
         localPort: 8080,
       },
     ]);
+  });
+});
+
+describe('skaffold dev -p tracing', () => {
+  test('is asked for by name, never switched on by itself', () => {
+    const tracing = config.profiles?.find((profile) => profile.name === 'tracing');
+    assert.ok(tracing);
+    assert.equal(tracing.activation, undefined);
+  });
+
+  test('deploys the dev overlay with the tracing component, from the same dev images', () => {
+    assert.deepEqual(devTracing.manifests.kustomize?.paths, [VARIANTS['dev+tracing']]);
+    assert.deepEqual(devTracing.build, dev.build);
+  });
+
+  test("forwards Jaeger's UI to localhost:16686, beside the ingress on 8080", () => {
+    assert.deepEqual(devTracing.portForward, [
+      ...(config.portForward ?? []),
+      { resourceType: 'service', resourceName: 'jaeger', port: 16686, localPort: 16686 },
+    ]);
+    const service = renderDirectory(VARIANTS['dev+tracing']).find(
+      (object) => object.kind === 'Service' && object.metadata.name === 'jaeger',
+    ) as (IService & KubeObject) | undefined;
+    assert.ok(service?.spec?.ports?.some((port) => port.name === 'ui' && port.port === 16686));
   });
 });

@@ -1,6 +1,8 @@
 /**
  * What a container's environment really contains once the kubelet has resolved it: literal
- * values, ConfigMap keys (an optional reference to a missing key sets nothing) and envFrom.
+ * values, ConfigMap keys (an optional reference to a missing key sets nothing), envFrom, the
+ * Downward API, and $(NAME) references to variables defined earlier, which the kubelet
+ * substitutes (a reference to anything else stays as it is: a mistake, reported here).
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from './kube.ts';
@@ -11,6 +13,10 @@ export interface ResolvedEnv {
   values: Map<string, string>;
   /** Variables that come from a Secret the user creates (value unknown here). */
   fromSecrets: Set<string>;
+  /** Variables the Downward API sets, by field (metadata.name...); their value stands in as <field>. */
+  fromPod: Map<string, string>;
+  /** Variables whose value refers to others with $(NAME), and the names it refers to. */
+  references: Map<string, string[]>;
   /** References the kubelet could not resolve: the container would not start. */
   problems: string[];
 }
@@ -22,7 +28,13 @@ function configMapData(objects: KubeObject[], name: string): Record<string, stri
 }
 
 export function resolveEnv(container: IContainer, objects: KubeObject[]): ResolvedEnv {
-  const resolved: ResolvedEnv = { values: new Map(), fromSecrets: new Set(), problems: [] };
+  const resolved: ResolvedEnv = {
+    values: new Map(),
+    fromSecrets: new Set(),
+    fromPod: new Map(),
+    references: new Map(),
+    problems: [],
+  };
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name;
     if (!name) {
@@ -40,7 +52,24 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
   }
   for (const entry of container.env ?? []) {
     if (entry.value !== undefined) {
-      resolved.values.set(entry.name, entry.value);
+      const referenced = [...entry.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map(
+        (match) => match[1]!,
+      );
+      if (referenced.length > 0) resolved.references.set(entry.name, referenced);
+      const value = entry.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (text, name: string) => {
+        const known = resolved.values.get(name);
+        if (known !== undefined) return known;
+        resolved.problems.push(`${entry.name}: $(${name}) is not defined before it`);
+        return text;
+      });
+      resolved.values.set(entry.name, value);
+      continue;
+    }
+    const field =
+      entry.valueFrom?.fieldRef?.fieldPath ?? entry.valueFrom?.resourceFieldRef?.resource;
+    if (field !== undefined) {
+      resolved.fromPod.set(entry.name, field);
+      resolved.values.set(entry.name, `<${field}>`);
       continue;
     }
     const configMapRef = entry.valueFrom?.configMapKeyRef;
@@ -60,7 +89,9 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
         resolved.problems.push(`${entry.name}: requires Secret ${secretRef.name}`);
       }
     } else {
-      resolved.problems.push(`${entry.name}: neither a value nor a ConfigMap/Secret reference`);
+      resolved.problems.push(
+        `${entry.name}: neither a value, a ConfigMap/Secret reference nor the Downward API`,
+      );
     }
   }
   return resolved;

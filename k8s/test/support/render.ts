@@ -32,9 +32,23 @@ export const VARIANTS = {
   /** The optional NetworkPolicy component on top of each overlay. */
   'local+network-policies': 'k8s/test/fixtures/local-with-network-policies',
   'aws+network-policies': 'k8s/test/fixtures/aws-with-network-policies',
+  /** `skaffold dev -p tracing`: dev with the optional tracing component (Jaeger). */
+  'dev+tracing': 'k8s/overlays/dev-tracing',
+  'local+tracing': 'k8s/test/fixtures/local-with-tracing',
+  'local+network-policies+tracing': 'k8s/test/fixtures/local-with-network-policies-and-tracing',
 } as const;
 
 export type Variant = keyof typeof VARIANTS;
+
+/** The overlay a variant is built on: its images and environment. */
+export function overlayOf(variant: Variant): 'local' | 'dev' | 'aws' {
+  return variant.split('+')[0] as 'local' | 'dev' | 'aws';
+}
+
+/** Whether a variant includes the tracing component (Jaeger, OTEL_* on the apps). */
+export function hasTracing(variant: Variant): boolean {
+  return variant.split('+').includes('tracing');
+}
 
 export const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { fromRoot } from './paths.ts';
-import type { Variant } from './render.ts';
+import { overlayOf, type Variant } from './render.ts';
 
 export interface SyncRule {
   src: string;
@@ -146,7 +146,9 @@ export function loadSkaffoldConfig(): SkaffoldConfig {
 /** How Skaffold builds the images each variant runs: `skaffold dev` builds the dev targets. */
 export function skaffoldFor(variant: Variant): SkaffoldConfig {
   const config = loadSkaffoldConfig();
-  if (variant === 'dev') return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+  if (overlayOf(variant) === 'dev') {
+    return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+  }
   if (variant.startsWith('aws')) return resolveProfiles(config, ['aws']);
   return config;
 }

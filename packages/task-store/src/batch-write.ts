@@ -4,6 +4,7 @@ import {
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { inSpan } from '@task-manager/telemetry';
 
 /** The most requests one BatchWriteItem call accepts. */
 export const BATCH_WRITE_LIMIT = 25;
@@ -37,16 +38,37 @@ export async function batchWrite(
   requests: readonly WriteRequest[],
   options: BatchWriteOptions = {},
 ): Promise<void> {
-  const { signal, maxAttempts = 8, baseDelayMs = 50, maxDelayMs = 2000 } = options;
   for (let offset = 0; offset < requests.length; offset += BATCH_WRITE_LIMIT) {
-    let pending = requests.slice(offset, offset + BATCH_WRITE_LIMIT);
+    await writeChunk(doc, tableName, requests.slice(offset, offset + BATCH_WRITE_LIMIT), options);
+  }
+}
+
+/**
+ * One BatchWriteItem chunk, retried until nothing is left unprocessed, in a "batch write"
+ * span: its DynamoDB calls are its children, and it records how many calls it took.
+ */
+function writeChunk(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  chunk: WriteRequest[],
+  options: BatchWriteOptions,
+): Promise<void> {
+  const { signal, maxAttempts = 8, baseDelayMs = 50, maxDelayMs = 2000 } = options;
+  const attributes = {
+    'db.collection.name': tableName,
+    'app.batch.requests': chunk.length,
+    'app.batch.operation': chunk[0]?.DeleteRequest ? 'delete' : 'put',
+  };
+  return inSpan('batch write', attributes, async (span) => {
+    let pending = chunk;
     for (let attempt = 1; ; attempt += 1) {
+      span.setAttribute('app.batch.attempts', attempt);
       const { UnprocessedItems } = await doc.send(
         new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
         { abortSignal: signal },
       );
       pending = UnprocessedItems?.[tableName] ?? [];
-      if (pending.length === 0) break;
+      if (pending.length === 0) return;
       if (attempt >= maxAttempts) {
         throw new UnprocessedItemsError(
           `${pending.length} writes to table ${tableName} were still unprocessed after ${attempt} BatchWriteItem calls`,
@@ -55,5 +77,5 @@ export async function batchWrite(
       const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
       await sleep(Math.random() * ceiling, undefined, { signal });
     }
-  }
+  });
 }

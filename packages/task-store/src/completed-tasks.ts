@@ -59,6 +59,7 @@ export async function* completedTasksBetween(
         ...(options.pageSize === undefined ? {} : { Limit: options.pageSize }),
       },
       options.signal,
+      { 'app.completion_bucket': bucket },
     );
     for await (const items of pages) {
       for (const item of items) {

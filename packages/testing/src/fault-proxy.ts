@@ -73,13 +73,22 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       upstream.write(chunk);
     };
+    // What this connection holds right now: released when forwarded, or when the connection
+    // goes away (a stalled call is not held any more once its client has hung up).
+    const holding: string[] = [];
+    const release = (heldAs: string): void => {
+      if (!holding.includes(heldAs)) return;
+      holding.splice(holding.indexOf(heldAs), 1);
+      held.splice(held.indexOf(heldAs), 1);
+    };
     client.on('data', (chunk: Buffer) => {
       const operation = operationOf(chunk);
       const heldAs = operation ?? 'body';
       held.push(heldAs);
+      holding.push(heldAs);
       if (state.stall) return;
       setTimeout(() => {
-        held.splice(held.indexOf(heldAs), 1);
+        release(heldAs);
         if (!upstream.destroyed) forward(chunk, operation);
       }, state.delayMs);
     });
@@ -94,6 +103,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       upstream.destroy();
     });
     const end = (): void => {
+      for (const heldAs of [...holding]) release(heldAs);
       client.destroy();
       upstream.destroy();
     };

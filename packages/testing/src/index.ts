@@ -5,3 +5,6 @@ export * from './eventually.ts';
 export * from './ports.ts';
 export * from './test-identity.ts';
 export * from './forged-tokens.ts';
+export * from './otlp-receiver.ts';
+export { MODULE_RECORDER } from './module-recorder.ts';
+export * from './closed-port.ts';

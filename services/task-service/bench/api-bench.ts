@@ -1,23 +1,36 @@
 /**
- * `npm run bench:api`: what the HTTP API costs on top of DynamoDB.
+ * `npm run bench:api`: what the HTTP API costs on top of DynamoDB, and what tracing costs.
  *
- * Starts its own dynalite and task-service (separate processes, loopback), then for create
- * and list measures, in the same run and against the same dynalite:
- *   - the API under load with autocannon (BENCH_CONNECTIONS concurrent connections);
+ * Starts its own dynalite, an OTLP collector and two task-services (separate processes,
+ * loopback), one with tracing off (no OTLP endpoint, as shipped) and one with tracing on
+ * (every request sampled, spans exported to the collector), then for create and list
+ * measures, in the same run and against the same dynalite:
+ *   - the API under load with autocannon (BENCH_CONNECTIONS concurrent connections), with
+ *     tracing off and on;
  *   - the same DynamoDB operations through the SDK directly (TaskRepository, the code the
  *     service itself uses), with the same concurrency.
- * Prints requests/s, p50 and p99 latency of each, and API/direct ratios. The absolute
+ * Prints requests/s, p50 and p99 latency of each, the API/direct and tracing on/off ratios,
+ * and the start-up time (spawn to ready, median of BENCH_STARTUP_SAMPLES starts) of the
+ * service without its tracing entry point, with tracing off and with tracing on. The absolute
  * figures depend on the machine; the ratios are the point. Nothing is asserted.
+ *
+ * Tracing off and on are measured alternately, BENCH_ROUNDS times each, after a warm-up of
+ * both: this machine's load comes and goes, and must weigh on both alike.
+ *
+ * CPU ms/req is the service process's own CPU time per request: unlike throughput it hardly
+ * depends on what else the machine is doing, so it shows tracing's cost most steadily.
  *
  * Every API request authenticates as scripts do, with a Bearer access token from the development
  * identity provider (started here). What checking that token costs is measured on its own, with
  * task-service's own verifier (jose, keys cached after the first fetch), and printed per request
  * in µs and as a share of a request's mean time.
  *
- * BENCH_DURATION_S (default 10) per case, BENCH_CONNECTIONS (default 10).
+ * BENCH_DURATION_S (default 10) per measurement, BENCH_ROUNDS (default 3),
+ * BENCH_CONNECTIONS (default 10), BENCH_STARTUP_SAMPLES (default 5).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,13 +44,16 @@ import {
   TaskRepository,
 } from '@task-manager/task-store';
 import { startTestIdentity } from '@task-manager/testing';
-import { loadConfig } from '../src/config.ts';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
+import { loadConfig } from '../src/config.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const WARM_UP_S = 2;
+const STARTUP_SAMPLES = Number(process.env.BENCH_STARTUP_SAMPLES ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Long enough for V8 to have compiled the hot paths, OpenTelemetry's included.
+const WARM_UP_S = 5;
 const LIST_USER_TASKS = 200;
 const LIST_LIMIT = 50;
 
@@ -62,8 +78,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitFor(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
+async function waitFor(url: string, intervalMs = 100): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
     if (
       await fetch(url).then(
         (response) => response.ok,
@@ -71,9 +88,15 @@ async function waitFor(url: string): Promise<void> {
       )
     )
       return;
-    await sleep(100);
+    await sleep(intervalMs);
   }
   throw new Error(`${url} did not answer`);
+}
+
+/** The first JSON line a child process prints (its address). */
+async function firstLine<T>(child: ChildProcess): Promise<T> {
+  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  return JSON.parse(chunk.toString('utf8').split('\n')[0]!) as T;
 }
 
 interface Figures {
@@ -81,15 +104,36 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time the service process spent per request (API only; Linux). */
+  cpuMs?: number;
 }
 
+interface Api {
+  url: string;
+  pid: number;
+}
+
+/** User plus system CPU time of a process so far, in ms (undefined where /proc is missing). */
+function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+// USER_HZ: 100 on every Linux the images and CI run on.
+const CLOCK_TICKS = 100;
+
 async function viaApi(
-  url: string,
+  api: Api,
+  path: string,
   options: { method: string; user: string; body?: string },
   seconds: number,
 ): Promise<Figures> {
+  const cpuBefore = cpuTimeMs(api.pid);
   const result = await autocannon({
-    url,
+    url: `${api.url}${path}`,
     method: options.method,
     headers: {
       Authorization: `Bearer ${await identity.token(options.user)}`,
@@ -99,10 +143,11 @@ async function viaApi(
     connections: CONNECTIONS,
     duration: seconds,
   });
+  const cpuAfter = cpuTimeMs(api.pid);
   if (result.non2xx + result.errors + result.timeouts > 0) {
     // What went wrong, so an error count is never a mystery.
     console.error(
-      `${options.method} ${url}: statuses ${JSON.stringify(result.statusCodeStats)}, ` +
+      `${options.method} ${api.url}${path}: statuses ${JSON.stringify(result.statusCodeStats)}, ` +
         `${result.errors} connection errors, ${result.timeouts} timeouts`,
     );
   }
@@ -111,6 +156,24 @@ async function viaApi(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    ...(cpuBefore === undefined || cpuAfter === undefined
+      ? {}
+      : { cpuMs: (cpuAfter - cpuBefore) / result.requests.total }),
+  };
+}
+
+/** The mean of several measurements of the same thing. */
+function mean(runs: Figures[]): Figures {
+  const average = (pick: (figures: Figures) => number) =>
+    runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    rps: average((run) => run.rps),
+    p50: average((run) => run.p50),
+    p99: average((run) => run.p99),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    ...(runs.every((run) => run.cpuMs !== undefined)
+      ? { cpuMs: average((run) => run.cpuMs!) }
+      : {}),
   };
 }
 
@@ -141,8 +204,9 @@ async function direct(operation: () => Promise<unknown>, seconds: number): Promi
 }
 
 const dynamoProcess = node('./dynalite-process.ts', {}, 'pipe');
-const [firstLine] = (await once(dynamoProcess.stdout!, 'data')) as [Buffer];
-const { endpoint } = JSON.parse(firstLine.toString('utf8')) as { endpoint: string };
+const { endpoint } = await firstLine<{ endpoint: string }>(dynamoProcess);
+const collectorProcess = node('./otlp-receiver-process.ts', {}, 'pipe');
+const { endpoint: collector } = await firstLine<{ endpoint: string }>(collectorProcess);
 const dynamoEnv = {
   DYNAMODB_ENDPOINT: endpoint,
   AWS_REGION: 'us-east-1',
@@ -154,16 +218,56 @@ const config = loadDynamoConfig(dynamoEnv);
 const clients = createDynamoClients(config);
 await ensureTables(clients.client, config);
 const tasks = new TaskRepository(clients.doc, config.tasksTable);
-
 const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
-const apiPort = await freePort();
-node(
-  '../src/main.ts',
-  { ...dynamoEnv, ...identity.env, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
-  'ignore',
-);
-const api = `http://127.0.0.1:${apiPort}`;
-await waitFor(`${api}/health/readiness`);
+
+/** Tracing on for every request, exported to the collector process. */
+const TRACING_ON = { OTEL_EXPORTER_OTLP_ENDPOINT: collector, OTEL_TRACES_SAMPLER: 'always_on' };
+const variants = {
+  // The program without its entry point, i.e. without even the check for tracing.
+  'without the tracing entry (run.ts)': { script: '../src/run.ts', env: {} },
+  'tracing off (main.ts)': { script: '../src/main.ts', env: {} },
+  'tracing on (main.ts)': { script: '../src/main.ts', env: TRACING_ON },
+};
+
+function startApi(script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return node(
+    script,
+    { ...dynamoEnv, ...identity.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    'ignore',
+  );
+}
+
+async function runningApi(script: string, env: NodeJS.ProcessEnv): Promise<Api> {
+  const port = await freePort();
+  const child = startApi(script, { ...env, PORT: String(port) });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health/readiness`);
+  return { url, pid: child.pid! };
+}
+
+/** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
+async function startupMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = startApi(script, { ...env, PORT: String(port) });
+  await waitFor(`http://127.0.0.1:${port}/health/readiness`, 5);
+  const elapsed = performance.now() - started;
+  child.kill('SIGTERM');
+  if (child.exitCode === null) await once(child, 'exit');
+  return elapsed;
+}
+
+// Start-up first, while nothing else runs; the variants alternate so the machine's moods
+// weigh on each alike.
+const startups = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
+for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
+  for (const [name, { script, env }] of Object.entries(variants)) {
+    startups.get(name)!.push(await startupMs(script, env));
+  }
+}
+
+const api = await runningApi('../src/main.ts', {});
+const tracedApi = await runningApi('../src/main.ts', TRACING_ON);
 
 for (let index = 0; index < LIST_USER_TASKS; index += 1) {
   const startAt = new Date(Date.UTC(2026, 10, 1, index)).toISOString();
@@ -178,67 +282,79 @@ const newTask = {
 const cases = [
   {
     name: 'create',
-    api: (seconds: number) =>
+    api: (target: Api, user: string, seconds: number) =>
       viaApi(
-        `${api}/api/tasks`,
-        { method: 'POST', user: 'bench-create-api', body: JSON.stringify(newTask) },
+        target,
+        '/api/tasks',
+        { method: 'POST', user, body: JSON.stringify(newTask) },
         seconds,
       ),
+    apiUsers: ['bench-create-api', 'bench-create-traced'],
     direct: (seconds: number) =>
       direct(() => tasks.create('bench-create-direct', newTask), seconds),
   },
   {
     name: `list (${LIST_LIMIT} of ${LIST_USER_TASKS})`,
-    api: (seconds: number) =>
-      viaApi(
-        `${api}/api/tasks?limit=${LIST_LIMIT}`,
-        { method: 'GET', user: 'bench-list' },
-        seconds,
-      ),
+    api: (target: Api, user: string, seconds: number) =>
+      viaApi(target, `/api/tasks?limit=${LIST_LIMIT}`, { method: 'GET', user }, seconds),
+    apiUsers: ['bench-list', 'bench-list'],
     direct: (seconds: number) =>
       direct(() => tasks.list('bench-list', { limit: LIST_LIMIT }), seconds),
   },
 ];
 
 console.log(
-  `task-service API vs the same DynamoDB operations through the SDK, dynalite on loopback; ` +
-    `${CONNECTIONS} concurrent, ${DURATION_S} s per measurement (after ${WARM_UP_S} s warm-up)\n`,
+  `task-service API, with tracing off and on, vs the same DynamoDB operations through the SDK, ` +
+    `dynalite on loopback; ${CONNECTIONS} concurrent, ${DURATION_S} s per measurement ` +
+    `(after ${WARM_UP_S} s warm-up); API figures are the mean of ${ROUNDS} alternating ` +
+    `rounds. Tracing on: every request sampled, batch span processor, OTLP/HTTP protobuf to a ` +
+    `collector process.\n`,
 );
 const rows: string[][] = [];
 const meanRequestMs = new Map<string, number>();
 const number = (value: number, digits = 1) => value.toFixed(digits);
+const figureRow = (name: string, path: string, figures: Figures) => [
+  name,
+  path,
+  number(figures.rps, 0),
+  number(figures.p50),
+  number(figures.p99),
+  figures.cpuMs === undefined ? '' : number(figures.cpuMs, 2),
+  String(figures.errors),
+];
+const ratioRow = (name: string, path: string, top: Figures, bottom: Figures) => [
+  name,
+  path,
+  `${number(top.rps / bottom.rps, 2)}x`,
+  `${number(top.p50 / bottom.p50, 2)}x`,
+  `${number(top.p99 / bottom.p99, 2)}x`,
+  top.cpuMs === undefined || bottom.cpuMs === undefined
+    ? ''
+    : `${number(top.cpuMs / bottom.cpuMs, 2)}x`,
+  '',
+];
 for (const benchCase of cases) {
-  await benchCase.api(WARM_UP_S);
-  const viaHttp = await benchCase.api(DURATION_S);
+  const [user, tracedUser] = benchCase.apiUsers as [string, string];
+  await benchCase.api(api, user, WARM_UP_S);
+  await benchCase.api(tracedApi, tracedUser, WARM_UP_S);
+  const offRuns: Figures[] = [];
+  const onRuns: Figures[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    offRuns.push(await benchCase.api(api, user, DURATION_S));
+    onRuns.push(await benchCase.api(tracedApi, tracedUser, DURATION_S));
+  }
+  const off = mean(offRuns);
+  const on = mean(onRuns);
   // With CONNECTIONS requests always in flight, each takes CONNECTIONS / rps on average.
-  meanRequestMs.set(benchCase.name, (CONNECTIONS / viaHttp.rps) * 1000);
+  meanRequestMs.set(benchCase.name, (CONNECTIONS / off.rps) * 1000);
   await benchCase.direct(WARM_UP_S);
   const viaSdk = await benchCase.direct(DURATION_S);
   rows.push(
-    [
-      benchCase.name,
-      'API (HTTP)',
-      number(viaHttp.rps, 0),
-      number(viaHttp.p50),
-      number(viaHttp.p99),
-      String(viaHttp.errors),
-    ],
-    [
-      benchCase.name,
-      'direct (SDK)',
-      number(viaSdk.rps, 0),
-      number(viaSdk.p50),
-      number(viaSdk.p99),
-      String(viaSdk.errors),
-    ],
-    [
-      benchCase.name,
-      'ratio API/direct',
-      `${number(viaHttp.rps / viaSdk.rps, 2)}x`,
-      `${number(viaHttp.p50 / viaSdk.p50, 2)}x`,
-      `${number(viaHttp.p99 / viaSdk.p99, 2)}x`,
-      '',
-    ],
+    figureRow(benchCase.name, 'API, tracing off', off),
+    figureRow(benchCase.name, 'API, tracing on', on),
+    figureRow(benchCase.name, 'direct (SDK)', viaSdk),
+    ratioRow(benchCase.name, 'ratio API/direct', off, viaSdk),
+    ratioRow(benchCase.name, 'ratio tracing on/off', on, off),
   );
 }
 
@@ -261,7 +377,7 @@ async function bearerVerificationMicros(iterations: number): Promise<number> {
   return ((performance.now() - started) * 1000) / iterations;
 }
 
-const header = ['operation', 'path', 'req/s', 'p50 ms', 'p99 ms', 'errors'];
+const header = ['operation', 'path', 'req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'errors'];
 const widths = header.map((title, column) =>
   Math.max(title.length, ...rows.map((row) => row[column]!.length)),
 );
@@ -275,18 +391,41 @@ console.log(format(header));
 console.log(widths.map((width) => '-'.repeat(width)).join('  '));
 for (const row of rows) console.log(format(row));
 
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const baseline = median(startups.get('without the tracing entry (run.ts)')!);
+console.log(
+  `\nstart-up, spawn to ready (median of ${STARTUP_SAMPLES}; sources, as npm start runs them)`,
+);
+for (const [name, samples] of startups) {
+  const value = median(samples);
+  console.log(
+    `  ${name.padEnd(36)} ${number(value, 0).padStart(6)} ms  ${number(value / baseline, 2)}x` +
+      `   samples ${samples.map((sample) => number(sample, 0)).join(' ')}`,
+  );
+}
+
 const verifyMicros = await bearerVerificationMicros(5000);
 console.log(
   `\nBearer token verification (jose jwtVerify, ES256, keys cached): ${verifyMicros.toFixed(1)} µs per request`,
 );
 for (const [name, ms] of meanRequestMs) {
   console.log(
-    `  ${((verifyMicros / (ms * 1000)) * 100).toFixed(2)}% of a ${name} request (mean ${ms.toFixed(2)} ms under load)`,
+    `  ${((verifyMicros / (ms * 1000)) * 100).toFixed(2)}% of a ${name} request (mean ${ms.toFixed(2)} ms under load, tracing off)`,
   );
 }
 await identity.close();
 
 clients.client.destroy();
+collectorProcess.kill('SIGTERM');
+const received = (await once(collectorProcess.stdout!, 'data')) as [Buffer];
+const { requests, bytes } = JSON.parse(received[0].toString('utf8')) as {
+  requests: number;
+  bytes: number;
+};
+console.log(
+  `\ncollector: ${requests} export requests, ${number(bytes / 2 ** 20)} MiB of spans received`,
+);
 for (const child of children) child.kill('SIGTERM');
 await Promise.all(
   children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),

@@ -14,6 +14,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
+import { TRACING_ENV_VARS, tracingSettingsProblems } from '@task-manager/telemetry';
 import { AUTH_ENV_VARS, loadAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 
 export { ConfigError };
@@ -27,6 +28,8 @@ export const TASK_SERVICE_ENV_VARS = [
   'SHUTDOWN_TIMEOUT_MS',
   'READINESS_INTERVAL_MS',
   ...AUTH_ENV_VARS,
+  // Read by the tracing set-up before the rest (main.ts); validated here with everything else.
+  ...TRACING_ENV_VARS,
 ] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -72,6 +75,10 @@ export function loadConfig(env: Env): TaskServiceConfig {
     ),
     auth: loadAuthConfig(env, attempt),
   };
+  attempt(() => {
+    const tracing = tracingSettingsProblems(env);
+    if (tracing.length > 0) throw new ConfigError(tracing.join('; '));
+  });
   problems.throwIfAny();
   return config as TaskServiceConfig;
 }

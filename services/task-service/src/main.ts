@@ -2,63 +2,18 @@
 /**
  * Entry point: `node dist/main.js` in the container (PID 1), `node src/main.ts` in development.
  *
- * Exit codes: 0 after a graceful shutdown; 1 on bad configuration, a failed start, an
- * unexpected error, or a shutdown that had to cut connections; 128 + signal number when a
- * second signal ends the process without waiting.
+ * OpenTelemetry patches http, express, pino and the AWS SDK as they are loaded, so tracing
+ * starts here, before anything else: this file imports nothing of the service, and loads it
+ * (run.ts) only once tracing is set up. With no OTLP endpoint configured, startTracing loads
+ * nothing of OpenTelemetry and the service starts exactly as it would without it.
  */
-import { constants } from 'node:os';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { startTaskService, type RunningTaskService } from './server.ts';
+import { startTracing } from '@task-manager/telemetry';
+import { QUIET_PATH_PREFIXES } from './quiet-paths.ts';
 
-function exitAfterFlush(logger: Logger, code: number): void {
-  process.exitCode = code;
-  logger.flush(() => process.exit(code));
-}
-
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  // No logger yet (LOG_LEVEL may be the bad value): one JSON line in the same shape.
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: 'task-service', msg: error.message })}\n`,
-  );
-  process.exit(1);
-}
-
-const logger = createLogger(config.logLevel);
-
-// Something nobody handled: the process state is unknown, so log it and stop. The
-// orchestrator restarts the container; carrying on could serve wrong answers.
-function crash(error: unknown, origin: string): void {
-  logger.fatal({ err: error, origin }, 'unexpected error, exiting');
-  exitAfterFlush(logger, 1);
-}
-process.on('uncaughtException', (error) => crash(error, 'uncaughtException'));
-process.on('unhandledRejection', (reason) => crash(reason, 'unhandledRejection'));
-
-function handleSignals(service: RunningTaskService): void {
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (signalled) {
-      logger.warn({ signal }, 'second signal: exiting without waiting for in-flight requests');
-      exitAfterFlush(logger, 128 + constants.signals[signal]);
-      return;
-    }
-    signalled = true;
-    logger.info({ signal }, 'signal received, shutting down');
-    service.stop().then(
-      (outcome) => exitAfterFlush(logger, outcome === 'graceful' ? 0 : 1),
-      (error: unknown) => crash(error, 'shutdown'),
-    );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-}
-
-startTaskService(config, logger).then(handleSignals, (error: unknown) => {
-  logger.fatal({ err: error }, 'task-service failed to start');
-  exitAfterFlush(logger, 1);
+await startTracing({
+  serviceName: 'task-service',
+  packageJson: new URL('../package.json', import.meta.url),
+  untracedPathPrefixes: QUIET_PATH_PREFIXES,
+  requestIdHeader: 'X-Request-Id',
 });
+await import('./run.ts');

@@ -8,6 +8,7 @@ import { Server as NetServer, type AddressInfo } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Logger } from 'pino';
 import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
+import { withoutTracing } from '@task-manager/telemetry';
 import { createApp } from './app.ts';
 import { createAuthentication } from './auth/authentication.ts';
 import { dynamoUserProfiles } from './auth/user-profiles.ts';
@@ -83,22 +84,25 @@ export async function startTaskService(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
+  async function describeTasksTable(signal: AbortSignal): Promise<void> {
+    const { Table } = await clients.client.send(
+      new DescribeTableCommand({ TableName: dynamo.tasksTable }),
+      { abortSignal: signal },
+    );
+    if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') {
+      throw new Error(
+        `table ${dynamo.tasksTable} is ${Table?.TableStatus ?? 'in an unknown state'}`,
+      );
+    }
+  }
   const monitor = new ReadinessMonitor({
     health,
     intervalMs: config.readinessIntervalMs,
     timeoutMs: dynamo.timeoutMs,
     logger,
-    check: async (signal) => {
-      const { Table } = await clients.client.send(
-        new DescribeTableCommand({ TableName: dynamo.tasksTable }),
-        { abortSignal: signal },
-      );
-      if (Table?.TableStatus !== 'ACTIVE' && Table?.TableStatus !== 'UPDATING') {
-        throw new Error(
-          `table ${dynamo.tasksTable} is ${Table?.TableStatus ?? 'in an unknown state'}`,
-        );
-      }
-    },
+    // A check every few seconds per replica, in the background: not traced, or its traces
+    // would bury the requests'. Its failures are logged and turn readiness off.
+    check: (signal) => withoutTracing(() => describeTasksTable(signal)),
   });
   monitor.start();
   logger.info(

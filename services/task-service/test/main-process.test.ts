@@ -4,7 +4,6 @@
  * builds before testing); a missing or stale build fails here with that instruction.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
@@ -14,18 +13,24 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
   createTestTables,
-  eventually,
   startDynalite,
   startFaultProxy,
+  startOtlpReceiver,
+  eventually,
   type DynaliteServer,
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
+import { BUILT_MAIN, spawnService, startService } from './support/service-process.ts';
+import { newTraceparent } from './support/traces.ts';
 import { as, ALICE, newTask, testIdentity } from './support/test-service.ts';
+
+/** The settings that trust the test identity provider, filled in before the first test. */
+let identityEnv: Record<string, string> = {};
 
 const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const storeDir = resolve(serviceDir, '../../packages/task-store');
-const MAIN = join(serviceDir, 'dist/main.js');
+const telemetryDir = resolve(serviceDir, '../../packages/telemetry');
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;
@@ -42,6 +47,7 @@ async function assertBuilt(): Promise<void> {
   for (const [dir, entry] of [
     [serviceDir, 'dist/main.js'],
     [storeDir, 'dist/index.js'],
+    [telemetryDir, 'dist/index.js'],
   ] as const) {
     const built = await stat(join(dir, entry)).catch(() => undefined);
     const hint = 'run `npm run build` at the repository root first';
@@ -51,59 +57,6 @@ async function assertBuilt(): Promise<void> {
       `${join(dir, 'dist')} is older than its sources: ${hint}`,
     );
   }
-}
-
-interface Child {
-  process: ChildProcess;
-  /** Parsed JSON lines from stdout. */
-  logs: Record<string, unknown>[];
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The settings that trust the test identity provider, filled in before the first test. */
-let identityEnv: Record<string, string> = {};
-
-function spawnService(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...identityEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    const lines = stdout.split('\n');
-    stdout = lines.pop()!;
-    for (const line of lines) if (line !== '') logs.push(JSON.parse(line));
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  return { process: child, logs, stderr: () => stderr, exited };
-}
-
-/** Starts the built service on an ephemeral port and waits until it is ready. */
-async function startService(env: Record<string, string>): Promise<Child & { baseUrl: string }> {
-  const child = spawnService({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    READINESS_INTERVAL_MS: '200',
-    ...env,
-  });
-  const listening = await eventually(() => {
-    const line = child.logs.find((entry) => entry.msg === 'task-service listening');
-    assert.ok(line, `not listening yet; stderr: ${child.stderr()}`);
-    return line;
-  });
-  const baseUrl = `http://127.0.0.1:${String(listening.port)}`;
-  await eventually(async () => {
-    await request(baseUrl).get('/health/readiness').expect(200);
-  });
-  return { ...child, baseUrl };
 }
 
 let dynamo: DynaliteServer;
@@ -125,7 +78,8 @@ describe('node dist/main.js', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`${signal} while a slow request is in flight: the request is answered, exit 0`, async (t) => {
       proxy.delayMs = 0;
-      const child = await startService({
+      const child = await startService(BUILT_MAIN, {
+        ...identityEnv,
         ...tables.env,
         DYNAMODB_ENDPOINT: proxy.endpoint,
         DYNAMODB_TIMEOUT_MS: '5000',
@@ -164,7 +118,8 @@ describe('node dist/main.js', () => {
 
   test('a second signal exits at once, non-zero, without waiting', async (t) => {
     proxy.delayMs = 0;
-    const child = await startService({
+    const child = await startService(BUILT_MAIN, {
+      ...identityEnv,
       ...tables.env,
       DYNAMODB_ENDPOINT: proxy.endpoint,
       DYNAMODB_TIMEOUT_MS: '30000',
@@ -193,7 +148,8 @@ describe('node dist/main.js', () => {
   });
 
   test('bad configuration: one clear message naming every bad value, exit 1', async () => {
-    const child = spawnService({
+    const child = spawnService(BUILT_MAIN, {
+      ...identityEnv,
       ...tables.env,
       PORT: 'eighty',
       LOG_LEVEL: 'loud',
@@ -226,7 +182,12 @@ describe('node dist/main.js', () => {
     await once(blocker, 'listening');
     try {
       const { port } = blocker.address() as AddressInfo;
-      const child = spawnService({ ...tables.env, PORT: String(port), HOST: '127.0.0.1' });
+      const child = spawnService(BUILT_MAIN, {
+        ...identityEnv,
+        ...tables.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      });
       assert.deepEqual(await child.exited, { code: 1, signal: null });
       const fatal = child.logs.find((line) => line.level === 'fatal');
       assert.equal(fatal?.msg, 'task-service failed to start');
@@ -234,5 +195,68 @@ describe('node dist/main.js', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('node dist/main.js with tracing on', () => {
+  test('SIGTERM while a slow request is in flight: answered, its spans exported at shutdown, exit 0', async (t) => {
+    const receiver = await startOtlpReceiver();
+    t.after(() => receiver.close());
+    proxy.delayMs = 0;
+    const child = await startService(BUILT_MAIN, {
+      ...identityEnv,
+      ...tables.env,
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      DYNAMODB_TIMEOUT_MS: '5000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      // No export on a schedule during the test: only the shutdown's flush can deliver them.
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    t.after(() => child.process.kill('SIGKILL'));
+
+    proxy.delayMs = 1500;
+    const trace = newTraceparent();
+    const slow = request(child.baseUrl)
+      .get('/api/tasks')
+      .set(as(ALICE))
+      .set('traceparent', trace.header)
+      .then((response) => response);
+    await eventually(() => assert.ok(proxy.heldCalls.includes('Query')));
+    child.process.kill('SIGTERM');
+
+    assert.equal((await slow).status, 200);
+    assert.deepEqual(await child.exited, { code: 0, signal: null });
+    assert.equal(child.logs.at(-1)?.msg, 'task-service stopped', 'and no complaint about spans');
+    assert.equal(child.stderr(), '');
+    const spans = receiver.spans.filter((span) => span.traceId === trace.traceId);
+    assert.deepEqual(spans.map((span) => span.name).sort(), ['DynamoDB.Query', 'GET /api/tasks']);
+  });
+
+  test('SIGTERM with a collector that never answers: exit 0 once the flush deadline passes, and the log says so', async (t) => {
+    const receiver = await startOtlpReceiver();
+    receiver.hold = true;
+    t.after(() => receiver.close());
+    proxy.delayMs = 0;
+    const child = await startService(BUILT_MAIN, {
+      ...identityEnv,
+      ...tables.env,
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    t.after(() => child.process.kill('SIGKILL'));
+    await request(child.baseUrl).post('/api/tasks').set(as(ALICE)).send(newTask()).expect(201);
+
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, { code: 0, signal: null });
+    const messages = child.logs.map((line) => line.msg);
+    assert.equal(messages.at(-2), 'task-service stopped');
+    assert.deepEqual(child.logs.at(-1), {
+      ...child.logs.at(-1),
+      level: 'warn',
+      outcome: 'timed out',
+      msg: 'the last spans could not be exported before exit',
+    });
+    assert.equal(receiver.requests.length, 1, 'the spans were sent, and left unanswered');
   });
 });

@@ -8,6 +8,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { recordUserName } from '@task-manager/task-store';
+import { withoutTracing } from '@task-manager/telemetry';
 import type { Identity } from './identity.ts';
 
 /** Names remembered per process; past this, the oldest are forgotten (and written again). */
@@ -28,7 +29,8 @@ export function dynamoUserProfiles(
     async remember({ userId, name }) {
       if (written.get(userId) === name) return;
       try {
-        await recordUserName(doc, tableName, userId, name);
+        // Bookkeeping for the reports, not part of what the request does: kept out of its trace.
+        await withoutTracing(() => recordUserName(doc, tableName, userId, name));
         written.delete(userId);
         written.set(userId, name);
         if (written.size > REMEMBERED) written.delete(written.keys().next().value!);

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { InFlightRequests } from '../in-flight.ts';
 import type { Metrics } from '../metrics.ts';
+import { QUIET_PATH_PREFIXES } from '../quiet-paths.ts';
 import { contextOf } from '../request-context.ts';
 
 /** The route pattern that handled the request ("/api/tasks/:taskId"), or "unmatched". */
@@ -9,10 +10,6 @@ function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
   return typeof path === 'string' ? path : 'unmatched';
 }
-
-// Probes and scrapes arrive every few seconds from the kubelet and Prometheus; at info
-// level they would drown the requests people actually make.
-const QUIET_PREFIXES = ['/health/', '/metrics'];
 
 /**
  * One log line and one metrics observation per request, when its response ends: method,
@@ -59,7 +56,7 @@ export function observeRequests(
         logger.error(line, 'request failed');
       } else if (status >= 400) {
         logger.info(line, 'request rejected');
-      } else if (QUIET_PREFIXES.some((prefix) => req.path.startsWith(prefix))) {
+      } else if (QUIET_PATH_PREFIXES.some((prefix) => req.path.startsWith(prefix))) {
         logger.debug(line, 'request completed');
       } else {
         logger.info(line, 'request completed');

@@ -1,0 +1,202 @@
+/**
+ * The optional tracing component (k8s/components/tracing): Jaeger pinned and configured to
+ * receive OTLP/HTTP where its Service says, task-service and the report job pointed at it with
+ * settings their own tracing code accepts, the Pod named in the resource attributes through the
+ * Downward API, and NetworkPolicies that let exactly the apps reach the receiver, with or
+ * without the network-policies component. (The generic rules, security contexts, resources,
+ * probes, labels, hold for it through the variants in support/render.ts.)
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { parse } from 'yaml';
+import { readTracingSettings } from '../../packages/telemetry/src/settings.ts';
+import { resolveEnv } from './support/env.ts';
+import { allContainers, find, workloads, type IContainer, type Workload } from './support/kube.ts';
+import { ingressAllowed } from './support/network.ts';
+import { ALL_VARIANTS, hasTracing, render, type Variant } from './support/render.ts';
+
+const JAEGER_IMAGE = 'jaegertracing/jaeger:2.14.1';
+const TRACED_PROGRAMS = ['task-service/task-service', 'task-reporter/task-reporter'];
+
+type Json = Record<string, unknown>;
+
+function workload(variant: Variant, name: string): Workload {
+  const found = workloads(render(variant)).find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`${variant}: no workload ${name}`);
+  return found;
+}
+
+function jaegerContainer(variant: Variant): IContainer {
+  return workload(variant, 'jaeger').pod.containers[0]!;
+}
+
+function containerPort(container: IContainer, name: string): number {
+  const port = container.ports?.find((candidate) => candidate.name === name)?.containerPort;
+  if (port === undefined) throw new Error(`${container.name} declares no port ${name}`);
+  return port;
+}
+
+/** Jaeger's own configuration, as mounted from its ConfigMap. */
+function jaegerConfig(variant: Variant): Json {
+  const configMap = find<IConfigMap>(render(variant), 'ConfigMap', 'jaeger-config');
+  return parse(configMap.data?.['config.yaml'] ?? '') as Json;
+}
+
+const at = (value: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((current, key) => (current as Json | undefined)?.[key], value);
+
+const portOf = (endpoint: unknown): number => Number(String(endpoint).split(':').at(-1));
+
+for (const variant of ALL_VARIANTS.filter(hasTracing)) {
+  describe(variant, () => {
+    test('Jaeger: the pinned all-in-one image, started with its mounted configuration', () => {
+      const container = jaegerContainer(variant);
+      assert.equal(container.image, JAEGER_IMAGE);
+      assert.deepEqual(container.args, ['--config=/etc/jaeger/config.yaml']);
+      const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/jaeger');
+      assert.equal(mount?.readOnly, true);
+      const volume = workload(variant, 'jaeger').pod.volumes?.find((v) => v.name === mount?.name);
+      assert.equal(volume?.configMap?.name, 'jaeger-config');
+      // The traces are in memory: one replica, replaced rather than doubled on a rollout.
+      const deployment = workload(variant, 'jaeger');
+      assert.equal(deployment.replicas, 1);
+    });
+
+    test("Jaeger's configuration: OTLP/HTTP in, memory (bounded) out, UI and health on the declared ports", () => {
+      const config = jaegerConfig(variant);
+      const container = jaegerContainer(variant);
+      assert.deepEqual(at(config, 'service', 'pipelines', 'traces', 'receivers'), ['otlp']);
+      assert.deepEqual(at(config, 'service', 'pipelines', 'traces', 'exporters'), [
+        'jaeger_storage_exporter',
+      ]);
+      assert.deepEqual([...(at(config, 'service', 'extensions') as string[])].sort(), [
+        'healthcheckv2',
+        'jaeger_query',
+        'jaeger_storage',
+      ]);
+      // Only the HTTP protocol, on every interface (other Pods send to it).
+      assert.deepEqual(Object.keys(at(config, 'receivers', 'otlp', 'protocols') as Json), ['http']);
+      const receiver = at(config, 'receivers', 'otlp', 'protocols', 'http', 'endpoint');
+      assert.equal(receiver, `0.0.0.0:${containerPort(container, 'otlp-http')}`);
+      // The UI on every interface, so a port-forwarded connection reaches it.
+      const ui = at(config, 'extensions', 'jaeger_query', 'http', 'endpoint');
+      assert.equal(ui, `0.0.0.0:${containerPort(container, 'ui')}`);
+      // The probes ask the health extension, at its port and path.
+      const health = at(config, 'extensions', 'healthcheckv2', 'http');
+      assert.equal(portOf(at(health, 'endpoint')), containerPort(container, 'health'));
+      for (const probe of [container.readinessProbe, container.livenessProbe]) {
+        assert.equal(probe?.httpGet?.port, 'health');
+        assert.equal(probe?.httpGet?.path, at(health, 'status', 'path'));
+      }
+      // The one storage the pipeline writes and the UI reads is memory, with a bound.
+      const storage = at(config, 'exporters', 'jaeger_storage_exporter', 'trace_storage') as string;
+      assert.equal(at(config, 'extensions', 'jaeger_query', 'storage', 'traces'), storage);
+      const maxTraces = at(
+        config,
+        'extensions',
+        'jaeger_storage',
+        'backends',
+        storage,
+        'memory',
+        'max_traces',
+      );
+      assert.ok(Number.isInteger(maxTraces) && (maxTraces as number) <= 50_000, String(maxTraces));
+    });
+
+    test('the jaeger Service exposes the OTLP receiver and the UI by their port names', () => {
+      const service = find<IService>(render(variant), 'Service', 'jaeger');
+      assert.deepEqual(
+        service.spec?.ports?.map((port) => [port.name, port.port, port.targetPort]),
+        [
+          ['otlp-http', 4318, 'otlp-http'],
+          ['ui', 16686, 'ui'],
+        ],
+      );
+    });
+
+    test('task-service and the report job export to that receiver, with settings their tracing accepts', () => {
+      const objects = render(variant);
+      const service = find<IService>(objects, 'Service', 'jaeger');
+      const otlpPort = service.spec?.ports?.find((port) => port.name === 'otlp-http')?.port;
+      for (const ref of allContainers(objects)) {
+        const env = resolveEnv(ref.container, objects).values;
+        const otel = [...env.keys()].filter((name) => name.startsWith('OTEL_'));
+        if (!TRACED_PROGRAMS.includes(ref.id)) {
+          assert.deepEqual(otel, [], `${ref.id} is not traced`);
+          continue;
+        }
+        const endpoint = new URL(env.get('OTEL_EXPORTER_OTLP_ENDPOINT') ?? '');
+        assert.equal(endpoint.hostname, 'jaeger', ref.id);
+        assert.equal(Number(endpoint.port), otlpPort, ref.id);
+        const settings = readTracingSettings(Object.fromEntries(env));
+        assert.ok(settings.enabled, ref.id);
+        assert.equal(settings.protocol, 'http/protobuf');
+        assert.equal(settings.sampler.name, 'parentbased_always_on');
+      }
+    });
+
+    test('the resource attributes name each Pod and its namespace, from the Downward API', () => {
+      const objects = render(variant);
+      for (const id of TRACED_PROGRAMS) {
+        const ref = allContainers(objects).find((candidate) => candidate.id === id)!;
+        const env = resolveEnv(ref.container, objects);
+        assert.deepEqual(env.problems, [], id);
+        assert.equal(
+          env.values.get('OTEL_RESOURCE_ATTRIBUTES'),
+          'k8s.pod.name=<metadata.name>,k8s.namespace.name=<metadata.namespace>',
+          id,
+        );
+      }
+    });
+
+    test("the apps reach Jaeger's OTLP port; no other Pod does, and no Pod reaches its UI", () => {
+      const objects = render(variant);
+      const jaeger = workload(variant, 'jaeger');
+      for (const name of ['task-service', 'task-reporter']) {
+        assert.ok(ingressAllowed(objects, workload(variant, name), jaeger, 'otlp-http'), name);
+        // The UI is for people, through `kubectl port-forward` (which policies do not filter).
+        assert.ok(!ingressAllowed(objects, workload(variant, name), jaeger, 'ui'), name);
+      }
+      for (const name of ['task-web', 'localstack']) {
+        assert.ok(!ingressAllowed(objects, workload(variant, name), jaeger, 'otlp-http'), name);
+      }
+    });
+
+    test('tracing takes nothing away: the apps still reach LocalStack, and the UI task-service', () => {
+      const objects = render(variant);
+      for (const name of ['task-service', 'task-reporter']) {
+        assert.ok(
+          ingressAllowed(objects, workload(variant, name), workload(variant, 'localstack'), 'http'),
+          name,
+        );
+      }
+    });
+  });
+}
+
+for (const variant of ALL_VARIANTS.filter((candidate) => !hasTracing(candidate))) {
+  test(`${variant}: without the component, no OTEL_ variable and no Jaeger`, () => {
+    const text = JSON.stringify(render(variant));
+    assert.doesNotMatch(text, /OTEL_|jaeger/i);
+  });
+}
+
+test('with the network-policies component, Jaeger is isolated like every Pod of the app', () => {
+  const objects = render('local+network-policies+tracing');
+  const jaeger = workload('local+network-policies+tracing', 'jaeger');
+  const web = workload('local+network-policies+tracing', 'task-web');
+  // Default deny applies to Jaeger (part-of task-manager); only the apps' rule opens it.
+  assert.ok(!ingressAllowed(objects, web, jaeger, 'health'));
+  const alone = render('local+tracing');
+  // Without that component, the tracing component's own policy still isolates Jaeger.
+  assert.ok(
+    !ingressAllowed(
+      alone,
+      workload('local+tracing', 'task-web'),
+      workload('local+tracing', 'jaeger'),
+      'otlp-http',
+    ),
+  );
+});

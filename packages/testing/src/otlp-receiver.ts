@@ -1,0 +1,237 @@
+/**
+ * A real OTLP/HTTP trace receiver for tests and benchmarks: an HTTP server that accepts
+ * POST /v1/traces in both encodings the OTLP exporters use (application/x-protobuf and
+ * application/json, optionally gzip-compressed), decodes them and keeps the spans, as a
+ * collector or Jaeger would receive them.
+ *
+ * Protobuf is decoded with the protobufjs root generated from the official OTLP .proto files
+ * that @opentelemetry/otlp-transformer shipped up to 0.216.0 (later versions encode by hand and
+ * ship no decoder). It is a devDependency of the repository root under the alias
+ * otlp-protobuf-root: declared here, npm would install it into the production images.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
+
+interface ProtobufType {
+  decode(buffer: Uint8Array): unknown;
+  encode(message: object): { finish(): Uint8Array };
+  toObject(message: unknown, options: Record<string, unknown>): unknown;
+}
+const generated = createRequire(import.meta.url)(
+  'otlp-protobuf-root/build/src/generated/root.js',
+) as {
+  opentelemetry: {
+    proto: {
+      collector: {
+        trace: {
+          v1: { ExportTraceServiceRequest: ProtobufType; ExportTraceServiceResponse: ProtobufType };
+        };
+      };
+    };
+  };
+};
+const { ExportTraceServiceRequest, ExportTraceServiceResponse } =
+  generated.opentelemetry.proto.collector.trace.v1;
+
+export type Encoding = 'protobuf' | 'json';
+
+export type SpanKindName =
+  'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+const SPAN_KINDS: SpanKindName[] = [
+  'unspecified',
+  'internal',
+  'server',
+  'client',
+  'producer',
+  'consumer',
+];
+const STATUS_CODES = ['unset', 'ok', 'error'] as const;
+
+export interface ReceivedSpan {
+  /** Lower-case hex, as in traceparent. */
+  traceId: string;
+  spanId: string;
+  /** undefined for a root span. */
+  parentSpanId: string | undefined;
+  name: string;
+  kind: SpanKindName;
+  attributes: Record<string, unknown>;
+  status: { code: (typeof STATUS_CODES)[number]; message?: string };
+  /** The attributes of the resource that sent it (service.name, k8s.pod.name, ...). */
+  resource: Record<string, unknown>;
+  /** The instrumentation scope's name. */
+  scope: string;
+  /** How it arrived. */
+  encoding: Encoding;
+}
+
+export interface ExportRequest {
+  path: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface OtlpReceiver {
+  /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT (exporters append /v1/traces). */
+  endpoint: string;
+  /** Every HTTP request received, whatever its path or type. */
+  readonly requests: readonly ExportRequest[];
+  readonly spans: readonly ReceivedSpan[];
+  /** While true, requests are read but left unanswered: a collector that stopped responding. */
+  hold: boolean;
+  /** Answers the requests held so far. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+
+/** An OTLP AnyValue as a plain value (int64 values arrive as strings or numbers). */
+function anyValue(value: Json | undefined): unknown {
+  if (!value) return undefined;
+  if ('stringValue' in value) return value.stringValue;
+  if ('boolValue' in value) return value.boolValue;
+  if ('intValue' in value) return Number(value.intValue);
+  if ('doubleValue' in value) return Number(value.doubleValue);
+  if ('arrayValue' in value) {
+    return ((value.arrayValue as Json).values as Json[] | undefined)?.map(anyValue) ?? [];
+  }
+  if ('kvlistValue' in value) return attributes((value.kvlistValue as Json).values as Json[]);
+  return undefined;
+}
+
+function attributes(list: Json[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, anyValue(kv.value as Json)]));
+}
+
+/** Span and trace ids: hex in OTLP/JSON, bytes (base64 after toObject) in protobuf. */
+function id(value: unknown, encoding: Encoding): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return encoding === 'json' ? value.toLowerCase() : Buffer.from(value, 'base64').toString('hex');
+}
+
+function enumIndex(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+/** The spans of one ExportTraceServiceRequest, in its JSON shape. */
+export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
+  const spans: ReceivedSpan[] = [];
+  for (const resourceSpans of (request.resourceSpans as Json[] | undefined) ?? []) {
+    const resource = attributes((resourceSpans.resource as Json | undefined)?.attributes as Json[]);
+    for (const scopeSpans of (resourceSpans.scopeSpans as Json[] | undefined) ?? []) {
+      const scope = String((scopeSpans.scope as Json | undefined)?.name ?? '');
+      for (const span of (scopeSpans.spans as Json[] | undefined) ?? []) {
+        const status = (span.status as Json | undefined) ?? {};
+        spans.push({
+          traceId: id(span.traceId, encoding) ?? '',
+          spanId: id(span.spanId, encoding) ?? '',
+          parentSpanId: id(span.parentSpanId, encoding),
+          name: String(span.name),
+          kind: SPAN_KINDS[enumIndex(span.kind)] ?? 'unspecified',
+          attributes: attributes(span.attributes as Json[]),
+          status: {
+            code: STATUS_CODES[enumIndex(status.code)] ?? 'unset',
+            ...(typeof status.message === 'string' && status.message !== ''
+              ? { message: status.message }
+              : {}),
+          },
+          resource,
+          scope,
+          encoding,
+        });
+      }
+    }
+  }
+  return spans;
+}
+
+function decode(body: Buffer, encoding: Encoding): ReceivedSpan[] {
+  if (encoding === 'json') return spansOf(JSON.parse(body.toString('utf8')) as Json, 'json');
+  const message = ExportTraceServiceRequest.decode(body);
+  const object = ExportTraceServiceRequest.toObject(message, {
+    longs: String,
+    enums: Number,
+    bytes: String,
+  }) as Json;
+  return spansOf(object, 'protobuf');
+}
+
+function encodingOf(contentType: string): Encoding | undefined {
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
+}
+
+/**
+ * Starts a receiver on 127.0.0.1 and an ephemeral port. With `decode: false` it only counts
+ * requests and bytes (the benchmark's collector, which must not compete for the CPU).
+ */
+export async function startOtlpReceiver(options: { decode?: boolean } = {}): Promise<OtlpReceiver> {
+  const decodeSpans = options.decode ?? true;
+  const requests: ExportRequest[] = [];
+  const spans: ReceivedSpan[] = [];
+  const held: (() => void)[] = [];
+
+  const answer = (response: ServerResponse, encoding: Encoding): void => {
+    if (encoding === 'json') {
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    } else {
+      const empty = ExportTraceServiceResponse.encode({}).finish();
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end(empty);
+    }
+  };
+
+  const server = createServer((request, response) => {
+    void (async () => {
+      const contentType = request.headers['content-type'] ?? '';
+      const body = await readBody(request);
+      requests.push({ path: request.url ?? '', contentType, bytes: body.length });
+      const encoding = encodingOf(contentType);
+      if (request.method !== 'POST' || request.url !== '/v1/traces') {
+        response.writeHead(404).end();
+        return;
+      }
+      if (encoding === undefined) {
+        response.writeHead(415).end();
+        return;
+      }
+      if (decodeSpans) spans.push(...decode(body, encoding));
+      if (receiver.hold) held.push(() => answer(response, encoding));
+      else answer(response, encoding);
+    })().catch((error: unknown) => {
+      response.writeHead(400, { 'Content-Type': 'text/plain' }).end(String(error));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  const receiver: OtlpReceiver = {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    spans,
+    hold: false,
+    release() {
+      for (const respond of held.splice(0)) respond();
+    },
+    async close() {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+  return receiver;
+}
