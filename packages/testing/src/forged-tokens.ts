@@ -123,3 +123,42 @@ export async function forgedTokens(
     { label: 'not a JWT at all', token: 'c2VjcmV0LXRva2VuLXZhbHVl' },
   ];
 }
+
+/**
+ * Claims shaped like an Amazon Cognito access token for the app client `clientId`: no `aud`,
+ * the client in `client_id`, `token_use: access`, groups in `cognito:groups` and the user name
+ * in `username` (Cognito puts no name, email or `groups` in access tokens).
+ */
+export function cognitoAccessClaims(
+  identity: TestIdentity,
+  sub: string,
+  clientId: string,
+  overrides: JWTPayload = {},
+): JWTPayload {
+  const issuedAt = now();
+  return {
+    sub,
+    iss: identity.issuer,
+    client_id: clientId,
+    token_use: 'access',
+    scope: 'openid profile email',
+    'cognito:groups': [],
+    username: sub,
+    auth_time: issuedAt,
+    iat: issuedAt,
+    exp: issuedAt + 300,
+    jti: crypto.randomUUID(),
+    ...overrides,
+  };
+}
+
+/** Signed with the provider's own key, with a header like Cognito's: `kid` and `alg`, no `typ`. */
+export async function signedLikeCognito(
+  identity: TestIdentity,
+  claims: JWTPayload,
+): Promise<string> {
+  const jwk = providerKey(identity);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid })
+    .sign(await importJWK(jwk, 'ES256'));
+}
