@@ -111,7 +111,12 @@ export async function exchangeCode(
   return { claims: { ...tokens.claims() }, idToken: tokens.id_token };
 }
 
-/** The provider's end-session URL for this session, or undefined when it has none. */
+/**
+ * The provider's end-session URL for this session, or undefined when it has none. The return
+ * address goes as `post_logout_redirect_uri` (OpenID Connect RP-Initiated Logout) and again as
+ * `logout_uri`, which Amazon Cognito's end-session endpoint (`/logout`) requires instead; each
+ * provider ignores the parameter it does not know.
+ */
 export function endSessionUrl(
   configuration: client.Configuration,
   idToken: string | undefined,
@@ -121,6 +126,7 @@ export function endSessionUrl(
   return client
     .buildEndSessionUrl(configuration, {
       post_logout_redirect_uri: postLogoutRedirectUri,
+      logout_uri: postLogoutRedirectUri,
       ...(idToken ? { id_token_hint: idToken } : {}),
     })
     .toString();
