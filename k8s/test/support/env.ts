@@ -1,16 +1,26 @@
 /**
  * What a container's environment really contains once the kubelet has resolved it: literal
- * values, ConfigMap keys (an optional reference to a missing key sets nothing) and envFrom.
+ * values, ConfigMap keys (an optional reference to a missing key sets nothing) and envFrom, and
+ * which variables come from Secrets (created in the cluster, never in the manifests).
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from './kube.ts';
 import type { KubeObject } from './render.ts';
+
+export interface SecretRef {
+  variable: string;
+  secret: string;
+  key: string;
+  optional: boolean;
+}
 
 export interface ResolvedEnv {
   /** Variables the container will have, with their values where the manifests know them. */
   values: Map<string, string>;
   /** Variables that come from a Secret the user creates (value unknown here). */
   fromSecrets: Set<string>;
+  /** Those references themselves: which Secret and key each variable is read from. */
+  secretRefs: SecretRef[];
   /** References the kubelet could not resolve: the container would not start. */
   problems: string[];
 }
@@ -22,7 +32,12 @@ function configMapData(objects: KubeObject[], name: string): Record<string, stri
 }
 
 export function resolveEnv(container: IContainer, objects: KubeObject[]): ResolvedEnv {
-  const resolved: ResolvedEnv = { values: new Map(), fromSecrets: new Set(), problems: [] };
+  const resolved: ResolvedEnv = {
+    values: new Map(),
+    fromSecrets: new Set(),
+    secretRefs: [],
+    problems: [],
+  };
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name;
     if (!name) {
@@ -55,10 +70,15 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
         );
       }
     } else if (secretRef) {
+      // Not a problem in itself: the Secret is made in the cluster (which ones, and how, is
+      // checked by the tests of sign-in).
       resolved.fromSecrets.add(entry.name);
-      if (!secretRef.optional) {
-        resolved.problems.push(`${entry.name}: requires Secret ${secretRef.name}`);
-      }
+      resolved.secretRefs.push({
+        variable: entry.name,
+        secret: secretRef.name ?? '',
+        key: secretRef.key,
+        optional: secretRef.optional === true,
+      });
     } else {
       resolved.problems.push(`${entry.name}: neither a value nor a ConfigMap/Secret reference`);
     }
