@@ -13,7 +13,7 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { probeUntilOk } from './http.ts';
 import { expectJsonLines } from './json-lines.ts';
-import { describePid1, pid1 } from './pid1.ts';
+import { checkNodePid1 } from './pid1.ts';
 import type { PublishedContainer, Sandbox } from './sandbox.ts';
 
 /** The provider's network name and port: its Service's in the cluster (OIDC_BACKCHANNEL_URL). */
@@ -70,12 +70,7 @@ export async function startProvider(
     (started) => `${started.name} on ${started.url}; /health/readiness and /health/liveness 200`,
   );
   if (!container) return undefined;
-  await checks.check(`${image}: node is PID 1, as 1000:1000`, async () => {
-    const process = await pid1(container.name);
-    expect(process.command[0] === 'node', `PID 1 is ${process.command.join(' ')}`);
-    expect(process.uid === 1000 && process.gid === 1000, describePid1(process));
-    return describePid1(process);
-  });
+  await checkNodePid1(checks, image, container.name);
   return container;
 }
 

@@ -11,6 +11,7 @@ import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-confi
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { dockerChecked } from './command.ts';
+import { findInImage } from './image-contents.ts';
 import { repoRoot } from './images.ts';
 
 /**
@@ -90,16 +91,7 @@ export async function checkNoSecrets(checks: Checks, image: string): Promise<voi
         '-name',
         name,
       ]);
-      const found = await dockerChecked([
-        'run',
-        '--rm',
-        '--network',
-        'none',
-        '--user',
-        '0',
-        '--entrypoint',
-        'find',
-        image,
+      const found = await findInImage(image, [
         ...SEARCHED,
         '(',
         ...nameTests,

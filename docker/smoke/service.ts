@@ -8,7 +8,7 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
 import type { SmokeSignIn } from './identity.ts';
-import { describePid1, pid1 } from './pid1.ts';
+import { checkNodePid1 } from './pid1.ts';
 import type { PublishedContainer, Sandbox } from './sandbox.ts';
 
 export const SMOKE_USER = 'smoke-user';
@@ -45,12 +45,7 @@ export async function startService(
   if (!container) return undefined;
   const base = container.url;
 
-  await checks.check(`${image}: node is PID 1, as 1000:1000`, async () => {
-    const process = await pid1(container.name);
-    expect(process.command[0] === 'node', `PID 1 is ${process.command.join(' ')}`);
-    expect(process.uid === 1000 && process.gid === 1000, describePid1(process));
-    return describePid1(process);
-  });
+  await checkNodePid1(checks, image, container.name);
 
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
   const started = await checks.step(
