@@ -12,7 +12,7 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 ARG NGINX_IMAGE=nginxinc/nginx-unprivileged:1.29-bookworm
 
 # ---- deps: all workspaces' dependencies, dev tools included. These lines are identical in the
-# three Node-based Dockerfiles, so the builder reuses one cached layer for all of them.
+# four Node-based Dockerfiles, so the builder reuses one cached layer for all of them.
 FROM ${NODE_IMAGE} AS deps
 # npm's update check is noise in a build and in the dev containers.
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false
@@ -24,6 +24,7 @@ COPY packages/task-store/package.json packages/task-store/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
+COPY services/identity-provider/package.json services/identity-provider/
 COPY batch/package.json batch/
 COPY web/package.json web/
 RUN npm ci --no-audit --no-fund && npm cache clean --force

@@ -1,13 +1,14 @@
 /**
  * The app in a real browser (Debian's Chromium through playwright-core), served by the task-web
- * container under its Content-Security-Policy and talking to the task-service container: proof
- * that the policy lets the app work, not just that the header is sent.
+ * container under its Content-Security-Policy, signing in on the identity provider's container's
+ * page and talking to the task-service container, all through the miniature Ingress: proof that
+ * the policy lets the app and its sign-in work, not just that the header is sent.
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
-import { startIngress } from './ingress.ts';
+import type { Ingress } from './ingress.ts';
 import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -21,13 +22,15 @@ const RECORD_VIOLATIONS = `
 `;
 
 /**
- * Opens `path` in a fresh browser profile, signs in as `userId` on the sign-in page the app
- * redirects to, waits for `ready`, and fails on any CSP violation, page error, console error or
- * failed response along the way.
+ * Opens `url` in a fresh browser profile: the app asks who is there (its /api/me answers 401, the
+ * one failure expected), sends the person to its sign-in page, and from there to the provider's,
+ * where `userId` signs in; then it waits for `ready`. Fails on any CSP violation, page error,
+ * console error or other failed response along the way. The session cookie must be HttpOnly.
  */
 async function visit(
   browser: Browser,
   url: string,
+  issuer: string,
   userId: string,
   ready: (page: Page) => Promise<unknown>,
 ): Promise<string> {
@@ -35,23 +38,40 @@ async function visit(
   try {
     const page = await context.newPage();
     const problems: string[] = [];
+    let signedIn = false;
+    const expected = (status: number, where: string) =>
+      !signedIn && status === 401 && where.endsWith('/api/me');
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      const text = message.text();
+      // Chromium reports the expected 401 as a console error of its own.
+      if (!signedIn && /status of 401/.test(text)) return;
+      if (message.type() === 'error') problems.push(`console: ${text}`);
     });
     page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+      if (response.status() >= 400 && !expected(response.status(), response.url())) {
+        problems.push(`${response.status()} ${response.url()}`);
+      }
     });
     await page.addInitScript({ content: RECORD_VIOLATIONS });
 
     await page.goto(url);
-    await page.locator('input[name="username"]').fill(userId, { timeout: 15_000 });
-    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL('**/signin**', { timeout: 15_000 });
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(`${issuer}/interaction/**`, { timeout: 15_000 });
+    await page.getByLabel('User name').fill(userId);
+    signedIn = true;
+    await page.getByRole('button', { name: 'Sign in' }).click();
     await ready(page);
 
     const violations = await page.evaluate<string[]>('window.cspViolations');
     expect(violations.length === 0, `CSP violations: ${violations.join('; ')}`);
     expect(problems.length === 0, problems.join('; '));
+    const session = (await context.cookies()).find((cookie) => cookie.name === 'tm_session');
+    expect(
+      session?.httpOnly && session.sameSite === 'Lax',
+      `session cookie ${JSON.stringify(session)}`,
+    );
     return new URL(page.url()).pathname;
   } finally {
     await context.close();
@@ -61,8 +81,8 @@ async function visit(
 export async function checkInBrowser(
   checks: Checks,
   image: string,
-  webUrl: string,
-  apiUrl: string,
+  ingress: Ingress,
+  issuer: string,
   task: Task,
   reportDate: string | undefined,
 ): Promise<void> {
@@ -73,7 +93,6 @@ export async function checkInBrowser(
     );
     return;
   }
-  const ingress = await startIngress(webUrl, apiUrl);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -82,27 +101,32 @@ export async function checkInBrowser(
   try {
     // A deep link, as a bookmark opens it: the app asks who is there, then lists the tasks.
     await checks.check(
-      `${image}: Chromium, CSP enforced: sign in, the task is listed`,
+      `${image}: Chromium, CSP enforced: sign in on the provider's page, the task is listed`,
       async () => {
-        const path = await visit(browser, `${ingress.url}/done`, SMOKE_USER, (page) =>
+        const path = await visit(browser, `${ingress.url}/done`, issuer, SMOKE_USER, (page) =>
           page.getByText(task.title).first().waitFor({ timeout: 15_000 }),
         );
-        return `${path}: no CSP violation, no error`;
+        return `back at ${path}, HttpOnly session: no CSP violation, no error`;
       },
     );
     if (reportDate === undefined) return;
     await checks.check(
       `${image}: Chromium, CSP enforced: an admin sees the report chart`,
       async () => {
-        const path = await visit(browser, `${ingress.url}/reports`, SMOKE_ADMIN, async (page) => {
-          await page.locator(`time[datetime="${reportDate}"]`).waitFor({ timeout: 15_000 });
-          await page.locator('svg[role="img"]').first().waitFor({ timeout: 15_000 });
-        });
+        const path = await visit(
+          browser,
+          `${ingress.url}/reports`,
+          issuer,
+          SMOKE_ADMIN,
+          async (page) => {
+            await page.locator(`time[datetime="${reportDate}"]`).waitFor({ timeout: 15_000 });
+            await page.locator('svg[role="img"]').first().waitFor({ timeout: 15_000 });
+          },
+        );
         return `${path}: report ${reportDate} and its chart, no CSP violation, no error`;
       },
     );
   } finally {
     await browser.close();
-    await ingress.close();
   }
 }

@@ -12,8 +12,9 @@ export interface TreeEntry {
   path: string;
 }
 
-export async function listTree(image: string, root: string): Promise<TreeEntry[]> {
-  const stdout = await dockerChecked([
+/** `find` with `args`, run as root in a throw-away, network-less container of `image`. */
+export function findInImage(image: string, args: readonly string[]): Promise<string> {
+  return dockerChecked([
     'run',
     '--rm',
     '--network',
@@ -23,12 +24,12 @@ export async function listTree(image: string, root: string): Promise<TreeEntry[]
     '--entrypoint',
     'find',
     image,
-    root,
-    '-mindepth',
-    '1',
-    '-printf',
-    '%U %m %y %P\\n',
+    ...args,
   ]);
+}
+
+export async function listTree(image: string, root: string): Promise<TreeEntry[]> {
+  const stdout = await findInImage(image, [root, '-mindepth', '1', '-printf', '%U %m %y %P\\n']);
   return stdout
     .split('\n')
     .filter((line) => line !== '')
@@ -91,16 +92,7 @@ export function modifiableEntries(tree: readonly TreeEntry[]): string[] {
 
 /** npm caches anywhere a build could have left one. */
 export async function npmCaches(image: string): Promise<string[]> {
-  const stdout = await dockerChecked([
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--user',
-    '0',
-    '--entrypoint',
-    'find',
-    image,
+  const stdout = await findInImage(image, [
     '/root',
     '/home',
     '/tmp',

@@ -1,6 +1,7 @@
 /**
- * The three product images (and the helper the test builds from a stage of one of them): how to
- * build each, and how much each weighs on top of its base image.
+ * The product images — the three of the app and the development identity provider — and the
+ * helper the test builds from a stage of one of them: how to build each, and how much each
+ * weighs on top of its base image.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface ImageSpec {
   /** Image and Skaffold artifact name (CONTRACTS.md). */
-  name: 'task-service' | 'task-web' | 'task-reporter';
+  name: 'task-service' | 'task-web' | 'task-reporter' | 'identity-provider';
   dockerfile: string;
   /** The tag this test builds and runs. */
   tag: string;
@@ -30,9 +31,19 @@ export const images = {
     dockerfile: 'docker/task-reporter.Dockerfile',
     tag: `task-reporter:${TAG}`,
   },
+  provider: {
+    name: 'identity-provider',
+    dockerfile: 'docker/identity-provider.Dockerfile',
+    tag: `identity-provider:${TAG}`,
+  },
 } as const satisfies Record<string, ImageSpec>;
 
-export const allImages: readonly ImageSpec[] = [images.service, images.web, images.reporter];
+export const allImages: readonly ImageSpec[] = [
+  images.service,
+  images.web,
+  images.reporter,
+  images.provider,
+];
 
 /** A stage of a Dockerfile built as an image of its own. */
 export interface TargetSpec {

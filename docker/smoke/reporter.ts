@@ -7,8 +7,9 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, request } from './http.ts';
 import { expectJsonLines } from './json-lines.ts';
+import type { SmokeSignIn } from './identity.ts';
 import type { Sandbox } from './sandbox.ts';
-import { asUser, SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
+import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
 
 interface Report {
   date: string;
@@ -104,12 +105,13 @@ export async function checkReport(
   base: string,
   date: string,
   task: Task,
+  signIn: SmokeSignIn,
 ): Promise<boolean> {
   const readable = await checks.check(
     `${image}: GET /api/reports/${date} as an admin shows the task`,
     async () => {
       const response = await request(`${base}/api/reports/${date}`, {
-        headers: asUser(SMOKE_ADMIN),
+        headers: await signIn.bearer(SMOKE_ADMIN),
       });
       expect(response.status === 200, `${response.status} ${response.body.slice(0, 300)}`);
       const report = parseJson<Report>(response);
@@ -122,7 +124,7 @@ export async function checkReport(
 
   await checks.check(`${image}: the report as CSV, and 403 for a non-admin`, async () => {
     const csv = await request(`${base}/api/reports/${date}`, {
-      headers: { ...asUser(SMOKE_ADMIN), Accept: 'text/csv' },
+      headers: { ...(await signIn.bearer(SMOKE_ADMIN)), Accept: 'text/csv' },
     });
     expect(csv.status === 200, `CSV: ${csv.status} ${csv.body.slice(0, 200)}`);
     expect(csv.headers.get('content-type')?.startsWith('text/csv'), 'CSV: wrong Content-Type');
@@ -130,7 +132,7 @@ export async function checkReport(
     expect(header === 'taskId,userId,title,completedAt', `CSV header is ${header}`);
     expect(csv.body.includes(task.taskId), 'CSV lacks the task');
     const forbidden = await request(`${base}/api/reports/${date}`, {
-      headers: asUser(SMOKE_USER),
+      headers: await signIn.bearer(SMOKE_USER),
     });
     expect(forbidden.status === 403, `non-admin got ${forbidden.status}`);
   });

@@ -1,7 +1,9 @@
 /**
- * `npm run test:containers`: builds the three images and runs them the way the cluster will, on
- * a private Docker network with a DynamoDB-compatible server. One line per check on stdout, then
- * `N passed, N failed`; the exit code is non-zero on any failure. Progress notes go to stderr.
+ * `npm run test:containers`: builds the images — the app's three and the development identity
+ * provider — and runs them the way a local cluster will, on a private Docker network with a
+ * DynamoDB-compatible server, signing in through the provider's container. One line per check on
+ * stdout, then `N passed, N failed`; the exit code is non-zero on any failure. Progress notes go
+ * to stderr.
  *
  * Every container and network it makes carries this run's label and is removed at the end, also
  * after a failure or Ctrl-C. The images stay (tags *:smoke), so the next run builds from cache.
@@ -10,13 +12,15 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
+import { IDENTITY_PROVIDER_ENV_VARS } from '../../services/identity-provider/src/config.ts';
 import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts';
 import { baseImagesOf, ensureBaseImages } from './base-images.ts';
 import { checkInBrowser } from './browser.ts';
 import { Checks } from './checks.ts';
-import { environmentFor, readConfigMap } from './cluster-config.ts';
+import { environmentFor, readConfigMap, readLocalSignIn } from './cluster-config.ts';
 import { checkServiceDev, checkWebDev } from './dev-targets.ts';
 import { createTables, dynamodbEndpoint, startDynamodb } from './dynamodb.ts';
+import { PROVIDER_ENV, runSecrets, SmokeSignIn, startProvider, stopProvider } from './identity.ts';
 import { checkNodeImage, checkWebImage } from './image-checks.ts';
 import {
   allImages,
@@ -28,9 +32,11 @@ import {
   repoRoot,
   sizeOnTopOf,
 } from './images.ts';
+import { startIngress, type Ingress } from './ingress.ts';
 import { checkReport, dayIn, runReporter, runTracedReporter } from './reporter.ts';
 import { Sandbox } from './sandbox.ts';
-import { exerciseTasks, SMOKE_ADMIN, startService } from './service.ts';
+import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
+import { checkSignIn, exerciseTasks, SMOKE_ADMIN, startService } from './service.ts';
 import { stopServiceDuringRequest, stopWebDuringRequest } from './shutdown.ts';
 import { checkWeb, startWeb } from './web.ts';
 
@@ -64,7 +70,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** Base images, the three images, the dev targets and the DynamoDB helper; false on failure. */
+/** Base images, the product images, the dev targets and the DynamoDB helper; false on failure. */
 async function buildImages(): Promise<boolean> {
   const bases = await checks.step(
     'base images available',
@@ -115,21 +121,40 @@ async function inspectImages(): Promise<void> {
     'services/task-service/dist/main.js',
   ]);
   await checkNodeImage(checks, images.reporter.tag, 'batch', REPORTER_COMMAND);
+  await checkNodeImage(checks, images.provider.tag, 'services/identity-provider', [
+    'node',
+    'services/identity-provider/dist/main.js',
+  ]);
   await checkWebImage(checks, images.web.tag);
+  await checkBuildContextFilter(checks);
+  for (const image of allImages) await checkNoSecrets(checks, image.tag);
 }
 
-/** Everything that runs: the stack as the cluster runs it, the dev targets, then the stops. */
-async function runContainers(): Promise<void> {
+/**
+ * Everything that runs: the stack as a local cluster runs it, signed in through the provider's
+ * container, then the dev targets, then the stops. `ingress` is the app's one address: the
+ * provider and task-service are started with it as the issuer's origin and PUBLIC_URL.
+ */
+async function runContainers(ingress: Ingress): Promise<void> {
   const configMap = readConfigMap(path.join(repoRoot, 'k8s', 'base'));
+  // The local cluster's sign-in settings, at this run's address, and this run's Secret.
+  const settings: Record<string, string> = {
+    ...configMap,
+    ...readLocalSignIn(repoRoot, ingress.url),
+    ...runSecrets(),
+    IDP_ADMIN_USERS: SMOKE_ADMIN,
+  };
   const endpoint = { DYNAMODB_ENDPOINT: dynamodbEndpoint };
-  const serviceEnv = environmentFor(configMap, TASK_SERVICE_ENV_VARS, {
-    ...endpoint,
-    ADMIN_USERS: SMOKE_ADMIN,
-  });
+  const serviceEnv = environmentFor(settings, TASK_SERVICE_ENV_VARS, endpoint);
+  const providerEnv = environmentFor(settings, PROVIDER_ENV, {});
   const reporterEnv = environmentFor(configMap, REPORTER_ENV_VARS, endpoint);
+  const signIn = new SmokeSignIn(settings.OIDC_ISSUER!, settings.PUBLIC_URL!);
+  if (!PROVIDER_ENV.every((name) => IDENTITY_PROVIDER_ENV_VARS.includes(name))) {
+    throw new Error('PROVIDER_ENV names a variable the identity provider does not read');
+  }
 
   await sandbox.open();
-  note(`network ${sandbox.network}; DynamoDB at ${dynamodbEndpoint}`);
+  note(`network ${sandbox.network}; DynamoDB at ${dynamodbEndpoint}; the app at ${ingress.url}`);
   const dynamodb = await checks.step('DynamoDB-compatible server (dynalite) starts', () =>
     startDynamodb(sandbox, dynaliteImage.tag),
   );
@@ -139,23 +164,32 @@ async function runContainers(): Promise<void> {
   // The CronJob's init container runs the same command from the reporter image: a no-op now.
   await createTables(checks, sandbox, configMap, images.reporter.tag, 'tables-again');
 
+  const provider = await startProvider(checks, sandbox, images.provider.tag, providerEnv);
+  if (provider) ingress.route('identity-provider', provider.url);
   const service = await startService(checks, sandbox, images.service.tag, serviceEnv);
-  const task = service ? await exerciseTasks(checks, images.service.tag, service.url) : undefined;
+  if (service) ingress.route('task-service', service.url);
+  let task;
+  if (provider && service) {
+    await checkSignIn(checks, images.service.tag, service.url, signIn);
+    task = await exerciseTasks(checks, images.service.tag, service.url, signIn);
+  }
 
   let reportDate: string | undefined;
   if (service && task?.completedAt) {
     const date = dayIn(task.completedAt, reporterEnv.REPORT_TIMEZONE ?? 'Asia/Tokyo');
     if (await runReporter(checks, sandbox, images.reporter.tag, reporterEnv, date)) {
-      if (await checkReport(checks, images.service.tag, service.url, date, task)) reportDate = date;
+      const read = await checkReport(checks, images.service.tag, service.url, date, task, signIn);
+      if (read) reportDate = date;
       await runTracedReporter(checks, sandbox, images.reporter.tag, reporterEnv, date);
     }
   }
 
   const web = await startWeb(checks, sandbox, images.web.tag);
   if (web) {
+    ingress.route('task-web', web.url);
     await checkWeb(checks, images.web.tag, web.url);
     if (service && task) {
-      await checkInBrowser(checks, images.web.tag, web.url, service.url, task, reportDate);
+      await checkInBrowser(checks, images.web.tag, ingress, signIn.issuer, task, reportDate);
     }
   }
 
@@ -164,20 +198,23 @@ async function runContainers(): Promise<void> {
 
   if (web) await stopWebDuringRequest(checks, sandbox, images.web.tag, web);
   if (service) {
-    await stopServiceDuringRequest(checks, sandbox, images.service.tag, service, dynamodb);
+    await stopServiceDuringRequest(checks, sandbox, images.service.tag, service, dynamodb, signIn);
   }
+  if (provider) await stopProvider(checks, sandbox, images.provider.tag, provider);
 }
 
+const ingress = await startIngress();
 try {
   if (await buildImages()) {
     await reportSizes();
     await inspectImages();
-    await runContainers();
+    await runContainers(ingress);
   }
 } catch (error) {
   const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
   checks.fail('smoke test', reason);
 } finally {
+  await ingress.close();
   await cleanUp();
 }
 console.log(checks.summary());

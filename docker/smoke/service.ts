@@ -1,14 +1,18 @@
 /**
  * task-service in its container: started as the Deployment starts it, probed as the kubelet
- * probes it, then used through its published port the way the web app uses it.
+ * probes it, then used through its published port the way scripts use it (Bearer tokens from the
+ * provider's container) and through the Ingress the way the browser does (the session that
+ * signing in leaves).
  */
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
-import { describePid1, pid1 } from './pid1.ts';
+import type { SmokeSignIn } from './identity.ts';
+import { checkNodePid1 } from './pid1.ts';
 import type { PublishedContainer, Sandbox } from './sandbox.ts';
 
 export const SMOKE_USER = 'smoke-user';
+/** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
 export const SMOKE_ADMIN = 'smoke-admin';
 
 export interface Task {
@@ -18,10 +22,6 @@ export interface Task {
   startAt: string;
   done: boolean;
   completedAt: string | null;
-}
-
-export function asUser(userId: string): Record<string, string> {
-  return { 'X-Forwarded-User': userId };
 }
 
 function expectStatus(response: HttpResponse, status: number, what: string): void {
@@ -45,12 +45,7 @@ export async function startService(
   if (!container) return undefined;
   const base = container.url;
 
-  await checks.check(`${image}: node is PID 1, as 1000:1000`, async () => {
-    const process = await pid1(container.name);
-    expect(process.command[0] === 'node', `PID 1 is ${process.command.join(' ')}`);
-    expect(process.uid === 1000 && process.gid === 1000, describePid1(process));
-    return describePid1(process);
-  });
+  await checkNodePid1(checks, image, container.name);
 
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
   const started = await checks.step(
@@ -77,19 +72,83 @@ export async function startService(
   return ready === undefined ? undefined : container;
 }
 
+interface Me {
+  userId: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+/**
+ * Who task-service says a request is: nobody without credentials (401), the token's subject with
+ * a Bearer token, the person signed in with the session cookie the sign-in through the provider's
+ * container left (an admin by the provider's groups claim).
+ */
+export async function checkSignIn(
+  checks: Checks,
+  image: string,
+  base: string,
+  signIn: SmokeSignIn,
+): Promise<void> {
+  await checks.check(`${image}: no credentials: 401 with a Bearer challenge`, async () => {
+    const response = await request(`${base}/api/tasks`);
+    expectStatus(response, 401, 'GET /api/tasks without credentials');
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge.startsWith('Bearer'), `WWW-Authenticate is "${challenge}"`);
+    return parseJson<{ details: Array<{ message: string }> }>(response).details[0]?.message;
+  });
+
+  await checks.check(
+    `${image}: a Bearer token from the provider's container names the user`,
+    async () => {
+      const response = await request(`${base}/api/me`, {
+        headers: await signIn.bearer(SMOKE_USER),
+      });
+      expectStatus(response, 200, 'GET /api/me');
+      const me = parseJson<Me>(response);
+      expect(me.userId === SMOKE_USER && !me.isAdmin, `GET /api/me: ${response.body}`);
+      // The issuer's address (the host's loopback) is not reachable from inside the container:
+      // the provider's keys can only have come over the back channel, identity-provider:9000.
+      return 'checked with keys fetched over the back channel';
+    },
+  );
+
+  await checks.check(
+    `${image}: sign-in through the Ingress and the provider's page gives a session (admin by group)`,
+    async () => {
+      const details: string[] = [];
+      for (const [user, isAdmin] of [
+        [SMOKE_USER, false],
+        [SMOKE_ADMIN, true],
+      ] as const) {
+        const cookie = await signIn.session(user);
+        const response = await request(`${signIn.publicUrl}/api/me`, {
+          headers: { Cookie: cookie },
+        });
+        expectStatus(response, 200, `GET /api/me as ${user}`);
+        const me = parseJson<Me>(response);
+        expect(me.userId === user && me.isAdmin === isAdmin, `${user}: ${response.body}`);
+        details.push(`${user}${isAdmin ? ' (admin)' : ''}`);
+      }
+      return `/auth/login → ${new URL(signIn.issuer).pathname} sign-in page → /auth/callback: ${details.join(', ')}`;
+    },
+  );
+}
+
 /** Creates, lists and completes a task; the completed task (undefined if a step failed). */
 export async function exerciseTasks(
   checks: Checks,
   image: string,
   base: string,
+  signIn: SmokeSignIn,
 ): Promise<Task | undefined> {
+  const bearer = () => signIn.bearer(SMOKE_USER);
   const startAt = new Date(Date.now() + 3_600_000).toISOString();
   const created = await checks.step(
     `${image}: POST /api/tasks creates a task (201)`,
     async () => {
       const response = await request(`${base}/api/tasks`, {
         method: 'POST',
-        headers: asUser(SMOKE_USER),
+        headers: await bearer(),
         json: { title: 'Smoke-test the containers', contents: 'created by docker/smoke', startAt },
       });
       expectStatus(response, 201, 'POST /api/tasks');
@@ -112,7 +171,7 @@ export async function exerciseTasks(
     status: 'open',
   });
   await checks.check(`${image}: GET /api/tasks lists it`, async () => {
-    const response = await request(`${base}/api/tasks?${window}`, { headers: asUser(SMOKE_USER) });
+    const response = await request(`${base}/api/tasks?${window}`, { headers: await bearer() });
     expectStatus(response, 200, 'GET /api/tasks');
     const { items } = parseJson<{ items: Task[] }>(response);
     expect(
@@ -127,14 +186,14 @@ export async function exerciseTasks(
     async () => {
       const response = await request(`${base}/api/tasks/${task.taskId}`, {
         method: 'PATCH',
-        headers: { ...asUser(SMOKE_USER), ...(created.etag ? { 'If-Match': created.etag } : {}) },
+        headers: { ...(await bearer()), ...(created.etag ? { 'If-Match': created.etag } : {}) },
         json: { done: true },
       });
       expectStatus(response, 200, 'PATCH /api/tasks/:id');
       const completed = parseJson<Task>(response);
       expect(completed.done && completed.completedAt, `not completed: ${response.body}`);
       const reread = await request(`${base}/api/tasks/${task.taskId}`, {
-        headers: asUser(SMOKE_USER),
+        headers: await bearer(),
       });
       expectStatus(reread, 200, 'GET /api/tasks/:id');
       expect(parseJson<Task>(reread).done, 'GET after PATCH does not show it done');

@@ -10,8 +10,9 @@ import { expect } from './checks.ts';
 import { docker, dockerChecked } from './command.ts';
 import { request } from './http.ts';
 import { auditJsonLines, expectJsonLines } from './json-lines.ts';
+import type { SmokeSignIn } from './identity.ts';
 import type { Container, PublishedContainer, Sandbox, StopOutcome } from './sandbox.ts';
-import { asUser, SMOKE_USER } from './service.ts';
+import { SMOKE_USER } from './service.ts';
 
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
 const GRACE_SECONDS = 30;
@@ -37,13 +38,16 @@ export async function stopServiceDuringRequest(
   image: string,
   service: PublishedContainer,
   dynamodb: Container,
+  signIn: SmokeSignIn,
 ): Promise<void> {
   await checks.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    // The token first: its checks (and the provider's keys) must not be what the request waits on.
+    const headers = await signIn.bearer(SMOKE_USER);
     await dockerChecked(['pause', dynamodb.name]);
     try {
       const sent = performance.now();
       const inFlight = request(`${service.url}/api/tasks`, {
-        headers: asUser(SMOKE_USER),
+        headers,
         timeoutMs: GRACE_SECONDS * 1000,
       }).then(
         (response) => ({ response, at: performance.now() }),

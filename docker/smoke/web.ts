@@ -133,15 +133,22 @@ export async function checkWeb(checks: Checks, image: string, base: string): Pro
     expect(header(response, 'cache-control') === '', 'a 404 carries a Cache-Control header');
   });
 
-  await checks.check(`${image}: /api/* is a JSON 404 here, redirects stay relative`, async () => {
-    const api = await request(`${base}/api/tasks`);
-    expect(api.status === 404, `GET /api/tasks answered ${api.status}`);
-    expect(header(api, 'content-type').startsWith('application/json'), 'the 404 is not JSON');
-    // Behind the Ingress an absolute redirect would name this container's port.
-    const redirect = await request(`${base}/assets`);
-    expect(redirect.status === 301, `GET /assets answered ${redirect.status}`);
-    expectHeader(redirect, 'location', '/assets/', 'GET /assets');
-  });
+  await checks.check(
+    `${image}: /api/* and /auth/* are JSON 404s here, redirects stay relative`,
+    async () => {
+      // Both belong to task-service: reaching nginx is a routing mistake, never the app's HTML.
+      for (const path of ['/api/tasks', '/auth/login']) {
+        const response = await request(`${base}${path}`);
+        expect(response.status === 404, `GET ${path} answered ${response.status}`);
+        const type = header(response, 'content-type');
+        expect(type.startsWith('application/json'), `the 404 of ${path} is ${type}, not JSON`);
+      }
+      // Behind the Ingress an absolute redirect would name this container's port.
+      const redirect = await request(`${base}/assets`);
+      expect(redirect.status === 301, `GET /assets answered ${redirect.status}`);
+      expectHeader(redirect, 'location', '/assets/', 'GET /assets');
+    },
+  );
 
   await checks.check(`${image}: GET /healthz answers 200`, async () => {
     const response = await request(`${base}/healthz`);

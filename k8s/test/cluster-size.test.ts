@@ -32,8 +32,15 @@ const atLeast = (a: Resources, b: Resources): Resources => ({
   memory: Math.max(a.memory, b.memory),
 });
 
-/** `skaffold dev` is the heaviest way to run it (dev images); `skaffold run` fits in it. */
-const app = () => atLeast(appRequests(render('dev')), appRequests(render('local')));
+/**
+ * `skaffold dev` is the heaviest way to run it (dev images), with Jaeger when traced
+ * (`skaffold dev -p tracing`); `skaffold run` fits in it.
+ */
+const app = () =>
+  atLeast(
+    atLeast(appRequests(render('dev')), appRequests(render('dev+tracing'))),
+    appRequests(render('local')),
+  );
 const needed = () => sum(app(), SYSTEM_PODS, INGRESS_CONTROLLER, NODE_HEADROOM);
 const neededWithCalico = () =>
   sum(

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
-import { readConfigMap } from '../../docker/smoke/cluster-config.ts';
+import { readConfigMap, readLocalSignIn } from '../../docker/smoke/cluster-config.ts';
 import {
   allContainers,
   APP_CONFIG,
+  appConfig,
   appConfigMap,
   generatedName,
   ofKind,
@@ -75,7 +76,7 @@ test('changing one setting rolls exactly the workloads that read the settings', 
     .filter((w) => configMapsReadBy(w).includes(appConfigMap(before).metadata.name))
     .map((w) => w.name)
     .sort();
-  assert.deepEqual(readers, ['task-reporter', 'task-service']);
+  assert.deepEqual(readers, ['identity-provider', 'task-reporter', 'task-service']);
   assert.deepEqual(rolled, readers);
 });
 
@@ -84,4 +85,16 @@ test('the container smoke test runs with the values Kustomize generates for k8s/
     readConfigMap(fromRoot('k8s/base')),
     appConfigMap(renderDirectory('k8s/base')).data,
   );
+});
+
+test("the container smoke test signs in with the local cluster's settings, moved to its address", () => {
+  const local = appConfig(render('local'));
+  const origin = 'http://127.0.0.1:12345';
+  const moved = readLocalSignIn(fromRoot(), origin);
+  assert.ok(Object.keys(moved).length >= 5);
+  for (const [key, value] of Object.entries(moved)) {
+    assert.equal(value, local[key]!.replaceAll(local.PUBLIC_URL!, origin), key);
+  }
+  assert.equal(moved.OIDC_ISSUER, `${origin}/idp`);
+  assert.equal(moved.OIDC_BACKCHANNEL_URL, local.OIDC_BACKCHANNEL_URL, 'the same network name');
 });

@@ -10,7 +10,14 @@ import { describe, test } from 'node:test';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { TRACING_ENV_VARS } from '../../packages/telemetry/src/settings.ts';
-import { PROGRAMS, programOf, type ProgramName } from './support/app-env.ts';
+import {
+  exampleSecrets,
+  PROGRAMS,
+  programOf,
+  SECRET_VARIABLES,
+  SIGN_IN_SECRET,
+  type ProgramName,
+} from './support/app-env.ts';
 import { resolveEnv, type ResolvedEnv } from './support/env.ts';
 import {
   allContainers,
@@ -25,24 +32,6 @@ import { ALL_VARIANTS, hasTracing, render, type Variant } from './support/render
 
 const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
 
-/**
- * TEMPORARY (issue 11, phase A → phase B): task-service now requires OpenID Connect settings,
- * which the manifests do not give it yet. Phase B wires them (ConfigMap keys, the Secret for
- * OIDC_CLIENT_SECRET and SESSION_KEYS, the development identity provider) and deletes this
- * list; until then these tests accept their absence and supply example values to the loader.
- */
-const AWAITING_OIDC_PACKAGING: Record<string, string> = {
-  OIDC_ISSUER: 'http://localhost:8080/idp',
-  OIDC_CLIENT_ID: 'task-manager',
-  OIDC_CLIENT_SECRET: 'from-a-secret',
-  OIDC_AUDIENCE: 'http://localhost:8080/api',
-  OIDC_BACKCHANNEL_URL: 'http://identity-provider:9000',
-  PUBLIC_URL: 'http://localhost:8080',
-  SESSION_KEYS: Buffer.alloc(32, 1).toString('base64url'),
-  SESSION_IDLE_TIMEOUT_SECONDS: '3600',
-  SESSION_MAX_AGE_SECONDS: '43200',
-  ADMIN_GROUP: 'task-admins',
-};
 const TRACING_OFF = 'unset: no OTLP endpoint, so tracing is off (k8s/components/tracing sets it)';
 /** What the tracing component leaves to the apps' defaults (packages/telemetry/src/settings.ts). */
 const TRACING_DEFAULTS: Partial<Record<(typeof TRACING_ENV_VARS)[number], string>> = {
@@ -63,9 +52,25 @@ function leftToDefault(variant: Variant, program: ProgramName): Record<string, s
   const unset: Record<string, string> = {};
   if (program === 'task-service') {
     unset.HOST = 'unset: listen on every interface, as a Pod must';
-    for (const name of Object.keys(AWAITING_OIDC_PACKAGING)) unset[name] = 'issue 11 phase B';
+    if (variant.startsWith('aws')) {
+      unset.OIDC_BACKCHANNEL_URL = 'unset: the Pod reaches the provider at its issuer URL';
+    }
   }
-  if (variant.startsWith('aws') && program !== 'task-web') unset.DYNAMODB_ENDPOINT = ON_AWS;
+  if (program === 'identity-provider') {
+    unset.HOST = 'unset: its default 0.0.0.0, every interface';
+    unset.PORT = 'unset: its default 9000 is the port the container declares (tested below)';
+    unset.IDP_CLI_CLIENT_ID = 'unset: its default task-manager-cli, the id npm run token uses';
+    unset.IDP_ACCESS_TOKEN_TTL_SECONDS = 'unset: its default, 10 minutes';
+    unset.IDP_SIGNING_KEYS_FILE =
+      'unset: a key is generated at start; a restart invalidates access tokens (k8s/README.md)';
+    unset.IDP_COOKIE_KEYS = 'unset: random at start, like the sign-ins it keeps in memory';
+  }
+  if (
+    variant.startsWith('aws') &&
+    ['task-service', 'task-reporter', 'create-tables'].includes(program)
+  ) {
+    unset.DYNAMODB_ENDPOINT = ON_AWS;
+  }
   if (program === 'task-service' || program === 'task-reporter') {
     for (const name of TRACING_ENV_VARS) {
       const reason = hasTracing(variant) ? TRACING_DEFAULTS[name] : TRACING_OFF;
@@ -120,7 +125,9 @@ for (const variant of ALL_VARIANTS) {
     test('each program gets every variable it reads, except those documented as left unset', () => {
       for (const { ref, program, env } of appContainers()) {
         const helpers = substitutionOnly(env);
-        const set = [...env.values.keys()].filter((name) => !helpers.has(name)).sort();
+        const set = [...env.values.keys(), ...env.fromSecrets]
+          .filter((name) => !helpers.has(name))
+          .sort();
         const expected = PROGRAMS[program].reads
           .filter((name) => !(name in leftToDefault(variant, program)))
           .sort();
@@ -144,7 +151,8 @@ for (const variant of ALL_VARIANTS) {
         assert.doesNotThrow(
           () =>
             PROGRAMS[program].load({
-              ...(program === 'task-service' ? AWAITING_OIDC_PACKAGING : {}),
+              // The Secret's values exist only in the cluster: stand-ins of the right shape here.
+              ...exampleSecrets(env.fromSecrets),
               ...Object.fromEntries(env.values),
             }),
           `${ref.id} (${program})`,
@@ -152,7 +160,7 @@ for (const variant of ALL_VARIANTS) {
       }
     });
 
-    test('settings come from the app ConfigMaps, key named as the variable; the Pod only fills in its name', () => {
+    test('settings come from the app ConfigMaps, secrets from the Secret, keys named as the variables; the Pod only fills in its name', () => {
       for (const { ref, env } of appContainers()) {
         assert.equal(ref.container.envFrom, undefined, ref.id);
         const helpers = substitutionOnly(env);
@@ -174,6 +182,15 @@ for (const variant of ALL_VARIANTS) {
             );
             continue;
           }
+          if (SECRET_VARIABLES.includes(entry.name)) {
+            const secret = entry.valueFrom?.secretKeyRef;
+            assert.deepEqual(
+              { name: secret?.name, key: secret?.key, optional: secret?.optional },
+              { name: SIGN_IN_SECRET, key: entry.name, optional: undefined },
+              where,
+            );
+            continue;
+          }
           // Both ConfigMaps are generated, so a changed value rolls the Pods (hashed names).
           const source = entry.valueFrom?.configMapKeyRef;
           const configMap = (TRACING_ENV_VARS as readonly string[]).includes(entry.name)
@@ -181,6 +198,21 @@ for (const variant of ALL_VARIANTS) {
             : new RegExp(`^${appConfigMap(objects()).metadata.name}$`);
           assert.match(source?.name ?? '', configMap, where);
           assert.equal(source?.key, entry.name, where);
+        }
+      }
+    });
+
+    test('no secret is a ConfigMap key or a literal value', () => {
+      const keys = Object.keys(appConfig(objects()));
+      assert.deepEqual(
+        keys.filter((key) => SECRET_VARIABLES.includes(key)),
+        [],
+      );
+      for (const ref of allContainers(objects())) {
+        for (const entry of ref.container.env ?? []) {
+          if (SECRET_VARIABLES.includes(entry.name)) {
+            assert.equal(entry.value, undefined, `${ref.id}: ${entry.name} is a literal`);
+          }
         }
       }
     });
@@ -201,6 +233,18 @@ for (const variant of ALL_VARIANTS) {
       const service = workloads(objects()).find((w) => w.name === 'task-service')!;
       const port = service.pod.containers[0]!.ports?.find((p) => p.name === 'http');
       assert.equal(String(port?.containerPort), appConfig(objects()).PORT);
+    });
+
+    test('the identity provider, where deployed, listens on its default port, the one it declares', () => {
+      for (const { ref, program, env } of appContainers()) {
+        if (program !== 'identity-provider') continue;
+        const { port } = PROGRAMS[program].load({
+          ...exampleSecrets(env.fromSecrets),
+          ...Object.fromEntries(env.values),
+        });
+        const declared = ref.container.ports?.find((p) => p.name === 'http')?.containerPort;
+        assert.equal(declared, port, ref.id);
+      }
     });
   });
 }
@@ -225,11 +269,17 @@ test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
   }
 });
 
-test('on AWS nothing mentions DYNAMODB_ENDPOINT and no credentials are configured', () => {
+test('on AWS nothing mentions DYNAMODB_ENDPOINT and no AWS credentials are configured', () => {
   for (const variant of ['aws', 'aws+network-policies'] as const) {
-    const text = JSON.stringify(render(variant));
+    const objects = render(variant);
+    const text = JSON.stringify(objects);
     assert.doesNotMatch(text, /DYNAMODB_ENDPOINT/, variant);
-    assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|secretKeyRef/, variant);
+    assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/, variant);
+    // The only Secret read is the one of sign-in.
+    const secrets = allContainers(objects).flatMap((ref) =>
+      resolveEnv(ref.container, objects).secretRefs.map((r) => r.secret),
+    );
+    assert.deepEqual([...new Set(secrets)], [SIGN_IN_SECRET], variant);
   }
 });
 

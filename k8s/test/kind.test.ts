@@ -1,8 +1,8 @@
 /**
  * k8s/kind-cluster.yaml: a valid kind v1alpha4 Cluster (kind's own fields, strictly), shaped for
- * this app: an ingress-ready control-plane with ports 80/443 mapped, two workers for the app's
- * Pods, a name Skaffold recognises as a local kind cluster; and the pinned ingress-nginx for
- * kind, documented identically wherever it is named.
+ * this app: an ingress-ready control-plane whose port 80 is the host's 8080 (the app's one local
+ * address), two workers for the app's Pods, a name Skaffold recognises as a local kind cluster;
+ * and the pinned ingress-nginx for kind, documented identically wherever it is named.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { find } from './support/kube.ts';
 import { kindClusterSchema } from './support/kind-config-schema.ts';
 import { fromRoot } from './support/paths.ts';
 import { render } from './support/render.ts';
+import { loadSkaffoldConfig } from './support/skaffold.ts';
 
 const KIND_FILE = 'k8s/kind-cluster.yaml';
 
@@ -52,19 +53,19 @@ describe('the kind cluster file', () => {
     assert.notDeepEqual(errors({ ...cluster, apiVersion: 'kind.x-k8s.io/v1alpha3' }), []);
   });
 
-  test('one control-plane, ready for ingress-nginx, with ports 80 and 443 on the host', () => {
+  test("one control-plane, ready for ingress-nginx, its port 80 on the host's 8080", () => {
     const planes = (cluster.nodes ?? []).filter(
       (n) => (n.role ?? 'control-plane') === 'control-plane',
     );
     assert.equal(planes.length, 1);
     // The nodeSelector of ingress-nginx's kind manifest.
     assert.equal(planes[0]!.labels?.['ingress-ready'], 'true');
+    // The controller's hostPort 80 is the port Skaffold forwards on minikube; the host's end is
+    // the port of the one local address (sign-in.test.ts checks it against PUBLIC_URL).
+    const forwarded = loadSkaffoldConfig().portForward?.[0];
     assert.deepEqual(
       (planes[0]!.extraPortMappings ?? []).map((m) => [m.containerPort, m.hostPort, m.protocol]),
-      [
-        [80, 80, 'TCP'],
-        [443, 443, 'TCP'],
-      ],
+      [[forwarded?.port, forwarded?.localPort, 'TCP']],
     );
   });
 
@@ -91,6 +92,9 @@ describe('the kind cluster file', () => {
   test('its name gives the kube context kind-<name>, which Skaffold treats as a local kind cluster', () => {
     assert.match(cluster.name ?? '', /^[a-z0-9][a-z0-9-]*$/);
     assert.match(`kind-${cluster.name}`, /^kind-(.*)$/);
+    // ...and which switches on Skaffold's kind profile (no port-forward: see skaffold.test.ts).
+    const kind = loadSkaffoldConfig().profiles?.find((profile) => profile.name === 'kind');
+    assert.deepEqual(kind?.activation, [{ kubeContext: `kind-${cluster.name}` }]);
   });
 });
 

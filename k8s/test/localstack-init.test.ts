@@ -300,13 +300,14 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     }
   });
   test('after a LocalStack restart empties DynamoDB, the hook brings task-service back to ready', async () => {
-    const settings = appConfig(render('local'));
     const identity = await startTestIdentity();
     const token = await identity.token('restart-user');
     const config = loadConfig({
-      ...settings,
-      // The cluster's provider settings point into the cluster: trust a provider started here.
+      ...appConfig(render('local')),
+      // The cluster's provider settings point into the cluster (the issuer, and its Service as
+      // the back channel): trust a provider started here, reached at its issuer, instead.
       ...identity.env,
+      OIDC_BACKCHANNEL_URL: undefined,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       DYNAMODB_TIMEOUT_MS: '500',
       DYNAMODB_MAX_ATTEMPTS: '1',

@@ -43,8 +43,15 @@ const APP_OBJECTS = [
   'ServiceAccount/task-web',
 ];
 const LOCALSTACK = ['ConfigMap/localstack-init', 'Deployment/localstack', 'Service/localstack'];
+/** The development identity provider (k8s/components/identity-provider): local clusters only. */
+const IDENTITY_PROVIDER = [
+  'Deployment/identity-provider',
+  'Service/identity-provider',
+  'ServiceAccount/identity-provider',
+];
 const AWS_EXTRAS = ['HorizontalPodAutoscaler/task-service'];
 const NETWORK_POLICIES = [
+  'NetworkPolicy/identity-provider-allow-clients',
   'NetworkPolicy/localstack-allow-dynamodb-clients',
   'NetworkPolicy/task-manager-default-deny-ingress',
   'NetworkPolicy/task-service-allow-ingress-controller',
@@ -61,21 +68,27 @@ const TRACING = [
 ];
 
 const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
-  local: [...APP_OBJECTS, ...LOCALSTACK],
-  dev: [...APP_OBJECTS, ...LOCALSTACK],
+  local: [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER],
+  dev: [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER],
   aws: [...APP_OBJECTS, ...AWS_EXTRAS],
-  'local+network-policies': [...APP_OBJECTS, ...LOCALSTACK, ...NETWORK_POLICIES],
+  'local+network-policies': [
+    ...APP_OBJECTS,
+    ...LOCALSTACK,
+    ...IDENTITY_PROVIDER,
+    ...NETWORK_POLICIES,
+  ],
   'aws+network-policies': [
     ...APP_OBJECTS,
     ...AWS_EXTRAS,
     ...NETWORK_POLICIES,
     'NetworkPolicy/task-manager-allow-load-balancer',
   ],
-  'dev+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
-  'local+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...TRACING],
+  'dev+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER, ...TRACING],
+  'local+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER, ...TRACING],
   'local+network-policies+tracing': [
     ...APP_OBJECTS,
     ...LOCALSTACK,
+    ...IDENTITY_PROVIDER,
     ...NETWORK_POLICIES,
     ...TRACING,
   ],

@@ -130,7 +130,7 @@ for (const variant of ALL_VARIANTS) {
 test('the images run as node (1000) and nginx-unprivileged (101); the dev web image is Vite on node', () => {
   const users = (variant: Variant) =>
     Object.fromEntries(
-      ['task-service', 'task-web', 'task-reporter'].map((image) => {
+      ['task-service', 'task-web', 'task-reporter', 'identity-provider'].map((image) => {
         const user = imageUser(variant, image);
         return [image, user && `${user.uid}:${user.gid}`];
       }),
@@ -139,10 +139,12 @@ test('the images run as node (1000) and nginx-unprivileged (101); the dev web im
     'task-service': '1000:1000',
     'task-web': '101:101',
     'task-reporter': '1000:1000',
+    'identity-provider': '1000:1000',
   });
   assert.deepEqual(users('dev'), {
     'task-service': '1000:1000',
     'task-web': '1000:1000',
     'task-reporter': '1000:1000',
+    'identity-provider': '1000:1000',
   });
 });

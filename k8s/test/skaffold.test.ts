@@ -22,7 +22,9 @@ import {
 
 /** Published by Skaffold; kept outside the repository (../shared is provided by CI). */
 const SCHEMA_PATH = path.resolve(repoRoot, '../shared/schemas/skaffold-v4beta14.json');
-const ARTIFACTS = ['task-service', 'task-web', 'task-reporter'];
+const ARTIFACTS = ['task-service', 'task-web', 'task-reporter', 'identity-provider'];
+/** What the aws profile builds: no development identity provider there. */
+const AWS_ARTIFACTS = ARTIFACTS.filter((image) => image !== 'identity-provider');
 
 function schemaValidator(): ValidateFunction {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
@@ -45,6 +47,8 @@ const dev = resolveProfiles(config, profilesActivatedBy(config, 'dev'));
 const aws = resolveProfiles(config, ['aws']);
 /** `skaffold dev -p tracing`. */
 const devTracing = resolveProfiles(config, [...profilesActivatedBy(config, 'dev'), 'tracing']);
+/** `skaffold dev` against the kind cluster of k8s/kind-cluster.yaml (its context activates `kind`). */
+const kindDev = resolveProfiles(config, ['dev', 'kind']);
 
 function artifact(resolved: SkaffoldConfig, image: string) {
   const found = resolved.build.artifacts.find((a) => a.image === image);
@@ -63,7 +67,7 @@ describe('schema', () => {
   });
 
   test('the configuration with each profile applied is valid too', () => {
-    for (const [name, resolved] of Object.entries({ dev, aws, devTracing })) {
+    for (const [name, resolved] of Object.entries({ dev, aws, devTracing, kindDev })) {
       assert.deepEqual(schemaErrors(validate, resolved), [], name);
     }
   });
@@ -76,7 +80,7 @@ describe('schema', () => {
 });
 
 describe('build', () => {
-  test('the three images are built with Docker from docker/<image>.Dockerfile, context the root', () => {
+  test('the four images are built with Docker from docker/<image>.Dockerfile, context the root', () => {
     assert.deepEqual(
       config.build.artifacts.map((a) => [a.image, a.context, a.docker?.dockerfile]),
       ARTIFACTS.map((image) => [image, '.', `docker/${image}.Dockerfile`]),
@@ -97,13 +101,16 @@ describe('build', () => {
   test('skaffold run builds the runtime targets; skaffold dev the dev targets of service and UI', () => {
     const targets = (resolved: SkaffoldConfig) =>
       ARTIFACTS.map((image) => artifact(resolved, image).docker?.target);
-    assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime']);
-    // The aws profile renames the artifacts to their registry names (k8s/test/aws-overlay.test.ts).
+    assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime', 'runtime']);
+    // The aws profile renames the artifacts to their registry names (k8s/test/aws-overlay.test.ts)
+    // and builds no identity provider.
     assert.deepEqual(
       aws.build.artifacts.map((a) => a.docker?.target),
-      ['runtime', 'runtime', 'runtime'],
+      AWS_ARTIFACTS.map(() => 'runtime'),
     );
-    assert.deepEqual(targets(dev), ['dev', 'dev', 'runtime']);
+    assert.ok(!aws.build.artifacts.some((a) => a.image.endsWith('/identity-provider')));
+    // The identity provider is a tool the app signs in with, not code developed in the cluster.
+    assert.deepEqual(targets(dev), ['dev', 'dev', 'runtime', 'runtime']);
   });
 
   test('images are built into the local cluster, pushed only for a remote one (aws)', () => {
@@ -136,6 +143,7 @@ describe('build', () => {
     for (const [resolved, image] of [
       [config, 'task-service'],
       [config, 'task-reporter'],
+      [config, 'identity-provider'],
       [dev, 'task-service'],
       [dev, 'task-web'],
     ] as const) {
@@ -164,6 +172,7 @@ describe('skaffold dev', () => {
     ]);
     assert.ok(sources('task-web').includes('web/src/**'));
     assert.deepEqual(sources('task-reporter'), []);
+    assert.deepEqual(sources('identity-provider'), []);
     for (const image of ARTIFACTS) assert.equal(artifact(config, image).sync, undefined);
   });
 
@@ -195,20 +204,45 @@ describe('manifests and deploy', () => {
   });
 
   test('deploys with kubectl and waits for the workloads to become ready', () => {
-    assert.deepEqual(config.deploy.kubectl, {});
+    assert.deepEqual(Object.keys(config.deploy.kubectl ?? {}), ['hooks']);
     assert.equal(config.deploy.statusCheck, true);
   });
 
+  test('before deploying locally, a host hook creates the sign-in Secret; never on aws', () => {
+    const hooks = (resolved: SkaffoldConfig) =>
+      (resolved.deploy.kubectl as { hooks?: { before?: unknown[]; after?: unknown[] } })?.hooks;
+    const expected = {
+      before: [{ host: { command: ['sh', 'k8s/create-dev-secret.sh'], os: ['darwin', 'linux'] } }],
+    };
+    for (const [name, resolved] of Object.entries({ run: config, dev, kindDev })) {
+      assert.deepEqual(hooks(resolved), expected, name);
+    }
+    assert.ok(existsSync(fromRoot('k8s/create-dev-secret.sh')));
+    // On aws the Secret holds your provider's real client secret: a random one would break
+    // sign-in (k8s/README.md). Nothing else is run there either.
+    assert.equal(hooks(aws), undefined);
+  });
+
   test("forwards localhost:8080 to the ingress controller of minikube's ingress addon", () => {
-    assert.deepEqual(config.portForward, [
-      {
-        resourceType: 'service',
-        resourceName: 'ingress-nginx-controller',
-        namespace: 'ingress-nginx',
-        port: 80,
-        localPort: 8080,
-      },
-    ]);
+    for (const resolved of [config, dev]) {
+      assert.deepEqual(resolved.portForward, [
+        {
+          resourceType: 'service',
+          resourceName: 'ingress-nginx-controller',
+          namespace: 'ingress-nginx',
+          port: 80,
+          localPort: 8080,
+        },
+      ]);
+    }
+  });
+
+  test("on kind's context the kind profile drops the port-forward: kind maps port 8080 itself", () => {
+    const kind = (config.profiles ?? []).find((profile) => profile.name === 'kind');
+    assert.deepEqual(kind?.activation, [{ kubeContext: 'kind-task-manager' }]);
+    assert.equal(kindDev.portForward, undefined);
+    assert.deepEqual(kindDev.manifests, dev.manifests, 'the same manifests as on minikube');
+    assert.deepEqual(kindDev.build, dev.build, 'the same images');
   });
 });
 

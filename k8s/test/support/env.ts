@@ -2,11 +2,19 @@
  * What a container's environment really contains once the kubelet has resolved it: literal
  * values, ConfigMap keys (an optional reference to a missing key sets nothing), envFrom, the
  * Downward API, and $(NAME) references to variables defined earlier, which the kubelet
- * substitutes (a reference to anything else stays as it is: a mistake, reported here).
+ * substitutes (a reference to anything else stays as it is: a mistake, reported here), and
+ * which variables come from Secrets (created in the cluster, never in the manifests).
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from './kube.ts';
 import type { KubeObject } from './render.ts';
+
+export interface SecretRef {
+  variable: string;
+  secret: string;
+  key: string;
+  optional: boolean;
+}
 
 export interface ResolvedEnv {
   /** Variables the container will have, with their values where the manifests know them. */
@@ -17,6 +25,8 @@ export interface ResolvedEnv {
   fromPod: Map<string, string>;
   /** Variables whose value refers to others with $(NAME), and the names it refers to. */
   references: Map<string, string[]>;
+  /** Those references themselves: which Secret and key each variable is read from. */
+  secretRefs: SecretRef[];
   /** References the kubelet could not resolve: the container would not start. */
   problems: string[];
 }
@@ -33,6 +43,7 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
     fromSecrets: new Set(),
     fromPod: new Map(),
     references: new Map(),
+    secretRefs: [],
     problems: [],
   };
   for (const source of container.envFrom ?? []) {
@@ -84,10 +95,15 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
         );
       }
     } else if (secretRef) {
+      // Not a problem in itself: the Secret is made in the cluster (which ones, and how, is
+      // checked by the tests of sign-in).
       resolved.fromSecrets.add(entry.name);
-      if (!secretRef.optional) {
-        resolved.problems.push(`${entry.name}: requires Secret ${secretRef.name}`);
-      }
+      resolved.secretRefs.push({
+        variable: entry.name,
+        secret: secretRef.name ?? '',
+        key: secretRef.key,
+        optional: secretRef.optional === true,
+      });
     } else {
       resolved.problems.push(
         `${entry.name}: neither a value, a ConfigMap/Secret reference nor the Downward API`,

@@ -40,15 +40,28 @@ export function validClaims(
   };
 }
 
+/** `claims` signed with the provider's own key, under its key id (and `typ`, when given). */
+async function signWithProviderKey(
+  identity: TestIdentity,
+  claims: JWTPayload,
+  typ?: string,
+): Promise<string> {
+  const jwk = providerKey(identity);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, ...(typ ? { typ } : {}) })
+    .sign(await importJWK(jwk, 'ES256'));
+}
+
 /** A token signed with the provider's own key: valid unless `claims` make it wrong. */
 export async function signedByProvider(
   identity: TestIdentity,
   claims: JWTPayload,
 ): Promise<string> {
-  const jwk = providerKey(identity);
-  return new SignJWT({ name: 'Mallory', groups: ['task-admins'], ...claims })
-    .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, typ: 'at+jwt' })
-    .sign(await importJWK(jwk, 'ES256'));
+  return signWithProviderKey(
+    identity,
+    { name: 'Mallory', groups: ['task-admins'], ...claims },
+    'at+jwt',
+  );
 }
 
 export interface ForgedToken {
@@ -122,4 +135,35 @@ export async function forgedTokens(
     },
     { label: 'not a JWT at all', token: 'c2VjcmV0LXRva2VuLXZhbHVl' },
   ];
+}
+
+/**
+ * Claims shaped like an Amazon Cognito access token for the app client `clientId`: no `aud`,
+ * the client in `client_id`, `token_use: access`, groups in `cognito:groups` and the user name
+ * in `username` (Cognito puts no name, email or `groups` in access tokens).
+ */
+export function cognitoAccessClaims(
+  identity: TestIdentity,
+  sub: string,
+  clientId: string,
+  overrides: JWTPayload = {},
+): JWTPayload {
+  const claims = validClaims(identity, sub);
+  delete claims.aud;
+  return {
+    ...claims,
+    client_id: clientId,
+    token_use: 'access',
+    scope: 'openid profile email',
+    'cognito:groups': [],
+    username: sub,
+    auth_time: claims.iat,
+    jti: crypto.randomUUID(),
+    ...overrides,
+  };
+}
+
+/** Signed with the provider's own key, with a header like Cognito's: `kid` and `alg`, no `typ`. */
+export function signedLikeCognito(identity: TestIdentity, claims: JWTPayload): Promise<string> {
+  return signWithProviderKey(identity, claims);
 }

@@ -301,6 +301,9 @@ describe('the session cookie', () => {
       `${identity.env.PUBLIC_URL}/signin`,
     );
     assert.equal(decodeJwt(redirect.searchParams.get('id_token_hint')!).sub, 'dana');
+    // The same address for Amazon Cognito's /logout, which reads logout_uri and client_id.
+    assert.equal(redirect.searchParams.get('logout_uri'), `${identity.env.PUBLIC_URL}/signin`);
+    assert.equal(redirect.searchParams.get('client_id'), identity.env.OIDC_CLIENT_ID);
     // The provider accepts it: its sign-out page answers (and would sign the person out).
     const endSession = await fetch(redirect, { redirect: 'manual' });
     assert.equal(endSession.status, 200);

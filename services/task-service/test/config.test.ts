@@ -29,6 +29,9 @@ test('defaults apply when nothing else is set', () => {
   assert.equal(config.auth.sessionIdleSeconds, 3600);
   assert.equal(config.auth.sessionMaxAgeSeconds, 43_200);
   assert.equal(config.auth.backchannelUrl, undefined);
+  assert.equal(config.auth.audienceClaim, 'aud');
+  assert.equal(config.auth.groupsClaim, 'groups');
+  assert.equal(config.auth.scopes, 'openid profile groups');
   assert.equal(config.dynamo.tasksTable, 'tasks');
   assert.equal(config.dynamo.reportsTable, 'task-reports');
   assert.equal(config.dynamo.timeoutMs, 2000);
@@ -41,6 +44,9 @@ test('every variable is read', () => {
     ...AUTH,
     SESSION_KEYS: ` ${KEY_2}, ${KEY_1} `,
     OIDC_BACKCHANNEL_URL: 'http://identity-provider:9000',
+    OIDC_AUDIENCE_CLAIM: 'client_id',
+    OIDC_GROUPS_CLAIM: 'cognito:groups',
+    OIDC_SCOPES: ' openid profile  email ',
     SESSION_IDLE_TIMEOUT_SECONDS: '900',
     SESSION_MAX_AGE_SECONDS: '28800',
     ADMIN_GROUP: 'ops',
@@ -70,6 +76,9 @@ test('every variable is read', () => {
   assert.equal(config.auth.audience, AUTH.OIDC_AUDIENCE);
   assert.equal(config.auth.publicUrl, 'https://tasks.example.com');
   assert.equal(config.auth.backchannelUrl, 'http://identity-provider:9000');
+  assert.equal(config.auth.audienceClaim, 'client_id');
+  assert.equal(config.auth.groupsClaim, 'cognito:groups');
+  assert.equal(config.auth.scopes, 'openid profile email');
   assert.equal(config.auth.adminGroup, 'ops');
   assert.equal(config.auth.sessionIdleSeconds, 900);
   assert.equal(config.auth.sessionMaxAgeSeconds, 28_800);
@@ -143,6 +152,8 @@ test('plain http only on this machine; keys must be 256-bit; values never echoed
     OIDC_ISSUER: ['http://id.example.com', 'not a url'],
     OIDC_BACKCHANNEL_URL: ['identity-provider:9000'],
     SESSION_KEYS: ['short-secret-value', `${KEY_1},AAAA`, Buffer.alloc(16).toString('base64url')],
+    OIDC_AUDIENCE_CLAIM: ['azp', 'AUD'],
+    OIDC_SCOPES: ['profile email', 'openid "groups"', 'openid pro\\file'],
     SESSION_IDLE_TIMEOUT_SECONDS: ['0', 'soon'],
     SESSION_MAX_AGE_SECONDS: ['-1'],
   };
@@ -161,6 +172,12 @@ test('plain http only on this machine; keys must be 256-bit; values never echoed
       );
     }
   }
+});
+
+test('a session key may carry the = padding that `basenc --base64url` writes', () => {
+  const padded = `${KEY_1}=`;
+  const [key] = loadConfig({ ...AUTH, SESSION_KEYS: padded }).auth.sessionKeys;
+  assert.equal(key!.kid, sessionKeyId(Buffer.from(KEY_1, 'base64url')));
 });
 
 test('bad values are all reported in one ConfigError', () => {

@@ -18,6 +18,9 @@ export const AUTH_ENV_VARS = [
   'OIDC_CLIENT_ID',
   'OIDC_CLIENT_SECRET',
   'OIDC_AUDIENCE',
+  'OIDC_AUDIENCE_CLAIM',
+  'OIDC_GROUPS_CLAIM',
+  'OIDC_SCOPES',
   'OIDC_BACKCHANNEL_URL',
   'PUBLIC_URL',
   'SESSION_KEYS',
@@ -43,8 +46,17 @@ export interface AuthConfig {
   backchannelUrl: string | undefined;
   clientId: string;
   clientSecret: string;
-  /** The `aud` an access token must carry to be accepted here. */
+  /** The value an access token's audience claim must hold to be accepted here. */
   audience: string;
+  /**
+   * Which claim holds it: `aud` (RFC 9068, the default), or `client_id` for providers whose
+   * access tokens carry no `aud` (Amazon Cognito), which then must also say `token_use: access`.
+   */
+  audienceClaim: AudienceClaim;
+  /** The claim that lists a person's groups (`groups`; `cognito:groups` for Cognito). */
+  groupsClaim: string;
+  /** What sign-in asks the provider for (space-separated, `openid` among them). */
+  scopes: string;
   /** The app's origin as browsers see it: redirect URIs and the same-origin check use it. */
   publicUrl: string;
   /** The first encrypts new sessions; all of them decrypt. */
@@ -54,6 +66,12 @@ export interface AuthConfig {
   adminGroup: string;
   adminUsers: ReadonlySet<string>;
 }
+
+export const AUDIENCE_CLAIMS = ['aud', 'client_id'] as const;
+export type AudienceClaim = (typeof AUDIENCE_CLAIMS)[number];
+
+/** Asks for the claims the app uses: the profile for names, groups for admins. */
+export const DEFAULT_SCOPES = 'openid profile groups';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -105,7 +123,31 @@ function readBackchannelUrl(env: Env): string | undefined {
   }
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+function readAudienceClaim(env: Env): AudienceClaim {
+  const value = readString(env, 'OIDC_AUDIENCE_CLAIM', 'aud');
+  if (!(AUDIENCE_CLAIMS as readonly string[]).includes(value)) {
+    throw new ConfigError(
+      `OIDC_AUDIENCE_CLAIM must be one of ${AUDIENCE_CLAIMS.join(', ')}, got "${value}"`,
+    );
+  }
+  return value as AudienceClaim;
+}
+
+/** RFC 6749's scope-token: printable ASCII except space, `"` and `\`. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+function readScopes(env: Env): string {
+  const scopes = readString(env, 'OIDC_SCOPES', DEFAULT_SCOPES).split(/\s+/).filter(Boolean);
+  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope)) || !scopes.includes('openid')) {
+    throw new ConfigError(
+      `OIDC_SCOPES must be space-separated scopes including openid, got "${scopes.join(' ')}"`,
+    );
+  }
+  return scopes.join(' ');
+}
+
+/** base64url, with or without the `=` padding that `basenc --base64url` writes. */
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 export function sessionKeyId(key: Uint8Array): string {
   // A digest, so the id names the key without revealing anything of it.
@@ -160,6 +202,9 @@ export function loadAuthConfig(env: Env, attempt: <T>(read: () => T) => T | unde
     clientId: attempt(() => readString(env, 'OIDC_CLIENT_ID')),
     clientSecret: attempt(() => readString(env, 'OIDC_CLIENT_SECRET')),
     audience: attempt(() => readString(env, 'OIDC_AUDIENCE')),
+    audienceClaim: attempt(() => readAudienceClaim(env)),
+    groupsClaim: attempt(() => readString(env, 'OIDC_GROUPS_CLAIM', 'groups')),
+    scopes: attempt(() => readScopes(env)),
     publicUrl: attempt(() => readPublicUrl(env)),
     sessionKeys: attempt(() => readSessionKeys(env)),
     sessionIdleSeconds: attempt(() =>

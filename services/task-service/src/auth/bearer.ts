@@ -4,9 +4,15 @@
  * names a key it does not know, which is how the provider's key rotation reaches us). Signature,
  * `iss`, `aud`, `exp` and `nbf` (with a small clock tolerance) must all hold, and only asymmetric
  * algorithms are accepted: `none` and an HMAC keyed with a public key can never pass.
+ *
+ * The audience is `aud` (RFC 9068). Amazon Cognito's access tokens have none: they name the app
+ * client in `client_id` and say `token_use: access` (its ID tokens say `id`), so with
+ * OIDC_AUDIENCE_CLAIM=client_id both must hold instead, and a token carrying an `aud` at all is
+ * refused: it is an ID token or meant for some other API.
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Logger } from 'pino';
+import type { JWTPayload } from 'jose';
 import type { AuthConfig } from './auth-config.ts';
 import { identityFromClaims, type Identity } from './identity.ts';
 import { ProviderUnavailableError, type ProviderClient } from './provider-client.ts';
@@ -55,19 +61,22 @@ export function bearerVerifier(
     async verify(token, now) {
       const getKey = await keySet();
       try {
+        const byAud = config.audienceClaim === 'aud';
         const { payload } = await jwtVerify(token, getKey, {
           issuer: config.issuer,
-          audience: config.audience,
+          ...(byAud ? { audience: config.audience } : {}),
           algorithms: ACCEPTED_ALGORITHMS,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           currentDate: new Date(now * 1000),
-          requiredClaims: ['sub', 'exp'],
+          requiredClaims: byAud ? ['sub', 'exp'] : ['sub', 'exp', 'client_id', 'token_use'],
         });
         if (keysUnreachable) {
           keysUnreachable = false;
           logger.info('the identity provider’s keys are reachable again');
         }
-        return identityFromClaims(payload);
+        const problem = byAud ? undefined : clientIdProblem(payload, config.audience);
+        if (problem) return { problem };
+        return identityFromClaims(payload, config.groupsClaim);
       } catch (error) {
         if (isKeyFetchFailure(error)) {
           // Logged once per outage; each request still gets its own 503 line.
@@ -83,6 +92,15 @@ export function bearerVerifier(
       }
     },
   };
+}
+
+/** Why a Cognito-style access token (see the top comment) is not one for this API, if it is not. */
+function clientIdProblem(payload: JWTPayload, clientId: string): string | undefined {
+  if (payload.token_use !== 'access') return 'the token is not an access token';
+  if (payload.aud !== undefined || payload.client_id !== clientId) {
+    return 'the token is not meant for this API';
+  }
+  return undefined;
 }
 
 /** A key that could not be fetched, as opposed to a token that is wrong. */

@@ -7,9 +7,12 @@ import { isUserId } from '@task-manager/contract';
 export interface Identity {
   /** The token's `sub`: the key of the person's data. */
   userId: string;
-  /** What the UI and the reports show: name, preferred_username or email, else the id. */
+  /**
+   * What the UI and the reports show: name, preferred_username or email, else username (all
+   * that a Cognito access token carries), else the id.
+   */
   name: string;
-  /** The `groups` claim (ADMIN_GROUP there makes an admin). */
+  /** The groups claim, OIDC_GROUPS_CLAIM (ADMIN_GROUP there makes an admin). */
   groups: string[];
 }
 
@@ -27,21 +30,27 @@ function displayName(value: unknown): string | undefined {
   return name === '' ? undefined : name;
 }
 
-/** The identity in a set of claims, or a reason it cannot be one. */
+/**
+ * The identity in a set of claims, or a reason it cannot be one. The groups are read from
+ * `groupsClaim` only (a provider's own name for them, such as `cognito:groups`).
+ */
 export function identityFromClaims(
   claims: Record<string, unknown>,
+  groupsClaim = 'groups',
 ): { identity: Identity } | { problem: string } {
   const { sub } = claims;
   if (typeof sub !== 'string' || !isUserId(sub)) {
     return { problem: 'the token has no subject this service supports' };
   }
-  const groups = Array.isArray(claims.groups)
-    ? claims.groups.filter((group): group is string => typeof group === 'string')
+  const listed = claims[groupsClaim];
+  const groups = Array.isArray(listed)
+    ? listed.filter((group): group is string => typeof group === 'string')
     : [];
   const name =
     displayName(claims.name) ??
     displayName(claims.preferred_username) ??
     displayName(claims.email) ??
+    displayName(claims.username) ??
     sub;
   return { identity: { userId: sub, name, groups } };
 }

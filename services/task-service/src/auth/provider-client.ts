@@ -14,8 +14,6 @@ export class ProviderUnavailableError extends Error {
   override name = 'ProviderUnavailableError';
 }
 
-/** Scopes for the claims the app uses (groups for admins). */
-export const SCOPES = 'openid profile groups';
 /** A failed discovery is retried at most this often, so an outage is not hammered. */
 const RETRY_AFTER_MS = 2000;
 const TIMEOUT_SECONDS = 5;
@@ -78,16 +76,18 @@ export interface AuthorizationRequest {
   codeVerifier: string;
 }
 
+/** `scopes`: OIDC_SCOPES, the claims the app uses as this provider names them. */
 export async function authorizationRequest(
   configuration: client.Configuration,
   redirectUri: string,
+  scopes: string,
 ): Promise<AuthorizationRequest> {
   const codeVerifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUri,
-    scope: SCOPES,
+    scope: scopes,
     code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     state,
@@ -111,7 +111,12 @@ export async function exchangeCode(
   return { claims: { ...tokens.claims() }, idToken: tokens.id_token };
 }
 
-/** The provider's end-session URL for this session, or undefined when it has none. */
+/**
+ * The provider's end-session URL for this session, or undefined when it has none. The return
+ * address goes as `post_logout_redirect_uri` (OpenID Connect RP-Initiated Logout) and again as
+ * `logout_uri`, which Amazon Cognito's end-session endpoint (`/logout`) requires instead; each
+ * provider ignores the parameter it does not know.
+ */
 export function endSessionUrl(
   configuration: client.Configuration,
   idToken: string | undefined,
@@ -121,6 +126,7 @@ export function endSessionUrl(
   return client
     .buildEndSessionUrl(configuration, {
       post_logout_redirect_uri: postLogoutRedirectUri,
+      logout_uri: postLogoutRedirectUri,
       ...(idToken ? { id_token_hint: idToken } : {}),
     })
     .toString();

@@ -103,7 +103,7 @@ export function authRouter(auth: Authentication): Router {
       answerUnavailable(req, res, error);
       return;
     }
-    const request = await authorizationRequest(configuration, redirectUri);
+    const request = await authorizationRequest(configuration, redirectUri, auth.config.scopes);
     const sealed = await auth.sessions.sealSignIn(
       { state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, returnTo },
       auth.now(),
@@ -154,7 +154,7 @@ export function authRouter(auth: Authentication): Router {
       );
       return;
     }
-    const identity = identityFromClaims(result.claims);
+    const identity = identityFromClaims(result.claims, auth.config.groupsClaim);
     if ('problem' in identity) {
       backToSignIn(res, identity.problem);
       return;

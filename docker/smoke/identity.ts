@@ -1,0 +1,133 @@
+/**
+ * Signing in through the containers, as a local cluster signs people in: the identity provider's
+ * container (started as its Deployment starts it) is reached by the host at the issuer — through
+ * the miniature Ingress, under /idp — and by task-service at its network name, the back channel.
+ * Tokens and sessions are obtained the way scripts and people obtain them: the authorization-code
+ * flow through the provider's sign-in page (services/identity-provider/src/dev-token.ts), never a
+ * shortcut and never a header that names a user.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
+import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
+import type { Checks } from './checks.ts';
+import { expect } from './checks.ts';
+import { probeUntilOk } from './http.ts';
+import { expectJsonLines } from './json-lines.ts';
+import { checkNodePid1 } from './pid1.ts';
+import type { PublishedContainer, Sandbox } from './sandbox.ts';
+
+/** The provider's network name and port: its Service's in the cluster (OIDC_BACKCHANNEL_URL). */
+export const PROVIDER_ALIAS = 'identity-provider';
+export const PROVIDER_PORT = 9000;
+
+/**
+ * The variables its Deployment gives it (k8s/test/sign-in.test.ts keeps the two lists equal);
+ * the rest, PORT among them, are left to the provider's defaults, as in the cluster.
+ */
+export const PROVIDER_ENV = [
+  'LOG_LEVEL',
+  'OIDC_ISSUER',
+  'OIDC_CLIENT_ID',
+  'OIDC_AUDIENCE',
+  'PUBLIC_URL',
+  'ADMIN_GROUP',
+  'IDP_ADMIN_USERS',
+  'OIDC_CLIENT_SECRET',
+] as const;
+
+/**
+ * The Secret task-manager-oidc of this run: random values, as k8s/create-dev-secret.sh makes them,
+ * given to the containers at `docker run` and never part of an image.
+ */
+export function runSecrets(): Record<(typeof SECRET_ENV_VARS)[number], string> {
+  const random = () => randomBytes(32).toString('base64url');
+  return { OIDC_CLIENT_SECRET: random(), SESSION_KEYS: random() };
+}
+
+export async function startProvider(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+): Promise<PublishedContainer | undefined> {
+  const container = await checks.step(
+    `${image}: starts read-only, without capabilities, as the image's user`,
+    async () => {
+      const started = await sandbox.startPublished(
+        { role: 'identity-provider', image, env, alias: PROVIDER_ALIAS },
+        PROVIDER_PORT,
+      );
+      // The manifest's readiness probe, then liveness.
+      for (const path of ['/health/readiness', '/health/liveness']) {
+        await probeUntilOk(`${started.url}${path}`, {
+          periodMs: 250,
+          timeoutMs: 2000,
+          failureThreshold: 60,
+        });
+      }
+      return started;
+    },
+    (started) => `${started.name} on ${started.url}; /health/readiness and /health/liveness 200`,
+  );
+  if (!container) return undefined;
+  await checkNodePid1(checks, image, container.name);
+  return container;
+}
+
+/** `docker stop`: it closes its server and exits 0 at once; its stdout was JSON throughout. */
+export async function stopProvider(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  container: PublishedContainer,
+): Promise<void> {
+  await checks.check(
+    `${image}: docker stop: exit 0 at once; every stdout line is JSON`,
+    async () => {
+      // Its Deployment's terminationGracePeriodSeconds.
+      const stop = await sandbox.stop(container.name, 10);
+      const outcome = `exit ${stop.exitCode} after ${stop.seconds.toFixed(1)} s`;
+      expect(stop.exitCode === 0 && stop.seconds < 5, outcome);
+      return `${outcome}; stdout ${expectJsonLines((await sandbox.logs(container.name)).stdout)}`;
+    },
+  );
+}
+
+/** Sign-in for the smoke test's requests, through the public address (the Ingress). */
+export class SmokeSignIn {
+  /** The issuer, as the containers were told: the Ingress's address + /idp. */
+  readonly issuer: string;
+  /** The app's address: the Ingress. */
+  readonly publicUrl: string;
+
+  constructor(issuer: string, publicUrl: string) {
+    this.issuer = issuer;
+    this.publicUrl = publicUrl;
+  }
+
+  /**
+   * The Authorization header of `user`: a fresh access token each time (they last 10 minutes,
+   * and a run may take longer), from the provider's public client, as `npm run token` gets one.
+   */
+  async bearer(user: string): Promise<Record<string, string>> {
+    const { accessToken } = await fetchAccessToken({ issuer: this.issuer, user });
+    return { Authorization: `Bearer ${accessToken}` };
+  }
+
+  /**
+   * Signs `user` in as the browser does — /auth/login on task-service, the provider's sign-in
+   * page, /auth/callback — all through the Ingress; the session cookie's header.
+   */
+  async session(user: string): Promise<string> {
+    const jar = new CookieJar();
+    const start = new URL('/auth/login?returnTo=%2F', this.publicUrl);
+    const back = await browse(start, {
+      user,
+      jar,
+      stopAt: (url) => url.origin === this.publicUrl && url.pathname === '/',
+    });
+    const cookie = jar.header(back);
+    expect(cookie?.includes('tm_session='), `no session cookie after signing in: ${cookie}`);
+    return cookie!;
+  }
+}

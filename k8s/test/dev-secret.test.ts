@@ -1,0 +1,217 @@
+/**
+ * k8s/create-dev-secret.sh, the deploy hook that gives a local cluster its sign-in Secret, run for
+ * real (sh, openssl, the real kubectl rendering the Secret) with a stand-in for the cluster
+ * (support/kubectl-standin.ts): it creates task-manager-oidc with fresh random values only when
+ * it is missing, where Skaffold deploys, never shows a value, and stops the deploy when it
+ * cannot do its job.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { loadConfig } from '../../services/task-service/src/config.ts';
+import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
+import { SIGN_IN_SECRET } from './support/app-env.ts';
+import { fromRoot } from './support/paths.ts';
+
+const SCRIPT = fromRoot('k8s/create-dev-secret.sh');
+const STANDIN = fromRoot('k8s/test/support/kubectl-standin.ts');
+/** The real kubectl's path, found before the stand-in goes first on PATH. */
+const REAL_KUBECTL =
+  process.env.KUBECTL ??
+  (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, 'kubectl'))
+    .find((file) => existsSync(file)) ??
+  'kubectl-not-found';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'create-dev-secret-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A directory for PATH holding the stand-in `kubectl` (and, when asked, a broken `openssl`). */
+function standinBin(options: { brokenOpenssl?: boolean } = {}): string {
+  const bin = mkdtempSync(path.join(scratch, 'bin-'));
+  const write = (name: string, body: string) => {
+    writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(path.join(bin, name), 0o755);
+  };
+  write('kubectl', `exec "${process.execPath}" "${STANDIN}" "$@"`);
+  if (options.brokenOpenssl) write('openssl', 'exit 1');
+  return bin;
+}
+
+interface Call {
+  args: string[];
+  secret?: { kind: string; metadata: { name: string }; data: Record<string, string> };
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  calls: Call[];
+  /** The Secrets that exist afterwards, as "<context>/<namespace>/<name>". */
+  existing: string[];
+}
+
+function run(
+  options: {
+    existing?: string[];
+    env?: Record<string, string>;
+    brokenOpenssl?: boolean;
+  } = {},
+): Run {
+  const dir = mkdtempSync(path.join(scratch, 'run-'));
+  const stateFile = path.join(dir, 'state.json');
+  const callsFile = path.join(dir, 'calls.jsonl');
+  writeFileSync(stateFile, JSON.stringify({ existing: options.existing ?? [] }));
+  writeFileSync(callsFile, '');
+  const result = spawnSync('sh', [SCRIPT], {
+    encoding: 'utf8',
+    // A hang is a failure, not a stuck test run.
+    timeout: 60_000,
+    env: {
+      PATH: `${standinBin(options)}:${process.env.PATH}`,
+      STANDIN_STATE: stateFile,
+      STANDIN_CALLS: callsFile,
+      REAL_KUBECTL,
+      ...options.env,
+    },
+  });
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    calls: readFileSync(callsFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Call),
+    existing: (JSON.parse(readFileSync(stateFile, 'utf8')) as { existing: string[] }).existing,
+  };
+}
+
+const created = (result: Run) => result.calls.flatMap((call) => (call.secret ? [call.secret] : []));
+const decoded = (data: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
+  );
+
+describe('on a cluster without the Secret', () => {
+  const first = run();
+  const second = run();
+
+  test('creates task-manager-oidc with the two keys the manifests read', () => {
+    assert.equal(first.code, 0, first.stderr);
+    const [secret, ...more] = created(first);
+    assert.equal(more.length, 0);
+    assert.equal(secret?.kind, 'Secret');
+    assert.equal(secret?.metadata.name, SIGN_IN_SECRET);
+    assert.deepEqual(Object.keys(secret?.data ?? {}).sort(), [...SECRET_ENV_VARS].sort());
+    assert.deepEqual(first.existing, [`//${SIGN_IN_SECRET}`]);
+    assert.match(first.stdout, /created task-manager-oidc in the context's namespace/);
+  });
+
+  test('each value is 32 random bytes in base64url, which task-service accepts, fresh every time', () => {
+    const values = [first, second].flatMap((result) =>
+      Object.values(decoded(created(result)[0]!.data)),
+    );
+    for (const value of values) {
+      assert.match(value, /^[A-Za-z0-9_-]{43}$/);
+      assert.equal(Buffer.from(value, 'base64url').length, 32);
+    }
+    assert.equal(new Set(values).size, values.length, 'no value repeats');
+    const secrets = decoded(created(first)[0]!.data);
+    const config = loadConfig({
+      ...secrets,
+      OIDC_ISSUER: 'http://localhost:8080/idp',
+      OIDC_CLIENT_ID: 'task-manager',
+      OIDC_AUDIENCE: 'http://localhost:8080/api',
+      PUBLIC_URL: 'http://localhost:8080',
+    });
+    assert.equal(config.auth.sessionKeys.length, 1);
+    assert.equal(config.auth.clientSecret, secrets.OIDC_CLIENT_SECRET);
+  });
+
+  test('no value is ever on a command line or in the output', () => {
+    const values = Object.values(decoded(created(first)[0]!.data));
+    const visible = [first.stdout, first.stderr, ...first.calls.map((c) => c.args.join(' '))];
+    for (const value of values) {
+      for (const text of visible) assert.ok(!text.includes(value), 'a secret value shows');
+    }
+    assert.ok(
+      first.calls.every((call) => !call.args.some((arg) => arg.startsWith('--from-literal'))),
+    );
+  });
+});
+
+test('an existing Secret is left as it is, so sessions survive a redeploy', () => {
+  const result = run({ existing: [`//${SIGN_IN_SECRET}`] });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(
+    result.calls.map((call) => call.args),
+    [['get', 'secret', SIGN_IN_SECRET, '--ignore-not-found', '--output=name']],
+  );
+  assert.match(result.stdout, /exists in the context's namespace; left as it is/);
+});
+
+test("Skaffold's kube context and namespaces are where it looks and creates", () => {
+  const result = run({
+    existing: [`kind-task-manager/team-a/${SIGN_IN_SECRET}`],
+    env: { SKAFFOLD_KUBE_CONTEXT: 'kind-task-manager', SKAFFOLD_NAMESPACES: 'team-a,team-b' },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  for (const call of result.calls) {
+    assert.ok(call.args.includes('--context=kind-task-manager'), call.args.join(' '));
+    assert.ok(
+      call.args.some((arg) => /^--namespace=team-[ab]$/.test(arg)),
+      call.args.join(' '),
+    );
+  }
+  assert.deepEqual(result.existing, [
+    `kind-task-manager/team-a/${SIGN_IN_SECRET}`,
+    `kind-task-manager/team-b/${SIGN_IN_SECRET}`,
+  ]);
+  assert.equal(created(result).length, 1, 'only where it was missing');
+});
+
+test('another deploy creating it in between counts as done', () => {
+  const result = run({ env: { STANDIN_RACE: '1' } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /left as it is/);
+});
+
+test('an unreachable cluster stops the deploy, before anything is made', () => {
+  const result = run({ env: { STANDIN_UNREACHABLE: '1' } });
+  assert.notEqual(result.code, 0);
+  assert.equal(created(result).length, 0);
+  assert.match(result.stderr, /connection to the server[\s\S]*cannot look for task-manager-oidc/);
+});
+
+test('a failing openssl never leaves an empty or weak Secret', () => {
+  const result = run({ brokenOpenssl: true });
+  assert.notEqual(result.code, 0);
+  assert.equal(created(result).length, 0);
+  assert.match(result.stderr, /openssl did not give 32 random bytes/);
+});
+
+test('k8s/README.md gives the same command for `kubectl apply -k`, and the Secret for aws', () => {
+  const readme = readFileSync(fromRoot('k8s/README.md'), 'utf8');
+  assert.match(readme, /^sh k8s\/create-dev-secret\.sh$/m);
+  const aws = readme.indexOf('### Signing in on AWS');
+  const commands = [
+    ...readme.matchAll(/kubectl create secret generic task-manager-oidc[^`]*?(?=\n *```)/g),
+  ];
+  assert.ok(
+    commands.some((command) => command.index < aws),
+    'the manual equivalent, locally',
+  );
+  assert.ok(
+    commands.some((command) => command.index > aws),
+    'the Secret of the aws overlay',
+  );
+  for (const [command] of commands) {
+    for (const key of SECRET_ENV_VARS) assert.match(command, new RegExp(`--from-literal=${key}=`));
+  }
+});

@@ -1,0 +1,343 @@
+/**
+ * Signing in, as the rendered manifests wire it. The trap of OpenID Connect on a local cluster:
+ * the issuer is one URL for two parties that reach the provider by different roads. The browser
+ * goes to http://localhost:8080/idp (Skaffold's port-forward on minikube, kind's port mapping),
+ * and tokens name that issuer; task-service, inside the cluster, cannot reach localhost:8080 and
+ * calls the provider's Service instead (OIDC_BACKCHANNEL_URL), checking tokens against the same
+ * issuer. These tests follow both roads through the rendered objects: every endpoint the
+ * provider publishes (read from a real provider started with the rendered settings) must be
+ * routed to it by the Ingress, task-service's back channel must name its Service and port, both
+ * sides must agree on the settings, and the app's address must be the one both clusters expose.
+ * On aws there is no development provider at all, and the app has its own https host.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { globSync, readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import type { IService } from 'kubernetes-models/v1/Service';
+import {
+  startIdentityProvider,
+  type RunningIdentityProvider,
+} from '../../services/identity-provider/src/index.ts';
+import { loadConfig as loadProviderConfig } from '../../services/identity-provider/src/config.ts';
+import { backchannelUrlFor } from '../../services/task-service/src/auth/backchannel.ts';
+import { CALLBACK_PATH, SIGN_IN_PAGE } from '../../services/task-service/src/routes/auth.ts';
+import { PROVIDER_ENV } from '../../docker/smoke/identity.ts';
+import { INGRESS_ROUTES } from '../../docker/smoke/ingress.ts';
+import { secretLooking } from '../../docker/smoke/secrets.ts';
+import { exampleSecrets, SIGN_IN_SECRET } from './support/app-env.ts';
+import { resolveEnv } from './support/env.ts';
+import { allContainers, appConfig, find, matchesSelector, workloads } from './support/kube.ts';
+import { fromRoot } from './support/paths.ts';
+import { render, type KubeObject, type Variant } from './support/render.ts';
+import { loadSkaffoldConfig } from './support/skaffold.ts';
+
+const LOCAL_VARIANTS = ['local', 'dev', 'local+network-policies'] as const;
+const AWS_VARIANTS = ['aws', 'aws+network-policies'] as const;
+const PROVIDER = 'identity-provider';
+
+/** The environment a container gets, with stand-ins for the Secret's values. */
+function envOf(objects: KubeObject[], workload: string, container = workload) {
+  const ref = allContainers(objects).find((r) => r.id === `${workload}/${container}`);
+  if (!ref) throw new Error(`no container ${workload}/${container}`);
+  const resolved = resolveEnv(ref.container, objects);
+  return {
+    values: Object.fromEntries(resolved.values),
+    withSecrets: {
+      ...exampleSecrets(resolved.fromSecrets),
+      ...Object.fromEntries(resolved.values),
+    },
+    secretRefs: resolved.secretRefs,
+  };
+}
+
+/**
+ * Which Service and port the Ingress sends `path` to, as ingress-nginx matches `Prefix` paths:
+ * the longest path that is the request's path or a whole-segment prefix of it.
+ */
+function routeOf(objects: KubeObject[], path: string) {
+  const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+  const candidates = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+  const matching = candidates.filter((candidate) => {
+    assert.equal(candidate.pathType, 'Prefix', `${candidate.path}: only Prefix paths here`);
+    const prefix = candidate.path!.replace(/\/$/, '');
+    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+  });
+  const best = matching.sort((a, b) => b.path!.length - a.path!.length)[0];
+  return best && { service: best.backend.service!.name, port: best.backend.service!.port!.name };
+}
+
+/** The container port a Service port ends at, and the workload behind it. */
+function backendOf(objects: KubeObject[], serviceName: string, port: string | number) {
+  const service = find<IService>(objects, 'Service', serviceName);
+  const servicePort = service.spec?.ports?.find((p) =>
+    typeof port === 'number' ? p.port === port : p.name === port,
+  );
+  assert.ok(servicePort, `${serviceName} has no port ${port}`);
+  const [workload, ...others] = workloads(objects).filter((w) =>
+    matchesSelector(w.podLabels, service.spec?.selector),
+  );
+  assert.ok(workload && others.length === 0, `${serviceName} selects one workload`);
+  const target = servicePort.targetPort ?? servicePort.port;
+  const containerPort = workload.pod.containers
+    .flatMap((c) => c.ports ?? [])
+    .find((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
+  return {
+    workload: workload.name,
+    port: servicePort.port,
+    containerPort: containerPort?.containerPort,
+  };
+}
+
+for (const variant of LOCAL_VARIANTS) {
+  describe(`${variant}: the issuer, both roads to it, and the app's address`, () => {
+    const objects = render(variant);
+    const provider = envOf(objects, PROVIDER);
+    const service = envOf(objects, 'task-service');
+    const providerConfig = loadProviderConfig(provider.withSecrets);
+    let running: RunningIdentityProvider;
+    let discovery: Record<string, unknown>;
+
+    before(async () => {
+      // The real provider, with the rendered settings, on a free port of this machine.
+      running = await startIdentityProvider({ ...providerConfig, port: 0, host: '127.0.0.1' });
+      const issuerPath = new URL(providerConfig.issuer).pathname;
+      const response = await fetch(
+        `http://127.0.0.1:${running.port}${issuerPath}/.well-known/openid-configuration`,
+      );
+      assert.equal(response.status, 200);
+      discovery = (await response.json()) as Record<string, unknown>;
+    });
+    after(() => running.close());
+
+    test('every endpoint the provider publishes is on the issuer, and the Ingress routes it there, unrewritten', () => {
+      assert.equal(discovery.issuer, provider.values.OIDC_ISSUER);
+      const endpoints = Object.entries(discovery).filter(
+        ([key]) => key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer',
+      );
+      // The issuer itself (so its discovery document), authorization, token, JWKS, userinfo,
+      // end session: all that a browser or task-service ever calls.
+      assert.ok(endpoints.length >= 6, endpoints.map(([key]) => key).join(', '));
+      const issuer = new URL(providerConfig.issuer);
+      // Besides the listed endpoints: the discovery document and the sign-in page.
+      const pages = [
+        ['discovery', `${providerConfig.issuer}/.well-known/openid-configuration`],
+        ['sign-in page', `${providerConfig.issuer}/interaction/some-uid`],
+      ];
+      for (const [key, value] of [...endpoints, ...pages]) {
+        const url = new URL(String(value));
+        assert.equal(url.origin, issuer.origin, `${key}: on the issuer's origin`);
+        assert.ok(url.pathname.startsWith(issuer.pathname), `${key}: under the issuer's path`);
+        assert.deepEqual(routeOf(objects, url.pathname), { service: PROVIDER, port: 'http' }, key);
+      }
+      const backend = backendOf(objects, PROVIDER, 'http');
+      assert.deepEqual(backend, {
+        workload: PROVIDER,
+        port: 9000,
+        containerPort: providerConfig.port,
+      });
+      // The provider serves its pages under the issuer's path itself: no rewrite in between.
+      const annotations = find<IIngress>(objects, 'Ingress', 'task-manager').metadata.annotations;
+      assert.ok(
+        !Object.keys(annotations ?? {}).some((key) => /rewrite-target|use-regex/.test(key)),
+        'no path rewriting',
+      );
+    });
+
+    test('the container smoke test gives the provider what its Deployment gives it', () => {
+      const container = workloads(objects).find((w) => w.name === PROVIDER)!.pod.containers[0]!;
+      assert.deepEqual(
+        (container.env ?? []).map((entry) => entry.name).sort(),
+        [...PROVIDER_ENV].sort(),
+      );
+    });
+
+    test("the container smoke test's miniature Ingress routes as this one does", () => {
+      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+      assert.deepEqual(
+        paths.map((p) => ({ path: p.path, service: p.backend.service?.name })),
+        INGRESS_ROUTES,
+      );
+    });
+
+    test("the provider answers its probes' paths, on the port they name", async () => {
+      const workload = workloads(objects).find((w) => w.name === PROVIDER)!;
+      const container = workload.pod.containers[0]!;
+      for (const probe of [container.readinessProbe, container.livenessProbe]) {
+        assert.equal(probe?.httpGet?.port, 'http');
+        const response = await fetch(`http://127.0.0.1:${running.port}${probe?.httpGet?.path}`);
+        assert.equal(response.status, 200, probe?.httpGet?.path);
+      }
+    });
+
+    test('the provider and task-service agree: one issuer, client, audience, address and admin group, one client secret', () => {
+      for (const name of [
+        'OIDC_ISSUER',
+        'OIDC_CLIENT_ID',
+        'OIDC_AUDIENCE',
+        'PUBLIC_URL',
+        'ADMIN_GROUP',
+      ]) {
+        assert.ok(provider.values[name], `${name} is set`);
+        assert.equal(provider.values[name], service.values[name], name);
+      }
+      const secretOf = (refs: typeof service.secretRefs) =>
+        refs.find((ref) => ref.variable === 'OIDC_CLIENT_SECRET');
+      assert.deepEqual(secretOf(provider.secretRefs), secretOf(service.secretRefs));
+      assert.equal(secretOf(service.secretRefs)?.secret, SIGN_IN_SECRET);
+      // The access tokens' audience is the API's absolute URI, on the app's address.
+      assert.equal(service.values.OIDC_AUDIENCE_CLAIM, 'aud');
+      assert.equal(new URL(service.values.OIDC_AUDIENCE!).origin, service.values.PUBLIC_URL);
+    });
+
+    test("task-service's back channel names the provider's Service, its DNS name and port", () => {
+      const backchannel = new URL(service.values.OIDC_BACKCHANNEL_URL!);
+      assert.equal(backchannel.protocol, 'http:', 'inside the cluster');
+      const port = Number(backchannel.port || 80);
+      const backend = backendOf(objects, backchannel.hostname, port);
+      assert.deepEqual(backend, { workload: PROVIDER, port, containerPort: providerConfig.port });
+      // Every call of task-service to the issuer's origin (discovery, token, JWKS) goes there,
+      // path kept: the provider answers under the issuer's path there too.
+      for (const key of ['token_endpoint', 'jwks_uri']) {
+        const called = new URL(
+          backchannelUrlFor(String(discovery[key]), service.values.OIDC_ISSUER!, backchannel.href),
+        );
+        assert.equal(called.origin, backchannel.origin, key);
+        assert.equal(called.pathname, new URL(String(discovery[key])).pathname, key);
+      }
+    });
+
+    test("PUBLIC_URL is the cluster's one address: the callback reaches task-service, the sign-in page the UI", () => {
+      const publicUrl = new URL(service.values.PUBLIC_URL!);
+      assert.equal(new URL(service.values.OIDC_ISSUER!).origin, publicUrl.origin, 'one address');
+      assert.deepEqual(providerConfig.webClient.redirectUris, [
+        `${publicUrl.origin}${CALLBACK_PATH}`,
+      ]);
+      assert.deepEqual(providerConfig.webClient.postLogoutRedirectUris, [
+        `${publicUrl.origin}${SIGN_IN_PAGE}`,
+      ]);
+      assert.deepEqual(routeOf(objects, CALLBACK_PATH), { service: 'task-service', port: 'http' });
+      assert.deepEqual(routeOf(objects, '/auth/login'), { service: 'task-service', port: 'http' });
+      assert.deepEqual(routeOf(objects, SIGN_IN_PAGE), { service: 'task-web', port: 'http' });
+      // Plain http is only accepted for localhost; the Ingress answers any host name.
+      assert.equal(publicUrl.hostname, 'localhost');
+      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      assert.equal(ingress.spec?.rules?.[0]?.host, undefined);
+      // minikube: Skaffold forwards that port to the ingress controller. kind: the cluster maps it.
+      const forward = loadSkaffoldConfig().portForward?.[0];
+      assert.equal(String(forward?.localPort), publicUrl.port, "Skaffold's port-forward");
+      const kind = readFileSync(fromRoot('k8s/kind-cluster.yaml'), 'utf8');
+      assert.match(kind, new RegExp(`hostPort: ${publicUrl.port}\\b`), "kind's port mapping");
+    });
+  });
+}
+
+for (const variant of AWS_VARIANTS) {
+  describe(`${variant}: a real provider, an https host`, () => {
+    const objects = render(variant);
+    const settings = appConfig(objects);
+
+    test('no development identity provider: no workload, Service, route or setting of it', () => {
+      const named = objects.filter((o) => o.metadata.name === PROVIDER).map((o) => o.kind);
+      assert.deepEqual(named, []);
+      assert.ok(!workloads(objects).some((w) => w.name === PROVIDER));
+      assert.equal(routeOf(objects, '/idp/.well-known/openid-configuration')?.service, 'task-web');
+      const keys = Object.keys(settings).filter(
+        (k) => k.startsWith('IDP_') || k.includes('BACKCHANNEL'),
+      );
+      assert.deepEqual(keys, []);
+      assert.doesNotMatch(JSON.stringify(objects), /identity-provider:|localhost/);
+    });
+
+    test('the app is served on its own host over TLS, the host PUBLIC_URL names', () => {
+      const publicUrl = new URL(settings.PUBLIC_URL!);
+      assert.equal(publicUrl.protocol, 'https:', 'the session cookie is Secure');
+      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      assert.deepEqual(
+        ingress.spec?.rules?.map((rule) => rule.host),
+        [publicUrl.hostname],
+      );
+      const [tls, ...more] = ingress.spec?.tls ?? [];
+      assert.equal(more.length, 0);
+      assert.deepEqual(tls?.hosts, [publicUrl.hostname]);
+      assert.ok(tls?.secretName, 'a certificate Secret (made by cert-manager, never rendered)');
+      assert.ok(!objects.some((o) => o.kind === 'Secret'));
+      assert.ok(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']);
+      assert.deepEqual(routeOf(objects, CALLBACK_PATH), { service: 'task-service', port: 'http' });
+    });
+
+    test('signs in with Amazon Cognito, as documented: its issuer form, client_id audience, cognito:groups', () => {
+      const issuer = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+)_\w+$/.exec(
+        settings.OIDC_ISSUER ?? '',
+      );
+      assert.ok(
+        issuer,
+        `${settings.OIDC_ISSUER} is https://cognito-idp.<region>.amazonaws.com/<pool id>`,
+      );
+      assert.equal(issuer[1], issuer[2], "the user pool's id starts with its region");
+      assert.equal(settings.OIDC_AUDIENCE_CLAIM, 'client_id');
+      assert.equal(settings.OIDC_AUDIENCE, settings.OIDC_CLIENT_ID, "the app client's id");
+      assert.equal(settings.OIDC_GROUPS_CLAIM, 'cognito:groups');
+      // Cognito refuses scopes its app clients do not allow, and it has no `groups` scope.
+      assert.deepEqual(settings.OIDC_SCOPES?.split(' ').sort(), ['email', 'openid', 'profile']);
+    });
+  });
+}
+
+describe('nothing trusts an identity header, and no secret is kept in a manifest', () => {
+  const everyVariant = [...LOCAL_VARIANTS, ...AWS_VARIANTS] as Variant[];
+  const configFiles = configurationFiles();
+
+  test('no X-Forwarded-User (or any auth header annotation) in the manifests, images or proxies', () => {
+    for (const variant of everyVariant) {
+      const text = JSON.stringify(render(variant));
+      assert.doesNotMatch(text, /x-forwarded-user|remote-user/i, variant);
+      assert.doesNotMatch(
+        text,
+        /nginx\.ingress\.kubernetes\.io\/(auth-|configuration-snippet)/,
+        variant,
+      );
+    }
+    // Nor does the container smoke test send it: it signs in through the provider's container.
+    const smoke = globSync('docker/smoke/*.ts', { cwd: fromRoot() });
+    for (const file of [...configFiles, ...smoke]) {
+      assert.doesNotMatch(readFileSync(fromRoot(file), 'utf8'), /x-forwarded-user/i, file);
+    }
+  });
+
+  test('no secret value in any rendered manifest or the files they and the images are made from', () => {
+    for (const variant of everyVariant) {
+      assert.deepEqual(secretLooking(JSON.stringify(render(variant))), [], variant);
+    }
+    assert.ok(configFiles.length > 20, configFiles.join(', '));
+    for (const file of configFiles) {
+      assert.deepEqual(secretLooking(readFileSync(fromRoot(file), 'utf8')), [], file);
+    }
+  });
+
+  test('the detector finds what a leaked secret would look like, and only that', () => {
+    // What k8s/create-dev-secret.sh makes: 32 random bytes in base64url (a fixed example here).
+    const key = createHash('sha256').update('an example session key').digest('base64url');
+    assert.deepEqual(secretLooking(`SESSION_KEYS=${key}`), [key]);
+    const pem = `-----BEGIN EC PRIVATE KEY-----\n${'MHcCAQEEI'.repeat(8)}\n-----END EC PRIVATE KEY-----`;
+    assert.equal(secretLooking(pem).length, 1, 'a private key');
+    assert.equal(secretLooking(`{"kty":"EC","d":"${'x1'.repeat(21)}"}`).length, 1, 'a private JWK');
+    // A program that merely parses keys names the header, with no key after it.
+    assert.deepEqual(secretLooking('if (pem.startsWith("-----BEGIN PRIVATE KEY-----")) {'), []);
+    const harmless = `task-manager-config-849dghgk8h sha256:${'ab12'.repeat(16)} tolerateFailuresUntilDeadline`;
+    assert.deepEqual(secretLooking(harmless), []);
+  });
+});
+
+/** The files that configure the images, the clusters and the proxies (not their tests). */
+function configurationFiles(): string[] {
+  const files = globSync(['skaffold.yaml', 'k8s/**/*', 'localstack/**/*', 'docker/**/*'], {
+    cwd: fromRoot(),
+  });
+  return files
+    .filter((file) => !file.startsWith('k8s/test/') && !file.startsWith('docker/smoke/'))
+    .filter((file) => /\.(ya?ml|env|sh|conf|json|Dockerfile)$/.test(file))
+    .sort();
+}

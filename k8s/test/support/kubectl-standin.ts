@@ -1,0 +1,85 @@
+/**
+ * A stand-in for `kubectl` against a cluster, for running k8s/create-dev-secret.sh without one.
+ * It knows the two calls the script makes: `get secret NAME --ignore-not-found --output=name`
+ * (answered from a state file of the Secrets that exist) and `create secret generic NAME
+ * --from-env-file=/dev/stdin`, which it hands to the real kubectl with `--dry-run=client
+ * --output=json`, so the Secret recorded is exactly the object kubectl would send. Every call is
+ * appended, as one JSON line, to STANDIN_CALLS: its arguments and, for a create, that object.
+ *
+ *   STANDIN_STATE        a JSON file: { "existing": ["<context>/<namespace>/<name>", ...] }
+ *   STANDIN_UNREACHABLE  "1": every call fails as kubectl does when no cluster answers
+ *   STANDIN_RACE         "1": a create fails with AlreadyExists, and the Secret exists after it
+ *   REAL_KUBECTL         the path of the real kubectl, which renders the Secret
+ *
+ * Mocked, and so unproven here: the API server itself (admission, the namespace existing).
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const stateFile = process.env.STANDIN_STATE ?? '';
+const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { existing: string[] };
+const record = (entry: Record<string, unknown>) =>
+  appendFileSync(
+    process.env.STANDIN_CALLS ?? '/dev/null',
+    `${JSON.stringify({ args, ...entry })}\n`,
+  );
+
+const flag = (name: string) =>
+  args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
+const words = args.filter((arg) => !arg.startsWith('--'));
+const key = (name: string) => `${flag('context')}/${flag('namespace')}/${name}`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+if (process.env.STANDIN_UNREACHABLE === '1') {
+  record({});
+  fail(
+    'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?',
+  );
+}
+
+if (words[0] === 'get' && words[1] === 'secret' && words.length === 3) {
+  record({});
+  if (!args.includes('--ignore-not-found') || flag('output') !== 'name') {
+    fail(`kubectl stand-in: unexpected get: ${args.join(' ')}`, 2);
+  }
+  if (state.existing.includes(key(words[2]!))) process.stdout.write(`secret/${words[2]}\n`);
+} else if (words[0] === 'create' && words[1] === 'secret' && words[2] === 'generic') {
+  const name = words[3]!;
+  if (flag('from-env-file') !== '/dev/stdin')
+    fail(`kubectl stand-in: unexpected create: ${args}`, 2);
+  // Never `kubectl` from PATH: that is this stand-in.
+  const real = process.env.REAL_KUBECTL;
+  if (!real) fail('kubectl stand-in: REAL_KUBECTL is not set', 2);
+  // The real kubectl reads the script's pipe itself (inherited): a pipe Node made would be a
+  // socket, which /dev/stdin cannot open.
+  const rendered = execFileSync(
+    real,
+    [
+      'create',
+      'secret',
+      'generic',
+      name,
+      '--from-env-file=/dev/stdin',
+      '--dry-run=client',
+      '--output=json',
+    ],
+    { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' },
+  );
+  record({ secret: JSON.parse(rendered) });
+  if (state.existing.includes(key(name)) || process.env.STANDIN_RACE === '1') {
+    state.existing.push(key(name));
+    writeFileSync(stateFile, JSON.stringify(state));
+    fail(`Error from server (AlreadyExists): secrets "${name}" already exists`);
+  }
+  state.existing.push(key(name));
+  writeFileSync(stateFile, JSON.stringify(state));
+  process.stdout.write(`secret/${name} created\n`);
+} else {
+  record({});
+  fail(`kubectl stand-in: unsupported call: ${args.join(' ')}`, 2);
+}
