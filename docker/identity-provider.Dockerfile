@@ -23,7 +23,9 @@ WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/task-store/package.json packages/task-store/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
 COPY services/task-service/package.json services/task-service/
 COPY services/identity-provider/package.json services/identity-provider/
@@ -37,11 +39,11 @@ FROM deps AS build
 COPY tsconfig.base.json ./
 COPY packages/contract/tsconfig.build.json packages/contract/
 COPY packages/contract/src packages/contract/src
-COPY packages/task-store/tsconfig.build.json packages/task-store/
-COPY packages/task-store/src packages/task-store/src
+COPY packages/runtime/tsconfig.build.json packages/runtime/
+COPY packages/runtime/src packages/runtime/src
 COPY services/identity-provider/tsconfig.build.json services/identity-provider/
 COPY services/identity-provider/src services/identity-provider/src
-RUN npm run build -w @task-manager/contract -w @task-manager/task-store -w @task-manager/identity-provider
+RUN npm run build -w @task-manager/contract -w @task-manager/runtime -w @task-manager/identity-provider
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -51,7 +53,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
-COPY packages/task-store/package.json packages/task-store/
+COPY packages/runtime/package.json packages/runtime/
 COPY services/identity-provider/package.json services/identity-provider/
 # The install's own manifests (root package.json, lock, .npmrc) are not needed to run.
 RUN npm ci --omit=dev --workspace @task-manager/identity-provider --include-workspace-root=false \
@@ -60,7 +62,7 @@ RUN npm ci --omit=dev --workspace @task-manager/identity-provider --include-work
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
 COPY --from=build /app/packages/contract/dist packages/contract/dist
-COPY --from=build /app/packages/task-store/dist packages/task-store/dist
+COPY --from=build /app/packages/runtime/dist packages/runtime/dist
 COPY --from=build /app/services/identity-provider/dist services/identity-provider/dist
 RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
 

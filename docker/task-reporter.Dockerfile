@@ -19,6 +19,7 @@ WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
@@ -34,13 +35,15 @@ FROM deps AS build
 COPY tsconfig.base.json ./
 COPY packages/contract/tsconfig.build.json packages/contract/
 COPY packages/contract/src packages/contract/src
+COPY packages/runtime/tsconfig.build.json packages/runtime/
+COPY packages/runtime/src packages/runtime/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
 COPY packages/telemetry/tsconfig.build.json packages/telemetry/
 COPY packages/telemetry/src packages/telemetry/src
 COPY batch/tsconfig.build.json batch/
 COPY batch/src batch/src
-RUN npm run build -w @task-manager/contract -w @task-manager/telemetry -w @task-manager/task-store -w @task-manager/batch
+RUN npm run build -w @task-manager/contract -w @task-manager/runtime -w @task-manager/telemetry -w @task-manager/task-store -w @task-manager/batch
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
 # Only the manifests of the workspaces this image runs are present: npm treats every workspace
@@ -50,6 +53,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY batch/package.json batch/
@@ -60,6 +64,7 @@ RUN npm ci --omit=dev --workspace @task-manager/batch --include-workspace-root=f
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
 COPY --from=build /app/packages/contract/dist packages/contract/dist
+COPY --from=build /app/packages/runtime/dist packages/runtime/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/batch/dist batch/dist

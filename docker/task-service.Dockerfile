@@ -18,6 +18,7 @@ WORKDIR /app
 # Manifests before sources: `npm ci` reruns only when dependencies change.
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/testing/package.json packages/testing/
@@ -33,6 +34,7 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 FROM deps AS dev
 COPY --chown=1000:1000 tsconfig.base.json ./
 COPY --chown=1000:1000 packages/contract packages/contract
+COPY --chown=1000:1000 packages/runtime packages/runtime
 COPY --chown=1000:1000 packages/task-store packages/task-store
 COPY --chown=1000:1000 packages/telemetry packages/telemetry
 COPY --chown=1000:1000 services/task-service services/task-service
@@ -46,13 +48,15 @@ FROM deps AS build
 COPY tsconfig.base.json ./
 COPY packages/contract/tsconfig.build.json packages/contract/
 COPY packages/contract/src packages/contract/src
+COPY packages/runtime/tsconfig.build.json packages/runtime/
+COPY packages/runtime/src packages/runtime/src
 COPY packages/task-store/tsconfig.build.json packages/task-store/
 COPY packages/task-store/src packages/task-store/src
 COPY packages/telemetry/tsconfig.build.json packages/telemetry/
 COPY packages/telemetry/src packages/telemetry/src
 COPY services/task-service/tsconfig.build.json services/task-service/
 COPY services/task-service/src services/task-service/src
-RUN npm run build -w @task-manager/contract -w @task-manager/telemetry -w @task-manager/task-store \
+RUN npm run build -w @task-manager/contract -w @task-manager/runtime -w @task-manager/telemetry -w @task-manager/task-store \
       -w @task-manager/task-service
 
 # ---- prod: the runtime tree, assembled in a stage of its own so npm's cache stays behind.
@@ -63,6 +67,7 @@ ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/task-store/package.json packages/task-store/
 COPY packages/telemetry/package.json packages/telemetry/
 COPY services/task-service/package.json services/task-service/
@@ -73,6 +78,7 @@ RUN npm ci --omit=dev --workspace @task-manager/task-service --include-workspace
 # Compiled JavaScript only: declaration files and source maps (which point at the TypeScript
 # sources, absent here) do not run.
 COPY --from=build /app/packages/contract/dist packages/contract/dist
+COPY --from=build /app/packages/runtime/dist packages/runtime/dist
 COPY --from=build /app/packages/task-store/dist packages/task-store/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 COPY --from=build /app/services/task-service/dist services/task-service/dist

@@ -3,8 +3,8 @@
  * names it shares with task-service (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
  * OIDC_AUDIENCE, PUBLIC_URL, ADMIN_GROUP) mean the same thing in both, so one ConfigMap and one
  * Secret configure the pair and cannot disagree. Every bad value is reported in one message.
- * The readers come from task-store's `config` entry point alone, so the provider never loads
- * the AWS SDK (about 30 MB of memory) that the rest of task-store needs.
+ * The readers come from @task-manager/runtime, which has no dependencies, so the provider
+ * neither installs nor loads the AWS SDK (about 30 MB of memory) that task-store needs.
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -15,7 +15,7 @@ import {
   readString,
   readUrl,
   type Env,
-} from '@task-manager/task-store/config';
+} from '@task-manager/runtime';
 import { isUserId } from '@task-manager/contract';
 import { parseSigningKeys, type SigningKeys } from './keys.ts';
 import type { WebClient } from './provider.ts';

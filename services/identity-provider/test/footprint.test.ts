@@ -1,6 +1,6 @@
 /**
- * What the provider's program loads: its modules and their libraries, never the AWS SDK that
- * the rest of task-store needs (it only shares task-store's configuration readers). Loading the
+ * What the provider's program loads: its modules and their libraries, never the AWS SDK or
+ * OpenTelemetry (it shares only the configuration readers of @task-manager/runtime). Loading the
  * SDK would cost its container about 30 MB of memory for nothing.
  */
 import assert from 'node:assert/strict';
@@ -40,9 +40,9 @@ test("the program's modules load no AWS SDK", () => {
     loaded.some((url) => url.includes('/oidc-provider/')),
     'the hook records modules',
   );
-  assert.ok(loaded.some((url) => url.includes('/task-store/src/config.ts')));
+  assert.ok(loaded.some((url) => url.includes('/runtime/src/env.ts')));
   assert.deepEqual(
-    loaded.filter((url) => url.includes('@aws-sdk') || url.includes('@smithy')),
+    loaded.filter((url) => /@aws-sdk|@smithy|@opentelemetry|\/task-store\//.test(url)),
     [],
   );
 });
