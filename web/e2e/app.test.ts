@@ -6,10 +6,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
+import type { Browser } from 'playwright-core';
 import { runReportJob, startApp, type RunningApp } from './support/app.ts';
 import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
+import {
+  activeElementText,
+  article,
+  assertNoProblems,
+  dayIn,
+  normalise,
+  people,
+  waitGone,
+} from './support/people.ts';
 
 const ZONE = 'Asia/Tokyo';
 
@@ -29,101 +37,7 @@ after(async () => {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-interface ApiTask {
-  taskId: string;
-  title: string;
-  startAt: string;
-  done: boolean;
-  completedAt: string | null;
-}
-
-const tokens = new Map<string, Promise<string>>();
-
-/** The user's access token from the development provider, as `npm run token` gets it. */
-function tokenOf(user: string): Promise<string> {
-  let token = tokens.get(user);
-  if (!token) {
-    token = fetchAccessToken({ issuer: app.issuer, user }).then((result) => result.accessToken);
-    tokens.set(user, token);
-  }
-  return token;
-}
-
-/** Calls the API directly, as the given user (a Bearer token), to set up or check the UI. */
-async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${await tokenOf(user)}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return fetch(`${app.origin}/api${path}`, { ...init, headers });
-}
-
-async function createTaskViaApi(
-  user: string,
-  task: { title: string; contents?: string; startAt: string },
-): Promise<ApiTask> {
-  const response = await api(user, '/tasks', { method: 'POST', body: JSON.stringify(task) });
-  assert.equal(response.status, 201, await response.clone().text());
-  return (await response.json()) as ApiTask;
-}
-
-async function tasksOf(user: string): Promise<ApiTask[]> {
-  const response = await api(user, '/tasks?status=all&limit=100');
-  assert.equal(response.status, 200);
-  return ((await response.json()) as { items: ApiTask[] }).items;
-}
-
-/** YYYY-MM-DD in a time zone, `days` from today. */
-function dayIn(zone: string, days = 0): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(Date.now() + days * 86_400_000));
-}
-
-/** Chromium and Node may differ in the kind of space before "AM". */
-const normalise = (text: string) => text.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
-
-/** On the development provider's sign-in page: type the name and submit. */
-async function signInAtProvider(page: Page, user: string): Promise<void> {
-  await page.waitForURL(`${app.issuer}/interaction/**`);
-  await page.getByLabel('User name').fill(user);
-  const me = page.waitForResponse(
-    (response) => response.url() === `${app.origin}/api/me` && response.status() === 200,
-  );
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await me;
-}
-
-/** Opens the app and signs in through the provider's page, as a person does. */
-async function signIn(page: Page, user: string, submit = 'Sign in') {
-  await page.goto(`${app.origin}/`);
-  await page.waitForURL('**/signin');
-  await page.getByRole('button', { name: submit, exact: true }).click();
-  await signInAtProvider(page, user);
-}
-
-/** Signs out through the header; the provider's end-session page returns to /signin. */
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${app.origin}/signin`);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-}
-
-const article = (page: Page, title: string) => page.getByRole('article', { name: title });
-
-async function activeElementText(page: Page): Promise<string> {
-  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-}
-
-async function assertNoProblems(problems: string[]) {
-  assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
-}
-
-async function waitGone(locator: Locator) {
-  await locator.waitFor({ state: 'detached' });
-}
+const { api, createTaskViaApi, tasksOf, signInAtProvider, signIn, signOut } = people(() => app);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -283,7 +197,7 @@ describe('task manager UI', () => {
       await toDelete.getByRole('button', { name: 'Delete “Prepare the Q4 review”' }).click();
       const confirm = page.getByRole('dialog', { name: 'Delete task?' });
       await confirm
-        .getByText('“Prepare the Q4 review” will be deleted. This cannot be undone.')
+        .getByText('“Prepare the Q4 review” will be deleted. You can undo this for a few seconds')
         .waitFor();
       assert.equal(await activeElementText(page), 'Cancel', 'focus starts on the safe choice');
       await confirm.getByRole('button', { name: 'Cancel' }).click();
@@ -409,11 +323,22 @@ describe('task manager UI', () => {
       await article(page, 'Typed with the keyboard').waitFor();
       assert.equal(await activeElementText(page), 'New task', 'focus returns to the opener');
 
-      // Esc closes the dialog without saving.
+      // Esc asks before discarding what was typed: Esc again keeps editing, Discard closes.
       await page.keyboard.press('Enter');
       await dialog.waitFor();
       await page.keyboard.type('Never saved');
       await page.keyboard.press('Escape');
+      const discard = page.getByRole('dialog', { name: 'Discard your changes?' });
+      await discard.waitFor();
+      assert.equal(await activeElementText(page), 'Keep editing', 'focus on the safe choice');
+      await page.keyboard.press('Escape');
+      await discard.waitFor({ state: 'hidden' });
+      assert.equal(await dialog.getByLabel('Title').inputValue(), 'Never saved');
+      await page.keyboard.press('Escape');
+      await discard.waitFor();
+      await page.keyboard.press('Tab');
+      assert.equal(await activeElementText(page), 'Discard');
+      await page.keyboard.press('Enter');
       await dialog.waitFor({ state: 'hidden' });
       assert.equal(await activeElementText(page), 'New task');
       assert.deepEqual(
