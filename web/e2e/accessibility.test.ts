@@ -7,27 +7,17 @@
  * (web/artifacts/a11y-<state>-<locale>-<width>-<scheme>.png).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startApp, type RunningApp } from './support/app.ts';
+import { test } from 'node:test';
 import { axeFindings, type Finding } from './support/axe.ts';
-import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
-import { article, dayIn, people } from './support/people.ts';
+import { newPerson, screenshot } from './support/browser.ts';
+import { article, dayIn } from './support/people.ts';
+import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
 
-let app: RunningApp;
-let browser: Browser;
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = startSuite();
 
-const { api, createTaskViaApi, patchViaApi, signInAtProvider } = people(() => app);
+const { api, createTaskViaApi, patchViaApi, signInAtProvider } = suite;
 
 const LOCALES = [
   { code: 'en', browser: 'en-US' },
@@ -123,7 +113,7 @@ async function walkThrough(
     startAt: `${dayIn(ZONE, 12)}T09:00:00+09:00`,
   });
 
-  const { page, context } = await newPerson(browser, {
+  const { page, context } = await newPerson(suite.browser, {
     locale: locale.browser,
     viewport: { width, height: 900 },
   });
@@ -141,13 +131,13 @@ async function walkThrough(
     await screenshot(page, `a11y-${state}-${combo}.png`);
   };
   try {
-    await page.goto(`${app.origin}/`);
+    await page.goto(`${suite.app.origin}/`);
     await page.waitForURL('**/signin');
     await page.getByRole('button', { name: t.signIn, exact: true }).waitFor();
     await check('sign-in');
 
     await page.getByRole('button', { name: t.signIn, exact: true }).click();
-    await page.waitForURL(`${app.issuer}/interaction/**`);
+    await page.waitForURL(`${suite.app.issuer}/interaction/**`);
     await page.getByLabel('User name').waitFor();
     await check('provider-sign-in');
     await page.getByLabel('User name').fill('not valid!');
@@ -169,11 +159,11 @@ async function walkThrough(
     await page.locator('.empty').waitFor();
     await check('search-empty');
 
-    await page.goto(`${app.origin}/done`);
+    await page.goto(`${suite.app.origin}/done`);
     await article(page, '週次ミーティング').waitFor();
     await check('done-view');
 
-    await page.goto(`${app.origin}/`);
+    await page.goto(`${suite.app.origin}/`);
     await article(page, 'Plan the holiday').waitFor();
     await page.getByRole('button', { name: t.newTask }).click();
     const createDialog = page.getByRole('dialog', { name: t.newTask });
@@ -233,15 +223,15 @@ async function walkThrough(
     await check('load-error');
     await page.unroute('**/api/tasks?**');
 
-    await page.goto(`${app.origin}/reports`);
+    await page.goto(`${suite.app.origin}/reports`);
     await page.locator('.alert').waitFor();
     await check('reports-forbidden');
-    await page.goto(`${app.origin}/nowhere`);
+    await page.goto(`${suite.app.origin}/nowhere`);
     await page.locator('main h1').waitFor();
     await check('not-found');
 
     await page.getByRole('button', { name: t.signOut }).click();
-    await page.waitForURL(`${app.origin}/signin`);
+    await page.waitForURL(`${suite.app.origin}/signin`);
     await page.getByRole('button', { name: t.signIn, exact: true }).click();
     await signInAtProvider(page, 'admin');
     await page.getByRole('link', { name: t.reports }).click();

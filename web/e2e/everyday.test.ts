@@ -5,29 +5,19 @@
  * on a phone, and several tabs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { eventually } from '@task-manager/testing';
-import { startApp, runReportJob, type RunningApp } from './support/app.ts';
-import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
-import { article, assertNoProblems, dayIn, people, waitGone } from './support/people.ts';
+import { runReportJob } from './support/app.ts';
+import { newPerson, screenshot } from './support/browser.ts';
+import { article, assertNoProblems, dayIn, waitGone } from './support/people.ts';
+import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
 
-let app: RunningApp;
-let browser: Browser;
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = startSuite();
 
-const { api, createTaskViaApi, patchViaApi, tasksOf, signIn, signInAtProvider, signOut } = people(
-  () => app,
-);
+const { api, createTaskViaApi, patchViaApi, tasksOf, signIn, signInAtProvider, signOut } = suite;
 
 /** An instant `hours` from now, as the API takes it. */
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
@@ -66,7 +56,7 @@ describe('overdue work in sight', () => {
       title: 'Holiday',
       startAt: `${dayIn(ZONE, 20)}T10:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       const overdue = page.getByRole('region', { name: /^Overdue/ });
@@ -117,7 +107,7 @@ describe('finding tasks', () => {
     await createTaskViaApi(user, { title: 'ｶﾀｶﾅの練習', startAt: inHours(26) });
     await createTaskViaApi(user, { title: 'Groceries', startAt: inHours(27) });
     await createTaskViaApi('someone-else', { title: 'Another report', startAt: inHours(24) });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await article(page, 'Groceries').waitFor();
@@ -168,7 +158,7 @@ describe('finding tasks', () => {
       const thirdDone = (await tasksOf(user)).find((task) => task.taskId === third!.taskId)!;
       assert.ok(done.completedAt! > thirdDone.completedAt!, 'completed later');
     });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await page.getByRole('link', { name: 'All', exact: true }).click();
@@ -212,7 +202,7 @@ describe('safe by default', () => {
       contents: 'Photo\nForm B',
       startAt: `${dayIn(ZONE, 2)}T09:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       const task = article(page, 'Renew the passport');
@@ -266,7 +256,7 @@ describe('safe by default', () => {
       contents: 'v1',
       startAt: `${dayIn(ZONE, 1)}T09:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       const edit = async () => {
@@ -317,7 +307,7 @@ describe('safe by default', () => {
 
   test('closing with unsaved changes asks first: Escape, Cancel and a click outside', async () => {
     const user = 'dmitri';
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await page.getByRole('button', { name: 'New task' }).click();
@@ -354,7 +344,7 @@ describe('safe by default', () => {
   test('marking done a task deleted elsewhere removes it with a clear message', async () => {
     const user = 'greta';
     const task = await createTaskViaApi(user, { title: 'Ghost task', startAt: inHours(5) });
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await article(page, 'Ghost task').waitFor();
@@ -384,7 +374,7 @@ describe('keyboard, small screens, many tabs', () => {
         startAt: `${dayIn(ZONE, 4)}T08:${String(i).padStart(2, '0')}:00+09:00`,
       });
     }
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await page.getByText('20 shown; more to load').waitFor();
@@ -429,8 +419,8 @@ describe('keyboard, small screens, many tabs', () => {
       startAt: `${day}T09:00:00+09:00`,
     });
     await patchViaApi('pia', done.taskId, { done: true });
-    await runReportJob(app, dayIn(ZONE));
-    const { page, context, problems } = await newPerson(browser, {
+    await runReportJob(suite.app, dayIn(ZONE));
+    const { page, context, problems } = await newPerson(suite.browser, {
       viewport: { width: 375, height: 800 },
     });
     try {
@@ -462,21 +452,21 @@ describe('keyboard, small screens, many tabs', () => {
   });
 
   test('signing in or out in one tab updates the other tabs', async () => {
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, 'tomas');
       const other = await context.newPage();
-      await other.goto(`${app.origin}/all`);
+      await other.goto(`${suite.app.origin}/all`);
       await other.getByText('Signed in as tomas').waitFor();
 
       await signOut(page);
       // The other tab noticed, and asks for a sign-in too (coming back to where it was).
-      await other.waitForURL(`${app.origin}/signin?redirect=/all`);
+      await other.waitForURL(`${suite.app.origin}/signin?redirect=/all`);
       await other.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await signInAtProvider(page, 'tomas');
-      await other.waitForURL(`${app.origin}/all`);
+      await other.waitForURL(`${suite.app.origin}/all`);
       await other.getByText('Signed in as tomas').waitFor();
       assertNoProblems(problems.filter((problem) => !problem.includes('401')));
     } finally {
@@ -487,17 +477,17 @@ describe('keyboard, small screens, many tabs', () => {
   test('headings go in order on every page: no h3 straight under the h1', async () => {
     const user = 'hana';
     await createTaskViaApi(user, { title: 'One task', startAt: inHours(30) });
-    const { page, context } = await newPerson(browser);
+    const { page, context } = await newPerson(suite.browser);
     try {
       await signIn(page, user);
       await article(page, 'One task').waitFor();
       for (const path of ['/', '/all', '/done', '/nowhere']) {
-        await page.goto(`${app.origin}${path}`);
+        await page.goto(`${suite.app.origin}${path}`);
         await page.locator('main h1').waitFor();
         await page.getByText(/Loading/).waitFor({ state: 'hidden' });
         assertHeadingsInOrder(await headings(page));
       }
-      await page.goto(`${app.origin}/all`);
+      await page.goto(`${suite.app.origin}/all`);
       await article(page, 'One task').getByRole('button', { name: /^Edit/ }).click();
       await page.getByRole('dialog', { name: 'Edit task' }).getByLabel('Title').waitFor();
       assertHeadingsInOrder(await headings(page));

@@ -268,22 +268,24 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
 
   async function save(id: string | null, patch: TaskChanges, version: string | null) {
     saving.value = true;
+    let result;
     try {
-      let result;
       if (id) {
         result = await updateTask(id, patch, version);
       } else {
         const input = { title: patch.title!, contents: patch.contents!, startAt: patch.startAt! };
         result = await createTask(input, createKey(input));
       }
-      conflict.value = null;
-      markClean();
-      events.saved(result.task, !id);
     } catch (error) {
-      await handleSaveError(error, patch);
-    } finally {
+      // What follows a failure (a conflict to show, errors to place) is not "saving" any more.
       saving.value = false;
+      await handleSaveError(error, patch);
+      return;
     }
+    saving.value = false;
+    conflict.value = null;
+    markClean();
+    events.saved(result.task, !id);
   }
 
   /** A 412: read the current version and set it beside what the person typed. */

@@ -296,8 +296,10 @@ describe('TaskDialog: editing', () => {
     );
     const [yours, current] = wrapper.findAll('section');
     expect(yours!.find('h3').text()).toBe('Your version');
+    // Mine is what "Keep mine" saves: my title, on top of their details.
     expect(yours!.text()).toContain('My edit');
-    expect(yours!.text()).toContain('Old notes');
+    expect(yours!.text()).toContain('Their notes');
+    expect(yours!.text()).not.toContain('Old notes');
     expect(current!.find('h3').text()).toBe('Current version');
     expect(current!.text()).toContain('Mine');
     expect(current!.text()).toContain('Their notes');

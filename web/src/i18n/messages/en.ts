@@ -159,7 +159,7 @@ const en = {
   },
   conflict: {
     explain:
-      'Someone changed this task while you were editing it (perhaps in another tab). Nothing you typed is lost: compare the two versions, then keep yours or take the current one.',
+      'Someone changed this task while you were editing it (perhaps in another tab). Nothing you typed is lost: your version is your changes applied to the current one. Keep it, or take the current one as it is.',
     mine: 'Your version',
     theirs: 'Current version',
     differs: 'differs',
