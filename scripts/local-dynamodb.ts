@@ -3,13 +3,10 @@
  * tasks survive a restart, with the project's tables created if they are missing.
  */
 import { mkdir } from 'node:fs/promises';
-import {
-  createDynamoClients,
-  ensureTables,
-  loadDynamoConfig,
-  type DynamoConfig,
-} from '@task-manager/task-store';
+import path from 'node:path';
+import { createDynamoClients, loadDynamoConfig, type DynamoConfig } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { upgradeLocalTables } from './local-table-upgrade.ts';
 
 export interface LocalDynamo {
   server: DynaliteServer;
@@ -44,11 +41,14 @@ export async function startLocalDynamo(options: {
     IDEMPOTENCY_TABLE: options.env.IDEMPOTENCY_TABLE ?? 'task-idempotency-keys',
   };
   const config = loadDynamoConfig(env);
-  const { client } = createDynamoClients(config);
+  const clients = createDynamoClients(config);
   try {
-    await ensureTables(client, config);
+    // Tables made by an older schema get its new indexes (see local-table-upgrade.ts).
+    await upgradeLocalTables(clients, config, path.dirname(options.dataDir), (message) =>
+      console.log(`dynamodb: ${message}`),
+    );
   } finally {
-    client.destroy();
+    clients.client.destroy();
   }
   return { server, config, env };
 }

@@ -5,133 +5,35 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
-import { runReportJob, startApp, type RunningApp } from './support/app.ts';
-import { launchBrowser, newPerson, screenshot } from './support/browser.ts';
+import { describe, test } from 'node:test';
+import { runReportJob } from './support/app.ts';
+import { newPerson, screenshot } from './support/browser.ts';
+import {
+  activeElementText,
+  article,
+  assertNoProblems,
+  dayIn,
+  normalise,
+  waitGone,
+} from './support/people.ts';
+import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
 
-let app: RunningApp;
-let browser: Browser;
-
-before(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const suite = startSuite();
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-interface ApiTask {
-  taskId: string;
-  title: string;
-  startAt: string;
-  done: boolean;
-  completedAt: string | null;
-}
-
-const tokens = new Map<string, Promise<string>>();
-
-/** The user's access token from the development provider, as `npm run token` gets it. */
-function tokenOf(user: string): Promise<string> {
-  let token = tokens.get(user);
-  if (!token) {
-    token = fetchAccessToken({ issuer: app.issuer, user }).then((result) => result.accessToken);
-    tokens.set(user, token);
-  }
-  return token;
-}
-
-/** Calls the API directly, as the given user (a Bearer token), to set up or check the UI. */
-async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${await tokenOf(user)}`);
-  if (init.body !== undefined) headers.set('Content-Type', 'application/json');
-  return fetch(`${app.origin}/api${path}`, { ...init, headers });
-}
-
-async function createTaskViaApi(
-  user: string,
-  task: { title: string; contents?: string; startAt: string },
-): Promise<ApiTask> {
-  const response = await api(user, '/tasks', { method: 'POST', body: JSON.stringify(task) });
-  assert.equal(response.status, 201, await response.clone().text());
-  return (await response.json()) as ApiTask;
-}
-
-async function tasksOf(user: string): Promise<ApiTask[]> {
-  const response = await api(user, '/tasks?status=all&limit=100');
-  assert.equal(response.status, 200);
-  return ((await response.json()) as { items: ApiTask[] }).items;
-}
-
-/** YYYY-MM-DD in a time zone, `days` from today. */
-function dayIn(zone: string, days = 0): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(Date.now() + days * 86_400_000));
-}
-
-/** Chromium and Node may differ in the kind of space before "AM". */
-const normalise = (text: string) => text.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
-
-/** On the development provider's sign-in page: type the name and submit. */
-async function signInAtProvider(page: Page, user: string): Promise<void> {
-  await page.waitForURL(`${app.issuer}/interaction/**`);
-  await page.getByLabel('User name').fill(user);
-  const me = page.waitForResponse(
-    (response) => response.url() === `${app.origin}/api/me` && response.status() === 200,
-  );
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await me;
-}
-
-/** Opens the app and signs in through the provider's page, as a person does. */
-async function signIn(page: Page, user: string, submit = 'Sign in') {
-  await page.goto(`${app.origin}/`);
-  await page.waitForURL('**/signin');
-  await page.getByRole('button', { name: submit, exact: true }).click();
-  await signInAtProvider(page, user);
-}
-
-/** Signs out through the header; the provider's end-session page returns to /signin. */
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(`${app.origin}/signin`);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-}
-
-const article = (page: Page, title: string) => page.getByRole('article', { name: title });
-
-async function activeElementText(page: Page): Promise<string> {
-  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
-}
-
-async function assertNoProblems(problems: string[]) {
-  assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
-}
-
-async function waitGone(locator: Locator) {
-  await locator.waitFor({ state: 'detached' });
-}
+const { api, createTaskViaApi, tasksOf, signInAtProvider, signIn, signOut } = suite;
 
 // ---------------------------------------------------------------------------------------------
 
 describe('task manager UI', () => {
   test('a person signs in, creates, edits, completes, reopens and deletes a task', async () => {
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
-      const response = await page.goto(`${app.origin}/`);
+      const response = await page.goto(`${suite.app.origin}/`);
       // The checks below for CSP violations mean something only if the policy is in force.
       assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
 
@@ -139,13 +41,13 @@ describe('task manager UI', () => {
       await page.waitForURL('**/signin');
       await page.getByText('development identity provider', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.waitForURL(`${app.issuer}/interaction/**`);
+      await page.waitForURL(`${suite.app.issuer}/interaction/**`);
       await page.getByText('Development only.').waitFor();
       await screenshot(page, 'provider-sign-in.png');
       await page.getByLabel('User name').fill('not valid!');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByText('Use only letters, digits and . _ @ -').waitFor();
-      const me = page.waitForResponse((r) => r.url() === `${app.origin}/api/me`);
+      const me = page.waitForResponse((r) => r.url() === `${suite.app.origin}/api/me`);
       await page.getByLabel('User name').fill('alice');
       await page.getByRole('button', { name: 'Sign in' }).click();
       assert.deepEqual(await (await me).json(), { userId: 'alice', name: 'alice', isAdmin: false });
@@ -154,13 +56,15 @@ describe('task manager UI', () => {
       await page.getByText('Signed in as alice').waitFor();
 
       // The page never holds a token: not in its URL, its script-readable cookies or storage.
-      assert.equal(page.url(), `${app.origin}/`);
+      assert.equal(page.url(), `${suite.app.origin}/`);
       assert.equal(await page.evaluate(() => document.cookie.includes('tm_session')), false);
       const webStorage = await page.evaluate(() =>
         JSON.stringify([{ ...localStorage }, { ...sessionStorage }]),
       );
       assert.doesNotMatch(webStorage, /eyJ[A-Za-z0-9_-]{10,}/, 'no JWT or JWE in web storage');
-      const session = (await context.cookies(app.origin)).find((c) => c.name === 'tm_session');
+      const session = (await context.cookies(suite.app.origin)).find(
+        (c) => c.name === 'tm_session',
+      );
       assert.ok(session?.httpOnly, 'the session cookie is HttpOnly');
       assert.equal(session.sameSite, 'Lax');
 
@@ -283,7 +187,7 @@ describe('task manager UI', () => {
       await toDelete.getByRole('button', { name: 'Delete “Prepare the Q4 review”' }).click();
       const confirm = page.getByRole('dialog', { name: 'Delete task?' });
       await confirm
-        .getByText('“Prepare the Q4 review” will be deleted. This cannot be undone.')
+        .getByText('“Prepare the Q4 review” will be deleted. You can undo this for a few seconds')
         .waitFor();
       assert.equal(await activeElementText(page), 'Cancel', 'focus starts on the safe choice');
       await confirm.getByRole('button', { name: 'Cancel' }).click();
@@ -303,7 +207,7 @@ describe('task manager UI', () => {
   });
 
   test('alice signs in, creates a task, signs out; bob cannot see it; only admin sees Reports', async () => {
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, 'alice');
       await page.getByRole('button', { name: 'New task' }).click();
@@ -315,7 +219,7 @@ describe('task manager UI', () => {
       const secret = (await tasksOf('alice')).find((t) => t.title === 'Alice’s private plan')!;
       await signOut(page);
       // Signed out of the app and of the provider: the app's API no longer answers this browser.
-      assert.equal((await page.request.get(`${app.origin}/api/me`)).status(), 401);
+      assert.equal((await page.request.get(`${suite.app.origin}/api/me`)).status(), 401);
 
       // Bob, in the same browser: the provider asks who he is again.
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -325,10 +229,10 @@ describe('task manager UI', () => {
       await page.getByText('You have no tasks yet.').waitFor();
       assert.equal(await article(page, 'Alice’s private plan').count(), 0);
       // Not even by its URL, with his own session.
-      const direct = await page.request.get(`${app.origin}/api/tasks/${secret.taskId}`);
+      const direct = await page.request.get(`${suite.app.origin}/api/tasks/${secret.taskId}`);
       assert.equal(direct.status(), 404);
       assert.equal(await page.getByRole('link', { name: 'Reports' }).count(), 0);
-      const reports = await page.request.get(`${app.origin}/api/reports`);
+      const reports = await page.request.get(`${suite.app.origin}/api/reports`);
       assert.equal(reports.status(), 403);
       await signOut(page);
 
@@ -344,7 +248,7 @@ describe('task manager UI', () => {
   });
 
   test('a session that ends while typing: sign in again, and the draft is still there', async () => {
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, 'lena');
       await page.getByRole('button', { name: 'New task' }).click();
@@ -354,7 +258,9 @@ describe('task manager UI', () => {
       // The session ends (as after the idle limit): the browser no longer has a valid one.
       await context.clearCookies({ name: 'tm_session' });
       // Through /auth/login to the provider, whose own session still knows lena: straight back.
-      const viaProvider = page.waitForRequest((r) => r.url().startsWith(`${app.issuer}/auth?`));
+      const viaProvider = page.waitForRequest((r) =>
+        r.url().startsWith(`${suite.app.issuer}/auth?`),
+      );
       await dialog.getByRole('button', { name: 'Create task' }).click();
       await viaProvider;
       const again = page.getByRole('dialog', { name: 'New task' });
@@ -377,14 +283,14 @@ describe('task manager UI', () => {
   });
 
   test('works with the keyboard alone, with visible focus', async () => {
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
-      await page.goto(`${app.origin}/`);
+      await page.goto(`${suite.app.origin}/`);
       await page.waitForURL('**/signin');
       // The Sign in button has focus on arrival; at the provider, the name field does.
       await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       await page.keyboard.press('Enter');
-      await page.waitForURL(`${app.issuer}/interaction/**`);
+      await page.waitForURL(`${suite.app.issuer}/interaction/**`);
       await page.keyboard.type('kim');
       await page.keyboard.press('Enter');
       await page.getByText('Nothing planned from today on.').waitFor();
@@ -409,11 +315,22 @@ describe('task manager UI', () => {
       await article(page, 'Typed with the keyboard').waitFor();
       assert.equal(await activeElementText(page), 'New task', 'focus returns to the opener');
 
-      // Esc closes the dialog without saving.
+      // Esc asks before discarding what was typed: Esc again keeps editing, Discard closes.
       await page.keyboard.press('Enter');
       await dialog.waitFor();
       await page.keyboard.type('Never saved');
       await page.keyboard.press('Escape');
+      const discard = page.getByRole('dialog', { name: 'Discard your changes?' });
+      await discard.waitFor();
+      assert.equal(await activeElementText(page), 'Keep editing', 'focus on the safe choice');
+      await page.keyboard.press('Escape');
+      await discard.waitFor({ state: 'hidden' });
+      assert.equal(await dialog.getByLabel('Title').inputValue(), 'Never saved');
+      await page.keyboard.press('Escape');
+      await discard.waitFor();
+      await page.keyboard.press('Tab');
+      assert.equal(await activeElementText(page), 'Discard');
+      await page.keyboard.press('Enter');
       await dialog.waitFor({ state: 'hidden' });
       assert.equal(await activeElementText(page), 'New task');
       assert.deepEqual(
@@ -444,7 +361,7 @@ describe('task manager UI', () => {
         startAt: `${day}T08:${minute}:00+09:00`,
       });
     }
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, 'carol');
       await article(page, 'Batch 00').waitFor();
@@ -469,7 +386,7 @@ describe('task manager UI', () => {
       title: 'A task with a rather long English title that has to wrap on a narrow phone screen',
       startAt: `${dayIn(ZONE, 1)}T15:30:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(browser, {
+    const { page, context, problems } = await newPerson(suite.browser, {
       locale: 'ja-JP',
       viewport: { width: 390, height: 844 },
     });
@@ -506,9 +423,9 @@ describe('task manager UI', () => {
       body: JSON.stringify({ done: true }),
     });
     assert.equal(patched.status, 200);
-    await runReportJob(app, today);
+    await runReportJob(suite.app, today);
 
-    const { page, context, problems } = await newPerson(browser);
+    const { page, context, problems } = await newPerson(suite.browser);
     try {
       await signIn(page, 'admin');
       await page.getByRole('link', { name: 'Reports' }).click();
@@ -554,11 +471,11 @@ describe('task manager UI', () => {
       await context.close();
     }
 
-    const other = await newPerson(browser);
+    const other = await newPerson(suite.browser);
     try {
       await signIn(other.page, 'alice');
       assert.equal(await other.page.getByRole('link', { name: 'Reports' }).count(), 0);
-      await other.page.goto(`${app.origin}/reports`);
+      await other.page.goto(`${suite.app.origin}/reports`);
       await other.page
         .getByText('Only administrators can see the reports. Ask an administrator for access.')
         .waitFor();

@@ -12,7 +12,8 @@ configureApi({
     // sign in again, keeping what they typed. A 401 while the status is still being asked is
     // the answer "nobody is signed in", which the router handles.
     const session = useSession();
-    if (session.status.value === 'signed-in') session.reauthenticate();
+    // A 401 of /api/me itself (another tab signed out) is answered by loadMe: sign-in page.
+    if (session.status.value === 'signed-in' && !session.meLoading.value) session.reauthenticate();
   },
 });
 

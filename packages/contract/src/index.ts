@@ -10,3 +10,12 @@ export {
   type InstantProblem,
 } from './instant.ts';
 export { isUserId, USER_ID_MAX_LENGTH, USER_ID_PATTERN } from './user-id.ts';
+export {
+  matchesSearch,
+  SEARCH_QUERY_MAX,
+  SEARCH_QUERY_PROBLEM_MESSAGES,
+  searchFold,
+  searchQueryProblem,
+  searchTerms,
+  type SearchQueryProblem,
+} from './search.ts';

@@ -16,6 +16,12 @@
  *                  ("2026-11-21T15"), so completions spread over 24 partition keys a day
  *                  instead of one hot key, and a time window is read by querying the hours
  *                  it covers. completionKey = "<completedAt as UTC ISO>#<taskId>".
+ *   index byUserCompletion
+ *                  userId (HASH) + completionKey (RANGE), sparse like byCompletion: a user's
+ *                  done tasks by completion time (the Done view, newest first). completionKey
+ *                  ends with the taskId, so its sort keys are unique per task. Items written
+ *                  before this index existed already carry completionKey when done, so DynamoDB
+ *                  backfills it from them when create-tables adds it to an existing table.
  *
  * Idempotency table
  *   key            userId (HASH) + idempotencyKey (RANGE): the Idempotency-Key of a create,
@@ -47,6 +53,7 @@ import { ceilToMillisecond } from '@task-manager/contract';
 export const TASK_INDEX = {
   byStart: 'byStart',
   byCompletion: 'byCompletion',
+  byUserCompletion: 'byUserCompletion',
 } as const;
 
 export const REPORT_INDEX = {
@@ -90,6 +97,14 @@ export function tasksTableDefinition(tableName: string): CreateTableCommandInput
           ProjectionType: 'INCLUDE',
           NonKeyAttributes: ['userId', 'taskId', 'title', 'completedAt'],
         },
+      },
+      {
+        IndexName: TASK_INDEX.byUserCompletion,
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'completionKey', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
       },
     ],
   };

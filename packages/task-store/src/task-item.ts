@@ -38,6 +38,17 @@ export interface TaskChanges {
   contents?: string;
   startAt?: string;
   done?: boolean;
+  /** With done: true, the completion time to record (default: now, or the one it has). */
+  completedAt?: string;
+}
+
+/** A task put back under its old id (undoing a delete), as it was. */
+export interface RestoredTask extends NewTask {
+  done: boolean;
+  /** With done: when it was completed (default: now). */
+  completedAt?: string | null;
+  /** Default: now. */
+  createdAt?: string;
 }
 
 export interface TaskItem {

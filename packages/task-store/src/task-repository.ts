@@ -24,6 +24,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { matchesSearch, searchTerms } from '@task-manager/contract';
 import {
   boundKey,
   completionBucket,
@@ -32,16 +33,18 @@ import {
   TASK_INDEX,
   toUtcIso,
 } from './schema.ts';
-import { decodeTaskCursor, encodeTaskCursor } from './task-cursor.ts';
+import { decodeTaskCursor, encodeTaskCursor, type TaskSortKey } from './task-cursor.ts';
 import {
   InvalidTaskCursorError,
   TaskNotFoundError,
   TaskVersionMismatchError,
 } from './task-errors.ts';
 import {
+  completionAttributes,
   newTaskItem,
   taskRecordFromItem,
   type NewTask,
+  type RestoredTask,
   type TaskChanges,
   type TaskItem,
   type TaskRecord,
@@ -49,12 +52,26 @@ import {
 
 export type TaskStatusFilter = 'open' | 'done' | 'all';
 
+/** What a list is ordered by: the start time (index byStart) or the completion time. */
+export type TaskSortField = 'startAt' | 'completedAt';
+export type SortOrder = 'asc' | 'desc';
+
 export interface TaskListQuery {
   /** Inclusive lower bound on startAt (RFC 3339 date-time, any precision, compared exactly). */
   from?: string;
   /** Exclusive upper bound on startAt (RFC 3339 date-time, any precision, compared exactly). */
   to?: string;
   status?: TaskStatusFilter;
+  /**
+   * startAt (default), or completedAt: the done tasks by completion time, from index
+   * byUserCompletion (only done tasks are in it, so status must not be 'open', and from/to,
+   * which bound startAt, cannot be given).
+   */
+  sort?: TaskSortField;
+  /** asc (default): earliest first; desc: latest first. Ties are ordered by task id. */
+  order?: SortOrder;
+  /** Words to search for in title and contents (see @task-manager/contract's search rules). */
+  q?: string;
   /** Page size, at least 1. */
   limit: number;
   /** A nextCursor from a previous page of the same user's list. */
@@ -84,6 +101,14 @@ export interface TaskRepositoryOptions {
  * costs a few calls rather than one per page-size of items.
  */
 const MAX_EVALUATED_PER_QUERY = 1000;
+
+/**
+ * A search reads the user's tasks in list order and keeps those whose text matches, in this
+ * process (the folded comparison cannot be a DynamoDB filter, and tasks stored before search
+ * existed carry nothing extra to filter on). One request examines at most this many tasks;
+ * a page may therefore hold fewer matches than asked for, with a cursor to go on from.
+ */
+export const SEARCH_EVALUATED_PER_REQUEST = 500;
 
 function isConditionalCheckFailure(error: unknown): error is ConditionalCheckFailedException {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -129,8 +154,13 @@ export class TaskRepository {
     taskId: string,
     input: NewTask,
   ): Promise<{ record: TaskRecord; created: boolean }> {
+    return this.#putIfAbsent(newTaskItem(userId, taskId, input, this.#now()));
+  }
+
+  async #putIfAbsent(stored: TaskItem): Promise<{ record: TaskRecord; created: boolean }> {
+    const { userId, taskId } = stored;
     const writeToken = randomUUID();
-    const item: TaskItem = { ...newTaskItem(userId, taskId, input, this.#now()), writeToken };
+    const item: TaskItem = { ...stored, writeToken };
     try {
       await this.#doc.send(
         new PutCommand({
@@ -151,6 +181,26 @@ export class TaskRepository {
       }
     }
     return { record: taskRecordFromItem({ ...item }), created: true };
+  }
+
+  /**
+   * Puts back a task under the id it had (undoing a delete), with the fields it had, unless a
+   * task with that id exists: then that one is the answer (`created: false`). The owner is
+   * always `userId`, the caller's: nothing here can write into another user's tasks.
+   */
+  async restore(
+    userId: string,
+    taskId: string,
+    task: RestoredTask,
+  ): Promise<{ record: TaskRecord; created: boolean }> {
+    const now = this.#now();
+    const item: TaskItem = {
+      ...newTaskItem(userId, taskId, task, now),
+      createdAt: new Date(task.createdAt ?? now).toISOString(),
+      done: task.done,
+      ...(task.done ? completionAttributes(task.completedAt ?? now.toISOString(), taskId) : {}),
+    };
+    return this.#putIfAbsent(item);
   }
 
   async get(userId: string, taskId: string): Promise<TaskRecord | undefined> {
@@ -200,14 +250,19 @@ export class TaskRepository {
     }
     if (changes.done !== undefined) {
       assign('done', changes.done);
+      const completedAt = changes.completedAt ?? now;
       const completion = {
-        completedAt: now,
-        completionBucket: completionBucket(now),
-        completionKey: completionKey(now, taskId),
+        completedAt: toUtcIso(completedAt),
+        completionBucket: completionBucket(completedAt),
+        completionKey: completionKey(completedAt, taskId),
       };
       for (const [attribute, value] of Object.entries(completion)) {
         names[`#${attribute}`] = attribute;
-        if (changes.done) {
+        if (changes.done && changes.completedAt !== undefined) {
+          // An explicit completion time (undoing a reopen puts the old one back).
+          values[`:${attribute}`] = value;
+          set.push(`#${attribute} = :${attribute}`);
+        } else if (changes.done) {
           // Marking an already done task done again keeps its original completion.
           values[`:${attribute}`] = value;
           set.push(`#${attribute} = if_not_exists(#${attribute}, :${attribute})`);
@@ -215,6 +270,8 @@ export class TaskRepository {
           remove.push(`#${attribute}`);
         }
       }
+    } else if (changes.completedAt !== undefined) {
+      throw new RangeError('completedAt can only be given with done: true');
     }
 
     const conditions = [
@@ -276,25 +333,39 @@ export class TaskRepository {
   }
 
   /**
-   * One page of a user's tasks in startAt order, from index byStart (a Query on the user's
-   * partition, never a Scan). A page holds `limit` tasks whenever that many match, even with
-   * a status filter, and nextCursor is null exactly when no further task matches.
+   * One page of a user's tasks in startAt order (or by completion time), from index byStart
+   * (or byUserCompletion): a Query on the user's partition, never a Scan. Without `q`, a page
+   * holds `limit` tasks whenever that many match, even with a status filter, and nextCursor is
+   * null exactly when no further task matches. With `q`, one request examines at most
+   * SEARCH_EVALUATED_PER_REQUEST tasks: a page may hold fewer matches (even none) and still
+   * have a nextCursor to search on from.
    */
   async list(userId: string, query: TaskListQuery): Promise<TaskPage> {
-    const { limit, status = 'all' } = query;
+    const { limit, status = 'all', sort = 'startAt', order = 'asc' } = query;
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be at least 1');
+    const byCompletion = sort === 'completedAt';
+    if (byCompletion && (status === 'open' || query.from !== undefined || query.to !== undefined)) {
+      throw new RangeError('the list by completion time has done tasks only, and no from/to');
+    }
+    const sortKey: TaskSortKey = byCompletion ? 'completionKey' : 'startKey';
+    const terms = query.q === undefined ? undefined : searchTerms(query.q);
+    if (terms !== undefined && terms.length === 0) throw new RangeError('q has no words');
     const fromKey = query.from === undefined ? undefined : boundKey(query.from);
     const toKey = query.to === undefined ? undefined : boundKey(query.to);
     let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
     if (query.cursor !== undefined) {
-      const position = decodeTaskCursor(query.cursor, userId);
+      const position = decodeTaskCursor(query.cursor, userId, sortKey);
       if (
-        (fromKey !== undefined && position.startKey < fromKey) ||
-        (toKey !== undefined && position.startKey >= toKey)
+        (fromKey !== undefined && position.key < fromKey) ||
+        (toKey !== undefined && position.key >= toKey)
       ) {
         throw new InvalidTaskCursorError('cursor lies outside the from/to window of this query');
       }
-      exclusiveStartKey = { ...position };
+      exclusiveStartKey = {
+        userId: position.userId,
+        taskId: position.taskId,
+        [sortKey]: position.key,
+      };
     }
     if (fromKey !== undefined && toKey !== undefined && fromKey >= toKey) {
       return { items: [], nextCursor: null };
@@ -305,58 +376,65 @@ export class TaskRepository {
     const values: Record<string, unknown> = { ':userId': userId };
     let keyCondition = '#userId = :userId';
     if (fromKey !== undefined && toKey !== undefined) {
-      keyCondition += ' AND #startKey BETWEEN :from AND :to';
+      keyCondition += ' AND #sortKey BETWEEN :from AND :to';
       Object.assign(values, { ':from': fromKey, ':to': toKey });
     } else if (fromKey !== undefined) {
-      keyCondition += ' AND #startKey >= :from';
+      keyCondition += ' AND #sortKey >= :from';
       values[':from'] = fromKey;
     } else if (toKey !== undefined) {
-      keyCondition += ' AND #startKey < :to';
+      keyCondition += ' AND #sortKey < :to';
       values[':to'] = toKey;
     }
     const names: Record<string, string> = { '#userId': 'userId' };
-    if (fromKey !== undefined || toKey !== undefined) names['#startKey'] = 'startKey';
-    const filtered = status !== 'all';
-    if (filtered) {
+    if (fromKey !== undefined || toKey !== undefined) names['#sortKey'] = sortKey;
+    // Every task in byUserCompletion is done: no filter needed there.
+    const statusFiltered = status !== 'all' && !byCompletion;
+    if (statusFiltered) {
       names['#done'] = 'done';
       values[':done'] = status === 'done';
     }
+    const filtered = statusFiltered || terms !== undefined;
+    const matches = (item: Record<string, unknown>) =>
+      terms === undefined || matchesSearch(terms, String(item.title), String(item.contents));
+    const cursorAt = (key: Record<string, unknown>) =>
+      encodeTaskCursor({ userId, taskId: String(key.taskId), key: String(key[sortKey]) }, sortKey);
 
     // Reading one match beyond the page tells whether another page exists, so the last
     // page never ends with a cursor to an empty one.
     const matched: Record<string, unknown>[] = [];
     let evaluate = limit + 1;
+    let budget = terms === undefined ? Infinity : SEARCH_EVALUATED_PER_REQUEST;
     for (;;) {
       const page = await this.#doc.send(
         new QueryCommand({
           TableName: this.#tableName,
-          IndexName: TASK_INDEX.byStart,
+          IndexName: byCompletion ? TASK_INDEX.byUserCompletion : TASK_INDEX.byStart,
           KeyConditionExpression: keyCondition,
-          ...(filtered ? { FilterExpression: '#done = :done' } : {}),
+          ...(statusFiltered ? { FilterExpression: '#done = :done' } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ScanIndexForward: true,
-          Limit: evaluate,
+          ScanIndexForward: order === 'asc',
+          Limit: Math.min(evaluate, budget),
           ExclusiveStartKey: exclusiveStartKey,
         }),
       );
-      matched.push(...(page.Items ?? []));
+      matched.push(...(page.Items ?? []).filter(matches));
+      budget -= page.ScannedCount ?? 0;
       if (matched.length > limit) {
         const items = matched.slice(0, limit);
-        const last = items[items.length - 1]!;
-        return {
-          items: items.map(taskRecordFromItem),
-          nextCursor: encodeTaskCursor({
-            userId,
-            taskId: String(last.taskId),
-            startKey: String(last.startKey),
-          }),
-        };
+        return { items: items.map(taskRecordFromItem), nextCursor: cursorAt(items.at(-1)!) };
       }
       if (page.LastEvaluatedKey === undefined) {
         return { items: matched.map(taskRecordFromItem), nextCursor: null };
       }
       exclusiveStartKey = page.LastEvaluatedKey;
+      if (budget <= 0) {
+        // The search examined all it may in one request: the next one goes on from here.
+        return {
+          items: matched.map(taskRecordFromItem),
+          nextCursor: cursorAt(page.LastEvaluatedKey),
+        };
+      }
       evaluate = filtered
         ? Math.min(MAX_EVALUATED_PER_QUERY, evaluate * 2)
         : limit + 1 - matched.length;

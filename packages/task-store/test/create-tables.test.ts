@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
+  addMissingIndexes,
   createDynamoClients,
   ensureTables,
+  IndexNotAddedError,
   loadDynamoConfig,
   tableDefinitions,
   TASK_INDEX,
@@ -36,7 +43,7 @@ test('ensureTables creates every table with its indexes, and is idempotent', asy
   const { Table } = await client.send(new DescribeTableCommand({ TableName: 'ct-tasks' }));
   assert.deepEqual(
     Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort(),
-    [TASK_INDEX.byCompletion, TASK_INDEX.byStart].sort(),
+    [TASK_INDEX.byCompletion, TASK_INDEX.byStart, TASK_INDEX.byUserCompletion].sort(),
   );
   client.destroy();
 });
@@ -50,4 +57,103 @@ test('the schema asks for TTL on the idempotency table, on its expiresAt attribu
   assert.deepEqual(timeToLive, [
     { TableName: 'i', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } },
   ]);
+});
+
+/** The tasks table as the schema had it before index byUserCompletion. */
+function tasksTableWithout(indexName: string, tableName: string): CreateTableCommandInput {
+  const definition = tableDefinitions({
+    tasksTable: tableName,
+    reportsTable: 'unused-r',
+    idempotencyTable: 'unused-i',
+  }).tables[0]!;
+  return {
+    ...definition,
+    GlobalSecondaryIndexes: definition.GlobalSecondaryIndexes!.filter(
+      (index) => index.IndexName !== indexName,
+    ),
+  };
+}
+
+test('on dynalite, a missing index of an existing table is reported, not silently skipped', async () => {
+  const config = loadDynamoConfig({
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    TASKS_TABLE: 'old-tasks',
+    REPORTS_TABLE: 'old-reports',
+    IDEMPOTENCY_TABLE: 'old-idempotency',
+  });
+  const { client } = createDynamoClients(config);
+  await client.send(
+    new CreateTableCommand(tasksTableWithout(TASK_INDEX.byUserCompletion, 'old-tasks')),
+  );
+  await assert.rejects(
+    ensureTables(client, config),
+    (error: unknown) =>
+      error instanceof IndexNotAddedError &&
+      error.tableName === 'old-tasks' &&
+      error.indexName === TASK_INDEX.byUserCompletion,
+  );
+  client.destroy();
+});
+
+/**
+ * DynamoDB adds an index to an existing table and backfills it (CREATING, then ACTIVE). No
+ * server that does so runs here (dynalite cannot, LocalStack's image is not available), so this
+ * stands in for DynamoDB's answers to DescribeTable and UpdateTable, and checks the requests.
+ */
+test('addMissingIndexes asks DynamoDB for each missing index and waits until it is ACTIVE', async () => {
+  const definition = tasksTableWithout('none', 'tasks');
+  const present = definition.GlobalSecondaryIndexes!.filter(
+    (index) => index.IndexName !== TASK_INDEX.byUserCompletion,
+  );
+  const sent: { name: string; input: Record<string, unknown> }[] = [];
+  let describes = 0;
+  let created = false;
+  const statuses = ['CREATING', 'CREATING', 'ACTIVE'];
+  const standIn = {
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+      sent.push({ name: command.constructor.name, input: command.input });
+      if (command.constructor.name === 'UpdateTableCommand') {
+        created = true;
+        return {};
+      }
+      describes += 1;
+      return {
+        Table: {
+          GlobalSecondaryIndexes: [
+            ...present.map((index) => ({ IndexName: index.IndexName, IndexStatus: 'ACTIVE' })),
+            ...(created
+              ? [
+                  {
+                    IndexName: TASK_INDEX.byUserCompletion,
+                    IndexStatus: statuses.shift() ?? 'ACTIVE',
+                  },
+                ]
+              : []),
+          ],
+        },
+      };
+    },
+  } as unknown as DynamoDBClient;
+  const added = await addMissingIndexes(standIn, definition, { pollMs: 0 });
+  assert.deepEqual(added, [TASK_INDEX.byUserCompletion]);
+  const update = sent.find((c) => c.name === 'UpdateTableCommand')!;
+  assert.deepEqual(update.input, {
+    TableName: 'tasks',
+    AttributeDefinitions: definition.AttributeDefinitions,
+    GlobalSecondaryIndexUpdates: [
+      {
+        Create: definition.GlobalSecondaryIndexes!.find(
+          (index) => index.IndexName === TASK_INDEX.byUserCompletion,
+        ),
+      },
+    ],
+  });
+  assert.ok(describes >= 4, 'polled until ACTIVE');
+  // With every index in place, nothing is sent but a look.
+  sent.length = 0;
+  assert.deepEqual(await addMissingIndexes(standIn, definition, { pollMs: 0 }), []);
+  assert.deepEqual(
+    sent.map((c) => c.name),
+    definition.GlobalSecondaryIndexes!.map(() => 'DescribeTableCommand'),
+  );
 });

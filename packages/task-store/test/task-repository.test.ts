@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   InvalidTaskCursorError,
@@ -8,7 +8,10 @@ import {
   TaskNotFoundError,
   TaskRepository,
   TaskVersionMismatchError,
+  batchWrite,
   encodeTaskCursor,
+  newTaskItem,
+  SEARCH_EVALUATED_PER_REQUEST,
   type TaskRecord,
 } from '../src/index.ts';
 
@@ -273,20 +276,193 @@ describe('list', () => {
     await rejects('alice', { limit: 2, cursor: Buffer.from('{"u":1}').toString('base64url') });
     await rejects('alice', {
       limit: 2,
-      cursor: encodeTaskCursor({ userId: 'alice', taskId: 'x', startKey: 'no-date#x' }),
+      cursor: encodeTaskCursor({ userId: 'alice', taskId: 'x', key: 'no-date#x' }, 'startKey'),
     });
     await rejects('alice', {
       limit: 2,
-      cursor: encodeTaskCursor({
-        userId: 'alice',
-        taskId: 'x',
-        startKey: '2026-11-01T00:00:00.000Z#y',
-      }),
+      cursor: encodeTaskCursor(
+        { userId: 'alice', taskId: 'x', key: '2026-11-01T00:00:00.000Z#y' },
+        'startKey',
+      ),
     });
+    // A cursor of the list by start time does not page the list by completion time.
+    await rejects('alice', { limit: 2, sort: 'completedAt', cursor: first.nextCursor });
     await rejects('alice', { limit: 2, from: '2027-01-01T00:00:00Z', cursor: first.nextCursor });
     await rejects('alice', { limit: 2, to: '2026-11-01T00:00:00Z', cursor: first.nextCursor });
     const second = await repo.list('alice', { limit: 2, cursor: first.nextCursor });
     assert.equal(second.items.length, 2);
     assert.equal(second.nextCursor, null);
   });
+
+  test('order desc lists latest first, and pages back through the same tasks', async () => {
+    const { repo } = await setUp();
+    await seed(repo, 'alice', 9);
+    const ascending = await readAll(repo, 'alice', { limit: 4 });
+    const descending = await readAll(repo, 'alice', { limit: 4, order: 'desc' });
+    assert.deepEqual(descending.pages, [4, 4, 1]);
+    assert.deepEqual(descending.titles, [...ascending.titles].reverse());
+    const window = { from: '2026-11-01T01:00:00Z', to: '2026-11-01T03:00:00Z' };
+    const late = await readAll(repo, 'alice', { ...window, limit: 3, order: 'desc' });
+    const early = await readAll(repo, 'alice', { ...window, limit: 3 });
+    // Two tasks start each hour (ties ordered by task id): tasks 2 to 5, latest first.
+    assert.deepEqual(late.titles, [...early.titles].reverse());
+    assert.deepEqual([...late.titles].sort(), ['task 2', 'task 3', 'task 4', 'task 5']);
+  });
+
+  test('sort by completion time: done tasks only, newest first, paged', async () => {
+    const { repo, clock } = await setUp();
+    const records = await seed(repo, 'alice', 6);
+    // Completed in the order 4, 1, 5, 0 (two stay open); bob's completion is not alice's.
+    for (const index of [4, 1, 5, 0]) {
+      clock.now = new Date(clock.now.getTime() + 60_000);
+      await repo.update('alice', records[index]!.task.taskId, { done: true });
+    }
+    const bobs = await repo.create('bob', { title: 'bob', startAt: '2026-11-01T00:00:00Z' });
+    await repo.update('bob', bobs.task.taskId, { done: true });
+    const newest = await readAll(repo, 'alice', { limit: 3, sort: 'completedAt', order: 'desc' });
+    assert.deepEqual(newest.titles, ['task 0', 'task 5', 'task 1', 'task 4']);
+    assert.deepEqual(newest.pages, [3, 1]);
+    const oldest = await readAll(repo, 'alice', { limit: 10, sort: 'completedAt' });
+    assert.deepEqual(oldest.titles, ['task 4', 'task 1', 'task 5', 'task 0']);
+    // Reopened, it leaves the list.
+    await repo.update('alice', records[5]!.task.taskId, { done: false });
+    const after = await readAll(repo, 'alice', { limit: 10, sort: 'completedAt', order: 'desc' });
+    assert.deepEqual(after.titles, ['task 0', 'task 1', 'task 4']);
+    await assert.rejects(
+      repo.list('alice', { limit: 1, sort: 'completedAt', status: 'open' }),
+      RangeError,
+    );
+  });
+
+  test('search: words in title or contents, folded; only the user’s tasks; bounded per request', async () => {
+    const { repo } = await setUp();
+    const startAt = '2026-11-01T00:00:00Z';
+    await repo.create('alice', { title: 'Quarterly REPORT', contents: '', startAt });
+    await repo.create('alice', { title: 'Lunch', contents: '報告書をまとめる', startAt });
+    await repo.create('alice', { title: 'ｶﾀｶﾅ practice', startAt });
+    await repo.create('alice', { title: 'Weekly report', contents: 'for the team', startAt });
+    await repo.create('bob', { title: 'Bob’s report', startAt });
+    const titles = async (q: string, extra: Partial<Parameters<TaskRepository['list']>[1]> = {}) =>
+      (await readAll(repo, 'alice', { limit: 10, q, ...extra })).titles.sort();
+    assert.deepEqual(await titles('report'), ['Quarterly REPORT', 'Weekly report']);
+    assert.deepEqual(await titles('REPORT team'), ['Weekly report']);
+    assert.deepEqual(await titles('報告'), ['Lunch']);
+    assert.deepEqual(await titles('カタカナ'), ['ｶﾀｶﾅ practice']);
+    assert.deepEqual(await titles('nothing'), []);
+    const done = await readAll(repo, 'alice', { limit: 10, q: 'report', status: 'done' });
+    assert.deepEqual(done.titles, []);
+  });
+
+  test('a search examines a bounded number of tasks per request and goes on with the cursor', async () => {
+    const { tables } = await setUp();
+    const total = SEARCH_EVALUATED_PER_REQUEST + 150;
+    // Many tasks, written directly for speed; a match near the start and one near the end.
+    const requests = Array.from({ length: total }, (_, index) => {
+      const startAt = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
+      const title = index === 3 || index === total - 2 ? `needle ${index}` : `hay ${index}`;
+      return {
+        PutRequest: {
+          Item: newTaskItem(
+            'alice',
+            `t-${String(index).padStart(4, '0')}`,
+            { title, startAt },
+            new Date(),
+          ),
+        },
+      };
+    });
+    await batchWrite(tables.clients.doc, tables.config.tasksTable, requests);
+    const scanned: number[] = [];
+    const counting = new TaskRepository(
+      withScannedCounts(tables.clients.doc, scanned),
+      tables.config.tasksTable,
+    );
+    const first = await counting.list('alice', { limit: 10, q: 'needle' });
+    assert.deepEqual(
+      first.items.map((r) => r.task.title),
+      ['needle 3'],
+    );
+    assert.ok(first.nextCursor, 'more to search');
+    assert.ok(
+      scanned.reduce((a, b) => a + b, 0) <= SEARCH_EVALUATED_PER_REQUEST,
+      `examined ${scanned.join('+')}`,
+    );
+    const second = await counting.list('alice', {
+      limit: 10,
+      q: 'needle',
+      cursor: first.nextCursor!,
+    });
+    assert.deepEqual(
+      second.items.map((r) => r.task.title),
+      [`needle ${total - 2}`],
+    );
+    assert.equal(second.nextCursor, null);
+  });
+
+  test('restore puts a deleted task back as it was, under the same id and owner', async () => {
+    const { repo, clock, tables } = await setUp();
+    const created = await repo.create('alice', {
+      title: 'Keep me',
+      contents: 'line 1\nline 2',
+      startAt: '2026-11-02T09:00:00+09:00',
+    });
+    clock.now = new Date('2026-11-21T01:00:00.000Z');
+    const done = await repo.update('alice', created.task.taskId, { done: true });
+    await repo.delete('alice', created.task.taskId);
+    clock.now = new Date('2026-11-21T02:00:00.000Z');
+    const { task } = done;
+    const restored = await repo.restore('alice', task.taskId, task);
+    assert.equal(restored.created, true);
+    assert.deepEqual(restored.record.task, { ...task, updatedAt: '2026-11-21T02:00:00.000Z' });
+    assert.equal(restored.record.version, 1);
+    // Back in its indexes: the list by start, by completion, and the report's hour.
+    assert.deepEqual(
+      (await repo.list('alice', { limit: 5 })).items.map((r) => r.task.taskId),
+      [task.taskId],
+    );
+    assert.equal((await repo.list('alice', { limit: 5, sort: 'completedAt' })).items.length, 1);
+    assert.deepEqual(await completedInHour(tables, '2026-11-21T01'), [task.taskId]);
+    // It exists now: a second restore changes nothing.
+    const again = await repo.restore('alice', task.taskId, { ...task, title: 'Other' });
+    assert.equal(again.created, false);
+    assert.equal(again.record.task.title, 'Keep me');
+    // Another user restoring the same id makes a task of their own and touches nothing of alice's.
+    const bobs = await repo.restore('bob', task.taskId, { ...task, title: 'Bob’s' });
+    assert.equal(bobs.created, true);
+    assert.equal((await repo.get('alice', task.taskId))?.task.title, 'Keep me');
+    assert.equal((await repo.get('bob', task.taskId))?.task.title, 'Bob’s');
+  });
+
+  test('done with an explicit completedAt records that time (undoing a reopen)', async () => {
+    const { repo, clock, tables } = await setUp();
+    const created = await repo.create('alice', { title: 'x', startAt: '2026-11-01T00:00:00Z' });
+    const done = await repo.update('alice', created.task.taskId, { done: true });
+    await repo.update('alice', created.task.taskId, { done: false });
+    clock.now = new Date('2026-11-22T00:00:00.000Z');
+    const back = await repo.update('alice', created.task.taskId, {
+      done: true,
+      completedAt: done.task.completedAt!,
+    });
+    assert.equal(back.task.completedAt, done.task.completedAt);
+    const item = await rawItem(tables, 'alice', created.task.taskId);
+    assert.equal(item?.completionKey, `${done.task.completedAt}#${created.task.taskId}`);
+    await assert.rejects(
+      repo.update('alice', created.task.taskId, { completedAt: done.task.completedAt! }),
+      RangeError,
+    );
+  });
 });
+
+/** A document client that records each Query's ScannedCount. */
+function withScannedCounts(doc: DynamoDBDocumentClient, scanned: number[]): DynamoDBDocumentClient {
+  return new Proxy(doc, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
+      return async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const output = (await target.send(command)) as { ScannedCount?: number };
+        if (command instanceof QueryCommand) scanned.push(output.ScannedCount ?? 0);
+        return output;
+      };
+    },
+  });
+}

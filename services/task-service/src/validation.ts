@@ -9,6 +9,8 @@ import {
   compareInstants,
   INSTANT_PROBLEM_MESSAGES,
   instantProblem,
+  SEARCH_QUERY_PROBLEM_MESSAGES,
+  searchQueryProblem,
   TEXT_PROBLEM_MESSAGES,
   textProblem,
   TITLE_MAX,
@@ -87,6 +89,12 @@ const bound = dateTime({ exact: false });
 
 const done = z.boolean({ error: typeError('true or false') });
 
+/** A time the client reports from the past (a completion, a creation): not later than now. */
+const pastInstant = startAt.refine(
+  (value) => Date.parse(value) <= Date.now(),
+  'must not be in the future',
+);
+
 const bodyObject = { error: typeError('a JSON object') };
 
 export const createTaskBody = z.strictObject(
@@ -96,6 +104,11 @@ export const createTaskBody = z.strictObject(
 
 export const PATCHABLE_FIELDS = ['title', 'contents', 'startAt', 'done'] as const;
 
+const completedOnlyWhenDone = {
+  message: 'may only be given with done: true',
+  path: ['completedAt'],
+};
+
 export const patchTaskBody = z
   .strictObject(
     {
@@ -103,12 +116,39 @@ export const patchTaskBody = z
       contents: contents.optional(),
       startAt: startAt.optional(),
       done: done.optional(),
+      // With done: true, the completion time to record (undoing a reopen puts it back).
+      completedAt: pastInstant.optional(),
     },
     bodyObject,
   )
   .refine((value) => Object.keys(value).length > 0, {
     message: `must set at least one of ${PATCHABLE_FIELDS.join(', ')}`,
-  });
+  })
+  .refine((value) => value.completedAt === undefined || value.done === true, completedOnlyWhenDone);
+
+/**
+ * PUT's body: a task as GET answered it, to put back under its id (undoing a delete).
+ * taskId, when sent, must be the path's; updatedAt, when sent, is ignored: the restore is a
+ * new write, at a new time and version.
+ */
+export const restoreTaskBody = z
+  .strictObject(
+    {
+      taskId: z.string({ error: typeError('a string') }).optional(),
+      title,
+      contents: contents.optional(),
+      startAt,
+      done,
+      completedAt: pastInstant.nullable().optional(),
+      createdAt: pastInstant.optional(),
+      updatedAt: z.string({ error: typeError('a string') }).optional(),
+    },
+    bodyObject,
+  )
+  .refine(
+    (value) => value.completedAt === undefined || value.completedAt === null || value.done,
+    completedOnlyWhenDone,
+  );
 
 /**
  * Query parameters arrive as strings, or as arrays when repeated (?limit=1&limit=2).
@@ -143,6 +183,18 @@ const cursor = z
 
 export const TASK_LIST_LIMIT = { max: 100, default: 50 } as const;
 
+/** Words to search for (see @task-manager/contract's search rules), trimmed. */
+const searchQuery = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = searchQueryProblem(value);
+    if (problem !== undefined) ctx.addIssue(SEARCH_QUERY_PROBLEM_MESSAGES[problem]);
+  })
+  .transform((value) => value.trim());
+
+const byCompletionOnly =
+  'cannot be combined with sort=completedAt (done tasks, by completion time)';
+
 export const listTasksQuery = z
   .strictObject({
     from: bound.optional(),
@@ -151,6 +203,15 @@ export const listTasksQuery = z
       .enum(['open', 'done', 'all'], { error: 'must be one of open, done, all' })
       .optional()
       .transform((value) => value ?? 'all'),
+    sort: z
+      .enum(['startAt', 'completedAt'], { error: 'must be one of startAt, completedAt' })
+      .optional()
+      .transform((value) => value ?? 'startAt'),
+    order: z
+      .enum(['asc', 'desc'], { error: 'must be one of asc, desc' })
+      .optional()
+      .transform((value) => value ?? 'asc'),
+    q: searchQuery.optional(),
     limit: limit(TASK_LIST_LIMIT.max, TASK_LIST_LIMIT.default),
     cursor,
   })
@@ -160,7 +221,19 @@ export const listTasksQuery = z
       query.to === undefined ||
       compareInstants(query.from, query.to) < 0,
     { message: 'must be later than from', path: ['to'] },
-  );
+  )
+  .refine((query) => query.sort !== 'completedAt' || query.status !== 'open', {
+    message: `open ${byCompletionOnly}`,
+    path: ['status'],
+  })
+  .refine((query) => query.sort !== 'completedAt' || query.from === undefined, {
+    message: byCompletionOnly,
+    path: ['from'],
+  })
+  .refine((query) => query.sort !== 'completedAt' || query.to === undefined, {
+    message: byCompletionOnly,
+    path: ['to'],
+  });
 
 export const REPORT_LIST_LIMIT = { max: 100, default: 30 } as const;
 

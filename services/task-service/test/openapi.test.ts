@@ -131,7 +131,7 @@ describe('the validator', () => {
       problems({ headers: { ...ok.headers, 'content-type': 'text/html' } }).join(),
       /not documented/,
     );
-    assert.match(problems({}, 'put').join(), /not a documented operation/);
+    assert.match(problems({}, 'post').join(), /not a documented operation/);
     assert.match(problems({}, 'get', '/api/nowhere').join(), /not a documented path/);
     assert.match(
       problems({ status: 204, text: '{}', headers: { 'x-request-id': 'r' } }, 'delete').join(),
@@ -199,6 +199,9 @@ describe('the service', () => {
       user: alice,
     });
     await call('get', '/api/tasks?status=done&from=2026-01-01T00:00:00Z', 200, { user: alice });
+    await call('get', '/api/tasks?q=DETAILS&order=desc', 200, { user: alice });
+    await call('get', '/api/tasks?sort=completedAt&order=desc', 200, { user: alice });
+    await call('get', '/api/tasks?q=%20', 400, { user: alice });
     await call('get', '/api/tasks?limit=0', 400, { user: alice });
     await call('get', '/api/tasks', 401);
 
@@ -230,7 +233,27 @@ describe('the service', () => {
     await call('delete', path, 403, { headers: crossSite });
     await call('delete', path, 404, { user: 'bob' });
     await call('delete', path, 412, { user: alice, headers: { 'If-Match': '"1"' } });
+    const snapshot = json(await call('get', path, 200, { user: alice }));
     await call('delete', path, 204, { user: alice, headers: { 'If-Match': '"3"' } });
+
+    // Undoing the delete: PUT it back.
+    const createOnly = { 'If-None-Match': '*' };
+    await call('put', path, 428, { user: alice, body: snapshot });
+    await call('put', path, 400, { user: alice, headers: createOnly, body: { title: 'x' } });
+    await call('put', path, 401, { headers: createOnly, body: snapshot });
+    await call('put', path, 403, { headers: { ...crossSite, ...createOnly }, body: snapshot });
+    await call('put', path, 413, {
+      user: alice,
+      headers: createOnly,
+      body: { ...snapshot, contents: 'x'.repeat(70_000) },
+    });
+    await call('put', path, 415, {
+      user: alice,
+      headers: createOnly,
+      raw: { type: 'text/plain', text: 'x' },
+    });
+    await call('put', path, 201, { user: alice, headers: createOnly, body: snapshot });
+    await call('put', path, 412, { user: alice, headers: createOnly, body: snapshot });
 
     // Reports.
     const writer = new ReportWriter(
@@ -316,6 +339,11 @@ describe('the service', () => {
       await call('get', path, 503, { user: alice });
       await call('patch', path, 503, { user: alice, body: { done: true } });
       await call('delete', path, 503, { user: alice });
+      await call('put', path, 503, {
+        user: alice,
+        headers: { 'If-None-Match': '*' },
+        body: newTask({ done: false }),
+      });
       await call('get', '/api/reports', 503, { user: admin });
       await call('get', '/api/reports/2026-11-21', 503, { user: admin });
     } finally {
@@ -328,6 +356,7 @@ describe('the service', () => {
       'POST /api/tasks 500',
       'PATCH /api/tasks/{taskId} 500',
       'DELETE /api/tasks/{taskId} 500',
+      'PUT /api/tasks/{taskId} 500',
       'GET /api/reports 500',
       'GET /api/reports/{date} 500',
     ]);

@@ -49,12 +49,14 @@ export function configureApi(next: ApiHooks): void {
 export type Query = Record<string, string | number | undefined>;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Query;
   /** Sent as JSON. */
   body?: unknown;
   /** The ETag the change is based on; the API answers 412 if the task changed since. */
   ifMatch?: string | null;
+  /** "*": create only if absent (PUT that restores a deleted task). */
+  ifNoneMatch?: '*';
   /** Makes a create safe to retry (see idempotency.ts). */
   idempotencyKey?: string;
   accept?: string;
@@ -81,6 +83,7 @@ export function apiUrl(path: string, query: Query = {}, base = '/api'): string {
 export async function send(path: string, options: RequestOptions = {}): Promise<ApiResponse> {
   const headers = new Headers({ Accept: options.accept ?? 'application/json' });
   if (options.ifMatch) headers.set('If-Match', options.ifMatch);
+  if (options.ifNoneMatch) headers.set('If-None-Match', options.ifNoneMatch);
   if (options.idempotencyKey) headers.set('Idempotency-Key', options.idempotencyKey);
   let body: string | undefined;
   if (options.body !== undefined) {

@@ -1,12 +1,19 @@
 import { send, sendJson } from './http';
 import type { NewTask, Page, Task, TaskChanges, TaskStatus } from './types';
 
+export type TaskSort = 'startAt' | 'completedAt';
+export type SortOrder = 'asc' | 'desc';
+
 export interface TaskQuery {
   /** Inclusive lower bound of startAt, ISO 8601. */
   from?: string;
   /** Exclusive upper bound of startAt, ISO 8601. */
   to?: string;
   status: TaskStatus;
+  sort?: TaskSort;
+  order?: SortOrder;
+  /** Words to search for in title and details. */
+  q?: string;
   limit?: number;
   cursor?: string;
 }
@@ -52,6 +59,23 @@ export async function updateTask(
   return { task: data, etag };
 }
 
-export async function deleteTask(taskId: string): Promise<void> {
-  await send(path(taskId), { method: 'DELETE' });
+export async function deleteTask(taskId: string, ifMatch?: string | null): Promise<void> {
+  await send(path(taskId), { method: 'DELETE', ifMatch });
+}
+
+/** Puts a deleted task back under its id, as it was (undo); 412 when it exists. */
+export async function restoreTask(task: Task): Promise<VersionedTask> {
+  const { data, etag } = await sendJson<Task>(path(task.taskId), {
+    method: 'PUT',
+    ifNoneMatch: '*',
+    body: {
+      title: task.title,
+      contents: task.contents,
+      startAt: task.startAt,
+      done: task.done,
+      completedAt: task.completedAt,
+      createdAt: task.createdAt,
+    },
+  });
+  return { task: data, etag };
 }

@@ -25,7 +25,8 @@ export interface NewTask {
   startAt: string;
 }
 
-export type TaskChanges = Partial<NewTask & { done: boolean }>;
+/** With done: true, completedAt records that time (undoing a reopen puts it back). */
+export type TaskChanges = Partial<NewTask & { done: boolean; completedAt: string }>;
 
 export interface Me {
   /** The `sub` of the person's identity. */

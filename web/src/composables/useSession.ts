@@ -20,6 +20,41 @@ let checking: Promise<SessionStatus> | null = null;
 
 /** Work to save before the page leaves to sign in again (an open dialog's draft). */
 const beforeLeaving = new Set<() => void>();
+/** This page is on its way to the identity provider (signing in or out). */
+let leaving = false;
+
+/**
+ * Tabs of the app tell each other who is signed in, so signing in or out in one updates the
+ * others. The message is only a hint: the session is an HttpOnly cookie no script can read, so
+ * a tab that hears of a change asks /api/me itself.
+ */
+const CHANNEL_NAME = 'task-manager.session';
+let channel: BroadcastChannel | null = null;
+
+function openChannel(): BroadcastChannel | null {
+  if (channel || typeof BroadcastChannel === 'undefined') return channel;
+  channel = new BroadcastChannel(CHANNEL_NAME);
+  channel.onmessage = (event: MessageEvent<{ userId?: unknown }>) => {
+    const userId = event.data?.userId;
+    if (userId === null || typeof userId === 'string') void heard(userId);
+  };
+  return channel;
+}
+
+function tellOtherTabs(userId: string | null): void {
+  openChannel()?.postMessage({ userId });
+}
+
+/** Another tab says who is signed in now; if that is news here, ask the API. */
+async function heard(userId: string | null): Promise<void> {
+  if (status.value === 'unknown' || leaving) return;
+  const before = me.value?.userId ?? null;
+  if (userId === before) return;
+  await loadMe();
+  const after = me.value?.userId ?? null;
+  // Someone else now: nothing of the previous person's may stay on screen.
+  if (before !== null && after !== null && before !== after) browser.assign(currentPath());
+}
 
 /** Asks the API who is signed in; a 401 means nobody. Other failures leave the status as it was. */
 async function loadMe(): Promise<SessionStatus> {
@@ -28,10 +63,12 @@ async function loadMe(): Promise<SessionStatus> {
   try {
     me.value = await getMe();
     status.value = 'signed-in';
+    tellOtherTabs(me.value.userId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       me.value = null;
       status.value = 'signed-out';
+      tellOtherTabs(null);
     } else if (!isAbortError(error)) {
       meError.value = error;
     }
@@ -63,14 +100,21 @@ function signIn(returnTo = '/'): void {
  * then sign in again and come back here.
  */
 function reauthenticate(): void {
-  for (const save of beforeLeaving) save();
+  saveDrafts();
+  leaving = true;
   status.value = 'signed-out';
   signIn(currentPath());
+}
+
+/** Keeps what open dialogs hold (before leaving the page, or the signed-in part of it). */
+function saveDrafts(): void {
+  for (const save of beforeLeaving) save();
 }
 
 /** Ends the app's session, then the provider's (its end-session page returns to /signin). */
 async function signOut(): Promise<void> {
   let redirectTo = '/signin';
+  leaving = true;
   try {
     const { response } = await send('/logout', { method: 'POST', base: '/auth' });
     const body = (await response.json()) as { redirectTo?: unknown };
@@ -78,6 +122,7 @@ async function signOut(): Promise<void> {
   } finally {
     me.value = null;
     status.value = 'signed-out';
+    tellOtherTabs(null);
     browser.assign(redirectTo);
   }
 }
@@ -89,6 +134,7 @@ function onBeforeReauthenticate(save: () => void): () => void {
 }
 
 export function useSession() {
+  openChannel();
   return {
     status: readonly(status),
     me: readonly(me),
@@ -102,6 +148,9 @@ export function useSession() {
     signOut,
     reauthenticate,
     onBeforeReauthenticate,
+    saveDrafts,
+    /** Signing in or out of this page is under way: nothing else should navigate. */
+    isLeaving: () => leaving,
   };
 }
 
@@ -111,5 +160,8 @@ export function resetSession(): void {
   me.value = null;
   meError.value = null;
   checking = null;
+  leaving = false;
   beforeLeaving.clear();
+  channel?.close();
+  channel = null;
 }

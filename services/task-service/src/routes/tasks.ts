@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { IdempotentCreates, TaskRecord, TaskRepository } from '@task-manager/task-store';
 import { authenticate, type Authentication } from '../auth/authentication.ts';
 import { parseIfMatch, taskETag } from '../etag.ts';
-import { HttpError, taskNotFound } from '../http-errors.ts';
+import { badRequest, HttpError, taskNotFound } from '../http-errors.ts';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../idempotency-key.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
@@ -12,6 +12,7 @@ import {
   listTasksQuery,
   parseOrThrow,
   patchTaskBody,
+  restoreTaskBody,
   singleValuedQuery,
 } from '../validation.ts';
 
@@ -22,6 +23,26 @@ const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function taskIdOf(value: string | string[] | undefined): string {
   if (typeof value !== 'string' || !TASK_ID.test(value)) throw taskNotFound();
   return value;
+}
+
+/**
+ * PUT only puts back a task that does not exist (undoing a delete): the client says so with
+ * If-None-Match: *, the HTTP way to ask "create it, unless it exists" (RFC 9110 §13.1.2).
+ */
+function requireCreateOnly(header: string | undefined): void {
+  if (header === undefined) {
+    throw new HttpError(428, 'PUT needs If-None-Match: *', [
+      {
+        field: 'If-None-Match',
+        message: 'is required and must be "*": PUT only restores a task that does not exist',
+      },
+    ]);
+  }
+  if (header.trim() !== '*') {
+    throw badRequest('invalid If-None-Match header', [
+      { field: 'If-None-Match', message: 'must be "*"' },
+    ]);
+  }
 }
 
 function sendTask(res: Response, record: TaskRecord, status = 200): void {
@@ -86,6 +107,41 @@ export function tasksRouter(
     sendTask(res, record);
   });
 
+  router.put(item, user, ...jsonBody(), async (req, res) => {
+    const taskId = req.params.taskId;
+    if (typeof taskId !== 'string' || !TASK_ID.test(taskId)) {
+      throw badRequest('invalid task id', [
+        { field: 'taskId', message: 'must be a task id (a lowercase UUID)' },
+      ]);
+    }
+    requireCreateOnly(req.get('If-None-Match'));
+    const body = parseOrThrow(restoreTaskBody, req.body, 'invalid task', 'body');
+    if (body.taskId !== undefined && body.taskId !== taskId) {
+      throw badRequest('invalid task', [
+        { field: 'taskId', message: 'must be the id in the path' },
+      ]);
+    }
+    const { record, created } = await tasks.restore(userOf(res), taskId, {
+      title: body.title,
+      contents: body.contents ?? '',
+      startAt: body.startAt,
+      done: body.done,
+      completedAt: body.completedAt ?? null,
+      ...(body.createdAt === undefined ? {} : { createdAt: body.createdAt }),
+    });
+    if (!created) {
+      const current = taskETag(record.version);
+      throw new HttpError(
+        412,
+        'the task exists',
+        [{ field: 'If-None-Match', message: `the task exists, at version ${current}` }],
+        { ETag: current },
+      );
+    }
+    res.location(`${collection}/${taskId}`);
+    sendTask(res, record, 201);
+  });
+
   router.delete(item, user, async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const ifMatch = parseIfMatch(req.get('If-Match'));
@@ -98,7 +154,7 @@ export function tasksRouter(
     res.status(204).end();
   });
 
-  router.all(item, methodNotAllowed(['GET', 'HEAD', 'PATCH', 'DELETE']));
+  router.all(item, methodNotAllowed(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']));
   return router;
 }
 

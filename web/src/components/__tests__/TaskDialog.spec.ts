@@ -186,6 +186,46 @@ describe('TaskDialog: creating', () => {
     await wrapper.find('dialog').trigger('cancel');
     expect(wrapper.emitted('close')).toHaveLength(1);
   });
+
+  it('with unsaved changes, Escape, Cancel and a click outside ask before closing', async () => {
+    const wrapper = open();
+    await flushPromises();
+    await control(wrapper, 'Title').setValue('Half typed');
+    const outer = wrapper.find('dialog');
+    const discardDialog = () => wrapper.findAll('dialog')[1]!;
+    const backdropClick = () => {
+      // The backdrop is the <dialog> element itself, outside its box (jsdom's box is 0×0).
+      outer.element.dispatchEvent(new MouseEvent('mousedown', { clientX: -5, clientY: -5 }));
+      outer.element.dispatchEvent(new MouseEvent('click', { clientX: -5, clientY: -5 }));
+    };
+    for (const attempt of [
+      () => outer.trigger('cancel'),
+      () => buttonNamed(wrapper, 'Cancel').trigger('click'),
+      backdropClick,
+    ]) {
+      await attempt();
+      await flushPromises();
+      expect(wrapper.emitted('close')).toBeUndefined();
+      expect(discardDialog().attributes('open')).toBeDefined();
+      expect(discardDialog().text()).toContain('Discard your changes?');
+      await buttonNamed(wrapper, 'Keep editing').trigger('click');
+      await flushPromises();
+      expect(discardDialog().attributes('open')).toBeUndefined();
+      expect(control(wrapper, 'Title').element.value).toBe('Half typed');
+    }
+    await buttonNamed(wrapper, 'Cancel').trigger('click');
+    await buttonNamed(wrapper, 'Discard').trigger('click');
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
+  it('a click outside an unchanged dialog closes it', async () => {
+    const wrapper = open();
+    await flushPromises();
+    const outer = wrapper.find('dialog').element;
+    outer.dispatchEvent(new MouseEvent('mousedown', { clientX: -5, clientY: -5 }));
+    outer.dispatchEvent(new MouseEvent('click', { clientX: -5, clientY: -5 }));
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
 });
 
 describe('TaskDialog: editing', () => {
@@ -227,9 +267,10 @@ describe('TaskDialog: editing', () => {
     expect(wrapper.emitted('saved')?.[0]?.[1]).toBe(false);
   });
 
-  it('on 412 tells the person, shows the latest version and saves against its ETag', async () => {
-    const mine = makeTask({ title: 'Mine' });
-    const theirs = { ...mine, title: 'Changed elsewhere', updatedAt: '2026-11-21T00:00:00.000Z' };
+  /** Alice edits "Mine" to "My edit" while someone else changes its details: a 412. */
+  async function conflicted() {
+    const mine = makeTask({ title: 'Mine', contents: 'Old notes' });
+    const theirs = { ...mine, contents: 'Their notes', updatedAt: '2026-11-21T00:00:00.000Z' };
     const getVersion = versions(mine, theirs);
     let patches = 0;
     const { requests } = fakeApi((request) => {
@@ -237,24 +278,59 @@ describe('TaskDialog: editing', () => {
       patches += 1;
       return patches === 1
         ? apiError(412, 'The task has changed', [{ field: 'If-Match', message: 'stale version' }])
-        : json(200, { ...theirs, title: 'Final' }, { ETag: '"3"' });
+        : json(200, { ...theirs, title: 'My edit' }, { ETag: '"3"' });
     });
     const wrapper = open(mine.taskId);
     await flushPromises();
     await control(wrapper, 'Title').setValue('My edit');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
+    return { wrapper, requests, mine, theirs };
+  }
 
-    expect(wrapper.text()).toContain('Someone changed this task after you opened it');
-    expect(control(wrapper, 'Title').element.value).toBe('Changed elsewhere');
-    expect(wrapper.emitted('saved')).toBeUndefined();
+  it('on 412 keeps what was typed and shows it beside the current version', async () => {
+    const { wrapper, requests, theirs } = await conflicted();
     expect(requests.map((request) => request.method)).toEqual(['GET', 'PATCH', 'GET']);
+    expect(wrapper.find('[role="alert"]').text()).toContain(
+      'Someone changed this task while you were editing it',
+    );
+    const [yours, current] = wrapper.findAll('section');
+    expect(yours!.find('h3').text()).toBe('Your version');
+    // Mine is what "Keep mine" saves: my title, on top of their details.
+    expect(yours!.text()).toContain('My edit');
+    expect(yours!.text()).toContain('Their notes');
+    expect(yours!.text()).not.toContain('Old notes');
+    expect(current!.find('h3').text()).toBe('Current version');
+    expect(current!.text()).toContain('Mine');
+    expect(current!.text()).toContain('Their notes');
+    expect(current!.text()).toContain('differs');
+    // The list behind the dialog gets the current version at once.
+    expect(wrapper.emitted('refreshed')?.[0]?.[0]).toEqual(theirs);
+    expect(wrapper.emitted('saved')).toBeUndefined();
+  });
 
-    await control(wrapper, 'Title').setValue('Final');
-    await wrapper.find('form').trigger('submit');
+  it('"Keep mine" saves my change on top of the current version, with its ETag', async () => {
+    const { wrapper, requests } = await conflicted();
+    await buttonNamed(wrapper, 'Keep mine').trigger('click');
     await flushPromises();
-    expect(requests[3]!.headers.get('If-Match')).toBe('"2"');
-    expect(wrapper.emitted('saved')).toHaveLength(1);
+    const patch = requests[3]!;
+    expect(patch.headers.get('If-Match')).toBe('"2"');
+    // Only what I changed: their new details stay.
+    expect(await patch.json()).toEqual({ title: 'My edit' });
+    expect((wrapper.emitted('saved')?.[0]?.[0] as Task).contents).toBe('Their notes');
+  });
+
+  it('"Take the current one" puts the current version in the form and saves nothing', async () => {
+    const { wrapper, requests } = await conflicted();
+    await buttonNamed(wrapper, 'Take the current one').trigger('click');
+    await flushPromises();
+    expect(control(wrapper, 'Title').element.value).toBe('Mine');
+    expect(control(wrapper, 'Details').element.value).toBe('Their notes');
+    expect(wrapper.text()).toContain('The current version is shown now.');
+    expect(requests).toHaveLength(3);
+    // Nothing unsaved now: Cancel closes without asking.
+    await buttonNamed(wrapper, 'Cancel').trigger('click');
+    expect(wrapper.emitted('close')).toHaveLength(1);
   });
 
   it('reports a task that was deleted elsewhere', async () => {
