@@ -10,7 +10,7 @@ import { dockerChecked } from './command.ts';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ImageSpec {
-  /** Image and Skaffold artifact name (CONTRACTS.md). */
+  /** Image and Skaffold artifact name (skaffold.yaml). */
   name: 'task-service' | 'task-web' | 'task-reporter' | 'identity-provider';
   dockerfile: string;
   /** The tag this test builds and runs. */

@@ -1,5 +1,5 @@
 /**
- * What every error response of the API must look like (CONTRACTS.md): a JSON body
+ * What every error response of the API must look like (services/task-service/openapi.yaml): a JSON body
  * { error: string, details: [{ field, message }] }, and nothing a client should not see — no
  * stack frames, no file paths, no exception class names.
  */

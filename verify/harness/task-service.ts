@@ -1,6 +1,6 @@
 /**
  * Starts the built task-service (services/task-service/dist/main.js, as the container image runs
- * it) as a child process with its configuration in the environment, per CONTRACTS.md.
+ * it) as a child process with its configuration in the environment, as its container does.
  */
 import { createServer } from 'node:net';
 import { once } from 'node:events';

@@ -1,4 +1,4 @@
-/** The shapes of the task API's JSON (see CONTRACTS.md and the service's openapi.yaml). */
+/** The shapes of the task API's JSON (see the service's openapi.yaml). */
 
 export interface Task {
   taskId: string;
