@@ -3,7 +3,7 @@
  * Operators read this line in `kubectl logs` or an alert, so it says what failed in plain
  * words and what state the reports are left in.
  */
-import { ConfigError, SupersededRunError } from '@task-manager/task-store';
+import { classifyDynamoError, ConfigError, SupersededRunError } from '@task-manager/task-store';
 import { UsageError } from './cli.ts';
 import { DayNotStartedError } from './report-day.ts';
 import { CleanupError, ReportRunError, type CleanupOutcome } from './report-job.ts';
@@ -39,34 +39,23 @@ function isAwsError(error: unknown): error is AwsError {
   return error instanceof Error && '$metadata' in error;
 }
 
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-const DROPPED = new Set(['ECONNRESET', 'EPIPE']);
-
-/** The Node.js network error code of a failed request, wherever the SDK left it. */
-function networkCode(error: AwsError): string | undefined {
-  return error.code ?? /\b(E[A-Z_]{3,})\b/.exec(error.message)?.[1];
-}
-
 /** A DynamoDB failure in words: where, what, and after how many attempts. */
 function describeDynamoError(error: AwsError, endpoint: string | undefined): string {
   const where = endpoint ? `DynamoDB at ${endpoint}` : 'DynamoDB';
   const attempts = error.$metadata?.attempts;
   const after = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
-  if (error.name === 'ResourceNotFoundException') {
-    return `${where}: a table does not exist (${error.message}); create the tables first`;
+  switch (classifyDynamoError(error)) {
+    case 'missing-table':
+      return `${where}: a table does not exist (${error.message}); create the tables first`;
+    case 'unreachable':
+      return `${where} is unreachable${after}: ${error.message}`;
+    case 'dropped':
+      return `${where} dropped the connection${after}: ${error.message}`;
+    case 'timeout':
+      return `${where} did not answer in time${after}: ${error.message}`;
+    default:
+      return `${where} request failed${after}: ${error.name}: ${error.message}`;
   }
-  const code = networkCode(error);
-  if (code && UNREACHABLE.has(code)) return `${where} is unreachable${after}: ${error.message}`;
-  if (code && DROPPED.has(code)) return `${where} dropped the connection${after}: ${error.message}`;
-  if (error.name === 'TimeoutError')
-    return `${where} did not answer in time${after}: ${error.message}`;
-  return `${where} request failed${after}: ${error.name}: ${error.message}`;
 }
 
 function describeCause(cause: unknown, endpoint: string | undefined): string {

@@ -12,5 +12,5 @@ export * from './task-errors.ts';
 export * from './task-item.ts';
 export * from './task-repository.ts';
 export * from './retry-until-deadline.ts';
-export * from './transient-errors.ts';
+export * from './dynamo-errors.ts';
 export * from './user-names.ts';

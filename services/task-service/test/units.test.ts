@@ -1,8 +1,7 @@
-/** The small pure pieces: CSV fields, If-Match parsing, DynamoDB error classification. */
+/** The small pure pieces: CSV fields, If-Match parsing. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { csvField, csvRow } from '../src/csv.ts';
-import { isDynamoUnavailable } from '../src/dynamo-errors.ts';
 import { parseIfMatch, taskETag } from '../src/etag.ts';
 import { HttpError } from '../src/http-errors.ts';
 
@@ -62,28 +61,5 @@ describe('If-Match', () => {
         header,
       );
     }
-  });
-});
-
-describe('isDynamoUnavailable', () => {
-  const withProps = (name: string, props: Record<string, unknown>) =>
-    Object.assign(new Error(name), { name, ...props });
-
-  test('outages, timeouts, throttling and missing tables are unavailability', () => {
-    assert.ok(isDynamoUnavailable(withProps('TimeoutError', {})));
-    assert.ok(isDynamoUnavailable(withProps('Error', { code: 'ECONNREFUSED' })));
-    assert.ok(
-      isDynamoUnavailable(
-        withProps('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } }),
-      ),
-    );
-    assert.ok(isDynamoUnavailable(withProps('ResourceNotFoundException', { $metadata: {} })));
-    assert.ok(isDynamoUnavailable(withProps('InternalServerError', { $metadata: {} })));
-  });
-
-  test('our own bugs and non-SDK errors are not', () => {
-    assert.ok(!isDynamoUnavailable(withProps('ValidationException', { $metadata: {} })));
-    assert.ok(!isDynamoUnavailable(new TypeError('x is undefined')));
-    assert.ok(!isDynamoUnavailable('a string'));
   });
 });

@@ -13,7 +13,7 @@ import { createDynamoClients } from '../client.ts';
 import { ConfigError, loadCreateTablesConfig, type CreateTablesConfig } from '../config.ts';
 import { ensureTables } from '../create-tables.ts';
 import { DeadlineExceededError, retryUntilDeadline } from '../retry-until-deadline.ts';
-import { isTransientDynamoError } from '../transient-errors.ts';
+import { isTransientDynamoError } from '../dynamo-errors.ts';
 
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);

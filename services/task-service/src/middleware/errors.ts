@@ -3,11 +3,12 @@ import {
   IdempotencyKeyReusedError,
   InvalidCursorError,
   InvalidTaskCursorError,
+  isDynamoUnavailable,
   TaskNotFoundError,
   TaskVersionMismatchError,
 } from '@task-manager/task-store';
 import { ProviderUnavailableError } from '../auth/provider-client.ts';
-import { isDynamoUnavailable } from '../dynamo-errors.ts';
+
 import { taskETag } from '../etag.ts';
 import { HttpError, taskNotFound, type ErrorBody } from '../http-errors.ts';
 import { JSON_BODY_LIMIT_BYTES } from './json-body.ts';
