@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { createDynamoClients, loadDynamoConfig } from '../src/index.ts';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoClients, loadDynamoConfig, SDK_LOGGER_MIDDLEWARE } from '../src/index.ts';
 
 test(
   'a DynamoDB endpoint that accepts connections but never answers fails with a timeout',
@@ -37,3 +37,22 @@ test(
     }
   },
 );
+
+test("the clients leave out the SDK's logger middleware, which the SDK still adds by default", () => {
+  const config = loadDynamoConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:1' });
+  const { client, doc } = createDynamoClients(config);
+  const plain = new DynamoDBClient({ region: 'us-east-1' });
+  try {
+    const names = (stack: { identify(): string[] }) => stack.identify().join(' ');
+    // Were it renamed, removing it would silently do nothing: this catches that.
+    assert.match(names(plain.middlewareStack), new RegExp(`\\b${SDK_LOGGER_MIDDLEWARE}\\b`));
+    assert.doesNotMatch(
+      names(client.middlewareStack),
+      new RegExp(`\\b${SDK_LOGGER_MIDDLEWARE}\\b`),
+    );
+    assert.doesNotMatch(names(doc.middlewareStack), new RegExp(`\\b${SDK_LOGGER_MIDDLEWARE}\\b`));
+  } finally {
+    client.destroy();
+    plain.destroy();
+  }
+});
