@@ -16,6 +16,7 @@ import type { JWTPayload } from 'jose';
 import type { AuthConfig } from './auth-config.ts';
 import { identityFromClaims, type Identity } from './identity.ts';
 import { ProviderUnavailableError, type ProviderClient } from './provider-client.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 export const ACCEPTED_ALGORITHMS = [
   'RS256',
@@ -45,6 +46,7 @@ export function bearerVerifier(
 ): BearerVerifier {
   let keys: JWTVerifyGetKey | undefined;
   let keysUnreachable = false;
+  const verified = new VerifiedTokens();
 
   async function keySet(): Promise<JWTVerifyGetKey> {
     if (keys) return keys;
@@ -59,6 +61,8 @@ export function bearerVerifier(
 
   return {
     async verify(token, now) {
+      const known = verified.get(token, now);
+      if (known !== undefined) return { identity: known };
       const getKey = await keySet();
       try {
         const byAud = config.audienceClaim === 'aud';
@@ -76,7 +80,10 @@ export function bearerVerifier(
         }
         const problem = byAud ? undefined : clientIdProblem(payload, config.audience);
         if (problem) return { problem };
-        return identityFromClaims(payload, config.groupsClaim);
+        const result = identityFromClaims(payload, config.groupsClaim);
+        // exp is a required claim: jose has checked that it is there and a number.
+        if ('identity' in result) verified.remember(token, result.identity, now, payload.exp!);
+        return result;
       } catch (error) {
         if (isKeyFetchFailure(error)) {
           // Logged once per outage; each request still gets its own 503 line.
