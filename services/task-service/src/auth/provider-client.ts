@@ -3,15 +3,32 @@
  * the code exchange and the end-session URL. Discovery happens on first use and is kept; a
  * provider that cannot be reached fails the request with ProviderUnavailableError (503), and the
  * next request tries again, so the service starts and serves Bearer-free traffic without it.
+ *
+ * openid-client itself is loaded on first use too (the first sign-in, or the discovery the first
+ * Bearer token needs), not while the service starts: it is not needed to become ready.
  */
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { Logger } from 'pino';
 import type { AuthConfig } from './auth-config.ts';
 import { backchannelFetch, type Fetch } from './backchannel.ts';
 
+/** openid-client, loaded once, when first needed. */
+const openid = (): Promise<typeof client> => import('openid-client');
+
 /** The provider did not answer, or answered something that is not an OpenID Provider. */
 export class ProviderUnavailableError extends Error {
   override name = 'ProviderUnavailableError';
+}
+
+/** The provider answered the code exchange with an OAuth error (`error` is its code). */
+export class ProviderRefusedError extends Error {
+  override name = 'ProviderRefusedError';
+  readonly error: string;
+
+  constructor(error: string, options: ErrorOptions) {
+    super(`the identity provider answered ${error}`, options);
+    this.error = error;
+  }
 }
 
 /** A failed discovery is retried at most this often, so an outage is not hammered. */
@@ -33,15 +50,16 @@ export function providerClient(config: AuthConfig, logger: Logger): ProviderClie
 
   async function discover(): Promise<client.Configuration> {
     try {
-      const configuration = await client.discovery(
+      const oidc = await openid();
+      const configuration = await oidc.discovery(
         new URL(config.issuer),
         config.clientId,
         undefined,
-        client.ClientSecretBasic(config.clientSecret),
+        oidc.ClientSecretBasic(config.clientSecret),
         {
-          [client.customFetch]: fetchVia,
+          [oidc.customFetch]: fetchVia,
           timeout: TIMEOUT_SECONDS,
-          ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+          ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
         },
       );
       logger.info({ issuer: config.issuer }, 'OpenID Provider discovered');
@@ -82,13 +100,14 @@ export async function authorizationRequest(
   redirectUri: string,
   scopes: string,
 ): Promise<AuthorizationRequest> {
-  const codeVerifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(configuration, {
+  const oidc = await openid();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(configuration, {
     redirect_uri: redirectUri,
     scope: scopes,
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     state,
     nonce,
@@ -96,18 +115,33 @@ export async function authorizationRequest(
   return { url, state, nonce, codeVerifier };
 }
 
-/** Exchanges the code in `callbackUrl`, checking state, nonce and PKCE; returns the ID token's claims. */
+/**
+ * Exchanges the code in `callbackUrl`, checking state, nonce and PKCE; returns the ID token's
+ * claims. Throws ProviderRefusedError when the provider answers with an OAuth error.
+ */
 export async function exchangeCode(
   configuration: client.Configuration,
   callbackUrl: URL,
   expected: { state: string; nonce: string; codeVerifier: string },
 ): Promise<{ claims: Record<string, unknown>; idToken: string | undefined }> {
-  const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
-    pkceCodeVerifier: expected.codeVerifier,
-    expectedState: expected.state,
-    expectedNonce: expected.nonce,
-    idTokenExpected: true,
-  });
+  const oidc = await openid();
+  let tokens;
+  try {
+    tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
+      pkceCodeVerifier: expected.codeVerifier,
+      expectedState: expected.state,
+      expectedNonce: expected.nonce,
+      idTokenExpected: true,
+    });
+  } catch (error) {
+    if (
+      error instanceof oidc.AuthorizationResponseError ||
+      error instanceof oidc.ResponseBodyError
+    ) {
+      throw new ProviderRefusedError(error.error, { cause: error });
+    }
+    throw error;
+  }
   return { claims: { ...tokens.claims() }, idToken: tokens.id_token };
 }
 
@@ -117,13 +151,14 @@ export async function exchangeCode(
  * `logout_uri`, which Amazon Cognito's end-session endpoint (`/logout`) requires instead; each
  * provider ignores the parameter it does not know.
  */
-export function endSessionUrl(
+export async function endSessionUrl(
   configuration: client.Configuration,
   idToken: string | undefined,
   postLogoutRedirectUri: string,
-): string | undefined {
+): Promise<string | undefined> {
   if (!configuration.serverMetadata().end_session_endpoint) return undefined;
-  return client
+  const oidc = await openid();
+  return oidc
     .buildEndSessionUrl(configuration, {
       post_logout_redirect_uri: postLogoutRedirectUri,
       logout_uri: postLogoutRedirectUri,

@@ -10,7 +10,6 @@
  *                                      provider's end-session endpoint, when it has one
  */
 import { Router, type Request, type Response } from 'express';
-import { AuthorizationResponseError, ResponseBodyError } from 'openid-client';
 import {
   clearSession,
   crossOriginRefused,
@@ -25,6 +24,7 @@ import {
   authorizationRequest,
   endSessionUrl,
   exchangeCode,
+  ProviderRefusedError,
   ProviderUnavailableError,
 } from '../auth/provider-client.ts';
 import { methodNotAllowed, unavailableError } from '../middleware/errors.ts';
@@ -137,8 +137,8 @@ export function authRouter(auth: Authentication): Router {
         answerUnavailable(req, res, error);
         return;
       }
-      if (error instanceof AuthorizationResponseError || error instanceof ResponseBodyError) {
-        backToSignIn(res, `the identity provider answered ${error.error}`, error);
+      if (error instanceof ProviderRefusedError) {
+        backToSignIn(res, error.message, error.cause);
         return;
       }
       if (error instanceof TypeError && 'code' in error) {
@@ -184,7 +184,7 @@ export function authRouter(auth: Authentication): Router {
     let redirectTo = signedOut;
     try {
       const configuration = await auth.provider.configuration();
-      redirectTo = endSessionUrl(configuration, session?.idToken, signedOut) ?? signedOut;
+      redirectTo = (await endSessionUrl(configuration, session?.idToken, signedOut)) ?? signedOut;
     } catch (error) {
       // Signed out of the app all the same; the provider's session outlives this one.
       if (!(error instanceof ProviderUnavailableError)) throw error;

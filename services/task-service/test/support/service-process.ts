@@ -64,14 +64,20 @@ export async function startService(
     { PORT: '0', HOST: '127.0.0.1', READINESS_INTERVAL_MS: '200', ...env },
     nodeArgs,
   );
-  const listening = await eventually(() => {
-    const line = child.logs.find((entry) => entry.msg === 'task-service listening');
-    assert.ok(line, `not listening yet; stderr: ${child.stderr()}`);
-    return line;
-  });
-  const baseUrl = `http://127.0.0.1:${String(listening.port)}`;
-  await eventually(async () => {
-    await request(baseUrl).get('/health/readiness').expect(200);
-  });
-  return { ...child, baseUrl };
+  try {
+    const listening = await eventually(() => {
+      const line = child.logs.find((entry) => entry.msg === 'task-service listening');
+      assert.ok(line, `not listening yet; stderr: ${child.stderr()}`);
+      return line;
+    });
+    const baseUrl = `http://127.0.0.1:${String(listening.port)}`;
+    await eventually(async () => {
+      await request(baseUrl).get('/health/readiness').expect(200);
+    });
+    return { ...child, baseUrl };
+  } catch (error) {
+    // A service that never became ready must not outlive the test that started it.
+    child.process.kill('SIGKILL');
+    throw error;
+  }
 }
