@@ -4,6 +4,7 @@
  */
 import {
   ConfigError,
+  ConfigProblems,
   DYNAMO_ENV_VARS,
   loadDynamoConfig,
   readInteger,
@@ -11,6 +12,7 @@ import {
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
+import { readLogLevel, type LogLevel } from '@task-manager/runtime';
 import { TRACING_ENV_VARS, tracingSettingsProblems } from '@task-manager/telemetry';
 import { canonicalTimeZone } from './report-day.ts';
 
@@ -24,9 +26,6 @@ export const REPORTER_ENV_VARS = [
   ...TRACING_ENV_VARS,
 ] as const;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
 export interface ReporterConfig {
   dynamo: DynamoConfig;
   logLevel: LogLevel;
@@ -36,28 +35,29 @@ export interface ReporterConfig {
   progressEvery: number;
 }
 
-export function readLogLevel(env: Env): LogLevel {
-  const level = readString(env, 'LOG_LEVEL', 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-  }
-  return level as LogLevel;
-}
-
+/** Reads and validates the whole configuration; throws one ConfigError naming every problem. */
 export function loadConfig(env: Env): ReporterConfig {
-  const [tracingProblem] = tracingSettingsProblems(env);
-  if (tracingProblem !== undefined) throw new ConfigError(tracingProblem);
-  const timeZone = readString(env, 'REPORT_TIMEZONE', 'Asia/Tokyo');
-  let canonical: string;
-  try {
-    canonical = canonicalTimeZone(timeZone);
-  } catch (error) {
-    throw new ConfigError(`REPORT_TIMEZONE: ${(error as Error).message}`);
-  }
-  return {
-    dynamo: loadDynamoConfig(env),
-    logLevel: readLogLevel(env),
-    timeZone: canonical,
-    progressEvery: readInteger(env, 'REPORT_PROGRESS_EVERY', 1000, { min: 1, max: 1_000_000_000 }),
+  const problems = new ConfigProblems();
+  const { attempt } = problems;
+  const config = {
+    dynamo: attempt(() => loadDynamoConfig(env)),
+    logLevel: attempt(() => readLogLevel(env)),
+    timeZone: attempt(() => {
+      const timeZone = readString(env, 'REPORT_TIMEZONE', 'Asia/Tokyo');
+      try {
+        return canonicalTimeZone(timeZone);
+      } catch (error) {
+        throw new ConfigError(`REPORT_TIMEZONE: ${(error as Error).message}`);
+      }
+    }),
+    progressEvery: attempt(() =>
+      readInteger(env, 'REPORT_PROGRESS_EVERY', 1000, { min: 1, max: 1_000_000_000 }),
+    ),
   };
+  attempt(() => {
+    const tracing = tracingSettingsProblems(env);
+    if (tracing.length > 0) throw new ConfigError(tracing.join('; '));
+  });
+  problems.throwIfAny();
+  return config as ReporterConfig;
 }

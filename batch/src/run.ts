@@ -14,6 +14,7 @@
  * Its spans are exported before the process exits, within TRACES_FLUSH_TIMEOUT_MS; a
  * collector that is down or slow changes nothing else.
  */
+import { createLogger } from '@task-manager/runtime';
 import { createDynamoClients, type DynamoClients } from '@task-manager/task-store';
 import {
   inSpan,
@@ -23,15 +24,17 @@ import {
   type SpanHandle,
 } from '@task-manager/telemetry';
 import { parseCliArgs } from './cli.ts';
-import { loadConfig, readLogLevel, type ReporterConfig } from './config.ts';
+import { loadConfig, type ReporterConfig } from './config.ts';
 import { describeFailure, EXIT, signalExitCode } from './failure.ts';
-import { createLogger } from './logger.ts';
 import { peakRssBytes } from './peak-rss.ts';
 import { assertDayStarted, dayWindow, yesterday } from './report-day.ts';
 import { runReportJob } from './report-job.ts';
 
+/** `service` in every log line. */
+const PROGRAM = 'task-reporter';
 const started = performance.now();
-let logger = createLogger('info');
+// Until the configuration is read (LOG_LEVEL may be the bad value).
+let logger = createLogger(PROGRAM, 'info');
 reportTracingProblemsTo((level, message) => logger[level](message));
 let config: ReporterConfig | undefined;
 let clients: DynamoClients | undefined;
@@ -52,9 +55,9 @@ process.on('SIGINT', stop);
 /** The whole run, inside the root span; returns the exit code. */
 async function run(span: SpanHandle): Promise<number> {
   try {
-    logger = createLogger(readLogLevel(process.env));
-    const args = parseCliArgs(process.argv.slice(2));
     config = loadConfig(process.env);
+    logger = createLogger(PROGRAM, config.logLevel);
+    const args = parseCliArgs(process.argv.slice(2));
     const now = new Date();
     const date = args.date ?? yesterday(now, config.timeZone);
     span.setAttribute('app.report.date', date);

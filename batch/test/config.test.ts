@@ -33,13 +33,13 @@ test('reads every variable it lists, the shared DynamoDB ones included', () => {
 
 test('rejects bad values with a message naming the variable', () => {
   const cases: [Record<string, string>, RegExp][] = [
-    [{ REPORT_TIMEZONE: 'Mars/Olympus_Mons' }, /^REPORT_TIMEZONE: .*not an IANA time zone/],
-    [{ REPORT_TIMEZONE: '+09:00' }, /^REPORT_TIMEZONE: .*UTC offset/],
-    [{ REPORT_PROGRESS_EVERY: '0' }, /^REPORT_PROGRESS_EVERY must be between 1 and/],
-    [{ REPORT_PROGRESS_EVERY: 'often' }, /^REPORT_PROGRESS_EVERY must be an integer/],
-    [{ LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of/],
-    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /^DYNAMODB_ENDPOINT must be an http\(s\) URL/],
-    [{ TASKS_TABLE: 'a b' }, /^TASKS_TABLE must be a DynamoDB table name/],
+    [{ REPORT_TIMEZONE: 'Mars/Olympus_Mons' }, /REPORT_TIMEZONE: .*not an IANA time zone/],
+    [{ REPORT_TIMEZONE: '+09:00' }, /REPORT_TIMEZONE: .*UTC offset/],
+    [{ REPORT_PROGRESS_EVERY: '0' }, /REPORT_PROGRESS_EVERY must be between 1 and/],
+    [{ REPORT_PROGRESS_EVERY: 'often' }, /REPORT_PROGRESS_EVERY must be an integer/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of/],
+    [{ DYNAMODB_ENDPOINT: 'localhost:8000' }, /DYNAMODB_ENDPOINT must be an http\(s\) URL/],
+    [{ TASKS_TABLE: 'a b' }, /TASKS_TABLE must be a DynamoDB table name/],
   ];
   for (const [env, message] of cases) {
     assert.throws(
@@ -48,4 +48,30 @@ test('rejects bad values with a message naming the variable', () => {
       JSON.stringify(env),
     );
   }
+});
+
+test('names every bad value in one message, not only the first', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        LOG_LEVEL: 'verbose',
+        REPORT_TIMEZONE: 'Mars/Olympus_Mons',
+        REPORT_PROGRESS_EVERY: '0',
+        DYNAMODB_ENDPOINT: 'localhost:8000',
+        OTEL_TRACES_SAMPLER: 'sometimes',
+      }),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      for (const name of [
+        'LOG_LEVEL',
+        'REPORT_TIMEZONE',
+        'REPORT_PROGRESS_EVERY',
+        'DYNAMODB_ENDPOINT',
+        'OTEL_TRACES_SAMPLER',
+      ]) {
+        assert.match(error.message, new RegExp(name), name);
+      }
+      return true;
+    },
+  );
 });

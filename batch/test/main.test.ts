@@ -98,6 +98,8 @@ describe('the report program', () => {
         ['info', 'report published', undefined],
       ],
     );
+    // The same log shape as task-service's and the identity provider's (@task-manager/runtime).
+    for (const line of run.lines) assert.equal(line.service, 'task-reporter');
     const final = run.lines.at(-1)!;
     assert.equal(final.date, DATE);
     assert.equal(final.timeZone, TIME_ZONE);
@@ -190,6 +192,11 @@ describe('the report program', () => {
       [{ REPORT_PROGRESS_EVERY: '0' }, /REPORT_PROGRESS_EVERY must be between 1 and/],
       [{ DYNAMODB_MAX_ATTEMPTS: 'lots' }, /DYNAMODB_MAX_ATTEMPTS must be an integer/],
       [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+      // Every bad value at once, as task-service reports them.
+      [
+        { LOG_LEVEL: 'loud', REPORT_PROGRESS_EVERY: '0' },
+        /LOG_LEVEL must be one of.*; REPORT_PROGRESS_EVERY must be between 1 and/,
+      ],
     ];
     for (const [env, message] of cases) {
       const run = await runProgram(['--date', DATE], jobEnv(tables, env));

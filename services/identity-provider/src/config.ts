@@ -11,10 +11,12 @@ import {
   ConfigError,
   ConfigProblems,
   readInteger,
+  readLogLevel,
   readOptionalString,
   readString,
   readUrl,
   type Env,
+  type LogLevel,
 } from '@task-manager/runtime';
 import { isUserId } from '@task-manager/contract';
 import { parseSigningKeys, type SigningKeys } from './keys.ts';
@@ -47,7 +49,7 @@ export const SIGNED_OUT_PATH = '/signin';
 export interface IdentityProviderConfig {
   port: number;
   host: string;
-  logLevel: string;
+  logLevel: LogLevel;
   issuer: string;
   webClient: WebClient;
   cliClientId: string;
@@ -81,7 +83,7 @@ export function loadConfig(env: Env): IdentityProviderConfig {
   const config = {
     port: attempt(() => readInteger(env, 'PORT', 9000, { min: 0, max: 65_535 })),
     host: attempt(() => readString(env, 'HOST', '0.0.0.0')),
-    logLevel: attempt(() => readString(env, 'LOG_LEVEL', 'info')),
+    logLevel: attempt(() => readLogLevel(env)),
     issuer: attempt(() => required(env, 'OIDC_ISSUER')),
     webClient: {
       clientId,

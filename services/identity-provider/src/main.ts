@@ -4,30 +4,23 @@
  * from the environment (config.ts), JSON logs on stdout, graceful stop on SIGTERM/SIGINT.
  * Exit codes: 0 after a stop, 1 on bad configuration or a failed start.
  */
-import { pino } from 'pino';
+import { createLogger, fatalLine } from '@task-manager/runtime';
 import { ConfigError, loadConfig } from './config.ts';
 import { startIdentityProvider } from './server.ts';
+
+/** `service` in every log line. */
+const PROGRAM = 'identity-provider';
 
 let config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: 'identity-provider', msg: error.message })}\n`,
-  );
+  process.stderr.write(fatalLine(PROGRAM, error.message));
   process.exit(1);
 }
 
-const logger = pino(
-  {
-    level: config.logLevel,
-    base: { service: 'identity-provider' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
-  },
-  pino.destination({ dest: 1, sync: true }),
-);
+const logger = createLogger(PROGRAM, config.logLevel);
 if (!config.keys) {
   logger.warn(
     'no IDP_SIGNING_KEYS_FILE: signing with a key generated now; a restart signs everybody out',

@@ -10,10 +10,10 @@ import {
   loadDynamoConfig,
   readInteger,
   readOptionalString,
-  readString,
   type DynamoConfig,
   type Env,
 } from '@task-manager/task-store';
+import { readLogLevel, type LogLevel } from '@task-manager/runtime';
 import { TRACING_ENV_VARS, tracingSettingsProblems } from '@task-manager/telemetry';
 import { AUTH_ENV_VARS, loadAuthConfig, type AuthConfig } from './auth/auth-config.ts';
 
@@ -32,9 +32,6 @@ export const TASK_SERVICE_ENV_VARS = [
   ...TRACING_ENV_VARS,
 ] as const;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
 export interface TaskServiceConfig {
   dynamo: DynamoConfig;
   port: number;
@@ -47,14 +44,6 @@ export interface TaskServiceConfig {
   readinessIntervalMs: number;
   /** Sign-in, tokens, sessions and admins. */
   auth: AuthConfig;
-}
-
-function readLogLevel(env: Env): LogLevel {
-  const value = readString(env, 'LOG_LEVEL', 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
-  }
-  return value as LogLevel;
 }
 
 /** Reads and validates the whole configuration; throws one ConfigError naming every problem. */

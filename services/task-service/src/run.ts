@@ -13,8 +13,9 @@ import {
   shutdownTracing,
   TRACES_FLUSH_TIMEOUT_MS,
 } from '@task-manager/telemetry';
+import { fatalLine } from '@task-manager/runtime';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, SERVICE_NAME, type Logger } from './logger.ts';
 import { startTaskService, type RunningTaskService } from './server.ts';
 
 function exitNow(logger: Logger, code: number): void {
@@ -42,9 +43,7 @@ try {
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // No logger yet (LOG_LEVEL may be the bad value): one JSON line in the same shape.
-  process.stderr.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), service: 'task-service', msg: error.message })}\n`,
-  );
+  process.stderr.write(fatalLine(SERVICE_NAME, error.message));
   process.exit(1);
 }
 
