@@ -1,16 +1,10 @@
 /**
- * The one error body every 4xx and 5xx answer carries:
- * { "error": "<summary>", "details": [{ "field": "<name>", "message": "<what is wrong>" }] }.
+ * Errors the client may see. Every 4xx and 5xx answer carries the one error body, defined in
+ * responses.ts: { "error": "<summary>", "details": [{ "field": "<name>", "message": "<what is wrong>" }] }.
  */
-export interface ErrorDetail {
-  field: string;
-  message: string;
-}
+import type { ErrorDetail } from './responses.ts';
 
-export interface ErrorBody {
-  error: string;
-  details: ErrorDetail[];
-}
+export type { ErrorBody, ErrorDetail } from './responses.ts';
 
 /** An error whose status, message and details are safe to show to the client as they are. */
 export class HttpError extends Error {

@@ -1,8 +1,8 @@
 import { send, sendJson } from './http';
-import type { Page, ReportSummary } from './types';
+import type { Page, ReportQuery, ReportSummary } from './types';
 
 export async function listReports(
-  query: { limit?: number; cursor?: string },
+  query: ReportQuery,
   signal?: AbortSignal,
 ): Promise<Page<ReportSummary>> {
   const { data } = await sendJson<Page<ReportSummary>>('/reports', { query, signal });

@@ -1,22 +1,18 @@
 import { send, sendJson } from './http';
-import type { NewTask, Page, Task, TaskChanges, TaskStatus } from './types';
+import type {
+  NewTask,
+  Page,
+  RestoredTask,
+  Task,
+  TaskChanges,
+  TaskQuery as ApiTaskQuery,
+  TaskStatus,
+} from './types';
 
-export type TaskSort = 'startAt' | 'completedAt';
-export type SortOrder = 'asc' | 'desc';
+export type { SortOrder, TaskSort } from './types';
 
-export interface TaskQuery {
-  /** Inclusive lower bound of startAt, ISO 8601. */
-  from?: string;
-  /** Exclusive upper bound of startAt, ISO 8601. */
-  to?: string;
-  status: TaskStatus;
-  sort?: TaskSort;
-  order?: SortOrder;
-  /** Words to search for in title and details. */
-  q?: string;
-  limit?: number;
-  cursor?: string;
-}
+/** The list query as the app sends it: always with a status, which the API defaults to all. */
+export type TaskQuery = ApiTaskQuery & { status: TaskStatus };
 
 /** A task with the ETag of the version that was read, for a later conditional change. */
 export interface VersionedTask {
@@ -65,17 +61,18 @@ export async function deleteTask(taskId: string, ifMatch?: string | null): Promi
 
 /** Puts a deleted task back under its id, as it was (undo); 412 when it exists. */
 export async function restoreTask(task: Task): Promise<VersionedTask> {
+  const body: RestoredTask = {
+    title: task.title,
+    contents: task.contents,
+    startAt: task.startAt,
+    done: task.done,
+    completedAt: task.completedAt,
+    createdAt: task.createdAt,
+  };
   const { data, etag } = await sendJson<Task>(path(task.taskId), {
     method: 'PUT',
     ifNoneMatch: '*',
-    body: {
-      title: task.title,
-      contents: task.contents,
-      startAt: task.startAt,
-      done: task.done,
-      completedAt: task.completedAt,
-      createdAt: task.createdAt,
-    },
+    body,
   });
   return { task: data, etag };
 }

@@ -1,59 +1,30 @@
-/** The shapes of the task API's JSON (see the service's openapi.yaml). */
+/**
+ * The shapes of the task API's JSON, under the names the app uses. None is written out here:
+ * schema.d.ts is generated from the service's contract (services/task-service/openapi.yaml,
+ * itself generated from the service's zod schemas) by `npm run generate:api-types`.
+ */
+import type { components, operations } from './schema';
 
-export interface Task {
-  taskId: string;
-  title: string;
-  contents: string;
-  /** ISO 8601 instant. */
-  startAt: string;
-  done: boolean;
-  completedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+type Schemas = components['schemas'];
 
-export type TaskStatus = 'open' | 'done' | 'all';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export interface NewTask {
-  title: string;
-  contents: string;
-  startAt: string;
-}
-
+export type Task = Schemas['Task'];
+export type NewTask = Schemas['NewTask'];
 /** With done: true, completedAt records that time (undoing a reopen puts it back). */
-export type TaskChanges = Partial<NewTask & { done: boolean; completedAt: string }>;
-
-export interface Me {
-  /** The `sub` of the person's identity. */
-  userId: string;
-  /** What to call them. */
-  name: string;
-  isAdmin: boolean;
-}
-
-export interface ReportSummary {
-  /** The reported day, YYYY-MM-DD, in timeZone. */
-  date: string;
-  timeZone: string;
-  count: number;
-  perUser: { userId: string; name: string; count: number }[];
-  generatedAt: string;
-  /** Made before the day ended: completions after generatedAt are missing. */
-  partial: boolean;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
+export type TaskChanges = Schemas['TaskChanges'];
+/** What PUT takes to put a deleted task back: the task as GET answered it. */
+export type RestoredTask = Schemas['RestoredTask'];
+export type Me = Schemas['Me'];
+export type ReportSummary = Schemas['ReportSummary'];
+export type FieldError = Schemas['ErrorDetail'];
 /** Every 4xx/5xx response of the API carries this body. */
-export interface ErrorBody {
-  error: string;
-  details: FieldError[];
-}
+export type ErrorBody = Schemas['Error'];
+
+/** The query parameters of GET /api/tasks and GET /api/reports. */
+export type TaskQuery = NonNullable<operations['listTasks']['parameters']['query']>;
+export type ReportQuery = NonNullable<operations['listReports']['parameters']['query']>;
+export type TaskStatus = NonNullable<TaskQuery['status']>;
+export type TaskSort = NonNullable<TaskQuery['sort']>;
+export type SortOrder = NonNullable<TaskQuery['order']>;
+
+/** One page of a list (TaskPage, ReportPage), for the code that pages through either. */
+export type Page<T> = Omit<Schemas['TaskPage'], 'items'> & { items: T[] };

@@ -1,8 +1,8 @@
 import { reactive, toRaw, toValue, watch, type MaybeRefOrGetter } from 'vue';
 import { matchesSearch, searchTerms } from '@task-manager/contract';
 import { ApiError } from '@/api/http';
-import { listTasks, updateTask, type SortOrder, type TaskQuery, type TaskSort } from '@/api/tasks';
-import type { Page, Task, TaskStatus } from '@/api/types';
+import { listTasks, updateTask, type TaskQuery } from '@/api/tasks';
+import type { Page, SortOrder, Task, TaskSort, TaskStatus } from '@/api/types';
 import { startOfDay, toIsoWithOffset } from '@/utils/datetime';
 import { usePagedList } from './usePagedList';
 
