@@ -16,7 +16,6 @@ import { outageCheck } from './checks/dynamodb-outage.ts';
 import { reportJobCheck } from './checks/report-job.ts';
 import { rollingRestartCheck } from './checks/rolling-restart.ts';
 import { securityHeadersCheck } from './checks/security-headers.ts';
-import { startupCheck } from './checks/startup.ts';
 import { buildIfStale } from './harness/build.ts';
 import type { Check, CheckResult } from './harness/check.ts';
 import { killAllChildren } from './harness/children.ts';
@@ -34,7 +33,6 @@ const CHECKS: Check[] = [
   bodyLimitCheck,
   isolationCheck,
   reportJobCheck,
-  startupCheck,
   // Last: it reads the logs of every process the checks above started.
   logsCheck,
 ];

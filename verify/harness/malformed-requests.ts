@@ -653,7 +653,6 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   const wrongMethod = fc
     .tuple(
       fc.constantFrom(
-        { method: 'PUT', path: 'task' },
         { method: 'POST', path: 'task' },
         { method: 'DELETE', path: '/api/tasks' },
         { method: 'PATCH', path: '/api/tasks' },
@@ -677,6 +676,33 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       expect: [404, 405],
     }));
 
+  // PUT restores a deleted task (the UI's undo) and only that: it needs If-None-Match: *, and
+  // the owner's tasks all exist, so each of these is refused without writing.
+  const badRestore: fc.Arbitrary<MalformedRequest> = fc
+    .tuple(
+      ownTaskId,
+      fc.constantFrom<[string | undefined, number]>(
+        [undefined, 428],
+        ['"abc"', 400],
+        ['W/"1"', 400],
+        ['*, "abc"', 400],
+        ['*', 412],
+      ),
+    )
+    .map(([id, [ifNoneMatch, status]]) => ({
+      fault: `restore: If-None-Match ${ifNoneMatch ?? 'missing'}`,
+      method: 'PUT',
+      path: taskPath(id),
+      headers: {
+        ...asUser(fixture.owner),
+        'content-type': JSON_TYPE,
+        ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }),
+      },
+      body: JSON.stringify({ ...VALID_CREATE, done: false }),
+      expect: [status],
+      field: 'If-None-Match',
+    }));
+
   const request: fc.Arbitrary<MalformedRequest> = fc.oneof(
     { arbitrary: withoutUser, weight: 6 },
     { arbitrary: badCreate, weight: 10 },
@@ -694,6 +720,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     { arbitrary: badReportDate, weight: 2 },
     { arbitrary: missingReport, weight: 1 },
     { arbitrary: wrongMethod, weight: 2 },
+    { arbitrary: badRestore, weight: 2 },
   );
 
   return fc
