@@ -31,8 +31,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -73,12 +73,20 @@ function node(script: string, env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore')
   return child;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  return port;
+/**
+ * The port a task-service started with PORT=0 listens on, from its "task-service listening" log
+ * line (the kernel chose it: nothing to race for). Its later lines are read and dropped, so a
+ * full pipe never blocks it.
+ */
+async function listeningPort(child: ChildProcess): Promise<number> {
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const entry = JSON.parse(line) as { msg?: string; port?: number };
+    if (entry.msg === 'task-service listening' && entry.port !== undefined) {
+      child.stdout!.resume();
+      return entry.port;
+    }
+  }
+  throw new Error(`task-service exited before it listened (exit code ${child.exitCode})`);
 }
 
 async function waitFor(url: string, intervalMs = 100): Promise<void> {
@@ -232,28 +240,30 @@ const variants = {
   'tracing on (main.ts)': { script: '../src/main.ts', env: TRACING_ON },
 };
 
-function startApi(script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return node(
+/** A task-service on a port the kernel chooses (PORT=0), with the port it got. */
+async function startApi(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = node(
     script,
-    { ...dynamoEnv, ...identity.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    'ignore',
+    { ...dynamoEnv, ...identity.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' },
+    'pipe',
   );
+  return { child, url: `http://127.0.0.1:${await listeningPort(child)}` };
 }
 
 async function runningApi(script: string, env: NodeJS.ProcessEnv): Promise<Api> {
-  const port = await freePort();
-  const child = startApi(script, { ...env, PORT: String(port) });
-  const url = `http://127.0.0.1:${port}`;
+  const { child, url } = await startApi(script, env);
   await waitFor(`${url}/health/readiness`);
   return { url, pid: child.pid! };
 }
 
 /** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
 async function startupMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const port = await freePort();
   const started = performance.now();
-  const child = startApi(script, { ...env, PORT: String(port) });
-  await waitFor(`http://127.0.0.1:${port}/health/readiness`, 5);
+  const { child, url } = await startApi(script, env);
+  await waitFor(`${url}/health/readiness`, 5);
   const elapsed = performance.now() - started;
   child.kill('SIGTERM');
   if (child.exitCode === null) await once(child, 'exit');
