@@ -18,7 +18,9 @@ import type { VerifyContext } from '../harness/context.ts';
 import { seconds } from '../harness/stats.ts';
 import { seedCompletedTasks, type CompletedSeed } from '../harness/tables.ts';
 
-const DATE = '2030-01-08';
+// A day that is over: the job refuses a day that has not begun (exit 2), and would publish
+// one that is still going on as partial.
+const DATE = '2026-01-08';
 const TIME_ZONE_OFFSET = '+09:00';
 const TASKS = 6000;
 const USERS = 40;
