@@ -86,6 +86,7 @@ RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \
 
 # ---- runtime (default target): root-owned files, run as the image's `node` user (1000). node is
 # PID 1 and receives SIGTERM itself; the service drains its requests and exits.
+# The heap flags bound V8 to the Deployment's memory limit (services/task-service/src/launch.ts).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 LABEL org.opencontainers.image.title="task-service" \
@@ -95,4 +96,4 @@ WORKDIR /app
 COPY --from=prod /app ./
 USER 1000:1000
 EXPOSE 3000
-CMD ["node", "services/task-service/dist/main.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=16", "services/task-service/dist/main.js"]

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exitWithin, spawnChild, type ManagedChild } from './children.ts';
 import { createHttpClient } from './http.ts';
+import { TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
 import { TASK_SERVICE_ENTRY } from './paths.ts';
 
 export interface TaskServiceInstance {
@@ -39,7 +40,8 @@ export async function spawnTaskService(options: TaskServiceOptions): Promise<Tas
   const child = spawnChild({
     name: options.name,
     command: process.execPath,
-    args: [TASK_SERVICE_ENTRY],
+    // With the image's heap flags, so memory behaves as in the container.
+    args: [...TASK_SERVICE_HEAP_FLAGS, TASK_SERVICE_ENTRY],
     env: { ...options.env, PORT: String(port) },
     onLine: options.onLine,
   });

@@ -1,0 +1,61 @@
+/**
+ * The Node programs' heaps fit their containers. In a container Node sizes V8's heap to the
+ * cgroup's memory limit, all of it, so without flags a busy process can grow past the limit and
+ * be OOM-killed; each program's heap flags (its src/launch.ts) bound the heap instead. Here the
+ * bound those flags allow — old space plus the young generation's three semi-spaces — must stay
+ * within HEAP_SHARE of the container's memory limit in every overlay, the rest being code,
+ * buffers, sockets and the runtime's own memory.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { REPORTER_COMMAND, REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
+import { TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
+import { workloads } from './support/kube.ts';
+import { parseQuantity } from './support/quantity.ts';
+import { ALL_VARIANTS, overlayOf, render } from './support/render.ts';
+
+const HEAP_SHARE = 0.7;
+const MiB = 2 ** 20;
+
+/** The most V8 may hold with these flags, in bytes; throws when a bound is missing. */
+export function heapBound(flags: readonly string[]): number {
+  const megabytes = (name: string): number => {
+    const flag = flags.find((candidate) => candidate.startsWith(`--${name}=`));
+    if (flag === undefined) throw new Error(`no --${name} in ${flags.join(' ')}`);
+    return Number(flag.split('=')[1]) * MiB;
+  };
+  return megabytes('max-old-space-size') + 3 * megabytes('max-semi-space-size');
+}
+
+test('the heap bound is old space plus three semi-spaces, and both flags are required', () => {
+  assert.equal(heapBound(['--max-old-space-size=64', '--max-semi-space-size=4']), 76 * MiB);
+  assert.throws(() => heapBound(['--max-old-space-size=64']), /max-semi-space-size/);
+  assert.throws(() => heapBound(['--max-semi-space-size=4']), /max-old-space-size/);
+});
+
+/** The built programs; the dev overlay runs sources under `node --watch`, with more memory. */
+const PROGRAMS = [
+  { workload: 'task-service', flags: TASK_SERVICE_HEAP_FLAGS, command: undefined },
+  { workload: 'task-reporter', flags: REPORTER_HEAP_FLAGS, command: REPORTER_COMMAND },
+] as const;
+
+for (const variant of ALL_VARIANTS.filter((candidate) => overlayOf(candidate) !== 'dev')) {
+  test(`${variant}: each Node program's heap bound is within ${HEAP_SHARE * 100}% of its memory limit`, () => {
+    for (const program of PROGRAMS) {
+      const workload = workloads(render(variant)).find((w) => w.name === program.workload);
+      const container = workload?.pod.containers.find((c) => c.name === program.workload);
+      assert.ok(container, `${variant}: no container ${program.workload}`);
+      // The flags reach the program: the image's CMD (checked against the same constant by the
+      // program's launch test), or the command the manifest sets.
+      assert.deepEqual(container.command, program.command, `${program.workload} command`);
+      const limit = container.resources?.limits?.memory;
+      assert.ok(limit !== undefined, `${program.workload} has a memory limit`);
+      const bound = heapBound(program.flags);
+      assert.ok(
+        bound <= HEAP_SHARE * parseQuantity(limit),
+        `${program.workload}: heap bound ${bound / MiB} MiB (${program.flags.join(' ')}) ` +
+          `exceeds ${HEAP_SHARE * 100}% of its ${limit} limit`,
+      );
+    }
+  });
+}
