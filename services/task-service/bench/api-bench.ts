@@ -10,6 +10,7 @@
  *   - the same DynamoDB operations through the SDK directly (TaskRepository, the code the
  *     service itself uses), with the same concurrency.
  * Prints requests/s, p50 and p99 latency of each, the API/direct and tracing on/off ratios,
+ * the services' peak RSS after all the load (they run with the image's heap flags, src/launch.ts),
  * and the start-up time (spawn to ready, median of BENCH_STARTUP_SAMPLES starts) of the
  * service without its tracing entry point, with tracing off and with tracing on. The absolute
  * figures depend on the machine; the ratios are the point. Nothing is asserted.
@@ -49,6 +50,7 @@ import { startTestIdentity } from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
+import { TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -63,10 +65,15 @@ const LIST_LIMIT = 100;
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-function node(script: string, env: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore'): ChildProcess {
+function node(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  stdout: 'pipe' | 'ignore',
+  flags: readonly string[] = [],
+): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
+    [...flags, '--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
     { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] },
   );
   children.push(child);
@@ -245,10 +252,12 @@ async function startApi(
   script: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; url: string }> {
+  // With the image's heap flags, so memory and GC behave as in the container.
   const child = node(
     script,
     { ...dynamoEnv, ...identity.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' },
     'pipe',
+    TASK_SERVICE_HEAP_FLAGS,
   );
   return { child, url: `http://127.0.0.1:${await listeningPort(child)}` };
 }
@@ -441,6 +450,20 @@ for (const [name, samples] of startups) {
       `   samples ${samples.map((sample) => number(sample, 0)).join(' ')}`,
   );
 }
+
+/** The highest resident memory a process has had (Linux), in MB. */
+function peakRssMb(pid: number): string {
+  try {
+    const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kilobytes === undefined ? 'unknown' : `${(Number(kilobytes) / 1024).toFixed(0)} MB`;
+  } catch {
+    return 'unknown';
+  }
+}
+console.log(
+  `\npeak RSS after all the load, with ${TASK_SERVICE_HEAP_FLAGS.join(' ')} (as the image): ` +
+    `tracing off ${peakRssMb(api.pid)}, tracing on ${peakRssMb(tracedApi.pid)}`,
+);
 
 const verify = await bearerVerificationMicros();
 console.log(
