@@ -5,6 +5,7 @@
  * alternately. Figures and their ratio only: start-up time is a benchmark, not a pass/fail
  * check (`npm run verify` has no Startup row: a row that passes whatever it measures is no check).
  */
+import { recordRatio } from '@task-manager/testing';
 import { buildIfStale } from './harness/build.ts';
 import { killAllChildren, spawnChild } from './harness/children.ts';
 import { createContext, type VerifyContext } from './harness/context.ts';
@@ -74,6 +75,14 @@ const context = await createContext(dynamo);
 try {
   const figures = await measureStartup(context, SAMPLES);
   for (const line of startupSummary(figures)) console.log(line);
+  const [service, baseline] = [median(figures.serviceMs), median(figures.baselineMs)];
+  recordRatio({
+    benchmark: 'bench:startup',
+    measure: 'task-service start→ready / bare node HTTP server',
+    ratio: service / baseline,
+    goal: { atMost: 3 },
+    detail: `${ms(service)} vs ${ms(baseline)}, medians of ${SAMPLES}`,
+  });
   console.log(`samples (ms): task-service ${figures.serviceMs.map(Math.round).join(' ')}`);
   console.log(`samples (ms): node -e       ${figures.baselineMs.map(Math.round).join(' ')}`);
 } finally {

@@ -8,3 +8,4 @@ export * from './forged-tokens.ts';
 export * from './otlp-receiver.ts';
 export { MODULE_RECORDER } from './module-recorder.ts';
 export * from './closed-port.ts';
+export * from './bench-summary.ts';

@@ -46,7 +46,7 @@ import {
   TASK_INDEX,
   TaskRepository,
 } from '@task-manager/task-store';
-import { startTestIdentity } from '@task-manager/testing';
+import { recordRatio, startTestIdentity } from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
@@ -312,6 +312,8 @@ const cases = [
         seconds,
       ),
     apiUsers: ['bench-create-api', 'bench-create-traced'],
+    baseline: 'TaskRepository.create',
+    apiGoal: undefined,
     direct: (seconds: number) =>
       direct(() => tasks.create('bench-create-direct', newTask), seconds),
   },
@@ -320,6 +322,9 @@ const cases = [
     api: (target: Api, user: string, seconds: number) =>
       viaApi(target, `/api/tasks?limit=${LIST_LIMIT}`, { method: 'GET', user }, seconds),
     apiUsers: ['bench-list', 'bench-list'],
+    baseline: 'lib-dynamodb Query',
+    // Issue 14's goal for the list.
+    apiGoal: 0.8,
     // The bare lib-dynamodb Query of the same page (same index, key condition and limit), not
     // the repository: the baseline is what the SDK alone costs.
     direct: (seconds: number) =>
@@ -393,6 +398,20 @@ for (const benchCase of cases) {
     ratioRow(benchCase.name, 'ratio API/direct', off, viaSdk),
     ratioRow(benchCase.name, 'ratio tracing on/off', on, off),
   );
+  recordRatio({
+    benchmark: 'bench:api',
+    measure: `${benchCase.name}: API / ${benchCase.baseline}`,
+    ratio: off.rps / viaSdk.rps,
+    ...(benchCase.apiGoal === undefined ? {} : { goal: { atLeast: benchCase.apiGoal } }),
+    detail: `${number(off.rps, 0)} vs ${number(viaSdk.rps, 0)} req/s`,
+  });
+  recordRatio({
+    benchmark: 'bench:api',
+    measure: `${benchCase.name}: tracing on / off`,
+    ratio: on.rps / off.rps,
+    goal: { atLeast: 0.9 },
+    detail: `${number(on.rps, 0)} vs ${number(off.rps, 0)} req/s, p99 ${number(on.p99)} vs ${number(off.p99)} ms`,
+  });
 }
 
 /**
@@ -451,19 +470,33 @@ for (const [name, samples] of startups) {
   );
 }
 
-/** The highest resident memory a process has had (Linux), in MB. */
-function peakRssMb(pid: number): string {
+/** The highest resident memory a process has had, in MB (undefined where /proc is missing). */
+function peakRssMb(pid: number): number | undefined {
   try {
     const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kilobytes === undefined ? 'unknown' : `${(Number(kilobytes) / 1024).toFixed(0)} MB`;
+    return kilobytes === undefined ? undefined : Number(kilobytes) / 1024;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }
+const mbOf = (pid: number) => {
+  const value = peakRssMb(pid);
+  return value === undefined ? 'unknown' : `${value.toFixed(0)} MB`;
+};
 console.log(
   `\npeak RSS after all the load, with ${TASK_SERVICE_HEAP_FLAGS.join(' ')} (as the image): ` +
-    `tracing off ${peakRssMb(api.pid)}, tracing on ${peakRssMb(tracedApi.pid)}`,
+    `tracing off ${mbOf(api.pid)}, tracing on ${mbOf(tracedApi.pid)}`,
 );
+const peakOff = peakRssMb(api.pid);
+if (peakOff !== undefined) {
+  recordRatio({
+    benchmark: 'bench:api',
+    measure: 'peak RSS, tracing off / 150 MB',
+    ratio: peakOff / 150,
+    goal: { atMost: 1 },
+    detail: `${peakOff.toFixed(0)} MB with ${TASK_SERVICE_HEAP_FLAGS.join(' ')}`,
+  });
+}
 
 const verify = await bearerVerificationMicros();
 console.log(

@@ -1,0 +1,72 @@
+/**
+ * The one table of `npm run bench` (scripts/bench.ts). Each benchmark prints its own figures and,
+ * when BENCH_SUMMARY_FILE names a file, appends its headline ratios to it, one JSON line each,
+ * with the goal the ratio is held to; the runner reads them back once every benchmark is done
+ * and prints them together. A ratio is always of two things measured in the same run.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+
+export interface BenchRatio {
+  benchmark: string;
+  /** What is divided by what, e.g. "GET /api/tasks?limit=100 / lib-dynamodb Query". */
+  measure: string;
+  ratio: number;
+  goal?: { atLeast: number } | { atMost: number };
+  /** The figures behind the ratio. */
+  detail?: string;
+}
+
+export const BENCH_SUMMARY_FILE = 'BENCH_SUMMARY_FILE';
+
+/** Appends `row` to the summary file, when the benchmark runs under `npm run bench`. */
+export function recordRatio(row: BenchRatio, env: NodeJS.ProcessEnv = process.env): void {
+  const file = env[BENCH_SUMMARY_FILE];
+  if (file) appendFileSync(file, `${JSON.stringify(row)}\n`);
+}
+
+export function readRatios(file: string): BenchRatio[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as BenchRatio);
+}
+
+export function goalText(goal: BenchRatio['goal']): string {
+  if (goal === undefined) return '';
+  return 'atLeast' in goal ? `≥ ${goal.atLeast}x` : `≤ ${goal.atMost}x`;
+}
+
+/** Whether `row` meets its goal; undefined when it has none. */
+export function meetsGoal(row: BenchRatio): boolean | undefined {
+  if (row.goal === undefined) return undefined;
+  return 'atLeast' in row.goal ? row.ratio >= row.goal.atLeast : row.ratio <= row.goal.atMost;
+}
+
+/** The rows as an aligned text table: benchmark, measure, ratio, goal, met, detail. */
+export function ratioTable(rows: readonly BenchRatio[]): string {
+  const header = ['benchmark', 'measure', 'ratio', 'goal', 'met', 'figures'];
+  const cells = rows.map((row) => {
+    const met = meetsGoal(row);
+    return [
+      row.benchmark,
+      row.measure,
+      `${row.ratio.toFixed(2)}x`,
+      goalText(row.goal),
+      met === undefined ? '' : met ? 'yes' : 'no',
+      row.detail ?? '',
+    ];
+  });
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((row) => row[column]!.length)),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) =>
+        column === 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join(
+    '\n',
+  );
+}
