@@ -43,6 +43,9 @@ export const task = z
   })
   .meta({ id: 'Task' });
 
+/** A task as the API answers it. */
+export type Task = z.infer<typeof task>;
+
 const nextCursor = z.string().nullable();
 
 export const taskPage = z

@@ -11,13 +11,7 @@ import {
   newTask,
   type TestService,
 } from './support/test-service.ts';
-
-interface Task {
-  taskId: string;
-  title: string;
-  startAt: string;
-  done: boolean;
-}
+import type { Task } from '../src/responses.ts';
 
 let dynamo: DynaliteServer;
 let service: TestService;

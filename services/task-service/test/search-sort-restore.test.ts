@@ -16,17 +16,7 @@ import {
   newTask,
   type TestService,
 } from './support/test-service.ts';
-
-interface Task {
-  taskId: string;
-  title: string;
-  contents: string;
-  startAt: string;
-  done: boolean;
-  completedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Task } from '../src/responses.ts';
 
 let dynamo: DynaliteServer;
 let service: TestService;
