@@ -6,7 +6,19 @@ export * from './batch-write.ts';
 export * from './completed-tasks.ts';
 export * from './idempotent-creates.ts';
 export * from './query-pages.ts';
-export * from './report-store.ts';
+export * from './cursor-codec.ts';
+// The item codecs (summaryKey, parseSummary, parseLine) stay inside the package.
+export {
+  isPartialReport,
+  isReportDate,
+  type Report,
+  type ReportLine,
+  type ReportPage,
+  type ReportSummary,
+  type UserCount,
+} from './report-item.ts';
+export * from './report-reader.ts';
+export * from './report-writer.ts';
 export * from './task-cursor.ts';
 export * from './task-errors.ts';
 export * from './task-item.ts';

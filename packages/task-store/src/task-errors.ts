@@ -21,8 +21,3 @@ export class TaskVersionMismatchError extends Error {
     this.currentVersion = currentVersion;
   }
 }
-
-/** A list cursor that this store did not issue for this user and query. */
-export class InvalidTaskCursorError extends Error {
-  override name = 'InvalidTaskCursorError';
-}

@@ -33,12 +33,9 @@ import {
   TASK_INDEX,
   toUtcIso,
 } from './schema.ts';
+import { InvalidCursorError } from './cursor-codec.ts';
 import { decodeTaskCursor, encodeTaskCursor, type TaskSortKey } from './task-cursor.ts';
-import {
-  InvalidTaskCursorError,
-  TaskNotFoundError,
-  TaskVersionMismatchError,
-} from './task-errors.ts';
+import { TaskNotFoundError, TaskVersionMismatchError } from './task-errors.ts';
 import {
   completionAttributes,
   newTaskItem,
@@ -359,7 +356,7 @@ export class TaskRepository {
         (fromKey !== undefined && position.key < fromKey) ||
         (toKey !== undefined && position.key >= toKey)
       ) {
-        throw new InvalidTaskCursorError('cursor lies outside the from/to window of this query');
+        throw new InvalidCursorError('cursor lies outside the from/to window of this query');
       }
       exclusiveStartKey = {
         userId: position.userId,

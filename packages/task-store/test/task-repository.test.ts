@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
-  InvalidTaskCursorError,
+  InvalidCursorError,
   TASK_INDEX,
   TaskNotFoundError,
   TaskRepository,
@@ -270,7 +270,7 @@ describe('list', () => {
     const first = await repo.list('alice', { limit: 2 });
     assert.ok(first.nextCursor);
     const rejects = (userId: string, query: Parameters<TaskRepository['list']>[1]) =>
-      assert.rejects(repo.list(userId, query), InvalidTaskCursorError);
+      assert.rejects(repo.list(userId, query), InvalidCursorError);
     await rejects('bob', { limit: 2, cursor: first.nextCursor });
     await rejects('alice', { limit: 2, cursor: 'not a cursor!' });
     await rejects('alice', { limit: 2, cursor: Buffer.from('{"u":1}').toString('base64url') });

@@ -2,7 +2,6 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import {
   IdempotencyKeyReusedError,
   InvalidCursorError,
-  InvalidTaskCursorError,
   isDynamoUnavailable,
   TaskNotFoundError,
   TaskVersionMismatchError,
@@ -142,7 +141,7 @@ function toHttpError(error: unknown, req: Request): { http: HttpError; unexpecte
       unexpected: false,
     };
   }
-  if (error instanceof InvalidTaskCursorError || error instanceof InvalidCursorError) {
+  if (error instanceof InvalidCursorError) {
     return {
       http: new HttpError(400, 'invalid query parameters', [
         { field: 'cursor', message: error.message },

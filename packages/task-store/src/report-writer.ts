@@ -1,6 +1,5 @@
 /**
- * Daily reports in the reports table: the writer the report job uses, and the readers
- * task-service serves them with. schema.ts describes the items.
+ * Writing a date's daily report, as the report job does. report-item.ts describes the items.
  *
  * Publishing is a pointer switch, because DynamoDB Local servers such as dynalite have no
  * transactions:
@@ -18,291 +17,37 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BATCH_WRITE_LIMIT,
   batchWrite,
   type BatchWriteOptions,
   type WriteRequest,
 } from './batch-write.ts';
-import { queryPages, type StoredItem } from './query-pages.ts';
-import { readUserNames } from './user-names.ts';
+import { queryPages } from './query-pages.ts';
+import {
+  isPartialReport,
+  isReportDate,
+  summaryKey,
+  type ReportLine,
+  type ReportSummary,
+} from './report-item.ts';
 import {
   completionKey,
-  REPORT_INDEX,
   REPORT_KIND,
-  REPORT_SUMMARY_SK,
   reportLinePrefix,
   reportPartitionKey,
   toUtcIso,
 } from './schema.ts';
-
-export interface UserCount {
-  userId: string;
-  /** The person's display name when the report was published; the id when none was known. */
-  name: string;
-  count: number;
-}
-
-/** What a report says about its day. */
-export interface ReportSummary {
-  /** The reported calendar day, YYYY-MM-DD, in `timeZone`. */
-  date: string;
-  /** The IANA time zone that defines the day's bounds. */
-  timeZone: string;
-  /** Number of tasks completed that day (= number of lines). */
-  count: number;
-  /** Tasks completed per user, sorted by userId; users with none are absent. */
-  perUser: UserCount[];
-  /** When the report was published (UTC ISO 8601). */
-  generatedAt: string;
-  /**
-   * True when the report was made before its day ended, so tasks completed later that day are
-   * missing. A run after the day's end replaces it with the complete report.
-   */
-  partial: boolean;
-}
-
-/** A report is partial when it was generated before the end of the day it reports. */
-export function isPartialReport(generatedAt: string, windowEnd: string): boolean {
-  return Date.parse(generatedAt) < Date.parse(windowEnd);
-}
-
-/** One task completed on the reported day. */
-export interface ReportLine {
-  taskId: string;
-  userId: string;
-  title: string;
-  /** UTC ISO 8601. */
-  completedAt: string;
-}
-
-export interface Report {
-  summary: ReportSummary;
-  /** The day's tasks in completion order, read page by page as they are iterated. */
-  lines: AsyncIterable<ReportLine>;
-}
-
-export interface ReportPage {
-  items: ReportSummary[];
-  nextCursor: string | null;
-}
-
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-}
+import { readUserNames } from './user-names.ts';
 
 /** A newer run published the date's report first; this run's result was not published. */
 export class SupersededRunError extends Error {
   override name = 'SupersededRunError';
 }
 
-/**
- * The report was replaced while its lines were being read (a re-run deleted them), so what
- * was read is not the complete report. Reading it again gives the new one.
- */
-export class ReportChangedError extends Error {
-  override name = 'ReportChangedError';
-}
-
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date written YYYY-MM-DD (so 2026-02-30 is not one). */
-export function isReportDate(value: string): boolean {
-  const match = DATE_PATTERN.exec(value);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  );
-}
-
-function summaryKey(date: string): { pk: string; sk: string } {
-  return { pk: reportPartitionKey(date), sk: REPORT_SUMMARY_SK };
-}
-
-interface StoredSummary {
-  summary: ReportSummary;
-  runId: string;
-}
-
-function parseSummary(item: StoredItem): StoredSummary {
-  const perUser = (item.perUser as UserCount[] | undefined) ?? [];
-  return {
-    summary: {
-      date: String(item.date),
-      timeZone: String(item.timeZone),
-      count: Number(item.count),
-      // Reports published before names were recorded have none: the id stands in.
-      perUser: perUser.map(({ userId, name, count }) => ({
-        userId,
-        name: typeof name === 'string' && name !== '' ? name : userId,
-        count: Number(count),
-      })),
-      generatedAt: String(item.generatedAt),
-      // windowEnd is stored with every summary, so reports made before this field existed
-      // are judged by the same rule.
-      partial: isPartialReport(String(item.generatedAt), String(item.windowEnd)),
-    },
-    runId: String(item.runId),
-  };
-}
-
-function parseLine(item: StoredItem): ReportLine {
-  return {
-    taskId: String(item.taskId),
-    userId: String(item.userId),
-    title: String(item.title),
-    completedAt: String(item.completedAt),
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Reading
-
-export interface ReadOptions {
-  /** Items per Query page (DynamoDB's 1 MB pages when omitted). */
-  pageSize?: number;
-  signal?: AbortSignal;
-}
-
-/**
- * The published report of a date, or undefined when there is none (or `date` is not a
- * YYYY-MM-DD calendar date). The lines are those of the run the summary names.
- */
-export async function getReport(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  date: string,
-  options: ReadOptions = {},
-): Promise<Report | undefined> {
-  if (!isReportDate(date)) return undefined;
-  const { Item } = await doc.send(
-    new GetCommand({ TableName: tableName, Key: summaryKey(date), ConsistentRead: true }),
-    { abortSignal: options.signal },
-  );
-  if (!Item) return undefined;
-  const { summary, runId } = parseSummary(Item);
-  return {
-    summary,
-    lines: { [Symbol.asyncIterator]: () => readLines(doc, tableName, summary, runId, options) },
-  };
-}
-
-async function* readLines(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  summary: ReportSummary,
-  runId: string,
-  options: ReadOptions,
-): AsyncGenerator<ReportLine> {
-  let read = 0;
-  const pages = queryPages(
-    doc,
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-      ExpressionAttributeValues: {
-        ':pk': reportPartitionKey(summary.date),
-        ':run': reportLinePrefix(runId),
-      },
-      ConsistentRead: true,
-      ...(options.pageSize === undefined ? {} : { Limit: options.pageSize }),
-    },
-    options.signal,
-  );
-  for await (const items of pages) {
-    for (const item of items) {
-      read += 1;
-      yield parseLine(item);
-    }
-  }
-  if (read !== summary.count) {
-    throw new ReportChangedError(
-      `the report for ${summary.date} changed while it was read (${read} of ${summary.count} lines)`,
-    );
-  }
-}
-
-// The cursor names the last date of the page; the index key is derived from it, so a
-// client can neither forge arbitrary keys nor depend on the key layout.
-function encodeCursor(date: string): string {
-  return Buffer.from(JSON.stringify({ date })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const invalid = new InvalidCursorError('cursor is not one returned by a previous page');
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) throw invalid;
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) {
-    throw invalid;
-  }
-  const { date } = value as { date?: unknown };
-  if (typeof date !== 'string' || !isReportDate(date) || encodeCursor(date) !== cursor) {
-    throw invalid;
-  }
-  return date;
-}
-
-/**
- * Report summaries, newest date first, `limit` per page. `nextCursor` is null exactly when
- * there is nothing after this page. Throws InvalidCursorError on a malformed cursor.
- */
-export async function listReportSummaries(
-  doc: DynamoDBDocumentClient,
-  tableName: string,
-  { limit, cursor }: { limit: number; cursor?: string | undefined },
-): Promise<ReportPage> {
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new RangeError(`limit must be a positive integer, got ${limit}`);
-  }
-  let exclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-  if (cursor !== undefined) {
-    const date = decodeCursor(cursor);
-    exclusiveStartKey = { kind: REPORT_KIND, date, ...summaryKey(date) };
-  }
-  // One item more than asked tells whether another page exists, so the last page never
-  // carries a cursor that leads to an empty page.
-  const items: ReportSummary[] = [];
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: REPORT_INDEX.byDate,
-        KeyConditionExpression: '#kind = :kind',
-        ExpressionAttributeNames: { '#kind': 'kind' },
-        ExpressionAttributeValues: { ':kind': REPORT_KIND },
-        ScanIndexForward: false,
-        Limit: limit + 1 - items.length,
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) items.push(parseSummary(item).summary);
-    exclusiveStartKey = page.LastEvaluatedKey;
-  } while (items.length <= limit && exclusiveStartKey !== undefined);
-
-  const pageItems = items.slice(0, limit);
-  const last = pageItems.at(-1);
-  return {
-    items: pageItems,
-    nextCursor: items.length > limit && last ? encodeCursor(last.date) : null,
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Writing
+/** BatchWriteItem calls a run keeps in flight unless told otherwise (ReportRunOptions.maxInFlight). */
+export const REPORT_WRITES_IN_FLIGHT = 4;
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -331,9 +76,10 @@ export interface ReportRunOptions {
   /** Clock for generatedAt; tests pass a fixed one. */
   now?: () => Date;
   /**
-   * BatchWriteItem calls kept in flight while more lines are added (default 4). Against a
+   * BatchWriteItem calls kept in flight while more lines are added. Against a
    * real DynamoDB each call is a network round trip, so a run is bound by latency unless
-   * some overlap; memory stays bounded by maxInFlight * 25 lines.
+   * some overlap; memory stays bounded by maxInFlight * 25 lines. Default
+   * REPORT_WRITES_IN_FLIGHT.
    */
   maxInFlight?: number;
   batchWrite?: Omit<BatchWriteOptions, 'signal'>;
@@ -380,7 +126,7 @@ export class ReportWriter {
     if (!RUN_ID_PATTERN.test(runId)) {
       throw new RangeError(`runId must match ${RUN_ID_PATTERN}, got "${runId}"`);
     }
-    const maxInFlight = options.maxInFlight ?? 4;
+    const maxInFlight = options.maxInFlight ?? REPORT_WRITES_IN_FLIGHT;
     if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
       throw new RangeError(`maxInFlight must be a positive integer, got ${maxInFlight}`);
     }
