@@ -46,7 +46,7 @@ import {
   TASK_INDEX,
   TaskRepository,
 } from '@task-manager/task-store';
-import { recordRatio, startTestIdentity } from '@task-manager/testing';
+import { recordRatio, startDynaliteProcess, startTestIdentity } from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
@@ -221,8 +221,8 @@ async function direct(operation: () => Promise<unknown>, seconds: number): Promi
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
 }
 
-const dynamoProcess = node('./dynalite-process.ts', {}, 'pipe');
-const { endpoint } = await firstLine<{ endpoint: string }>(dynamoProcess);
+const dynamo = await startDynaliteProcess();
+const { endpoint } = dynamo;
 const collectorProcess = node('./otlp-receiver-process.ts', {}, 'pipe');
 const { endpoint: collector } = await firstLine<{ endpoint: string }>(collectorProcess);
 const dynamoEnv = {
@@ -521,6 +521,7 @@ console.log(
   `\ncollector: ${requests} export requests, ${number(bytes / 2 ** 20)} MiB of spans received`,
 );
 for (const child of children) child.kill('SIGTERM');
-await Promise.all(
-  children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
-);
+await Promise.all([
+  dynamo.stop(),
+  ...children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
+]);
