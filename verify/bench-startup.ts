@@ -7,15 +7,16 @@
  */
 import { recordRatio } from '@task-manager/testing';
 import { buildIfStale } from './harness/build.ts';
-import { killAllChildren, spawnChild } from './harness/children.ts';
+import { killAllChildren, spawnListening } from './harness/children.ts';
 import { createContext, type VerifyContext } from './harness/context.ts';
 import { startDynamoServer } from './harness/dynamodb.ts';
 import { median, ms } from './harness/stats.ts';
-import { freePort, stopTaskService, waitUntilReady } from './harness/task-service.ts';
+import { stopTaskService, waitUntilReady } from './harness/task-service.ts';
 
 const POLL_MS = 5;
+// Listens on a port the kernel chooses and prints it, as task-service logs its own.
 const BARE_SERVER =
-  "require('node:http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '127.0.0.1')";
+  "const s = require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => console.log(s.address().port))";
 
 interface StartupFigures {
   serviceMs: number[];
@@ -35,13 +36,10 @@ async function measureStartup(context: VerifyContext, samples: number): Promise<
       await stopTaskService(service);
     }
 
-    const port = await freePort();
-    const bare = spawnChild({
-      name: 'node -e',
-      command: process.execPath,
-      args: ['-e', BARE_SERVER],
-      env: { PORT: String(port) },
-    });
+    const { child: bare, port } = await spawnListening(
+      { name: 'node -e', command: process.execPath, args: ['-e', BARE_SERVER], env: {} },
+      (line) => (/^\d+$/.test(line) ? Number(line) : undefined),
+    );
     const instance = { name: 'node -e', url: `http://127.0.0.1:${port}`, child: bare, port };
     try {
       const readyAt = await waitUntilReady(instance, { timeoutMs: 30_000, intervalMs: POLL_MS });

@@ -100,6 +100,34 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
+/**
+ * Spawns a program that listens on a port the kernel chose (port 0) and prints which: resolves
+ * once `portIn` finds the port in a stdout line, or rejects if the program exits first.
+ */
+export async function spawnListening(
+  options: SpawnOptions,
+  portIn: (line: string) => number | undefined,
+): Promise<{ child: ManagedChild; port: number }> {
+  let announce: (port: number) => void = () => {};
+  const listening = new Promise<number>((resolve) => (announce = resolve));
+  const child = spawnChild({
+    ...options,
+    onLine: (line, stream) => {
+      options.onLine?.(line, stream);
+      const port = stream === 'stdout' ? portIn(line) : undefined;
+      if (port !== undefined) announce(port);
+    },
+  });
+  const exitedFirst = child.exited.then((exit) => {
+    throw new Error(
+      `${options.name} exited (${exit.code ?? exit.signal}) before it listened:\n  ${child.tail().join('\n  ')}`,
+    );
+  });
+  // Once it listens, its exit is someone else's business.
+  exitedFirst.catch(() => {});
+  return { child, port: await Promise.race([listening, exitedFirst]) };
+}
+
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }

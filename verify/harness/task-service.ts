@@ -2,13 +2,10 @@
  * Starts the built task-service (services/task-service/dist/main.js, as the container image runs
  * it) as a child process with its configuration in the environment, as its container does.
  */
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exitWithin, spawnChild, type ManagedChild } from './children.ts';
+import { exitWithin, spawnListening, type ManagedChild } from './children.ts';
 import { createHttpClient } from './http.ts';
-import { TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
+import { listeningPortIn, TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
 import { TASK_SERVICE_ENTRY } from './paths.ts';
 
 export interface TaskServiceInstance {
@@ -24,27 +21,22 @@ export interface TaskServiceOptions {
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
-/** A free loopback port: the service takes its port from PORT, so we choose one for it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
+/**
+ * Starts the service on a port the kernel chooses (PORT=0) and resolves once it says which
+ * (src/launch.ts), so no port is ever picked for it and raced for.
+ */
 export async function spawnTaskService(options: TaskServiceOptions): Promise<TaskServiceInstance> {
-  const port = await freePort();
-  const child = spawnChild({
-    name: options.name,
-    command: process.execPath,
-    // With the image's heap flags, so memory behaves as in the container.
-    args: [...TASK_SERVICE_HEAP_FLAGS, TASK_SERVICE_ENTRY],
-    env: { ...options.env, PORT: String(port) },
-    onLine: options.onLine,
-  });
+  const { child, port } = await spawnListening(
+    {
+      name: options.name,
+      command: process.execPath,
+      // With the image's heap flags, so memory behaves as in the container.
+      args: [...TASK_SERVICE_HEAP_FLAGS, TASK_SERVICE_ENTRY],
+      env: { ...options.env, PORT: '0' },
+      onLine: options.onLine,
+    },
+    listeningPortIn,
+  );
   return { name: options.name, port, url: `http://127.0.0.1:${port}`, child };
 }
 

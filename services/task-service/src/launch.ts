@@ -26,3 +26,22 @@ export const TASK_SERVICE_COMMAND = [
   ...TASK_SERVICE_HEAP_FLAGS,
   TASK_SERVICE_ENTRY,
 ] as const;
+
+/**
+ * The message of the log line task-service writes once it listens, with the port it got: how a
+ * harness that started it with PORT=0 (the kernel chooses, nothing to race for) learns its port.
+ */
+export const LISTENING_MESSAGE = 'task-service listening';
+
+/** The port in a task-service log line, if the line is the one saying it listens. */
+export function listeningPortIn(line: string): number | undefined {
+  if (!line.includes(LISTENING_MESSAGE)) return undefined;
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return entry.msg === LISTENING_MESSAGE && typeof entry.port === 'number'
+      ? entry.port
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import { withoutTracing } from '@task-manager/telemetry';
 import { createApp } from './app.ts';
+import { LISTENING_MESSAGE } from './launch.ts';
 import { createAuthentication } from './auth/authentication.ts';
 import { dynamoUserProfiles } from './auth/user-profiles.ts';
 import type { TaskServiceConfig } from './config.ts';
@@ -113,7 +114,7 @@ export async function startTaskService(
       issuer: config.auth.issuer,
       publicUrl: config.auth.publicUrl,
     },
-    'task-service listening',
+    LISTENING_MESSAGE,
   );
 
   let stopping: Promise<ShutdownOutcome> | undefined;

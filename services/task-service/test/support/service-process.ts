@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { eventually } from '@task-manager/testing';
+import { LISTENING_MESSAGE } from '../../src/launch.ts';
 
 /** The built program, as the image runs it (`npm run build` first). */
 export const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -66,7 +67,7 @@ export async function startService(
   );
   try {
     const listening = await eventually(() => {
-      const line = child.logs.find((entry) => entry.msg === 'task-service listening');
+      const line = child.logs.find((entry) => entry.msg === LISTENING_MESSAGE);
       assert.ok(line, `not listening yet; stderr: ${child.stderr()}`);
       return line;
     });
