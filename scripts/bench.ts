@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BENCH_SUMMARY_FILE, ratioTable, readRatios } from '@task-manager/testing';
 
-const BENCHMARKS = ['bench:startup', 'bench:api', 'bench:report'];
+const BENCHMARKS = ['bench:startup', 'bench:api', 'bench:memory', 'bench:report'];
 
 const dir = mkdtempSync(path.join(tmpdir(), 'task-manager-bench-'));
 const summary = path.join(dir, 'ratios.jsonl');

@@ -10,7 +10,8 @@
  *   - the same DynamoDB operations through the SDK directly (TaskRepository, the code the
  *     service itself uses), with the same concurrency.
  * Prints requests/s, p50 and p99 latency of each, the API/direct and tracing on/off ratios,
- * the services' peak RSS after all the load (they run with the image's heap flags, src/launch.ts),
+ * the services' peak RSS after all the load (they run with the image's heap flags, src/launch.ts;
+ * the memory goal is bench:memory's),
  * and the start-up time (spawn to ready, median of BENCH_STARTUP_SAMPLES starts) of the
  * service without its tracing entry point, with tracing off and with tracing on. The absolute
  * figures depend on the machine; the ratios are the point. Nothing is asserted.
@@ -29,13 +30,9 @@
  * BENCH_DURATION_S (default 10) per measurement, BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 10), BENCH_STARTUP_SAMPLES (default 5).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
@@ -51,6 +48,15 @@ import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import {
+  children,
+  firstLine,
+  node,
+  residentMb,
+  runningTaskService,
+  startTaskService,
+  waitFor,
+} from './service-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -61,61 +67,6 @@ const WARM_UP_S = 5;
 const LIST_USER_TASKS = 200;
 // The page the issue measured: GET /api/tasks?limit=100 against a Query of the same 100 items.
 const LIST_LIMIT = 100;
-
-const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-
-function node(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  stdout: 'pipe' | 'ignore',
-  flags: readonly string[] = [],
-): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [...flags, '--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
-    { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] },
-  );
-  children.push(child);
-  return child;
-}
-
-/**
- * The port a task-service started with PORT=0 listens on, from its "task-service listening" log
- * line (the kernel chose it: nothing to race for). Its later lines are read and dropped, so a
- * full pipe never blocks it.
- */
-async function listeningPort(child: ChildProcess): Promise<number> {
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const entry = JSON.parse(line) as { msg?: string; port?: number };
-    if (entry.msg === 'task-service listening' && entry.port !== undefined) {
-      child.stdout!.resume();
-      return entry.port;
-    }
-  }
-  throw new Error(`task-service exited before it listened (exit code ${child.exitCode})`);
-}
-
-async function waitFor(url: string, intervalMs = 100): Promise<void> {
-  const deadline = performance.now() + 30_000;
-  while (performance.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(intervalMs);
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-/** The first JSON line a child process prints (its address). */
-async function firstLine<T>(child: ChildProcess): Promise<T> {
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  return JSON.parse(chunk.toString('utf8').split('\n')[0]!) as T;
-}
 
 interface Figures {
   rps: number;
@@ -247,31 +198,14 @@ const variants = {
   'tracing on (main.ts)': { script: '../src/main.ts', env: TRACING_ON },
 };
 
-/** A task-service on a port the kernel chooses (PORT=0), with the port it got. */
-async function startApi(
-  script: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string }> {
-  // With the image's heap flags, so memory and GC behave as in the container.
-  const child = node(
-    script,
-    { ...dynamoEnv, ...identity.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' },
-    'pipe',
-    TASK_SERVICE_HEAP_FLAGS,
-  );
-  return { child, url: `http://127.0.0.1:${await listeningPort(child)}` };
-}
-
-async function runningApi(script: string, env: NodeJS.ProcessEnv): Promise<Api> {
-  const { child, url } = await startApi(script, env);
-  await waitFor(`${url}/health/readiness`);
-  return { url, pid: child.pid! };
-}
+const serviceEnv = { ...dynamoEnv, ...identity.env };
+const runningApi = (script: string, env: NodeJS.ProcessEnv): Promise<Api> =>
+  runningTaskService(script, { ...serviceEnv, ...env });
 
 /** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
 async function startupMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
-  const { child, url } = await startApi(script, env);
+  const { child, url } = await startTaskService(script, { ...serviceEnv, ...env });
   await waitFor(`${url}/health/readiness`, 5);
   const elapsed = performance.now() - started;
   child.kill('SIGTERM');
@@ -470,33 +404,15 @@ for (const [name, samples] of startups) {
   );
 }
 
-/** The highest resident memory a process has had, in MB (undefined where /proc is missing). */
-function peakRssMb(pid: number): number | undefined {
-  try {
-    const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kilobytes === undefined ? undefined : Number(kilobytes) / 1024;
-  } catch {
-    return undefined;
-  }
-}
 const mbOf = (pid: number) => {
-  const value = peakRssMb(pid);
+  const value = residentMb(pid, 'VmHWM');
   return value === undefined ? 'unknown' : `${value.toFixed(0)} MB`;
 };
+// The memory goal (RSS under 60 s of load, and no growth after) is bench:memory's.
 console.log(
   `\npeak RSS after all the load, with ${TASK_SERVICE_HEAP_FLAGS.join(' ')} (as the image): ` +
     `tracing off ${mbOf(api.pid)}, tracing on ${mbOf(tracedApi.pid)}`,
 );
-const peakOff = peakRssMb(api.pid);
-if (peakOff !== undefined) {
-  recordRatio({
-    benchmark: 'bench:api',
-    measure: 'peak RSS, tracing off / 150 MB',
-    ratio: peakOff / 150,
-    goal: { atMost: 1 },
-    detail: `${peakOff.toFixed(0)} MB with ${TASK_SERVICE_HEAP_FLAGS.join(' ')}`,
-  });
-}
 
 const verify = await bearerVerificationMicros();
 console.log(

@@ -1,4 +1,4 @@
-// The part of autocannon's API the benchmark uses (the package ships no types).
+// The part of autocannon's API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
   interface Histogram {
     average: number;
@@ -6,8 +6,16 @@ declare module 'autocannon' {
     p50: number;
     p99: number;
   }
+  interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
   interface Options {
     url: string;
+    /** Requests each connection sends in turn, over and over. */
+    requests?: Request[];
     method?: string;
     headers?: Record<string, string>;
     body?: string;
