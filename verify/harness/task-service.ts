@@ -23,7 +23,7 @@ export interface TaskServiceOptions {
 
 /**
  * Starts the service on a port the kernel chooses (PORT=0) and resolves once it says which
- * (src/launch.ts), so no port is ever picked for it and raced for.
+ * (services/task-service/src/launch.ts), so no port is ever picked for it and raced for.
  */
 export async function spawnTaskService(options: TaskServiceOptions): Promise<TaskServiceInstance> {
   const { child, port } = await spawnListening(
