@@ -315,5 +315,5 @@ try {
       '\nreads. Job times include starting the process (N = 0 shows that fixed cost).',
   );
 } finally {
-  await dynamo.stop();
+  await dynamo.close();
 }

@@ -36,8 +36,6 @@ export interface SpawnOptions {
   cwd?: string;
   /** Called with every line of output (log audit, progress markers). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /** An IPC channel (for the DynamoDB server child). */
-  ipc?: boolean;
 }
 
 const TAIL_LINES = 40;
@@ -49,7 +47,7 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
     cwd: options.cwd,
     // Only what we pass: the children must not inherit credentials or settings from this shell.
     env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
   running.add(child);

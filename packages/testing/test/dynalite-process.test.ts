@@ -12,22 +12,29 @@ const isRunning = (pid: number) => {
   }
 };
 
-test('startDynaliteProcess serves DynamoDB from another process, and stop() ends that process', async () => {
+test('startDynaliteProcess serves DynamoDB from another process, through an outage, and close() ends it', async () => {
   const dynamo = await startDynaliteProcess();
   assert.notEqual(dynamo.pid, process.pid);
   const { clients, config } = await createTestTables(dynamo.endpoint);
+  const Key = { userId: 'u', taskId: 't' };
+  const read = () => clients.doc.send(new GetCommand({ TableName: config.tasksTable, Key }));
   try {
-    const Key = { userId: 'u', taskId: 't' };
     await clients.doc.send(
       new PutCommand({ TableName: config.tasksTable, Item: { ...Key, title: 'x' } }),
     );
-    const { Item } = await clients.doc.send(new GetCommand({ TableName: config.tasksTable, Key }));
-    assert.equal(Item?.title, 'x');
+    assert.equal((await read()).Item?.title, 'x');
+
+    await dynamo.stop();
+    assert.equal(dynamo.running, false);
+    await assert.rejects(read());
+    await dynamo.start();
+    assert.equal(dynamo.running, true);
+    assert.equal((await read()).Item?.title, 'x', 'the data outlives the outage');
   } finally {
     clients.client.destroy();
-    await dynamo.stop();
+    await dynamo.close();
   }
   assert.equal(isRunning(dynamo.pid), false);
-  // Stopping twice is harmless, as a finally block may do.
-  await dynamo.stop();
+  // Closing twice is harmless, as a finally block may do.
+  await dynamo.close();
 });

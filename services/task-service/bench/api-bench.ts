@@ -438,6 +438,6 @@ console.log(
 );
 for (const child of children) child.kill('SIGTERM');
 await Promise.all([
-  dynamo.stop(),
+  dynamo.close(),
   ...children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
 ]);

@@ -109,5 +109,5 @@ if (MINUTES > 1) {
 if (result.non2xx + result.errors > 0) process.exitCode = 1;
 tables.clients.client.destroy();
 await identity.close();
-await dynamo.stop();
+await dynamo.close();
 process.exit();
