@@ -1,7 +1,7 @@
 /**
  * How the report job is started: the one definition the image's CMD, the CronJob's command,
- * `npm run report`, the benchmark and verify are checked against (batch/test/launch.test.ts,
- * k8s/test, docker/smoke).
+ * `npm run report`, the benchmark and verify are checked against (k8s/test/heap-limits.test.ts,
+ * batch/test/launch.test.ts, docker/smoke).
  *
  * The job holds one Query page and a few 25-line write batches whatever the number of tasks
  * (about 16 MB of live heap), but with Node's defaults V8 sizes its heap to the machine, not

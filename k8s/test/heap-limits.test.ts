@@ -10,8 +10,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { REPORTER_COMMAND, REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
-import { TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
+import { TASK_SERVICE_COMMAND, TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
+import { effective, readStages, targetStage } from './support/dockerfile.ts';
 import { workloads } from './support/kube.ts';
+import { fromRoot } from './support/paths.ts';
 import { parseQuantity } from './support/quantity.ts';
 import { ALL_VARIANTS, overlayOf, render } from './support/render.ts';
 
@@ -34,11 +36,46 @@ test('the heap bound is old space plus three semi-spaces, and both flags are req
   assert.throws(() => heapBound(['--max-semi-space-size=4']), /max-old-space-size/);
 });
 
-/** The built programs; the dev overlay runs sources under `node --watch`, with more memory. */
+/**
+ * The built programs: the command their image runs, and the command their manifest sets (none
+ * for task-service, which runs its image's CMD). The dev overlay runs sources under
+ * `node --watch`, with more memory.
+ */
 const PROGRAMS = [
-  { workload: 'task-service', flags: TASK_SERVICE_HEAP_FLAGS, command: undefined },
-  { workload: 'task-reporter', flags: REPORTER_HEAP_FLAGS, command: REPORTER_COMMAND },
+  {
+    workload: 'task-service',
+    dockerfile: 'docker/task-service.Dockerfile',
+    imageCommand: TASK_SERVICE_COMMAND,
+    flags: TASK_SERVICE_HEAP_FLAGS,
+    command: undefined,
+  },
+  {
+    workload: 'task-reporter',
+    dockerfile: 'docker/task-reporter.Dockerfile',
+    imageCommand: REPORTER_COMMAND,
+    flags: REPORTER_HEAP_FLAGS,
+    command: REPORTER_COMMAND,
+  },
 ] as const;
+
+test("each image's runtime stage runs its program's command, heap flags included", () => {
+  for (const program of PROGRAMS) {
+    const stages = readStages(fromRoot(program.dockerfile));
+    const runtime = targetStage(stages, 'runtime');
+    assert.ok(runtime, `${program.dockerfile} has a runtime stage`);
+    assert.equal(
+      runtime,
+      stages.at(-1),
+      `${program.dockerfile}: the last stage is the runtime target`,
+    );
+    const cmd = effective(stages, runtime, 'cmd');
+    assert.ok(
+      cmd !== undefined && cmd.startsWith('['),
+      `${program.dockerfile}: the runtime stage has an exec-form CMD`,
+    );
+    assert.deepEqual(JSON.parse(cmd), program.imageCommand, program.dockerfile);
+  }
+});
 
 for (const variant of ALL_VARIANTS.filter((candidate) => overlayOf(candidate) !== 'dev')) {
   test(`${variant}: each Node program's heap bound is within ${HEAP_SHARE * 100}% of its memory limit`, () => {
@@ -46,8 +83,8 @@ for (const variant of ALL_VARIANTS.filter((candidate) => overlayOf(candidate) !=
       const workload = workloads(render(variant)).find((w) => w.name === program.workload);
       const container = workload?.pod.containers.find((c) => c.name === program.workload);
       assert.ok(container, `${variant}: no container ${program.workload}`);
-      // The flags reach the program: the image's CMD (checked against the same constant by the
-      // program's launch test), or the command the manifest sets.
+      // The flags reach the program: the image's CMD (checked above), or the command the
+      // manifest sets.
       assert.deepEqual(container.command, program.command, `${program.workload} command`);
       const limit = container.resources?.limits?.memory;
       assert.ok(limit !== undefined, `${program.workload} has a memory limit`);

@@ -141,7 +141,7 @@ for (const variant of ALL_VARIANTS) {
       assert.ok((job.activeDeadlineSeconds ?? 0) > 0, 'activeDeadlineSeconds');
       assert.ok((job.ttlSecondsAfterFinished ?? 0) > 0, 'ttlSecondsAfterFinished');
       assert.equal(job.template.spec?.restartPolicy, 'Never');
-      // The image's CMD, heap flags included (batch/test/launch.test.ts checks the Dockerfile).
+      // The image's CMD, heap flags included (heap-limits.test.ts checks the Dockerfile).
       assert.deepEqual(mainContainer(variant, 'task-reporter').command, REPORTER_COMMAND);
     });
   });

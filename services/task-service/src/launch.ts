@@ -1,7 +1,7 @@
 /**
- * How task-service is started in its image: the one definition the Dockerfile's CMD
- * (test/launch.test.ts), the container smoke test and `npm run verify` are checked against, and
- * whose heap bound k8s/test holds to the Deployment's memory limit.
+ * How task-service is started in its image: the one definition the Dockerfile's CMD, the
+ * container smoke test and `npm run verify` are checked against, and whose heap bound k8s/test
+ * holds to the Deployment's memory limit (k8s/test/heap-limits.test.ts, for both).
  *
  * In a container Node sizes V8's heap to the cgroup's memory limit: under the Deployment's
  * 256 Mi, heap_size_limit is 259 MB, all of it. V8 then lets garbage pile up between full
