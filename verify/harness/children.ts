@@ -97,7 +97,6 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
   };
 }
 
-/** Kills every child still running; synchronous so it also works in an 'exit' handler. */
 /**
  * Spawns a program that listens on a port the kernel chose (port 0) and prints which: resolves
  * once `portIn` finds the port in a stdout line, or rejects if the program exits first.
@@ -126,6 +125,7 @@ export async function spawnListening(
   return { child, port: await Promise.race([listening, exitedFirst]) };
 }
 
+/** Kills every child still running; synchronous so it also works in an 'exit' handler. */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }
