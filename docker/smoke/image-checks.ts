@@ -66,7 +66,7 @@ export async function checkNodeImage(
     const sources = sourceFiles(tree);
     expect(sources.length === 0, `ships sources or tests: ${sample(sources)}`);
     const files = tree.filter((entry) => entry.type === 'f');
-    return `${files.filter((entry) => !entry.path.includes('node_modules/')).length} files: dist/*.js and package.json`;
+    return `${files.filter((entry) => !entry.path.includes('node_modules/')).length} files: dist/*.js, package.json and any compile cache`;
   });
 
   await checks.check(`${image}: /app is root-owned and read-only to the app user`, () => {

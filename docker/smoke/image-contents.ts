@@ -2,6 +2,7 @@
  * What is inside the runtime images, read with `find` in a throw-away container: which packages
  * node_modules holds, that only compiled output ships, and that nothing is the app's to modify.
  */
+import { COMPILE_CACHE_DIR } from '@task-manager/task-service/launch';
 import { dockerChecked } from './command.ts';
 
 export interface TreeEntry {
@@ -66,7 +67,10 @@ export function nonRuntimeFiles(tree: readonly TreeEntry[]): string[] {
     .filter((entry) => {
       const name = entry.path.split('/').at(-1) ?? '';
       if (name === 'package.json') return false;
-      return !(entry.path.split('/').includes('dist') && /\.(?:js|mjs|cjs|json)$/.test(name));
+      const parts = entry.path.split('/');
+      // V8's compiled code of a bundle (services/task-service/dist/compile-cache): runs, is no source.
+      if (parts.includes('dist') && parts.includes(COMPILE_CACHE_DIR)) return false;
+      return !(parts.includes('dist') && /\.(?:js|mjs|cjs|json)$/.test(name));
     })
     .map((entry) => entry.path);
 }

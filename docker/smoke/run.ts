@@ -37,7 +37,14 @@ import { startIngress, type Ingress } from './ingress.ts';
 import { checkReport, dayIn, runReporter, runTracedReporter } from './reporter.ts';
 import { Sandbox } from './sandbox.ts';
 import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
-import { checkSignIn, exerciseTasks, SMOKE_ADMIN, startService } from './service.ts';
+import {
+  checkCompileCache,
+  checkSignIn,
+  checkTracedService,
+  exerciseTasks,
+  SMOKE_ADMIN,
+  startService,
+} from './service.ts';
 import { stopServiceDuringRequest, stopWebDuringRequest } from './shutdown.ts';
 import { checkWeb, startWeb } from './web.ts';
 
@@ -171,6 +178,8 @@ async function runContainers(ingress: Ingress): Promise<void> {
     await checkSignIn(checks, images.service.tag, service.url, signIn);
     task = await exerciseTasks(checks, images.service.tag, service.url, signIn);
   }
+  if (service) await checkTracedService(checks, sandbox, images.service.tag, serviceEnv);
+  await checkCompileCache(checks, sandbox, images.service.tag);
 
   let reportDate: string | undefined;
   if (service && task?.completedAt) {

@@ -4,12 +4,16 @@
  * provider's container) and through the Ingress the way the browser does (the session that
  * signing in leaves).
  */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { PROGRAM_BUNDLE, TASK_SERVICE_ENTRY } from '@task-manager/task-service/launch';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
 import type { SmokeSignIn } from './identity.ts';
 import { checkNodePid1 } from './pid1.ts';
 import type { PublishedContainer, Sandbox } from './sandbox.ts';
+import { waitForOutput } from './wait.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -200,5 +204,94 @@ export async function exerciseTasks(
       return completed;
     },
     (completed) => `completedAt ${completed.completedAt}`,
+  );
+}
+
+/**
+ * task-service with tracing on, as the tracing component configures it, with nothing listening
+ * at the OTLP endpoint: the image's bundle (dist/run.cjs) must still be instrumented, because
+ * OpenTelemetry patches what it loads from node_modules (packages/telemetry/README.md,
+ * "Bundling"). A request with a caller's traceparent answers as ever, and its log line continues
+ * that trace under a span of its own.
+ */
+export async function checkTracedService(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+  env: Readonly<Record<string, string>>,
+): Promise<void> {
+  await checks.check(
+    `${image}: with tracing on and the collector down, a request's log line continues its caller's trace`,
+    async () => {
+      const tracing = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+      const container = await sandbox.startPublished(
+        { role: 'task-service-traced', image, env: tracing },
+        3000,
+      );
+      await probeUntilOk(`${container.url}/health/readiness`, {
+        periodMs: 500,
+        timeoutMs: 2000,
+        failureThreshold: 60,
+      });
+      const traceId = randomBytes(16).toString('hex');
+      const parentSpanId = randomBytes(8).toString('hex');
+      const requestId = `smoke-traced-${parentSpanId}`;
+      const response = await request(`${container.url}/api/tasks`, {
+        headers: { traceparent: `00-${traceId}-${parentSpanId}-01`, 'X-Request-Id': requestId },
+      });
+      expectStatus(response, 401, 'GET /api/tasks without credentials');
+      await waitForOutput(container.name, new RegExp(requestId), 10_000);
+      const { stdout } = await sandbox.logs(container.name);
+      const line = stdout
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry.requestId === requestId);
+      expect(line, `no log line with requestId ${requestId}`);
+      expect(line.trace_id === traceId, `trace_id ${String(line.trace_id)}, sent ${traceId}`);
+      expect(
+        typeof line.span_id === 'string' && line.span_id !== parentSpanId,
+        `span_id ${String(line.span_id)}`,
+      );
+      return `trace ${traceId}, span ${String(line.span_id)}`;
+    },
+  );
+}
+
+/**
+ * The image's own command, as its own user on a read-only file system, uses the compile cache
+ * the build made (services/task-service/dist/compile-cache): Node keeps one per user id, so a
+ * cache made by another user would be silently ignored and every start would compile anew.
+ * Without any configuration the program loads everything and stops at the configuration check
+ * (exit 1), which is all this needs; Node's own debug output says what the cache served.
+ */
+export async function checkCompileCache(
+  checks: Checks,
+  sandbox: Sandbox,
+  image: string,
+): Promise<void> {
+  await checks.check(
+    `${image}: the compile cache the build made serves the image's user`,
+    async () => {
+      const result = await sandbox.runToCompletion(
+        { role: 'task-service-compile-cache', image, env: { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' } },
+        60_000,
+      );
+      expect(result.code === 1, `exit code ${result.code}, expected 1 (no configuration)`);
+      const lines = result.stderr.split('\n');
+      const accepted = lines.filter((line) => /V8 code cache for .* was accepted/.test(line));
+      const program = path.posix.join(
+        '/app',
+        path.posix.dirname(TASK_SERVICE_ENTRY),
+        PROGRAM_BUNDLE,
+      );
+      expect(
+        accepted.some((line) => line.includes(program)),
+        `no accepted cache for ${program}: ${lines.filter((line) => line.includes('run.cjs')).join(' | ') || 'nothing about it'}`,
+      );
+      const rejected = lines.filter((line) => /rejected|mismatch|failed/i.test(line));
+      expect(rejected.length === 0, `rejected: ${rejected.slice(0, 3).join(' | ')}`);
+      return `${accepted.length} modules served from the cache, run.cjs among them`;
+    },
   );
 }

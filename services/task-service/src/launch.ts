@@ -17,6 +17,15 @@ export const TASK_SERVICE_HEAP_FLAGS = [
   '--max-semi-space-size=16',
 ] as const;
 
+/** The program's bundle beside the entry point, which dist/main.js loads once tracing is set up. */
+export const PROGRAM_BUNDLE = 'run.cjs';
+
+/**
+ * The directory beside the bundle (dist/) where the build leaves V8's compile cache of the
+ * program, made by scripts/bundle-program.ts and used by src/main.ts.
+ */
+export const COMPILE_CACHE_DIR = 'compile-cache';
+
 /** The built entry point, relative to the repository root (the image's /app). */
 export const TASK_SERVICE_ENTRY = 'services/task-service/dist/main.js';
 

@@ -5,10 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdir, stat } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
@@ -21,43 +18,12 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
-import { BUILT_MAIN, spawnService, startService } from './support/service-process.ts';
+import { assertBuilt, BUILT_MAIN, spawnService, startService } from './support/service-process.ts';
 import { newTraceparent } from './support/traces.ts';
 import { as, ALICE, newTask, testIdentity } from './support/test-service.ts';
 
 /** The settings that trust the test identity provider, filled in before the first test. */
 let identityEnv: Record<string, string> = {};
-
-const serviceDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const storeDir = resolve(serviceDir, '../../packages/task-store');
-const telemetryDir = resolve(serviceDir, '../../packages/telemetry');
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) {
-      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** Fails with what to do when dist/ is missing or older than the sources it is built from. */
-async function assertBuilt(): Promise<void> {
-  for (const [dir, entry] of [
-    [serviceDir, 'dist/main.js'],
-    [storeDir, 'dist/index.js'],
-    [telemetryDir, 'dist/index.js'],
-  ] as const) {
-    const built = await stat(join(dir, entry)).catch(() => undefined);
-    const hint = 'run `npm run build` at the repository root first';
-    assert.ok(built, `${join(dir, entry)} does not exist: ${hint}`);
-    assert.ok(
-      built.mtimeMs >= (await newestMtime(join(dir, 'src'))),
-      `${join(dir, 'dist')} is older than its sources: ${hint}`,
-    );
-  }
-}
 
 let dynamo: DynaliteServer;
 let tables: TestTables;

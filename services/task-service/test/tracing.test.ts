@@ -25,6 +25,8 @@ import {
   type TestTables,
 } from '@task-manager/testing';
 import {
+  assertBuilt,
+  BUILT_MAIN,
   SOURCE_MAIN,
   spawnService,
   startService,
@@ -39,6 +41,7 @@ let scratch: string;
 /** The settings that trust the test identity provider, filled in before the first test. */
 let identityEnv: Record<string, string> = {};
 before(async () => {
+  await assertBuilt();
   identityEnv = (await testIdentity()).env;
   dynamo = await startDynalite();
   tables = await createTestTables(dynamo.endpoint);
@@ -51,8 +54,12 @@ after(async () => {
 
 type Service = ServiceProcess & { baseUrl: string };
 
-async function start(env: Record<string, string>, nodeArgs: string[] = []): Promise<Service> {
-  return startService(SOURCE_MAIN, { ...identityEnv, ...tables.env, ...env }, nodeArgs);
+async function start(
+  entry: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Service> {
+  return startService(entry, { ...identityEnv, ...tables.env, ...env }, nodeArgs);
 }
 
 async function stop(service: Service): ServiceProcess['exited'] {
@@ -92,204 +99,225 @@ async function traceSpans(
   });
 }
 
-describe('with tracing on', () => {
-  let receiver: OtlpReceiver;
-  before(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  after(() => receiver.close());
+// The sources, as npm start runs them, and the bundle the image runs (dist/main.js loading
+// dist/run.cjs): OpenTelemetry patches what each of them loads, in its own way.
+for (const { form, entry } of [
+  { form: 'sources', entry: SOURCE_MAIN },
+  { form: 'built bundle', entry: BUILT_MAIN },
+]) {
+  describe(`${form}, with tracing on`, () => {
+    let receiver: OtlpReceiver;
+    before(async () => {
+      receiver = await startOtlpReceiver();
+    });
+    after(() => receiver.close());
 
-  for (const protocol of ['http/protobuf', 'http/json'] as const) {
-    describe(protocol, () => {
+    for (const protocol of ['http/protobuf', 'http/json'] as const) {
+      describe(protocol, () => {
+        let service: Service;
+        before(async () => {
+          service = await start(
+            entry,
+            tracingTo(receiver, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }),
+          );
+        });
+        after(() => stop(service));
+
+        test("a caller's traceparent: the server span continues its trace, DynamoDB calls are its children", async () => {
+          const trace = newTraceparent();
+          const requestId = `create-${protocol.replace('/', '-')}`;
+          const created = await request(service.baseUrl)
+            .post('/api/tasks')
+            .set(as(ALICE))
+            .set('X-Request-Id', requestId)
+            .set('traceparent', trace.header)
+            .send(newTask())
+            .expect(201);
+
+          const spans = await traceSpans(receiver, trace.traceId, [
+            'POST /api/tasks',
+            'DynamoDB.PutItem',
+          ]);
+          const server = spans['POST /api/tasks']!;
+          const putItem = spans['DynamoDB.PutItem']!;
+          assert.equal(server.encoding, protocol === 'http/json' ? 'json' : 'protobuf');
+          assert.equal(server.kind, 'server');
+          assert.equal(server.parentSpanId, trace.parentSpanId, "the caller's span is the parent");
+          assert.equal(server.attributes['http.route'], '/api/tasks');
+          assert.equal(server.attributes['http.response.status_code'], 201);
+          assert.equal(server.attributes['app.request.id'], requestId);
+          assert.equal(putItem.kind, 'client');
+          assert.equal(putItem.parentSpanId, server.spanId);
+          assert.equal(putItem.attributes['rpc.method'], 'PutItem');
+          assert.equal(putItem.attributes['db.system.name'], 'dynamodb');
+          assert.deepEqual(putItem.attributes['aws.dynamodb.table_names'], [
+            tables.config.tasksTable,
+          ]);
+          assert.equal(server.resource['service.name'], 'task-service');
+          assert.equal(server.resource['service.version'], '0.1.0');
+          assert.equal(server.resource['k8s.pod.name'], 'task-service-test-pod');
+          assert.equal(server.resource['k8s.namespace.name'], 'test');
+
+          // The request's log line carries the ids: request id, trace and span meet there.
+          const line = await requestLine(service, requestId);
+          assert.equal(line.trace_id, trace.traceId);
+          assert.equal(line.span_id, server.spanId);
+
+          // Reading it back: GetItem under GET's server span; listing: a Query.
+          const read = newTraceparent();
+          await request(service.baseUrl)
+            .get(`/api/tasks/${created.body.taskId}`)
+            .set(as(ALICE))
+            .set('traceparent', read.header)
+            .expect(200);
+          const readSpans = await traceSpans(receiver, read.traceId, [
+            'GET /api/tasks/:taskId',
+            'DynamoDB.GetItem',
+          ]);
+          assert.equal(
+            readSpans['DynamoDB.GetItem']!.parentSpanId,
+            readSpans['GET /api/tasks/:taskId']!.spanId,
+          );
+        });
+      });
+    }
+
+    describe('requests, ids and logs', () => {
       let service: Service;
       before(async () => {
-        service = await start(tracingTo(receiver, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }));
+        service = await start(entry, tracingTo(receiver));
       });
       after(() => stop(service));
 
-      test("a caller's traceparent: the server span continues its trace, DynamoDB calls are its children", async () => {
-        const trace = newTraceparent();
-        const requestId = `create-${protocol.replace('/', '-')}`;
-        const created = await request(service.baseUrl)
-          .post('/api/tasks')
+      test('without a traceparent a request starts its own trace, findable from its request id and back', async () => {
+        const response = await request(service.baseUrl)
+          .get('/api/tasks')
           .set(as(ALICE))
-          .set('X-Request-Id', requestId)
-          .set('traceparent', trace.header)
-          .send(newTask())
-          .expect(201);
-
-        const spans = await traceSpans(receiver, trace.traceId, [
-          'POST /api/tasks',
-          'DynamoDB.PutItem',
-        ]);
-        const server = spans['POST /api/tasks']!;
-        const putItem = spans['DynamoDB.PutItem']!;
-        assert.equal(server.encoding, protocol === 'http/json' ? 'json' : 'protobuf');
-        assert.equal(server.kind, 'server');
-        assert.equal(server.parentSpanId, trace.parentSpanId, "the caller's span is the parent");
-        assert.equal(server.attributes['http.route'], '/api/tasks');
-        assert.equal(server.attributes['http.response.status_code'], 201);
-        assert.equal(server.attributes['app.request.id'], requestId);
-        assert.equal(putItem.kind, 'client');
-        assert.equal(putItem.parentSpanId, server.spanId);
-        assert.equal(putItem.attributes['rpc.method'], 'PutItem');
-        assert.equal(putItem.attributes['db.system.name'], 'dynamodb');
-        assert.deepEqual(putItem.attributes['aws.dynamodb.table_names'], [
-          tables.config.tasksTable,
-        ]);
-        assert.equal(server.resource['service.name'], 'task-service');
-        assert.equal(server.resource['service.version'], '0.1.0');
-        assert.equal(server.resource['k8s.pod.name'], 'task-service-test-pod');
-        assert.equal(server.resource['k8s.namespace.name'], 'test');
-
-        // The request's log line carries the ids: request id, trace and span meet there.
-        const line = await requestLine(service, requestId);
-        assert.equal(line.trace_id, trace.traceId);
-        assert.equal(line.span_id, server.spanId);
-
-        // Reading it back: GetItem under GET's server span; listing: a Query.
-        const read = newTraceparent();
-        await request(service.baseUrl)
-          .get(`/api/tasks/${created.body.taskId}`)
-          .set(as(ALICE))
-          .set('traceparent', read.header)
           .expect(200);
-        const readSpans = await traceSpans(receiver, read.traceId, [
-          'GET /api/tasks/:taskId',
-          'DynamoDB.GetItem',
+        const requestId = response.headers['x-request-id'] as string;
+        // Request id -> trace: the log line, or the span attribute (Jaeger: tag app.request.id).
+        const { trace_id: traceId, span_id: spanId } = await requestLine(service, requestId);
+        assert.match(String(traceId), /^[0-9a-f]{32}$/);
+        const spans = await traceSpans(receiver, String(traceId), [
+          'GET /api/tasks',
+          'DynamoDB.Query',
         ]);
-        assert.equal(
-          readSpans['DynamoDB.GetItem']!.parentSpanId,
-          readSpans['GET /api/tasks/:taskId']!.spanId,
+        const server = spans['GET /api/tasks']!;
+        assert.equal(server.parentSpanId, undefined, 'a new trace');
+        assert.equal(server.spanId, spanId);
+        assert.equal(server.attributes['app.request.id'], requestId);
+        // Trace -> request id: the server span says it, and so do the trace's log lines.
+        // (Work done for the request logs in its trace too, such as the provider's discovery on
+        // the first request that needs it; every request line in the trace is this request's.)
+        const linesOfTrace = service.logs.filter((line) => line.trace_id === traceId);
+        assert.deepEqual(
+          linesOfTrace.filter((line) => 'requestId' in line).map((line) => line.requestId),
+          [requestId],
         );
       });
-    });
-  }
 
-  describe('requests, ids and logs', () => {
-    let service: Service;
+      test('a rejected request is traced and logged with its ids too', async () => {
+        const trace = newTraceparent();
+        await request(service.baseUrl)
+          .post('/api/tasks')
+          .set(as(ALICE))
+          .set('X-Request-Id', 'bad-input')
+          .set('traceparent', trace.header)
+          .send({ title: '' })
+          .expect(400);
+        const spans = await traceSpans(receiver, trace.traceId, ['POST /api/tasks']);
+        assert.equal(spans['POST /api/tasks']!.attributes['http.response.status_code'], 400);
+        assert.equal((await requestLine(service, 'bad-input')).trace_id, trace.traceId);
+      });
+
+      test('probes, /metrics and the readiness checks of the table are not traced', async () => {
+        for (const path of [
+          '/health/liveness',
+          '/health/readiness',
+          '/health/startup',
+          '/metrics',
+        ]) {
+          await request(service.baseUrl).get(path).expect(200);
+        }
+        // The readiness monitor has checked the table many times by now (every 200 ms); a
+        // traced request afterwards shows the export pipeline is working.
+        const trace = newTraceparent();
+        await request(service.baseUrl)
+          .get('/api/me')
+          .set(as(ALICE))
+          .set('traceparent', trace.header)
+          .expect(200);
+        await traceSpans(receiver, trace.traceId, ['GET /api/me']);
+        const names = new Set(receiver.spans.map((span) => span.name));
+        for (const name of names) {
+          assert.doesNotMatch(name, /health|metrics|DescribeTable/, name);
+        }
+      });
+    });
+  });
+
+  describe(`${form}, with tracing off`, () => {
+    let receiver: OtlpReceiver;
     before(async () => {
-      service = await start(tracingTo(receiver));
+      receiver = await startOtlpReceiver();
     });
-    after(() => stop(service));
+    after(() => receiver.close());
 
-    test('without a traceparent a request starts its own trace, findable from its request id and back', async () => {
-      const response = await request(service.baseUrl).get('/api/tasks').set(as(ALICE)).expect(200);
-      const requestId = response.headers['x-request-id'] as string;
-      // Request id -> trace: the log line, or the span attribute (Jaeger: tag app.request.id).
-      const { trace_id: traceId, span_id: spanId } = await requestLine(service, requestId);
-      assert.match(String(traceId), /^[0-9a-f]{32}$/);
-      const spans = await traceSpans(receiver, String(traceId), [
-        'GET /api/tasks',
-        'DynamoDB.Query',
-      ]);
-      const server = spans['GET /api/tasks']!;
-      assert.equal(server.parentSpanId, undefined, 'a new trace');
-      assert.equal(server.spanId, spanId);
-      assert.equal(server.attributes['app.request.id'], requestId);
-      // Trace -> request id: the server span says it, and so do the trace's log lines.
-      // (Work done for the request logs in its trace too, such as the provider's discovery on
-      // the first request that needs it; every request line in the trace is this request's.)
-      const linesOfTrace = service.logs.filter((line) => line.trace_id === traceId);
-      assert.deepEqual(
-        linesOfTrace.filter((line) => 'requestId' in line).map((line) => line.requestId),
-        [requestId],
-      );
-    });
-
-    test('a rejected request is traced and logged with its ids too', async () => {
-      const trace = newTraceparent();
-      await request(service.baseUrl)
+    async function exercise(service: Service): Promise<void> {
+      const created = await request(service.baseUrl)
         .post('/api/tasks')
         .set(as(ALICE))
-        .set('X-Request-Id', 'bad-input')
-        .set('traceparent', trace.header)
-        .send({ title: '' })
-        .expect(400);
-      const spans = await traceSpans(receiver, trace.traceId, ['POST /api/tasks']);
-      assert.equal(spans['POST /api/tasks']!.attributes['http.response.status_code'], 400);
-      assert.equal((await requestLine(service, 'bad-input')).trace_id, trace.traceId);
-    });
-
-    test('probes, /metrics and the readiness checks of the table are not traced', async () => {
-      for (const path of ['/health/liveness', '/health/readiness', '/health/startup', '/metrics']) {
-        await request(service.baseUrl).get(path).expect(200);
-      }
-      // The readiness monitor has checked the table many times by now (every 200 ms); a
-      // traced request afterwards shows the export pipeline is working.
-      const trace = newTraceparent();
+        .set('traceparent', newTraceparent().header)
+        .send(newTask())
+        .expect(201);
       await request(service.baseUrl)
-        .get('/api/me')
+        .get(`/api/tasks/${created.body.taskId}`)
         .set(as(ALICE))
-        .set('traceparent', trace.header)
         .expect(200);
-      await traceSpans(receiver, trace.traceId, ['GET /api/me']);
-      const names = new Set(receiver.spans.map((span) => span.name));
-      for (const name of names) {
-        assert.doesNotMatch(name, /health|metrics|DescribeTable/, name);
-      }
+      await request(service.baseUrl).get('/api/tasks').set(as(ALICE)).expect(200);
+    }
+
+    test('no endpoint: nothing is sent and nothing of the OpenTelemetry SDK is loaded; logs carry no trace ids', async () => {
+      const recordTo = path.join(scratch, 'modules.json');
+      const service = await start(
+        entry,
+        // Everything but an endpoint: still off.
+        {
+          OTEL_SERVICE_NAME: 'task-service',
+          OTEL_TRACES_SAMPLER: 'always_on',
+          RECORD_MODULES_TO: recordTo,
+        },
+        ['--import', MODULE_RECORDER],
+      );
+      await exercise(service);
+      assert.deepEqual(await stop(service), { code: 0, signal: null });
+
+      assert.equal(receiver.requests.length, 0);
+      const modules = JSON.parse(await readFile(recordTo, 'utf8')) as string[];
+      assert.ok(
+        modules.some((url) => url.includes('/express/')),
+        'the recorder saw the service load',
+      );
+      // Only the no-op API may appear: prom-client loads it for its exemplars, traced or not.
+      assert.deepEqual(
+        modules.filter((url) =>
+          /\/(@opentelemetry\/(?!api\/)[^/]+|import-in-the-middle|require-in-the-middle)\//.test(
+            url,
+          ),
+        ),
+        [],
+      );
+      assert.ok(service.logs.every((line) => !('trace_id' in line)));
+    });
+
+    test('OTEL_SDK_DISABLED=true: nothing is sent, even with an endpoint', async () => {
+      const service = await start(entry, { ...tracingTo(receiver), OTEL_SDK_DISABLED: 'true' });
+      await exercise(service);
+      assert.deepEqual(await stop(service), { code: 0, signal: null });
+      assert.equal(receiver.requests.length, 0);
     });
   });
-});
-
-describe('with tracing off', () => {
-  let receiver: OtlpReceiver;
-  before(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  after(() => receiver.close());
-
-  async function exercise(service: Service): Promise<void> {
-    const created = await request(service.baseUrl)
-      .post('/api/tasks')
-      .set(as(ALICE))
-      .set('traceparent', newTraceparent().header)
-      .send(newTask())
-      .expect(201);
-    await request(service.baseUrl)
-      .get(`/api/tasks/${created.body.taskId}`)
-      .set(as(ALICE))
-      .expect(200);
-    await request(service.baseUrl).get('/api/tasks').set(as(ALICE)).expect(200);
-  }
-
-  test('no endpoint: nothing is sent and nothing of the OpenTelemetry SDK is loaded; logs carry no trace ids', async () => {
-    const recordTo = path.join(scratch, 'modules.json');
-    const service = await start(
-      // Everything but an endpoint: still off.
-      {
-        OTEL_SERVICE_NAME: 'task-service',
-        OTEL_TRACES_SAMPLER: 'always_on',
-        RECORD_MODULES_TO: recordTo,
-      },
-      ['--import', MODULE_RECORDER],
-    );
-    await exercise(service);
-    assert.deepEqual(await stop(service), { code: 0, signal: null });
-
-    assert.equal(receiver.requests.length, 0);
-    const modules = JSON.parse(await readFile(recordTo, 'utf8')) as string[];
-    assert.ok(
-      modules.some((url) => url.includes('/express/')),
-      'the recorder saw the service load',
-    );
-    // Only the no-op API may appear: prom-client loads it for its exemplars, traced or not.
-    assert.deepEqual(
-      modules.filter((url) =>
-        /\/(@opentelemetry\/(?!api\/)[^/]+|import-in-the-middle|require-in-the-middle)\//.test(url),
-      ),
-      [],
-    );
-    assert.ok(service.logs.every((line) => !('trace_id' in line)));
-  });
-
-  test('OTEL_SDK_DISABLED=true: nothing is sent, even with an endpoint', async () => {
-    const service = await start({ ...tracingTo(receiver), OTEL_SDK_DISABLED: 'true' });
-    await exercise(service);
-    assert.deepEqual(await stop(service), { code: 0, signal: null });
-    assert.equal(receiver.requests.length, 0);
-  });
-});
+}
 
 test('an invalid OTEL_ setting stops the service at start, named in the one configuration error', async () => {
   const receiver = await startOtlpReceiver();
@@ -318,7 +346,7 @@ describe('a collector that fails', () => {
     const port = await closedPort();
 
     const answers = async (env: Record<string, string>) => {
-      const service = await start(env);
+      const service = await start(BUILT_MAIN, env);
       const created = await request(service.baseUrl)
         .post('/api/tasks')
         .set(as(ALICE))
@@ -362,7 +390,7 @@ describe('a collector that fails', () => {
     const receiver = await startOtlpReceiver();
     receiver.hold = true;
     try {
-      const service = await start({
+      const service = await start(BUILT_MAIN, {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
         OTEL_BSP_MAX_QUEUE_SIZE: '4',
         OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2',
