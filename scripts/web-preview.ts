@@ -5,43 +5,17 @@
  * also sends the production Content-Security-Policy (see web/vite.config.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staleBuilds } from '@task-manager/testing';
 import { holdLifeline, lifelineFor } from './children.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
-/** What a production build is made from; a change to any of them means a rebuild. */
-const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'];
-
 function viteCli(): string {
   const require = createRequire(join(WEB_DIR, 'package.json'));
   return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-}
-
-async function newestChange(path: string): Promise<number> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  const times = await Promise.all(
-    entries
-      .filter((entry) => entry.isFile())
-      .map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs),
-  );
-  return Math.max(info.mtimeMs, ...times);
-}
-
-/** True when web/dist is missing or older than any of its sources. */
-export async function webBuildIsStale(): Promise<boolean> {
-  const built = await newestChange(join(WEB_DIR, 'dist', 'index.html'));
-  if (built === 0) return true;
-  const sources = await Promise.all(
-    BUILD_INPUTS.map((input) => newestChange(join(WEB_DIR, input))),
-  );
-  return Math.max(...sources) > built;
 }
 
 function runVite(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe'): ChildProcess {
@@ -50,7 +24,8 @@ function runVite(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pip
 
 /** Builds the UI if needed; resolves when web/dist is up to date. */
 export async function buildWebIfStale(log: (message: string) => void = console.log): Promise<void> {
-  if (!(await webBuildIsStale())) return;
+  // Missing, or older than any of its sources (packages/testing/src/builds.ts decides for all).
+  if (staleBuilds(['@task-manager/web']).length === 0) return;
   log('building the web UI (web/dist)…');
   const build = runVite(['build', '--logLevel', 'warn'], process.env, 'inherit');
   const code = await new Promise<number | null>((resolve, reject) => {

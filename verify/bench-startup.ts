@@ -5,8 +5,7 @@
  * alternately. Figures and their ratio only: start-up time is a benchmark, not a pass/fail
  * check (`npm run verify` has no Startup row: a row that passes whatever it measures is no check).
  */
-import { recordRatio } from '@task-manager/testing';
-import { buildIfStale } from './harness/build.ts';
+import { ensureBuilt, recordRatio } from '@task-manager/testing';
 import { killAllChildren, spawnListening } from './harness/children.ts';
 import { createContext, type VerifyContext } from './harness/context.ts';
 import { startDynamoServer } from './harness/dynamodb.ts';
@@ -67,7 +66,7 @@ const SAMPLES = Number(process.env.STARTUP_SAMPLES ?? 10);
 process.on('exit', killAllChildren);
 process.on('SIGINT', () => process.exit(130));
 
-buildIfStale();
+await ensureBuilt(['@task-manager/task-service']);
 const dynamo = await startDynamoServer();
 const context = await createContext(dynamo);
 try {

@@ -7,6 +7,7 @@
  * Options: --only <name>[,<name>...] runs the checks whose names start with those words.
  */
 import { parseArgs } from 'node:util';
+import { ensureBuilt } from '@task-manager/testing';
 import { badInputCheck } from './checks/bad-input.ts';
 import { bodyLimitCheck } from './checks/body-limit.ts';
 import { isolationCheck } from './checks/isolation.ts';
@@ -16,7 +17,6 @@ import { outageCheck } from './checks/dynamodb-outage.ts';
 import { reportJobCheck } from './checks/report-job.ts';
 import { rollingRestartCheck } from './checks/rolling-restart.ts';
 import { securityHeadersCheck } from './checks/security-headers.ts';
-import { buildIfStale } from './harness/build.ts';
 import type { Check, CheckResult } from './harness/check.ts';
 import { killAllChildren } from './harness/children.ts';
 import { createContext } from './harness/context.ts';
@@ -59,8 +59,8 @@ const selected = CHECKS.filter(
   (check) => !only || only.some((word) => check.name.toLowerCase().startsWith(word)),
 );
 
-const built = buildIfStale();
-if (built.length > 0) console.error(`verify: built ${built.join(', ')}`);
+// verify runs the built programs, as the containers do: never a stale build.
+await ensureBuilt(['@task-manager/task-service', '@task-manager/batch']);
 
 const dynamo = await startDynamoServer();
 const context = await createContext(dynamo);

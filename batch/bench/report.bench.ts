@@ -21,7 +21,7 @@
  *     live heap stays the same.
  * N = 0 is the job's fixed cost (start-up, modules, clients).
  *
- * Figures are printed, never asserted. Run after `npm run build` (the npm script does).
+ * Figures are printed, never asserted. It builds the job first if its build is out of date.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -40,6 +40,7 @@ import {
 } from '@task-manager/task-store';
 import {
   createTestTables,
+  ensureBuilt,
   recordRatio,
   startDynaliteProcess,
   type TestTables,
@@ -243,6 +244,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 // In its own process: the job and the bare work each talk to it from another process.
+await ensureBuilt(['@task-manager/batch']);
 const dynamo = await startDynaliteProcess();
 try {
   console.log(

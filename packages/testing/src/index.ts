@@ -10,3 +10,4 @@ export * from './otlp-receiver.ts';
 export { MODULE_RECORDER } from './module-recorder.ts';
 export * from './closed-port.ts';
 export * from './bench-summary.ts';
+export * from './builds.ts';

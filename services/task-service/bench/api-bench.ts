@@ -2,7 +2,8 @@
  * `npm run bench:api`: what the HTTP API costs on top of DynamoDB, and what tracing costs.
  *
  * Starts its own dynalite, an OTLP collector and two task-services (separate processes,
- * loopback), one with tracing off (no OTLP endpoint, as shipped) and one with tracing on
+ * loopback; the build, as the image runs it: `npm run build`'s bundle, built first if out of
+ * date), one with tracing off (no OTLP endpoint, as shipped) and one with tracing on
  * (every request sampled, spans exported to the collector), then for create and list
  * measures, in the same run and against the same dynalite:
  *   - the API under load with autocannon (BENCH_CONNECTIONS concurrent connections), with
@@ -43,12 +44,18 @@ import {
   TASK_INDEX,
   TaskRepository,
 } from '@task-manager/task-store';
-import { recordRatio, startDynaliteProcess, startTestIdentity } from '@task-manager/testing';
+import {
+  ensureBuilt,
+  recordRatio,
+  startDynaliteProcess,
+  startTestIdentity,
+} from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
-import { TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import { TASK_SERVICE_ENTRY, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
 import {
+  BUNDLE_WITHOUT_ENTRY,
   children,
   firstLine,
   node,
@@ -172,6 +179,7 @@ async function direct(operation: () => Promise<unknown>, seconds: number): Promi
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
 }
 
+await ensureBuilt(['@task-manager/task-service']);
 const dynamo = await startDynaliteProcess();
 const { endpoint } = dynamo;
 const collectorProcess = node('./otlp-receiver-process.ts', {}, 'pipe');
@@ -192,20 +200,20 @@ const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
 /** Tracing on for every request, exported to the collector process. */
 const TRACING_ON = { OTEL_EXPORTER_OTLP_ENDPOINT: collector, OTEL_TRACES_SAMPLER: 'always_on' };
 const variants = {
-  // The program without its entry point, i.e. without even the check for tracing.
-  'without the tracing entry (run.ts)': { script: '../src/run.ts', env: {} },
-  'tracing off (main.ts)': { script: '../src/main.ts', env: {} },
-  'tracing on (main.ts)': { script: '../src/main.ts', env: TRACING_ON },
+  // The bundle without its entry point, i.e. without even the check for tracing.
+  'without the tracing entry (run.cjs)': { entry: BUNDLE_WITHOUT_ENTRY, env: {} },
+  'tracing off (main.js)': { entry: TASK_SERVICE_ENTRY, env: {} },
+  'tracing on (main.js)': { entry: TASK_SERVICE_ENTRY, env: TRACING_ON },
 };
 
 const serviceEnv = { ...dynamoEnv, ...identity.env };
-const runningApi = (script: string, env: NodeJS.ProcessEnv): Promise<Api> =>
-  runningTaskService(script, { ...serviceEnv, ...env });
+const runningApi = (env: NodeJS.ProcessEnv): Promise<Api> =>
+  runningTaskService({ ...serviceEnv, ...env });
 
 /** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
-async function startupMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function startupMs(entry: string, env: NodeJS.ProcessEnv): Promise<number> {
   const started = performance.now();
-  const { child, url } = await startTaskService(script, { ...serviceEnv, ...env });
+  const { child, url } = await startTaskService({ ...serviceEnv, ...env }, entry);
   await waitFor(`${url}/health/readiness`, 5);
   const elapsed = performance.now() - started;
   child.kill('SIGTERM');
@@ -217,13 +225,13 @@ async function startupMs(script: string, env: NodeJS.ProcessEnv): Promise<number
 // weigh on each alike.
 const startups = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
 for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
-  for (const [name, { script, env }] of Object.entries(variants)) {
-    startups.get(name)!.push(await startupMs(script, env));
+  for (const [name, { entry, env }] of Object.entries(variants)) {
+    startups.get(name)!.push(await startupMs(entry, env));
   }
 }
 
-const api = await runningApi('../src/main.ts', {});
-const tracedApi = await runningApi('../src/main.ts', TRACING_ON);
+const api = await runningApi({});
+const tracedApi = await runningApi(TRACING_ON);
 
 for (let index = 0; index < LIST_USER_TASKS; index += 1) {
   const startAt = new Date(Date.UTC(2026, 10, 1, index)).toISOString();
@@ -392,9 +400,9 @@ for (const row of rows) console.log(format(row));
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const baseline = median(startups.get('without the tracing entry (run.ts)')!);
+const baseline = median(startups.get('without the tracing entry (run.cjs)')!);
 console.log(
-  `\nstart-up, spawn to ready (median of ${STARTUP_SAMPLES}; sources, as npm start runs them)`,
+  `\nstart-up, spawn to ready (median of ${STARTUP_SAMPLES}; the build, as the image runs it)`,
 );
 for (const [name, samples] of startups) {
   const value = median(samples);

@@ -19,22 +19,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import {
   createTestTables,
+  ensureBuilt,
   recordRatio,
   startDynaliteProcess,
   startTestIdentity,
 } from '@task-manager/testing';
 import { TASK_SERVICE_COMMAND, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
-import { AS_THE_IMAGE_RUNS_IT, residentMb, runningTaskService } from './service-process.ts';
+import { residentMb, runningTaskService } from './service-process.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const MINUTES = Number(process.env.BENCH_MEMORY_MINUTES ?? 5);
 const GOAL_MB = 150;
 const GROWTH_ALLOWED = 1.05;
 
+await ensureBuilt(['@task-manager/task-service']);
 const dynamo = await startDynaliteProcess();
 const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
 const tables = await createTestTables(dynamo.endpoint);
-const service = await runningTaskService(AS_THE_IMAGE_RUNS_IT, { ...identity.env, ...tables.env });
+const service = await runningTaskService({ ...identity.env, ...tables.env });
 const rss = () => {
   const value = residentMb(service.pid, 'VmRSS');
   if (value === undefined) throw new Error('no /proc here: this benchmark needs Linux');

@@ -6,25 +6,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { listeningPortIn, TASK_SERVICE_COMMAND, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import {
+  listeningPortIn,
+  PROGRAM_BUNDLE,
+  TASK_SERVICE_ENTRY,
+  TASK_SERVICE_HEAP_FLAGS,
+} from '../src/launch.ts';
 
 export const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-/** `node <flags> --conditions=development <script>`, script relative to this directory. */
+/** `node --conditions=development <script>`, script relative to this directory. */
 export function node(
   script: string,
   env: NodeJS.ProcessEnv,
   stdout: 'pipe' | 'ignore',
-  flags: readonly string[] = [],
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    [...flags, '--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
+    ['--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
     { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] },
   );
   children.push(child);
@@ -67,41 +72,35 @@ export async function firstLine<T>(child: ChildProcess): Promise<T> {
   return JSON.parse(chunk.toString('utf8').split('\n')[0]!) as T;
 }
 
-/** Start the built service with the image's own command (needs `npm run build` first). */
-export const AS_THE_IMAGE_RUNS_IT = 'the image command';
+/** The bundle the image runs, without its entry point (dist/main.js): no check for tracing. */
+export const BUNDLE_WITHOUT_ENTRY = path.posix.join(
+  path.posix.dirname(TASK_SERVICE_ENTRY),
+  PROGRAM_BUNDLE,
+);
 
 /**
- * A task-service on a port the kernel chooses (PORT=0): `script` (../src/main.ts or
- * ../src/run.ts) from its sources with the image's heap flags, so memory and GC behave as in
- * the container; or AS_THE_IMAGE_RUNS_IT, the image's command (src/launch.ts) run from the
- * repository root, as the image's /app.
+ * A task-service on a port the kernel chooses (PORT=0), built, as the image runs it: node with
+ * the image's heap flags (src/launch.ts) and `entry` (the image's, TASK_SERVICE_ENTRY, unless
+ * given), from the repository root, as the image's /app. The caller builds first (ensureBuilt).
  */
 export async function startTaskService(
-  script: string,
   env: NodeJS.ProcessEnv,
+  entry: string = TASK_SERVICE_ENTRY,
 ): Promise<{ child: ChildProcess; url: string }> {
-  const serviceEnv = { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' };
-  let child: ChildProcess;
-  if (script === AS_THE_IMAGE_RUNS_IT) {
-    const [, ...args] = TASK_SERVICE_COMMAND;
-    child = spawn(process.execPath, args, {
-      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-      env: { ...process.env, ...serviceEnv },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-  } else {
-    child = node(script, serviceEnv, 'pipe', TASK_SERVICE_HEAP_FLAGS);
-  }
+  const child = spawn(process.execPath, [...TASK_SERVICE_HEAP_FLAGS, entry], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
   return { child, url: `http://127.0.0.1:${await listeningPort(child)}` };
 }
 
 /** A task-service that answers its readiness probe. */
 export async function runningTaskService(
-  script: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ url: string; pid: number }> {
-  const { child, url } = await startTaskService(script, env);
+  const { child, url } = await startTaskService(env);
   await waitFor(`${url}/health/readiness`);
   return { url, pid: child.pid! };
 }

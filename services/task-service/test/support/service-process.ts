@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { eventually } from '@task-manager/testing';
@@ -16,56 +14,6 @@ import { LISTENING_MESSAGE } from '../../src/launch.ts';
 export const BUILT_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 /** The sources, as `npm start` and `skaffold dev` run them. */
 export const SOURCE_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-const fromService = (path: string): string =>
-  fileURLToPath(new URL(`../../${path}`, import.meta.url));
-
-/**
- * What the built program is made of: dist/main.js and dist/run.cjs are bundled from the
- * service's sources and the compiled workspaces they inline (task-store, contract); telemetry
- * is loaded from its own dist/ at run time.
- */
-const BUILT_FROM: readonly [built: string, sources: readonly string[]][] = [
-  [fromService('dist/main.js'), [fromService('src')]],
-  [
-    fromService('dist/run.cjs'),
-    [
-      fromService('src'),
-      fromService('../../packages/task-store/src'),
-      fromService('../../packages/contract/src'),
-    ],
-  ],
-  [
-    fromService('../../packages/task-store/dist/index.js'),
-    [fromService('../../packages/task-store/src')],
-  ],
-  [
-    fromService('../../packages/telemetry/dist/index.js'),
-    [fromService('../../packages/telemetry/src')],
-  ],
-];
-
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) {
-      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** Fails with what to do when the build is missing or older than the sources it is made of. */
-export async function assertBuilt(): Promise<void> {
-  const hint = 'run `npm run build` at the repository root first';
-  for (const [built, sources] of BUILT_FROM) {
-    const file = await stat(built).catch(() => undefined);
-    assert.ok(file, `${built} does not exist: ${hint}`);
-    for (const dir of sources) {
-      assert.ok(file.mtimeMs >= (await newestMtime(dir)), `${built} is older than ${dir}: ${hint}`);
-    }
-  }
-}
 
 export interface ServiceProcess {
   process: ChildProcess;

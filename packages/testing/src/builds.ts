@@ -1,0 +1,151 @@
+/**
+ * Whether a build is out of date, decided one way for the whole repository. A build is stale
+ * when its output is missing or older than anything it is made from: its own sources, and the
+ * outputs of the builds it inlines (task-service's bundle holds the compiled task-store, contract
+ * and runtime), so a change to task-store rebuilds task-store and then the bundle. verify, the
+ * benchmarks, the tests that run built programs and `npm start` (the UI) all ask here. (`tsc
+ * --build` would know only the tsc-built packages, not the esbuild bundle or the Vite build.)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface Build {
+  /** The workspace whose `npm run build` makes it. */
+  workspace: string;
+  /** A file the build writes (relative to the repository root); its time is the build's. */
+  output: string;
+  /** What it is made from, files or directories (relative to the repository root). */
+  sources: readonly string[];
+  /** Builds whose output it contains: their outputs count among its sources. */
+  inlines?: readonly string[];
+  /** Builds whose output it loads at run time: built first, but no source of it. */
+  loads?: readonly string[];
+}
+
+const tsc = (dir: string): Pick<Build, 'output' | 'sources'> => ({
+  output: `${dir}/dist/index.js`,
+  sources: [`${dir}/src`, `${dir}/tsconfig.build.json`, 'tsconfig.base.json'],
+});
+
+/** Every build that something here runs, each after the builds it inlines or loads. */
+export const BUILDS: readonly Build[] = [
+  { workspace: '@task-manager/contract', ...tsc('packages/contract') },
+  { workspace: '@task-manager/runtime', ...tsc('packages/runtime') },
+  { workspace: '@task-manager/telemetry', ...tsc('packages/telemetry') },
+  {
+    workspace: '@task-manager/task-store',
+    ...tsc('packages/task-store'),
+    loads: ['@task-manager/contract', '@task-manager/runtime', '@task-manager/telemetry'],
+  },
+  {
+    workspace: '@task-manager/task-service',
+    // scripts/bundle-program.ts writes run.cjs after main.js.
+    output: 'services/task-service/dist/run.cjs',
+    sources: ['services/task-service/src', 'scripts/bundle-program.ts'],
+    inlines: ['@task-manager/contract', '@task-manager/runtime', '@task-manager/task-store'],
+    loads: ['@task-manager/telemetry'],
+  },
+  {
+    workspace: '@task-manager/batch',
+    output: 'batch/dist/main.js',
+    sources: ['batch/src', 'batch/tsconfig.build.json', 'tsconfig.base.json'],
+    loads: ['@task-manager/task-store'],
+  },
+  {
+    workspace: '@task-manager/web',
+    output: 'web/dist/index.html',
+    sources: ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json'],
+  },
+];
+
+/**
+ * The newest modification time of a file, or of any file under a directory (0 if missing).
+ * Directories' own times are left out: they change whenever an editor writes a scratch file.
+ */
+function newestChange(location: string): number {
+  if (!existsSync(location)) return 0;
+  const info = statSync(location);
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(location, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The builds `workspaces` need (themselves and what they inline or load), in building order,
+ * that are stale under `root`. A build that inlines a stale one is stale too: it will be older
+ * than that one's next output.
+ */
+export function staleBuilds(
+  workspaces: readonly string[],
+  builds: readonly Build[] = BUILDS,
+  root: string = REPO_ROOT,
+): Build[] {
+  const byName = new Map(builds.map((build) => [build.workspace, build]));
+  const needed = new Set<string>();
+  const need = (name: string): void => {
+    const build = byName.get(name);
+    if (build === undefined) throw new Error(`no build is known for ${name}`);
+    if (needed.has(name)) return;
+    needed.add(name);
+    for (const other of [...(build.inlines ?? []), ...(build.loads ?? [])]) need(other);
+  };
+  workspaces.forEach(need);
+
+  const stale = new Set<string>();
+  for (const build of builds) {
+    if (!needed.has(build.workspace)) continue;
+    const built = newestChange(path.join(root, build.output));
+    const inlined = (build.inlines ?? []).map((name) => byName.get(name)!);
+    const isStale =
+      built === 0 ||
+      build.sources.some((source) => newestChange(path.join(root, source)) > built) ||
+      inlined.some(
+        (other) =>
+          stale.has(other.workspace) || newestChange(path.join(root, other.output)) > built,
+      );
+    if (isStale) stale.add(build.workspace);
+  }
+  return builds.filter((build) => stale.has(build.workspace));
+}
+
+/** Builds what `workspaces` need and is stale, in order; resolves to the workspaces built. */
+export async function ensureBuilt(
+  workspaces: readonly string[],
+  log: (message: string) => void = (message) => console.error(message),
+): Promise<string[]> {
+  const built: string[] = [];
+  for (const { workspace } of staleBuilds(workspaces)) {
+    log(`building ${workspace} (out of date)`);
+    const npm = spawn('npm', ['run', 'build', '--silent', '-w', workspace], {
+      cwd: REPO_ROOT,
+      // To stderr: verify and the benchmarks print their figures on stdout.
+      stdio: ['ignore', 2, 2],
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      npm.once('error', reject);
+      npm.once('exit', resolve);
+    });
+    if (code !== 0) throw new Error(`npm run build -w ${workspace} exited with ${code}`);
+    built.push(workspace);
+  }
+  return built;
+}
+
+/** Fails, saying what to run, when a build `workspaces` need is missing or out of date. */
+export function assertBuilt(workspaces: readonly string[]): void {
+  const stale = staleBuilds(workspaces).map((build) => build.workspace);
+  if (stale.length > 0) {
+    throw new Error(
+      `out of date or missing: ${stale.join(', ')}; run \`npm run build\` at the repository root`,
+    );
+  }
+}
