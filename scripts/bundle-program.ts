@@ -1,11 +1,10 @@
 /**
- * The production build of task-service, run as its workspace's `npm run build`:
+ * The production build of task-service: its `npm run build` runs this script from the
+ * workspace's directory (with `--compile-cache-only`, it only remakes dist/compile-cache/).
  *
- *   node ../../scripts/bundle-program.ts                        (from the workspace's directory)
- *   node ../../scripts/bundle-program.ts --compile-cache-only   (only dist/compile-cache/)
- *
- * The program is an entry point, src/main.ts, that starts tracing and only then imports the
- * program itself, src/run.ts (packages/telemetry/README.md). esbuild makes them two files:
+ * The program is an entry point, services/task-service/src/main.ts, that starts tracing and only
+ * then imports the program itself, services/task-service/src/run.ts
+ * (packages/telemetry/README.md). esbuild makes them two files:
  *
  *   dist/main.js   the entry point (ES module), importing ./run.cjs once tracing is set up;
  *   dist/run.cjs   the program and everything it imports, in one CommonJS file, except
@@ -118,15 +117,15 @@ export async function inlinedPackages(workspaceDir: string): Promise<BundledPack
 
 /**
  * Fills dist/compile-cache with V8's compiled code for what the program loads as it starts
- * (run.cjs, the external packages, telemetry), which src/main.ts hands to Node: compiling them
- * was about a fifth of the start-up time. It starts the program once, as the image does (its heap
- * flags) but with no configuration at all, so it loads everything and then stops at the
- * configuration check (exit 1) before it would listen; Node writes the cache as it exits. The
- * cache is portable (its paths are relative to it), so it holds wherever dist/ and node_modules
- * keep their places: here, and under the image's /app, where the Dockerfile's build makes it with
- * the image's own Node.js (a cache only serves the Node.js build that made it). Node keeps one
- * cache per user id (a directory named with it), so the image's is made by the image's user:
- * the Dockerfile runs `--compile-cache-only` again as that user.
+ * (run.cjs, the external packages, telemetry), which services/task-service/src/main.ts hands to
+ * Node: compiling them was about a fifth of the start-up time. It starts the program once, as
+ * the image does (its heap flags) but with no configuration at all, so it loads everything and
+ * then stops at the configuration check (exit 1) before it would listen; Node writes the cache
+ * as it exits. The cache is portable (its paths are relative to it), so it holds wherever dist/
+ * and node_modules keep their places: here, and under the image's /app, where the Dockerfile's
+ * build makes it with the image's own Node.js (a cache only serves the Node.js build that made
+ * it). Node keeps one cache per user id (a directory named with it), so the image's is made by
+ * the image's user: the Dockerfile runs `--compile-cache-only` again as that user.
  */
 export function warmCompileCache(workspaceDir: string): number {
   const directory = path.join(workspaceDir, 'dist', COMPILE_CACHE_DIR);
