@@ -57,6 +57,7 @@ import { TASK_SERVICE_ENTRY, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
 import {
   BUNDLE_WITHOUT_ENTRY,
   children,
+  ENTRY_COMPILE_CACHE_ENV,
   firstLine,
   node,
   residentMb,
@@ -201,7 +202,10 @@ const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
 const TRACING_ON = { OTEL_EXPORTER_OTLP_ENDPOINT: collector, OTEL_TRACES_SAMPLER: 'always_on' };
 const variants = {
   // The bundle without its entry point, i.e. without even the check for tracing.
-  'without the tracing entry (run.cjs)': { entry: BUNDLE_WITHOUT_ENTRY, env: {} },
+  'without the tracing entry (run.cjs)': {
+    entry: BUNDLE_WITHOUT_ENTRY,
+    env: ENTRY_COMPILE_CACHE_ENV,
+  },
   'tracing off (main.js)': { entry: TASK_SERVICE_ENTRY, env: {} },
   'tracing on (main.js)': { entry: TASK_SERVICE_ENTRY, env: TRACING_ON },
 };

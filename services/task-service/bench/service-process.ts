@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
+  COMPILE_CACHE_DIR,
   listeningPortIn,
   PROGRAM_BUNDLE,
   TASK_SERVICE_ENTRY,
@@ -77,6 +78,16 @@ export const BUNDLE_WITHOUT_ENTRY = path.posix.join(
   path.posix.dirname(TASK_SERVICE_ENTRY),
   PROGRAM_BUNDLE,
 );
+
+/**
+ * The environment that gives BUNDLE_WITHOUT_ENTRY the compile cache dist/main.js would have
+ * enabled (services/task-service/src/main.ts), so that comparing the two measures the entry
+ * point itself.
+ */
+export const ENTRY_COMPILE_CACHE_ENV = {
+  NODE_COMPILE_CACHE: fileURLToPath(new URL(`../dist/${COMPILE_CACHE_DIR}/`, import.meta.url)),
+  NODE_COMPILE_CACHE_PORTABLE: '1',
+};
 
 /**
  * A task-service on a port the kernel chooses (PORT=0), built, as the image runs it: node with
