@@ -3,9 +3,10 @@
  * Entry point: `node dist/main.js` in the container (PID 1), `node src/main.ts` in development.
  *
  * OpenTelemetry patches http, express, pino and the AWS SDK as they are loaded, so tracing
- * starts here, before anything else: this file imports nothing of the service, and loads it
- * (run.ts) only once tracing is set up. With no OTLP endpoint configured, startTracing loads
- * nothing of OpenTelemetry and the service starts exactly as it would without it.
+ * starts here, before anything else: this file imports only constants (launch.ts and
+ * quiet-paths.ts, which import nothing), and loads the service (run.ts) only once tracing is set
+ * up. With no OTLP endpoint configured, startTracing loads nothing of OpenTelemetry and the
+ * service starts exactly as it would without it.
  *
  * The build (scripts/bundle-program.ts) ships V8's compiled code for the bundle and what it loads
  * in dist/compile-cache/; using it saves about a fifth of the start-up. Sources have none, and a
