@@ -117,12 +117,12 @@ export async function inlinedPackages(workspaceDir: string): Promise<BundledPack
 
 /**
  * Fills dist/compile-cache with V8's compiled code for what the program loads as it starts
- * (run.cjs, the external packages, telemetry), which services/task-service/src/main.ts hands to
- * Node: compiling them was about a fifth of the start-up time. It starts the program once, as
- * the image does (its heap flags) but with no configuration at all, so it loads everything and
- * then stops at the configuration check (exit 1) before it would listen; Node writes the cache
- * as it exits. The cache is portable (its paths are relative to it), so it holds wherever dist/
- * and node_modules keep their places: here, and under the image's /app, where the Dockerfile's
+ * (run.cjs, the external packages, telemetry and, with tracing on, its SDK), which
+ * services/task-service/src/main.ts hands to Node: compiling them was about a fifth of the
+ * start-up time. It starts the program as the image does (its heap flags) but with no
+ * configuration at all, so it loads everything and then stops at the configuration check (exit
+ * 1) before it would listen; Node writes the cache as it exits. The cache is portable (its paths
+ * are relative to it), so it holds wherever dist/ and node_modules keep their places: here, and under the image's /app, where the Dockerfile's
  * build makes it with the image's own Node.js (a cache only serves the Node.js build that made
  * it). Node keeps one cache per user id (a directory named with it), so the image's is made by
  * the image's user: the Dockerfile runs `--compile-cache-only` again as that user.
@@ -130,16 +130,20 @@ export async function inlinedPackages(workspaceDir: string): Promise<BundledPack
 export function warmCompileCache(workspaceDir: string): number {
   const directory = path.join(workspaceDir, 'dist', COMPILE_CACHE_DIR);
   mkdirSync(directory, { recursive: true });
-  const run = spawnSync(process.execPath, [...TASK_SERVICE_HEAP_FLAGS, 'dist/main.js'], {
-    cwd: workspaceDir,
-    env: { PATH: process.env.PATH ?? '' },
-    encoding: 'utf8',
-  });
-  if (run.status !== 1 || !run.stderr.includes('invalid configuration')) {
-    throw new Error(
-      `loading the program to fill its compile cache: expected the configuration check to stop ` +
-        `it (exit 1), got exit ${run.status}:\n${run.stdout}${run.stderr}`,
-    );
+  // Twice: as shipped, and with tracing on, which loads OpenTelemetry's SDK first (the endpoint
+  // is never called: the program stops before its first span).
+  for (const env of [{}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }]) {
+    const run = spawnSync(process.execPath, [...TASK_SERVICE_HEAP_FLAGS, 'dist/main.js'], {
+      cwd: workspaceDir,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
+    if (run.status !== 1 || !run.stderr.includes('invalid configuration')) {
+      throw new Error(
+        `loading the program to fill its compile cache: expected the configuration check to ` +
+          `stop it (exit 1), got exit ${run.status}:\n${run.stdout}${run.stderr}`,
+      );
+    }
   }
   let files = 0;
   // Made by whoever builds, read by the image's user: readable by all, writable by none but
