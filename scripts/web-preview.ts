@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { staleBuilds } from '@task-manager/testing';
+import { ensureBuilt } from '@task-manager/testing';
 import { holdLifeline, lifelineFor } from './children.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
@@ -18,21 +18,13 @@ function viteCli(): string {
   return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
 }
 
-function runVite(args: string[], env: NodeJS.ProcessEnv, stdio: 'inherit' | 'pipe'): ChildProcess {
-  return spawn(process.execPath, [viteCli(), ...args], { cwd: WEB_DIR, env, stdio });
-}
-
-/** Builds the UI if needed; resolves when web/dist is up to date. */
+/**
+ * Builds the UI if it is missing or out of date, with what it is built from (the contract's
+ * compiled rules, which Vite's production build reads from packages/contract/dist): a fresh
+ * clone has none of them. packages/testing/src/builds.ts decides, for the whole repository.
+ */
 export async function buildWebIfStale(log: (message: string) => void = console.log): Promise<void> {
-  // Missing, or older than any of its sources (packages/testing/src/builds.ts decides for all).
-  if (staleBuilds(['@task-manager/web']).length === 0) return;
-  log('building the web UI (web/dist)…');
-  const build = runVite(['build', '--logLevel', 'warn'], process.env, 'inherit');
-  const code = await new Promise<number | null>((resolve, reject) => {
-    build.once('error', reject);
-    build.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`vite build exited with code ${code}`);
+  await ensureBuilt(['@task-manager/web'], log);
 }
 
 export interface WebPreview {

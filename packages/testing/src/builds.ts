@@ -45,7 +45,11 @@ export const BUILDS: readonly Build[] = [
     workspace: '@task-manager/task-service',
     // scripts/bundle-program.ts writes run.cjs after main.js.
     output: 'services/task-service/dist/run.cjs',
-    sources: ['services/task-service/src', 'scripts/bundle-program.ts'],
+    sources: [
+      'services/task-service/src',
+      'scripts/bundle-program.ts',
+      'packages/telemetry/src/externals.ts',
+    ],
     inlines: ['@task-manager/contract', '@task-manager/runtime', '@task-manager/task-store'],
     loads: ['@task-manager/telemetry'],
   },
@@ -53,12 +57,14 @@ export const BUILDS: readonly Build[] = [
     workspace: '@task-manager/batch',
     output: 'batch/dist/main.js',
     sources: ['batch/src', 'batch/tsconfig.build.json', 'tsconfig.base.json'],
-    loads: ['@task-manager/task-store'],
+    loads: ['@task-manager/runtime', '@task-manager/task-store', '@task-manager/telemetry'],
   },
   {
     workspace: '@task-manager/web',
     output: 'web/dist/index.html',
     sources: ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json'],
+    // Vite's production build resolves the contract's rules to its compiled dist/.
+    inlines: ['@task-manager/contract'],
   },
 ];
 

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BUILDS, staleBuilds, type Build } from '../src/builds.ts';
+import { BUILDS, REPO_ROOT, staleBuilds, type Build } from '../src/builds.ts';
 
 // A miniature repository: a library, a program that inlines it, and one it only loads.
 const builds: Build[] = [
@@ -86,4 +94,33 @@ test("the repository's table lists every build after the builds it inlines or lo
     }
     seen.add(build.workspace);
   }
+});
+
+test('each build lists the workspaces it depends on that are built, so they are built before it', () => {
+  const built = new Set(BUILDS.map((build) => build.workspace));
+  const manifests = new Map<string, string>();
+  for (const dir of ['packages', 'services']) {
+    for (const name of readdirSync(path.join(REPO_ROOT, dir))) {
+      manifests.set(`${dir}/${name}`, path.join(REPO_ROOT, dir, name, 'package.json'));
+    }
+  }
+  manifests.set('batch', path.join(REPO_ROOT, 'batch/package.json'));
+  manifests.set('web', path.join(REPO_ROOT, 'web/package.json'));
+  let checked = 0;
+  for (const file of manifests.values()) {
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+      name: string;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    const build = BUILDS.find((entry) => entry.workspace === manifest.name);
+    if (build === undefined) continue;
+    const needs = new Set([...(build.inlines ?? []), ...(build.loads ?? [])]);
+    const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
+    for (const dependency of names.filter((name) => built.has(name))) {
+      assert.ok(needs.has(dependency), `${manifest.name} depends on ${dependency}, not listed`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 8, `only ${checked} dependencies checked`);
 });
