@@ -5,21 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--conditions=development', MAIN], {
@@ -31,14 +22,31 @@ function run(env: Record<string, string>) {
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+  // The port it says it listens on (started with PORT=0: the kernel chooses, nothing to race).
+  const lines = createInterface({ input: child.stdout });
+  const listening = async (): Promise<number> => {
+    let port: number | undefined;
+    for await (const line of lines) {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'identity provider listening') {
+        port = entry.port;
+        break;
+      }
+    }
+    // Leaving the loop closed the reader, which paused stdout: the rest is still wanted.
+    child.stdout.resume();
+    if (port === undefined) throw new Error(`exited (${await exited}) before listening: ${stderr}`);
+    return port;
+  };
+  return { child, exited, listening, stdout: () => stdout, stderr: () => stderr };
 }
 
 test('serves discovery and probes from its environment, logs JSON, stops cleanly on SIGTERM', async (t) => {
-  const port = await freePort();
-  const issuer = `http://localhost:${port}`;
+  // The issuer is the public address (in the cluster, the Ingress's /idp), not the port it
+  // listens on, so the provider can take any port.
+  const issuer = 'http://identity.test:9000';
   const provider = run({
-    PORT: String(port),
+    PORT: '0',
     HOST: '127.0.0.1',
     OIDC_ISSUER: issuer,
     OIDC_CLIENT_ID: 'task-manager',
@@ -47,6 +55,7 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
     PUBLIC_URL: 'http://localhost:8080',
   });
   t.after(() => provider.child.kill('SIGKILL'));
+  const port = await provider.listening();
   // Poll until it answers (a busy machine may take a while to start it).
   let ready = false;
   for (let attempt = 0; attempt < 300 && !ready; attempt += 1) {
