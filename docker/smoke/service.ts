@@ -5,8 +5,7 @@
  * signing in leaves).
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { PROGRAM_BUNDLE, TASK_SERVICE_ENTRY } from '@task-manager/task-service/launch';
+import { PROGRAM_BUNDLE, TASK_SERVICE_BUNDLE } from '@task-manager/task-service/launch';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
@@ -280,18 +279,14 @@ export async function checkCompileCache(
       expect(result.code === 1, `exit code ${result.code}, expected 1 (no configuration)`);
       const lines = result.stderr.split('\n');
       const accepted = lines.filter((line) => /V8 code cache for .* was accepted/.test(line));
-      const program = path.posix.join(
-        '/app',
-        path.posix.dirname(TASK_SERVICE_ENTRY),
-        PROGRAM_BUNDLE,
-      );
+      const program = `/app/${TASK_SERVICE_BUNDLE}`;
       expect(
         accepted.some((line) => line.includes(program)),
-        `no accepted cache for ${program}: ${lines.filter((line) => line.includes('run.cjs')).join(' | ') || 'nothing about it'}`,
+        `no accepted cache for ${program}: ${lines.filter((line) => line.includes(PROGRAM_BUNDLE)).join(' | ') || 'nothing about it'}`,
       );
       const rejected = lines.filter((line) => /rejected|mismatch|failed/i.test(line));
       expect(rejected.length === 0, `rejected: ${rejected.slice(0, 3).join(' | ')}`);
-      return `${accepted.length} modules served from the cache, run.cjs among them`;
+      return `${accepted.length} modules served from the cache, ${PROGRAM_BUNDLE} among them`;
     },
   );
 }

@@ -53,9 +53,8 @@ import {
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
-import { TASK_SERVICE_ENTRY, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import { TASK_SERVICE_BUNDLE, TASK_SERVICE_ENTRY, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
 import {
-  BUNDLE_WITHOUT_ENTRY,
   children,
   ENTRY_COMPILE_CACHE_ENV,
   firstLine,
@@ -203,7 +202,7 @@ const TRACING_ON = { OTEL_EXPORTER_OTLP_ENDPOINT: collector, OTEL_TRACES_SAMPLER
 const variants = {
   // The bundle without its entry point, i.e. without even the check for tracing.
   'without the tracing entry (run.cjs)': {
-    entry: BUNDLE_WITHOUT_ENTRY,
+    entry: TASK_SERVICE_BUNDLE,
     env: ENTRY_COMPILE_CACHE_ENV,
   },
   'tracing off (main.js)': { entry: TASK_SERVICE_ENTRY, env: {} },

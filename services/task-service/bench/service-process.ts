@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import {
   COMPILE_CACHE_DIR,
   listeningPortIn,
-  PROGRAM_BUNDLE,
   TASK_SERVICE_ENTRY,
   TASK_SERVICE_HEAP_FLAGS,
 } from '../src/launch.ts';
@@ -73,16 +71,10 @@ export async function firstLine<T>(child: ChildProcess): Promise<T> {
   return JSON.parse(chunk.toString('utf8').split('\n')[0]!) as T;
 }
 
-/** The bundle the image runs, without its entry point (dist/main.js): no check for tracing. */
-export const BUNDLE_WITHOUT_ENTRY = path.posix.join(
-  path.posix.dirname(TASK_SERVICE_ENTRY),
-  PROGRAM_BUNDLE,
-);
-
 /**
- * The environment that gives BUNDLE_WITHOUT_ENTRY the compile cache dist/main.js would have
- * enabled (services/task-service/src/main.ts), so that comparing the two measures the entry
- * point itself.
+ * The environment that gives the bundle, run without its entry point (TASK_SERVICE_BUNDLE), the
+ * compile cache dist/main.js would have enabled (services/task-service/src/main.ts), so that
+ * comparing the two measures the entry point itself.
  */
 export const ENTRY_COMPILE_CACHE_ENV = {
   NODE_COMPILE_CACHE: fileURLToPath(new URL(`../dist/${COMPILE_CACHE_DIR}/`, import.meta.url)),

@@ -29,6 +29,9 @@ export const COMPILE_CACHE_DIR = 'compile-cache';
 /** The built entry point, relative to the repository root (the image's /app). */
 export const TASK_SERVICE_ENTRY = 'services/task-service/dist/main.js';
 
+/** The bundle the entry point loads, relative to the repository root (the image's /app). */
+export const TASK_SERVICE_BUNDLE = `services/task-service/dist/${PROGRAM_BUNDLE}`;
+
 /** The command of the task-service image. */
 export const TASK_SERVICE_COMMAND = [
   'node',
