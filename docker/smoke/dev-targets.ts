@@ -15,7 +15,7 @@ import { syncFiles } from './file-sync.ts';
 import { probeUntilOk, request } from './http.ts';
 import { repoRoot } from './images.ts';
 import { describePid1, pid1 } from './pid1.ts';
-import type { PublishedContainer, Sandbox } from './sandbox.ts';
+import { GRACE_SECONDS, type PublishedContainer, type Sandbox } from './sandbox.ts';
 
 /**
  * Dev containers keep a writable root filesystem, as k8s/overlays/dev relaxes it: file sync
@@ -48,8 +48,6 @@ async function waitFor<T>(
   throw new Error(`${failure} within ${timeoutMs / 1000} s`);
 }
 
-/** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
-const GRACE_SECONDS = 30;
 /** The exit code of a process the runtime had to SIGKILL at the end of the grace period. */
 const KILLED = 128 + 9;
 

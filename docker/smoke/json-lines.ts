@@ -20,6 +20,14 @@ export function auditJsonLines(stdout: string): JsonLinesReport {
   return { lines: lines.length, invalid };
 }
 
+/** The log entries of stdout, one JSON object a line (blank lines skipped; throws on others). */
+export function parseJsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 /** Throws unless stdout has at least one line and all of them are JSON objects. */
 export function expectJsonLines(stdout: string): string {
   const { lines, invalid } = auditJsonLines(stdout);

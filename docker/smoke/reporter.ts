@@ -6,7 +6,7 @@ import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, request } from './http.ts';
-import { expectJsonLines } from './json-lines.ts';
+import { expectJsonLines, parseJsonLines } from './json-lines.ts';
 import type { SmokeSignIn } from './identity.ts';
 import type { Sandbox } from './sandbox.ts';
 import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
@@ -81,10 +81,7 @@ export async function runTracedReporter(
       // A port nothing listens on, in the container's own network namespace.
       const tracing = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
       const stdout = await runJob(sandbox, 'task-reporter-traced', image, tracing, date);
-      const lines = stdout
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const lines = parseJsonLines(stdout);
       const traces = new Set(
         lines.filter((line) => line.level === 'info').map((line) => line.trace_id),
       );

@@ -19,6 +19,9 @@ const HARDENING = [
   'no-new-privileges',
 ];
 
+/** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
+export const GRACE_SECONDS = 30;
+
 export interface ContainerSpec {
   /** Short name: the container is `<prefix>-<role>`. */
   role: string;

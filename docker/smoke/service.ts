@@ -10,8 +10,9 @@ import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
 import type { SmokeSignIn } from './identity.ts';
+import { parseJsonLines } from './json-lines.ts';
 import { checkNodePid1 } from './pid1.ts';
-import type { PublishedContainer, Sandbox } from './sandbox.ts';
+import { GRACE_SECONDS, type PublishedContainer, type Sandbox } from './sandbox.ts';
 import { waitForOutput } from './wait.ts';
 
 export const SMOKE_USER = 'smoke-user';
@@ -227,25 +228,27 @@ export async function checkTracedService(
         { role: 'task-service-traced', image, env: tracing },
         3000,
       );
-      await probeUntilOk(`${container.url}/health/readiness`, {
-        periodMs: 500,
-        timeoutMs: 2000,
-        failureThreshold: 60,
-      });
+      let stdout: string;
       const traceId = randomBytes(16).toString('hex');
       const parentSpanId = randomBytes(8).toString('hex');
       const requestId = `smoke-traced-${parentSpanId}`;
-      const response = await request(`${container.url}/api/tasks`, {
-        headers: { traceparent: `00-${traceId}-${parentSpanId}-01`, 'X-Request-Id': requestId },
-      });
-      expectStatus(response, 401, 'GET /api/tasks without credentials');
-      await waitForOutput(container.name, new RegExp(requestId), 10_000);
-      const { stdout } = await sandbox.logs(container.name);
-      const line = stdout
-        .split('\n')
-        .filter((text) => text.startsWith('{'))
-        .map((text) => JSON.parse(text) as Record<string, unknown>)
-        .find((entry) => entry.requestId === requestId);
+      try {
+        await probeUntilOk(`${container.url}/health/readiness`, {
+          periodMs: 500,
+          timeoutMs: 2000,
+          failureThreshold: 60,
+        });
+        const response = await request(`${container.url}/api/tasks`, {
+          headers: { traceparent: `00-${traceId}-${parentSpanId}-01`, 'X-Request-Id': requestId },
+        });
+        expectStatus(response, 401, 'GET /api/tasks without credentials');
+        await waitForOutput(container.name, new RegExp(requestId), 10_000);
+        ({ stdout } = await sandbox.logs(container.name));
+      } finally {
+        // Only this check needs it; the service the other checks use runs on.
+        await sandbox.stop(container.name, GRACE_SECONDS);
+      }
+      const line = parseJsonLines(stdout).find((entry) => entry.requestId === requestId);
       expect(line, `no log line with requestId ${requestId}`);
       expect(line.trace_id === traceId, `trace_id ${String(line.trace_id)}, sent ${traceId}`);
       expect(

@@ -11,11 +11,15 @@ import { docker, dockerChecked } from './command.ts';
 import { request } from './http.ts';
 import { auditJsonLines, expectJsonLines } from './json-lines.ts';
 import type { SmokeSignIn } from './identity.ts';
-import type { Container, PublishedContainer, Sandbox, StopOutcome } from './sandbox.ts';
+import {
+  GRACE_SECONDS,
+  type Container,
+  type PublishedContainer,
+  type Sandbox,
+  type StopOutcome,
+} from './sandbox.ts';
 import { SMOKE_USER } from './service.ts';
 
-/** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
-const GRACE_SECONDS = 30;
 /** "Well inside" the grace period: half of it. */
 const STOP_BUDGET_SECONDS = GRACE_SECONDS / 2;
 
