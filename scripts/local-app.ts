@@ -7,12 +7,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { relative } from 'node:path';
 import { ConfigError } from '@task-manager/task-store';
+import { ensureBuilt } from '@task-manager/testing';
 import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
 import { startLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { startTaskServiceProcess } from './local-task-service.ts';
 import { onParentGone } from './parent-watch.ts';
-import { buildWebIfStale, startWebPreview } from './web-preview.ts';
+import { startWebPreview } from './web-preview.ts';
 
 export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   let config;
@@ -102,7 +103,9 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       }
     });
 
-    await buildWebIfStale();
+    // The UI is served built, as in the cluster: built first when missing or out of date, with
+    // what it is built from (Vite's production build reads the contract's compiled dist/).
+    await ensureBuilt(['@task-manager/web'], console.log);
     if (stopping) return;
     const web = await startWebPreview({ port: config.webPort, apiOrigin: api.origin });
     children.push(web.process);

@@ -1,14 +1,13 @@
 /**
- * The UI part of `npm start`: builds web/dist when it is missing or older than its sources,
- * then serves it with `vite preview`, which proxies /api, /auth and /health to task-service, so the
- * browser sees the UI and the API on one origin as it does behind the Ingress. `vite preview`
- * also sends the production Content-Security-Policy (see web/vite.config.ts).
+ * The UI part of `npm start`: serves the built web/dist with `vite preview`, which proxies /api,
+ * /auth and /health to task-service, so the browser sees the UI and the API on one origin as it
+ * does behind the Ingress. `vite preview` also sends the production Content-Security-Policy (see
+ * web/vite.config.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from '@task-manager/testing';
 import { holdLifeline, lifelineFor } from './children.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
@@ -16,15 +15,6 @@ export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 function viteCli(): string {
   const require = createRequire(join(WEB_DIR, 'package.json'));
   return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-}
-
-/**
- * Builds the UI if it is missing or out of date, with what it is built from (the contract's
- * compiled rules, which Vite's production build reads from packages/contract/dist): a fresh
- * clone has none of them. packages/testing/src/builds.ts decides, for the whole repository.
- */
-export async function buildWebIfStale(log: (message: string) => void = console.log): Promise<void> {
-  await ensureBuilt(['@task-manager/web'], log);
 }
 
 export interface WebPreview {
