@@ -29,14 +29,19 @@ export async function checkNodeImage(
   image: string,
   workspace: string,
   command: readonly string[],
+  env: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const config = await inspectImage(image);
-  await checks.check(`${image}: USER 1000:1000, CMD ${JSON.stringify(command)}`, () => {
+  const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+  const withEnv = settings.length > 0 ? `, ENV ${settings.join(' ')}` : '';
+  await checks.check(`${image}: USER 1000:1000, CMD ${JSON.stringify(command)}${withEnv}`, () => {
     expect(config.user === '1000:1000', `USER is "${config.user}"`);
     expect(
       JSON.stringify(config.cmd) === JSON.stringify(command),
       `CMD is ${JSON.stringify(config.cmd)}`,
     );
+    const missing = settings.filter((setting) => !config.env.includes(setting));
+    expect(missing.length === 0, `ENV lacks ${missing.join(' ')} (has ${config.env.join(' ')})`);
   });
 
   const tree = await listTree(image, '/app');

@@ -85,6 +85,8 @@ interface ImageFacts {
   size: number;
   user: string;
   cmd: string[];
+  /** The image's ENV, as NAME=value strings. */
+  env: string[];
   entrypoint: string[] | null;
   stopSignal: string | undefined;
   exposedPorts: string[];
@@ -98,6 +100,7 @@ export async function inspectImage(image: string): Promise<ImageFacts> {
       Config: {
         User?: string;
         Cmd?: string[] | null;
+        Env?: string[] | null;
         Entrypoint?: string[] | null;
         StopSignal?: string;
         ExposedPorts?: Record<string, unknown> | null;
@@ -109,6 +112,7 @@ export async function inspectImage(image: string): Promise<ImageFacts> {
     size: raw.Size,
     user: raw.Config.User ?? '',
     cmd: raw.Config.Cmd ?? [],
+    env: raw.Config.Env ?? [],
     entrypoint: raw.Config.Entrypoint ?? null,
     stopSignal: raw.Config.StopSignal,
     exposedPorts: Object.keys(raw.Config.ExposedPorts ?? {}),

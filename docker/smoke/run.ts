@@ -12,7 +12,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
-import { TASK_SERVICE_COMMAND } from '@task-manager/task-service/launch';
+import { TASK_SERVICE_COMMAND, TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
 import { IDENTITY_PROVIDER_ENV_VARS } from '../../services/identity-provider/src/config.ts';
 import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts';
 import { baseImagesOf, ensureBaseImages } from './base-images.ts';
@@ -124,7 +124,13 @@ async function reportSizes(): Promise<void> {
 }
 
 async function inspectImages(): Promise<void> {
-  await checkNodeImage(checks, images.service.tag, 'services/task-service', TASK_SERVICE_COMMAND);
+  await checkNodeImage(
+    checks,
+    images.service.tag,
+    'services/task-service',
+    TASK_SERVICE_COMMAND,
+    TASK_SERVICE_MALLOC_ENV,
+  );
   await checkNodeImage(checks, images.reporter.tag, 'batch', REPORTER_COMMAND);
   await checkNodeImage(checks, images.provider.tag, 'services/identity-provider', [
     'node',

@@ -1,17 +1,21 @@
 /**
- * The Node programs' heaps fit their containers. In a container Node sizes V8's heap to the
+ * The Node programs' memory fits their containers. In a container Node sizes V8's heap to the
  * cgroup's memory limit, all of it, so without flags a busy process can grow past the limit and
  * be OOM-killed; each program's heap flags (services/task-service/src/launch.ts,
  * batch/src/launch.ts) bound the heap instead. Here the bound those flags allow — old space plus
  * the young generation's three semi-spaces — must stay within HEAP_SHARE of the container's
  * memory limit in every overlay, the rest being code, buffers, sockets and the runtime's own
- * memory.
+ * memory. task-service's image also sets glibc's malloc settings from launch.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { REPORTER_COMMAND, REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
-import { TASK_SERVICE_COMMAND, TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
-import { effective, readStages, targetStage } from './support/dockerfile.ts';
+import {
+  TASK_SERVICE_COMMAND,
+  TASK_SERVICE_HEAP_FLAGS,
+  TASK_SERVICE_MALLOC_ENV,
+} from '@task-manager/task-service/launch';
+import { effective, effectiveEnv, readStages, targetStage } from './support/dockerfile.ts';
 import { workloads } from './support/kube.ts';
 import { fromRoot } from './support/paths.ts';
 import { parseQuantity } from './support/quantity.ts';
@@ -74,6 +78,14 @@ test("each image's runtime stage runs its program's command, heap flags included
       `${program.dockerfile}: the runtime stage has an exec-form CMD`,
     );
     assert.deepEqual(JSON.parse(cmd), program.imageCommand, program.dockerfile);
+  }
+});
+
+test("task-service's runtime stage sets the malloc settings of launch.ts", () => {
+  const stages = readStages(fromRoot('docker/task-service.Dockerfile'));
+  const env = effectiveEnv(stages, targetStage(stages, 'runtime')!);
+  for (const [name, value] of Object.entries(TASK_SERVICE_MALLOC_ENV)) {
+    assert.equal(env[name], value, `ENV ${name}`);
   }
 });
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { effective, parseStages, targetStage } from './support/dockerfile.ts';
+import { effective, effectiveEnv, parseStages, targetStage } from './support/dockerfile.ts';
 import { resolveEnv } from './support/env.ts';
 import {
   appConfigMap,
@@ -266,21 +266,32 @@ describe('Skaffold profile resolution', () => {
   });
 });
 
-test('Dockerfile stages inherit USER and WORKDIR from the stage they are built on', () => {
+test('Dockerfile stages inherit USER, WORKDIR and ENV from the stage they are built on', () => {
   const stages = parseStages(
     [
       'ARG IMAGE=node:24-bookworm-slim',
       'FROM ${IMAGE} AS deps',
       'WORKDIR /app',
+      'ENV A=1 B=deps',
       'COPY package.json \\',
       '     package-lock.json ./',
       'FROM deps AS dev',
       '# USER root',
       'USER 1000:1000',
+      'ENV B=dev \\',
+      '    C=x=y:z',
+      'ENV D legacy form',
       'FROM ${IMAGE} AS runtime',
       'COPY --from=deps /app ./',
     ].join('\n'),
   );
+  assert.deepEqual(effectiveEnv(stages, stages[1]!), {
+    A: '1',
+    B: 'dev',
+    C: 'x=y:z',
+    D: 'legacy form',
+  });
+  assert.deepEqual(effectiveEnv(stages, stages[2]!), {});
   assert.deepEqual(
     stages.map((s) => s.name),
     ['deps', 'dev', 'runtime'],

@@ -5,7 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exitWithin, spawnListening, type ManagedChild } from './children.ts';
 import { createHttpClient } from './http.ts';
-import { listeningPortIn, TASK_SERVICE_HEAP_FLAGS } from '@task-manager/task-service/launch';
+import {
+  listeningPortIn,
+  TASK_SERVICE_HEAP_FLAGS,
+  TASK_SERVICE_MALLOC_ENV,
+} from '@task-manager/task-service/launch';
 import { TASK_SERVICE_ENTRY } from './paths.ts';
 
 export interface TaskServiceInstance {
@@ -30,9 +34,9 @@ export async function spawnTaskService(options: TaskServiceOptions): Promise<Tas
     {
       name: options.name,
       command: process.execPath,
-      // With the image's heap flags, so memory behaves as in the container.
+      // With the image's heap flags and malloc settings, so memory behaves as in the container.
       args: [...TASK_SERVICE_HEAP_FLAGS, TASK_SERVICE_ENTRY],
-      env: { ...options.env, PORT: '0' },
+      env: { ...TASK_SERVICE_MALLOC_ENV, ...options.env, PORT: '0' },
       onLine: options.onLine,
     },
     listeningPortIn,

@@ -1,6 +1,6 @@
 /**
  * Just enough of a Dockerfile parser to check the images against the manifests: the stages
- * (build targets) and the user, working directory and command each stage runs with.
+ * (build targets) and the user, working directory, environment and command each stage runs with.
  */
 import { readFileSync } from 'node:fs';
 
@@ -11,6 +11,8 @@ export interface Stage {
   workdir: string | undefined;
   /** The CMD instruction's argument, as written (exec form is a JSON array). */
   cmd: string | undefined;
+  /** The variables the stage's own ENV instructions set. */
+  env: Record<string, string>;
   /** Source paths of the stage's COPY instructions from the build context (not --from). */
   copies: string[];
 }
@@ -27,6 +29,14 @@ function instructions(text: string): string[] {
     .filter((line) => line !== '');
 }
 
+/** `ENV a=1 b=2`, or the legacy `ENV a 1`; values are taken as written (no quotes here). */
+function envAssignments(words: string[]): Record<string, string> {
+  if (!words[0]?.includes('=')) return { [words[0] ?? '']: words.slice(1).join(' ') };
+  return Object.fromEntries(
+    words.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+  );
+}
+
 export function parseStages(text: string): Stage[] {
   const stages: Stage[] = [];
   for (const line of instructions(text)) {
@@ -41,6 +51,7 @@ export function parseStages(text: string): Stage[] {
         user: undefined,
         workdir: undefined,
         cmd: undefined,
+        env: {},
         copies: [],
       });
       continue;
@@ -50,6 +61,7 @@ export function parseStages(text: string): Stage[] {
     if (instruction === 'USER') stage.user = rest.join(' ');
     if (instruction === 'WORKDIR') stage.workdir = rest.join(' ');
     if (instruction === 'CMD') stage.cmd = rest.join(' ');
+    if (instruction === 'ENV') Object.assign(stage.env, envAssignments(rest));
     if (instruction === 'COPY' && !rest.some((arg) => arg.startsWith('--from'))) {
       const paths = rest.filter((arg) => !arg.startsWith('--'));
       stage.copies.push(...paths.slice(0, -1));
@@ -77,4 +89,11 @@ export function effective(
   if (own !== undefined) return own;
   const parent = stages.find((candidate) => candidate.name === stage.from);
   return parent && parent !== stage ? effective(stages, parent, field) : undefined;
+}
+
+/** A stage's environment: what it sets over what the stage it is built FROM sets. */
+export function effectiveEnv(stages: Stage[], stage: Stage): Record<string, string> {
+  const parent = stages.find((candidate) => candidate.name === stage.from);
+  const inherited = parent && parent !== stage ? effectiveEnv(stages, parent) : {};
+  return { ...inherited, ...stage.env };
 }

@@ -15,6 +15,7 @@ import {
   listeningPortIn,
   TASK_SERVICE_ENTRY,
   TASK_SERVICE_HEAP_FLAGS,
+  TASK_SERVICE_MALLOC_ENV,
 } from '../src/launch.ts';
 
 export const children: ChildProcess[] = [];
@@ -83,8 +84,9 @@ export const ENTRY_COMPILE_CACHE_ENV = {
 
 /**
  * A task-service on a port the kernel chooses (PORT=0), built, as the image runs it: node with
- * the image's heap flags (src/launch.ts) and `entry` (the image's, TASK_SERVICE_ENTRY, unless
- * given), from the repository root, as the image's /app. The caller builds first (ensureBuilt).
+ * the image's heap flags and malloc settings (src/launch.ts) and `entry` (the image's,
+ * TASK_SERVICE_ENTRY, unless given), from the repository root, as the image's /app. The caller
+ * builds first (ensureBuilt).
  */
 export async function startTaskService(
   env: NodeJS.ProcessEnv,
@@ -92,7 +94,14 @@ export async function startTaskService(
 ): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [...TASK_SERVICE_HEAP_FLAGS, entry], {
     cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: '0' },
+    env: {
+      ...process.env,
+      ...TASK_SERVICE_MALLOC_ENV,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...env,
+      PORT: '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);

@@ -7,15 +7,31 @@
  * 256 Mi, heap_size_limit is 259 MB, all of it. V8 then lets garbage pile up between full
  * collections; on the host, under 10 connections of 100-task list requests for 60 s, RSS
  * reached 230–315 MB with Node's defaults, more than the limit, which ends in an OOM kill.
- * 128 MB of old space and 16 MB semi-spaces bound the heap at 176 MB (old space plus three
- * semi-spaces), 69% of the limit, leaving the rest for code, buffers and sockets: RSS held at
- * 166–168 MB under the same load. Smaller semi-spaces (8 MB: about 150 MB of RSS) cost a fifth
- * of the list throughput in scavenges; these cost about a tenth.
+ * 128 MB of old space and 8 MB semi-spaces bound the heap at 152 MB (old space plus three
+ * semi-spaces), 59% of the limit, leaving the rest for code, buffers and sockets. Old space never
+ * came near its bound (18 MB committed under that load); the young generation is what a busy
+ * service holds, two semi-spaces of it: 16 MB ones cost about 20 MB more RSS than these (178
+ * against 158 MB after 60 s), for no throughput `npm run bench:memory` could tell apart.
  */
 export const TASK_SERVICE_HEAP_FLAGS = [
   '--max-old-space-size=128',
-  '--max-semi-space-size=16',
+  '--max-semi-space-size=8',
 ] as const;
+
+/**
+ * glibc's malloc settings, the image's ENV (docker/task-service.Dockerfile), which every harness
+ * that runs the service as the image does sets too. With the V8 heap bounded, most of the rest of
+ * the RSS under that load was malloc's, kept after it was freed: the main arena (`[heap]` in
+ * /proc/<pid>/smaps) and one arena per thread that allocates (V8's compiler and GC helpers), full
+ * of holes left by short-lived large blocks, such as the 64 KiB buffers Node reads each socket
+ * into and the DynamoDB responses they are joined into. A fixed 32 KiB mmap threshold gives
+ * blocks that size and larger mappings of their own, returned to the system when freed, and two
+ * arenas serve all threads. RSS after 60 s, 8 MB semi-spaces: 158 MB without these, 150–155 MB
+ * with two arenas alone, 130–142 MB with both (four runs).
+ */
+export const TASK_SERVICE_MALLOC_ENV = {
+  GLIBC_TUNABLES: 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=32768',
+} as const;
 
 /** The program's bundle beside the entry point, which dist/main.js loads once tracing is set up. */
 export const PROGRAM_BUNDLE = 'run.cjs';
