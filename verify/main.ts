@@ -1,11 +1,14 @@
 /**
  * npm run verify: proves, against the built task-service and report job on loopback, that the
  * system holds under load, a rolling restart, a DynamoDB outage and bad input, keeps users apart,
- * and that the report job fails safely. Prints one table row per check and `N passed, N failed`;
- * exits non-zero if any check fails. Every child process is killed however verify ends.
+ * and that the report job fails safely. Each check is a node:test test; node:test reports them and
+ * sets the exit code, and a table of every check's figures follows. Every child process is killed
+ * however verify ends.
  *
  * Options: --only <name>[,<name>...] runs the checks whose names start with those words.
  */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
 import { parseArgs } from 'node:util';
 import { ensureBuilt } from '@task-manager/testing';
 import { badInputCheck } from './checks/bad-input.ts';
@@ -17,12 +20,11 @@ import { outageCheck } from './checks/dynamodb-outage.ts';
 import { reportJobCheck } from './checks/report-job.ts';
 import { rollingRestartCheck } from './checks/rolling-restart.ts';
 import { securityHeadersCheck } from './checks/security-headers.ts';
-import type { Check, CheckResult } from './harness/check.ts';
+import type { Check, CheckOutcome, CheckResult } from './harness/check.ts';
 import { killAllChildren } from './harness/children.ts';
-import { createContext } from './harness/context.ts';
-import { startDynamoServer } from './harness/dynamodb.ts';
+import { createContext, type VerifyContext } from './harness/context.ts';
+import { startDynamoServer, type DynamoServer } from './harness/dynamodb.ts';
 import { formatResults } from './harness/result-table.ts';
-import { seconds } from './harness/stats.ts';
 
 const CHECKS: Check[] = [
   loadCheck,
@@ -58,40 +60,49 @@ const only = values.only?.split(',').map((word) => word.trim().toLowerCase());
 const selected = CHECKS.filter(
   (check) => !only || only.some((word) => check.name.toLowerCase().startsWith(word)),
 );
-
-// verify runs the built programs, as the containers do: never a stale build.
-await ensureBuilt(['@task-manager/task-service', '@task-manager/batch']);
-
-const dynamo = await startDynamoServer();
-const context = await createContext(dynamo);
-const results: CheckResult[] = [];
-try {
-  for (const check of selected) {
-    console.error(`verify: ${check.name}…`);
-    const started = performance.now();
-    let outcome;
-    try {
-      outcome = await check.run(context);
-    } catch (error) {
-      outcome = { figures: [], failures: [error instanceof Error ? error.message : String(error)] };
-    }
-    // A check that failed must leave DynamoDB as the next one expects it.
-    if (!dynamo.running) await dynamo.start();
-    const elapsedMs = performance.now() - started;
-    results.push({
-      name: check.name,
-      ...outcome,
-      passed: outcome.failures.length === 0,
-      elapsedMs,
-    });
-    console.error(
-      `verify: ${check.name} ${outcome.failures.length === 0 ? 'PASS' : 'FAIL'} in ${seconds(elapsedMs)}`,
-    );
-  }
-} finally {
-  await context.identity.close();
-  await dynamo.close();
+if (selected.length === 0) {
+  console.error(`verify: --only ${values.only} names no check`);
+  process.exit(2);
 }
 
-console.log(formatResults(results));
-process.exitCode = results.every((result) => result.passed) && results.length > 0 ? 0 : 1;
+// One node:test test per check, run in order: node:test reports each as it ends (its figures as
+// diagnostics, its failures as the test's error), sets the exit code and prints the tally; the
+// table of all the figures comes last.
+describe('npm run verify', () => {
+  let dynamo: DynamoServer;
+  let context: VerifyContext;
+  const results: CheckResult[] = [];
+
+  before(async () => {
+    // verify runs the built programs, as the containers do: never a stale build.
+    await ensureBuilt(['@task-manager/task-service', '@task-manager/batch']);
+    dynamo = await startDynamoServer();
+    context = await createContext(dynamo);
+  });
+
+  after(async () => {
+    await context?.identity.close();
+    await dynamo?.close();
+    console.log(formatResults(results));
+  });
+
+  for (const check of selected) {
+    test(check.name, async (t) => {
+      let outcome: CheckOutcome;
+      try {
+        outcome = await check.run(context);
+      } catch (error) {
+        outcome = {
+          figures: [],
+          failures: [error instanceof Error ? error.message : String(error)],
+        };
+      }
+      // A check that failed must leave DynamoDB as the next one expects it.
+      if (!dynamo.running) await dynamo.start();
+      const passed = outcome.failures.length === 0;
+      results.push({ name: check.name, ...outcome, passed });
+      for (const figure of outcome.figures) t.diagnostic(figure);
+      if (!passed) assert.fail(outcome.failures.join('\n'));
+    });
+  }
+});

@@ -16,5 +16,4 @@ export interface CheckOutcome {
 export interface CheckResult extends CheckOutcome {
   name: string;
   passed: boolean;
-  elapsedMs: number;
 }

@@ -1,4 +1,7 @@
-/** Prints the check results as a plain-text table, then the failure reasons, then the tally. */
+/**
+ * The check results as a plain-text table of their figures. (node:test, which runs the checks,
+ * reports the failures and the tally.)
+ */
 import type { CheckResult } from './check.ts';
 
 const FIGURES_WIDTH = 72;
@@ -17,14 +20,6 @@ export function formatResults(results: readonly CheckResult[]): string {
       row(index === 0 ? result.name : '', line, index === 0 ? verdict(result) : ''),
     );
   }
-  const failed = results.filter((result) => !result.passed);
-  if (failed.length > 0) {
-    out.push('', 'Failures:');
-    for (const result of failed) {
-      for (const failure of result.failures) out.push(`- ${result.name}: ${failure}`);
-    }
-  }
-  out.push('', `${results.length - failed.length} passed, ${failed.length} failed`);
   return out.join('\n');
 }
 
