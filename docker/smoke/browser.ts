@@ -87,7 +87,7 @@ export async function checkInBrowser(
   reportDate: string | undefined,
 ): Promise<void> {
   if (!existsSync(CHROMIUM)) {
-    checks.fail(
+    await checks.fail(
       `${image}: the app in Chromium`,
       `${CHROMIUM} is missing (apt-get install chromium)`,
     );

@@ -1,8 +1,12 @@
 /**
- * The smoke test's report: one line per check as it happens, and a final `N passed, N failed`.
+ * The smoke test's checks are node:test tests, the runner of every Node-side test here: each
+ * check is a subtest of the run's one test, reported as it ends (with its detail as a
+ * diagnostic), and node:test sets the exit code and prints the tally. The helpers below keep the
+ * checks' own code free of the runner: a check returns its detail or throws.
  */
+import type { TestContext } from 'node:test';
 
-/** Thrown by a check that cannot pass; its message is the line's explanation. */
+/** Thrown by a check that cannot pass; its message is the reason node:test reports. */
 export class CheckFailure extends Error {
   override name = 'CheckFailure';
 }
@@ -12,52 +16,27 @@ export function expect(condition: unknown, message: string): asserts condition {
   if (!condition) throw new CheckFailure(message);
 }
 
-/** Check lines stay single lines, even when a reason quotes a command's output. */
-function oneLine(text: string): string {
-  return text.trim().replace(/\s*\n\s*/g, ' | ');
-}
-
-function describe(error: unknown): string {
-  if (error instanceof CheckFailure) return error.message;
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}
-
 export class Checks {
-  #passed = 0;
-  #failed = 0;
+  readonly #test: TestContext;
 
-  get passed(): number {
-    return this.#passed;
+  /** `test`: the context of the test the checks are subtests of. */
+  constructor(test: TestContext) {
+    this.#test = test;
   }
 
-  get failed(): number {
-    return this.#failed;
-  }
-
-  pass(name: string, detail?: string): void {
-    this.#passed += 1;
-    console.log(`PASS ${name}${detail ? ` (${oneLine(detail)})` : ''}`);
-  }
-
-  fail(name: string, reason: string): void {
-    this.#failed += 1;
-    console.log(`FAIL ${name}: ${oneLine(reason)}`);
+  /** Reports a check that failed without running (something it needs is missing). */
+  async fail(name: string, reason: string): Promise<void> {
+    await this.#test.test(name, () => {
+      throw new CheckFailure(reason);
+    });
   }
 
   /**
-   * Runs one check. `body` returns the detail printed after the name, or throws to fail.
+   * Runs one check. `body` returns the detail reported with it, or throws to fail.
    * Resolves to true when it passed, so callers can skip what depends on it.
    */
   async check(name: string, body: () => Promise<string | void> | string | void): Promise<boolean> {
-    try {
-      const detail = await body();
-      this.pass(name, detail ?? undefined);
-      return true;
-    } catch (error) {
-      this.fail(name, describe(error));
-      return false;
-    }
+    return (await this.#run(name, body, (detail) => detail ?? '')) !== undefined;
   }
 
   /** Like check(), but hands back the body's value (undefined when it failed). */
@@ -66,17 +45,22 @@ export class Checks {
     body: () => Promise<T>,
     detail: (value: T) => string = () => '',
   ): Promise<T | undefined> {
-    try {
-      const value = await body();
-      this.pass(name, detail(value) || undefined);
-      return value;
-    } catch (error) {
-      this.fail(name, describe(error));
-      return undefined;
-    }
+    return (await this.#run(name, body, detail))?.value;
   }
 
-  summary(): string {
-    return `${this.#passed} passed, ${this.#failed} failed`;
+  /** The check as a subtest; its value, wrapped so that a passing `undefined` still shows. */
+  async #run<T>(
+    name: string,
+    body: () => Promise<T> | T,
+    detail: (value: T) => string,
+  ): Promise<{ value: T } | undefined> {
+    let outcome: { value: T } | undefined;
+    await this.#test.test(name, async (t) => {
+      const value = await body();
+      const text = detail(value);
+      if (text) t.diagnostic(text);
+      outcome = { value };
+    });
+    return outcome;
   }
 }

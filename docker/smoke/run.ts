@@ -1,15 +1,16 @@
 /**
  * `npm run test:containers`: builds the images — the app's three and the development identity
  * provider — and runs them the way a local cluster will, on a private Docker network with a
- * DynamoDB-compatible server, signing in through the provider's container. One line per check on
- * stdout, then `N passed, N failed`; the exit code is non-zero on any failure. Progress notes go
- * to stderr.
+ * DynamoDB-compatible server, signing in through the provider's container. Each check is a
+ * node:test subtest of one test (checks.ts): node:test reports them on stdout as they end and
+ * sets the exit code. Progress notes go to stderr.
  *
  * Every container and network it makes carries this run's label and is removed at the end, also
  * after a failure or Ctrl-C. The images stay (tags *:smoke), so the next run builds from cache.
  */
 import { constants } from 'node:os';
 import path from 'node:path';
+import { test } from 'node:test';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import { TASK_SERVICE_COMMAND, TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
@@ -52,7 +53,7 @@ const STANDIN_TOOL = path.resolve(repoRoot, '..', 'shared', 'tools', 'standin-ba
 
 const note = (message: string): void => void process.stderr.write(`# ${message}\n`);
 
-const checks = new Checks();
+let checks: Checks;
 const sandbox = new Sandbox();
 let closing: Promise<void> | undefined;
 
@@ -71,10 +72,7 @@ function cleanUp(): Promise<void> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     note(`${signal}: cleaning up`);
-    void cleanUp().finally(() => {
-      console.log(checks.summary());
-      process.exit(128 + constants.signals[signal]);
-    });
+    void cleanUp().finally(() => process.exit(128 + constants.signals[signal]));
   });
 }
 
@@ -216,19 +214,20 @@ async function runContainers(ingress: Ingress): Promise<void> {
   if (provider) await stopProvider(checks, sandbox, images.provider.tag, provider);
 }
 
-const ingress = await startIngress();
-try {
-  if (await buildImages()) {
-    await reportSizes();
-    await inspectImages();
-    await runContainers(ingress);
+test('npm run test:containers', async (t) => {
+  checks = new Checks(t);
+  const ingress = await startIngress();
+  try {
+    if (await buildImages()) {
+      await reportSizes();
+      await inspectImages();
+      await runContainers(ingress);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    await checks.fail('smoke test', reason);
+  } finally {
+    await ingress.close();
+    await cleanUp();
   }
-} catch (error) {
-  const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  checks.fail('smoke test', reason);
-} finally {
-  await ingress.close();
-  await cleanUp();
-}
-console.log(checks.summary());
-process.exitCode = checks.failed > 0 || checks.passed === 0 ? 1 : 0;
+});
