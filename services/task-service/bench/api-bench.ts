@@ -10,6 +10,9 @@
  *     tracing off and on;
  *   - the same DynamoDB operations through the SDK directly (TaskRepository, the code the
  *     service itself uses), with the same concurrency.
+ * For the list it also measures its ceiling: the same page read by the same code behind a bare
+ * node:http server (bare-list-server.ts), which shows what any HTTP API in front of this Query
+ * costs on this machine, Express and the service's own work aside.
  * Prints requests/s, p50 and p99 latency of each, the API/direct and tracing on/off ratios,
  * the services' peak RSS after all the load (they run with the image's heap flags, src/launch.ts;
  * the memory goal is bench:memory's),
@@ -53,7 +56,12 @@ import {
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
 import { loadConfig } from '../src/config.ts';
-import { TASK_SERVICE_BUNDLE, TASK_SERVICE_ENTRY, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import {
+  TASK_SERVICE_BUNDLE,
+  TASK_SERVICE_ENTRY,
+  TASK_SERVICE_HEAP_FLAGS,
+  TASK_SERVICE_MALLOC_ENV,
+} from '../src/launch.ts';
 import {
   children,
   ENTRY_COMPILE_CACHE_ENV,
@@ -235,6 +243,17 @@ for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
 
 const api = await runningApi({});
 const tracedApi = await runningApi(TRACING_ON);
+// With the service's heap flags and malloc settings, so that only the HTTP layer differs.
+const bareProcess = node(
+  './bare-list-server.ts',
+  { ...dynamoEnv, ...TASK_SERVICE_MALLOC_ENV, BENCH_LIST_USER: 'bench-list' },
+  'pipe',
+  TASK_SERVICE_HEAP_FLAGS,
+);
+const bareList: Api = {
+  url: (await firstLine<{ url: string }>(bareProcess)).url,
+  pid: bareProcess.pid!,
+};
 
 for (let index = 0; index < LIST_USER_TASKS; index += 1) {
   const startAt = new Date(Date.UTC(2026, 10, 1, index)).toISOString();
@@ -257,6 +276,7 @@ const cases = [
         seconds,
       ),
     apiUsers: ['bench-create-api', 'bench-create-traced'],
+    ceiling: undefined,
     baseline: 'TaskRepository.create',
     apiGoal: undefined,
     direct: (seconds: number) =>
@@ -267,6 +287,13 @@ const cases = [
     api: (target: Api, user: string, seconds: number) =>
       viaApi(target, `/api/tasks?limit=${LIST_LIMIT}`, { method: 'GET', user }, seconds),
     apiUsers: ['bench-list', 'bench-list'],
+    ceiling: (seconds: number) =>
+      viaApi(
+        bareList,
+        `/api/tasks?limit=${LIST_LIMIT}`,
+        { method: 'GET', user: 'bench-list' },
+        seconds,
+      ),
     baseline: 'lib-dynamodb Query',
     // Issue 14's goal for the list.
     apiGoal: 0.8,
@@ -343,6 +370,14 @@ for (const benchCase of cases) {
     ratioRow(benchCase.name, 'ratio API/direct', off, viaSdk),
     ratioRow(benchCase.name, 'ratio tracing on/off', on, off),
   );
+  if (benchCase.ceiling) {
+    await benchCase.ceiling(WARM_UP_S);
+    const bare = await benchCase.ceiling(DURATION_S);
+    rows.push(
+      figureRow(benchCase.name, 'bare node:http, same list', bare),
+      ratioRow(benchCase.name, 'ratio bare node:http/direct', bare, viaSdk),
+    );
+  }
   recordRatio({
     benchmark: 'bench:api',
     measure: `${benchCase.name}: API / ${benchCase.baseline}`,

@@ -1,8 +1,8 @@
 /**
  * `npm run bench:memory`: task-service's resident memory under steady load, as the image runs
- * it (the built dist/main.js with the image's command and heap flags, src/launch.ts), and
- * whether it keeps growing. From its sources, Node's TypeScript stripping alone would add
- * tens of MB that the image does not have.
+ * it (the built dist/main.js with the image's command, heap flags and malloc settings,
+ * src/launch.ts), and whether it keeps growing. From its sources, Node's TypeScript stripping
+ * alone would add tens of MB that the image does not have.
  *
  * Starts dynalite (its own process), the development identity provider and one task-service,
  * then keeps BENCH_CONNECTIONS (default 10) connections busy with the API's everyday mix for
@@ -24,7 +24,11 @@ import {
   startDynaliteProcess,
   startTestIdentity,
 } from '@task-manager/testing';
-import { TASK_SERVICE_COMMAND, TASK_SERVICE_HEAP_FLAGS } from '../src/launch.ts';
+import {
+  TASK_SERVICE_COMMAND,
+  TASK_SERVICE_HEAP_FLAGS,
+  TASK_SERVICE_MALLOC_ENV,
+} from '../src/launch.ts';
 import { residentMb, runningTaskService } from './service-process.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -37,6 +41,10 @@ const dynamo = await startDynaliteProcess();
 const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
 const tables = await createTestTables(dynamo.endpoint);
 const service = await runningTaskService({ ...identity.env, ...tables.env });
+// What the image runs with besides its command (src/launch.ts); startTaskService sets it.
+const imageEnv = Object.entries(TASK_SERVICE_MALLOC_ENV)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 const rss = () => {
   const value = residentMb(service.pid, 'VmRSS');
   if (value === undefined) throw new Error('no /proc here: this benchmark needs Linux');
@@ -45,8 +53,8 @@ const rss = () => {
 
 console.log(
   `task-service RSS under load: ${CONNECTIONS} connections for ${MINUTES} min, each listing ` +
-    `100 tasks then creating one, again and again; ${TASK_SERVICE_COMMAND.join(' ')} ` +
-    `(the image's command); node ${process.version}\n`,
+    `100 tasks then creating one, again and again; ${imageEnv} ${TASK_SERVICE_COMMAND.join(' ')} ` +
+    `(the image's environment and command); node ${process.version}\n`,
 );
 const idle = rss();
 const task = JSON.stringify({
@@ -97,7 +105,7 @@ recordRatio({
   measure: `RSS after 60 s of load / ${GOAL_MB} MB`,
   ratio: atSixtySeconds / GOAL_MB,
   goal: { atMost: 1 },
-  detail: `${mb(atSixtySeconds)} with ${TASK_SERVICE_HEAP_FLAGS.join(' ')}`,
+  detail: `${mb(atSixtySeconds)} with ${TASK_SERVICE_HEAP_FLAGS.join(' ')} and ${imageEnv}`,
 });
 if (MINUTES > 1) {
   recordRatio({

@@ -21,15 +21,16 @@ import {
 export const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
-/** `node --conditions=development <script>`, script relative to this directory. */
+/** `node --conditions=development [flags] <script>`, script relative to this directory. */
 export function node(
   script: string,
   env: NodeJS.ProcessEnv,
   stdout: 'pipe' | 'ignore',
+  flags: readonly string[] = [],
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--conditions=development', fileURLToPath(new URL(script, import.meta.url))],
+    ['--conditions=development', ...flags, fileURLToPath(new URL(script, import.meta.url))],
     { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] },
   );
   children.push(child);
