@@ -370,14 +370,6 @@ for (const benchCase of cases) {
     ratioRow(benchCase.name, 'ratio API/direct', off, viaSdk),
     ratioRow(benchCase.name, 'ratio tracing on/off', on, off),
   );
-  if (benchCase.ceiling) {
-    await benchCase.ceiling(WARM_UP_S);
-    const bare = await benchCase.ceiling(DURATION_S);
-    rows.push(
-      figureRow(benchCase.name, 'bare node:http, same list', bare),
-      ratioRow(benchCase.name, 'ratio bare node:http/direct', bare, viaSdk),
-    );
-  }
   recordRatio({
     benchmark: 'bench:api',
     measure: `${benchCase.name}: API / ${benchCase.baseline}`,
@@ -392,6 +384,22 @@ for (const benchCase of cases) {
     goal: { atLeast: 0.9 },
     detail: `${number(on.rps, 0)} vs ${number(off.rps, 0)} req/s, p99 ${number(on.p99)} vs ${number(off.p99)} ms`,
   });
+  if (benchCase.ceiling) {
+    await benchCase.ceiling(WARM_UP_S);
+    const bare = await benchCase.ceiling(DURATION_S);
+    rows.push(
+      figureRow(benchCase.name, 'bare node:http, same list', bare),
+      ratioRow(benchCase.name, 'ratio bare node:http/direct', bare, viaSdk),
+    );
+    // No goal of its own: printed beside the API's ratio, it shows how much of the gap to the
+    // goal any HTTP server in front of this Query leaves, and how much is Express's and ours.
+    recordRatio({
+      benchmark: 'bench:api',
+      measure: `${benchCase.name}: bare node:http / ${benchCase.baseline}`,
+      ratio: bare.rps / viaSdk.rps,
+      detail: `${number(bare.rps, 0)} vs ${number(viaSdk.rps, 0)} req/s, the ceiling of the API's ratio`,
+    });
+  }
 }
 
 /**
