@@ -122,10 +122,11 @@ export async function inlinedPackages(workspaceDir: string): Promise<BundledPack
  * start-up time. It starts the program as the image does (its heap flags) but with no
  * configuration at all, so it loads everything and then stops at the configuration check (exit
  * 1) before it would listen; Node writes the cache as it exits. The cache is portable (its paths
- * are relative to it), so it holds wherever dist/ and node_modules keep their places: here, and under the image's /app, where the Dockerfile's
- * build makes it with the image's own Node.js (a cache only serves the Node.js build that made
- * it). Node keeps one cache per user id (a directory named with it), so the image's is made by
- * the image's user: the Dockerfile runs `--compile-cache-only` again as that user.
+ * are relative to it), so it holds wherever dist/ and node_modules keep their places: here, and
+ * under the image's /app, where the Dockerfile's build makes it with the image's own Node.js (a
+ * cache only serves the Node.js build that made it). Node keeps one cache per user id (a
+ * directory named with it), so the image's is made by the image's user: the Dockerfile runs
+ * `--compile-cache-only` again as that user.
  */
 export function warmCompileCache(workspaceDir: string): number {
   const directory = path.join(workspaceDir, 'dist', COMPILE_CACHE_DIR);
