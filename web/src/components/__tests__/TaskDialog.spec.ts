@@ -218,6 +218,34 @@ describe('TaskDialog: creating', () => {
     expect(wrapper.emitted('close')).toHaveLength(1);
   });
 
+  it('closed by the browser itself with unsaved changes, it comes back and asks first', async () => {
+    const wrapper = open();
+    await flushPromises();
+    await control(wrapper, 'Title').setValue('Half typed');
+    const outer = wrapper.find('dialog');
+    // As Chromium does on an Esc it no longer lets the page refuse: close, then the close event.
+    (outer.element as HTMLDialogElement).close();
+    await flushPromises();
+    expect(outer.attributes('open')).toBeDefined();
+    expect(wrapper.emitted('close')).toBeUndefined();
+    const discardDialog = wrapper.findAll('dialog')[1]!;
+    expect(discardDialog.attributes('open')).toBeDefined();
+    await buttonNamed(wrapper, 'Keep editing').trigger('click');
+    await flushPromises();
+    expect(outer.attributes('open')).toBeDefined();
+    expect(control(wrapper, 'Title').element.value).toBe('Half typed');
+  });
+
+  it('closed by the browser itself when unchanged, it stays closed', async () => {
+    const wrapper = open();
+    await flushPromises();
+    (wrapper.find('dialog').element as HTMLDialogElement).close();
+    await flushPromises();
+    expect(wrapper.emitted('close')).toHaveLength(1);
+    await wrapper.setProps({ open: false });
+    expect(wrapper.find('dialog').attributes('open')).toBeUndefined();
+  });
+
   it('a click outside an unchanged dialog closes it', async () => {
     const wrapper = open();
     await flushPromises();
