@@ -48,6 +48,14 @@ const allowedHosts = process.env.VITE_ALLOWED_HOSTS?.split(',')
 // https://vite.dev/config/
 export default defineConfig({
   plugins: [vue()],
+  // vue-i18n's build-time switches (https://vue-i18n.intlify.dev/guide/advanced/optimization):
+  // its devtools stay out of the production bundle, and its message compiler stays in, since
+  // the messages are plain TypeScript objects compiled as they are first used (to an AST it
+  // interprets: no eval, which the Content-Security-Policy below forbids).
+  define: {
+    __INTLIFY_PROD_DEVTOOLS__: false,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+  },
   resolve: {
     alias: {
       '@': fileURLToPath(new URL('./src', import.meta.url)),

@@ -3,6 +3,7 @@ import './assets/main.css';
 import { createApp } from 'vue';
 import { configureApi } from './api/http';
 import App from './App.vue';
+import { i18n } from './i18n';
 import { useSession } from './composables/useSession';
 import router from './router';
 
@@ -17,4 +18,4 @@ configureApi({
   },
 });
 
-createApp(App).use(router).mount('#app');
+createApp(App).use(i18n).use(router).mount('#app');

@@ -1,12 +1,18 @@
-import { readonly, ref } from 'vue';
+import { readonly } from 'vue';
+import { createI18n } from 'vue-i18n';
 import { readStored, writeStored } from '@/utils/storage';
 import en, { type Messages } from './messages/en';
 import ja from './messages/ja';
 
 /**
- * A small typed message catalogue instead of vue-i18n: two languages and plain {name}
- * placeholders need ~60 lines, not 40 kB of library, and `MessageKey` makes a misspelt or
- * missing key a type error.
+ * The UI's messages, through vue-i18n. What this module adds for the components: `MessageKey`,
+ * so a misspelt or missing key is a type error; the language choice, remembered and set on
+ * <html lang>; and dates and numbers in the browser's own regional variant of the UI's language.
+ *
+ * Plurals use vue-i18n's default rule, which is English's: a message with two forms,
+ * "{count} task | {count} tasks", takes the first for exactly 1. Japanese does not inflect, so
+ * its messages have one form. A language with more forms (Russian's one/few/many) would need
+ * its rule in createI18n's `pluralRules`.
  */
 
 export const LOCALES = ['en', 'ja'] as const;
@@ -14,8 +20,6 @@ export type Locale = (typeof LOCALES)[number];
 
 /** Each language's name in itself, as a language switch shows it. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ja: '日本語' };
-
-const catalogues: Record<Locale, Messages> = { en, ja };
 
 type Leaves<T, Prefix extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
@@ -46,44 +50,62 @@ function browserLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
-const locale = ref<Locale>(initialLocale());
-
 function initialLocale(): Locale {
   const stored = readStored(LOCALE_STORAGE_KEY);
   return isLocale(stored) ? stored : detectLocale(browserLanguages());
 }
 
+export const i18n = createI18n<[Messages], Locale, false>({
+  legacy: false,
+  locale: initialLocale(),
+  fallbackLocale: 'en',
+  messages: { en, ja },
+  // Both languages have every key: `Messages` types the Japanese catalogue, and a unit test
+  // compares them.
+  missingWarn: false,
+  fallbackWarn: false,
+});
+
 function applyToDocument(value: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = value;
 }
-applyToDocument(locale.value);
+applyToDocument(i18n.global.locale.value);
 
 /** Switches the UI language and remembers the choice for the next visit. */
 export function setLocale(value: Locale): void {
-  locale.value = value;
+  i18n.global.locale.value = value;
   writeStored(LOCALE_STORAGE_KEY, value);
   applyToDocument(value);
 }
 
 /**
  * The locale dates and numbers are formatted in: the browser's own preference when it is the
- * UI's language (so en-GB keeps day-month order), otherwise the UI's language.
+ * UI's language (so en-GB keeps day-month order), otherwise the UI's language. (vue-i18n's `d`
+ * and `n` format in the UI's language itself: "en", in US order.)
  */
 export function formattingLocale(ui: Locale, languages = browserLanguages()): string {
   return languages.find((tag) => primaryTag(tag) === ui) ?? ui;
 }
 
-export function translate(ui: Locale, key: MessageKey, params: MessageParams = {}): string {
-  let node: unknown = catalogues[ui];
-  for (const part of key.split('.')) node = (node as Record<string, unknown>)[part];
-  const text = typeof node === 'string' ? node : key;
-  return text.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-    name in params ? String(params[name]) : placeholder,
-  );
+/**
+ * A message in the given language. With `count`, a plural message takes the form for that
+ * number; `params.count` can then be the number as formatted for display.
+ */
+export function translate(
+  locale: Locale,
+  key: MessageKey,
+  params: MessageParams = {},
+  count?: number,
+): string {
+  return count === undefined
+    ? i18n.global.t(key, params, { locale })
+    : i18n.global.t(key, params, { locale, plural: count });
 }
 
 export function useI18n() {
-  const t = (key: MessageKey, params?: MessageParams) => translate(locale.value, key, params);
+  const { locale } = i18n.global;
+  const t = (key: MessageKey, params?: MessageParams, count?: number) =>
+    translate(locale.value, key, params, count);
 
   const formatDateTime = (iso: string) =>
     new Intl.DateTimeFormat(formattingLocale(locale.value), {

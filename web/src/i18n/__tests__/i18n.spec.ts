@@ -2,18 +2,28 @@ import { describe, expect, it } from 'vitest';
 import en from '../messages/en';
 import ja from '../messages/ja';
 import {
+  LOCALES,
   LOCALE_STORAGE_KEY,
   detectLocale,
   formattingLocale,
   setLocale,
   translate,
   useI18n,
+  type MessageKey,
 } from '..';
 
 function keys(node: object, prefix = ''): string[] {
   return Object.entries(node).flatMap(([key, value]) =>
     typeof value === 'string' ? [`${prefix}${key}`] : keys(value as object, `${prefix}${key}.`),
   );
+}
+
+const catalogues = { en, ja };
+
+function raw(locale: 'en' | 'ja', key: string): string {
+  let node: unknown = catalogues[locale];
+  for (const part of key.split('.')) node = (node as Record<string, unknown>)[part];
+  return node as string;
 }
 
 function placeholders(text: string): string[] {
@@ -61,5 +71,36 @@ describe('i18n', () => {
     expect(localStorage.getItem(LOCALE_STORAGE_KEY)).toBe('ja');
     setLocale('en');
     expect(t('nav.signOut')).toBe('Sign out');
+  });
+
+  it('shows every message as written, its placeholders filled (no accidental message syntax)', () => {
+    for (const locale of LOCALES) {
+      for (const key of keys(en)) {
+        const text = raw(locale, key);
+        if (text.includes('|')) continue;
+        const params = Object.fromEntries(placeholders(text).map((name) => [name, `<${name}>`]));
+        expect(translate(locale, key as MessageKey, params), `${locale} ${key}`).toBe(
+          text.replace(/\{(\w+)\}/g, '<$1>'),
+        );
+      }
+    }
+  });
+
+  it('writes plurals with two forms in English and one in Japanese', () => {
+    const plurals = keys(en).filter((key) => raw('en', key).includes('|'));
+    expect(plurals).toContain('tasks.count');
+    for (const key of plurals) {
+      expect(raw('en', key).split('|'), key).toHaveLength(2);
+      expect(raw('ja', key), key).not.toContain('|');
+    }
+  });
+
+  it('picks the plural form by the count, showing the count as formatted', () => {
+    expect(translate('en', 'tasks.count', { count: 0 }, 0)).toBe('0 tasks');
+    expect(translate('en', 'tasks.count', { count: 1 }, 1)).toBe('1 task');
+    expect(translate('en', 'tasks.count', { count: 2 }, 2)).toBe('2 tasks');
+    expect(translate('en', 'tasks.count', { count: '1,001' }, 1001)).toBe('1,001 tasks');
+    expect(translate('ja', 'tasks.count', { count: 1 }, 1)).toBe('1 件');
+    expect(translate('ja', 'tasks.count', { count: '1,001' }, 1001)).toBe('1,001 件');
   });
 });

@@ -36,8 +36,8 @@ const en = {
     emptyAction: 'Create a task',
     timeZone: 'Times are shown in your time zone, {zone}.',
     listLabel: '{view} tasks',
-    countOne: '1 task',
-    countMany: '{count} tasks',
+    /** Plural: the first form is for exactly 1 (src/i18n/index.ts). */
+    count: '{count} task | {count} tasks',
     countShown: '{count} shown; more to load',
     found: '{count} found for “{q}”',
     foundSoFar: '{count} found so far for “{q}”; more to search',
