@@ -13,6 +13,7 @@ import type { Metrics } from './metrics.ts';
 import { errorHandler, notFound } from './middleware/errors.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { requestId } from './middleware/request-id.ts';
+import { requestLog } from './middleware/request-log.ts';
 import type { ReportSource } from './report-source.ts';
 import { healthRouter } from './routes/health.ts';
 import { authRouter } from './routes/auth.ts';
@@ -51,7 +52,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
 
   app.use(requestId());
-  app.use(observeRequests(deps.logger, deps.metrics, deps.inFlight));
+  app.use(requestLog(deps.logger));
+  app.use(observeRequests(deps.metrics, deps.inFlight));
   app.use(helmet());
 
   app.use(healthRouter(deps.health));

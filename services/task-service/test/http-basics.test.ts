@@ -3,9 +3,12 @@
  * and never leaked, metrics, security headers, unknown routes, probes, and /api/me.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   as,
   ALICE,
@@ -59,6 +62,54 @@ describe('request log', () => {
     assert.equal(line.userId, ALICE);
     assert.equal(typeof line.durationMs, 'number');
     assert.match(String(line.time), /^\d{4}-\d{2}-\d{2}T/);
+    // Flat and small: no copy of the request's headers or of the response (pino-http's default).
+    assert.deepEqual(Object.keys(line).sort(), [
+      'durationMs',
+      'level',
+      'method',
+      'msg',
+      'path',
+      'requestId',
+      'route',
+      'service',
+      'status',
+      'time',
+      'userId',
+    ]);
+  });
+
+  test('a request the client gives up on is logged once, as aborted, with its request id', async () => {
+    const server = service.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const before = service.logs.lines.length;
+      // A body that never arrives in full: the service is still reading it when the client leaves.
+      const arrived = once(server, 'request');
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const headers = Object.entries({ ...as(ALICE), 'X-Request-Id': 'aborted-1' })
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Content-Length: 1000\r\n${headers}\r\n{"title":`,
+      );
+      await arrived;
+      socket.destroy();
+      const line = await eventually(() => {
+        const found = service.logs.lines
+          .slice(before)
+          .filter((entry) => entry.requestId === 'aborted-1');
+        assert.equal(found.length, 1);
+        return found[0]!;
+      });
+      assert.equal(line.level, 'warn');
+      assert.equal(line.msg, 'request aborted before the response was sent');
+      assert.equal(line.aborted, true);
+    } finally {
+      server.close();
+    }
   });
 
   test('a rejected request is logged once, with its error details and request id', async () => {
