@@ -7,9 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { portFromOutput } from '@task-manager/testing';
 import {
   COMPILE_CACHE_DIR,
   listeningPortIn,
@@ -35,21 +35,6 @@ export function node(
   );
   children.push(child);
   return child;
-}
-
-/**
- * The port a task-service started with PORT=0 listens on, from its log (src/launch.ts). Its
- * later lines are read and dropped, so a full pipe never blocks it.
- */
-async function listeningPort(child: ChildProcess): Promise<number> {
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const port = listeningPortIn(line);
-    if (port !== undefined) {
-      child.stdout!.resume();
-      return port;
-    }
-  }
-  throw new Error(`task-service exited before it listened (exit code ${child.exitCode})`);
 }
 
 export async function waitFor(url: string, intervalMs = 100): Promise<void> {
@@ -106,7 +91,9 @@ export async function startTaskService(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  return { child, url: `http://127.0.0.1:${await listeningPort(child)}` };
+  // Its log names the port (src/launch.ts).
+  const port = await portFromOutput(child.stdout!, listeningPortIn);
+  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 /** A task-service that answers its readiness probe. */
