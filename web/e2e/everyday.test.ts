@@ -330,6 +330,20 @@ describe('safe by default', () => {
         await discard.waitFor({ state: 'hidden' });
         assert.equal(await dialog.getByLabel('Title').inputValue(), 'Half a thought');
       }
+      // An Esc Chromium does not let the page refuse (it allows one refusal per interaction, so
+      // that no page can trap anyone): a cancel event that cannot be cancelled, and the dialog
+      // closes. It still asks, and the question is in front, not under a dialog reopened after it.
+      await dialog.evaluate((element: HTMLDialogElement) => {
+        element.dispatchEvent(new Event('cancel', { cancelable: false }));
+        element.close();
+      });
+      await discard.waitFor();
+      await discard.getByRole('button', { name: 'Keep editing' }).click();
+      await discard.waitFor({ state: 'hidden' });
+      await dialog.getByLabel('Title').click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(', and more');
+      assert.equal(await dialog.getByLabel('Title').inputValue(), 'Half a thought, and more');
       await page.keyboard.press('Escape');
       await screenshot(page, 'discard-confirm.png');
       await discard.getByRole('button', { name: 'Discard' }).click();

@@ -236,6 +236,34 @@ describe('TaskDialog: creating', () => {
     expect(control(wrapper, 'Title').element.value).toBe('Half typed');
   });
 
+  it('an Esc the browser does not let it refuse: it closes, comes back, and only then asks', async () => {
+    const wrapper = open();
+    await flushPromises();
+    await control(wrapper, 'Title').setValue('Half typed');
+    const outer = wrapper.find('dialog').element as HTMLDialogElement;
+    const shown: HTMLDialogElement[] = [];
+    const showModal = HTMLDialogElement.prototype.showModal;
+    vi.spyOn(HTMLDialogElement.prototype, 'showModal').mockImplementation(function (
+      this: HTMLDialogElement,
+    ) {
+      shown.push(this);
+      showModal.call(this);
+    });
+    // As Chromium does: a cancel event the page cannot refuse, the dialog closed in the same
+    // task, and its close event in a later one. (jsdom's close() fires the event at once.)
+    outer.dispatchEvent(new Event('cancel', { cancelable: false }));
+    outer.removeAttribute('open');
+    await new Promise((resolve) => setTimeout(resolve));
+    outer.dispatchEvent(new Event('close'));
+    await flushPromises();
+    const discard = wrapper.findAll('dialog')[1]!.element as HTMLDialogElement;
+    // Shown before its dialog was back, the question would lie under it on the top layer, inert.
+    expect(shown).toEqual([outer, discard]);
+    expect(outer.open).toBe(true);
+    expect(discard.open).toBe(true);
+    expect(wrapper.emitted('close')).toBeUndefined();
+  });
+
   it('closed by the browser itself when unchanged, it stays closed', async () => {
     const wrapper = open();
     await flushPromises();
