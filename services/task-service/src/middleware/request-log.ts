@@ -64,6 +64,10 @@ export function requestLog(logger: Logger): HttpLogger {
     // request's headers in every line.
     quietReqLogger: true,
     quietResLogger: true,
+    // pino-http still binds the whole request to a logger it keeps for other set-ups, which
+    // would serialise its headers on every request: that binding is left empty.
+    wrapSerializers: false,
+    serializers: { req: () => undefined },
     customAttributeKeys: { reqId: 'requestId' },
     customLogLevel: (req, res) => levelOf(req, res),
     customSuccessMessage: (_req, res) => messageOf(res),
