@@ -1,0 +1,34 @@
+/**
+ * The API answers only a signed-in caller (a Bearer token or a session cookie); a header that
+ * names a user is ignored. So every API call the documentation shows must carry a token, or a
+ * reader who follows it gets a 401 where the text promises a task, a trace or a report.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A curl command (with its continuation lines) that calls the API under /api/. */
+function documentedApiCalls(markdown: string): string[] {
+  const commands = markdown.replace(/\\\n\s*/g, ' ').split('\n');
+  return commands.filter((line) => /\bcurl\b/.test(line) && /\/api\//.test(line));
+}
+
+test('every API call the documentation shows carries a Bearer token', () => {
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((file) => file.endsWith('.md') && !/(^|\/)node_modules\//.test(file));
+  const calls = files.flatMap((file) =>
+    documentedApiCalls(readFileSync(path.join(ROOT, file), 'utf8')).map((call) => ({ file, call })),
+  );
+  assert.ok(calls.length >= 4, `found only ${calls.length} documented API calls`);
+  const unsigned = calls.filter(({ call }) => !/Authorization: Bearer \$/.test(call));
+  assert.deepEqual(unsigned, [], 'API calls without a token in the documentation');
+});
