@@ -5,13 +5,10 @@
  * folder above it (so a package's own src folder counts), up to the repository root.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { repositoryFiles, ROOT } from './support/repository-files.ts';
 
 /** Source files whose comments are checked: code, manifests and scripts, not prose. */
 const CHECKED = /\.(ts|vue|js|ya?ml|sh)$|Dockerfile$/;
@@ -20,15 +17,6 @@ const COMMENT = /^\s*(\/\/|\/\*|\*|#)/;
 // upper-case Markdown file name on its own, such as the README's.
 const REFERENCE =
   /(?<![\w@/.:$-])((?:\.{1,2}\/)?(?:[\w.-]+\/)+[\w.-]+\.(?:ts|md|ya?ml|json|sh|vue|js|env|conf|Dockerfile))\b|(?<![\w/.-])([A-Z][A-Z_-]+\.md)\b/g;
-
-function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter((file) => CHECKED.test(file) && !/(^|\/)(node_modules|dist)\//.test(file));
-}
 
 function resolves(file: string, reference: string): boolean {
   // Build output and placeholders (DATA_DIR/…) are not files of the repository.
@@ -42,7 +30,7 @@ function resolves(file: string, reference: string): boolean {
 }
 
 test('every file a comment points at exists', () => {
-  const files = trackedFiles();
+  const files = repositoryFiles(CHECKED);
   assert.ok(files.length > 100, `found only ${files.length} files to check`);
   const broken: string[] = [];
   for (const file of files) {

@@ -4,13 +4,10 @@
  * reader who follows it gets a 401 where the text promises a task, a trace or a report.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { repositoryFiles, ROOT } from './support/repository-files.ts';
 
 /** A curl command (with its continuation lines) that calls the API under /api/. */
 function documentedApiCalls(markdown: string): string[] {
@@ -19,12 +16,7 @@ function documentedApiCalls(markdown: string): string[] {
 }
 
 test('every API call the documentation shows carries a Bearer token', () => {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  })
-    .split('\n')
-    .filter((file) => file.endsWith('.md') && !/(^|\/)node_modules\//.test(file));
+  const files = repositoryFiles(/\.md$/);
   const calls = files.flatMap((file) =>
     documentedApiCalls(readFileSync(path.join(ROOT, file), 'utf8')).map((call) => ({ file, call })),
   );
