@@ -97,9 +97,7 @@ export function translate(
   params: MessageParams = {},
   count?: number,
 ): string {
-  return count === undefined
-    ? i18n.global.t(key, params, { locale })
-    : i18n.global.t(key, params, { locale, plural: count });
+  return i18n.global.t(key, params, { locale, plural: count });
 }
 
 export function useI18n() {
