@@ -14,6 +14,7 @@ import {
   assertNoProblems,
   dayIn,
   normalise,
+  waitForFocus,
   waitGone,
 } from './support/people.ts';
 import { startSuite } from './support/suite.ts';
@@ -288,11 +289,13 @@ describe('task manager UI', () => {
       await page.goto(`${suite.app.origin}/`);
       await page.waitForURL('**/signin');
       // The Sign in button has focus on arrival; at the provider, the name field does.
-      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      await waitForFocus(page.getByRole('button', { name: 'Sign in', exact: true }));
       await page.keyboard.press('Enter');
       await page.waitForURL(`${suite.app.issuer}/interaction/**`);
+      await waitForFocus(page.getByLabel('User name'));
       await page.keyboard.type('kim');
       await page.keyboard.press('Enter');
+      await page.getByText('Signed in as kim').waitFor();
       await page.getByText('Nothing planned from today on.').waitFor();
 
       let reached = false;
@@ -308,7 +311,7 @@ describe('task manager UI', () => {
 
       await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: 'New task' });
-      await dialog.waitFor();
+      await waitForFocus(dialog.getByLabel('Title'));
       await page.keyboard.type('Typed with the keyboard');
       await page.keyboard.press('Enter');
       await dialog.waitFor({ state: 'hidden' });
@@ -317,7 +320,7 @@ describe('task manager UI', () => {
 
       // Esc asks before discarding what was typed: Esc again keeps editing, Discard closes.
       await page.keyboard.press('Enter');
-      await dialog.waitFor();
+      await waitForFocus(dialog.getByLabel('Title'));
       await page.keyboard.type('Never saved');
       await page.keyboard.press('Escape');
       const discard = page.getByRole('dialog', { name: 'Discard your changes?' });

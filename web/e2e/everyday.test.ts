@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { eventually } from '@task-manager/testing';
 import { runReportJob } from './support/app.ts';
 import { newPerson, screenshot } from './support/browser.ts';
-import { article, assertNoProblems, dayIn, waitGone } from './support/people.ts';
+import { article, assertNoProblems, dayIn, waitForFocus, waitGone } from './support/people.ts';
 import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
@@ -413,8 +413,8 @@ describe('keyboard, small screens, many tabs', () => {
       await help.getByRole('button', { name: 'Close' }).click();
 
       await page.keyboard.press('n');
-      await page.getByRole('dialog', { name: 'New task' }).waitFor();
       // While typing in the title, n is a letter.
+      await waitForFocus(page.getByRole('dialog', { name: 'New task' }).getByLabel('Title'));
       await page.keyboard.type('n');
       assert.equal(
         await page.getByRole('dialog', { name: 'New task' }).getByLabel('Title').inputValue(),

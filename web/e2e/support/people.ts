@@ -125,6 +125,19 @@ export async function activeElementText(page: Page): Promise<string> {
   return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
 }
 
+/**
+ * Waits until the element has focus, before typing into whatever has it. A page's `autofocus`
+ * is applied at its next rendering, which on a busy machine can come after the `load` event.
+ */
+export async function waitForFocus(locator: Locator): Promise<void> {
+  const element = await locator.elementHandle();
+  try {
+    await locator.page().waitForFunction((target) => document.activeElement === target, element);
+  } finally {
+    await element?.dispose();
+  }
+}
+
 export function assertNoProblems(problems: string[]): void {
   assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
 }
