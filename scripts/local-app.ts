@@ -8,12 +8,13 @@ import type { ChildProcess } from 'node:child_process';
 import { relative } from 'node:path';
 import { ConfigError } from '@task-manager/task-store';
 import { ensureBuilt } from '@task-manager/testing';
+import { addressLines } from './app-addresses.ts';
 import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
 import { startLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { startTaskServiceProcess } from './local-task-service.ts';
 import { onParentGone } from './parent-watch.ts';
-import { startWebPreview } from './web-preview.ts';
+import { startWebPreview, type WebPreview } from './web-preview.ts';
 
 export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   let config;
@@ -28,6 +29,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   const children: ChildProcess[] = [];
   let dynamo: LocalDynamo | undefined;
   let identity: LocalIdentity | undefined;
+  let web: WebPreview | undefined;
   let stopping = false;
   let stoppedAt = 0;
 
@@ -43,6 +45,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
           : new Promise((resolve) => child.once('exit', resolve)),
       ),
     );
+    await web?.close();
     await identity?.provider.close();
     // Closing dynalite closes its LevelDB, so the next start finds consistent data.
     await dynamo?.server.stop();
@@ -80,9 +83,16 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       env: process.env,
     });
     if (stopping) return;
+    // The UI first: its address is the public URL the provider and task-service are given. It
+    // is served built, as in the cluster: built first when missing or out of date, with what it
+    // is built from (Vite's production build reads the contract's compiled dist/).
+    await ensureBuilt(['@task-manager/web'], console.log);
+    if (stopping) return;
+    web = await startWebPreview({ port: config.webPort });
+    if (stopping) return;
     identity = await startLocalIdentity({
       port: config.identityPort,
-      publicUrl: config.publicUrl,
+      publicUrl: web.origin,
       dataDir: config.dataDir,
     });
     if (stopping) return;
@@ -92,6 +102,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       identityEnv: identity.env,
       watch: options.watch,
       env: process.env,
+      onListening: web.routeApiTo,
     });
     children.push(api.process);
     if (stopping) return;
@@ -103,23 +114,21 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       }
     });
 
-    // The UI is served built, as in the cluster: built first when missing or out of date, with
-    // what it is built from (Vite's production build reads the contract's compiled dist/).
-    await ensureBuilt(['@task-manager/web'], console.log);
-    if (stopping) return;
-    const web = await startWebPreview({ port: config.webPort, apiOrigin: api.origin });
-    children.push(web.process);
-
     const inRepo = relative(REPO_ROOT, config.dynamoDataDir);
     const dataDir = inRepo.startsWith('..') ? config.dynamoDataDir : inRepo;
     console.log(
       [
         '',
         `task-manager is running${options.watch ? ' (task-service restarts on source changes)' : ''}:`,
-        `  UI       ${web.url}`,
-        `  API      ${web.url}api   (task-service itself: ${api.origin})`,
-        `  DynamoDB ${dynamo.server.endpoint}   (dynalite, data in ${dataDir})`,
-        `  Sign-in  ${identity.provider.issuer}   (development identity provider: any name, no password)`,
+        ...addressLines(
+          {
+            origin: web.origin,
+            taskService: api.origin,
+            dynamoEndpoint: dynamo.server.endpoint,
+            issuer: identity.provider.issuer,
+          },
+          dataDir,
+        ),
         'Sign in as "admin" to see the reports; `npm run token -- <name>` prints an API token.',
         'Press Ctrl-C to stop.',
         '',

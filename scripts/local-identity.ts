@@ -62,14 +62,13 @@ export async function startLocalIdentity(options: {
   dataDir: string;
 }): Promise<LocalIdentity> {
   const secrets = await localSecrets(options.dataDir);
-  const issuer = `http://localhost:${options.port}`;
   const audience = `${options.publicUrl}/api`;
   let provider: RunningIdentityProvider;
   try {
     provider = await startIdentityProvider({
       port: options.port,
       host: '127.0.0.1',
-      issuer,
+      // The issuer is http://localhost:<the port it listens on>: the port may be 0 until then.
       keys: secrets.signingKeys,
       cookieKeys: [secrets.cookieKey],
       webClient: {
@@ -93,7 +92,7 @@ export async function startLocalIdentity(options: {
   return {
     provider,
     env: {
-      OIDC_ISSUER: issuer,
+      OIDC_ISSUER: provider.issuer,
       OIDC_CLIENT_ID: LOCAL_CLIENT_ID,
       OIDC_CLIENT_SECRET: secrets.clientSecret,
       OIDC_AUDIENCE: audience,

@@ -3,7 +3,9 @@
  * container starts the built ones: a separate process with its own signals and exit code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listeningPortIn } from '@task-manager/task-service/launch';
 import { holdLifeline, lifelineFor } from './children.ts';
 import { REPO_ROOT } from './local-config.ts';
 
@@ -11,10 +13,12 @@ const MAIN = 'services/task-service/src/main.ts';
 
 export interface TaskServiceProcess {
   process: ChildProcess;
-  /** Where the service listens, on loopback. */
+  /** Where the service listens, on loopback (its first start's address). */
   origin: string;
   exited: Promise<number | null>;
 }
+
+const originOf = (port: number) => `http://127.0.0.1:${port}`;
 
 export async function startTaskServiceProcess(options: {
   port: number;
@@ -24,6 +28,11 @@ export async function startTaskServiceProcess(options: {
   /** Restart on source changes (node --watch), for npm run dev. */
   watch: boolean;
   env: NodeJS.ProcessEnv;
+  /**
+   * Called with the service's address each time it says it listens: on its start, and after
+   * every restart under watch, which with port 0 may be on another port.
+   */
+  onListening: (origin: string) => void;
 }): Promise<TaskServiceProcess> {
   const lifeline = lifelineFor({
     watch: options.watch,
@@ -44,16 +53,31 @@ export async function startTaskServiceProcess(options: {
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: lifeline.spawn.env,
-    stdio: [lifeline.spawn.stdin, 'inherit', 'inherit'],
+    // Its log goes on to this process's stdout, read on the way for the port it listens on.
+    stdio: [lifeline.spawn.stdin, 'pipe', 'inherit'],
     // Its own process group: Ctrl-C reaches only the start script, which then sends exactly
     // one SIGTERM. (A second signal makes task-service exit at once, by design.)
     detached: true,
   });
   holdLifeline(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const origin = `http://127.0.0.1:${options.port}`;
+  const firstPort = new Promise<number>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      process.stdout.write(`${line}\n`);
+      const port = listeningPortIn(line);
+      if (port === undefined) return;
+      options.onListening(originOf(port));
+      resolve(port);
+    });
+  });
+  const port = await Promise.race([firstPort, exited.then(exitedEarly)]);
+  const origin = originOf(port);
   await waitForStartup(origin, exited);
   return { process: child, origin, exited };
+}
+
+function exitedEarly(code: number | null): never {
+  throw new Error(`task-service exited with code ${code}`);
 }
 
 /** Resolves when /health/startup answers 200; rejects if the process exits first. */

@@ -1,73 +1,61 @@
 /**
- * The UI part of `npm start`: serves the built web/dist with `vite preview`, which proxies /api,
- * /auth and /health to task-service, so the browser sees the UI and the API on one origin as it
- * does behind the Ingress. `vite preview` also sends the production Content-Security-Policy (see
- * web/vite.config.ts).
+ * The UI part of `npm start`: `vite preview`, in this process, serves the built web/dist and
+ * proxies /api, /auth and /health to task-service, so the browser sees the UI and the API on one
+ * origin as it does behind the Ingress. It also sends the production Content-Security-Policy.
+ * web/vite.config.ts says which paths go to the API and which headers go out.
+ *
+ * It starts first: its address is the app's public URL, which the identity provider and
+ * task-service are configured with. Where task-service listens is known only after that, and
+ * under `npm run dev` it can change with every restart, so the proxy is pointed at it later
+ * (routeApiTo); until then the API's paths answer 502.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { holdLifeline, lifelineFor } from './children.ts';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type * as Vite from 'vite';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
-function viteCli(): string {
+/** The web workspace's Vite (a dependency of web/, not of the repository root). */
+async function importVite(): Promise<typeof Vite> {
   const require = createRequire(join(WEB_DIR, 'package.json'));
-  return join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
+  return (await import(pathToFileURL(require.resolve('vite')).href)) as typeof Vite;
 }
 
 export interface WebPreview {
-  /** The address people open. */
-  url: string;
-  process: ChildProcess;
+  /** The address people open: http://localhost:<port>. */
+  origin: string;
+  /** Sends what goes to the API (/api, /auth, /health) to task-service at `origin`. */
+  routeApiTo(origin: string): void;
+  close(): Promise<void>;
 }
 
 /**
- * Starts `vite preview` on 127.0.0.1:port (--strictPort: a busy port is an error, not a
- * surprise elsewhere) and resolves once it accepts requests.
+ * Starts `vite preview` on 127.0.0.1:port (0: any free port; strictPort: a busy port is an
+ * error, not a surprise elsewhere) and resolves once it listens.
  */
-export async function startWebPreview(options: {
-  port: number;
-  apiOrigin: string;
-}): Promise<WebPreview> {
-  const lifeline = lifelineFor({ env: { ...process.env, API_ORIGIN: options.apiOrigin } });
-  const child = spawn(
-    process.execPath,
-    [
-      ...lifeline.nodeArgs,
-      viteCli(),
-      'preview',
-      '--port',
-      String(options.port),
-      '--strictPort',
-      '--host',
-      '127.0.0.1',
-    ],
-    { cwd: WEB_DIR, env: lifeline.spawn.env, stdio: [lifeline.spawn.stdin, 'pipe', 'pipe'] },
-  );
-  holdLifeline(child);
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-    process.stderr.write(chunk);
+export async function startWebPreview(options: { port: number }): Promise<WebPreview> {
+  const vite = await importVite();
+  const server = await vite.preview({
+    root: WEB_DIR,
+    logLevel: 'warn',
+    preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const local = `http://127.0.0.1:${options.port}/`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ready = await fetch(local, { signal: AbortSignal.timeout(1000) }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) break;
-    const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 200, 'running'))]);
-    if (code !== 'running') throw new Error(`vite preview exited with code ${code}:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGTERM');
-      throw new Error(`vite preview did not answer on ${local} within 30 s:\n${output}`);
-    }
-  }
-  return { url: `http://localhost:${options.port}/`, process: child };
+  const { port } = server.httpServer.address() as AddressInfo;
+  // The proxy reads its options on each request (http-proxy copies them per request), so a
+  // target set here routes every request from then on.
+  const routes = Object.values(server.config.preview.proxy ?? {}).filter(
+    (route): route is Vite.ProxyOptions => typeof route === 'object',
+  );
+  const routeApiTo = (origin: string | undefined) => {
+    for (const route of routes) route.target = origin;
+  };
+  // Not vite.config.ts's default (127.0.0.1:3000, maybe another app's) before task-service is up.
+  routeApiTo(undefined);
+  return {
+    origin: `http://localhost:${port}`,
+    routeApiTo,
+    close: () => server.close(),
+  };
 }
