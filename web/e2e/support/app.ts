@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@task-manager/testing';
+import { appAddressesIn, type AppAddresses } from '../../../scripts/app-addresses.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const START_TIMEOUT_MS = 180_000;
@@ -29,15 +29,7 @@ export interface RunningApp {
 }
 
 export async function startApp(): Promise<RunningApp> {
-  const [webPort, apiPort, dynamoPort, idpPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
   const dataDir = await mkdtemp(join(tmpdir(), 'task-manager-e2e-'));
-  // The address npm start prints and the session cookie and redirect URIs are made for.
-  const origin = `http://localhost:${webPort}`;
   let output = '';
 
   // Its own process group, so stopping it also stops dynalite, task-service and vite preview
@@ -48,43 +40,46 @@ export async function startApp(): Promise<RunningApp> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      WEB_PORT: String(webPort),
-      API_PORT: String(apiPort),
-      DYNAMODB_PORT: String(dynamoPort),
-      IDP_PORT: String(idpPort),
+      // Ports the system picks, read back from what npm start prints: nothing to race for.
+      WEB_PORT: '0',
+      API_PORT: '0',
+      DYNAMODB_PORT: '0',
+      IDP_PORT: '0',
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
     },
   });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
-  const app: RunningApp = {
-    origin,
-    issuer: `http://localhost:${idpPort}`,
-    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
-    dataDir,
-    output: () => output,
-    stop: () => stop(child, exited, dataDir),
-  };
+  const stopApp = () => stop(child, exited, dataDir);
   stopOnExit.add(child);
 
+  let addresses: AppAddresses;
   try {
-    await waitUntilReady(origin, exited, () => output);
+    addresses = await waitUntilReady(exited, () => output);
   } catch (error) {
-    await app.stop();
+    await stopApp();
     throw error;
   }
-  return app;
+  return {
+    origin: addresses.origin,
+    issuer: addresses.issuer,
+    dynamoEndpoint: addresses.dynamoEndpoint,
+    dataDir,
+    output: () => output,
+    stop: stopApp,
+  };
 }
 
-/** Ready when the UI answers and the API behind its proxy reports itself ready. */
+/**
+ * Ready once npm start has printed its addresses, the UI answers and the API behind its proxy
+ * reports itself ready.
+ */
 async function waitUntilReady(
-  origin: string,
   exited: Promise<number | null>,
   output: () => string,
-): Promise<void> {
+): Promise<AppAddresses> {
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -92,8 +87,13 @@ async function waitUntilReady(
     if (exitCode !== undefined) {
       throw new Error(`the app exited with code ${exitCode} before it was ready:\n${output()}`);
     }
-    if ((await status(`${origin}/health/readiness`)) === 200 && (await status(origin)) === 200) {
-      return;
+    const addresses = appAddressesIn(output());
+    if (
+      addresses &&
+      (await status(`${addresses.origin}/health/readiness`)) === 200 &&
+      (await status(addresses.origin)) === 200
+    ) {
+      return addresses;
     }
     await delay(250);
   }
