@@ -1,9 +1,10 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status_code'>;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  httpRequestsInFlight: Gauge;
 }
 
 /**
@@ -28,6 +29,13 @@ export function createMetrics(): Metrics {
       help: 'Time from receiving a request to finishing its response, in seconds.',
       labelNames,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    // Saturation: how many requests wait on this replica right now (a slow DynamoDB shows here
+    // before it shows in the latencies, which are observed only when a request ends).
+    httpRequestsInFlight: new Gauge({
+      name: 'http_requests_in_flight',
+      help: 'Requests received and not yet answered, the scrape that reads this one included.',
       registers: [registry],
     }),
   };

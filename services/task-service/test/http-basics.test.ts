@@ -199,6 +199,40 @@ describe('metrics', () => {
   });
 });
 
+describe('metrics: requests in flight', () => {
+  test('http_requests_in_flight counts a request until it ends, and the scrape itself', async () => {
+    const scrape = async () => {
+      const text = (await request(service.app).get('/metrics').expect(200)).text;
+      return Number(/^http_requests_in_flight (\d+)$/m.exec(text)?.[1]);
+    };
+    // Only the scrape, once the earlier tests' requests have all ended.
+    await eventually(async () => assert.equal(await scrape(), 1));
+    const server = service.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      // A body that has not arrived in full: the request waits, in flight.
+      const arrived = once(server, 'request');
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const headers = Object.entries(as(ALICE))
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+          `Content-Length: 1000\r\n${headers}\r\n{"title":`,
+      );
+      await arrived;
+      assert.equal(await scrape(), 2);
+      socket.destroy();
+      await eventually(async () => assert.equal(await scrape(), 1));
+    } finally {
+      server.close();
+      await once(server, 'close');
+    }
+  });
+});
+
 describe('routing and headers', () => {
   test('unknown routes answer 404 JSON, inside and outside /api', async () => {
     for (const path of ['/', '/api', '/api/task', '/api/tasks/x/y', '/favicon.ico']) {
