@@ -4,7 +4,7 @@
  * must exit 0 well before the grace period ends, and stdout must stay one JSON object per line.
  */
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '@task-manager/testing';
 import type { Checks } from './checks.ts';
 import { expect } from './checks.ts';
 import { docker, dockerChecked } from './command.ts';
@@ -57,8 +57,12 @@ export async function stopServiceDuringRequest(
         (response) => ({ response, at: performance.now() }),
         (error: unknown) => ({ error, at: performance.now() }),
       );
-      // Long enough for the request to reach the handler and its DynamoDB call.
-      await sleep(500);
+      // Stopped only once the service has the request: its gauge counts it and the scrape.
+      await eventually(async () => {
+        const metrics = await request(`${service.url}/metrics`);
+        const inFlight = Number(/^http_requests_in_flight (\d+)$/m.exec(metrics.body)?.[1]);
+        expect(inFlight >= 2, `http_requests_in_flight is ${inFlight}`);
+      });
       const stopping = performance.now();
       const stop = await sandbox.stop(service.name, GRACE_SECONDS);
       const answer = await inFlight;
@@ -96,10 +100,17 @@ export async function stopWebDuringRequest(
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write('GET /tasks/in-flight HTTP/1.1\r\nHost: task-web\r\n');
-    await sleep(300);
+    await eventually(async () => expect(await nginxHasReadAll(web.name), 'nginx has not yet'));
 
     const stopping = sandbox.stop(web.name, GRACE_SECONDS);
-    await sleep(1000);
+    // The rest of the request only once nginx is shutting down: it takes no new connection.
+    await eventually(async () => {
+      const answered = await request(`${web.url}/healthz`, { timeoutMs: 1000 }).then(
+        () => true,
+        () => false,
+      );
+      expect(!answered, 'nginx still answers new connections');
+    });
     socket.write('Connection: close\r\n\r\n');
     const [stop] = await Promise.all([stopping, closed]);
     const statusLine = received.split('\r\n')[0] ?? '';
@@ -113,6 +124,38 @@ export async function stopWebDuringRequest(
     expect(probes.length === 0, `${probes.length} /healthz lines`);
     return `${auditJsonLines(stdout).lines} access log lines, none for /healthz`;
   });
+}
+
+/** The port nginx listens on in the task-web image (docker/nginx/task-web.conf). */
+const NGINX_PORT = 8080;
+
+/**
+ * Whether nginx has accepted every connection to its port and read every byte sent on them, by
+ * the container's kernel socket table: the listening socket's queue of connections not yet
+ * accepted, and each connection's unread bytes (rx_queue in /proc/net/tcp), are all 0.
+ */
+async function nginxHasReadAll(container: string): Promise<boolean> {
+  // Without IPv6 there is no tcp6 table: cat prints the other and fails, which is fine here.
+  const { stdout: table } = await docker([
+    'exec',
+    container,
+    'cat',
+    '/proc/net/tcp',
+    '/proc/net/tcp6',
+  ]);
+  const port = `:${NGINX_PORT.toString(16).toUpperCase().padStart(4, '0')}`;
+  const sockets = table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(port));
+  const unread = (fields: string[]) => parseInt(fields[4]!.split(':')[1]!, 16);
+  const LISTEN = '0A';
+  const ESTABLISHED = '01';
+  const connections = sockets.filter((fields) => fields[3] === ESTABLISHED);
+  const listening = sockets.filter((fields) => fields[3] === LISTEN);
+  return (
+    connections.length > 0 && [...listening, ...connections].every((fields) => unread(fields) === 0)
+  );
 }
 
 async function checkStdout(
