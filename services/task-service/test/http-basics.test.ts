@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
+import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
@@ -82,20 +83,9 @@ describe('request log', () => {
     const server = service.app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const { port } = server.address() as AddressInfo;
       const before = service.logs.lines.length;
-      // A body that never arrives in full: the service is still reading it when the client leaves.
-      const arrived = once(server, 'request');
-      const socket = connect(port, '127.0.0.1');
-      await once(socket, 'connect');
-      const headers = Object.entries({ ...as(ALICE), 'X-Request-Id': 'aborted-1' })
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join('');
-      socket.write(
-        `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-          `Content-Length: 1000\r\n${headers}\r\n{"title":`,
-      );
-      await arrived;
+      // The service is still reading the body when the client leaves.
+      const socket = await postWithoutWholeBody(server, { 'X-Request-Id': 'aborted-1' });
       socket.destroy();
       const line = await eventually(() => {
         const found = service.logs.lines
@@ -199,6 +189,29 @@ describe('metrics', () => {
   });
 });
 
+/**
+ * Sends alice's POST /api/tasks with only the start of its body, and resolves once the service
+ * has the request: it stays in flight until the client leaves (destroy the socket).
+ */
+async function postWithoutWholeBody(
+  server: Server,
+  extraHeaders: Record<string, string> = {},
+): Promise<Socket> {
+  const { port } = server.address() as AddressInfo;
+  const arrived = once(server, 'request');
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const headers = Object.entries({ ...as(ALICE), ...extraHeaders })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.write(
+    `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Content-Length: 1000\r\n${headers}\r\n{"title":`,
+  );
+  await arrived;
+  return socket;
+}
+
 describe('metrics: requests in flight', () => {
   test('http_requests_in_flight counts a request until it ends, and the scrape itself', async () => {
     const scrape = async () => {
@@ -210,19 +223,8 @@ describe('metrics: requests in flight', () => {
     const server = service.app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const { port } = server.address() as AddressInfo;
-      // A body that has not arrived in full: the request waits, in flight.
-      const arrived = once(server, 'request');
-      const socket = connect(port, '127.0.0.1');
-      await once(socket, 'connect');
-      const headers = Object.entries(as(ALICE))
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join('');
-      socket.write(
-        `POST /api/tasks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
-          `Content-Length: 1000\r\n${headers}\r\n{"title":`,
-      );
-      await arrived;
+      // The request waits for the rest of its body, in flight.
+      const socket = await postWithoutWholeBody(server);
       assert.equal(await scrape(), 2);
       socket.destroy();
       await eventually(async () => assert.equal(await scrape(), 1));
