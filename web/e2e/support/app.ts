@@ -32,8 +32,8 @@ export async function startApp(): Promise<RunningApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'task-manager-e2e-'));
   let output = '';
 
-  // Its own process group, so stopping it also stops dynalite, task-service and vite preview
-  // even if the start script itself does not get the chance to.
+  // Its own process group, so stopping it also stops task-service (dynalite, the provider and
+  // vite preview run inside the start script) even if the start script does not get the chance.
   const child = spawn(process.execPath, ['--conditions=development', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
     detached: true,
