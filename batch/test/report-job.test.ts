@@ -191,7 +191,9 @@ describe('runReportJob', () => {
       (next, context) => (args) => {
         commands.push({
           name: String(context.commandName),
-          input: args.input as QueryCommandInput,
+          // A copy: the paginator sends every page of a Query with one input object, changed
+          // in place.
+          input: { ...(args.input as QueryCommandInput) },
         });
         return next(args);
       },

@@ -57,7 +57,8 @@ function recordQueries(clients: DynamoClients): QueryCommandInput[] {
   clients.doc.middlewareStack.add(
     (next, context) => (args) => {
       assert.equal(context.commandName, 'QueryCommand', 'only Query is used');
-      queries.push(args.input as QueryCommandInput);
+      // A copy: the paginator sends every page of a Query with one input object, changed in place.
+      queries.push({ ...(args.input as QueryCommandInput) });
       return next(args);
     },
     { step: 'initialize', name: 'recordQueries' },
