@@ -130,10 +130,6 @@ export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-export function runningChildren(): number {
-  return running.size;
-}
-
 /** Waits for an exit at most `ms`; undefined if the process is still running by then. */
 export async function exitWithin(child: ManagedChild, ms: number): Promise<Exit | undefined> {
   const timer = new AbortController();
