@@ -126,6 +126,11 @@ describe('DynamoDB stopped', () => {
       await dynamo.start();
       await eventually(async () => assert.equal(await probe(service.baseUrl, 'startup'), 200));
       assert.equal(await probe(service.baseUrl, 'readiness'), 200);
+
+      // The wait is logged by the readiness monitor; the probes' 503s are answers, logged at
+      // debug level only (below this logger's info), and no errors.
+      assert.ok(!service.logs.lines.some((line) => String(line.route).startsWith('/health/')));
+      assert.ok(!service.logs.lines.some((line) => line.level === 'error'));
     } finally {
       await service.stop();
       if (!dynamo.running) await dynamo.start();

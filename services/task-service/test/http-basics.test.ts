@@ -295,5 +295,27 @@ describe('probes of the app', () => {
     assert.equal(stopping.body.error, 'shutting down');
     await request(live.app).get('/health/liveness').expect(200, { status: 'ok' });
     await request(live.app).get('/health/startup').expect(200);
+
+    // A 503 is the probe's answer, asked again every few seconds: debug, as its 200 is. The
+    // kubelet would otherwise fill the log with errors through every start and outage.
+    const probeLines = live.logs.lines.filter((line) => line.route === '/health/readiness');
+    assert.deepEqual(
+      probeLines.map((line) => [line.status, line.level, line.msg]),
+      [
+        [200, 'debug', 'request completed'],
+        [503, 'debug', 'request completed'],
+        [503, 'debug', 'request completed'],
+      ],
+    );
+    assert.ok(!live.logs.lines.some((line) => line.level === 'error'));
+
+    // A request the probe route refuses is still logged as rejected.
+    const before = live.logs.lines.length;
+    await request(live.app).post('/health/readiness').expect(405);
+    const refused = live.logs.lines.slice(before);
+    assert.deepEqual(
+      refused.map((line) => [line.status, line.level, line.msg]),
+      [[405, 'info', 'request rejected']],
+    );
   });
 });

@@ -14,18 +14,28 @@ export function routeOf(req: IncomingMessage): string {
 /** Whether the response was sent whole (not cut off by the client or a shutdown). */
 const completed = (res: ServerResponse) => res.writableFinished;
 
+/**
+ * Whether the route gave the answer it meant to give, whatever its status: errors.ts (and the
+ * few routes that answer an error themselves) record a failure. A probe's 503 ("not started",
+ * "not ready") is such an answer: the readiness monitor logs the change behind it once, so the
+ * probes that keep asking are no errors.
+ */
+const answered = (res: ServerResponse) => contextOf(res as Response).failure === undefined;
+
 function levelOf(req: IncomingMessage, res: ServerResponse): Level {
   if (!completed(res)) return 'warn';
-  if (res.statusCode >= 500) return 'error';
-  if (res.statusCode >= 400) return 'info';
   const path = (req as Request).path;
-  return QUIET_PATH_PREFIXES.some((prefix) => path.startsWith(prefix)) ? 'debug' : 'info';
+  if (answered(res) && QUIET_PATH_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+    return 'debug';
+  }
+  if (res.statusCode >= 500) return 'error';
+  return 'info';
 }
 
 function messageOf(res: ServerResponse): string {
   if (!completed(res)) return 'request aborted before the response was sent';
-  if (res.statusCode >= 500) return 'request failed';
-  return res.statusCode >= 400 ? 'request rejected' : 'request completed';
+  if (answered(res)) return 'request completed';
+  return res.statusCode >= 500 ? 'request failed' : 'request rejected';
 }
 
 /** The request's line, beside the requestId its logger is bound to: flat fields, one per fact. */
@@ -54,7 +64,8 @@ function lineOf(req: IncomingMessage, res: ServerResponse, durationMs: number) {
  * status, duration and request id (the one the requestId middleware settled on), the user, and
  * the error if the request failed. This is the only place a request's error is logged, so each
  * error appears once (errors.ts leaves it in the request's context). Client errors are `info`
- * (the service did its job), server errors `error`, probes and scrapes `debug`.
+ * (the service did its job), server errors `error`, the answers of probes and scrapes `debug`
+ * (a probe's 503 included).
  */
 export function requestLog(logger: Logger): HttpLogger {
   return pinoHttp({
