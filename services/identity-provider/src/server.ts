@@ -101,9 +101,12 @@ export async function startIdentityProvider(
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? '/').split('?')[0]!;
+    const local = basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
+    // The kubelet probes every few seconds: at debug level, so they do not drown sign-ins.
+    const level = HEALTH.has(local) ? 'debug' : 'info';
     // Query strings carry codes and states: only the path is logged.
     res.once('close', () => {
-      logger.info(
+      logger[level](
         {
           method: req.method,
           path,
@@ -113,7 +116,6 @@ export async function startIdentityProvider(
         'request',
       );
     });
-    const local = basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
     if (HEALTH.has(local)) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       res.end('{"status":"ok"}');

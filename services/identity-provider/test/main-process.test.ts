@@ -77,9 +77,12 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
     .stdout()
     .trim()
     .split('\n')
-    .map((line) => JSON.parse(line) as { msg: string; service: string });
+    .map((line) => JSON.parse(line) as { msg: string; service: string; path?: string });
   assert.ok(lines.every((line) => line.service === 'identity-provider'));
   assert.ok(lines.some((line) => line.msg === 'identity provider listening'));
+  // Requests are logged at info, the probes (polled above) at debug only.
+  const logged = lines.filter((line) => line.msg === 'request').map((line) => line.path);
+  assert.deepEqual(logged, ['/.well-known/openid-configuration']);
   assert.equal(lines.at(-1)?.msg, 'identity provider stopped');
   assert.ok(!provider.stdout().includes('secret-value-never-logged'));
 });
