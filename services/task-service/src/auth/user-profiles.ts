@@ -24,19 +24,28 @@ export function dynamoUserProfiles(
   tableName: string,
   logger: Logger,
 ): UserProfiles {
-  const written = new Map<string, string>();
+  // Each person's name as recorded, or being recorded, by this process. A request that comes
+  // while the write is under way waits for it instead of writing again, and a new name is
+  // written after the old one, so the last name given is the one stored.
+  const recorded = new Map<string, { name: string; write: Promise<void> }>();
   return {
-    async remember({ userId, name }) {
-      if (written.get(userId) === name) return;
-      try {
-        // Bookkeeping for the reports, not part of what the request does: kept out of its trace.
-        await withoutTracing(() => recordUserName(doc, tableName, userId, name));
-        written.delete(userId);
-        written.set(userId, name);
-        if (written.size > REMEMBERED) written.delete(written.keys().next().value!);
-      } catch (error) {
-        logger.warn({ userId, err: error }, 'could not record the user’s display name');
-      }
+    remember({ userId, name }) {
+      const known = recorded.get(userId);
+      if (known?.name === name) return known.write;
+      const write: Promise<void> = (known?.write ?? Promise.resolve()).then(async () => {
+        try {
+          // Bookkeeping for the reports, not part of what the request does: kept out of its trace.
+          await withoutTracing(() => recordUserName(doc, tableName, userId, name));
+        } catch (error) {
+          // Forgotten, so that the person's next change tries again.
+          if (recorded.get(userId)?.write === write) recorded.delete(userId);
+          logger.warn({ userId, err: error }, 'could not record the user’s display name');
+        }
+      });
+      recorded.delete(userId);
+      recorded.set(userId, { name, write });
+      if (recorded.size > REMEMBERED) recorded.delete(recorded.keys().next().value!);
+      return write;
     },
   };
 }
