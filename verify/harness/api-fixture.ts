@@ -3,8 +3,8 @@
  * user, and two published reports with a cursor of the admin's report list. Made through the API
  * (tasks) and the report writer the job uses (reports), so it is exactly what they store.
  */
-import { ReportWriter } from '@task-manager/task-store';
-import { forgedTokens, type TestTables } from '@task-manager/testing';
+import { readUserNames, ReportWriter } from '@task-manager/task-store';
+import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
 import { jsonBody, type HttpClient } from './http.ts';
 import type { Fixture } from './malformed-requests.ts';
@@ -47,6 +47,13 @@ export async function createFixture(
     body: '{"done":true}',
   });
   ownerTasks.set(firstId, String(done.headers.etag));
+  // task-service records a person's display name once, in the background, after their first
+  // change (services/task-service/src/auth/user-profiles.ts). Once it is stored nothing more is
+  // written for the owner, so the checks' snapshots of the tables can only see their own writes.
+  await eventually(async () => {
+    const names = await readUserNames(tables.clients.doc, tables.config.reportsTable, [OWNER]);
+    if (!names.has(OWNER)) throw new Error(`fixture: ${OWNER}'s display name is not stored yet`);
+  });
 
   const page = await expectStatus(client, 200, {
     method: 'GET',
