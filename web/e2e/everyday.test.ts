@@ -132,6 +132,9 @@ describe('finding tasks', () => {
         await search.press('Enter');
         await page.getByText(`1 found for “${query}”`).waitFor();
         assert.deepEqual(await page.locator('article h3').allInnerTexts(), [title]);
+        // The query stays readable whole in its field, with Clear search shown beside or below.
+        const fits = await search.evaluate((input) => input.scrollWidth <= input.clientWidth);
+        assert.ok(fits, `the search field cuts "${query}" off`);
       }
       await search.fill('nothing like it');
       await search.press('Enter');
