@@ -149,16 +149,13 @@ describe('the body of a write', () => {
   });
 
   test('malformed JSON: 400 body', async () => {
-    for (const text of [
-      '{"title": "x",',
-      '{title: "x"}',
-      '{"title": "x"}}',
-      '"just a string"',
-      'null',
-    ]) {
-      await expectRejected(post().set('Content-Type', 'application/json').send(text), 400, [
-        'body',
-      ]);
+    for (const text of ['{"title": "x",', '{title: "x"}', '{"title": "x"}}', '   ', "'x'"]) {
+      const rejected = await expectRejected(
+        post().set('Content-Type', 'application/json').send(text),
+        400,
+        ['body'],
+      );
+      assert.equal(rejected.body.error, 'request body is not valid JSON', text);
     }
     await expectRejected(
       patch().set('Content-Type', 'application/json').send('{"done": tru}'),
@@ -167,9 +164,18 @@ describe('the body of a write', () => {
     );
   });
 
-  test('not an object: 400 body', async () => {
-    await expectRejected(post().send([newTask()]), 400, ['body']);
-    await expectRejected(patch().send([{ done: true }]), 400, ['body']);
+  test('well-formed JSON that is not an object: 400 body, "must be a JSON object"', async () => {
+    // Every kind of JSON value but an object, sent as text so that each is exactly that value.
+    for (const text of ['[]', JSON.stringify([newTask()]), 'null', '1', '-0.5', 'true', '"x"']) {
+      for (const write of [post, () => patch()]) {
+        const rejected = await expectRejected(
+          write().set('Content-Type', 'application/json').send(text),
+          400,
+          ['body'],
+        );
+        assert.equal(rejected.body.details[0]!.message, 'must be a JSON object', text);
+      }
+    }
   });
 
   test('over 64 KiB: 413', async () => {

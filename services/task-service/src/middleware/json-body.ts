@@ -24,7 +24,9 @@ function hasNoBody(req: Request): boolean {
 export function jsonBody(): RequestHandler[] {
   const parse = express.json({
     limit: JSON_BODY_LIMIT_BYTES,
-    strict: true,
+    // Any JSON value parses, so `null`, `1` or `"text"` get validation's "must be a JSON
+    // object", as `[]` does, instead of being called malformed JSON: they are well-formed.
+    strict: false,
     // The content type is checked below, so a wrong one gets 415 rather than an empty body.
     type: () => true,
     // A chunked body can still turn out empty, which the parser would take for {}.
