@@ -556,6 +556,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       .map((value) => ({ query: `cursor=${encodeURIComponent(value)}`, field: 'cursor' })),
     fc.constant({ query: 'limit=5&limit=6', field: 'limit' }),
     fc.constant({ query: 'status=open&status=done', field: 'status' }),
+    // Not valid percent-encoded UTF-8, in any parameter: refused, never decoded into other text.
+    fc
+      .tuple(
+        fc.constantFrom('q', 'status', 'sort', 'limit', 'cursor', 'from'),
+        fc.constantFrom('%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'),
+      )
+      .map(([name, sequence]) => ({ query: `${name}=x${sequence}`, field: name })),
   );
 
   const badList = listParam.map(({ query, field }) => ({

@@ -21,6 +21,7 @@ import { meRouter } from './routes/me.ts';
 import { metricsRouter } from './routes/metrics.ts';
 import { reportsRouter } from './routes/reports.ts';
 import { tasksRouter } from './routes/tasks.ts';
+import { parseQueryString } from './query-string.ts';
 
 export interface AppDependencies {
   tasks: TaskRepository;
@@ -48,8 +49,9 @@ export function createApp(deps: AppDependencies): Express {
   // Task responses carry their own ETag (the version); Express's body hashes would only
   // add a second, conflicting kind.
   app.set('etag', false);
-  // Repeated parameters arrive as arrays and are rejected; no nested objects from brackets.
-  app.set('query parser', 'simple');
+  // Repeated parameters arrive as arrays and are rejected; no nested objects from brackets;
+  // a parameter that does not percent-decode is a 400 naming it.
+  app.set('query parser', parseQueryString);
 
   app.use(requestId());
   app.use(requestLog(deps.logger));

@@ -19,12 +19,13 @@ import {
   type TestService,
 } from './support/test-service.ts';
 
+const ADMIN = 'admin';
 let dynamo: DynaliteServer;
 let service: TestService;
 let existingPath: string;
 before(async () => {
   dynamo = await startDynalite();
-  service = await createTestService(dynamo);
+  service = await createTestService(dynamo, { adminUsers: [ADMIN] });
   const { task } = await createTask(service.app, ALICE, newTask({ title: 'untouched' }));
   existingPath = `/api/tasks/${task.taskId}`;
 });
@@ -380,6 +381,60 @@ describe('list query parameters', () => {
         .set(as(BOB)),
       400,
       ['cursor'],
+    );
+  });
+});
+
+describe('percent-encoding in the query string', () => {
+  const malformed = ['%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'];
+
+  test('a parameter that does not decode: 400 naming it, on every route that reads one', async () => {
+    for (const sequence of malformed) {
+      const cases: [string, string[]][] = [
+        [`/api/tasks?q=${sequence}`, ['q']],
+        [`/api/tasks?limit=10&cursor=abc${sequence}`, ['cursor']],
+        [`/api/tasks?status=${sequence}&sort=${sequence}`, ['status', 'sort']],
+        [`/api/reports?limit=${sequence}`, ['limit']],
+      ];
+      for (const [path, fields] of cases) {
+        const rejected = await expectRejected(
+          request(service.app).get(path).set(as(ADMIN)),
+          400,
+          fields,
+        );
+        assert.equal(rejected.body.error, 'invalid query parameters', path);
+        for (const detail of rejected.body.details) {
+          assert.equal(detail.message, 'contains an invalid percent-encoded sequence', path);
+        }
+      }
+    }
+  });
+
+  test('a name that does not decode is named as it can be read', async () => {
+    const rejected = await expectRejected(
+      request(service.app).get('/api/tasks?q%zz=1').set(as(ALICE)),
+      400,
+      ['q%zz'],
+    );
+    assert.equal(rejected.body.error, 'invalid query parameters');
+    assert.equal(rejected.body.details[0]!.message, 'contains an invalid percent-encoded sequence');
+  });
+
+  test('well-formed encodings still mean what they say', async () => {
+    const title = 'café + カタカナ 100%';
+    await createTask(service.app, ALICE, newTask({ title }));
+    const query = `q=${encodeURIComponent('カタカナ 100%')}&limit=${encodeURIComponent('5')}`;
+    const found = await request(service.app).get(`/api/tasks?${query}`).set(as(ALICE)).expect(200);
+    assert.deepEqual(
+      (found.body.items as { title: string }[]).map((task) => task.title),
+      [title],
+    );
+    // '+' is a space, as forms send it.
+    const plus = await request(service.app).get('/api/tasks?q=caf%C3%A9+%2B').set(as(ALICE));
+    assert.equal(plus.status, 200);
+    assert.deepEqual(
+      (plus.body.items as { title: string }[]).map((task) => task.title),
+      [title],
     );
   });
 });
