@@ -27,6 +27,13 @@ export const contentSecurityPolicy = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * The app is one origin, and neither nginx nor the Ingress sends CORS headers. Vite's own CORS
+ * (on by default for localhost origins) would answer other pages' preflights itself and mark the
+ * API's answers readable by any page on localhost, in development only: off, as in production.
+ */
+const cors = false;
+
 const proxy: Record<string, ProxyOptions> = {
   '/api': { target: apiOrigin },
   '/auth': { target: apiOrigin },
@@ -62,11 +69,13 @@ export default defineConfig({
     },
   },
   server: {
+    cors,
     proxy,
     ...(hmrClientPort ? { hmr: { clientPort: hmrClientPort } } : {}),
     ...(allowedHosts?.length ? { allowedHosts } : {}),
   },
   preview: {
+    cors,
     proxy,
     headers: {
       'Content-Security-Policy': contentSecurityPolicy,

@@ -31,6 +31,23 @@ const { api, createTaskViaApi, tasksOf, signInAtProvider, signIn, signOut } = su
 // ---------------------------------------------------------------------------------------------
 
 describe('task manager UI', () => {
+  test('pages of other origins get nothing: no CORS headers, as behind nginx', async () => {
+    const foreign = 'http://localhost:1';
+    for (const path of ['/', '/api/me', '/api/tasks']) {
+      const response = await fetch(`${suite.app.origin}${path}`, { headers: { Origin: foreign } });
+      assert.equal(response.headers.get('access-control-allow-origin'), null, path);
+    }
+    // A preflight is not answered by the UI's server: it reaches task-service, which has no
+    // OPTIONS (405), so the browser sends nothing after it.
+    const preflight = await fetch(`${suite.app.origin}/api/tasks`, {
+      method: 'OPTIONS',
+      headers: { Origin: foreign, 'Access-Control-Request-Method': 'DELETE' },
+    });
+    assert.equal(preflight.status, 405);
+    assert.equal(preflight.headers.get('access-control-allow-methods'), null);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
   test('a person signs in, creates, edits, completes, reopens and deletes a task', async () => {
     const { page, context, problems } = await newPerson(suite.browser);
     try {
