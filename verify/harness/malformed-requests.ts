@@ -657,6 +657,31 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       expect: [404],
     }));
 
+  // Routes that take no query parameters refuse any, rather than ignore it (a PATCH ?dryRun=1
+  // that wrote anyway).
+  const queryWhereNone = fc
+    .tuple(
+      fc.constantFrom(
+        { method: 'GET', path: '/api/me' },
+        { method: 'GET', path: 'task' },
+        { method: 'PATCH', path: 'task', body: '{"done":true}' },
+        { method: 'DELETE', path: 'task' },
+        { method: 'POST', path: '/api/tasks', body: JSON.stringify(VALID_CREATE) },
+        { method: 'GET', path: `/api/reports/${fixture.reportDate}` },
+      ),
+      fc.constantFrom('dryRun', 'format', 'limit', 'q', 'x'),
+      ownTaskId,
+    )
+    .map(([target, name, id]) => ({
+      fault: 'query parameter where none is taken',
+      method: target.method,
+      path: `${target.path === 'task' ? taskPath(id) : target.path}?${name}=1`,
+      headers: { ...asUser(fixture.admin), 'content-type': JSON_TYPE },
+      ...(target.body === undefined ? {} : { body: target.body }),
+      expect: [400],
+      field: name,
+    }));
+
   const wrongMethod = fc
     .tuple(
       fc.constantFrom(
@@ -727,6 +752,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     { arbitrary: badReportDate, weight: 2 },
     { arbitrary: missingReport, weight: 1 },
     { arbitrary: wrongMethod, weight: 2 },
+    { arbitrary: queryWhereNone, weight: 2 },
     { arbitrary: badRestore, weight: 2 },
   );
 

@@ -311,6 +311,7 @@ export const api: ZodOpenApiObject = {
         parameters: [parameters.requestId],
         responses: {
           200: { description: 'The current user.', headers: withRequestId(), content: json(me) },
+          400: responses.badRequest,
           401: responses.unauthorized,
           503: responses.unavailable,
         },

@@ -27,11 +27,14 @@ import {
 import { z } from 'zod';
 import { badRequest, type ErrorDetail, type HttpError } from './http-errors.ts';
 
+/** What an unknown field, in a body or a query, is told. */
+export const UNKNOWN_FIELD = 'is not a known field';
+
 function detailsOf(error: z.ZodError, rootField: string): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) details.push({ field: key, message: 'is not a known field' });
+      for (const key of issue.keys) details.push({ field: key, message: UNKNOWN_FIELD });
     } else {
       details.push({
         field: issue.path.map(String).join('.') || rootField,

@@ -385,6 +385,49 @@ describe('list query parameters', () => {
   });
 });
 
+describe('query parameters on routes that take none', () => {
+  test('each one given: 400 naming it, and nothing is written', async () => {
+    const query = '?dryRun=true&format=csv';
+    const fields = ['dryRun', 'format'];
+    const json = { 'Content-Type': 'application/json' };
+    const agent = request(service.app);
+    const cases: [string, request.Test][] = [
+      ['GET /api/me', agent.get(`/api/me${query}`).set(as(ALICE))],
+      ['GET a task', agent.get(`${existingPath}${query}`).set(as(ALICE))],
+      [
+        'POST /api/tasks',
+        agent.post(`/api/tasks${query}`).set(as(ALICE)).set(json).send(newTask()),
+      ],
+      [
+        'PATCH a task',
+        agent.patch(`${existingPath}${query}`).set(as(ALICE)).set(json).send({ done: true }),
+      ],
+      [
+        'PUT a task',
+        agent
+          .put(`/api/tasks/${randomUUID()}${query}`)
+          .set(as(ALICE))
+          .set(json)
+          .set('If-None-Match', '*')
+          .send(newTask()),
+      ],
+      ['DELETE a task', agent.delete(`${existingPath}${query}`).set(as(ALICE))],
+      ['GET a report', agent.get(`/api/reports/2026-11-29${query}`).set(as(ADMIN))],
+    ];
+    for (const [route, pending] of cases) {
+      const rejected = await expectRejected(pending, 400, fields);
+      assert.equal(rejected.body.error, 'invalid query parameters', route);
+      for (const detail of rejected.body.details) {
+        assert.equal(detail.message, 'is not a known field', route);
+      }
+    }
+  });
+
+  test('credentials are still checked first: 401 without them', async () => {
+    await expectRejected(request(service.app).get('/api/me?x=1'), 401, ['Authorization']);
+  });
+});
+
 describe('percent-encoding in the query string', () => {
   const malformed = ['%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'];
 

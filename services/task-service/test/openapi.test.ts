@@ -154,6 +154,7 @@ describe('the service', () => {
     // Me.
     await call('get', '/api/me', 200, { user: admin });
     await call('get', '/api/me', 401);
+    await call('get', '/api/me?verbose=1', 400, { user: alice });
 
     // Signing in and out, and what the session cookie may do.
     const identity = await testIdentity();

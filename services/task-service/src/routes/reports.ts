@@ -3,6 +3,7 @@ import { isReportDate, type ReportLine } from '@task-manager/task-store';
 import { csvRow, UTF8_BOM } from '../csv.ts';
 import { HttpError } from '../http-errors.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
+import { noQueryParameters } from '../middleware/no-query.ts';
 import { authenticate, requireAdmin, type Authentication } from '../auth/authentication.ts';
 import type { ReportSource } from '../report-source.ts';
 import { listReportsQuery, parseOrThrow, singleValuedQuery } from '../validation.ts';
@@ -34,7 +35,7 @@ export function reportsRouter(reports: ReportSource, auth: Authentication): Rout
   });
   router.all('/api/reports', methodNotAllowed(['GET', 'HEAD']));
 
-  router.get('/api/reports/:date', ...admin, async (req, res) => {
+  router.get('/api/reports/:date', ...admin, noQueryParameters, async (req, res) => {
     const { date } = req.params;
     if (typeof date !== 'string' || !isReportDate(date)) {
       throw new HttpError(400, 'invalid report date', [

@@ -6,6 +6,7 @@ import { badRequest, HttpError, taskNotFound } from '../http-errors.ts';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../idempotency-key.ts';
 import { jsonBody } from '../middleware/json-body.ts';
 import { methodNotAllowed } from '../middleware/errors.ts';
+import { noQueryParameters } from '../middleware/no-query.ts';
 import { userOf } from '../request-context.ts';
 import {
   createTaskBody,
@@ -56,6 +57,8 @@ export function tasksRouter(
 ): Router {
   const router = Router();
   const user = authenticate(auth);
+  // Every route but the list takes no query parameters (authenticated first: 401, then 400).
+  const userNoQuery = [user, noQueryParameters];
   const collection = '/api/tasks';
   const item = '/api/tasks/:taskId';
 
@@ -70,7 +73,7 @@ export function tasksRouter(
     res.json({ items: page.items.map((record) => record.task), nextCursor: page.nextCursor });
   });
 
-  router.post(collection, user, ...jsonBody(), async (req, res) => {
+  router.post(collection, ...userNoQuery, ...jsonBody(), async (req, res) => {
     const input = parseOrThrow(createTaskBody, req.body, 'invalid task', 'body');
     const key = parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER));
     let record: TaskRecord;
@@ -87,13 +90,13 @@ export function tasksRouter(
 
   router.all(collection, methodNotAllowed(['GET', 'HEAD', 'POST']));
 
-  router.get(item, user, async (req, res) => {
+  router.get(item, ...userNoQuery, async (req, res) => {
     const record = await tasks.get(userOf(res), taskIdOf(req.params.taskId));
     if (record === undefined) throw taskNotFound();
     sendTask(res, record);
   });
 
-  router.patch(item, user, ...jsonBody(), async (req, res) => {
+  router.patch(item, ...userNoQuery, ...jsonBody(), async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const changes = parseOrThrow(patchTaskBody, req.body, 'invalid task changes', 'body');
     const ifMatch = parseIfMatch(req.get('If-Match'));
@@ -107,7 +110,7 @@ export function tasksRouter(
     sendTask(res, record);
   });
 
-  router.put(item, user, ...jsonBody(), async (req, res) => {
+  router.put(item, ...userNoQuery, ...jsonBody(), async (req, res) => {
     const taskId = req.params.taskId;
     if (typeof taskId !== 'string' || !TASK_ID.test(taskId)) {
       throw badRequest('invalid task id', [
@@ -142,7 +145,7 @@ export function tasksRouter(
     sendTask(res, record, 201);
   });
 
-  router.delete(item, user, async (req, res) => {
+  router.delete(item, ...userNoQuery, async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const ifMatch = parseIfMatch(req.get('If-Match'));
     await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);
