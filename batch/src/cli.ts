@@ -14,11 +14,12 @@ export interface CliArgs {
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let values: { date?: string | undefined };
+  let values: { date?: string[] | undefined };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { date: { type: 'string' } },
+      // Collected rather than the last one kept: two dates are ambiguous, so an error, not a guess.
+      options: { date: { type: 'string', multiple: true } },
       strict: true,
       allowPositionals: false,
     }));
@@ -26,7 +27,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     // parseArgs names the offending argument; add how the command is meant to be used.
     throw new UsageError(`${(error as Error).message} (${USAGE})`);
   }
-  const { date } = values;
+  const dates = values.date ?? [];
+  if (dates.length > 1) {
+    throw new UsageError(`--date must be given at most once, got ${dates.join(', ')} (${USAGE})`);
+  }
+  const [date] = dates;
   if (date !== undefined && !isReportDate(date)) {
     throw new UsageError(`--date must be a calendar date written YYYY-MM-DD, got "${date}"`);
   }

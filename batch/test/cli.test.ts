@@ -36,3 +36,22 @@ test('rejects unknown options, positionals and a missing value, naming them', ()
   assert.throws(() => parseCliArgs(['2026-11-20']), /Unexpected argument '2026-11-20'/);
   assert.throws(() => parseCliArgs(['--date']), /--date.*argument missing|argument missing/i);
 });
+
+test('rejects a repeated --date, whichever way each is written, naming both', () => {
+  for (const argv of [
+    ['--date', '2026-11-20', '--date', '2026-11-21'],
+    ['--date=2026-11-20', '--date', '2026-11-20'],
+  ]) {
+    assert.throws(
+      () => parseCliArgs(argv),
+      (error: Error) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(
+          error.message,
+          /--date must be given at most once, got 2026-11-20, 2026-11-2\d/,
+        );
+        return true;
+      },
+    );
+  }
+});
