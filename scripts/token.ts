@@ -5,14 +5,12 @@
  * page), as the provider's public command-line client. Needs `npm start` (or `npm run dev`)
  * running; OIDC_ISSUER or IDP_PORT point it at another provider.
  */
-import { isUserId } from '@task-manager/contract';
+import { isUserId, USER_ID_RULE } from '@task-manager/contract';
 import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 
 const [user, ...rest] = process.argv.slice(2);
 if (user === undefined || rest.length > 0 || !isUserId(user)) {
-  console.error(
-    'usage: npm run token -- <user>   (letters, digits and . _ @ -, e.g. alice or admin)',
-  );
+  console.error(`usage: npm run token -- <user>   (${USER_ID_RULE}; e.g. alice or admin)`);
   process.exit(2);
 }
 const issuer = process.env.OIDC_ISSUER ?? `http://localhost:${process.env.IDP_PORT ?? '9000'}`;

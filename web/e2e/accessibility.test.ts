@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { USER_ID_RULE } from '@task-manager/contract';
 import { runReportJob } from './support/app.ts';
 import { axeFindings, type Finding } from './support/axe.ts';
 import { newPerson, screenshot } from './support/browser.ts';
@@ -150,7 +151,7 @@ async function walkThrough(
     await check('provider-sign-in');
     await page.getByLabel('User name').fill('not valid!');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Use only letters, digits and . _ @ -').waitFor();
+    await page.getByText(`Use only ${USER_ID_RULE}.`).waitFor();
     await check('provider-error');
     await signInAtProvider(page, user);
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
+import { USER_ID_RULE } from '@task-manager/contract';
 import { runReportJob } from './support/app.ts';
 import { newPerson, screenshot } from './support/browser.ts';
 import {
@@ -64,7 +65,7 @@ describe('task manager UI', () => {
       await screenshot(page, 'provider-sign-in.png');
       await page.getByLabel('User name').fill('not valid!');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByText('Use only letters, digits and . _ @ -').waitFor();
+      await page.getByText(`Use only ${USER_ID_RULE}.`).waitFor();
       const me = page.waitForResponse((r) => r.url() === `${suite.app.origin}/api/me`);
       await page.getByLabel('User name').fill('alice');
       await page.getByRole('button', { name: 'Sign in' }).click();

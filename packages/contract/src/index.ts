@@ -9,7 +9,7 @@ export {
   LATEST_INSTANT,
   type InstantProblem,
 } from './instant.ts';
-export { isUserId, USER_ID_MAX_LENGTH, USER_ID_PATTERN } from './user-id.ts';
+export { isUserId, USER_ID_MAX_LENGTH, USER_ID_PATTERN, USER_ID_RULE } from './user-id.ts';
 export {
   matchesSearch,
   SEARCH_QUERY_MAX,

@@ -18,7 +18,7 @@ import {
   type Env,
   type LogLevel,
 } from '@task-manager/runtime';
-import { isUserId } from '@task-manager/contract';
+import { isUserId, USER_ID_RULE } from '@task-manager/contract';
 import { parseSigningKeys, type SigningKeys } from './keys.ts';
 import type { WebClient } from './provider.ts';
 import { DEFAULT_ADMIN_GROUP, DEFAULT_CLI_CLIENT_ID } from './server.ts';
@@ -98,7 +98,9 @@ export function loadConfig(env: Env): IdentityProviderConfig {
       const users = list(env, 'IDP_ADMIN_USERS', 'admin');
       const invalid = users.filter((user) => !isUserId(user));
       if (invalid.length > 0) {
-        throw new ConfigError(`IDP_ADMIN_USERS has invalid user names: ${invalid.join(', ')}`);
+        throw new ConfigError(
+          `IDP_ADMIN_USERS has invalid user names: ${invalid.join(', ')} (user names are ${USER_ID_RULE})`,
+        );
       }
       return users;
     }),

@@ -5,7 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import { USER_ID_MAX_LENGTH, isUserId } from '@task-manager/contract';
+import { USER_ID_MAX_LENGTH, USER_ID_RULE, isUserId } from '@task-manager/contract';
 import { escapeHtml, page } from './html.ts';
 import { APP_SCOPES, origins, send } from './provider.ts';
 
@@ -39,8 +39,7 @@ be anyone here. Never use this identity provider outside development.</p>
 <input id="username" name="username" value="${escapeHtml(typed)}" autocomplete="username"
  autocapitalize="none" spellcheck="false" maxlength="${USER_ID_MAX_LENGTH}" required autofocus
  aria-describedby="username-hint${error ? ' username-error' : ''}"${error ? ' aria-invalid="true"' : ''}>
-<p id="username-hint" class="hint">Letters, digits and . _ @ - (at most ${USER_ID_MAX_LENGTH}),
-starting with a letter or digit.${admins ? ` ${admins} is an administrator.` : ''}</p>
+<p id="username-hint" class="hint">User names: ${USER_ID_RULE}.${admins ? ` ${admins} is an administrator.` : ''}</p>
 ${error ? `<p id="username-error" class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <button type="submit">Sign in</button>
 </form>`,
@@ -112,9 +111,7 @@ export function interactions(provider: Provider, options: InteractionOptions): M
           uid,
           clientName,
           username,
-          username === ''
-            ? 'Enter a user name.'
-            : 'Use only letters, digits and . _ @ - (at most 64), starting with a letter or digit.',
+          username === '' ? 'Enter a user name.' : `Use only ${USER_ID_RULE}.`,
         ),
       );
       return;

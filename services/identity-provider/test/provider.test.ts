@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { USER_ID_RULE } from '@task-manager/contract';
 import * as client from 'openid-client';
 import { startIdentityProvider, type RunningIdentityProvider } from '../src/index.ts';
 import { browse, CookieJar, fetchAccessToken } from '../src/dev-token.ts';
@@ -137,7 +138,7 @@ describe('signing in', () => {
     });
     assert.equal(refused.status, 400);
     const again = await refused.text();
-    assert.match(again, /Use only letters/);
+    assert.ok(again.includes(`Use only ${USER_ID_RULE}.`), 'the rule, in full');
     assert.doesNotMatch(again, /<script>alert/, 'what was typed is escaped');
   });
 

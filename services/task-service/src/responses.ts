@@ -8,7 +8,7 @@
  * They describe, they do not check: the service builds these bodies itself. Lengths are in
  * characters (code points), as JSON Schema counts them.
  */
-import { CONTENTS_MAX, TITLE_MAX, USER_ID_PATTERN } from '@task-manager/contract';
+import { CONTENTS_MAX, TITLE_MAX, USER_ID_PATTERN, USER_ID_RULE } from '@task-manager/contract';
 import { z } from 'zod';
 import { NAME_MAX } from './auth/identity.ts';
 import { REPORT_LIST_LIMIT, TASK_LIST_LIMIT } from './validation.ts';
@@ -23,10 +23,13 @@ export const utcDateTime = z
     format: 'date-time',
   });
 
-export const userId = z.string().regex(USER_ID_PATTERN).meta({
-  id: 'UserId',
-  description: "The `sub` of the person's token.",
-});
+export const userId = z
+  .string()
+  .regex(USER_ID_PATTERN)
+  .meta({
+    id: 'UserId',
+    description: `The \`sub\` of the person's token: ${USER_ID_RULE}.`,
+  });
 
 export const task = z
   .strictObject({

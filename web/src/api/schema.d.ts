@@ -362,7 +362,7 @@ export interface components {
       name: string;
       isAdmin: boolean;
     };
-    /** @description The `sub` of the person's token. */
+    /** @description The `sub` of the person's token: letters (A-Z, a-z), digits and . _ @ -, at most 64, starting with a letter or digit. */
     UserId: string;
     ReportPage: {
       items: components['schemas']['ReportSummary'][];

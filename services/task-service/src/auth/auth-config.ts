@@ -11,7 +11,7 @@ import {
   readString,
   type Env,
 } from '@task-manager/task-store';
-import { isUserId } from '@task-manager/contract';
+import { isUserId, USER_ID_RULE } from '@task-manager/contract';
 
 export const AUTH_ENV_VARS = [
   'OIDC_ISSUER',
@@ -185,7 +185,7 @@ function readAdminUsers(env: Env): ReadonlySet<string> {
   const invalid = users.filter((user) => !isUserId(user));
   if (invalid.length > 0) {
     throw new ConfigError(
-      `ADMIN_USERS must be a comma-separated list of user ids, got invalid ${invalid.map((user) => `"${user}"`).join(', ')}`,
+      `ADMIN_USERS must be a comma-separated list of user ids (${USER_ID_RULE}), got invalid ${invalid.map((user) => `"${user}"`).join(', ')}`,
     );
   }
   return new Set(users);
