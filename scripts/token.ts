@@ -8,9 +8,15 @@
 import { isUserId, USER_ID_RULE } from '@task-manager/contract';
 import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 
+const USAGE = `usage: npm run token -- <user>   (${USER_ID_RULE}; e.g. alice or admin)`;
+
 const [user, ...rest] = process.argv.slice(2);
+if (user === '--help' || user === '-h') {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (user === undefined || rest.length > 0 || !isUserId(user)) {
-  console.error(`usage: npm run token -- <user>   (${USER_ID_RULE}; e.g. alice or admin)`);
+  console.error(USAGE);
   process.exit(2);
 }
 const issuer = process.env.OIDC_ISSUER ?? `http://localhost:${process.env.IDP_PORT ?? '9000'}`;

@@ -1,8 +1,18 @@
-/** The job's command line: `[--date YYYY-MM-DD]`. */
+/** The job's command line: `[--date YYYY-MM-DD] [--help]`. */
 import { parseArgs } from 'node:util';
 import { isReportDate } from '@task-manager/task-store';
 
-export const USAGE = 'usage: report [--date YYYY-MM-DD]';
+export const USAGE = 'usage: report [--date YYYY-MM-DD] [--help]';
+
+/** What `--help` prints, as plain text; the job then exits 0 without reading its configuration. */
+export const HELP = `${USAGE}
+
+Reports the tasks completed on one calendar day, by default yesterday in REPORT_TIMEZONE,
+and publishes the report the API serves to admins. Its configuration comes from the
+environment: the README's Configuration table lists what the reporter reads. Logs JSON lines
+on stdout. Exit codes: 0 published, 1 failed, 2 bad arguments or configuration, 128 + n
+stopped by signal n.
+`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -11,15 +21,20 @@ export class UsageError extends Error {
 export interface CliArgs {
   /** The day to report; undefined means yesterday in the report's time zone. */
   date: string | undefined;
+  /** --help (or -h): print HELP and do nothing else, whatever else was given. */
+  help: boolean;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  let values: { date?: string[] | undefined };
+  let values: { date?: string[] | undefined; help?: boolean | undefined };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       // Collected rather than the last one kept: two dates are ambiguous, so an error, not a guess.
-      options: { date: { type: 'string', multiple: true } },
+      options: {
+        date: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -27,6 +42,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     // parseArgs names the offending argument; add how the command is meant to be used.
     throw new UsageError(`${(error as Error).message} (${USAGE})`);
   }
+  if (values.help === true) return { date: undefined, help: true };
   const dates = values.date ?? [];
   if (dates.length > 1) {
     throw new UsageError(`--date must be given at most once, got ${dates.join(', ')} (${USAGE})`);
@@ -35,5 +51,5 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (date !== undefined && !isReportDate(date)) {
     throw new UsageError(`--date must be a calendar date written YYYY-MM-DD, got "${date}"`);
   }
-  return { date };
+  return { date, help: false };
 }

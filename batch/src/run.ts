@@ -23,7 +23,7 @@ import {
   TRACES_FLUSH_TIMEOUT_MS,
   type SpanHandle,
 } from '@task-manager/telemetry';
-import { parseCliArgs } from './cli.ts';
+import { HELP, parseCliArgs } from './cli.ts';
 import { loadConfig, type ReporterConfig } from './config.ts';
 import { describeFailure, EXIT, signalExitCode } from './failure.ts';
 import { peakRssBytes } from './peak-rss.ts';
@@ -55,9 +55,15 @@ process.on('SIGINT', stop);
 /** The whole run, inside the root span; returns the exit code. */
 async function run(span: SpanHandle): Promise<number> {
   try {
+    // The arguments first: --help needs no configuration, and a bad argument is named even when
+    // the configuration is bad too.
+    const args = parseCliArgs(process.argv.slice(2));
+    if (args.help) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
     config = loadConfig(process.env);
     logger = createLogger(PROGRAM, config.logLevel);
-    const args = parseCliArgs(process.argv.slice(2));
     const now = new Date();
     const date = args.date ?? yesterday(now, config.timeZone);
     span.setAttribute('app.report.date', date);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCliArgs, UsageError } from '../src/cli.ts';
+import { HELP, parseCliArgs, USAGE, UsageError } from '../src/cli.ts';
 
 test('no arguments means the default day', () => {
-  assert.deepEqual(parseCliArgs([]), { date: undefined });
+  assert.deepEqual(parseCliArgs([]), { date: undefined, help: false });
 });
 
 test('--date takes a calendar date, as one or two arguments', () => {
-  assert.deepEqual(parseCliArgs(['--date', '2026-11-20']), { date: '2026-11-20' });
-  assert.deepEqual(parseCliArgs(['--date=2024-02-29']), { date: '2024-02-29' });
+  assert.deepEqual(parseCliArgs(['--date', '2026-11-20']), { date: '2026-11-20', help: false });
+  assert.deepEqual(parseCliArgs(['--date=2024-02-29']), { date: '2024-02-29', help: false });
 });
 
 test('rejects dates that are not real YYYY-MM-DD calendar dates', () => {
@@ -54,4 +54,11 @@ test('rejects a repeated --date, whichever way each is written, naming both', ()
       },
     );
   }
+});
+
+test('--help or -h asks for the help, even beside a bad date; HELP starts with the usage', () => {
+  for (const argv of [['--help'], ['-h'], ['--date', '2026-02-30', '--help']]) {
+    assert.deepEqual(parseCliArgs(argv), { date: undefined, help: true }, argv.join(' '));
+  }
+  assert.ok(HELP.startsWith(`${USAGE}\n`));
 });

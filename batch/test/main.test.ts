@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getReport, listReportSummaries } from '@task-manager/task-store';
@@ -11,7 +12,8 @@ import {
 import { dayWindow, localDate, yesterday } from '../src/report-day.ts';
 import type { LogLine } from './support/logs.ts';
 import { startOutageProxy } from './support/outage-proxy.ts';
-import { runProgram, type ProgramRun } from './support/program.ts';
+import { HELP } from '../src/cli.ts';
+import { MAIN, runProgram, type ProgramRun } from './support/program.ts';
 import { completedTasksSpread, seedTasks } from './support/tasks.ts';
 
 const DATE = '2026-11-20';
@@ -121,6 +123,18 @@ describe('the report program', () => {
     assert.ok(expected.has(String(final.date)), `${final.date} in ${[...expected]}`);
     assert.equal(final.timeZone, zone);
     assert.equal(final.count, 0);
+  });
+
+  test('--help: the help on stdout and exit 0, with no configuration at all', () => {
+    for (const flag of ['--help', '-h']) {
+      const run = spawnSync(process.execPath, ['--conditions=development', MAIN, flag], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(run.stdout, HELP);
+      assert.equal(run.stderr, '');
+    }
   });
 
   test('a bad --date or an unknown argument: exit 2, one error line, nothing written', async () => {

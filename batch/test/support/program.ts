@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from './logs.ts';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The job's entry point, from its sources. */
+export const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 export interface ProgramRun {
   code: number | null;
