@@ -21,7 +21,7 @@ export class UsageError extends Error {
 export interface CliArgs {
   /** The day to report; undefined means yesterday in the report's time zone. */
   date: string | undefined;
-  /** --help (or -h): print HELP and do nothing else, whatever else was given. */
+  /** --help (or -h): print HELP and do nothing else, even beside a bad --date value. */
   help: boolean;
 }
 

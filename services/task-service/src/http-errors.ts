@@ -26,6 +26,9 @@ export class HttpError extends Error {
   }
 }
 
+/** What a path or query parameter that does not percent-decode to UTF-8 text is told. */
+export const INVALID_PERCENT_ENCODING = 'contains an invalid percent-encoded sequence';
+
 export function badRequest(message: string, details: ErrorDetail[]): HttpError {
   return new HttpError(400, message, details);
 }

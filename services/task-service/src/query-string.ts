@@ -6,14 +6,12 @@
  * act on text the client never sent. The path is held to the same rule (middleware/errors.ts).
  */
 import { parse, unescape, type ParsedUrlQuery } from 'node:querystring';
-import { badRequest } from './http-errors.ts';
+import { badRequest, INVALID_PERCENT_ENCODING } from './http-errors.ts';
 
-const MALFORMED = 'contains an invalid percent-encoded sequence';
-
-/** Whether a name or value percent-decodes to text ('+' is a space, as in forms). */
+/** Whether a name or value percent-decodes to text. */
 function decodes(component: string): boolean {
   try {
-    decodeURIComponent(component.replaceAll('+', ' '));
+    decodeURIComponent(component);
     return true;
   } catch {
     return false;
@@ -44,7 +42,7 @@ export function parseQueryString(text: string | null | undefined): ParsedUrlQuer
   if (malformed.length > 0) {
     throw badRequest(
       'invalid query parameters',
-      malformed.map((field) => ({ field, message: MALFORMED })),
+      malformed.map((field) => ({ field, message: INVALID_PERCENT_ENCODING })),
     );
   }
   return parse(text);

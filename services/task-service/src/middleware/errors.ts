@@ -9,7 +9,12 @@ import {
 import { ProviderUnavailableError } from '../auth/provider-client.ts';
 
 import { taskETag } from '../etag.ts';
-import { HttpError, taskNotFound, type ErrorBody } from '../http-errors.ts';
+import {
+  HttpError,
+  INVALID_PERCENT_ENCODING,
+  taskNotFound,
+  type ErrorBody,
+} from '../http-errors.ts';
 import { JSON_BODY_LIMIT_BYTES } from './json-body.ts';
 
 /** Unknown routes answer 404 in the same JSON shape as every other error. */
@@ -112,7 +117,7 @@ function toHttpError(error: unknown, req: Request): { http: HttpError; unexpecte
     // The router could not percent-decode a path parameter (e.g. /api/tasks/%zz).
     return {
       http: new HttpError(400, 'the URL path is not valid', [
-        { field: 'path', message: 'contains an invalid percent-encoded sequence' },
+        { field: 'path', message: INVALID_PERCENT_ENCODING },
       ]),
       unexpected: false,
     };
