@@ -84,6 +84,8 @@ export interface TaskPage {
 export interface WriteCondition {
   /** Apply the write only if the stored version is one of these (an If-Match list). */
   expectedVersions?: readonly number[];
+  /** Apply the write only if the stored version is none of these (an If-None-Match list). */
+  excludedVersions?: readonly number[];
 }
 
 export interface TaskRepositoryOptions {
@@ -275,7 +277,7 @@ export class TaskRepository {
       'attribute_exists(#taskId)',
       // Without it, a retry of an update with no expected version would apply it again.
       '(attribute_not_exists(#writeToken) OR #writeToken <> :writeToken)',
-      ...this.#versionCondition(condition, values),
+      ...this.#versionCondition(condition, names, values),
     ];
     try {
       const { Attributes } = await this.#doc.send(
@@ -303,18 +305,19 @@ export class TaskRepository {
   }
 
   async delete(userId: string, taskId: string, condition: WriteCondition = {}): Promise<void> {
+    const names: Record<string, string> = { '#taskId': 'taskId' };
     const values: Record<string, unknown> = {};
-    const conditions = ['attribute_exists(#taskId)', ...this.#versionCondition(condition, values)];
+    const conditions = [
+      'attribute_exists(#taskId)',
+      ...this.#versionCondition(condition, names, values),
+    ];
     try {
       await this.#doc.send(
         new DeleteCommand({
           TableName: this.#tableName,
           Key: { userId, taskId },
           ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: {
-            '#taskId': 'taskId',
-            ...(condition.expectedVersions ? { '#version': 'version' } : {}),
-          },
+          ExpressionAttributeNames: names,
           ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -438,15 +441,30 @@ export class TaskRepository {
     }
   }
 
-  #versionCondition(condition: WriteCondition, values: Record<string, unknown>): string[] {
-    const versions = condition.expectedVersions;
-    if (versions === undefined) return [];
-    if (versions.length === 0) throw new RangeError('expectedVersions must not be empty');
-    const placeholders = versions.map((version, index) => {
-      values[`:expected${index}`] = version;
-      return `:expected${index}`;
-    });
-    return [`#version IN (${placeholders.join(', ')})`];
+  #versionCondition(
+    { expectedVersions, excludedVersions = [] }: WriteCondition,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): string[] {
+    if (expectedVersions?.length === 0) {
+      throw new RangeError('expectedVersions must not be empty');
+    }
+    const list = (versions: readonly number[], prefix: string) =>
+      versions
+        .map((version, index) => {
+          values[`:${prefix}${index}`] = version;
+          return `:${prefix}${index}`;
+        })
+        .join(', ');
+    const conditions = [
+      ...(expectedVersions ? [`#version IN (${list(expectedVersions, 'expected')})`] : []),
+      // No version is excluded by an empty list: it adds no condition.
+      ...(excludedVersions.length > 0
+        ? [`NOT (#version IN (${list(excludedVersions, 'excluded')}))`]
+        : []),
+    ];
+    if (conditions.length > 0) names['#version'] = 'version';
+    return conditions;
   }
 
   /**

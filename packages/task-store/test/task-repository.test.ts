@@ -142,6 +142,27 @@ describe('update', () => {
     assert.equal(current?.version, 2);
   });
 
+  test('an excluded version fails when it is the current one, and only then', async () => {
+    const { repo } = await setUp();
+    const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
+    await assert.rejects(
+      repo.update('alice', task.taskId, { title: 'x' }, { excludedVersions: [3, 1] }),
+      (error) => error instanceof TaskVersionMismatchError && error.currentVersion === 1,
+    );
+    assert.equal((await repo.get('alice', task.taskId))?.version, 1);
+    // Both conditions at once: version 1 is expected and 2 is not excluded.
+    const updated = await repo.update(
+      'alice',
+      task.taskId,
+      { title: 'y' },
+      { expectedVersions: [1], excludedVersions: [2] },
+    );
+    assert.equal(updated.task.title, 'y');
+    // An empty list excludes nothing.
+    await repo.update('alice', task.taskId, { title: 'z' }, { excludedVersions: [] });
+    assert.equal((await repo.get('alice', task.taskId))?.version, 3);
+  });
+
   test('updating a missing or foreign task fails as not found and creates nothing', async () => {
     const { repo, tables } = await setUp();
     const { task } = await repo.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
@@ -155,7 +176,7 @@ describe('update', () => {
 });
 
 describe('delete', () => {
-  test('deletes with or without a matching version; stale or missing fail', async () => {
+  test('deletes with or without a matching version; stale, excluded or missing fail', async () => {
     const { repo } = await setUp();
     const a = await repo.create('alice', { title: 'a', startAt: '2026-11-21T00:00:00Z' });
     const b = await repo.create('alice', { title: 'b', startAt: '2026-11-21T00:00:00Z' });
@@ -163,7 +184,11 @@ describe('delete', () => {
       repo.delete('alice', a.task.taskId, { expectedVersions: [7] }),
       TaskVersionMismatchError,
     );
-    await repo.delete('alice', a.task.taskId, { expectedVersions: [1] });
+    await assert.rejects(
+      repo.delete('alice', a.task.taskId, { excludedVersions: [1] }),
+      (error) => error instanceof TaskVersionMismatchError && error.currentVersion === 1,
+    );
+    await repo.delete('alice', a.task.taskId, { expectedVersions: [1], excludedVersions: [2] });
     await repo.delete('alice', b.task.taskId);
     await assert.rejects(repo.delete('alice', a.task.taskId), TaskNotFoundError);
     assert.equal(await repo.get('alice', b.task.taskId), undefined);
