@@ -13,6 +13,7 @@ import type {
   ZodOpenApiSecuritySchemeObject,
 } from 'zod-openapi';
 import { cookieNames } from '../src/auth/authentication.ts';
+import { MAX_LISTED_TAGS } from '../src/conditional-requests.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../src/middleware/json-body.ts';
 import { REQUEST_ID_PATTERN } from '../src/middleware/request-id.ts';
 import { errorBody, probeOk, probeUnavailable } from '../src/responses.ts';
@@ -101,8 +102,26 @@ export const parameters = {
         name: 'If-Match',
         in: 'header',
         description: md`
-          \`*\` or a list of ETags; the change applies only if the task's current ETag is one
-          of them (weak tags never match). Omit it to change the task whatever its version.
+          \`*\` or a list of at most ${MAX_LISTED_TAGS} ETags: the request is carried out only if the
+          task's current ETag is one of them (strong comparison: weak tags never match), else
+          412. Omit it to act whatever the task's version.
+        `,
+      },
+    }),
+  ifNoneMatch: z
+    .string()
+    .optional()
+    .meta({
+      examples: ['"3"'],
+      param: {
+        id: 'IfNoneMatch',
+        name: 'If-None-Match',
+        in: 'header',
+        description: md`
+          \`*\` or a list of at most ${MAX_LISTED_TAGS} ETags, compared weakly (\`W/"3"\` names
+          version 3 too). \`GET\`: 304 with no body when the task's current ETag is one of them
+          (the copy the client has is current). \`PATCH\` and \`DELETE\`: 412 when it is, and
+          nothing is changed; \`*\` names any version, so they always answer 412 (or 404).
         `,
       },
     }),
@@ -162,7 +181,11 @@ export const responses = {
     'TaskNotFound',
   ),
   preconditionFailed: errorResponse(
-    'The task changed since the version in If-Match; nothing was changed.',
+    md`
+      The task's current version fails a precondition: it is not one \`If-Match\` names (the task
+      changed since that version), or it is one \`If-None-Match\` names. Nothing was changed;
+      \`ETag\` is the current version.
+    `,
     { ETag: headers.eTag },
     'PreconditionFailed',
   ),

@@ -81,6 +81,10 @@ export const api: ZodOpenApiObject = {
       Task writes support optimistic concurrency: each task has an \`ETag\` (its version), and
       \`PATCH\`/\`DELETE\` with \`If-Match\` answer 412 when the task changed since that version.
       \`PUT\` with \`If-None-Match: *\` puts a deleted task back (undo) and answers 412 when it exists.
+      \`GET\` with \`If-None-Match\` answers 304 when the client's copy is current. The preconditions
+      follow RFC 9110 §13: \`If-Match\` compares strongly and comes first, \`If-None-Match\`
+      compares weakly; \`If-Modified-Since\` and \`If-Unmodified-Since\` are ignored (tasks have no
+      \`Last-Modified\`).
     `,
     license: { name: 'MIT' },
   },
@@ -209,15 +213,22 @@ export const api: ZodOpenApiObject = {
         tags: ['tasks'],
         operationId: 'getTask',
         summary: 'Get one of my tasks.',
+        parameters: [parameters.ifMatch, parameters.ifNoneMatch],
         responses: {
           200: {
             description: 'The task.',
             headers: withRequestId({ ETag: headers.eTag }),
             content: json(task),
           },
+          304: {
+            description:
+              'The task is at a version If-None-Match names: the copy the client has is current.',
+            headers: withRequestId({ ETag: headers.eTag }),
+          },
           400: responses.badRequest,
           401: responses.unauthorized,
           404: responses.taskNotFound,
+          412: responses.preconditionFailed,
           ...failures,
         },
       },
@@ -231,7 +242,7 @@ export const api: ZodOpenApiObject = {
           puts the old completion back). At least one field must be given; unknown fields are
           errors.
         `,
-        parameters: [parameters.ifMatch],
+        parameters: [parameters.ifMatch, parameters.ifNoneMatch],
         requestBody: body(patchTaskBody),
         responses: {
           200: {
@@ -277,8 +288,12 @@ export const api: ZodOpenApiObject = {
           401: responses.unauthorized,
           403: responses.crossOrigin,
           412: errorResponse(
-            'A task with this id exists (it was never deleted, or was restored already); nothing was changed.',
-            { ETag: headers.eTag },
+            md`
+              A task with this id exists (it was never deleted, or was restored already): \`ETag\`
+              is its version. Or the request has \`If-Match\`, which can never hold beside
+              \`If-None-Match: *\`. Nothing was changed.
+            `,
+            { ETag: headers.eTag.optional() },
           ),
           413: responses.payloadTooLarge,
           415: responses.unsupportedMediaType,
@@ -290,7 +305,7 @@ export const api: ZodOpenApiObject = {
         tags: ['tasks'],
         operationId: 'deleteTask',
         summary: 'Delete one of my tasks.',
-        parameters: [parameters.ifMatch],
+        parameters: [parameters.ifMatch, parameters.ifNoneMatch],
         responses: {
           204: { description: 'Deleted.', headers: withRequestId() },
           400: responses.badRequest,

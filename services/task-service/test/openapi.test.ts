@@ -207,6 +207,8 @@ describe('the service', () => {
     await call('get', '/api/tasks', 401);
 
     await call('get', path, 200, { user: alice });
+    await call('get', path, 304, { user: alice, headers: { 'If-None-Match': '"1"' } });
+    await call('get', path, 412, { user: alice, headers: { 'If-Match': '"7"' } });
     await call('get', path, 401);
     await call('get', '/api/tasks/%zz', 400, { user: alice });
     await call('get', path, 404, { user: 'bob' });
@@ -234,6 +236,7 @@ describe('the service', () => {
     await call('delete', path, 403, { headers: crossSite });
     await call('delete', path, 404, { user: 'bob' });
     await call('delete', path, 412, { user: alice, headers: { 'If-Match': '"1"' } });
+    await call('delete', path, 412, { user: alice, headers: { 'If-None-Match': '"3"' } });
     const snapshot = json(await call('get', path, 200, { user: alice }));
     await call('delete', path, 204, { user: alice, headers: { 'If-Match': '"3"' } });
 
@@ -252,6 +255,11 @@ describe('the service', () => {
       user: alice,
       headers: createOnly,
       raw: { type: 'text/plain', text: 'x' },
+    });
+    await call('put', path, 412, {
+      user: alice,
+      headers: { ...createOnly, 'If-Match': '"3"' },
+      body: snapshot,
     });
     await call('put', path, 201, { user: alice, headers: createOnly, body: snapshot });
     await call('put', path, 412, { user: alice, headers: createOnly, body: snapshot });

@@ -253,3 +253,145 @@ describe('optimistic concurrency', () => {
     assert.deepEqual(results.map((response) => response.status).sort(), [200, 412, 412, 412]);
   });
 });
+
+describe('conditional requests (RFC 9110 §13)', () => {
+  const fields = (body: { details: { field: string }[] }) =>
+    body.details.map((detail) => detail.field);
+
+  /** A task of Alice's at version 2, and its path. */
+  async function taskAtVersion2(): Promise<string> {
+    const { task } = await createTask(service.app, ALICE);
+    const path = `/api/tasks/${task.taskId}`;
+    await request(service.app).patch(path).set(as(ALICE)).send({ title: 'v2' }).expect(200);
+    return path;
+  }
+
+  test('GET with If-None-Match naming the current version: 304 with the ETag, no body', async () => {
+    const path = await taskAtVersion2();
+    for (const header of ['"2"', 'W/"2"', '"1", "2"', '*']) {
+      for (const method of ['get', 'head'] as const) {
+        const response = await request(service.app)
+          [method](path)
+          .set(as(ALICE))
+          .set('If-None-Match', header)
+          .expect(304)
+          .expect('ETag', '"2"');
+        assert.equal(response.text ?? '', '', `${method} ${header}`);
+      }
+    }
+    // A copy of another version gets the task.
+    const fresh = await request(service.app)
+      .get(path)
+      .set(as(ALICE))
+      .set('If-None-Match', '"1", "x"')
+      .expect(200)
+      .expect('ETag', '"2"');
+    assert.equal(fresh.body.title, 'v2');
+    // A task that is not there is a 404, not a 304.
+    await request(service.app)
+      .get('/api/tasks/00000000-0000-4000-8000-000000000000')
+      .set(as(ALICE))
+      .set('If-None-Match', '*')
+      .expect(404);
+  });
+
+  test('GET with an If-Match that does not hold: 412 with the current ETag', async () => {
+    const path = await taskAtVersion2();
+    for (const header of ['"1"', 'W/"2"', '"x"']) {
+      const refused = await request(service.app)
+        .get(path)
+        .set(as(ALICE))
+        .set('If-Match', header)
+        .expect(412)
+        .expect('ETag', '"2"');
+      assert.deepEqual(fields(refused.body), ['If-Match'], header);
+    }
+    for (const header of ['"2"', '"1", "2"', '*']) {
+      await request(service.app).get(path).set(as(ALICE)).set('If-Match', header).expect(200);
+    }
+    // If-Match is evaluated first: it fails, so there is no 304.
+    await request(service.app)
+      .get(path)
+      .set(as(ALICE))
+      .set('If-Match', '"1"')
+      .set('If-None-Match', '"2"')
+      .expect(412);
+  });
+
+  test('PATCH and DELETE with If-None-Match naming the current version: 412, nothing changed', async () => {
+    const path = await taskAtVersion2();
+    for (const header of ['"2"', 'W/"2"', '"7", "2"', '*']) {
+      const patched = await request(service.app)
+        .patch(path)
+        .set(as(ALICE))
+        .set('If-None-Match', header)
+        .send({ title: 'changed' })
+        .expect(412)
+        .expect('ETag', '"2"');
+      assert.deepEqual(fields(patched.body), ['If-None-Match'], header);
+      const deleted = await request(service.app)
+        .delete(path)
+        .set(as(ALICE))
+        .set('If-None-Match', header)
+        .expect(412);
+      assert.deepEqual(fields(deleted.body), ['If-None-Match'], header);
+    }
+    const unchanged = await request(service.app).get(path).set(as(ALICE)).expect(200);
+    assert.equal(unchanged.body.title, 'v2');
+    assert.equal(unchanged.headers.etag, '"2"');
+    // Naming only other versions, the change applies; with If-Match, both must hold.
+    await request(service.app)
+      .patch(path)
+      .set(as(ALICE))
+      .set('If-None-Match', '"1"')
+      .set('If-Match', '"2"')
+      .send({ title: 'v3' })
+      .expect(200)
+      .expect('ETag', '"3"');
+    const stale = await request(service.app)
+      .delete(path)
+      .set(as(ALICE))
+      .set('If-None-Match', '"1"')
+      .set('If-Match', '"2"')
+      .expect(412);
+    assert.deepEqual(fields(stale.body), ['If-Match']);
+    await request(service.app).delete(path).set(as(ALICE)).set('If-None-Match', '"2"').expect(204);
+    // Gone: If-None-Match: * cannot make a missing task a 412.
+    await request(service.app)
+      .patch(path)
+      .set(as(ALICE))
+      .set('If-None-Match', '*')
+      .send({ title: 'x' })
+      .expect(404);
+  });
+
+  test('PUT with If-Match: 412, nothing restored', async () => {
+    const { task } = await createTask(service.app, ALICE);
+    const path = `/api/tasks/${task.taskId}`;
+    await request(service.app).delete(path).set(as(ALICE)).expect(204);
+    const refused = await request(service.app)
+      .put(path)
+      .set(as(ALICE))
+      .set('If-None-Match', '*')
+      .set('If-Match', '*')
+      .send(task)
+      .expect(412);
+    assert.deepEqual(fields(refused.body), ['If-Match']);
+    await request(service.app).get(path).set(as(ALICE)).expect(404);
+  });
+
+  test('a list of more tags than DynamoDB can compare is a 400, and changes nothing', async () => {
+    const path = await taskAtVersion2();
+    const tags = Array.from({ length: 101 }, (_, index) => `"${index + 1}"`).join(', ');
+    for (const header of ['If-Match', 'If-None-Match']) {
+      const refused = await request(service.app)
+        .patch(path)
+        .set(as(ALICE))
+        .set(header, tags)
+        .send({ title: 'changed' })
+        .expect(400);
+      assert.deepEqual(fields(refused.body), [header]);
+    }
+    assert.equal((await request(service.app).get(path).set(as(ALICE))).body.title, 'v2');
+  });
+});

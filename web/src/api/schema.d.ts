@@ -500,7 +500,11 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The task changed since the version in If-Match; nothing was changed. */
+    /**
+     * @description The task's current version fails a precondition: it is not one `If-Match` names (the task
+     *     changed since that version), or it is one `If-None-Match` names. Nothing was changed;
+     *     `ETag` is the current version.
+     */
     PreconditionFailed: {
       headers: {
         'X-Request-Id': components['headers']['RequestId'];
@@ -555,10 +559,18 @@ export interface components {
     RequestId: string;
     TaskId: string;
     /**
-     * @description `*` or a list of ETags; the change applies only if the task's current ETag is one
-     *     of them (weak tags never match). Omit it to change the task whatever its version.
+     * @description `*` or a list of at most 100 ETags: the request is carried out only if the
+     *     task's current ETag is one of them (strong comparison: weak tags never match), else
+     *     412. Omit it to act whatever the task's version.
      */
     IfMatch: string;
+    /**
+     * @description `*` or a list of at most 100 ETags, compared weakly (`W/"3"` names
+     *     version 3 too). `GET`: 304 with no body when the task's current ETag is one of them
+     *     (the copy the client has is current). `PATCH` and `DELETE`: 412 when it is, and
+     *     nothing is changed; `*` names any version, so they always answer 412 (or 404).
+     */
+    IfNoneMatch: string;
   };
   requestBodies: never;
   headers: {
@@ -686,6 +698,19 @@ export interface operations {
       header?: {
         /** @description Kept and echoed when well-formed; otherwise the service generates one. */
         'X-Request-Id'?: components['parameters']['RequestId'];
+        /**
+         * @description `*` or a list of at most 100 ETags: the request is carried out only if the
+         *     task's current ETag is one of them (strong comparison: weak tags never match), else
+         *     412. Omit it to act whatever the task's version.
+         */
+        'If-Match'?: components['parameters']['IfMatch'];
+        /**
+         * @description `*` or a list of at most 100 ETags, compared weakly (`W/"3"` names
+         *     version 3 too). `GET`: 304 with no body when the task's current ETag is one of them
+         *     (the copy the client has is current). `PATCH` and `DELETE`: 412 when it is, and
+         *     nothing is changed; `*` names any version, so they always answer 412 (or 404).
+         */
+        'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path: {
         taskId: components['parameters']['TaskId'];
@@ -705,9 +730,19 @@ export interface operations {
           'application/json': components['schemas']['Task'];
         };
       };
+      /** @description The task is at a version If-None-Match names: the copy the client has is current. */
+      304: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['TaskNotFound'];
+      412: components['responses']['PreconditionFailed'];
       500: components['responses']['InternalError'];
       503: components['responses']['Unavailable'];
     };
@@ -747,11 +782,15 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['CrossOrigin'];
-      /** @description A task with this id exists (it was never deleted, or was restored already); nothing was changed. */
+      /**
+       * @description A task with this id exists (it was never deleted, or was restored already): `ETag`
+       *     is its version. Or the request has `If-Match`, which can never hold beside
+       *     `If-None-Match: *`. Nothing was changed.
+       */
       412: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];
-          ETag: components['headers']['ETag'];
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -781,10 +820,18 @@ export interface operations {
         /** @description Kept and echoed when well-formed; otherwise the service generates one. */
         'X-Request-Id'?: components['parameters']['RequestId'];
         /**
-         * @description `*` or a list of ETags; the change applies only if the task's current ETag is one
-         *     of them (weak tags never match). Omit it to change the task whatever its version.
+         * @description `*` or a list of at most 100 ETags: the request is carried out only if the
+         *     task's current ETag is one of them (strong comparison: weak tags never match), else
+         *     412. Omit it to act whatever the task's version.
          */
         'If-Match'?: components['parameters']['IfMatch'];
+        /**
+         * @description `*` or a list of at most 100 ETags, compared weakly (`W/"3"` names
+         *     version 3 too). `GET`: 304 with no body when the task's current ETag is one of them
+         *     (the copy the client has is current). `PATCH` and `DELETE`: 412 when it is, and
+         *     nothing is changed; `*` names any version, so they always answer 412 (or 404).
+         */
+        'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path: {
         taskId: components['parameters']['TaskId'];
@@ -817,10 +864,18 @@ export interface operations {
         /** @description Kept and echoed when well-formed; otherwise the service generates one. */
         'X-Request-Id'?: components['parameters']['RequestId'];
         /**
-         * @description `*` or a list of ETags; the change applies only if the task's current ETag is one
-         *     of them (weak tags never match). Omit it to change the task whatever its version.
+         * @description `*` or a list of at most 100 ETags: the request is carried out only if the
+         *     task's current ETag is one of them (strong comparison: weak tags never match), else
+         *     412. Omit it to act whatever the task's version.
          */
         'If-Match'?: components['parameters']['IfMatch'];
+        /**
+         * @description `*` or a list of at most 100 ETags, compared weakly (`W/"3"` names
+         *     version 3 too). `GET`: 304 with no body when the task's current ETag is one of them
+         *     (the copy the client has is current). `PATCH` and `DELETE`: 412 when it is, and
+         *     nothing is changed; `*` names any version, so they always answer 412 (or 404).
+         */
+        'If-None-Match'?: components['parameters']['IfNoneMatch'];
       };
       path: {
         taskId: components['parameters']['TaskId'];

@@ -8,7 +8,7 @@ import {
 } from '@task-manager/task-store';
 import { ProviderUnavailableError } from '../auth/provider-client.ts';
 
-import { taskETag } from '../etag.ts';
+import { preconditionFailed } from '../conditional-requests.ts';
 import {
   HttpError,
   INVALID_PERCENT_ENCODING,
@@ -127,16 +127,7 @@ function toHttpError(error: unknown, req: Request): { http: HttpError; unexpecte
     return { http: unavailableError(), unexpected: false };
   if (error instanceof TaskNotFoundError) return { http: taskNotFound(), unexpected: false };
   if (error instanceof TaskVersionMismatchError) {
-    const current = taskETag(error.currentVersion);
-    return {
-      http: new HttpError(
-        412,
-        'the task has changed since you read it',
-        [{ field: 'If-Match', message: `does not match the current version ${current}` }],
-        { ETag: current },
-      ),
-      unexpected: false,
-    };
+    return { http: preconditionFailed('If-Match', error.currentVersion), unexpected: false };
   }
   if (error instanceof IdempotencyKeyReusedError) {
     return {

@@ -1,7 +1,14 @@
 import { Router, type Response } from 'express';
 import type { IdempotentCreates, TaskRecord, TaskRepository } from '@task-manager/task-store';
 import { authenticate, type Authentication } from '../auth/authentication.ts';
-import { parseIfMatch, taskETag } from '../etag.ts';
+import {
+  cannotHold,
+  evaluatePreconditions,
+  readPreconditions,
+  taskETag,
+  writeUnder,
+  type Preconditions,
+} from '../conditional-requests.ts';
 import { badRequest, HttpError, taskNotFound } from '../http-errors.ts';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey } from '../idempotency-key.ts';
 import { jsonBody } from '../middleware/json-body.ts';
@@ -30,8 +37,8 @@ function taskIdOf(value: string | string[] | undefined): string {
  * PUT only puts back a task that does not exist (undoing a delete): the client says so with
  * If-None-Match: *, the HTTP way to ask "create it, unless it exists" (RFC 9110 §13.1.2).
  */
-function requireCreateOnly(header: string | undefined): void {
-  if (header === undefined) {
+function requireCreateOnly({ ifNoneMatch }: Preconditions): void {
+  if (ifNoneMatch === undefined) {
     throw new HttpError(428, 'PUT needs If-None-Match: *', [
       {
         field: 'If-None-Match',
@@ -39,11 +46,27 @@ function requireCreateOnly(header: string | undefined): void {
       },
     ]);
   }
-  if (header.trim() !== '*') {
+  if (ifNoneMatch !== '*') {
     throw badRequest('invalid If-None-Match header', [
       { field: 'If-None-Match', message: 'must be "*"' },
     ]);
   }
+}
+
+/**
+ * A change that can only fail whatever the task's version (cannotHold) is answered from a
+ * read, without writing: 404, or the 412 of the condition that is false.
+ */
+async function refuseWhatCannotHold(
+  tasks: TaskRepository,
+  userId: string,
+  taskId: string,
+  preconditions: Preconditions,
+): Promise<void> {
+  if (!cannotHold(preconditions)) return;
+  const current = await tasks.get(userId, taskId);
+  if (current === undefined) throw taskNotFound();
+  evaluatePreconditions(preconditions, current.version, 'write');
 }
 
 function sendTask(res: Response, record: TaskRecord, status = 200): void {
@@ -91,21 +114,25 @@ export function tasksRouter(
   router.all(collection, methodNotAllowed(['GET', 'HEAD', 'POST']));
 
   router.get(item, ...userNoQuery, async (req, res) => {
-    const record = await tasks.get(userOf(res), taskIdOf(req.params.taskId));
+    const taskId = taskIdOf(req.params.taskId);
+    const preconditions = readPreconditions((name) => req.get(name));
+    const record = await tasks.get(userOf(res), taskId);
     if (record === undefined) throw taskNotFound();
+    if (evaluatePreconditions(preconditions, record.version, 'read') === 'not modified') {
+      // The client's copy is current: no body, only the ETag it has.
+      res.status(304).set('ETag', taskETag(record.version)).end();
+      return;
+    }
     sendTask(res, record);
   });
 
   router.patch(item, ...userNoQuery, ...jsonBody(), async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const changes = parseOrThrow(patchTaskBody, req.body, 'invalid task changes', 'body');
-    const ifMatch = parseIfMatch(req.get('If-Match'));
-    await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);
-    const record = await tasks.update(
-      userOf(res),
-      taskId,
-      changes,
-      ifMatch === undefined ? {} : { expectedVersions: ifMatch.versions },
+    const preconditions = readPreconditions((name) => req.get(name));
+    await refuseWhatCannotHold(tasks, userOf(res), taskId, preconditions);
+    const record = await writeUnder(preconditions, (condition) =>
+      tasks.update(userOf(res), taskId, changes, condition),
     );
     sendTask(res, record);
   });
@@ -117,11 +144,18 @@ export function tasksRouter(
         { field: 'taskId', message: 'must be a task id (a lowercase UUID)' },
       ]);
     }
-    requireCreateOnly(req.get('If-None-Match'));
+    const preconditions = readPreconditions((name) => req.get(name));
+    requireCreateOnly(preconditions);
     const body = parseOrThrow(restoreTaskBody, req.body, 'invalid task', 'body');
     if (body.taskId !== undefined && body.taskId !== taskId) {
       throw badRequest('invalid task', [
         { field: 'taskId', message: 'must be the id in the path' },
+      ]);
+    }
+    // If-Match is false for a task that does not exist, and If-None-Match: * for one that does.
+    if (preconditions.ifMatch !== undefined) {
+      throw new HttpError(412, 'PUT only restores a task that does not exist', [
+        { field: 'If-Match', message: 'can never hold beside If-None-Match: *' },
       ]);
     }
     const { record, created } = await tasks.restore(userOf(res), taskId, {
@@ -147,42 +181,12 @@ export function tasksRouter(
 
   router.delete(item, ...userNoQuery, async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
-    const ifMatch = parseIfMatch(req.get('If-Match'));
-    await rejectUnmatchableIfMatch(tasks, userOf(res), taskId, ifMatch);
-    await tasks.delete(
-      userOf(res),
-      taskId,
-      ifMatch === undefined ? {} : { expectedVersions: ifMatch.versions },
-    );
+    const preconditions = readPreconditions((name) => req.get(name));
+    await refuseWhatCannotHold(tasks, userOf(res), taskId, preconditions);
+    await writeUnder(preconditions, (condition) => tasks.delete(userOf(res), taskId, condition));
     res.status(204).end();
   });
 
   router.all(item, methodNotAllowed(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']));
   return router;
-}
-
-/**
- * An If-Match with no tag this API could have issued (only weak or foreign tags) can never
- * match: answer 412 for an existing task, 404 for a missing one, without writing.
- */
-async function rejectUnmatchableIfMatch(
-  tasks: TaskRepository,
-  userId: string,
-  taskId: string,
-  ifMatch: ReturnType<typeof parseIfMatch>,
-): Promise<void> {
-  if (ifMatch === undefined || ifMatch.versions.length > 0) return;
-  const current = await tasks.get(userId, taskId);
-  if (current === undefined) throw taskNotFound();
-  throw new HttpError(
-    412,
-    'the task has changed since you read it',
-    [
-      {
-        field: 'If-Match',
-        message: `does not match the current version ${taskETag(current.version)}`,
-      },
-    ],
-    { ETag: taskETag(current.version) },
-  );
 }
