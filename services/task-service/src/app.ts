@@ -14,6 +14,7 @@ import { errorHandler, notFound } from './middleware/errors.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { requestId } from './middleware/request-id.ts';
 import { requestLog } from './middleware/request-log.ts';
+import { singletonHeaders } from './middleware/singleton-headers.ts';
 import type { ReportSource } from './report-source.ts';
 import { healthRouter } from './routes/health.ts';
 import { authRouter } from './routes/auth.ts';
@@ -62,7 +63,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(metricsRouter(deps.metrics));
 
   app.use(authRouter(deps.auth));
-  app.use('/api', noStore);
+  app.use('/api', noStore, singletonHeaders);
   app.use(meRouter(deps.auth));
   app.use(tasksRouter(deps.tasks, deps.creates, deps.auth));
   app.use(reportsRouter(deps.reports, deps.auth));

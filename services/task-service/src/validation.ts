@@ -29,6 +29,8 @@ import { badRequest, type ErrorDetail, type HttpError } from './http-errors.ts';
 
 /** What an unknown field, in a body or a query, is told. */
 export const UNKNOWN_FIELD = 'is not a known field';
+/** What a query parameter or a singleton header given more than once is told. */
+export const REPEATED_FIELD = 'must be given at most once';
 
 function detailsOf(error: z.ZodError, rootField: string): ErrorDetail[] {
   const details: ErrorDetail[] = [];
@@ -216,7 +218,7 @@ export function singleValuedQuery(query: Record<string, unknown>): Record<string
   const repeated: ErrorDetail[] = [];
   for (const [name, value] of Object.entries(query)) {
     if (typeof value === 'string') values[name] = value;
-    else repeated.push({ field: name, message: 'must be given at most once' });
+    else repeated.push({ field: name, message: REPEATED_FIELD });
   }
   if (repeated.length > 0) throw badRequest('invalid query parameters', repeated);
   return values;
