@@ -529,6 +529,37 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       expect: [400, 412],
     }));
 
+  // If-None-Match naming the task's current version (or "*"): PATCH and DELETE must not happen.
+  const excludedByIfNoneMatch = fc
+    .tuple(
+      fc.constantFrom('PATCH', 'DELETE'),
+      ownTaskId,
+      fc.constantFrom('*', 'the current tag', 'the current tag, weak', 'a list with it'),
+      fc.integer({ min: 1_000_000, max: 2_000_000 }),
+    )
+    .map(([method, id, form, other]) => {
+      const current = fixture.ownerTasks.get(id)!;
+      const ifNoneMatch = {
+        '*': '*',
+        'the current tag': current,
+        'the current tag, weak': `W/${current}`,
+        'a list with it': `"${other}", ${current}`,
+      }[form];
+      return {
+        fault: 'If-None-Match naming the current version',
+        method,
+        path: taskPath(id),
+        headers: {
+          ...asUser(fixture.owner),
+          'if-none-match': ifNoneMatch,
+          ...(method === 'PATCH' ? { 'content-type': JSON_TYPE } : {}),
+        },
+        ...(method === 'PATCH' ? { body: '{"title":"overwritten"}' } : {}),
+        expect: [412],
+        field: 'If-None-Match',
+      };
+    });
+
   const listParam = fc.oneof(
     fc
       .constantFrom('0', '101', '-1', 'abc', '1.5', '10x', 'null', '99999999999999999999', '1e400')
@@ -745,6 +776,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     { arbitrary: badTaskTarget, weight: 4 },
     { arbitrary: otherUsersTask, weight: 3 },
     { arbitrary: staleIfMatch, weight: 3 },
+    { arbitrary: excludedByIfNoneMatch, weight: 2 },
     { arbitrary: badList, weight: 5 },
     { arbitrary: foreignCursor, weight: 1 },
     { arbitrary: reportsAsNonAdmin, weight: 2 },
