@@ -58,6 +58,12 @@ export const headers = {
     .string()
     .min(1)
     .meta({ header: { id: 'Location', description: 'Where the browser goes next.' } }),
+  acceptEncoding: z.string().meta({
+    header: {
+      id: 'AcceptEncoding',
+      description: 'The content codings a request body may be compressed with.',
+    },
+  }),
   retryAfter: z
     .string()
     .regex(/^[0-9]+$/)
@@ -195,8 +201,11 @@ export const responses = {
     'PayloadTooLarge',
   ),
   unsupportedMediaType: errorResponse(
-    'The request body is not declared as JSON (or has an unsupported charset).',
-    {},
+    md`
+      The request body is not declared as JSON, has an unsupported charset, or is compressed
+      with a content coding the API does not decode (then \`Accept-Encoding\` lists those it does).
+    `,
+    { 'Accept-Encoding': headers.acceptEncoding.optional() },
     'UnsupportedMediaType',
   ),
   unavailable: errorResponse(

@@ -9,7 +9,7 @@ import md from 'dedent';
 import { z } from 'zod';
 import type { ZodOpenApiObject, ZodOpenApiOperationObject } from 'zod-openapi';
 import { IDEMPOTENCY_KEY_HEADER } from '../src/idempotency-key.ts';
-import { JSON_BODY_LIMIT_BYTES } from '../src/middleware/json-body.ts';
+import { JSON_BODY_LIMIT_BYTES, REQUEST_CONTENT_CODINGS } from '../src/middleware/json-body.ts';
 import { errorBody, me, report, reportPage, signedOut, task, taskPage } from '../src/responses.ts';
 import { REPORT_CSV_HEADER } from '../src/routes/reports.ts';
 import {
@@ -75,8 +75,9 @@ export const api: ZodOpenApiObject = {
       Every answer carries \`X-Request-Id\`: the one the request came with, if well-formed, or a new one.
 
       Request bodies are JSON of at most ${JSON_BODY_LIMIT_BYTES / 1024} KiB once decoded; they may be sent compressed with
-      \`Content-Encoding: gzip\`, \`deflate\` or \`br\`. A compressed body that does not decode answers
-      400 naming \`Content-Encoding\`; an encoding the API does not know answers 415.
+      \`Content-Encoding\` set to one of ${REQUEST_CONTENT_CODINGS.map((coding) => `\`${coding}\``).join(', ')}. A compressed body that does not decode answers
+      400 naming \`Content-Encoding\`; an encoding the API does not know answers 415 naming it, with
+      \`Accept-Encoding\` listing those it knows.
 
       Task writes support optimistic concurrency: each task has an \`ETag\` (its version), and
       \`PATCH\`/\`DELETE\` with \`If-Match\` answer 412 when the task changed since that version.

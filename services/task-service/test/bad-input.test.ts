@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
@@ -205,6 +205,7 @@ describe('compressed bodies', () => {
       ['deflate', Buffer.from(valid)],
       ['br', Buffer.from(valid)],
       ['br', brotliCompressSync(valid).subarray(0, 5)],
+      ['zstd', Buffer.from(valid)],
     ];
     for (const [encoding, body] of cases) {
       const response = await expectRejected(sendEncoded(encoding, body), 400, ['Content-Encoding']);
@@ -216,11 +217,16 @@ describe('compressed bodies', () => {
     assert.ok(!service.logs.lines.some((line) => line.level === 'error'));
   });
 
-  test('an encoding the API does not know: 415; a body over the limit once decoded: 413', async () => {
-    await expectRejected(sendEncoded('compress', Buffer.from(valid)), 415, ['Content-Type']);
-    await expectRejected(sendEncoded('gzip, gzip', gzipSync(gzipSync(valid))), 415, [
-      'Content-Type',
-    ]);
+  test('an encoding the API does not know: 415 Content-Encoding, with Accept-Encoding; a body over the limit once decoded: 413', async () => {
+    for (const [encoding, body] of [
+      ['compress', Buffer.from(valid)],
+      ['x-gzip', gzipSync(valid)],
+      ['gzip, gzip', gzipSync(gzipSync(valid))],
+    ] as const) {
+      const refused = await expectRejected(sendEncoded(encoding, body), 415, ['Content-Encoding']);
+      assert.equal(refused.headers['accept-encoding'], 'gzip, deflate, br, zstd', encoding);
+      assert.match(refused.body.details[0]!.message, /use one of gzip, deflate, br, zstd$/);
+    }
     const bomb = gzipSync(JSON.stringify(newTask({ contents: ' '.repeat(10 * 1024 * 1024) })));
     assert.ok(bomb.length < 64 * 1024, 'small on the wire');
     await expectRejected(sendEncoded('gzip', bomb), 413, ['body']);
@@ -231,6 +237,7 @@ describe('compressed bodies', () => {
       ['gzip', gzipSync(valid)],
       ['deflate', deflateSync(valid)],
       ['br', brotliCompressSync(valid)],
+      ['zstd', zstdCompressSync(valid)],
     ] as const) {
       const response = await sendEncoded(encoding, body);
       assert.equal(response.status, 201, `${encoding}: ${JSON.stringify(response.body)}`);

@@ -183,6 +183,11 @@ describe('the service', () => {
       body: newTask({ contents: 'x'.repeat(70_000) }),
     });
     await call('post', '/api/tasks', 415, { user: alice, raw: { type: 'text/plain', text: 'x' } });
+    await call('post', '/api/tasks', 415, {
+      user: alice,
+      headers: { 'Content-Encoding': 'compress' },
+      raw: { type: 'application/json', text: '{}' },
+    });
     for (let index = 0; index < 3; index += 1) {
       await call('post', '/api/tasks', 201, { user: alice, body: newTask() });
     }

@@ -480,10 +480,14 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The request body is not declared as JSON (or has an unsupported charset). */
+    /**
+     * @description The request body is not declared as JSON, has an unsupported charset, or is compressed
+     *     with a content coding the API does not decode (then `Accept-Encoding` lists those it does).
+     */
     UnsupportedMediaType: {
       headers: {
         'X-Request-Id': components['headers']['RequestId'];
+        'Accept-Encoding'?: string;
         [name: string]: unknown;
       };
       content: {

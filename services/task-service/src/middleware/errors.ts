@@ -15,7 +15,7 @@ import {
   taskNotFound,
   type ErrorBody,
 } from '../http-errors.ts';
-import { JSON_BODY_LIMIT_BYTES } from './json-body.ts';
+import { JSON_BODY_LIMIT_BYTES, REQUEST_CONTENT_CODINGS } from './json-body.ts';
 
 /** Unknown routes answer 404 in the same JSON shape as every other error. */
 export function notFound(): RequestHandler {
@@ -55,10 +55,23 @@ function fromBodyParser(error: { type: string; message: string }): HttpError | u
         { field: 'body', message: error.message },
       ]);
     case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return new HttpError(415, 'request body encoding is not supported', [
+      return new HttpError(415, 'request body charset is not supported', [
         { field: 'Content-Type', message: error.message },
       ]);
+    case 'encoding.unsupported':
+      // The content coding is what is wrong, and a 415 for one says which would do
+      // (RFC 9110 §15.5.16).
+      return new HttpError(
+        415,
+        'request body encoding is not supported',
+        [
+          {
+            field: 'Content-Encoding',
+            message: `${error.message}: use one of ${REQUEST_CONTENT_CODINGS.join(', ')}`,
+          },
+        ],
+        { 'Accept-Encoding': REQUEST_CONTENT_CODINGS.join(', ') },
+      );
     case 'request.aborted':
     case 'request.size.invalid':
       return new HttpError(400, 'request body was incomplete', [

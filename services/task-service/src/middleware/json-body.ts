@@ -3,6 +3,12 @@ import { badRequest, HttpError } from '../http-errors.ts';
 
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * The content codings a request body may be compressed with: what body-parser decodes on
+ * Node.js 24 (zstd since Node's zlib has it). A 415 for any other names these in Accept-Encoding.
+ */
+export const REQUEST_CONTENT_CODINGS = ['gzip', 'deflate', 'br', 'zstd'] as const;
+
 function bodyRequired(): HttpError {
   return badRequest('request body is required', [
     { field: 'body', message: 'must be a JSON object' },
