@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ZodOpenApiObject, ZodOpenApiOperationObject } from 'zod-openapi';
 import { IDEMPOTENCY_KEY_HEADER } from '../src/idempotency-key.ts';
 import { JSON_BODY_LIMIT_BYTES, REQUEST_CONTENT_CODINGS } from '../src/middleware/json-body.ts';
+import { SINGLETON_HEADERS } from '../src/middleware/singleton-headers.ts';
 import { errorBody, me, report, reportPage, signedOut, task, taskPage } from '../src/responses.ts';
 import { REPORT_CSV_HEADER } from '../src/routes/reports.ts';
 import {
@@ -72,6 +73,8 @@ export const api: ZodOpenApiObject = {
 
       Every 4xx and 5xx answer has the body \`{ "error": "...", "details": [{ "field", "message" }] }\`,
       naming each bad field (a body field, a query parameter, or a header such as \`If-Match\`).
+      A header that carries one value (${SINGLETON_HEADERS.map((name) => `\`${name}\``).join(', ')})
+      given more than once answers 400 naming it, as a repeated query parameter does.
       Every answer carries \`X-Request-Id\`: the one the request came with, if well-formed, or a new one.
 
       Request bodies are JSON of at most ${JSON_BODY_LIMIT_BYTES / 1024} KiB once decoded; they may be sent compressed with
