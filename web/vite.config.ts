@@ -34,11 +34,22 @@ export const contentSecurityPolicy = [
  */
 const cors = false;
 
-const proxy: Record<string, ProxyOptions> = {
-  '/api': { target: apiOrigin },
-  '/auth': { target: apiOrigin },
-  '/health': { target: apiOrigin },
+/**
+ * Node's HTTP server keeps the first line of a header that carries one value (Authorization,
+ * Content-Type…) and drops the rest, and the proxy forwards what Node kept; nginx and the Ingress
+ * forward every line as sent. Sending each header's lines as they came lets task-service see what
+ * it sees in the cluster: a repeated Authorization is refused there, not quietly cut here.
+ */
+const forwardEveryHeaderLine: ProxyOptions['configure'] = (server) => {
+  server.on('proxyReq', (proxyRequest, request) => {
+    for (const [name, lines] of Object.entries(request.headersDistinct)) {
+      if (lines !== undefined && lines.length > 1) proxyRequest.setHeader(name, lines);
+    }
+  });
 };
+
+const toApi: ProxyOptions = { target: apiOrigin, configure: forwardEveryHeaderLine };
+const proxy: Record<string, ProxyOptions> = { '/api': toApi, '/auth': toApi, '/health': toApi };
 
 /**
  * Behind the Ingress (Skaffold's dev target) the page is served on another port than the dev

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { describe, test } from 'node:test';
 import { USER_ID_RULE } from '@task-manager/contract';
 import { runReportJob } from './support/app.ts';
@@ -47,6 +48,29 @@ describe('task manager UI', () => {
     assert.equal(preflight.status, 405);
     assert.equal(preflight.headers.get('access-control-allow-methods'), null);
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
+  test('a header the API takes once, sent twice, is refused behind the UI origin as in the cluster', async () => {
+    // fetch would join the two lines into one; node:http sends an array as one line each.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = get(
+        `${suite.app.origin}/api/me`,
+        { headers: { Authorization: ['Bearer one', 'Bearer two'] } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+    });
+    // task-service's 400 for the repeated header, not a 401 for the first line alone.
+    assert.equal(answer.status, 400, answer.body);
+    const { details } = JSON.parse(answer.body) as { details: { field: string }[] };
+    assert.deepEqual(
+      details.map((detail) => detail.field),
+      ['Authorization'],
+    );
   });
 
   test('a person signs in, creates, edits, completes, reopens and deletes a task', async () => {
