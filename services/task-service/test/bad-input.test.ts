@@ -135,6 +135,28 @@ describe('the body of a write', () => {
       415,
       ['Content-Type'],
     );
+    // JSON with other meanings: a JSON Patch is operations, not the fields to set.
+    for (const type of [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/ld+json',
+    ]) {
+      const refused = await expectRejected(
+        patch()
+          .set('Content-Type', type)
+          .send(JSON.stringify({ done: true })),
+        415,
+        ['Content-Type'],
+      );
+      assert.equal(refused.body.details[0]!.message, `must be application/json, got ${type}`);
+    }
+    await expectRejected(
+      patch()
+        .set('Content-Type', 'application/json-patch+json')
+        .send(JSON.stringify([{ op: 'replace', path: '/done', value: true }])),
+      415,
+      ['Content-Type'],
+    );
   });
 
   test('missing: 400 body', async () => {

@@ -42,7 +42,9 @@ export function jsonBody(): RequestHandler[] {
   });
   const requireJson: RequestHandler = (req, _res, next) => {
     if (hasNoBody(req)) throw bodyRequired();
-    if (!req.is(['application/json', '+json'])) {
+    // application/json alone, as the contract says. Other JSON-based types mean more than JSON:
+    // a JSON Patch (application/json-patch+json) is a list of operations, not the fields to set.
+    if (!req.is('application/json')) {
       throw new HttpError(415, 'request body must be JSON', [
         {
           field: 'Content-Type',
