@@ -113,7 +113,7 @@ describe('finding tasks', () => {
       await article(page, 'Groceries').waitFor();
       await page.keyboard.press('/');
       const search = page.getByRole('searchbox', { name: 'Search' });
-      assert.equal(await search.evaluate((input) => input === document.activeElement), true);
+      await waitForFocus(search);
       // Typing in the field is typing: "n" does not open a new task.
       await page.keyboard.type('report');
       assert.equal(await page.getByRole('dialog').count(), 0);
