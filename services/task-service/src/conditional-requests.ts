@@ -10,7 +10,7 @@
  * are ignored, as the RFC asks of a server that gives no Last-Modified.
  */
 import { TaskVersionMismatchError, type WriteCondition } from '@task-manager/task-store';
-import { badRequest, HttpError } from './http-errors.ts';
+import { badRequest, HttpError, taskNotFound } from './http-errors.ts';
 
 export function taskETag(version: number): string {
   return `"${version}"`;
@@ -80,7 +80,7 @@ export function preconditionFailed(field: ConditionHeader, version: number): Htt
       )
     : new HttpError(
         412,
-        'the task is at a version If-None-Match excludes',
+        'the task exists, at a version If-None-Match excludes',
         [{ field, message: `matches the current version ${current}` }],
         { ETag: current },
       );
@@ -107,8 +107,7 @@ export function evaluatePreconditions(
 
 /**
  * Whether a change can only fail, whatever the task's version: an If-Match naming no version
- * this API could have issued, or If-None-Match: * (a task must exist to be changed). Then the
- * task is read instead of written, to answer 404 or the 412.
+ * this API could have issued, or If-None-Match: * (a task must exist to be changed).
  */
 export function cannotHold({ ifMatch, ifNoneMatch }: Preconditions): boolean {
   return (
@@ -128,14 +127,23 @@ function writeCondition({ ifMatch, ifNoneMatch }: Preconditions): WriteCondition
 
 /**
  * A PATCH or DELETE under its preconditions, as DynamoDB's condition on the write. When it is
- * refused, the 412 names the header whose condition the task's version made false.
+ * refused, the 412 names the header whose condition the task's version made false. A change
+ * that can only fail (cannotHold) is not written: the task is read, to answer 404 or that 412.
  */
 export async function writeUnder<T>(
   preconditions: Preconditions,
-  write: (condition: WriteCondition) => Promise<T>,
+  task: {
+    read: () => Promise<{ version: number } | undefined>;
+    write: (condition: WriteCondition) => Promise<T>;
+  },
 ): Promise<T> {
+  if (cannotHold(preconditions)) {
+    const current = await task.read();
+    if (current === undefined) throw taskNotFound();
+    evaluatePreconditions(preconditions, current.version, 'write');
+  }
   try {
-    return await write(writeCondition(preconditions));
+    return await task.write(writeCondition(preconditions));
   } catch (error) {
     if (error instanceof TaskVersionMismatchError) {
       evaluatePreconditions(preconditions, error.currentVersion, 'write');

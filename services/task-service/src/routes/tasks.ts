@@ -2,8 +2,8 @@ import { Router, type Response } from 'express';
 import type { IdempotentCreates, TaskRecord, TaskRepository } from '@task-manager/task-store';
 import { authenticate, type Authentication } from '../auth/authentication.ts';
 import {
-  cannotHold,
   evaluatePreconditions,
+  preconditionFailed,
   readPreconditions,
   taskETag,
   writeUnder,
@@ -51,22 +51,6 @@ function requireCreateOnly({ ifNoneMatch }: Preconditions): void {
       { field: 'If-None-Match', message: 'must be "*"' },
     ]);
   }
-}
-
-/**
- * A change that can only fail whatever the task's version (cannotHold) is answered from a
- * read, without writing: 404, or the 412 of the condition that is false.
- */
-async function refuseWhatCannotHold(
-  tasks: TaskRepository,
-  userId: string,
-  taskId: string,
-  preconditions: Preconditions,
-): Promise<void> {
-  if (!cannotHold(preconditions)) return;
-  const current = await tasks.get(userId, taskId);
-  if (current === undefined) throw taskNotFound();
-  evaluatePreconditions(preconditions, current.version, 'write');
 }
 
 function sendTask(res: Response, record: TaskRecord, status = 200): void {
@@ -129,10 +113,12 @@ export function tasksRouter(
   router.patch(item, ...userNoQuery, ...jsonBody(), async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
     const changes = parseOrThrow(patchTaskBody, req.body, 'invalid task changes', 'body');
-    const preconditions = readPreconditions((name) => req.get(name));
-    await refuseWhatCannotHold(tasks, userOf(res), taskId, preconditions);
-    const record = await writeUnder(preconditions, (condition) =>
-      tasks.update(userOf(res), taskId, changes, condition),
+    const record = await writeUnder(
+      readPreconditions((name) => req.get(name)),
+      {
+        read: () => tasks.get(userOf(res), taskId),
+        write: (condition) => tasks.update(userOf(res), taskId, changes, condition),
+      },
     );
     sendTask(res, record);
   });
@@ -166,24 +152,20 @@ export function tasksRouter(
       completedAt: body.completedAt ?? null,
       ...(body.createdAt === undefined ? {} : { createdAt: body.createdAt }),
     });
-    if (!created) {
-      const current = taskETag(record.version);
-      throw new HttpError(
-        412,
-        'the task exists',
-        [{ field: 'If-None-Match', message: `the task exists, at version ${current}` }],
-        { ETag: current },
-      );
-    }
+    if (!created) throw preconditionFailed('If-None-Match', record.version);
     res.location(`${collection}/${taskId}`);
     sendTask(res, record, 201);
   });
 
   router.delete(item, ...userNoQuery, async (req, res) => {
     const taskId = taskIdOf(req.params.taskId);
-    const preconditions = readPreconditions((name) => req.get(name));
-    await refuseWhatCannotHold(tasks, userOf(res), taskId, preconditions);
-    await writeUnder(preconditions, (condition) => tasks.delete(userOf(res), taskId, condition));
+    await writeUnder(
+      readPreconditions((name) => req.get(name)),
+      {
+        read: () => tasks.get(userOf(res), taskId),
+        write: (condition) => tasks.delete(userOf(res), taskId, condition),
+      },
+    );
     res.status(204).end();
   });
 
