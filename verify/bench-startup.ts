@@ -15,12 +15,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureBuilt, recordRatio } from '@task-manager/testing';
-import { killAllChildren, spawnListening } from './harness/children.ts';
+import {
+  ensureBuilt,
+  killAllChildren,
+  recordRatio,
+  spawnListening,
+  stopTaskService,
+  waitUntilReady,
+} from '@task-manager/testing';
 import { createContext, type VerifyContext } from './harness/context.ts';
 import { startDynamoServer } from './harness/dynamodb.ts';
 import { median, ms } from './harness/stats.ts';
-import { stopTaskService, waitUntilReady } from './harness/task-service.ts';
 
 const POLL_MS = 5;
 // Listens on a port the kernel chooses and prints it, as task-service logs its own.

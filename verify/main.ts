@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseArgs } from 'node:util';
-import { ensureBuilt } from '@task-manager/testing';
+import { ensureBuilt, killAllChildren } from '@task-manager/testing';
 import { badInputCheck } from './checks/bad-input.ts';
 import { bodyLimitCheck } from './checks/body-limit.ts';
 import { isolationCheck } from './checks/isolation.ts';
@@ -21,7 +21,6 @@ import { reportJobCheck } from './checks/report-job.ts';
 import { rollingRestartCheck } from './checks/rolling-restart.ts';
 import { securityHeadersCheck } from './checks/security-headers.ts';
 import type { Check, CheckOutcome, CheckResult } from './harness/check.ts';
-import { killAllChildren } from './harness/children.ts';
 import { createContext, type VerifyContext } from './harness/context.ts';
 import { startDynamoServer, type DynamoServer } from './harness/dynamodb.ts';
 import { formatResults } from './harness/result-table.ts';

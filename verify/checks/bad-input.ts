@@ -15,7 +15,7 @@ import { createHttpClient, type Reply } from '../harness/http.ts';
 import { malformedRequests, type MalformedRequest } from '../harness/malformed-requests.ts';
 import { countInto, distribution } from '../harness/stats.ts';
 import { snapshotTables } from '../harness/tables.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 
 const REQUESTS = 2400;
 /** Fixed, so a failure can be reproduced; VERIFY_SEED explores others. */

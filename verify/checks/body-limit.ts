@@ -6,7 +6,7 @@
 import type { Check } from '../harness/check.ts';
 import { errorBodyProblems } from '../harness/error-body.ts';
 import { createHttpClient, type HttpRequest } from '../harness/http.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 
 const LIMIT = 64 * 1024;
 

@@ -18,7 +18,7 @@ import { runLoad, type Operation } from '../harness/load.ts';
 import { LOAD_CONNECTIONS, REQUEST_TIMEOUT_MS } from '../harness/settings.ts';
 import { countInto, distribution, ms, seconds } from '../harness/stats.ts';
 import { readUserTasks } from '../harness/tables.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 import type { Reply } from '../harness/http.ts';
 
 const BEFORE_MS = 5000;

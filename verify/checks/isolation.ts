@@ -12,7 +12,7 @@ import { ADMIN_USER } from '../harness/context.ts';
 import { errorBodyProblems } from '../harness/error-body.ts';
 import { createHttpClient, jsonBody, type HttpRequest } from '../harness/http.ts';
 import { snapshotTables } from '../harness/tables.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 
 interface Probe {
   label: string;

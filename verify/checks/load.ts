@@ -2,7 +2,7 @@ import type { Check } from '../harness/check.ts';
 import { runLoad, type LoadResult } from '../harness/load.ts';
 import { LOAD_CONNECTIONS, LOAD_DURATION_MS, REQUEST_TIMEOUT_MS } from '../harness/settings.ts';
 import { distribution, ms } from '../harness/stats.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 
 /** Mixed create/list/complete/delete traffic from 50 connections against one instance. */
 export const loadCheck: Check = {

@@ -11,9 +11,8 @@ import {
   type ReportLine,
   type ReportSummary,
 } from '@task-manager/task-store';
-import type { TestTables } from '@task-manager/testing';
+import { type Exit, exitWithin, type ManagedChild, type TestTables } from '@task-manager/testing';
 import type { Check } from '../harness/check.ts';
-import { exitWithin, type Exit, type ManagedChild } from '../harness/children.ts';
 import type { VerifyContext } from '../harness/context.ts';
 import { seconds } from '../harness/stats.ts';
 import { seedCompletedTasks, type CompletedSeed } from '../harness/tables.ts';

@@ -11,11 +11,7 @@ import { runLoad } from '../harness/load.ts';
 import { startServiceProxy, type ServiceProxy } from '../harness/service-proxy.ts';
 import { LOAD_CONNECTIONS, LOAD_DURATION_MS, REQUEST_TIMEOUT_MS } from '../harness/settings.ts';
 import { distribution, seconds } from '../harness/stats.ts';
-import {
-  stopTaskService,
-  type Shutdown,
-  type TaskServiceInstance,
-} from '../harness/task-service.ts';
+import { stopTaskService, type Shutdown, type TaskServiceInstance } from '@task-manager/testing';
 import { loadFailures, loadFigures } from './load.ts';
 
 /** The Pod spec's preStop sleep: time for endpoint removal to reach every node's kube-proxy. */

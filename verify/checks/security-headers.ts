@@ -4,7 +4,7 @@
  */
 import type { Check } from '../harness/check.ts';
 import { createHttpClient, type HttpRequest, type Reply } from '../harness/http.ts';
-import { stopTaskService } from '../harness/task-service.ts';
+import { stopTaskService } from '@task-manager/testing';
 
 const REQUIRED: Array<[string, (value: string) => boolean]> = [
   ['content-security-policy', (v) => v.includes('default-src') || v.includes('frame-ancestors')],

@@ -7,15 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
 import {
   createTestTables,
+  type ManagedChild,
+  spawnChild,
+  spawnTaskService,
   startTestIdentity,
+  type TaskServiceInstance,
   type TestIdentity,
   type TestTables,
+  waitUntilReady,
 } from '@task-manager/testing';
-import { spawnChild, type ManagedChild } from './children.ts';
 import type { DynamoServer } from './dynamodb.ts';
 import { LogAudit } from './log-audit.ts';
 import { REPORT_JOB_ENTRY } from './paths.ts';
-import { spawnTaskService, waitUntilReady, type TaskServiceInstance } from './task-service.ts';
 
 export const ADMIN_USER = 'verify-admin';
 

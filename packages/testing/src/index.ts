@@ -11,3 +11,5 @@ export { MODULE_RECORDER } from './module-recorder.ts';
 export * from './closed-port.ts';
 export * from './bench-summary.ts';
 export * from './builds.ts';
+export * from './child-processes.ts';
+export * from './task-service-process.ts';

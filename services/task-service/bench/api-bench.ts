@@ -37,7 +37,6 @@
  * BENCH_DURATION_S (default 10) per measurement, BENCH_ROUNDS (default 3),
  * BENCH_CONNECTIONS (default 10), BENCH_STARTUP_SAMPLES (default 5).
  */
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -55,6 +54,8 @@ import {
   recordRatio,
   startDynaliteProcess,
   startTestIdentity,
+  stopTaskService,
+  type TaskServiceInstance,
 } from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
 import { providerClient } from '../src/auth/provider-client.ts';
@@ -66,14 +67,10 @@ import {
   TASK_SERVICE_MALLOC_ENV,
 } from '../src/launch.ts';
 import {
-  children,
   ENTRY_COMPILE_CACHE_ENV,
-  firstLine,
-  node,
   residentMb,
   runningTaskService,
-  startTaskService,
-  waitFor,
+  startBenchProcess,
 } from './service-process.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -193,8 +190,13 @@ async function direct(operation: () => Promise<unknown>, seconds: number): Promi
 await ensureBuilt(['@task-manager/task-service']);
 const dynamo = await startDynaliteProcess();
 const { endpoint } = dynamo;
-const collectorProcess = node('./otlp-receiver-process.ts', {}, 'pipe');
-const { endpoint: collector } = await firstLine<{ endpoint: string }>(collectorProcess);
+// The collector prints what it received when it stops: the last line it writes.
+let collectorSays = '';
+const { child: collectorProcess, url: collector } = await startBenchProcess(
+  './otlp-receiver-process.ts',
+  {},
+  { onLine: (line) => (collectorSays = line) },
+);
 const dynamoEnv = {
   DYNAMODB_ENDPOINT: endpoint,
   AWS_REGION: 'us-east-1',
@@ -221,17 +223,19 @@ const variants = {
 };
 
 const serviceEnv = { ...dynamoEnv, ...identity.env };
-const runningApi = (env: NodeJS.ProcessEnv): Promise<Api> =>
-  runningTaskService({ ...serviceEnv, ...env });
+const services: TaskServiceInstance[] = [];
+async function runningApi(env: Record<string, string>): Promise<Api> {
+  const service = await runningTaskService({ ...serviceEnv, ...env });
+  services.push(service);
+  return { url: service.url, pid: service.child.pid };
+}
 
 /** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
-async function startupMs(entry: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const started = performance.now();
-  const { child, url } = await startTaskService({ ...serviceEnv, ...env }, entry);
-  await waitFor(`${url}/health/readiness`, 5);
-  const elapsed = performance.now() - started;
-  child.kill('SIGTERM');
-  if (child.exitCode === null) await once(child, 'exit');
+async function startupMs(entry: string, env: Record<string, string>): Promise<number> {
+  const service = await runningTaskService({ ...serviceEnv, ...env }, entry);
+  // runningTaskService returns once the probe has answered, a few µs after its answer.
+  const elapsed = performance.now() - service.child.spawnedAt;
+  await stopTaskService(service);
   return elapsed;
 }
 
@@ -247,8 +251,8 @@ for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
 const api = await runningApi({});
 const tracedApi = await runningApi(TRACING_ON);
 // With the service's heap flags and malloc settings, so that only the HTTP layer differs.
-async function bareServer(env: NodeJS.ProcessEnv): Promise<Api> {
-  const child = node(
+async function bareServer(env: Record<string, string>): Promise<Api> {
+  const { child, url } = await startBenchProcess(
     './bare-server.ts',
     {
       ...dynamoEnv,
@@ -257,10 +261,9 @@ async function bareServer(env: NodeJS.ProcessEnv): Promise<Api> {
       BENCH_CREATE_USER: 'bench-create-bare',
       ...env,
     },
-    'pipe',
-    TASK_SERVICE_HEAP_FLAGS,
+    { flags: TASK_SERVICE_HEAP_FLAGS },
   );
-  return { url: (await firstLine<{ url: string }>(child)).url, pid: child.pid! };
+  return { url, pid: child.pid };
 }
 const bare = await bareServer({});
 const tracedBare = await bareServer(TRACING_ON);
@@ -534,17 +537,11 @@ for (const [name, ms] of meanRequestMs) {
 await identity.close();
 
 clients.client.destroy();
-collectorProcess.kill('SIGTERM');
-const received = (await once(collectorProcess.stdout!, 'data')) as [Buffer];
-const { requests, bytes } = JSON.parse(received[0].toString('utf8')) as {
-  requests: number;
-  bytes: number;
-};
+collectorProcess.signal('SIGTERM');
+await collectorProcess.exited;
+const { requests, bytes } = JSON.parse(collectorSays) as { requests: number; bytes: number };
 console.log(
   `\ncollector: ${requests} export requests, ${number(bytes / 2 ** 20)} MiB of spans received`,
 );
-for (const child of children) child.kill('SIGTERM');
-await Promise.all([
-  dynamo.close(),
-  ...children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
-]);
+await Promise.all([dynamo.close(), ...services.map((service) => stopTaskService(service))]);
+// The bare servers end with the benchmark (service-process.ts).

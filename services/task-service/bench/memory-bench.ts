@@ -41,12 +41,12 @@ const dynamo = await startDynaliteProcess();
 const identity = await startTestIdentity({ accessTokenTtlSeconds: 3600 });
 const tables = await createTestTables(dynamo.endpoint);
 const service = await runningTaskService({ ...identity.env, ...tables.env });
-// What the image runs with besides its command (src/launch.ts); startTaskService sets it.
+// What the image runs with besides its command (src/launch.ts); spawnTaskService sets it.
 const imageEnv = Object.entries(TASK_SERVICE_MALLOC_ENV)
   .map(([name, value]) => `${name}=${value}`)
   .join(' ');
 const rss = () => {
-  const value = residentMb(service.pid, 'VmRSS');
+  const value = residentMb(service.child.pid, 'VmRSS');
   if (value === undefined) throw new Error('no /proc here: this benchmark needs Linux');
   return value;
 };
@@ -120,5 +120,5 @@ if (result.non2xx + result.errors > 0) process.exitCode = 1;
 tables.clients.client.destroy();
 await identity.close();
 await dynamo.close();
-// Exiting also ends the service: service-process.ts kills its children on exit.
+// Exiting also ends the service: service-process.ts kills the children on exit.
 process.exit();

@@ -1,62 +1,22 @@
 /**
- * Child processes for the task-service benchmarks: task-service itself (on a port the kernel
- * chooses), the OTLP collector, and what /proc says about them. Every child is killed when
- * the benchmark exits, however it exits.
+ * The benchmarks' child processes, started through the harness `npm run verify` uses too
+ * (@task-manager/testing: child-processes.ts, task-service-process.ts): task-service as the image
+ * runs it, the OTLP collector and the bare server, each on a port the kernel chooses, all killed
+ * when the benchmark exits, however it exits. And what /proc says about them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { portFromOutput } from '@task-manager/testing';
 import {
-  COMPILE_CACHE_DIR,
-  listeningPortIn,
-  TASK_SERVICE_ENTRY,
-  TASK_SERVICE_HEAP_FLAGS,
-  TASK_SERVICE_MALLOC_ENV,
-} from '../src/launch.ts';
+  killAllChildren,
+  spawnListening,
+  spawnTaskService,
+  waitUntilReady,
+  type ManagedChild,
+  type TaskServiceInstance,
+} from '@task-manager/testing';
+import { COMPILE_CACHE_DIR } from '../src/launch.ts';
 
-export const children: ChildProcess[] = [];
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-
-/** `node --conditions=development [flags] <script>`, script relative to this directory. */
-export function node(
-  script: string,
-  env: NodeJS.ProcessEnv,
-  stdout: 'pipe' | 'ignore',
-  flags: readonly string[] = [],
-): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=development', ...flags, fileURLToPath(new URL(script, import.meta.url))],
-    { env: { ...process.env, ...env }, stdio: ['ignore', stdout, 'inherit'] },
-  );
-  children.push(child);
-  return child;
-}
-
-export async function waitFor(url: string, intervalMs = 100): Promise<void> {
-  const deadline = performance.now() + 30_000;
-  while (performance.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      )
-    )
-      return;
-    await sleep(intervalMs);
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-/** The first JSON line a child process prints (its address). */
-export async function firstLine<T>(child: ChildProcess): Promise<T> {
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  return JSON.parse(chunk.toString('utf8').split('\n')[0]!) as T;
-}
+process.on('exit', killAllChildren);
 
 /**
  * The environment that gives the bundle, run without its entry point (TASK_SERVICE_BUNDLE), the
@@ -68,41 +28,59 @@ export const ENTRY_COMPILE_CACHE_ENV = {
   NODE_COMPILE_CACHE_PORTABLE: '1',
 };
 
-/**
- * A task-service on a port the kernel chooses (PORT=0), built, as the image runs it: node with
- * the image's heap flags and malloc settings (src/launch.ts) and `entry` (the image's,
- * TASK_SERVICE_ENTRY, unless given), from the repository root, as the image's /app. The caller
- * builds first (ensureBuilt).
- */
-export async function startTaskService(
-  env: NodeJS.ProcessEnv,
-  entry: string = TASK_SERVICE_ENTRY,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...TASK_SERVICE_HEAP_FLAGS, entry], {
-    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-    env: {
-      ...process.env,
-      ...TASK_SERVICE_MALLOC_ENV,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...env,
-      PORT: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  // Its log names the port (src/launch.ts).
-  const port = await portFromOutput(child.stdout!, listeningPortIn);
-  return { child, url: `http://127.0.0.1:${port}` };
+/** The URL a program prints as its first JSON line, {"url": ...} or {"endpoint": ...}. */
+function printedUrl(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
+  const printed = JSON.parse(line) as { url?: string; endpoint?: string };
+  return printed.url ?? printed.endpoint;
 }
 
-/** A task-service that answers its readiness probe. */
+/**
+ * `node --conditions=development [flags] <script>` (relative to this directory), a program that
+ * prints the URL it listens on as its first JSON line; resolves once it has.
+ */
+export async function startBenchProcess(
+  script: string,
+  env: Record<string, string>,
+  options: { flags?: readonly string[]; onLine?: (line: string) => void } = {},
+): Promise<{ child: ManagedChild; url: string }> {
+  let url = '';
+  const { child } = await spawnListening(
+    {
+      name: script,
+      command: process.execPath,
+      args: [
+        '--conditions=development',
+        ...(options.flags ?? []),
+        fileURLToPath(new URL(script, import.meta.url)),
+      ],
+      env,
+      onLine: (line, stream) => {
+        if (stream === 'stdout') options.onLine?.(line);
+      },
+    },
+    (line) => {
+      const printed = printedUrl(line);
+      if (printed === undefined) return undefined;
+      url = printed;
+      return Number(new URL(printed).port);
+    },
+  );
+  return { child, url };
+}
+
+/** A task-service (the build, as the image runs it, or `entry`) that answers its readiness probe. */
 export async function runningTaskService(
-  env: NodeJS.ProcessEnv,
-): Promise<{ url: string; pid: number }> {
-  const { child, url } = await startTaskService(env);
-  await waitFor(`${url}/health/readiness`);
-  return { url, pid: child.pid! };
+  env: Record<string, string>,
+  entry?: string,
+): Promise<TaskServiceInstance> {
+  const service = await spawnTaskService({
+    name: 'task-service',
+    env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    ...(entry === undefined ? {} : { entry }),
+  });
+  await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: 5 });
+  return service;
 }
 
 /**

@@ -3,11 +3,10 @@
  * real exit codes, its JSON log lines parsed as they arrive.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
-import { eventually } from '@task-manager/testing';
+import { eventually, spawnChild, type Exit } from '@task-manager/testing';
 import { LISTENING_MESSAGE } from '../../src/launch.ts';
 
 /** The built program, as the image runs it (`npm run build` first). */
@@ -20,12 +19,13 @@ export interface ServiceProcess {
   /** Parsed JSON lines from stdout. */
   logs: Record<string, unknown>[];
   stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<Exit>;
 }
 
 /**
- * Starts `entry` (BUILT_MAIN or SOURCE_MAIN) with exactly `env` (plus PATH). `nodeArgs` go
- * before the entry, e.g. ['--import', MODULE_RECORDER].
+ * Starts `entry` (BUILT_MAIN or SOURCE_MAIN) with exactly `env` (plus PATH), through the harness
+ * verify and the benchmarks use (spawnChild). `nodeArgs` go before the entry, e.g.
+ * ['--import', MODULE_RECORDER].
  */
 export function spawnService(
   entry: string,
@@ -33,25 +33,19 @@ export function spawnService(
   nodeArgs: string[] = [],
 ): ServiceProcess {
   const args = entry === SOURCE_MAIN ? ['--conditions=development', ...nodeArgs] : nodeArgs;
-  const child = spawn(process.execPath, [...args, entry], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const logs: Record<string, unknown>[] = [];
-  let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    const lines = stdout.split('\n');
-    stdout = lines.pop()!;
-    for (const line of lines) if (line !== '') logs.push(JSON.parse(line));
+  const child = spawnChild({
+    name: 'task-service',
+    command: process.execPath,
+    args: [...args, entry],
+    env,
+    onLine: (line, stream) => {
+      if (stream === 'stderr') stderr += `${line}\n`;
+      else if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+    },
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  return { process: child, logs, stderr: () => stderr, exited };
+  return { process: child.process, logs, stderr: () => stderr, exited: child.exited };
 }
 
 /** Starts the service on an ephemeral port and waits until it is ready. */

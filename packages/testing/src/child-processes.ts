@@ -1,6 +1,7 @@
 /**
- * Every process verify starts goes through here, so that however verify ends (success, a failed
- * check, an exception, Ctrl-C) no child outlives it and no port stays taken.
+ * Every process `npm run verify` and the benchmarks start goes through here, so that however
+ * they end (success, a failed check, an exception, Ctrl-C) no child outlives them and no port
+ * stays taken: their entry points call killAllChildren on exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';

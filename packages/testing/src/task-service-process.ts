@@ -1,16 +1,21 @@
 /**
- * Starts the built task-service (services/task-service/dist/main.js, as the container image runs
- * it) as a child process with its configuration in the environment, as its container does.
+ * The built task-service as a child process, as its container image runs it: `node` with the
+ * image's heap flags and malloc settings and the built entry point (services/task-service/src/
+ * launch.ts), from the repository root as from the image's /app, configured by its environment.
+ * The one way `npm run verify` and the benchmarks start it; `npm run build` first (ensureBuilt).
  */
+import { request } from 'node:http';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exitWithin, spawnListening, type ManagedChild } from './children.ts';
-import { createHttpClient } from './http.ts';
 import {
   listeningPortIn,
+  TASK_SERVICE_ENTRY,
   TASK_SERVICE_HEAP_FLAGS,
   TASK_SERVICE_MALLOC_ENV,
 } from '@task-manager/task-service/launch';
-import { TASK_SERVICE_ENTRY } from './paths.ts';
+import { exitWithin, spawnListening, type ManagedChild } from './child-processes.ts';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 export interface TaskServiceInstance {
   readonly name: string;
@@ -22,6 +27,8 @@ export interface TaskServiceInstance {
 export interface TaskServiceOptions {
   name: string;
   env: Record<string, string>;
+  /** The file node runs, relative to the repository root: the image's entry point by default. */
+  entry?: string;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -35,13 +42,27 @@ export async function spawnTaskService(options: TaskServiceOptions): Promise<Tas
       name: options.name,
       command: process.execPath,
       // With the image's heap flags and malloc settings, so memory behaves as in the container.
-      args: [...TASK_SERVICE_HEAP_FLAGS, TASK_SERVICE_ENTRY],
+      args: [...TASK_SERVICE_HEAP_FLAGS, options.entry ?? TASK_SERVICE_ENTRY],
+      cwd: REPO_ROOT,
       env: { ...TASK_SERVICE_MALLOC_ENV, ...options.env, PORT: '0' },
       onLine: options.onLine,
     },
     listeningPortIn,
   );
   return { name: options.name, port, url: `http://127.0.0.1:${port}`, child };
+}
+
+/** The status of one GET on a connection of its own; 0 if none came within `timeoutMs`. */
+function statusOf(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = request(url, { agent: false, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    probe.on('timeout', () => probe.destroy());
+    probe.on('error', () => resolve(0));
+    probe.end();
+  });
 }
 
 /**
@@ -52,32 +73,24 @@ export async function waitUntilReady(
   instance: Pick<TaskServiceInstance, 'url' | 'child' | 'name'>,
   options: { timeoutMs: number; intervalMs: number },
 ): Promise<number> {
-  const probe = createHttpClient(instance.url, {
-    connections: 1,
-    timeoutMs: 1000,
-    keepAlive: false,
-  });
   const deadline = performance.now() + options.timeoutMs;
-  try {
-    while (performance.now() < deadline) {
-      if (!instance.child.alive) {
-        const exit = await instance.child.exited;
-        throw new Error(
-          `${instance.name} exited (${exit.code ?? exit.signal}) before ready:\n  ${instance.child
-            .tail()
-            .join('\n  ')}`,
-        );
-      }
-      const reply = await probe.send({ method: 'GET', path: '/health/readiness' });
-      if (reply.status === 200) return performance.now();
-      await sleep(options.intervalMs);
+  while (performance.now() < deadline) {
+    if (!instance.child.alive) {
+      const exit = await instance.child.exited;
+      throw new Error(
+        `${instance.name} exited (${exit.code ?? exit.signal}) before ready:\n  ${instance.child
+          .tail()
+          .join('\n  ')}`,
+      );
     }
-    throw new Error(
-      `${instance.name} not ready within ${options.timeoutMs} ms:\n  ${instance.child.tail().join('\n  ')}`,
-    );
-  } finally {
-    probe.close();
+    if ((await statusOf(`${instance.url}/health/readiness`, 1000)) === 200) {
+      return performance.now();
+    }
+    await sleep(options.intervalMs);
   }
+  throw new Error(
+    `${instance.name} not ready within ${options.timeoutMs} ms:\n  ${instance.child.tail().join('\n  ')}`,
+  );
 }
 
 export interface Shutdown {
