@@ -6,7 +6,7 @@
  * audience or tampered with are refused (401), as is a session cookie sealed elsewhere. Each refusal has a positive control (the
  * owner or the admin doing the same succeeds), so a broken route cannot pass for isolation.
  */
-import { createFixture, OTHER, OWNER } from '../harness/api-fixture.ts';
+import { createFixture, OTHER, OWNER, untilNameStored } from '../harness/api-fixture.ts';
 import type { Check } from '../harness/check.ts';
 import { ADMIN_USER } from '../harness/context.ts';
 import { errorBodyProblems } from '../harness/error-body.ts';
@@ -43,6 +43,9 @@ export const isolationCheck: Check = {
         body: JSON.stringify({ title: 'bob only', startAt: '2030-01-08T12:00:00Z' }),
       });
       const otherId = (jsonBody(otherTask) as { taskId: string }).taskId;
+      // That first change of B's records B's name in the background: stored before the snapshot
+      // below, it cannot land among the refused requests' (non-)writes.
+      await untilNameStored(tables, OTHER);
       const task = `/api/tasks/${taskId}`;
       const report = `/api/reports/${fixture.reportDate}`;
 

@@ -1,4 +1,17 @@
 /**
+ * Waits until task-service has stored `userId`'s display name. It records a person's name once,
+ * in the background, after their first change (services/task-service/src/auth/user-profiles.ts);
+ * once it is stored nothing more is written for them, so a check's snapshots of the tables taken
+ * after this can only see the check's own writes.
+ */
+export async function untilNameStored(tables: TestTables, userId: string): Promise<void> {
+  await eventually(async () => {
+    const names = await readUserNames(tables.clients.doc, tables.config.reportsTable, [userId]);
+    if (!names.has(userId)) throw new Error(`${userId}'s display name is not stored yet`);
+  });
+}
+
+/**
  * Known data to aim bad requests at: a user with tasks (one done), a list cursor issued to that
  * user, and two published reports with a cursor of the admin's report list. Made through the API
  * (tasks) and the report writer the job uses (reports), so it is exactly what they store.
@@ -47,13 +60,7 @@ export async function createFixture(
     body: '{"done":true}',
   });
   ownerTasks.set(firstId, String(done.headers.etag));
-  // task-service records a person's display name once, in the background, after their first
-  // change (services/task-service/src/auth/user-profiles.ts). Once it is stored nothing more is
-  // written for the owner, so the checks' snapshots of the tables can only see their own writes.
-  await eventually(async () => {
-    const names = await readUserNames(tables.clients.doc, tables.config.reportsTable, [OWNER]);
-    if (!names.has(OWNER)) throw new Error(`fixture: ${OWNER}'s display name is not stored yet`);
-  });
+  await untilNameStored(tables, OWNER);
 
   const page = await expectStatus(client, 200, {
     method: 'GET',
