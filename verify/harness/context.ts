@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
+import { TASK_SERVICE_LAUNCH } from '@task-manager/task-service/launch';
 import {
   createTestTables,
   type ManagedChild,
@@ -106,6 +107,7 @@ export async function createContext(dynamo: DynamoServer): Promise<VerifyContext
   const spawnService = (name: string, tables: TestTables): Promise<TaskServiceInstance> =>
     spawnTaskService({
       name,
+      launch: TASK_SERVICE_LAUNCH,
       env: taskServiceEnv(tables, canaries, identity),
       onLine: logs.scan,
     });
@@ -125,6 +127,7 @@ export async function createContext(dynamo: DynamoServer): Promise<VerifyContext
     async startService(name, tables, extraEnv = {}) {
       const instance = await spawnTaskService({
         name,
+        launch: TASK_SERVICE_LAUNCH,
         env: { ...taskServiceEnv(tables, canaries, identity), ...extraEnv },
         onLine: logs.scan,
       });

@@ -1,21 +1,32 @@
 /**
- * The built task-service as a child process, as its container image runs it: `node` with the
- * image's heap flags and malloc settings and the built entry point (services/task-service/src/
- * launch.ts), from the repository root as from the image's /app, configured by its environment.
- * The one way `npm run verify` and the benchmarks start it; `npm run build` first (ensureBuilt).
+ * The built task-service as a child process, as its container image runs it, from the
+ * repository root as from the image's /app, configured by its environment: the one way
+ * `npm run verify` and the benchmarks start it (`npm run build` first: ensureBuilt).
+ *
+ * How the image starts it (node's flags, the entry point, the image's environment, and how its
+ * log says which port it got) is the caller's `launch`: task-service's launch.ts exports it as
+ * TASK_SERVICE_LAUNCH, beside the Dockerfile's CMD it is checked against. Passed in rather than
+ * imported, so that this package does not depend on task-service (an edge npm would follow into
+ * every image's production install).
  */
 import { request } from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  listeningPortIn,
-  TASK_SERVICE_ENTRY,
-  TASK_SERVICE_HEAP_FLAGS,
-  TASK_SERVICE_MALLOC_ENV,
-} from '@task-manager/task-service/launch';
 import { exitWithin, spawnListening, type ManagedChild } from './child-processes.ts';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** How a Node.js program's image starts it. */
+export interface ProgramLaunch {
+  /** node's flags before the entry point (the heap bounds). */
+  readonly nodeFlags: readonly string[];
+  /** The entry point, relative to the repository root (the image's /app). */
+  readonly entry: string;
+  /** The image's environment besides the program's configuration. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The port a line of the program's output says it listens on. */
+  portIn(line: string): number | undefined;
+}
 
 export interface TaskServiceInstance {
   readonly name: string;
@@ -27,14 +38,14 @@ export interface TaskServiceInstance {
 export interface TaskServiceOptions {
   name: string;
   env: Record<string, string>;
-  /** The file node runs, relative to the repository root: the image's entry point by default. */
-  entry?: string;
+  /** TASK_SERVICE_LAUNCH, or a variant of it (another entry point). */
+  launch: ProgramLaunch;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /**
- * Starts the service on a port the kernel chooses (PORT=0) and resolves once it says which
- * (services/task-service/src/launch.ts), so no port is ever picked for it and raced for.
+ * Starts the service on a port the kernel chooses (PORT=0) and resolves once it says which, so
+ * no port is ever picked for it and raced for.
  */
 export async function spawnTaskService(options: TaskServiceOptions): Promise<TaskServiceInstance> {
   const { child, port } = await spawnListening(
@@ -42,12 +53,12 @@ export async function spawnTaskService(options: TaskServiceOptions): Promise<Tas
       name: options.name,
       command: process.execPath,
       // With the image's heap flags and malloc settings, so memory behaves as in the container.
-      args: [...TASK_SERVICE_HEAP_FLAGS, options.entry ?? TASK_SERVICE_ENTRY],
+      args: [...options.launch.nodeFlags, options.launch.entry],
       cwd: REPO_ROOT,
-      env: { ...TASK_SERVICE_MALLOC_ENV, ...options.env, PORT: '0' },
+      env: { ...options.launch.env, ...options.env, PORT: '0' },
       onLine: options.onLine,
     },
-    listeningPortIn,
+    (line) => options.launch.portIn(line),
   );
   return { name: options.name, port, url: `http://127.0.0.1:${port}`, child };
 }

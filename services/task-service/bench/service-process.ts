@@ -14,7 +14,7 @@ import {
   type ManagedChild,
   type TaskServiceInstance,
 } from '@task-manager/testing';
-import { COMPILE_CACHE_DIR } from '../src/launch.ts';
+import { COMPILE_CACHE_DIR, TASK_SERVICE_LAUNCH } from '../src/launch.ts';
 
 process.on('exit', killAllChildren);
 
@@ -76,8 +76,8 @@ export async function runningTaskService(
 ): Promise<TaskServiceInstance> {
   const service = await spawnTaskService({
     name: 'task-service',
+    launch: { ...TASK_SERVICE_LAUNCH, entry: entry ?? TASK_SERVICE_LAUNCH.entry },
     env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    ...(entry === undefined ? {} : { entry }),
   });
   await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: 5 });
   return service;

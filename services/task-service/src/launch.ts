@@ -75,3 +75,15 @@ export function listeningPortIn(line: string): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * task-service as its image starts it (the Dockerfile's ENV and CMD, above), for the harness that
+ * runs the build the same way: @task-manager/testing's spawnTaskService, which `npm run verify`
+ * and the benchmarks start it with.
+ */
+export const TASK_SERVICE_LAUNCH = {
+  nodeFlags: TASK_SERVICE_HEAP_FLAGS,
+  entry: TASK_SERVICE_ENTRY,
+  env: TASK_SERVICE_MALLOC_ENV,
+  portIn: listeningPortIn,
+} as const;
