@@ -358,6 +358,45 @@ describe('safe by default', () => {
     }
   });
 
+  test('a question answered and asked again at once stays asked', async () => {
+    // Keep editing, then Esc straight away: the question closes and opens again before the
+    // browser's close event for the first answer arrives (a task later). That late event must
+    // not answer the new question. Done in one page task, so the order is certain.
+    const user = 'quinn';
+    const { page, context, problems } = await newPerson(suite.browser);
+    try {
+      await signIn(page, user);
+      await page.getByRole('button', { name: 'New task' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New task' });
+      const discard = page.getByRole('dialog', { name: 'Discard your changes?' });
+      await dialog.getByLabel('Title').fill('Asked twice');
+      await page.keyboard.press('Escape');
+      await discard.waitFor();
+      await page.evaluate(async () => {
+        const [taskDialog, question] = [...document.querySelectorAll('dialog')].filter(
+          (element) => element.open,
+        );
+        const keepEditing = [...question!.querySelectorAll('button')].find(
+          (button) => button.textContent?.trim() === 'Keep editing',
+        );
+        keepEditing!.click();
+        // Vue closes the question in its next flush (a microtask); the close event is queued.
+        await Promise.resolve();
+        taskDialog!.dispatchEvent(new Event('cancel', { cancelable: true }));
+        await Promise.resolve();
+        // Two frames: the late close event has been dispatched by then.
+        await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      });
+      assert.ok(await discard.isVisible(), 'the question asked again is still open');
+      await discard.getByRole('button', { name: 'Keep editing', exact: true }).click();
+      await discard.waitFor({ state: 'hidden' });
+      assert.equal(await dialog.getByLabel('Title').inputValue(), 'Asked twice');
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('marking done a task deleted elsewhere removes it with a clear message', async () => {
     const user = 'greta';
     const task = await createTaskViaApi(user, { title: 'Ghost task', startAt: inHours(5) });
