@@ -190,12 +190,17 @@ async function direct(operation: () => Promise<unknown>, seconds: number): Promi
 await ensureBuilt(['@task-manager/task-service']);
 const dynamo = await startDynaliteProcess();
 const { endpoint } = dynamo;
-// The collector prints what it received when it stops: the last line it writes.
-let collectorSays = '';
+// The collector prints what it received when it stops: {"requests": n, "bytes": n}.
+let collectorReport: (line: string) => void = () => {};
+const collectorReported = new Promise<string>((resolve) => (collectorReport = resolve));
 const { child: collectorProcess, url: collector } = await startBenchProcess(
   './otlp-receiver-process.ts',
   {},
-  { onLine: (line) => (collectorSays = line) },
+  {
+    onLine: (line) => {
+      if (line.includes('"requests"')) collectorReport(line);
+    },
+  },
 );
 const dynamoEnv = {
   DYNAMODB_ENDPOINT: endpoint,
@@ -538,8 +543,10 @@ await identity.close();
 
 clients.client.destroy();
 collectorProcess.signal('SIGTERM');
-await collectorProcess.exited;
-const { requests, bytes } = JSON.parse(collectorSays) as { requests: number; bytes: number };
+const { requests, bytes } = JSON.parse(await collectorReported) as {
+  requests: number;
+  bytes: number;
+};
 console.log(
   `\ncollector: ${requests} export requests, ${number(bytes / 2 ** 20)} MiB of spans received`,
 );
