@@ -373,10 +373,10 @@ describe('safe by default', () => {
       await page.keyboard.press('Escape');
       await discard.waitFor();
       await page.evaluate(async () => {
-        const [taskDialog, question] = [...document.querySelectorAll('dialog')].filter(
+        const [taskDialog, question] = Array.from(document.querySelectorAll('dialog')).filter(
           (element) => element.open,
         );
-        const keepEditing = [...question!.querySelectorAll('button')].find(
+        const keepEditing = Array.from(question!.querySelectorAll('button')).find(
           (button) => button.textContent?.trim() === 'Keep editing',
         );
         keepEditing!.click();
