@@ -69,18 +69,21 @@ export async function startBenchProcess(
   return { child, url };
 }
 
-/** A task-service (the build, as the image runs it, or `entry`) that answers its readiness probe. */
+/**
+ * A task-service (the build, as the image runs it, or `entry`) that answers its readiness probe,
+ * with the performance.now() of that first answer.
+ */
 export async function runningTaskService(
   env: Record<string, string>,
   entry?: string,
-): Promise<TaskServiceInstance> {
+): Promise<TaskServiceInstance & { readyAt: number }> {
   const service = await spawnTaskService({
     name: 'task-service',
     launch: { ...TASK_SERVICE_LAUNCH, entry: entry ?? TASK_SERVICE_LAUNCH.entry },
     env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
   });
-  await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: 5 });
-  return service;
+  const readyAt = await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: 5 });
+  return { ...service, readyAt };
 }
 
 /**
