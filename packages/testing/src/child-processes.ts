@@ -1,5 +1,5 @@
 /**
- * Every process `npm run verify` and the benchmarks start goes through here, so that however
+ * Every process verify, the benchmarks and the tests start goes through here, so that however
  * they end (success, a failed check, an exception, Ctrl-C) no child outlives them and no port
  * stays taken: their entry points call killAllChildren on exit.
  */
@@ -35,12 +35,28 @@ export interface SpawnOptions {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /**
+   * Its own process group: signals and kill() reach everything it started too (`npm start`
+   * runs DynamoDB, the provider and the UI server as its children).
+   */
+  group?: boolean;
   /** Called with every line of output (log audit, progress markers). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 const TAIL_LINES = 40;
 const running = new Set<ChildProcess>();
+const groups = new Set<number>();
+
+/** Signals a process, or its whole group; false when none of them is left. */
+function send(pid: number, group: boolean, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(group ? -pid : pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function spawnChild(options: SpawnOptions): ManagedChild {
   const spawnedAt = performance.now();
@@ -49,9 +65,13 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
     // Only what we pass: the children must not inherit credentials or settings from this shell.
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.group ?? false,
   });
-  if (child.pid === undefined) throw new Error(`could not start ${options.name}`);
+  const { pid } = child;
+  if (pid === undefined) throw new Error(`could not start ${options.name}`);
+  const group = options.group ?? false;
   running.add(child);
+  if (group) groups.add(pid);
 
   const lines: string[] = [];
   const remember = (line: string): void => {
@@ -79,7 +99,7 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
   return {
     name: options.name,
     process: child,
-    pid: child.pid,
+    pid,
     spawnedAt,
     exited,
     get alive() {
@@ -88,11 +108,13 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
     tail: () => [...lines],
     signal(signal) {
       const at = performance.now();
-      child.kill(signal);
+      send(pid, group, signal);
       return at;
     },
     async kill() {
-      if (alive) child.kill('SIGKILL');
+      // A group's members may outlive its leader: they are killed whether it has exited or not.
+      if (alive || group) send(pid, group, 'SIGKILL');
+      groups.delete(pid);
       return exited;
     },
   };
@@ -129,6 +151,7 @@ export async function spawnListening(
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
+  for (const pid of groups) send(pid, true, 'SIGKILL');
 }
 
 /** Waits for an exit at most `ms`; undefined if the process is still running by then. */
