@@ -10,25 +10,8 @@ import { describe, test } from 'node:test';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { TRACING_ENV_VARS } from '../../packages/telemetry/src/settings.ts';
-import {
-  exampleSecrets,
-  PROGRAMS,
-  programOf,
-  SECRET_VARIABLES,
-  SIGN_IN_SECRET,
-  type ProgramName,
-} from './support/app-env.ts';
-import { resolveEnv, type ResolvedEnv } from './support/env.ts';
-import {
-  allContainers,
-  appConfig,
-  appConfigMap,
-  generatedName,
-  matchesSelector,
-  ofKind,
-  workloads,
-} from './support/kube.ts';
-import { ALL_VARIANTS, hasTracing, render, type Variant } from './support/render.ts';
+import * as e from './support/env.ts';
+import * as k from './support/kube.ts';
 
 const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
 
@@ -48,7 +31,7 @@ const TRACING_DEFAULTS: Partial<Record<(typeof TRACING_ENV_VARS)[number], string
 };
 
 /** Variables a program reads that the manifests leave to its default, and why. */
-function leftToDefault(variant: Variant, program: ProgramName): Record<string, string> {
+function leftToDefault(variant: k.Variant, program: e.ProgramName): Record<string, string> {
   const unset: Record<string, string> = {};
   if (program === 'task-service') {
     unset.HOST = 'unset: listen on every interface, as a Pod must';
@@ -73,7 +56,7 @@ function leftToDefault(variant: Variant, program: ProgramName): Record<string, s
   }
   if (program === 'task-service' || program === 'task-reporter') {
     for (const name of TRACING_ENV_VARS) {
-      const reason = hasTracing(variant) ? TRACING_DEFAULTS[name] : TRACING_OFF;
+      const reason = k.hasTracing(variant) ? TRACING_DEFAULTS[name] : TRACING_OFF;
       if (reason !== undefined) unset[name] = reason;
     }
   }
@@ -84,51 +67,54 @@ function leftToDefault(variant: Variant, program: ProgramName): Record<string, s
  * Downward API variables that exist only to be substituted into another one with $(NAME),
  * as K8S_POD_NAME is into OTEL_RESOURCE_ATTRIBUTES: the program never reads them itself.
  */
-function substitutionOnly(env: ResolvedEnv): Set<string> {
-  const referenced = new Set([...env.references.values()].flat());
-  return new Set([...env.fromPod.keys()].filter((name) => referenced.has(name)));
+function substitutionOnly(env: e.ResolvedEnv): Set<string> {
+  const referenced = [...env.references.values()].flat();
+  return new Set([...env.fromPod].filter((name) => referenced.includes(name)));
 }
+
+/** The variables a container gets, except those only substituted into another. */
+const variables = (env: e.ResolvedEnv) =>
+  [...env.values.keys(), ...env.secretRefs.map((ref) => ref.variable)].filter(
+    (name) => !substitutionOnly(env).has(name),
+  );
 
 /** Workloads of third-party images, whose environment is their own business. */
 const THIRD_PARTY = ['localstack', 'jaeger'];
 
-for (const variant of ALL_VARIANTS) {
+for (const variant of k.ALL_VARIANTS) {
   describe(variant, () => {
-    const objects = () => render(variant);
-    const appContainers = () =>
-      allContainers(objects()).flatMap((ref) => {
-        const program = programOf(ref.container.name);
-        return program ? [{ ref, program, env: resolveEnv(ref.container, objects()) }] : [];
-      });
+    const objects = () => k.render(variant);
+    const allContainers = () => k.allContainers(objects());
+    const appContainers = () => e.programContainers(allContainers(), objects());
 
     test('every container of ours runs a known program', () => {
-      const unknown = allContainers(objects())
-        .filter((ref) => !THIRD_PARTY.includes(ref.workload.name) && !programOf(ref.container.name))
+      const unknown = allContainers()
+        .filter(
+          (ref) => !THIRD_PARTY.includes(ref.workload.name) && !e.programOf(ref.container.name),
+        )
         .map((ref) => ref.id);
       assert.deepEqual(unknown, []);
     });
 
     test('Pods opt out of service links, so their environment is only what the manifests list', () => {
-      const linked = workloads(objects())
+      const linked = k
+        .workloads(objects())
         .filter((workload) => workload.pod.enableServiceLinks !== false)
         .map((workload) => workload.name);
       assert.deepEqual(linked, []);
     });
 
     test('every environment reference resolves', () => {
-      const problems = allContainers(objects()).flatMap((ref) =>
-        resolveEnv(ref.container, objects()).problems.map((problem) => `${ref.id}: ${problem}`),
+      const problems = allContainers().flatMap((ref) =>
+        e.resolveEnv(ref.container, objects()).problems.map((problem) => `${ref.id}: ${problem}`),
       );
       assert.deepEqual(problems, []);
     });
 
     test('each program gets every variable it reads, except those documented as left unset', () => {
       for (const { ref, program, env } of appContainers()) {
-        const helpers = substitutionOnly(env);
-        const set = [...env.values.keys(), ...env.fromSecrets]
-          .filter((name) => !helpers.has(name))
-          .sort();
-        const expected = PROGRAMS[program].reads
+        const set = variables(env).sort();
+        const expected = e.PROGRAMS[program].reads
           .filter((name) => !(name in leftToDefault(variant, program)))
           .sort();
         assert.deepEqual(set, expected, `${ref.id} (${program})`);
@@ -137,24 +123,17 @@ for (const variant of ALL_VARIANTS) {
 
     test('no container gets a variable its program does not read', () => {
       for (const { ref, program, env } of appContainers()) {
-        const reads: readonly string[] = PROGRAMS[program].reads;
-        const helpers = substitutionOnly(env);
-        const extra = [...env.values.keys(), ...env.fromSecrets].filter(
-          (name) => !reads.includes(name) && !helpers.has(name),
-        );
+        const reads: readonly string[] = e.PROGRAMS[program].reads;
+        const extra = variables(env).filter((name) => !reads.includes(name));
         assert.deepEqual(extra, [], `${ref.id} (${program})`);
       }
     });
 
     test("each program's own config loader accepts the values the manifests give it", () => {
       for (const { ref, program, env } of appContainers()) {
+        // The Secret's values exist only in the cluster: stand-ins of the right shape here.
         assert.doesNotThrow(
-          () =>
-            PROGRAMS[program].load({
-              // The Secret's values exist only in the cluster: stand-ins of the right shape here.
-              ...exampleSecrets(env.fromSecrets),
-              ...Object.fromEntries(env.values),
-            }),
+          () => e.PROGRAMS[program].load(e.programEnv(env)),
           `${ref.id} (${program})`,
         );
       }
@@ -182,11 +161,11 @@ for (const variant of ALL_VARIANTS) {
             );
             continue;
           }
-          if (SECRET_VARIABLES.includes(entry.name)) {
+          if (e.SECRET_VARIABLES.includes(entry.name)) {
             const secret = entry.valueFrom?.secretKeyRef;
             assert.deepEqual(
               { name: secret?.name, key: secret?.key, optional: secret?.optional },
-              { name: SIGN_IN_SECRET, key: entry.name, optional: undefined },
+              { name: e.SIGN_IN_SECRET, key: entry.name, optional: undefined },
               where,
             );
             continue;
@@ -194,8 +173,8 @@ for (const variant of ALL_VARIANTS) {
           // Both ConfigMaps are generated, so a changed value rolls the Pods (hashed names).
           const source = entry.valueFrom?.configMapKeyRef;
           const configMap = (TRACING_ENV_VARS as readonly string[]).includes(entry.name)
-            ? generatedName('task-manager-tracing')
-            : new RegExp(`^${appConfigMap(objects()).metadata.name}$`);
+            ? k.generatedName('task-manager-tracing')
+            : new RegExp(`^${k.appConfigMap(objects()).metadata.name}$`);
           assert.match(source?.name ?? '', configMap, where);
           assert.equal(source?.key, entry.name, where);
         }
@@ -203,14 +182,13 @@ for (const variant of ALL_VARIANTS) {
     });
 
     test('no secret is a ConfigMap key or a literal value', () => {
-      const keys = Object.keys(appConfig(objects()));
-      assert.deepEqual(
-        keys.filter((key) => SECRET_VARIABLES.includes(key)),
-        [],
+      const secretKeys = Object.keys(k.appConfig(objects())).filter((key) =>
+        e.SECRET_VARIABLES.includes(key),
       );
-      for (const ref of allContainers(objects())) {
+      assert.deepEqual(secretKeys, []);
+      for (const ref of allContainers()) {
         for (const entry of ref.container.env ?? []) {
-          if (SECRET_VARIABLES.includes(entry.name)) {
+          if (e.SECRET_VARIABLES.includes(entry.name)) {
             assert.equal(entry.value, undefined, `${ref.id}: ${entry.name} is a literal`);
           }
         }
@@ -219,29 +197,23 @@ for (const variant of ALL_VARIANTS) {
 
     test('every ConfigMap key is read by some container', () => {
       const read = new Set(appContainers().flatMap(({ env }) => [...env.values.keys()]));
-      const tracing = ofKind<IConfigMap>(objects(), 'ConfigMap').find((configMap) =>
-        generatedName('task-manager-tracing').test(configMap.metadata.name),
-      );
-      const keys = [...Object.keys(appConfig(objects())), ...Object.keys(tracing?.data ?? {})];
-      assert.deepEqual(
-        keys.filter((key) => !read.has(key)),
-        [],
-      );
+      const tracing = k
+        .ofKind<IConfigMap>(objects(), 'ConfigMap')
+        .find((configMap) => k.generatedName('task-manager-tracing').test(configMap.metadata.name));
+      const keys = [...Object.keys(k.appConfig(objects())), ...Object.keys(tracing?.data ?? {})];
+      const unread = keys.filter((key) => !read.has(key));
+      assert.deepEqual(unread, []);
     });
 
     test('task-service listens on PORT, the port its Service, probes and Ingress use', () => {
-      const service = workloads(objects()).find((w) => w.name === 'task-service')!;
-      const port = service.pod.containers[0]!.ports?.find((p) => p.name === 'http');
-      assert.equal(String(port?.containerPort), appConfig(objects()).PORT);
+      const port = k.mainContainer(objects(), 'task-service').ports?.find((p) => p.name === 'http');
+      assert.equal(String(port?.containerPort), k.appConfig(objects()).PORT);
     });
 
     test('the identity provider, where deployed, listens on its default port, the one it declares', () => {
       for (const { ref, program, env } of appContainers()) {
         if (program !== 'identity-provider') continue;
-        const { port } = PROGRAMS[program].load({
-          ...exampleSecrets(env.fromSecrets),
-          ...Object.fromEntries(env.values),
-        });
+        const { port } = e.PROGRAMS[program].load(e.programEnv(env));
         const declared = ref.container.ports?.find((p) => p.name === 'http')?.containerPort;
         assert.equal(declared, port, ref.id);
       }
@@ -251,16 +223,13 @@ for (const variant of ALL_VARIANTS) {
 
 test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
   for (const variant of ['local', 'dev', 'local+network-policies'] as const) {
-    const objects = render(variant);
-    const endpoint = new URL(appConfig(objects).DYNAMODB_ENDPOINT ?? '');
-    const service = ofKind<IService>(objects, 'Service').find(
-      (s) => s.metadata.name === endpoint.hostname,
-    );
-    assert.ok(service, `${variant}: no Service ${endpoint.hostname}`);
+    const objects = k.render(variant);
+    const endpoint = new URL(k.appConfig(objects).DYNAMODB_ENDPOINT ?? '');
+    const service = k.find<IService>(objects, 'Service', endpoint.hostname);
     assert.ok(service.spec?.ports?.some((p) => String(p.port) === endpoint.port));
-    const backing = workloads(objects).filter((w) =>
-      matchesSelector(w.podLabels, service.spec?.selector),
-    );
+    const backing = k
+      .workloads(objects)
+      .filter((w) => k.matchesSelector(w.podLabels, service.spec?.selector));
     assert.deepEqual(
       backing.map((w) => w.name),
       ['localstack'],
@@ -271,27 +240,24 @@ test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
 
 test('on AWS nothing mentions DYNAMODB_ENDPOINT and no AWS credentials are configured', () => {
   for (const variant of ['aws', 'aws+network-policies'] as const) {
-    const objects = render(variant);
+    const objects = k.render(variant);
     const text = JSON.stringify(objects);
     assert.doesNotMatch(text, /DYNAMODB_ENDPOINT/, variant);
     assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/, variant);
     // The only Secret read is the one of sign-in.
-    const secrets = allContainers(objects).flatMap((ref) =>
-      resolveEnv(ref.container, objects).secretRefs.map((r) => r.secret),
-    );
-    assert.deepEqual([...new Set(secrets)], [SIGN_IN_SECRET], variant);
+    const secrets = k
+      .allContainers(objects)
+      .flatMap((ref) => e.resolveEnv(ref.container, objects).secretRefs.map((r) => r.secret));
+    assert.deepEqual([...new Set(secrets)], [e.SIGN_IN_SECRET], variant);
   }
 });
 
 test('the shared DynamoDB settings are the same for task-service and the report job', () => {
-  const objects = render('local');
-  const envOf = (id: string) => {
-    const ref = allContainers(objects).find((candidate) => candidate.id === id)!;
-    return resolveEnv(ref.container, objects).values;
-  };
-  const service = envOf('task-service/task-service');
-  const reporter = envOf('task-reporter/task-reporter');
-  for (const name of PROGRAMS['create-tables'].reads) {
+  const objects = k.render('local');
+  const envOf = (name: string) => e.resolveEnv(k.mainContainer(objects, name), objects).values;
+  const service = envOf('task-service');
+  const reporter = envOf('task-reporter');
+  for (const name of e.PROGRAMS['create-tables'].reads) {
     assert.equal(reporter.get(name), service.get(name), name);
   }
 });

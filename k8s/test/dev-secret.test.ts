@@ -13,8 +13,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../services/task-service/src/config.ts';
 import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
-import { SIGN_IN_SECRET } from './support/app-env.ts';
-import { fromRoot } from './support/paths.ts';
+import { SIGN_IN_SECRET } from './support/env.ts';
+import { fromRoot, readText } from './support/kube.ts';
 
 const SCRIPT = fromRoot('k8s/create-dev-secret.sh');
 const STANDIN = fromRoot('k8s/test/support/kubectl-standin.ts');
@@ -197,7 +197,7 @@ test('a failing openssl never leaves an empty or weak Secret', () => {
 });
 
 test('k8s/README.md gives the same command for `kubectl apply -k`, and the Secret for aws', () => {
-  const readme = readFileSync(fromRoot('k8s/README.md'), 'utf8');
+  const readme = readText('k8s/README.md');
   assert.match(readme, /^sh k8s\/create-dev-secret\.sh$/m);
   const aws = readme.indexOf('### Signing in on AWS');
   const commands = [

@@ -15,17 +15,14 @@ import {
   TASK_SERVICE_HEAP_FLAGS,
   TASK_SERVICE_MALLOC_ENV,
 } from '@task-manager/task-service/launch';
-import { effective, effectiveEnv, readStages, targetStage } from './support/dockerfile.ts';
-import { workloads } from './support/kube.ts';
-import { fromRoot } from './support/paths.ts';
-import { parseQuantity } from './support/quantity.ts';
-import { ALL_VARIANTS, overlayOf, render } from './support/render.ts';
+import { ALL_VARIANTS, mainContainer, overlayOf, parseQuantity, render } from './support/kube.ts';
+import { dockerTarget } from './support/skaffold.ts';
 
 const HEAP_SHARE = 0.7;
 const MiB = 2 ** 20;
 
 /** The most V8 may hold with these flags, in bytes; throws when a bound is missing. */
-export function heapBound(flags: readonly string[]): number {
+function heapBound(flags: readonly string[]): number {
   const megabytes = (name: string): number => {
     const flag = flags.find((candidate) => candidate.startsWith(`--${name}=`));
     if (flag === undefined) throw new Error(`no --${name} in ${flags.join(' ')}`);
@@ -63,27 +60,16 @@ const PROGRAMS = [
 ] as const;
 
 test("each image's runtime stage runs its program's command, heap flags included", () => {
-  for (const program of PROGRAMS) {
-    const stages = readStages(fromRoot(program.dockerfile));
-    const runtime = targetStage(stages, 'runtime');
-    assert.ok(runtime, `${program.dockerfile} has a runtime stage`);
-    assert.equal(
-      runtime,
-      stages.at(-1),
-      `${program.dockerfile}: the last stage is the runtime target`,
-    );
-    const cmd = effective(stages, runtime, 'cmd');
-    assert.ok(
-      cmd !== undefined && cmd.startsWith('['),
-      `${program.dockerfile}: the runtime stage has an exec-form CMD`,
-    );
-    assert.deepEqual(JSON.parse(cmd), program.imageCommand, program.dockerfile);
+  for (const { dockerfile, imageCommand } of PROGRAMS) {
+    const { last, cmd = '' } = dockerTarget(dockerfile, 'runtime');
+    assert.ok(last, `${dockerfile}: the last stage is the runtime target`);
+    assert.match(cmd, /^\[/, `${dockerfile}: the runtime stage has an exec-form CMD`);
+    assert.deepEqual(JSON.parse(cmd), imageCommand, dockerfile);
   }
 });
 
 test("task-service's runtime stage sets the malloc settings of launch.ts", () => {
-  const stages = readStages(fromRoot('docker/task-service.Dockerfile'));
-  const env = effectiveEnv(stages, targetStage(stages, 'runtime')!);
+  const { env } = dockerTarget('docker/task-service.Dockerfile', 'runtime');
   for (const [name, value] of Object.entries(TASK_SERVICE_MALLOC_ENV)) {
     assert.equal(env[name], value, `ENV ${name}`);
   }
@@ -92,11 +78,8 @@ test("task-service's runtime stage sets the malloc settings of launch.ts", () =>
 for (const variant of ALL_VARIANTS.filter((candidate) => overlayOf(candidate) !== 'dev')) {
   test(`${variant}: each Node program's heap bound is within ${HEAP_SHARE * 100}% of its memory limit`, () => {
     for (const program of PROGRAMS) {
-      const workload = workloads(render(variant)).find((w) => w.name === program.workload);
-      const container = workload?.pod.containers.find((c) => c.name === program.workload);
-      assert.ok(container, `${variant}: no container ${program.workload}`);
-      // The flags reach the program: the image's CMD (checked above), or the command the
-      // manifest sets.
+      const container = mainContainer(render(variant), program.workload);
+      // The flags reach the program: the image's CMD (checked above), or the manifest's command.
       assert.deepEqual(container.command, program.command, `${program.workload} command`);
       const limit = container.resources?.limits?.memory;
       assert.ok(limit !== undefined, `${program.workload} has a memory limit`);

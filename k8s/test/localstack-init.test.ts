@@ -41,7 +41,6 @@ import {
   startTestIdentity,
   type DynaliteServer,
 } from '@task-manager/testing';
-import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
   localstackTableFiles,
@@ -51,31 +50,28 @@ import {
 import { loadConfig } from '../../services/task-service/src/config.ts';
 import { createLogger } from '../../services/task-service/src/logger.ts';
 import { startTaskService } from '../../services/task-service/src/server.ts';
-import { appConfig, find, generatedName, ofKind } from './support/kube.ts';
-import { fromRoot } from './support/paths.ts';
-import { render, renderDirectory } from './support/render.ts';
+import * as k from './support/kube.ts';
 
 const HOOK = 'localstack/init/create-tables.sh';
 const READY_D = '/etc/localstack/init/ready.d';
 const run = promisify(execFile);
 
 function localstack() {
-  const objects = renderDirectory('localstack');
-  const configMap = ofKind<IConfigMap>(objects, 'ConfigMap').find((c) =>
-    generatedName('localstack-init').test(c.metadata.name),
-  );
+  const objects = k.renderDirectory('localstack');
+  const configMap = k
+    .ofKind<IConfigMap>(objects, 'ConfigMap')
+    .find((c) => k.generatedName('localstack-init').test(c.metadata.name));
   assert.ok(configMap, 'a generated ConfigMap localstack-init-<hash>');
-  const pod = find<IDeployment>(objects, 'Deployment', 'localstack').spec!.template.spec!;
+  const { pod } = k.workload(objects, 'localstack');
   return { configMap, pod, container: pod.containers[0]! };
 }
 
 describe('the generated table definitions', () => {
   test('the committed files are exactly what the schema produces (npm run generate:localstack-tables)', () => {
     const expected = localstackTableFiles();
-    const committed = readdirSync(fromRoot(TABLES_DIR)).sort();
-    assert.deepEqual(committed, Object.keys(expected).sort());
+    assert.deepEqual(readdirSync(k.fromRoot(TABLES_DIR)).sort(), Object.keys(expected).sort());
     for (const [name, contents] of Object.entries(expected)) {
-      assert.equal(readFileSync(fromRoot(TABLES_DIR, name), 'utf8'), contents, name);
+      assert.equal(k.readText(`${TABLES_DIR}/${name}`), contents, name);
     }
   });
 
@@ -85,7 +81,7 @@ describe('the generated table definitions', () => {
       .filter((name) => !name.endsWith(TIME_TO_LIVE_SUFFIX))
       .map((name) => path.basename(name, '.json'));
     for (const variant of ['local', 'dev'] as const) {
-      const config = appConfig(render(variant));
+      const config = k.appConfig(k.render(variant));
       assert.deepEqual(
         tables.sort(),
         [config.TASKS_TABLE, config.REPORTS_TABLE, config.IDEMPOTENCY_TABLE].sort(),
@@ -103,7 +99,7 @@ describe('the LocalStack manifests', () => {
   test('the ConfigMap carries the hook and every definition, byte for byte', () => {
     const { configMap } = localstack();
     const expected = {
-      'create-tables.sh': readFileSync(fromRoot(HOOK), 'utf8'),
+      'create-tables.sh': k.readText(HOOK),
       ...localstackTableFiles(),
     };
     assert.deepEqual(configMap.data, expected);
@@ -122,9 +118,7 @@ describe('the LocalStack manifests', () => {
       { mountPath: hook?.mountPath, subPath: hook?.subPath, readOnly: hook?.readOnly },
       { mountPath: `${READY_D}/create-tables.sh`, subPath: 'create-tables.sh', readOnly: true },
     );
-    const tablesDir = /^TABLES_DIR=\$\{TABLES_DIR:-([^}]+)\}$/m.exec(
-      readFileSync(fromRoot(HOOK), 'utf8'),
-    )?.[1];
+    const tablesDir = /^TABLES_DIR=\$\{TABLES_DIR:-([^}]+)\}$/m.exec(k.readText(HOOK))?.[1];
     const definitions = mounts.find((m) => m.mountPath === tablesDir);
     assert.ok(
       definitions && !definitions.subPath && definitions.readOnly,
@@ -133,8 +127,8 @@ describe('the LocalStack manifests', () => {
   });
 
   test('the hook in the repository is executable and starts with a shebang, as LocalStack needs', () => {
-    assert.match(readFileSync(fromRoot(HOOK), 'utf8'), /^#!\/bin\/sh\n/);
-    assert.equal(statSync(fromRoot(HOOK)).mode & 0o555, 0o555);
+    assert.match(k.readText(HOOK), /^#!\/bin\/sh\n/);
+    assert.equal(statSync(k.fromRoot(HOOK)).mode & 0o555, 0o555);
   });
 
   test('one DynamoDB database for every region, so the hook needs no AWS_REGION', () => {
@@ -142,14 +136,6 @@ describe('the LocalStack manifests', () => {
     assert.equal(env.find((e) => e.name === 'DYNAMODB_SHARE_DB')?.value, '1');
   });
 });
-
-/** Writes an `awslocal` that runs the stand-in into `dir`, for the hook's PATH. */
-function installStandInAwslocal(dir: string): void {
-  const script = fromRoot('k8s/test/support/awslocal-standin.ts');
-  const awslocal = path.join(dir, 'awslocal');
-  writeFileSync(awslocal, `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
-  chmodSync(awslocal, 0o755);
-}
 
 interface HookRun {
   code: number;
@@ -164,7 +150,13 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
   before(async () => {
     dynamo = await startDynalite();
     dir = mkdtempSync(path.join(tmpdir(), 'localstack-hook-'));
-    installStandInAwslocal(dir);
+    // An `awslocal` on the hook's PATH that runs the stand-in.
+    const script = k.fromRoot('k8s/test/support/awslocal-standin.ts');
+    writeFileSync(
+      path.join(dir, 'awslocal'),
+      `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`,
+    );
+    chmodSync(path.join(dir, 'awslocal'), 0o755);
   });
   after(async () => {
     await dynamo.stop();
@@ -176,11 +168,11 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     writeFileSync(calls, '');
     const env = {
       PATH: `${dir}:${process.env.PATH}`,
-      TABLES_DIR: fromRoot(TABLES_DIR),
+      TABLES_DIR: k.fromRoot(TABLES_DIR),
       STANDIN_DYNAMODB_ENDPOINT: dynamo.endpoint,
       STANDIN_CALLS: calls,
     };
-    const result = await run('sh', [fromRoot(HOOK)], { env }).then(
+    const result = await run('sh', [k.fromRoot(HOOK)], { env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
@@ -205,7 +197,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       'dynamodb',
       operation,
       '--cli-input-json',
-      `file://${fromRoot(TABLES_DIR, file)}`,
+      `file://${k.fromRoot(TABLES_DIR, file)}`,
     ];
     assert.deepEqual(
       result.calls.map((c) => c.args),
@@ -303,7 +295,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     const identity = await startTestIdentity();
     const token = await identity.token('restart-user');
     const config = loadConfig({
-      ...appConfig(render('local')),
+      ...k.appConfig(k.render('local')),
       // The cluster's provider settings point into the cluster (the issuer, and its Service as
       // the back channel): trust a provider started here, reached at its issuer, instead.
       ...identity.env,

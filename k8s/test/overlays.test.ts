@@ -1,17 +1,38 @@
-/** What each overlay is for: LocalStack locally, IAM roles and scaling on AWS, file sync in dev. */
+/**
+ * What each overlay is for: LocalStack locally, file sync in dev; on aws, IAM roles, an
+ * autoscaler that alone owns task-service's replica count, rollouts that spread on their own,
+ * images named in a registry without Skaffold, and NetworkPolicies admitting the load balancer.
+ */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { find, withoutConfigHash } from './support/kube.ts';
-import { objectName, render } from './support/render.ts';
+import {
+  allContainers,
+  ALL_VARIANTS,
+  find,
+  matchesSelector,
+  objectName,
+  readText,
+  readYaml,
+  render,
+  renderDirectory,
+  selects,
+  workload,
+  workloads,
+  withoutConfigHash,
+} from './support/kube.ts';
+import { imageName } from './support/policies.ts';
+import { skaffoldFor } from './support/skaffold.ts';
 
+const AWS_OVERLAY = 'k8s/overlays/aws';
 const replicas = (variant: 'local' | 'aws', name: string) =>
-  find<IDeployment>(render(variant), 'Deployment', name).spec?.replicas;
+  workload(render(variant), name).replicas;
 
 test('local: two task-service replicas and LocalStack on port 4566', () => {
   assert.equal(replicas('local', 'task-service'), 2);
@@ -29,15 +50,12 @@ test('local: LocalStack runs DynamoDB only, one instance, ready when its health 
   const container = deployment.template.spec!.containers[0]!;
   assert.equal(container.readinessProbe?.httpGet?.path, '/_localstack/health');
   assert.equal(container.ports?.find((p) => p.name === 'http')?.containerPort, 4566);
-  const env = Object.fromEntries((container.env ?? []).map((e) => [e.name, e]));
-  assert.equal(env.SERVICES?.value, 'dynamodb');
+  assert.equal(container.env?.find((e) => e.name === 'SERVICES')?.value, 'dynamodb');
 });
 
 test('local: the LocalStack auth token comes from an optional Secret the user creates', () => {
-  const container = find<IDeployment>(render('local'), 'Deployment', 'localstack').spec!.template
-    .spec!.containers[0]!;
-  const token = container.env?.find((e) => e.name === 'LOCALSTACK_AUTH_TOKEN');
-  assert.deepEqual(token?.valueFrom?.secretKeyRef, {
+  const env = workload(render('local'), 'localstack').pod.containers[0]!.env ?? [];
+  assert.deepEqual(env.find((e) => e.name === 'LOCALSTACK_AUTH_TOKEN')?.valueFrom?.secretKeyRef, {
     name: 'localstack-auth',
     key: 'auth-token',
     optional: true,
@@ -45,10 +63,13 @@ test('local: the LocalStack auth token comes from an optional Secret the user cr
 });
 
 test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs two', () => {
-  const objects = render('aws');
   assert.equal(replicas('aws', 'task-service'), undefined, 'the autoscaler owns the count');
   assert.equal(replicas('aws', 'task-web'), 2);
-  const hpa = find<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler', 'task-service');
+  const hpa = find<IHorizontalPodAutoscaler>(
+    render('aws'),
+    'HorizontalPodAutoscaler',
+    'task-service',
+  );
   assert.equal(hpa.apiVersion, 'autoscaling/v2');
   assert.deepEqual(hpa.spec?.scaleTargetRef, {
     apiVersion: 'apps/v1',
@@ -73,23 +94,28 @@ test('every cluster: disruption budgets let a drain take one Pod of task-service
 });
 
 test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placeholder to replace)', () => {
-  const objects = render('aws');
+  const annotations = (name: string) =>
+    find<IServiceAccount>(render('aws'), 'ServiceAccount', name).metadata.annotations;
   for (const name of ['task-service', 'task-reporter']) {
-    const account = find<IServiceAccount>(objects, 'ServiceAccount', name);
-    const arn = account.metadata.annotations?.['eks.amazonaws.com/role-arn'] ?? '';
-    assert.match(arn, /^arn:aws:iam::\d{12}:role\/REPLACE-ME-/, name);
+    assert.match(
+      annotations(name)?.['eks.amazonaws.com/role-arn'] ?? '',
+      /^arn:aws:iam::\d{12}:role\/REPLACE-ME-/,
+      name,
+    );
   }
-  const web = find<IServiceAccount>(objects, 'ServiceAccount', 'task-web');
-  assert.equal(web.metadata.annotations, undefined, 'the UI needs no AWS access');
+  assert.equal(annotations('task-web'), undefined, 'the UI needs no AWS access');
 });
 
 test('dev differs from local only where the dev images need it', () => {
   const local = withoutConfigHash(render('local'));
   const changed = withoutConfigHash(render('dev'))
-    .filter((object) => {
-      const counterpart = local.find((o) => objectName(o) === objectName(object));
-      return !isDeepStrictEqual(counterpart, object);
-    })
+    .filter(
+      (object) =>
+        !isDeepStrictEqual(
+          local.find((o) => objectName(o) === objectName(object)),
+          object,
+        ),
+    )
     .map(objectName)
     .sort();
   assert.deepEqual(changed, [
@@ -98,6 +124,138 @@ test('dev differs from local only where the dev images need it', () => {
     'Deployment/task-web',
     'Ingress/task-manager',
   ]);
-  const web = find<IDeployment>(render('dev'), 'Deployment', 'task-web');
-  assert.equal(web.spec?.template.spec?.containers[0]?.ports?.[0]?.containerPort, 5173);
+  assert.equal(
+    workload(render('dev'), 'task-web').pod.containers[0]?.ports?.[0]?.containerPort,
+    5173,
+  );
+});
+
+for (const variant of ALL_VARIANTS) {
+  test(`${variant}: topology spread counts only the Pods of the same rollout, and selects its own Pods`, () => {
+    const constraints = workloads(render(variant)).flatMap((w) =>
+      (w.pod.topologySpreadConstraints ?? []).map((constraint) => ({ w, constraint })),
+    );
+    assert.ok(constraints.length > 0, 'task-service spreads');
+    for (const { w, constraint } of constraints) {
+      const where = `${w.name} (${constraint.topologyKey})`;
+      assert.deepEqual(constraint.matchLabelKeys, ['pod-template-hash'], where);
+      assert.ok(matchesSelector(w.podLabels, constraint.labelSelector?.matchLabels), where);
+      // Never leaves a Pod Pending on a cluster with fewer nodes or zones than replicas.
+      assert.equal(constraint.whenUnsatisfiable, 'ScheduleAnyway', where);
+    }
+  });
+}
+
+test('aws: task-service spreads across nodes and zones', () => {
+  const spread = workload(render('aws'), 'task-service').pod.topologySpreadConstraints ?? [];
+  assert.deepEqual(spread.map((c) => c.topologyKey).sort(), [
+    'kubernetes.io/hostname',
+    'topology.kubernetes.io/zone',
+  ]);
+});
+
+describe('aws images without Skaffold', () => {
+  const mappings =
+    (readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
+      .images ?? [];
+  const release = (readYaml('package.json') as { version: string }).version;
+
+  test('each image of the project is mapped to a registry and the release tag', () => {
+    assert.deepEqual(mappings.map((m) => m.name).sort(), [
+      'task-reporter',
+      'task-service',
+      'task-web',
+    ]);
+    for (const mapping of mappings) {
+      assert.match(mapping.newName ?? '', /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
+      assert.equal(mapping.newTag, release, `${mapping.name}: the root package.json version`);
+    }
+  });
+
+  test('the rendered manifests pull only from there (or pinned third-party images)', () => {
+    for (const variant of ['aws', 'aws+network-policies'] as const) {
+      for (const { id, container } of allContainers(render(variant))) {
+        const mapping = mappings.find((m) => m.newName === imageName(container.image));
+        assert.ok(mapping, `${variant} ${id}: ${container.image} is not a mapped image`);
+        assert.equal(container.image, `${mapping.newName}:${release}`);
+      }
+    }
+  });
+
+  test("Skaffold's aws profile builds and pushes exactly those names, so it replaces them", () => {
+    const awsArtifacts = skaffoldFor('aws').build.artifacts.map((a) => a.image);
+    assert.deepEqual(awsArtifacts.sort(), mappings.map((m) => m.newName).sort());
+    const bare = skaffoldFor('local').build.artifacts.map((a) => a.image);
+    for (const artifact of awsArtifacts) {
+      assert.ok(
+        bare.some((name) => artifact.endsWith(`/${name}`)),
+        artifact,
+      );
+    }
+  });
+});
+
+describe('NetworkPolicies on AWS', () => {
+  const parameter = readYaml(`${AWS_OVERLAY}/load-balancer-source.yaml`) as {
+    metadata: { name: string; annotations?: Record<string, string> };
+    data: { cidr: string };
+  };
+
+  test('the load balancer CIDR is a parameter for Kustomize only, a valid IPv4 CIDR', () => {
+    assert.equal(parameter.metadata.annotations?.['config.kubernetes.io/local-config'], 'true');
+    const [address, prefix] = parameter.data.cidr.split('/');
+    assert.ok(address?.split('.').every((octet) => Number(octet) >= 0 && Number(octet) <= 255));
+    assert.ok(Number(prefix) >= 8 && Number(prefix) <= 32, parameter.data.cidr);
+    for (const variant of ['aws', 'aws+network-policies'] as const) {
+      const names = render(variant).map((o) => o.metadata.name);
+      assert.ok(!names.includes(parameter.metadata.name), `${variant}: never sent to the cluster`);
+    }
+  });
+
+  test('with the components enabled, the UI and the API admit the load balancer and ingress-nginx', () => {
+    const objects = render('aws+network-policies');
+    const policy = find<INetworkPolicy>(
+      objects,
+      'NetworkPolicy',
+      'task-manager-allow-load-balancer',
+    );
+    assert.deepEqual(policy.spec?.ingress, [
+      {
+        from: [{ ipBlock: { cidr: parameter.data.cidr } }],
+        ports: [{ protocol: 'TCP', port: 'http' }],
+      },
+    ]);
+    const admitted = workloads(objects).filter((w) =>
+      selects(policy.spec?.podSelector ?? {}, w.podLabels),
+    );
+    assert.deepEqual(admitted.map((w) => w.name).sort(), ['task-service', 'task-web']);
+    for (const name of ['task-web', 'task-service']) {
+      find<INetworkPolicy>(objects, 'NetworkPolicy', `${name}-allow-ingress-controller`);
+    }
+  });
+
+  test("the aws overlay's instructions enable exactly the components the test renders", () => {
+    const commented = /^# components:\n((?:# {3}- .+\n)+)/m.exec(
+      readText(`${AWS_OVERLAY}/kustomization.yaml`),
+    );
+    const documented = (commented?.[1] ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/^# {3}- /, '../'));
+    const fixture = readYaml('k8s/test/fixtures/aws-with-network-policies/kustomization.yaml');
+    assert.deepEqual(documented, (fixture as { components: string[] }).components);
+  });
+
+  test('without the parameter the component refuses to render, naming it', () => {
+    assert.throws(
+      () => renderDirectory('k8s/test/fixtures/aws-load-balancer-source-unset'),
+      /nothing selected by ConfigMap.*aws-load-balancer-source/,
+    );
+  });
+});
+
+test('the documentation states that the autoscaler needs metrics-server', () => {
+  const aws = readText('k8s/README.md').split('\n## AWS (EKS)')[1]!;
+  assert.match(aws.split('\n## ')[0]!, /metrics-server/);
+  assert.match(readText(`${AWS_OVERLAY}/kustomization.yaml`), /metrics-server/);
 });

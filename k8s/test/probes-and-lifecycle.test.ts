@@ -4,51 +4,37 @@
  * downtime rolling updates, the tables created before the app starts, and the report CronJob.
  */
 import assert from 'node:assert/strict';
-import { existsSync, globSync, readFileSync } from 'node:fs';
+import { existsSync, globSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { appConfig, containers, find, workloads, type IContainer } from './support/kube.ts';
-import { fromRoot } from './support/paths.ts';
-import { probeViolations } from './support/policies.ts';
 import { TRACES_FLUSH_TIMEOUT_MS } from '../../packages/telemetry/src/index.ts';
-import { ALL_VARIANTS, overlayOf, render, type Variant } from './support/render.ts';
+import * as k from './support/kube.ts';
+import { failureBudget, probeViolations } from './support/policies.ts';
 
 /** Containers that take long enough to start to need a startupProbe. */
 const SLOW_STARTERS = ['task-service', 'localstack'];
 /** The app Deployments, which must roll without downtime. */
 const APP_DEPLOYMENTS = ['task-service', 'task-web'];
 
-type Probe = NonNullable<IContainer['readinessProbe']>;
-const period = (probe: Probe) => probe.periodSeconds ?? 10;
-const failureBudget = (probe: Probe) => period(probe) * (probe.failureThreshold ?? 3);
-
-function mainContainer(variant: Variant, workload: string): IContainer {
-  const found = workloads(render(variant)).find((w) => w.name === workload);
-  const container = found?.pod.containers.find((c) => c.name === workload);
-  if (!container) throw new Error(`${variant}: no container ${workload} in ${workload}`);
-  return container;
-}
+const mainContainer = (variant: k.Variant, name: string) =>
+  k.mainContainer(k.render(variant), name);
 
 /** Seconds nginx keeps serving requests in flight after its graceful stop (docker/nginx). */
-function nginxShutdownSeconds(): number {
-  const conf = readFileSync(fromRoot('docker/nginx/nginx.conf'), 'utf8');
-  const match = /^\s*worker_shutdown_timeout\s+(\d+)s;/m.exec(conf);
-  if (!match) throw new Error('docker/nginx/nginx.conf sets no worker_shutdown_timeout');
-  return Number(match[1]);
-}
+const nginxShutdownSeconds = () =>
+  Number(/^\s*worker_shutdown_timeout\s+(\d+)s;/m.exec(k.readText('docker/nginx/nginx.conf'))?.[1]);
 
-for (const variant of ALL_VARIANTS) {
+for (const variant of k.ALL_VARIANTS) {
   describe(variant, () => {
-    const objects = () => render(variant);
-    const config = () => appConfig(objects());
+    const objects = () => k.render(variant);
+    const config = () => k.appConfig(objects());
     const shutdownSeconds = () => Number(config().SHUTDOWN_TIMEOUT_MS) / 1000;
 
     test('long-running containers have readiness and liveness probes (startup where slow)', () => {
-      const problems = workloads(objects())
-        .filter((workload) => workload.longRunning)
-        .flatMap((workload) => containers(workload).filter((ref) => !ref.init))
+      const problems = k
+        .allContainers(objects())
+        .filter((ref) => ref.workload.kind === 'Deployment' && !ref.init)
         .flatMap((ref) => probeViolations(ref, SLOW_STARTERS.includes(ref.container.name)));
       assert.deepEqual(problems, []);
     });
@@ -62,7 +48,7 @@ for (const variant of ALL_VARIANTS) {
       assert.equal(readinessProbe?.httpGet?.path, '/health/readiness');
       assert.equal(livenessProbe?.httpGet?.path, '/health/liveness');
       // It listens within 1-2 s: probing every second or two makes it ready right then...
-      assert.ok(period(startupProbe!) <= 2, 'startupProbe polls at most every 2 s');
+      assert.ok((startupProbe!.periodSeconds ?? 10) <= 2, 'startupProbe polls at most every 2 s');
       assert.ok(!startupProbe!.initialDelaySeconds, 'no fixed delay before the first check');
       // ...while a slow node still gets a generous start before a restart.
       assert.ok(failureBudget(startupProbe!) >= 15, 'startupProbe allows at least 15 s');
@@ -74,7 +60,7 @@ for (const variant of ALL_VARIANTS) {
 
     test("task-web is probed on nginx's /healthz (the dev server on /)", () => {
       const { readinessProbe, livenessProbe } = mainContainer(variant, 'task-web');
-      const path = overlayOf(variant) === 'dev' ? '/' : '/healthz';
+      const path = k.overlayOf(variant) === 'dev' ? '/' : '/healthz';
       assert.equal(readinessProbe?.httpGet?.path, path);
       assert.equal(livenessProbe?.httpGet?.path, path);
     });
@@ -86,7 +72,7 @@ for (const variant of ALL_VARIANTS) {
         'task-web': nginxShutdownSeconds(),
       };
       for (const name of APP_DEPLOYMENTS) {
-        const workload = workloads(objects()).find((w) => w.name === name)!;
+        const workload = k.workload(objects(), name);
         const preStop = mainContainer(variant, name).lifecycle?.preStop?.sleep?.seconds;
         assert.ok(preStop !== undefined && preStop >= 3, `${name}: preStop sleep of a few seconds`);
         const grace = workload.pod.terminationGracePeriodSeconds ?? 30;
@@ -99,10 +85,9 @@ for (const variant of ALL_VARIANTS) {
 
     test('app Deployments roll one new Pod at a time and never drop below their replicas', () => {
       for (const name of APP_DEPLOYMENTS) {
-        const strategy = find<IDeployment>(objects(), 'Deployment', name).spec?.strategy;
-        assert.equal(strategy?.type, 'RollingUpdate', name);
-        assert.equal(strategy?.rollingUpdate?.maxUnavailable, 0, name);
-        assert.equal(strategy?.rollingUpdate?.maxSurge, 1, name);
+        const { strategy } = k.find<IDeployment>(objects(), 'Deployment', name).spec ?? {};
+        const { maxUnavailable, maxSurge } = strategy?.rollingUpdate ?? {};
+        assert.deepEqual([strategy?.type, maxUnavailable, maxSurge], ['RollingUpdate', 0, 1], name);
       }
     });
 
@@ -110,11 +95,10 @@ for (const variant of ALL_VARIANTS) {
       for (const name of ['task-service', 'task-reporter']) {
         // The dev target of task-service runs sources; the report job has no dev target.
         const createTables =
-          overlayOf(variant) === 'dev' && name === 'task-service'
+          k.overlayOf(variant) === 'dev' && name === 'task-service'
             ? ['node', '--conditions=development', 'packages/task-store/src/bin/create-tables.ts']
             : ['node', 'packages/task-store/dist/bin/create-tables.js'];
-        const workload = workloads(objects()).find((w) => w.name === name)!;
-        const init = workload.pod.initContainers ?? [];
+        const init = k.workload(objects(), name).pod.initContainers ?? [];
         assert.deepEqual(
           init.map((c) => c.name),
           ['create-tables'],
@@ -126,7 +110,7 @@ for (const variant of ALL_VARIANTS) {
     });
 
     test('the report CronJob runs daily after midnight in the report time zone, one at a time', () => {
-      const cronJob = find<ICronJob>(objects(), 'CronJob', 'task-reporter').spec!;
+      const cronJob = k.find<ICronJob>(objects(), 'CronJob', 'task-reporter').spec!;
       const [minute, hour, ...daily] = cronJob.schedule.trim().split(/\s+/);
       assert.deepEqual(daily, ['*', '*', '*'], 'every day');
       assert.match(minute ?? '', /^\d+$/);
@@ -148,14 +132,13 @@ for (const variant of ALL_VARIANTS) {
 }
 
 test('the probed paths and ports are the ones the programs serve', () => {
-  const site = readFileSync(fromRoot('docker/nginx/task-web.conf'), 'utf8');
+  const site = k.readText('docker/nginx/task-web.conf');
   const web = mainContainer('local', 'task-web');
   assert.match(site, /^\s*location = \/healthz \{/m, 'nginx answers /healthz');
   const listen = /^\s*listen\s+(\d+);/m.exec(site)?.[1];
   assert.equal(Number(listen), web.ports?.find((p) => p.name === 'http')?.containerPort);
-  const sources = globSync('services/task-service/src/**/*.ts', { cwd: fromRoot() })
-    .map((file) => readFileSync(fromRoot(file), 'utf8'))
-    .join('\n');
+  const files = globSync('services/task-service/src/**/*.ts', { cwd: k.repoRoot });
+  const sources = files.map(k.readText).join('\n');
   const service = mainContainer('local', 'task-service');
   for (const probe of [service.startupProbe, service.readinessProbe, service.livenessProbe]) {
     assert.ok(
@@ -166,10 +149,10 @@ test('the probed paths and ports are the ones the programs serve', () => {
 });
 
 test('the entry points the manifests run exist in the sources the images are built from', () => {
-  assert.ok(existsSync(fromRoot('packages/task-store/src/bin/create-tables.ts')));
-  assert.ok(existsSync(fromRoot('batch/src/main.ts')));
+  assert.ok(existsSync(k.fromRoot('packages/task-store/src/bin/create-tables.ts')));
+  assert.ok(existsSync(k.fromRoot('batch/src/main.ts')));
   for (const image of ['task-service', 'task-reporter']) {
-    const dockerfile = readFileSync(fromRoot(`docker/${image}.Dockerfile`), 'utf8');
+    const dockerfile = k.readText(`docker/${image}.Dockerfile`);
     assert.match(dockerfile, /packages\/task-store\/dist/, `${image} image ships create-tables`);
   }
 });

@@ -5,59 +5,36 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { workloads, withoutConfigHash } from './support/kube.ts';
-import {
-  ALL_VARIANTS,
-  objectName,
-  render,
-  renderDirectory,
-  type KubeObject,
-} from './support/render.ts';
+import * as k from './support/kube.ts';
 
-interface ValidatingModel {
-  validate(): void;
-}
-type ModelClass = new (data: KubeObject) => ValidatingModel;
-
-/** The kubernetes-models class for an object's apiVersion and kind, e.g. kubernetes-models/apps/v1/Deployment. */
-async function modelClass(object: KubeObject): Promise<ModelClass> {
-  const specifier = `kubernetes-models/${object.apiVersion}/${object.kind}`;
-  const module = (await import(specifier)) as Record<string, ModelClass | undefined>;
-  const model = module[object.kind];
-  if (!model) throw new Error(`${specifier} exports no ${object.kind}`);
-  return model;
+/** The kubernetes-models class for an object's apiVersion and kind. */
+async function validate(object: k.KubeObject) {
+  const module = (await import(`kubernetes-models/${object.apiVersion}/${object.kind}`)) as Record<
+    string,
+    new (data: k.KubeObject) => { validate(): void }
+  >;
+  new module[object.kind]!(object).validate();
 }
 
-const APP_OBJECTS = [
-  'ConfigMap/task-manager-config',
-  'CronJob/task-reporter',
-  'Deployment/task-service',
-  'Deployment/task-web',
-  'Ingress/task-manager',
-  'PodDisruptionBudget/task-service',
-  'PodDisruptionBudget/task-web',
-  'Service/task-service',
-  'Service/task-web',
-  'ServiceAccount/task-reporter',
-  'ServiceAccount/task-service',
-  'ServiceAccount/task-web',
-];
+const APP = ['ConfigMap/task-manager-config', 'CronJob/task-reporter', 'Ingress/task-manager'];
+for (const name of ['task-service', 'task-web']) {
+  APP.push(`Deployment/${name}`, `PodDisruptionBudget/${name}`, `Service/${name}`);
+}
+APP.push(...['task-reporter', 'task-service', 'task-web'].map((name) => `ServiceAccount/${name}`));
 const LOCALSTACK = ['ConfigMap/localstack-init', 'Deployment/localstack', 'Service/localstack'];
 /** The development identity provider (k8s/components/identity-provider): local clusters only. */
-const IDENTITY_PROVIDER = [
-  'Deployment/identity-provider',
-  'Service/identity-provider',
-  'ServiceAccount/identity-provider',
-];
-const AWS_EXTRAS = ['HorizontalPodAutoscaler/task-service'];
+const IDENTITY_PROVIDER = ['Deployment', 'Service', 'ServiceAccount'].map(
+  (kind) => `${kind}/identity-provider`,
+);
+const LOCAL = [...APP, ...LOCALSTACK, ...IDENTITY_PROVIDER];
+const AWS = [...APP, 'HorizontalPodAutoscaler/task-service'];
 const NETWORK_POLICIES = [
-  'NetworkPolicy/identity-provider-allow-clients',
-  'NetworkPolicy/localstack-allow-dynamodb-clients',
-  'NetworkPolicy/task-manager-default-deny-ingress',
-  'NetworkPolicy/task-service-allow-ingress-controller',
-  'NetworkPolicy/task-web-allow-ingress-controller',
-];
-
+  'identity-provider-allow-clients',
+  'localstack-allow-dynamodb-clients',
+  'task-manager-default-deny-ingress',
+  'task-service-allow-ingress-controller',
+  'task-web-allow-ingress-controller',
+].map((name) => `NetworkPolicy/${name}`);
 const TRACING = [
   'ConfigMap/jaeger-config',
   'ConfigMap/task-manager-tracing',
@@ -67,102 +44,79 @@ const TRACING = [
   'ServiceAccount/jaeger',
 ];
 
-const EXPECTED: Record<(typeof ALL_VARIANTS)[number], string[]> = {
-  local: [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER],
-  dev: [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER],
-  aws: [...APP_OBJECTS, ...AWS_EXTRAS],
-  'local+network-policies': [
-    ...APP_OBJECTS,
-    ...LOCALSTACK,
-    ...IDENTITY_PROVIDER,
-    ...NETWORK_POLICIES,
-  ],
+const EXPECTED: Record<k.Variant, string[]> = {
+  local: LOCAL,
+  dev: LOCAL,
+  aws: AWS,
+  'local+network-policies': [...LOCAL, ...NETWORK_POLICIES],
   'aws+network-policies': [
-    ...APP_OBJECTS,
-    ...AWS_EXTRAS,
+    ...AWS,
     ...NETWORK_POLICIES,
     'NetworkPolicy/task-manager-allow-load-balancer',
   ],
-  'dev+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER, ...TRACING],
-  'local+tracing': [...APP_OBJECTS, ...LOCALSTACK, ...IDENTITY_PROVIDER, ...TRACING],
-  'local+network-policies+tracing': [
-    ...APP_OBJECTS,
-    ...LOCALSTACK,
-    ...IDENTITY_PROVIDER,
-    ...NETWORK_POLICIES,
-    ...TRACING,
-  ],
+  'dev+tracing': [...LOCAL, ...TRACING],
+  'local+tracing': [...LOCAL, ...TRACING],
+  'local+network-policies+tracing': [...LOCAL, ...NETWORK_POLICIES, ...TRACING],
 };
 
-for (const variant of ALL_VARIANTS) {
-  describe(`${variant}`, () => {
+for (const variant of k.ALL_VARIANTS) {
+  describe(variant, () => {
+    const objects = () => k.render(variant);
+    const names = (list: k.KubeObject[]) => list.map(k.objectName).sort();
+
     test('renders exactly the expected objects', () => {
-      const names = withoutConfigHash(render(variant)).map(objectName).sort();
-      assert.deepEqual(names, [...EXPECTED[variant]].sort());
+      assert.deepEqual(names(k.withoutConfigHash(objects())), EXPECTED[variant].sort());
     });
 
     test('every object validates against the Kubernetes API schema', async () => {
-      for (const object of render(variant)) {
-        const Model = await modelClass(object);
-        assert.doesNotThrow(
-          () => new Model(object).validate(),
-          `${variant}: ${objectName(object)} is not a valid ${object.apiVersion} ${object.kind}`,
+      for (const object of objects()) {
+        await assert.doesNotReject(
+          validate(object),
+          `${variant}: ${k.objectName(object)} is not valid`,
         );
       }
     });
 
     test('every object and Pod template carries the app.kubernetes.io labels', () => {
-      const problems: string[] = [];
-      const check = (where: string, labels: Record<string, string> | undefined) => {
-        if (!labels?.['app.kubernetes.io/name']) problems.push(`${where}: no name label`);
-        if (!labels?.['app.kubernetes.io/component']) problems.push(`${where}: no component label`);
-        if (labels?.['app.kubernetes.io/part-of'] !== 'task-manager') {
-          problems.push(`${where}: part-of is not task-manager`);
-        }
-      };
-      for (const object of render(variant)) {
+      const labelled = [
+        ...objects().map(
+          (o) => [k.objectName(o), o.metadata.labels, o.kind !== 'NetworkPolicy'] as const,
+        ),
+        ...k
+          .workloads(objects())
+          .map((w) => [`${w.kind}/${w.name} Pod template`, w.podLabels, true] as const),
+      ];
+      const problems = labelled.flatMap(([where, labels = {}, isComponent]) => [
         // NetworkPolicies belong to the app as a whole and have no single component.
-        if (object.kind === 'NetworkPolicy') {
-          if (object.metadata.labels?.['app.kubernetes.io/part-of'] !== 'task-manager') {
-            problems.push(`${objectName(object)}: part-of is not task-manager`);
-          }
-          continue;
-        }
-        check(objectName(object), object.metadata.labels);
-      }
-      for (const workload of workloads(render(variant))) {
-        check(`${workload.kind}/${workload.name} Pod template`, workload.podLabels);
-      }
+        ...(isComponent ? ['name', 'component'] : [])
+          .filter((label) => !labels[`app.kubernetes.io/${label}`])
+          .map((label) => `${where}: no ${label} label`),
+        ...(labels['app.kubernetes.io/part-of'] === 'task-manager'
+          ? []
+          : [`${where}: part-of is not task-manager`]),
+      ]);
       assert.deepEqual(problems, []);
     });
 
     test('no object is a Secret: secrets are created by the user, never kept in manifests', () => {
-      assert.deepEqual(
-        render(variant)
-          .filter((object) => object.kind === 'Secret')
-          .map(objectName),
-        [],
-      );
+      assert.deepEqual(names(objects().filter((object) => object.kind === 'Secret')), []);
     });
 
     test('nothing is pinned to a namespace, so the current namespace is used', () => {
-      const pinned = render(variant).filter((object) => object.metadata.namespace !== undefined);
-      assert.deepEqual(pinned.map(objectName), []);
+      assert.deepEqual(names(objects().filter((object) => object.metadata.namespace)), []);
     });
   });
 }
 
 test('localstack/ renders on its own (kubectl apply -k localstack/)', () => {
-  assert.deepEqual(
-    withoutConfigHash(renderDirectory('localstack')).map(objectName).sort(),
-    LOCALSTACK,
-  );
+  const names = k.withoutConfigHash(k.renderDirectory('localstack')).map(k.objectName);
+  assert.deepEqual(names.sort(), LOCALSTACK);
 });
 
 test('a broken object fails the schema validation', async () => {
-  const deployment = render('local').find((o) => objectName(o) === 'Deployment/task-service')!;
-  const broken = structuredClone(deployment) as KubeObject & IDeployment;
+  const broken = structuredClone(
+    k.find<IDeployment>(k.render('local'), 'Deployment', 'task-service'),
+  );
   broken.spec!.template.spec!.containers[0]!.ports![0]!.containerPort = 'three thousand' as never;
-  const Model = await modelClass(broken);
-  assert.throws(() => new Model(broken).validate(), /containerPort/);
+  await assert.rejects(validate(broken), /containerPort/);
 });

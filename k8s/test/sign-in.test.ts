@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { globSync, readFileSync } from 'node:fs';
+import { globSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { IService } from 'kubernetes-models/v1/Service';
@@ -26,38 +26,27 @@ import { CALLBACK_PATH, SIGN_IN_PAGE } from '../../services/task-service/src/rou
 import { PROVIDER_ENV } from '../../docker/smoke/identity.ts';
 import { INGRESS_ROUTES } from '../../docker/smoke/ingress.ts';
 import { secretLooking } from '../../docker/smoke/secrets.ts';
-import { exampleSecrets, SIGN_IN_SECRET } from './support/app-env.ts';
-import { resolveEnv } from './support/env.ts';
-import { allContainers, appConfig, find, matchesSelector, workloads } from './support/kube.ts';
-import { fromRoot } from './support/paths.ts';
-import { render, type KubeObject, type Variant } from './support/render.ts';
+import { programEnv, resolveEnv, SIGN_IN_SECRET } from './support/env.ts';
+import * as k from './support/kube.ts';
 import { loadSkaffoldConfig } from './support/skaffold.ts';
 
 const LOCAL_VARIANTS = ['local', 'dev', 'local+network-policies'] as const;
 const AWS_VARIANTS = ['aws', 'aws+network-policies'] as const;
 const PROVIDER = 'identity-provider';
 
-/** The environment a container gets, with stand-ins for the Secret's values. */
-function envOf(objects: KubeObject[], workload: string, container = workload) {
-  const ref = allContainers(objects).find((r) => r.id === `${workload}/${container}`);
-  if (!ref) throw new Error(`no container ${workload}/${container}`);
-  const resolved = resolveEnv(ref.container, objects);
-  return {
-    values: Object.fromEntries(resolved.values),
-    withSecrets: {
-      ...exampleSecrets(resolved.fromSecrets),
-      ...Object.fromEntries(resolved.values),
-    },
-    secretRefs: resolved.secretRefs,
-  };
+/** The environment a program gets, also with stand-ins for the Secret's values. */
+function envOf(objects: k.KubeObject[], name: string) {
+  const resolved = resolveEnv(k.mainContainer(objects, name), objects);
+  const values = Object.fromEntries(resolved.values);
+  return { values, withSecrets: programEnv(resolved), secretRefs: resolved.secretRefs };
 }
 
 /**
  * Which Service and port the Ingress sends `path` to, as ingress-nginx matches `Prefix` paths:
  * the longest path that is the request's path or a whole-segment prefix of it.
  */
-function routeOf(objects: KubeObject[], path: string) {
-  const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+function routeOf(objects: k.KubeObject[], path: string) {
+  const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
   const candidates = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
   const matching = candidates.filter((candidate) => {
     assert.equal(candidate.pathType, 'Prefix', `${candidate.path}: only Prefix paths here`);
@@ -69,20 +58,20 @@ function routeOf(objects: KubeObject[], path: string) {
 }
 
 /** The container port a Service port ends at, and the workload behind it. */
-function backendOf(objects: KubeObject[], serviceName: string, port: string | number) {
-  const service = find<IService>(objects, 'Service', serviceName);
+function backendOf(objects: k.KubeObject[], serviceName: string, port: string | number) {
+  const service = k.find<IService>(objects, 'Service', serviceName);
   const servicePort = service.spec?.ports?.find((p) =>
     typeof port === 'number' ? p.port === port : p.name === port,
   );
   assert.ok(servicePort, `${serviceName} has no port ${port}`);
-  const [workload, ...others] = workloads(objects).filter((w) =>
-    matchesSelector(w.podLabels, service.spec?.selector),
-  );
+  const [workload, ...others] = k
+    .workloads(objects)
+    .filter((w) => k.matchesSelector(w.podLabels, service.spec?.selector));
   assert.ok(workload && others.length === 0, `${serviceName} selects one workload`);
   const target = servicePort.targetPort ?? servicePort.port;
   const containerPort = workload.pod.containers
     .flatMap((c) => c.ports ?? [])
-    .find((p) => (typeof target === 'number' ? p.containerPort === target : p.name === target));
+    .find((p) => (typeof target === 'number' ? p.containerPort : p.name) === target);
   return {
     workload: workload.name,
     port: servicePort.port,
@@ -92,7 +81,7 @@ function backendOf(objects: KubeObject[], serviceName: string, port: string | nu
 
 for (const variant of LOCAL_VARIANTS) {
   describe(`${variant}: the issuer, both roads to it, and the app's address`, () => {
-    const objects = render(variant);
+    const objects = k.render(variant);
     const provider = envOf(objects, PROVIDER);
     const service = envOf(objects, 'task-service');
     const providerConfig = loadProviderConfig(provider.withSecrets);
@@ -138,7 +127,7 @@ for (const variant of LOCAL_VARIANTS) {
         containerPort: providerConfig.port,
       });
       // The provider serves its pages under the issuer's path itself: no rewrite in between.
-      const annotations = find<IIngress>(objects, 'Ingress', 'task-manager').metadata.annotations;
+      const annotations = k.find<IIngress>(objects, 'Ingress', 'task-manager').metadata.annotations;
       assert.ok(
         !Object.keys(annotations ?? {}).some((key) => /rewrite-target|use-regex/.test(key)),
         'no path rewriting',
@@ -146,25 +135,19 @@ for (const variant of LOCAL_VARIANTS) {
     });
 
     test('the container smoke test gives the provider what its Deployment gives it', () => {
-      const container = workloads(objects).find((w) => w.name === PROVIDER)!.pod.containers[0]!;
-      assert.deepEqual(
-        (container.env ?? []).map((entry) => entry.name).sort(),
-        [...PROVIDER_ENV].sort(),
-      );
+      const env = k.mainContainer(objects, PROVIDER).env ?? [];
+      assert.deepEqual(env.map((entry) => entry.name).sort(), [...PROVIDER_ENV].sort());
     });
 
     test("the container smoke test's miniature Ingress routes as this one does", () => {
-      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
       const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
-      assert.deepEqual(
-        paths.map((p) => ({ path: p.path, service: p.backend.service?.name })),
-        INGRESS_ROUTES,
-      );
+      const routes = paths.map((p) => ({ path: p.path, service: p.backend.service?.name }));
+      assert.deepEqual(routes, INGRESS_ROUTES);
     });
 
     test("the provider answers its probes' paths, on the port they name", async () => {
-      const workload = workloads(objects).find((w) => w.name === PROVIDER)!;
-      const container = workload.pod.containers[0]!;
+      const container = k.mainContainer(objects, PROVIDER);
       for (const probe of [container.readinessProbe, container.livenessProbe]) {
         assert.equal(probe?.httpGet?.port, 'http');
         const response = await fetch(`http://127.0.0.1:${running.port}${probe?.httpGet?.path}`);
@@ -223,26 +206,29 @@ for (const variant of LOCAL_VARIANTS) {
       assert.deepEqual(routeOf(objects, SIGN_IN_PAGE), { service: 'task-web', port: 'http' });
       // Plain http is only accepted for localhost; the Ingress answers any host name.
       assert.equal(publicUrl.hostname, 'localhost');
-      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
       assert.equal(ingress.spec?.rules?.[0]?.host, undefined);
       // minikube: Skaffold forwards that port to the ingress controller. kind: the cluster maps it.
       const forward = loadSkaffoldConfig().portForward?.[0];
       assert.equal(String(forward?.localPort), publicUrl.port, "Skaffold's port-forward");
-      const kind = readFileSync(fromRoot('k8s/kind-cluster.yaml'), 'utf8');
-      assert.match(kind, new RegExp(`hostPort: ${publicUrl.port}\\b`), "kind's port mapping");
+      assert.match(
+        k.readText('k8s/kind-cluster.yaml'),
+        new RegExp(`hostPort: ${publicUrl.port}\\b`),
+        "kind's port mapping",
+      );
     });
   });
 }
 
 for (const variant of AWS_VARIANTS) {
   describe(`${variant}: a real provider, an https host`, () => {
-    const objects = render(variant);
-    const settings = appConfig(objects);
+    const objects = k.render(variant);
+    const settings = k.appConfig(objects);
 
     test('no development identity provider: no workload, Service, route or setting of it', () => {
       const named = objects.filter((o) => o.metadata.name === PROVIDER).map((o) => o.kind);
       assert.deepEqual(named, []);
-      assert.ok(!workloads(objects).some((w) => w.name === PROVIDER));
+      assert.ok(!k.workloads(objects).some((w) => w.name === PROVIDER));
       assert.equal(routeOf(objects, '/idp/.well-known/openid-configuration')?.service, 'task-web');
       const keys = Object.keys(settings).filter(
         (k) => k.startsWith('IDP_') || k.includes('BACKCHANNEL'),
@@ -254,7 +240,7 @@ for (const variant of AWS_VARIANTS) {
     test('the app is served on its own host over TLS, the host PUBLIC_URL names', () => {
       const publicUrl = new URL(settings.PUBLIC_URL!);
       assert.equal(publicUrl.protocol, 'https:', 'the session cookie is Secure');
-      const ingress = find<IIngress>(objects, 'Ingress', 'task-manager');
+      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
       assert.deepEqual(
         ingress.spec?.rules?.map((rule) => rule.host),
         [publicUrl.hostname],
@@ -262,8 +248,8 @@ for (const variant of AWS_VARIANTS) {
       const [tls, ...more] = ingress.spec?.tls ?? [];
       assert.equal(more.length, 0);
       assert.deepEqual(tls?.hosts, [publicUrl.hostname]);
-      assert.ok(tls?.secretName, 'a certificate Secret (made by cert-manager, never rendered)');
-      assert.ok(!objects.some((o) => o.kind === 'Secret'));
+      // A certificate Secret made by cert-manager (render.test.ts: none is rendered).
+      assert.ok(tls?.secretName);
       assert.ok(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']);
       assert.deepEqual(routeOf(objects, CALLBACK_PATH), { service: 'task-service', port: 'http' });
     });
@@ -287,12 +273,12 @@ for (const variant of AWS_VARIANTS) {
 }
 
 describe('nothing trusts an identity header, and no secret is kept in a manifest', () => {
-  const everyVariant = [...LOCAL_VARIANTS, ...AWS_VARIANTS] as Variant[];
+  const everyVariant = [...LOCAL_VARIANTS, ...AWS_VARIANTS];
   const configFiles = configurationFiles();
 
   test('no X-Forwarded-User (or any auth header annotation) in the manifests, images or proxies', () => {
     for (const variant of everyVariant) {
-      const text = JSON.stringify(render(variant));
+      const text = JSON.stringify(k.render(variant));
       assert.doesNotMatch(text, /x-forwarded-user|remote-user/i, variant);
       assert.doesNotMatch(
         text,
@@ -301,19 +287,18 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
       );
     }
     // Nor does the container smoke test send it: it signs in through the provider's container.
-    const smoke = globSync('docker/smoke/*.ts', { cwd: fromRoot() });
-    for (const file of [...configFiles, ...smoke]) {
-      assert.doesNotMatch(readFileSync(fromRoot(file), 'utf8'), /x-forwarded-user/i, file);
+    for (const file of [...configFiles, ...globSync('docker/smoke/*.ts', { cwd: k.repoRoot })]) {
+      assert.doesNotMatch(k.readText(file), /x-forwarded-user/i, file);
     }
   });
 
   test('no secret value in any rendered manifest or the files they and the images are made from', () => {
     for (const variant of everyVariant) {
-      assert.deepEqual(secretLooking(JSON.stringify(render(variant))), [], variant);
+      assert.deepEqual(secretLooking(JSON.stringify(k.render(variant))), [], variant);
     }
     assert.ok(configFiles.length > 20, configFiles.join(', '));
     for (const file of configFiles) {
-      assert.deepEqual(secretLooking(readFileSync(fromRoot(file), 'utf8')), [], file);
+      assert.deepEqual(secretLooking(k.readText(file)), [], file);
     }
   });
 
@@ -334,7 +319,7 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
 /** The files that configure the images, the clusters and the proxies (not their tests). */
 function configurationFiles(): string[] {
   const files = globSync(['skaffold.yaml', 'k8s/**/*', 'localstack/**/*', 'docker/**/*'], {
-    cwd: fromRoot(),
+    cwd: k.repoRoot,
   });
   return files
     .filter((file) => !file.startsWith('k8s/test/') && !file.startsWith('docker/smoke/'))

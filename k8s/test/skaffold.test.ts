@@ -7,18 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { effective, readStages, targetStage } from './support/dockerfile.ts';
-import { fromRoot, repoRoot } from './support/paths.ts';
+import { Ajv } from 'ajv';
 import type { IService } from 'kubernetes-models/v1/Service';
-import { renderDirectory, VARIANTS, type KubeObject } from './support/render.ts';
-import {
-  loadSkaffoldConfig,
-  profilesActivatedBy,
-  readSkaffoldYaml,
-  resolveProfiles,
-  type SkaffoldConfig,
-} from './support/skaffold.ts';
+import { find, fromRoot, render, repoRoot, VARIANTS } from './support/kube.ts';
+import * as s from './support/skaffold.ts';
 
 /** Published by Skaffold; kept outside the repository (../shared is provided by CI). */
 const SCHEMA_PATH = path.resolve(repoRoot, '../shared/schemas/skaffold-v4beta14.json');
@@ -26,7 +18,7 @@ const ARTIFACTS = ['task-service', 'task-web', 'task-reporter', 'identity-provid
 /** What the aws profile builds: no development identity provider there. */
 const AWS_ARTIFACTS = ARTIFACTS.filter((image) => image !== 'identity-provider');
 
-function schemaValidator(): ValidateFunction {
+function schemaValidator() {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
   // The schema is draft-07, Ajv's default dialect. Skaffold adds two annotation keywords for
   // editors; declaring them keeps Ajv's strict mode on for everything else.
@@ -34,48 +26,46 @@ function schemaValidator(): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, strict: true });
   ajv.addKeyword('preferredOrder');
   ajv.addKeyword('x-intellij-html-description');
-  return ajv.compile(schema);
+  const validate = ajv.compile(schema);
+  return (config: unknown) =>
+    validate(config)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
 
-function schemaErrors(validate: ValidateFunction, config: unknown): string[] {
-  if (validate(config)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`);
-}
-
-const config = loadSkaffoldConfig();
-const dev = resolveProfiles(config, profilesActivatedBy(config, 'dev'));
-const aws = resolveProfiles(config, ['aws']);
+const config = s.loadSkaffoldConfig();
+const dev = s.resolveProfiles(config, s.profilesActivatedBy(config, 'dev'));
+const aws = s.resolveProfiles(config, ['aws']);
 /** `skaffold dev -p tracing`. */
-const devTracing = resolveProfiles(config, [...profilesActivatedBy(config, 'dev'), 'tracing']);
+const devTracing = s.resolveProfiles(config, [...s.profilesActivatedBy(config, 'dev'), 'tracing']);
 /** `skaffold dev` against the kind cluster of k8s/kind-cluster.yaml (its context activates `kind`). */
-const kindDev = resolveProfiles(config, ['dev', 'kind']);
+const kindDev = s.resolveProfiles(config, ['dev', 'kind']);
 
-function artifact(resolved: SkaffoldConfig, image: string) {
+function artifact(resolved: s.SkaffoldConfig, image: string) {
   const found = resolved.build.artifacts.find((a) => a.image === image);
   if (!found) throw new Error(`no artifact ${image}`);
   return found;
 }
 
 describe('schema', () => {
-  const validate = schemaValidator();
+  const errors = schemaValidator();
 
   test('skaffold.yaml is a valid skaffold/v4beta14 Config', () => {
-    const raw = readSkaffoldYaml() as { apiVersion?: string; kind?: string };
-    assert.equal(raw.apiVersion, 'skaffold/v4beta14');
-    assert.equal(raw.kind, 'Config');
-    assert.deepEqual(schemaErrors(validate, raw), []);
+    const raw = s.loadSkaffoldConfig() as s.SkaffoldConfig & { apiVersion?: string; kind?: string };
+    assert.deepEqual([raw.apiVersion, raw.kind], ['skaffold/v4beta14', 'Config']);
+    assert.deepEqual(errors(raw), []);
   });
 
   test('the configuration with each profile applied is valid too', () => {
     for (const [name, resolved] of Object.entries({ dev, aws, devTracing, kindDev })) {
-      assert.deepEqual(schemaErrors(validate, resolved), [], name);
+      assert.deepEqual(errors(resolved), [], name);
     }
   });
 
   test('the schema rejects a misspelt field', () => {
-    const broken = structuredClone(readSkaffoldYaml()) as SkaffoldConfig;
-    (broken.build.artifacts[0]!.docker as Record<string, unknown>).dockerFile = 'Dockerfile';
-    assert.notDeepEqual(schemaErrors(validate, broken), []);
+    const broken = s.loadSkaffoldConfig();
+    Object.assign(broken.build.artifacts[0]!.docker!, { dockerFile: 'Dockerfile' });
+    assert.notDeepEqual(errors(broken), []);
   });
 });
 
@@ -89,20 +79,20 @@ describe('build', () => {
 
   test("each artifact's Dockerfile exists and has the build target Skaffold asks for", () => {
     for (const [name, resolved] of Object.entries({ run: config, dev, aws })) {
-      for (const { image, context = '.', docker } of resolved.build.artifacts) {
+      for (const artifact of resolved.build.artifacts) {
+        const { image, context = '.', docker } = artifact;
         const file = fromRoot(context, docker?.dockerfile ?? 'Dockerfile');
         assert.ok(existsSync(file), `${image}: ${path.relative(repoRoot, file)} is missing`);
-        const stage = targetStage(readStages(file), docker?.target);
-        assert.ok(stage, `${name}: ${docker?.dockerfile} has no stage "${docker?.target}"`);
+        assert.doesNotThrow(() => s.artifactTarget(artifact), `${name}: ${image}`);
       }
     }
   });
 
   test('skaffold run builds the runtime targets; skaffold dev the dev targets of service and UI', () => {
-    const targets = (resolved: SkaffoldConfig) =>
+    const targets = (resolved: s.SkaffoldConfig) =>
       ARTIFACTS.map((image) => artifact(resolved, image).docker?.target);
     assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime', 'runtime']);
-    // The aws profile renames the artifacts to their registry names (k8s/test/aws-overlay.test.ts)
+    // The aws profile renames the artifacts to their registry names (k8s/test/overlays.test.ts)
     // and builds no identity provider.
     assert.deepEqual(
       aws.build.artifacts.map((a) => a.docker?.target),
@@ -122,10 +112,9 @@ describe('build', () => {
     // The kubelet's SIGTERM goes to PID 1 only; npm or a shell there would swallow it and the
     // container would be killed at the end of its grace period.
     for (const [name, resolved] of Object.entries({ run: config, dev })) {
-      for (const { image, context = '.', docker } of resolved.build.artifacts) {
-        const stages = readStages(fromRoot(context, docker!.dockerfile!));
-        const stage = targetStage(stages, docker?.target)!;
-        const cmd = effective(stages, stage, 'cmd');
+      for (const artifact of resolved.build.artifacts) {
+        const { image, docker } = artifact;
+        const { cmd } = s.artifactTarget(artifact);
         // task-web's runtime target keeps its nginx base image's CMD (nginx as PID 1).
         if (cmd === undefined && image === 'task-web' && docker?.target === 'runtime') continue;
         const where = `${name}: ${image} (${docker?.target})`;
@@ -147,19 +136,18 @@ describe('build', () => {
       [dev, 'task-service'],
       [dev, 'task-web'],
     ] as const) {
-      const { docker } = artifact(resolved, image);
-      const stages = readStages(fromRoot(docker!.dockerfile!));
-      const stage = targetStage(stages, docker?.target)!;
-      assert.equal(effective(stages, stage, 'workdir'), '/app', `${image} (${docker?.target})`);
+      const { workdir, name } = s.artifactTarget(artifact(resolved, image));
+      assert.equal(workdir, '/app', `${image} (${name})`);
     }
   });
 });
 
 describe('skaffold dev', () => {
   test('the dev profile is switched on by `skaffold dev` alone', () => {
-    assert.deepEqual(profilesActivatedBy(config, 'dev'), ['dev']);
-    assert.deepEqual(profilesActivatedBy(config, 'run'), []);
-    assert.deepEqual(profilesActivatedBy(config, 'render'), []);
+    const activated = ['dev', 'run', 'render'].map((command) =>
+      s.profilesActivatedBy(config, command),
+    );
+    assert.deepEqual(activated, [['dev'], [], []]);
   });
 
   test("task-service syncs its TypeScript and task-store's; the UI syncs its sources", () => {
@@ -177,9 +165,9 @@ describe('skaffold dev', () => {
   });
 
   test('every sync rule matches files that the dev image copies in, at the same path', () => {
-    for (const { image, context = '.', docker, sync } of dev.build.artifacts) {
-      const stages = readStages(fromRoot(context, docker!.dockerfile!));
-      const stage = targetStage(stages, docker?.target)!;
+    for (const artifact of dev.build.artifacts) {
+      const { image, context = '.', docker, sync } = artifact;
+      const stage = s.artifactTarget(artifact);
       for (const rule of sync?.manual ?? []) {
         const files = globSync(rule.src, { cwd: fromRoot(context) });
         assert.ok(files.length > 0, `${image}: ${rule.src} matches no file`);
@@ -209,8 +197,7 @@ describe('manifests and deploy', () => {
   });
 
   test('before deploying locally, a host hook creates the sign-in Secret; never on aws', () => {
-    const hooks = (resolved: SkaffoldConfig) =>
-      (resolved.deploy.kubectl as { hooks?: { before?: unknown[]; after?: unknown[] } })?.hooks;
+    const hooks = (resolved: s.SkaffoldConfig) => resolved.deploy.kubectl?.hooks;
     const expected = {
       before: [{ host: { command: ['sh', 'k8s/create-dev-secret.sh'], os: ['darwin', 'linux'] } }],
     };
@@ -237,9 +224,8 @@ describe('manifests and deploy', () => {
     }
   });
 
+  // kind.test.ts checks that the kind cluster's context activates the kind profile.
   test("on kind's context the kind profile drops the port-forward: kind maps port 8080 itself", () => {
-    const kind = (config.profiles ?? []).find((profile) => profile.name === 'kind');
-    assert.deepEqual(kind?.activation, [{ kubeContext: 'kind-task-manager' }]);
     assert.equal(kindDev.portForward, undefined);
     assert.deepEqual(kindDev.manifests, dev.manifests, 'the same manifests as on minikube');
     assert.deepEqual(kindDev.build, dev.build, 'the same images');
@@ -263,9 +249,7 @@ describe('skaffold dev -p tracing', () => {
       ...(config.portForward ?? []),
       { resourceType: 'service', resourceName: 'jaeger', port: 16686, localPort: 16686 },
     ]);
-    const service = renderDirectory(VARIANTS['dev+tracing']).find(
-      (object) => object.kind === 'Service' && object.metadata.name === 'jaeger',
-    ) as (IService & KubeObject) | undefined;
-    assert.ok(service?.spec?.ports?.some((port) => port.name === 'ui' && port.port === 16686));
+    const service = find<IService>(render('dev+tracing'), 'Service', 'jaeger');
+    assert.ok(service.spec?.ports?.some((port) => port.name === 'ui' && port.port === 16686));
   });
 });

@@ -4,7 +4,7 @@
  * settings their own tracing code accepts, the Pod named in the resource attributes through the
  * Downward API, and NetworkPolicies that let exactly the apps reach the receiver, with or
  * without the network-policies component. (The generic rules, security contexts, resources,
- * probes, labels, hold for it through the variants in support/render.ts.)
+ * probes, labels, hold for it through the variants in support/kube.ts.)
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -13,34 +13,21 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { parse } from 'yaml';
 import { readTracingSettings } from '../../packages/telemetry/src/settings.ts';
 import { resolveEnv } from './support/env.ts';
-import { allContainers, find, workloads, type IContainer, type Workload } from './support/kube.ts';
-import { ingressAllowed } from './support/network.ts';
-import { ALL_VARIANTS, hasTracing, render, type Variant } from './support/render.ts';
+import * as k from './support/kube.ts';
 
 const JAEGER_IMAGE = 'jaegertracing/jaeger:2.14.1';
 const TRACED_PROGRAMS = ['task-service/task-service', 'task-reporter/task-reporter'];
 
 type Json = Record<string, unknown>;
 
-function workload(variant: Variant, name: string): Workload {
-  const found = workloads(render(variant)).find((candidate) => candidate.name === name);
-  if (!found) throw new Error(`${variant}: no workload ${name}`);
-  return found;
-}
-
-function jaegerContainer(variant: Variant): IContainer {
-  return workload(variant, 'jaeger').pod.containers[0]!;
-}
-
-function containerPort(container: IContainer, name: string): number {
-  const port = container.ports?.find((candidate) => candidate.name === name)?.containerPort;
-  if (port === undefined) throw new Error(`${container.name} declares no port ${name}`);
-  return port;
-}
+const workload = (variant: k.Variant, name: string) => k.workload(k.render(variant), name);
+const jaegerContainer = (variant: k.Variant) => k.mainContainer(k.render(variant), 'jaeger');
+const containerPort = (container: k.IContainer, name: string) =>
+  container.ports?.find((candidate) => candidate.name === name)?.containerPort;
 
 /** Jaeger's own configuration, as mounted from its ConfigMap. */
-function jaegerConfig(variant: Variant): Json {
-  const configMap = find<IConfigMap>(render(variant), 'ConfigMap', 'jaeger-config');
+function jaegerConfig(variant: k.Variant): Json {
+  const configMap = k.find<IConfigMap>(k.render(variant), 'ConfigMap', 'jaeger-config');
   return parse(configMap.data?.['config.yaml'] ?? '') as Json;
 }
 
@@ -49,7 +36,7 @@ const at = (value: unknown, ...path: string[]): unknown =>
 
 const portOf = (endpoint: unknown): number => Number(String(endpoint).split(':').at(-1));
 
-for (const variant of ALL_VARIANTS.filter(hasTracing)) {
+for (const variant of k.ALL_VARIANTS.filter(k.hasTracing)) {
   describe(variant, () => {
     test('Jaeger: the pinned all-in-one image, started with its mounted configuration', () => {
       const container = jaegerContainer(variant);
@@ -59,9 +46,8 @@ for (const variant of ALL_VARIANTS.filter(hasTracing)) {
       assert.equal(mount?.readOnly, true);
       const volume = workload(variant, 'jaeger').pod.volumes?.find((v) => v.name === mount?.name);
       assert.equal(volume?.configMap?.name, 'jaeger-config');
-      // The traces are in memory: one replica, replaced rather than doubled on a rollout.
-      const deployment = workload(variant, 'jaeger');
-      assert.equal(deployment.replicas, 1);
+      // The traces are in memory: one replica.
+      assert.equal(workload(variant, 'jaeger').replicas, 1);
     });
 
     test("Jaeger's configuration: OTLP/HTTP in, memory (bounded) out, UI and health on the declared ports", () => {
@@ -93,34 +79,25 @@ for (const variant of ALL_VARIANTS.filter(hasTracing)) {
       // The one storage the pipeline writes and the UI reads is memory, with a bound.
       const storage = at(config, 'exporters', 'jaeger_storage_exporter', 'trace_storage') as string;
       assert.equal(at(config, 'extensions', 'jaeger_query', 'storage', 'traces'), storage);
-      const maxTraces = at(
-        config,
-        'extensions',
-        'jaeger_storage',
-        'backends',
-        storage,
-        'memory',
-        'max_traces',
-      );
+      const backends = at(config, 'extensions', 'jaeger_storage', 'backends');
+      const maxTraces = at(backends, storage, 'memory', 'max_traces');
       assert.ok(Number.isInteger(maxTraces) && (maxTraces as number) <= 50_000, String(maxTraces));
     });
 
     test('the jaeger Service exposes the OTLP receiver and the UI by their port names', () => {
-      const service = find<IService>(render(variant), 'Service', 'jaeger');
-      assert.deepEqual(
-        service.spec?.ports?.map((port) => [port.name, port.port, port.targetPort]),
-        [
-          ['otlp-http', 4318, 'otlp-http'],
-          ['ui', 16686, 'ui'],
-        ],
-      );
+      const service = k.find<IService>(k.render(variant), 'Service', 'jaeger');
+      const ports = service.spec?.ports?.map((port) => [port.name, port.port, port.targetPort]);
+      assert.deepEqual(ports, [
+        ['otlp-http', 4318, 'otlp-http'],
+        ['ui', 16686, 'ui'],
+      ]);
     });
 
     test('task-service and the report job export to that receiver, with settings their tracing accepts', () => {
-      const objects = render(variant);
-      const service = find<IService>(objects, 'Service', 'jaeger');
+      const objects = k.render(variant);
+      const service = k.find<IService>(objects, 'Service', 'jaeger');
       const otlpPort = service.spec?.ports?.find((port) => port.name === 'otlp-http')?.port;
-      for (const ref of allContainers(objects)) {
+      for (const ref of k.allContainers(objects)) {
         const env = resolveEnv(ref.container, objects).values;
         const otel = [...env.keys()].filter((name) => name.startsWith('OTEL_'));
         if (!TRACED_PROGRAMS.includes(ref.id)) {
@@ -138,9 +115,9 @@ for (const variant of ALL_VARIANTS.filter(hasTracing)) {
     });
 
     test('the resource attributes name each Pod and its namespace, from the Downward API', () => {
-      const objects = render(variant);
+      const objects = k.render(variant);
       for (const id of TRACED_PROGRAMS) {
-        const ref = allContainers(objects).find((candidate) => candidate.id === id)!;
+        const ref = k.allContainers(objects).find((candidate) => candidate.id === id)!;
         const env = resolveEnv(ref.container, objects);
         assert.deepEqual(env.problems, [], id);
         assert.equal(
@@ -152,51 +129,45 @@ for (const variant of ALL_VARIANTS.filter(hasTracing)) {
     });
 
     test("the apps reach Jaeger's OTLP port; no other Pod does, and no Pod reaches its UI", () => {
-      const objects = render(variant);
-      const jaeger = workload(variant, 'jaeger');
+      const allowed = (from: string, port: string, to = 'jaeger') =>
+        k.ingressAllowed(k.render(variant), workload(variant, from), workload(variant, to), port);
       for (const name of ['task-service', 'task-reporter']) {
-        assert.ok(ingressAllowed(objects, workload(variant, name), jaeger, 'otlp-http'), name);
+        assert.ok(allowed(name, 'otlp-http'), name);
         // The UI is for people, through `kubectl port-forward` (which policies do not filter).
-        assert.ok(!ingressAllowed(objects, workload(variant, name), jaeger, 'ui'), name);
+        assert.ok(!allowed(name, 'ui'), name);
       }
-      for (const name of ['task-web', 'localstack']) {
-        assert.ok(!ingressAllowed(objects, workload(variant, name), jaeger, 'otlp-http'), name);
-      }
+      for (const name of ['task-web', 'localstack']) assert.ok(!allowed(name, 'otlp-http'), name);
     });
 
     test('tracing takes nothing away: the apps still reach LocalStack, and the UI task-service', () => {
-      const objects = render(variant);
-      for (const name of ['task-service', 'task-reporter']) {
-        assert.ok(
-          ingressAllowed(objects, workload(variant, name), workload(variant, 'localstack'), 'http'),
-          name,
+      const allowed = (from: string) =>
+        k.ingressAllowed(
+          k.render(variant),
+          workload(variant, from),
+          workload(variant, 'localstack'),
+          'http',
         );
-      }
+      for (const name of ['task-service', 'task-reporter']) assert.ok(allowed(name), name);
     });
   });
 }
 
-for (const variant of ALL_VARIANTS.filter((candidate) => !hasTracing(candidate))) {
+for (const variant of k.ALL_VARIANTS.filter((candidate) => !k.hasTracing(candidate))) {
   test(`${variant}: without the component, no OTEL_ variable and no Jaeger`, () => {
-    const text = JSON.stringify(render(variant));
-    assert.doesNotMatch(text, /OTEL_|jaeger/i);
+    assert.doesNotMatch(JSON.stringify(k.render(variant)), /OTEL_|jaeger/i);
   });
 }
 
 test('with the network-policies component, Jaeger is isolated like every Pod of the app', () => {
-  const objects = render('local+network-policies+tracing');
-  const jaeger = workload('local+network-policies+tracing', 'jaeger');
-  const web = workload('local+network-policies+tracing', 'task-web');
+  const webToJaeger = (variant: k.Variant, port: string) =>
+    k.ingressAllowed(
+      k.render(variant),
+      workload(variant, 'task-web'),
+      workload(variant, 'jaeger'),
+      port,
+    );
   // Default deny applies to Jaeger (part-of task-manager); only the apps' rule opens it.
-  assert.ok(!ingressAllowed(objects, web, jaeger, 'health'));
-  const alone = render('local+tracing');
+  assert.ok(!webToJaeger('local+network-policies+tracing', 'health'));
   // Without that component, the tracing component's own policy still isolates Jaeger.
-  assert.ok(
-    !ingressAllowed(
-      alone,
-      workload('local+tracing', 'task-web'),
-      workload('local+tracing', 'jaeger'),
-      'otlp-http',
-    ),
-  );
+  assert.ok(!webToJaeger('local+tracing', 'otlp-http'));
 });

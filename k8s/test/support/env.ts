@@ -1,114 +1,120 @@
 /**
- * What a container's environment really contains once the kubelet has resolved it: literal
- * values, ConfigMap keys (an optional reference to a missing key sets nothing), envFrom, the
- * Downward API, and $(NAME) references to variables defined earlier, which the kubelet
- * substitutes (a reference to anything else stays as it is: a mistake, reported here), and
- * which variables come from Secrets (created in the cluster, never in the manifests).
+ * A container's environment as the kubelet resolves it (literals, ConfigMap keys, envFrom, the
+ * Downward API, $(NAME) references to earlier variables, Secrets), and the environment each of
+ * our programs reads, from its own config module, with its own loader to check the values.
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { IContainer } from './kube.ts';
-import type { KubeObject } from './render.ts';
+import { REPORTER_ENV_VARS, loadConfig as loadReporter } from '../../../batch/src/config.ts';
+import * as createTables from '../../../packages/task-store/src/config.ts';
+import * as identityProvider from '../../../services/identity-provider/src/config.ts';
+import * as taskService from '../../../services/task-service/src/config.ts';
+import { find, type ContainerRef, type IContainer, type KubeObject } from './kube.ts';
 
-export interface SecretRef {
-  variable: string;
-  secret: string;
-  key: string;
-  optional: boolean;
-}
+export const PROGRAMS = {
+  'task-service': { reads: taskService.TASK_SERVICE_ENV_VARS, load: taskService.loadConfig },
+  'task-reporter': { reads: REPORTER_ENV_VARS, load: loadReporter },
+  'create-tables': {
+    reads: createTables.CREATE_TABLES_ENV_VARS,
+    load: createTables.loadCreateTablesConfig,
+  },
+  'identity-provider': {
+    reads: identityProvider.IDENTITY_PROVIDER_ENV_VARS,
+    load: identityProvider.loadConfig,
+  },
+  // nginx serving static files: configured by its image, reads no environment.
+  'task-web': { reads: [], load: () => undefined },
+} satisfies Record<string, { reads: readonly string[]; load(env: Env): unknown }>;
+
+export type ProgramName = keyof typeof PROGRAMS;
+type Env = Record<string, string | undefined>;
+
+/** Which of our programs a container runs, by its name; undefined for third-party ones. */
+export const programOf = (container: string) =>
+  container in PROGRAMS ? (container as ProgramName) : undefined;
+
+/** Where set, these come from the Secret SIGN_IN_SECRET, never a ConfigMap or a literal. */
+export { SECRET_VARIABLES } from '../../../docker/smoke/secrets.ts';
+/** Made in the cluster (k8s/create-dev-secret.sh, or by hand on aws), never in a manifest. */
+export const SIGN_IN_SECRET = 'task-manager-oidc';
 
 export interface ResolvedEnv {
-  /** Variables the container will have, with their values where the manifests know them. */
+  /** Variables the container will have, with their values (a Downward API field as <field>). */
   values: Map<string, string>;
-  /** Variables that come from a Secret the user creates (value unknown here). */
-  fromSecrets: Set<string>;
-  /** Variables the Downward API sets, by field (metadata.name...); their value stands in as <field>. */
-  fromPod: Map<string, string>;
+  /** Variables from a Secret made in the cluster (value unknown here), and where from. */
+  secretRefs: Array<{ variable: string; secret: string; key: string; optional: boolean }>;
+  /** Variables the Downward API sets. */
+  fromPod: Set<string>;
   /** Variables whose value refers to others with $(NAME), and the names it refers to. */
   references: Map<string, string[]>;
-  /** Those references themselves: which Secret and key each variable is read from. */
-  secretRefs: SecretRef[];
   /** References the kubelet could not resolve: the container would not start. */
   problems: string[];
 }
 
-function configMapData(objects: KubeObject[], name: string): Record<string, string> | undefined {
-  const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name) as
-    (IConfigMap & KubeObject) | undefined;
-  return configMap ? (configMap.data ?? {}) : undefined;
-}
-
 export function resolveEnv(container: IContainer, objects: KubeObject[]): ResolvedEnv {
-  const resolved: ResolvedEnv = {
+  const env: ResolvedEnv = {
     values: new Map(),
-    fromSecrets: new Set(),
-    fromPod: new Map(),
-    references: new Map(),
     secretRefs: [],
+    fromPod: new Set(),
+    references: new Map(),
     problems: [],
   };
-  for (const source of container.envFrom ?? []) {
-    const name = source.configMapRef?.name;
-    if (!name) {
-      resolved.problems.push(`${container.name}: only envFrom.configMapRef is expected`);
-      continue;
-    }
-    const data = configMapData(objects, name);
-    if (!data) {
-      if (!source.configMapRef?.optional) resolved.problems.push(`missing ConfigMap ${name}`);
-      continue;
-    }
-    for (const [key, value] of Object.entries(data)) {
-      resolved.values.set(`${source.prefix ?? ''}${key}`, value);
-    }
+  const data = (name = '') =>
+    objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === name)
+      ? (find<IConfigMap>(objects, 'ConfigMap', name).data ?? {})
+      : undefined;
+  for (const { configMapRef: ref, prefix = '' } of container.envFrom ?? []) {
+    const values = data(ref?.name);
+    if (!ref) env.problems.push(`${container.name}: only envFrom.configMapRef is expected`);
+    else if (!values && !ref.optional) env.problems.push(`missing ConfigMap ${ref.name}`);
+    for (const [key, value] of Object.entries(values ?? {})) env.values.set(prefix + key, value);
   }
-  for (const entry of container.env ?? []) {
-    if (entry.value !== undefined) {
-      const referenced = [...entry.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map(
-        (match) => match[1]!,
-      );
-      if (referenced.length > 0) resolved.references.set(entry.name, referenced);
-      const value = entry.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (text, name: string) => {
-        const known = resolved.values.get(name);
-        if (known !== undefined) return known;
-        resolved.problems.push(`${entry.name}: $(${name}) is not defined before it`);
+  for (const { name, value, valueFrom } of container.env ?? []) {
+    const field = valueFrom?.fieldRef?.fieldPath ?? valueFrom?.resourceFieldRef?.resource;
+    const configMapRef = valueFrom?.configMapKeyRef;
+    const secretRef = valueFrom?.secretKeyRef;
+    if (value !== undefined) {
+      const pattern = /\$\(([A-Za-z_]\w*)\)/g;
+      const referenced = [...value.matchAll(pattern)].map((match) => match[1]!);
+      if (referenced.length > 0) env.references.set(name, referenced);
+      const substituted = value.replace(pattern, (text, ref: string) => {
+        if (env.values.has(ref)) return env.values.get(ref)!;
+        env.problems.push(`${name}: $(${ref}) is not defined before it`);
         return text;
       });
-      resolved.values.set(entry.name, value);
-      continue;
-    }
-    const field =
-      entry.valueFrom?.fieldRef?.fieldPath ?? entry.valueFrom?.resourceFieldRef?.resource;
-    if (field !== undefined) {
-      resolved.fromPod.set(entry.name, field);
-      resolved.values.set(entry.name, `<${field}>`);
-      continue;
-    }
-    const configMapRef = entry.valueFrom?.configMapKeyRef;
-    const secretRef = entry.valueFrom?.secretKeyRef;
-    if (configMapRef) {
-      const data = configMapData(objects, configMapRef.name ?? '');
-      const value = data?.[configMapRef.key];
-      if (value !== undefined) resolved.values.set(entry.name, value);
+      env.values.set(name, substituted);
+    } else if (field !== undefined) {
+      env.fromPod.add(name);
+      env.values.set(name, `<${field}>`);
+    } else if (configMapRef) {
+      const found = data(configMapRef.name)?.[configMapRef.key];
+      if (found !== undefined) env.values.set(name, found);
       else if (!configMapRef.optional) {
-        resolved.problems.push(
-          `${entry.name}: ConfigMap ${configMapRef.name} has no key ${configMapRef.key}`,
-        );
+        env.problems.push(`${name}: ConfigMap ${configMapRef.name} has no key ${configMapRef.key}`);
       }
     } else if (secretRef) {
-      // Not a problem in itself: the Secret is made in the cluster (which ones, and how, is
-      // checked by the tests of sign-in).
-      resolved.fromSecrets.add(entry.name);
-      resolved.secretRefs.push({
-        variable: entry.name,
-        secret: secretRef.name ?? '',
-        key: secretRef.key,
-        optional: secretRef.optional === true,
-      });
+      // Not a problem in itself: which Secrets, and how they are made, is sign-in's to check.
+      const { name: secret = '', key, optional = false } = secretRef;
+      env.secretRefs.push({ variable: name, secret, key, optional });
     } else {
-      resolved.problems.push(
-        `${entry.name}: neither a value, a ConfigMap/Secret reference nor the Downward API`,
+      env.problems.push(
+        `${name}: neither a value, a ConfigMap/Secret reference nor the Downward API`,
       );
     }
   }
-  return resolved;
+  return env;
+}
+
+/** The variables a container gets, with stand-ins of the right shape for the Secret's values. */
+export function programEnv(env: ResolvedEnv): Record<string, string> {
+  const secret = Buffer.alloc(32, 7).toString('base64url');
+  const secrets = env.secretRefs.map(({ variable }) => [variable, secret]);
+  return { ...Object.fromEntries(secrets), ...Object.fromEntries(env.values) };
+}
+
+/** Our containers, each with the program it runs and its resolved environment. */
+export function programContainers(refs: ContainerRef[], objects: KubeObject[]) {
+  return refs.flatMap((ref) => {
+    const program = programOf(ref.container.name);
+    return program ? [{ ref, program, env: resolveEnv(ref.container, objects) }] : [];
+  });
 }

@@ -1,22 +1,94 @@
-/** Typed access to the rendered objects: workloads, their Pods and containers, and lookups. */
+/**
+ * The manifests as each deployment renders them (`kubectl kustomize`, as Skaffold does), parsed,
+ * with typed access to workloads, their Pods and containers, selectors and the settings.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-import type { KubeObject } from './render.ts';
+import { parse, parseAllDocuments } from 'yaml';
 
-export type { IContainer, IPodSpec };
+export type { IContainer };
 
-/** Kinds that create Pods. Any other Pod-creating kind in the manifests is a test failure. */
-export const WORKLOAD_KINDS = ['Deployment', 'CronJob'] as const;
-const POD_KINDS = ['Pod', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController'];
+/** Every path in the manifests, skaffold.yaml and the tests is relative to the repository root. */
+export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+export const fromRoot = (...segments: string[]) => path.join(repoRoot, ...segments);
+export const readText = (file: string) => readFileSync(fromRoot(file), 'utf8');
+export const readYaml = (file: string) => parse(readText(file)) as unknown;
 
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+/** Every way the manifests are deployed, by the kustomization that produces it. */
+export const VARIANTS = {
+  local: 'k8s/overlays/local', // `skaffold run`: runtime images, LocalStack
+  dev: 'k8s/overlays/dev', // `skaffold dev`: the dev targets with file sync
+  aws: 'k8s/overlays/aws', // `skaffold render -p aws`: EKS with real DynamoDB
+  'local+network-policies': 'k8s/test/fixtures/local-with-network-policies',
+  'aws+network-policies': 'k8s/test/fixtures/aws-with-network-policies',
+  'dev+tracing': 'k8s/overlays/dev-tracing', // `skaffold dev -p tracing`
+  'local+tracing': 'k8s/test/fixtures/local-with-tracing',
+  'local+network-policies+tracing': 'k8s/test/fixtures/local-with-network-policies-and-tracing',
+} as const;
+
+export type Variant = keyof typeof VARIANTS;
+export const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
+/** The overlay a variant is built on: its images and environment. */
+export const overlayOf = (variant: Variant) => variant.split('+')[0] as 'local' | 'dev' | 'aws';
+export const hasTracing = (variant: Variant) => variant.endsWith('+tracing');
+
+const rendered = new Map<string, KubeObject[]>();
+
+/** `kubectl kustomize <dir>` (relative to the repository root), parsed; cached per directory. */
+export function renderDirectory(dir: string): KubeObject[] {
+  let objects = rendered.get(dir);
+  if (!objects) {
+    const output = execFileSync(process.env.KUBECTL ?? 'kubectl', ['kustomize', fromRoot(dir)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 2 ** 24,
+    });
+    const documents = parseAllDocuments(output);
+    for (const document of documents) if (document.errors[0]) throw document.errors[0];
+    objects = documents.map((document) => document.toJS() as KubeObject).filter(Boolean);
+    rendered.set(dir, objects);
+  }
+  return objects;
+}
+
+export const render = (variant: Variant) => renderDirectory(VARIANTS[variant]);
+export const objectName = (object: KubeObject) => `${object.kind}/${object.metadata.name}`;
+
+export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
+  return objects.filter((object) => object.kind === kind) as Array<T & KubeObject>;
+}
+
+export function find<T>(objects: KubeObject[], kind: string, name: string): T & KubeObject {
+  const found = ofKind<T>(objects, kind).find((object) => object.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in the rendered manifests`);
+  return found;
+}
+
+/** A Deployment or CronJob: the only kinds that create Pods here. */
 export interface Workload {
-  kind: (typeof WORKLOAD_KINDS)[number];
+  kind: 'Deployment' | 'CronJob';
   name: string;
-  /** Deployments serve continuously (probes apply); CronJob Pods run to completion. */
-  longRunning: boolean;
   replicas: number | undefined;
   podLabels: Record<string, string>;
   pod: IPodSpec;
@@ -31,57 +103,40 @@ export interface ContainerRef {
   id: string;
 }
 
-export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
-  return objects.filter((object) => object.kind === kind) as Array<T & KubeObject>;
-}
-
-export function find<T>(objects: KubeObject[], kind: string, name: string): T & KubeObject {
-  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in the rendered manifests`);
-  return found as T & KubeObject;
-}
+const OTHER_POD_KINDS = ['Pod', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'];
 
 export function workloads(objects: KubeObject[]): Workload[] {
-  const stray = objects.filter((object) => POD_KINDS.includes(object.kind));
-  if (stray.length > 0) {
-    throw new Error(`unexpected Pod-creating objects: ${stray.map((o) => o.kind).join(', ')}`);
-  }
-  const result: Workload[] = [];
-  for (const object of objects) {
-    if (object.kind === 'Deployment') {
-      const deployment = object as IDeployment & KubeObject;
-      const template = deployment.spec?.template;
-      if (!template?.spec) throw new Error(`Deployment/${object.metadata.name} has no Pod spec`);
-      result.push({
-        kind: 'Deployment',
-        name: object.metadata.name,
-        longRunning: true,
-        replicas: deployment.spec?.replicas,
-        podLabels: template.metadata?.labels ?? {},
-        pod: template.spec,
-        object,
-      });
-    } else if (object.kind === 'CronJob') {
-      const cronJob = object as ICronJob & KubeObject;
-      const template = cronJob.spec?.jobTemplate.spec?.template;
-      if (!template?.spec) throw new Error(`CronJob/${object.metadata.name} has no Pod spec`);
-      result.push({
-        kind: 'CronJob',
-        name: object.metadata.name,
-        longRunning: false,
-        replicas: undefined,
-        podLabels: template.metadata?.labels ?? {},
-        pod: template.spec,
-        object,
-      });
-    }
-  }
-  return result;
+  const stray = objects.filter((object) => OTHER_POD_KINDS.includes(object.kind));
+  if (stray.length > 0) throw new Error(`unexpected ${stray.map(objectName).join(', ')}`);
+  return objects.flatMap((object): Workload[] => {
+    const { kind, metadata } = object;
+    if (kind !== 'Deployment' && kind !== 'CronJob') return [];
+    const spec = (object as IDeployment | ICronJob).spec;
+    const template =
+      spec && 'jobTemplate' in spec ? spec.jobTemplate.spec?.template : spec?.template;
+    if (!template?.spec) throw new Error(`${objectName(object)} has no Pod spec`);
+    const replicas = spec && 'replicas' in spec ? spec.replicas : undefined;
+    const podLabels = template.metadata?.labels ?? {};
+    return [{ kind, name: metadata.name, replicas, podLabels, pod: template.spec, object }];
+  });
+}
+
+export function workload(objects: KubeObject[], name: string): Workload {
+  const found = workloads(objects).find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no workload ${name}`);
+  return found;
+}
+
+/** The container named after its workload (task-service/task-service): the program it runs. */
+export function mainContainer(objects: KubeObject[], name: string): IContainer {
+  const found = workload(objects, name).pod.containers.find((c) => c.name === name);
+  if (!found) throw new Error(`no container ${name}/${name}`);
+  return found;
 }
 
 export function containers(workload: Workload): ContainerRef[] {
-  const refs = (list: IContainer[] | undefined, init: boolean): ContainerRef[] =>
-    (list ?? []).map((container) => ({
+  const refs = (list: IContainer[] = [], init: boolean) =>
+    list.map((container) => ({
       workload,
       container,
       init,
@@ -90,58 +145,101 @@ export function containers(workload: Workload): ContainerRef[] {
   return [...refs(workload.pod.initContainers, true), ...refs(workload.pod.containers, false)];
 }
 
-export function allContainers(objects: KubeObject[]): ContainerRef[] {
-  return workloads(objects).flatMap(containers);
+export const allContainers = (objects: KubeObject[]) => workloads(objects).flatMap(containers);
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
 }
 
-export function matchesSelector(
-  labels: Record<string, string>,
-  selector: Record<string, string> | undefined,
-): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+/** Label-selector semantics: matchLabels plus In/NotIn/Exists/DoesNotExist expressions. */
+export function selects(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return (
+    byLabels &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      if (operator === 'In') return values.includes(labels[key] ?? '');
+      if (operator === 'NotIn') return !values.includes(labels[key] ?? '');
+      return key in labels === (operator === 'Exists');
+    })
+  );
+}
+
+/** A Service's or Deployment's plain selector, which selects nothing when empty. */
+export function matchesSelector(labels: Record<string, string>, selector?: Record<string, string>) {
+  return Object.keys(selector ?? {}).length > 0 && selects({ matchLabels: selector }, labels);
+}
+
+/** Whether a workload's Pods declare a port, by number or by name. */
+export function declaresPort(workload: Workload, port: number | string): boolean {
+  return workload.pod.containers
+    .flatMap((container) => container.ports ?? [])
+    .some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
+}
+
+/**
+ * Whether Pods of `from` (same namespace) may open a TCP connection to `to`'s port `name`: yes
+ * when no policy isolates `to` for ingress, else when a rule of one that does admits both.
+ */
+export function ingressAllowed(objects: KubeObject[], from: Workload, to: Workload, name: string) {
+  const port = to.pod.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === name);
+  if (!port) throw new Error(`${to.name} declares no port ${name}`);
+  const admitsSource = ({ podSelector, namespaceSelector }: INetworkPolicyPeer) =>
+    !!podSelector && !namespaceSelector && selects(podSelector, from.podLabels);
+  const admitsPort = (allowed: INetworkPolicyPort) =>
+    (allowed.protocol ?? 'TCP') === 'TCP' &&
+    [undefined, name, port.containerPort].includes(allowed.port);
+  const isolating = ofKind<INetworkPolicy>(objects, 'NetworkPolicy')
+    .map((policy) => policy.spec ?? {})
+    .filter((spec) => selects(spec.podSelector ?? {}, to.podLabels))
+    .filter((spec) => (spec.policyTypes ?? ['Ingress']).includes('Ingress'));
+  return (
+    isolating.length === 0 ||
+    isolating.some((spec) =>
+      (spec.ingress ?? []).some(
+        (rule) => (rule.from?.some(admitsSource) ?? true) && (rule.ports?.some(admitsPort) ?? true),
+      ),
+    )
+  );
 }
 
 /** The ConfigMap the apps read their settings from, as its generator names it. */
 export const APP_CONFIG = 'task-manager-config';
 
-/** Kustomize's hash suffix on a generated ConfigMap's name. */
+/** Kustomize's generated-name suffix: ten hash characters, vowels and look-alikes left out. */
 const HASH_SUFFIX = /-[bcdfghkmt2-9]{10}$/;
 
-/**
- * Kustomize's name for a generated ConfigMap: the generator's name, a dash and ten characters
- * of a hash of its data (in Kustomize's alphabet, which leaves out vowels and look-alikes).
- */
-export function generatedName(name: string): RegExp {
-  return new RegExp(`^${name}${HASH_SUFFIX.source}`);
-}
+export const generatedName = (name: string) => new RegExp(`^${name}${HASH_SUFFIX.source}`);
 
 /** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
 export function appConfigMap(objects: KubeObject[]): IConfigMap & KubeObject {
   const pattern = generatedName(APP_CONFIG);
-  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((o) =>
-    pattern.test(o.metadata.name),
+  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) =>
+    pattern.test(c.metadata.name),
   );
-  if (found.length !== 1)
-    throw new Error(`expected one ConfigMap ${APP_CONFIG}-<hash>, found ${found.length}`);
+  if (found.length !== 1) throw new Error(`${found.length} ConfigMaps ${APP_CONFIG}-<hash>`);
   return found[0]!;
 }
 
-/** The data of the one ConfigMap the apps read their settings from. */
-export function appConfig(objects: KubeObject[]): Record<string, string> {
-  return appConfigMap(objects).data ?? {};
-}
+export const appConfig = (objects: KubeObject[]) => appConfigMap(objects).data ?? {};
 
-/**
- * The objects with every generated ConfigMap's hashed name put back to its generator's name,
- * for comparing two variants whose data (and so hashes) differ, or listing objects by name.
- */
+/** The objects with generated ConfigMap names put back to the generator's, for comparisons. */
 export function withoutConfigHash(objects: KubeObject[]): KubeObject[] {
   let text = JSON.stringify(objects);
-  for (const { metadata } of ofKind<IConfigMap>(objects, 'ConfigMap')) {
-    if (HASH_SUFFIX.test(metadata.name)) {
-      text = text.replaceAll(metadata.name, metadata.name.replace(HASH_SUFFIX, ''));
-    }
+  for (const { metadata } of ofKind(objects, 'ConfigMap')) {
+    text = text.replaceAll(metadata.name, metadata.name.replace(HASH_SUFFIX, ''));
   }
   return JSON.parse(text) as KubeObject[];
+}
+
+const UNITS: Record<string, number> = { m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+for (const [i, unit] of ['Ki', 'Mi', 'Gi', 'Ti'].entries()) UNITS[unit] = 2 ** (10 * (i + 1));
+
+/** A Kubernetes quantity in base units (cores for CPU, bytes for memory). */
+export function parseQuantity(quantity: string | number): number {
+  if (typeof quantity === 'number') return quantity;
+  const [, amount, suffix = ''] = /^(\d+(?:\.\d+)?)([A-Za-z]*)$/.exec(quantity) ?? [];
+  const factor = UNITS[suffix];
+  if (amount === undefined || factor === undefined) throw new Error(`not a quantity: ${quantity}`);
+  return Number(amount) * factor;
 }

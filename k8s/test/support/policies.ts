@@ -1,9 +1,8 @@
 /**
- * Rules every rendered workload must follow. Each returns the list of violations (empty when
- * the rule holds), so a failing test names exactly what is wrong and where.
+ * Rules every rendered workload must follow. Each returns its violations (empty when the rule
+ * holds), so a failing test names exactly what is wrong and where.
  */
-import type { ContainerRef, Workload } from './kube.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity, type ContainerRef, type IContainer, type Workload } from './kube.ts';
 
 /** A documented exception to the strict security settings, for one container. */
 export interface Relaxation {
@@ -13,169 +12,133 @@ export interface Relaxation {
   reason: string;
 }
 
-export function isRelaxed(
-  ref: ContainerRef,
-  setting: Relaxation['setting'],
-  relaxations: readonly Relaxation[],
-): boolean {
-  return relaxations.some((r) => r.container === ref.id && r.setting === setting);
-}
-
 /** Container settings with the Pod's securityContext as the fallback, as the kubelet applies them. */
-export function effectiveSecurity(ref: ContainerRef) {
-  const pod = ref.workload.pod.securityContext ?? {};
-  const own = ref.container.securityContext ?? {};
+export function effectiveSecurity({ workload, container }: ContainerRef) {
+  const pod = workload.pod.securityContext ?? {};
+  const own = container.securityContext ?? {};
   return {
     runAsNonRoot: own.runAsNonRoot ?? pod.runAsNonRoot,
     runAsUser: own.runAsUser ?? pod.runAsUser,
     runAsGroup: own.runAsGroup ?? pod.runAsGroup,
     seccomp: own.seccompProfile?.type ?? pod.seccompProfile?.type,
-    allowPrivilegeEscalation: own.allowPrivilegeEscalation,
-    privileged: own.privileged,
     readOnlyRootFilesystem: own.readOnlyRootFilesystem,
-    drop: own.capabilities?.drop ?? [],
-    add: own.capabilities?.add ?? [],
   };
 }
 
-export function containerSecurityViolations(
-  ref: ContainerRef,
-  relaxations: readonly Relaxation[],
-): string[] {
+export function containerSecurityViolations(ref: ContainerRef, relaxations: readonly Relaxation[]) {
   const s = effectiveSecurity(ref);
-  const problems: string[] = [];
-  if (!isRelaxed(ref, 'runAsNonRoot', relaxations)) {
-    if (s.runAsNonRoot !== true) problems.push('runAsNonRoot is not true');
+  const own = ref.container.securityContext ?? {};
+  const relaxed = (setting: Relaxation['setting']) =>
+    relaxations.some((r) => r.container === ref.id && r.setting === setting);
+  const tmp = ref.container.volumeMounts?.find((m) => m.mountPath === '/tmp' && !m.readOnly);
+  const tmpVolume = ref.workload.pod.volumes?.find((v) => v.name === tmp?.name);
+  const problems = [
+    !relaxed('runAsNonRoot') && s.runAsNonRoot !== true && 'runAsNonRoot is not true',
     // runAsNonRoot can only be verified against a numeric user.
-    if (!s.runAsUser) problems.push('runAsUser is not a non-zero uid');
-    if (!s.runAsGroup) problems.push('runAsGroup is not a non-zero gid');
-  }
-  if (s.allowPrivilegeEscalation !== false) problems.push('allowPrivilegeEscalation is not false');
-  if (s.privileged === true) problems.push('privileged');
-  if (!s.drop.includes('ALL')) problems.push('capabilities do not drop ALL');
-  if (s.add.length > 0) problems.push(`capabilities added: ${s.add.join(', ')}`);
-  if (s.seccomp !== 'RuntimeDefault') problems.push('seccompProfile is not RuntimeDefault');
-  if (!isRelaxed(ref, 'readOnlyRootFilesystem', relaxations)) {
-    if (s.readOnlyRootFilesystem !== true) problems.push('readOnlyRootFilesystem is not true');
-    else if (!writableTmp(ref)) problems.push('read-only root filesystem without an emptyDir /tmp');
-  }
-  return problems.map((problem) => `${ref.id}: ${problem}`);
+    !relaxed('runAsNonRoot') && !s.runAsUser && 'runAsUser is not a non-zero uid',
+    !relaxed('runAsNonRoot') && !s.runAsGroup && 'runAsGroup is not a non-zero gid',
+    own.allowPrivilegeEscalation !== false && 'allowPrivilegeEscalation is not false',
+    own.privileged === true && 'privileged',
+    !own.capabilities?.drop?.includes('ALL') && 'capabilities do not drop ALL',
+    own.capabilities?.add?.length && `capabilities added: ${own.capabilities.add.join(', ')}`,
+    s.seccomp !== 'RuntimeDefault' && 'seccompProfile is not RuntimeDefault',
+    !relaxed('readOnlyRootFilesystem') &&
+      (s.readOnlyRootFilesystem !== true
+        ? 'readOnlyRootFilesystem is not true'
+        : !tmpVolume?.emptyDir && 'read-only root filesystem without an emptyDir /tmp'),
+  ];
+  return problems.filter((p) => typeof p === 'string').map((problem) => `${ref.id}: ${problem}`);
 }
 
-function writableTmp(ref: ContainerRef): boolean {
-  const mount = ref.container.volumeMounts?.find((m) => m.mountPath === '/tmp');
-  if (!mount || mount.readOnly) return false;
-  const volume = ref.workload.pod.volumes?.find((v) => v.name === mount.name);
-  return volume?.emptyDir !== undefined;
-}
-
-export function podSecurityViolations(workload: Workload): string[] {
-  const pod = workload.pod;
-  const problems: string[] = [];
-  if (pod.automountServiceAccountToken !== false) {
-    problems.push('automountServiceAccountToken is not false');
-  }
-  if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push('shares a host namespace');
-  for (const volume of pod.volumes ?? []) {
-    if (volume.hostPath) problems.push(`hostPath volume ${volume.name}`);
-    if (volume.emptyDir && volume.emptyDir.sizeLimit === undefined) {
-      problems.push(`emptyDir ${volume.name} has no sizeLimit`);
-    }
-  }
-  return problems.map((problem) => `${workload.kind}/${workload.name}: ${problem}`);
+export function podSecurityViolations({ kind, name, pod }: Workload): string[] {
+  const problems = [
+    pod.automountServiceAccountToken !== false && 'automountServiceAccountToken is not false',
+    (pod.hostNetwork || pod.hostPID || pod.hostIPC) && 'shares a host namespace',
+    ...(pod.volumes ?? []).flatMap((volume) => [
+      volume.hostPath && `hostPath volume ${volume.name}`,
+      volume.emptyDir && !volume.emptyDir.sizeLimit && `emptyDir ${volume.name} has no sizeLimit`,
+    ]),
+  ];
+  return problems.filter((p) => typeof p === 'string').map((p) => `${kind}/${name}: ${p}`);
 }
 
 export function resourceViolations(ref: ContainerRef): string[] {
   const { requests = {}, limits = {} } = ref.container.resources ?? {};
-  const problems: string[] = [];
-  for (const resource of ['cpu', 'memory']) {
-    const request = requests[resource];
-    const limit = limits[resource];
-    if (request === undefined) problems.push(`no ${resource} request`);
-    if (limit === undefined) problems.push(`no ${resource} limit`);
-    if (request !== undefined && limit !== undefined) {
-      if (parseQuantity(request) > parseQuantity(limit)) {
-        problems.push(`${resource} request ${request} exceeds its limit ${limit}`);
-      }
-    }
-  }
-  return problems.map((problem) => `${ref.id}: ${problem}`);
+  return ['cpu', 'memory'].flatMap((resource) => {
+    const [request, limit] = [requests[resource], limits[resource]];
+    const problems = [
+      request === undefined && `no ${resource} request`,
+      limit === undefined && `no ${resource} limit`,
+      request !== undefined &&
+        limit !== undefined &&
+        parseQuantity(request) > parseQuantity(limit) &&
+        `${resource} request ${request} exceeds its limit ${limit}`,
+    ];
+    return problems.filter((p) => typeof p === 'string').map((p) => `${ref.id}: ${p}`);
+  });
 }
 
 /** An image reference without its tag or digest: the repository Skaffold matches artifacts by. */
-export function imageName(image: string): string {
-  return image.split('@')[0]!.replace(/:[^/:]+$/, '');
-}
+export const imageName = (image = '') => image.split('@')[0]!.replace(/:[^/:]+$/, '');
 
 /**
- * Images built by Skaffold appear under their bare artifact name (Skaffold substitutes the
- * tag it built) or, where the manifests must also work without Skaffold, tagged with the
- * release (`releaseTag`); anything else must be pinned to a version tag or a digest.
+ * Images Skaffold builds appear under their bare artifact name (Skaffold puts in the tag it
+ * built) or, where the manifests must also work without Skaffold, tagged with the release;
+ * anything else must be pinned to a version tag or a digest.
  */
-export function imageViolations(
-  ref: ContainerRef,
-  artifacts: readonly string[],
-  releaseTag?: string,
-): string[] {
-  const image = ref.container.image ?? '';
-  const problems: string[] = [];
+export function imageViolations(ref: ContainerRef, artifacts: readonly string[], release?: string) {
+  const { image = '', imagePullPolicy } = ref.container;
   const name = imageName(image);
-  if (artifacts.includes(name)) {
-    if (releaseTag === undefined && image !== name) {
-      problems.push(`artifact image ${image} must carry no tag or digest`);
-    }
-    if (releaseTag !== undefined && image !== `${name}:${releaseTag}`) {
-      problems.push(`artifact image ${image} must be tagged with the release ${releaseTag}`);
-    }
-    if (ref.container.imagePullPolicy === 'Always') {
-      problems.push('imagePullPolicy Always cannot find images built into the cluster');
-    }
-  } else {
-    const tag = /:([^/:@]+)$/.exec(image.split('@')[0]!)?.[1];
-    const pinned =
-      image.includes('@sha256:') || (tag !== undefined && /^v?\d+(\.\d+){1,2}/.test(tag));
-    if (!pinned) problems.push(`third-party image ${image} is not pinned to a version or digest`);
-  }
-  if (/:latest(@|$)/.test(image)) problems.push(`${image} uses :latest`);
-  return problems.map((problem) => `${ref.id}: ${problem}`);
+  const tag = /:([^/:@]+)$/.exec(image.split('@')[0]!)?.[1];
+  const ours = artifacts.includes(name);
+  const problems = [
+    ours && !release && image !== name && `artifact image ${image} must carry no tag or digest`,
+    ours &&
+      release &&
+      image !== `${name}:${release}` &&
+      `artifact image ${image} must be tagged with the release ${release}`,
+    ours &&
+      imagePullPolicy === 'Always' &&
+      'imagePullPolicy Always cannot find images built into the cluster',
+    !ours &&
+      !image.includes('@sha256:') &&
+      !/^v?\d+(\.\d+){1,2}/.test(tag ?? '') &&
+      `third-party image ${image} is not pinned to a version or digest`,
+    /:latest(@|$)/.test(image) && `${image} uses :latest`,
+  ];
+  return problems.filter((p) => typeof p === 'string').map((p) => `${ref.id}: ${p}`);
 }
 
+type Probe = NonNullable<IContainer['livenessProbe']>;
+/** How long a probe may fail before it acts. */
+export const failureBudget = (probe: Probe) =>
+  (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
+
 /** Readiness and liveness on every long-running container, pointing at a port it declares. */
-export function probeViolations(ref: ContainerRef, requireStartup: boolean): string[] {
-  const { container } = ref;
-  const problems: string[] = [];
-  const probes = {
-    startupProbe: container.startupProbe,
-    readinessProbe: container.readinessProbe,
-    livenessProbe: container.livenessProbe,
-  };
-  if (!probes.readinessProbe) problems.push('no readinessProbe');
-  if (!probes.livenessProbe) problems.push('no livenessProbe');
-  if (requireStartup && !probes.startupProbe) problems.push('no startupProbe');
-  for (const [kind, probe] of Object.entries(probes)) {
-    if (!probe) continue;
-    const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
-    if (port === undefined) {
-      problems.push(`${kind} is not an HTTP, TCP or gRPC check`);
-      continue;
-    }
-    const declared = (container.ports ?? []).some((p) =>
-      typeof port === 'number' ? p.containerPort === port : p.name === port,
-    );
-    if (!declared)
-      problems.push(`${kind} checks port ${port}, which the container does not declare`);
-    const period = probe.periodSeconds ?? 10;
-    const timeout = probe.timeoutSeconds ?? 1;
-    if (timeout >= period && kind !== 'startupProbe') {
-      problems.push(`${kind} timeoutSeconds ${timeout} is not below periodSeconds ${period}`);
-    }
-  }
-  const budget = (p: typeof container.livenessProbe) =>
-    (p?.periodSeconds ?? 10) * (p?.failureThreshold ?? 3);
-  if (probes.livenessProbe && probes.readinessProbe) {
-    if (budget(probes.livenessProbe) <= budget(probes.readinessProbe)) {
-      problems.push('livenessProbe would fail as soon as readinessProbe (restart before unready)');
-    }
-  }
-  return problems.map((problem) => `${ref.id}: ${problem}`);
+export function probeViolations({ id, container }: ContainerRef, requireStartup: boolean) {
+  const { startupProbe, readinessProbe, livenessProbe, ports = [] } = container;
+  const probes = { startupProbe, readinessProbe, livenessProbe };
+  const problems = [
+    !readinessProbe && 'no readinessProbe',
+    !livenessProbe && 'no livenessProbe',
+    requireStartup && !startupProbe && 'no startupProbe',
+    ...Object.entries(probes).flatMap(([kind, probe]) => {
+      if (!probe) return [];
+      const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+      if (port === undefined) return [`${kind} is not an HTTP, TCP or gRPC check`];
+      const [period, timeout] = [probe.periodSeconds ?? 10, probe.timeoutSeconds ?? 1];
+      return [
+        !ports.some((p) => (typeof port === 'number' ? p.containerPort : p.name) === port) &&
+          `${kind} checks port ${port}, which the container does not declare`,
+        timeout >= period &&
+          kind !== 'startupProbe' &&
+          `${kind} timeoutSeconds ${timeout} is not below periodSeconds ${period}`,
+      ];
+    }),
+    livenessProbe &&
+      readinessProbe &&
+      failureBudget(livenessProbe) <= failureBudget(readinessProbe) &&
+      'livenessProbe would fail as soon as readinessProbe (restart before unready)',
+  ];
+  return problems.filter((p) => typeof p === 'string').map((p) => `${id}: ${p}`);
 }

@@ -1,23 +1,15 @@
 /**
- * skaffold.yaml as Skaffold sees it for a given command: the base configuration with the
- * profiles it activates laid on top (profile fields first, then their JSON patches).
+ * skaffold.yaml as Skaffold sees it for a given command (the base configuration with the
+ * profiles it activates laid on top: profile fields first, then their JSON patches), and just
+ * enough of a Dockerfile parser to check the stages its artifacts build.
  */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { fromRoot } from './paths.ts';
-import { overlayOf, type Variant } from './render.ts';
-
-export interface SyncRule {
-  src: string;
-  dest: string;
-  strip?: string;
-}
+import { overlayOf, readText, readYaml, type Variant } from './kube.ts';
 
 export interface Artifact {
   image: string;
   context?: string;
   docker?: { dockerfile?: string; target?: string };
-  sync?: { manual?: SyncRule[] };
+  sync?: { manual?: Array<{ src: string; dest: string; strip?: string }> };
 }
 
 export interface JsonPatchOperation {
@@ -26,97 +18,63 @@ export interface JsonPatchOperation {
   value?: unknown;
 }
 
-export interface Profile {
-  name: string;
-  activation?: Array<{ command?: string; env?: string; kubeContext?: string }>;
-  patches?: JsonPatchOperation[];
-  [field: string]: unknown;
-}
-
 export interface SkaffoldConfig {
-  apiVersion: string;
-  kind: string;
   build: { artifacts: Artifact[]; local?: { push?: boolean } };
   manifests: { kustomize?: { paths?: string[] } };
-  deploy: { kubectl?: object; statusCheck?: boolean; [field: string]: unknown };
-  portForward?: Array<{
-    resourceType: string;
-    resourceName: string;
-    namespace?: string;
-    port: number | string;
-    localPort?: number;
+  deploy: { kubectl?: { hooks?: unknown }; [field: string]: unknown };
+  portForward?: Array<Record<string, string | number>>;
+  profiles?: Array<{
+    name: string;
+    activation?: Array<Record<string, string>>;
+    patches?: JsonPatchOperation[];
   }>;
-  profiles?: Profile[];
 }
 
-export function readSkaffoldYaml(): unknown {
-  return parse(readFileSync(fromRoot('skaffold.yaml'), 'utf8'));
-}
+export const loadSkaffoldConfig = () => readYaml('skaffold.yaml') as SkaffoldConfig;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject = (value: unknown): value is Record<string, Json> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Objects merge field by field; arrays and scalars replace (Skaffold's profile overlay). */
 function overlay(base: unknown, top: unknown): unknown {
   if (!isObject(base) || !isObject(top)) return structuredClone(top);
-  const merged: Record<string, unknown> = { ...structuredClone(base) };
+  const merged: Record<string, unknown> = structuredClone(base);
   for (const [key, value] of Object.entries(top)) merged[key] = overlay(base[key], value);
   return merged;
-}
-
-function pointer(path: string): string[] {
-  if (!path.startsWith('/')) throw new Error(`JSON pointer must start with /: ${path}`);
-  return path
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** RFC 6902 add/replace/remove, strict about missing targets as Skaffold is. */
 export function applyJsonPatch(document: unknown, operations: JsonPatchOperation[]): unknown {
   const result = structuredClone(document) as Json;
-  for (const operation of operations) {
-    const tokens = pointer(operation.path);
+  for (const { op, path, value } of operations) {
+    const fail = (why: string) => new Error(`${op} ${path}: ${why}`);
+    const tokens = path.split('/').map((t) => t.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (tokens.shift() !== '') throw fail('a JSON pointer starts with /');
     const last = tokens.pop()!;
-    let parent: Json = result;
-    for (const token of tokens) {
-      const next: Json | undefined = Array.isArray(parent)
-        ? parent[Number(token)]
-        : isObject(parent)
-          ? parent[token]
-          : undefined;
-      if (next === undefined) throw new Error(`${operation.op} ${operation.path}: no such path`);
-      parent = next;
-    }
+    let parent: Json | undefined = result;
+    for (const token of tokens) parent = (parent as Record<string, Json> | undefined)?.[token];
     if (Array.isArray(parent)) {
       const index = last === '-' ? parent.length : Number(last);
-      if (!Number.isInteger(index) || index < 0 || index > parent.length) {
-        throw new Error(`${operation.op} ${operation.path}: bad array index`);
-      }
-      if (operation.op === 'add') parent.splice(index, 0, operation.value as Json);
-      else if (index >= parent.length) throw new Error(`${operation.path}: no such element`);
-      else if (operation.op === 'replace') parent[index] = operation.value as Json;
-      else parent.splice(index, 1);
+      const end = op === 'add' ? parent.length : parent.length - 1;
+      if (!Number.isInteger(index) || index < 0 || index > end) throw fail('no such element');
+      parent.splice(index, op === 'add' ? 0 : 1, ...(op === 'remove' ? [] : [value as Json]));
     } else if (isObject(parent)) {
-      if (operation.op !== 'add' && !(last in parent)) {
-        throw new Error(`${operation.op} ${operation.path}: no such member`);
-      }
-      if (operation.op === 'remove') delete parent[last];
-      else parent[last] = operation.value as Json;
+      if (op !== 'add' && !(last in parent)) throw fail('no such member');
+      if (op === 'remove') delete parent[last];
+      else parent[last] = value as Json;
     } else {
-      throw new Error(`${operation.op} ${operation.path}: parent is not a container`);
+      throw fail('no such path');
     }
   }
   return result;
 }
 
 export function profilesActivatedBy(config: SkaffoldConfig, command: string): string[] {
-  return (config.profiles ?? [])
-    .filter((profile) => profile.activation?.some((activation) => activation.command === command))
-    .map((profile) => profile.name);
+  const profiles = config.profiles ?? [];
+  return profiles
+    .filter((p) => p.activation?.some((a) => a.command === command))
+    .map((p) => p.name);
 }
 
 /** Fields of a profile that select or patch it rather than overlay the configuration. */
@@ -125,30 +83,95 @@ const PROFILE_CONTROL_FIELDS = ['name', 'activation', 'requiresAllActivations', 
 /** The configuration with the named profiles applied, in the order the file declares them. */
 export function resolveProfiles(config: SkaffoldConfig, names: string[]): SkaffoldConfig {
   const { profiles = [], ...base } = config;
-  for (const name of names) {
-    if (!profiles.some((profile) => profile.name === name)) throw new Error(`no profile ${name}`);
-  }
+  const unknown = names.filter((name) => !profiles.some((profile) => profile.name === name));
+  if (unknown.length > 0) throw new Error(`no profile ${unknown.join(', ')}`);
   let resolved: unknown = base;
   for (const profile of profiles.filter((candidate) => names.includes(candidate.name))) {
     const fields = Object.fromEntries(
       Object.entries(profile).filter(([key]) => !PROFILE_CONTROL_FIELDS.includes(key)),
     );
-    resolved = overlay(resolved, fields);
-    if (profile.patches) resolved = applyJsonPatch(resolved, profile.patches);
+    resolved = applyJsonPatch(overlay(resolved, fields), profile.patches ?? []);
   }
   return resolved as SkaffoldConfig;
 }
 
-export function loadSkaffoldConfig(): SkaffoldConfig {
-  return readSkaffoldYaml() as SkaffoldConfig;
-}
-
-/** How Skaffold builds the images each variant runs: `skaffold dev` builds the dev targets. */
+/** How Skaffold builds the images a variant runs: `skaffold dev` builds the dev targets. */
 export function skaffoldFor(variant: Variant): SkaffoldConfig {
   const config = loadSkaffoldConfig();
-  if (overlayOf(variant) === 'dev') {
+  if (overlayOf(variant) === 'dev')
     return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
-  }
-  if (variant.startsWith('aws')) return resolveProfiles(config, ['aws']);
-  return config;
+  return overlayOf(variant) === 'aws' ? resolveProfiles(config, ['aws']) : config;
 }
+
+interface Settings {
+  user?: string;
+  workdir?: string;
+  /** The CMD instruction's argument, as written (exec form is a JSON array). */
+  cmd?: string;
+  env: Record<string, string>;
+}
+
+export interface Stage extends Settings {
+  name: string | undefined;
+  from: string;
+  /** Source paths of the stage's COPY instructions from the build context (not --from). */
+  copies: string[];
+}
+
+const SETTINGS = { USER: 'user', WORKDIR: 'workdir', CMD: 'cmd' } as const;
+
+export function parseStages(text: string): Stage[] {
+  const stages: Stage[] = [];
+  const lines = text.replace(/^\s*#.*\n/gm, '').replace(/\\\n/g, ' ');
+  for (const [keyword = '', ...rest] of lines.split('\n').map((line) => line.trim().split(/\s+/))) {
+    const instruction = keyword.toUpperCase();
+    const args = rest.filter((arg) => !arg.startsWith('--'));
+    const stage = stages.at(-1);
+    const setting = SETTINGS[instruction as keyof typeof SETTINGS];
+    if (instruction === 'FROM') {
+      const as = args.findIndex((arg) => arg.toUpperCase() === 'AS');
+      const name = as >= 0 ? args[as + 1] : undefined;
+      stages.push({ from: args[0] ?? '', name, env: {}, copies: [] });
+    } else if (stage && setting) {
+      stage[setting] = rest.join(' ');
+    } else if (stage && instruction === 'ENV') {
+      // `ENV a=1 b=2`, or the legacy `ENV name value`; values as written (no quotes here).
+      const pairs = rest[0]?.includes('=')
+        ? rest.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)])
+        : [[rest[0], rest.slice(1).join(' ')]];
+      Object.assign(stage.env, Object.fromEntries(pairs));
+    } else if (stage && instruction === 'COPY' && !rest.some((arg) => arg.startsWith('--from'))) {
+      stage.copies.push(...args.slice(0, -1));
+    }
+  }
+  return stages;
+}
+
+/** The stage a build target names (the last stage when no target is given). */
+export function targetStage(stages: Stage[], target: string | undefined): Stage | undefined {
+  return target === undefined ? stages.at(-1) : stages.find((stage) => stage.name === target);
+}
+
+/** A stage's effective USER/WORKDIR/CMD/ENV, inherited from the stage it is built FROM. */
+export function effective(stages: Stage[], stage: Stage): Settings {
+  const parent = stages.find((candidate) => candidate.name === stage.from && candidate !== stage);
+  const inherited: Settings = parent ? effective(stages, parent) : { env: {} };
+  return {
+    user: stage.user ?? inherited.user,
+    workdir: stage.workdir ?? inherited.workdir,
+    cmd: stage.cmd ?? inherited.cmd,
+    env: { ...inherited.env, ...stage.env },
+  };
+}
+
+/** The build target of a Dockerfile, with its effective settings. */
+export function dockerTarget(dockerfile: string, target: string | undefined) {
+  const stages = parseStages(readText(dockerfile));
+  const stage = targetStage(stages, target);
+  if (!stage) throw new Error(`${dockerfile} has no stage ${target}`);
+  return { ...stage, ...effective(stages, stage), last: stage === stages.at(-1) };
+}
+
+/** The build target an artifact names, from its Dockerfile in its context. */
+export const artifactTarget = ({ context = '.', docker }: Artifact) =>
+  dockerTarget(`${context}/${docker?.dockerfile ?? 'Dockerfile'}`, docker?.target);
