@@ -38,14 +38,10 @@ const CHECKS: Array<[string, (context: VerifyContext) => Promise<Outcome>]> = [
 const WATCHDOG_MS = 8 * 60_000;
 const FIGURES_WIDTH = 72;
 
+// process.exit runs the 'exit' handlers, which a signal's default action would not.
 process.on('exit', killAllChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\nverify: ${signal}, stopping all child processes`);
-    killAllChildren();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 setTimeout(() => {
   console.error(`verify: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
   process.exit(1);

@@ -32,7 +32,6 @@ export const LOAD_DURATION_MS = loadSeconds * 1000;
 export const REQUEST_TIMEOUT_MS = 10_000;
 /** The report job's built entry point, as its image's CMD runs it. */
 const REPORT_JOB_ENTRY = resolve(import.meta.dirname, '../../batch/dist/main.js');
-const AWS_ACCESS_KEY_ID = 'AKIAVERIFYCANARY0000';
 
 /** A check's measured figures (always printed) and why it fails (empty when it passes). */
 export interface Outcome {
@@ -70,21 +69,25 @@ export async function createContext() {
     identity.env.SESSION_KEYS!,
   ]);
 
+  /** What the service and the job both run with (the AWS key only dynalite sees). */
+  const programEnv = (tables: TestTables): Record<string, string> => ({
+    ...dynamoEnv(tables),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',
+    AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
+  });
   /** Spawns task-service without waiting for readiness; probes every second, as in Kubernetes. */
   const spawnService = (name: string, tables: TestTables): Promise<TaskServiceInstance> =>
     spawnTaskService({
       name,
       launch: TASK_SERVICE_LAUNCH,
       env: {
-        ...dynamoEnv(tables),
+        ...programEnv(tables),
         ...identity.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'info',
         READINESS_INTERVAL_MS: '1000',
         SHUTDOWN_TIMEOUT_MS: '10000',
         ADMIN_USERS: ADMIN_USER,
-        AWS_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
       },
       onLine: logs.scan,
     });
@@ -115,15 +118,7 @@ export async function createContext() {
         name: `report-job ${date}`,
         command: process.execPath,
         args: [...REPORTER_HEAP_FLAGS, REPORT_JOB_ENTRY, '--date', date],
-        env: {
-          ...dynamoEnv(tables),
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'info',
-          REPORT_TIMEZONE: 'Asia/Tokyo',
-          REPORT_PROGRESS_EVERY: '500',
-          AWS_ACCESS_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
-        },
+        env: { ...programEnv(tables), REPORT_TIMEZONE: 'Asia/Tokyo', REPORT_PROGRESS_EVERY: '500' },
         onLine: (line, stream) => {
           logs.scan(line, stream);
           if (stream === 'stdout') onLine(line);
