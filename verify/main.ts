@@ -1,8 +1,8 @@
 /**
  * npm run verify: proves, against the built task-service and report job on loopback, that the
  * system holds under load, a rolling restart, a DynamoDB outage and bad input, keeps users apart,
- * and that the report job fails safely. Each check is a node:test test; node:test reports them and
- * sets the exit code, and a table of every check's figures follows. Every child process is killed
+ * and that the report job fails safely. Each check is a node:test test (node:test reports it and
+ * sets the exit code); a table of every check's figures follows. Every child process is killed
  * however verify ends.
  *
  * Options: --only <name>[,<name>...] runs the checks whose names start with those words.
@@ -14,41 +14,34 @@ import { ensureBuilt, killAllChildren } from '@task-manager/testing';
 import { badInputCheck } from './checks/bad-input.ts';
 import { bodyLimitCheck } from './checks/body-limit.ts';
 import { isolationCheck } from './checks/isolation.ts';
-import { loadCheck } from './checks/load.ts';
+import { loadCheck, rollingRestartCheck } from './checks/load.ts';
 import { logsCheck } from './checks/logs.ts';
 import { outageCheck } from './checks/dynamodb-outage.ts';
 import { reportJobCheck } from './checks/report-job.ts';
-import { rollingRestartCheck } from './checks/rolling-restart.ts';
 import { securityHeadersCheck } from './checks/security-headers.ts';
-import type { Check, CheckOutcome, CheckResult } from './harness/check.ts';
-import { createContext, type VerifyContext } from './harness/context.ts';
-import { startDynamoServer, type DynamoServer } from './harness/dynamodb.ts';
-import { formatResults } from './harness/result-table.ts';
+import { createContext, type Outcome, type VerifyContext } from './harness/context.ts';
 
-const CHECKS: Check[] = [
-  loadCheck,
-  rollingRestartCheck,
-  outageCheck,
-  badInputCheck,
-  securityHeadersCheck,
-  bodyLimitCheck,
-  isolationCheck,
-  reportJobCheck,
+const CHECKS: Array<[string, (context: VerifyContext) => Promise<Outcome>]> = [
+  ['Load', loadCheck],
+  ['Rolling restart', rollingRestartCheck],
+  ['DynamoDB outage', outageCheck],
+  ['Bad input', badInputCheck],
+  ['Security headers', securityHeadersCheck],
+  ['Body size limit', bodyLimitCheck],
+  ['Isolation', isolationCheck],
+  ['Report job faults', reportJobCheck],
   // Last: it reads the logs of every process the checks above started.
-  logsCheck,
+  ['No secrets in logs', logsCheck],
 ];
 
 /** No run may hang: verify gives up (and kills everything) after this long. */
 const WATCHDOG_MS = 8 * 60_000;
+const FIGURES_WIDTH = 72;
 
+// process.exit runs the 'exit' handlers, which a signal's default action would not.
 process.on('exit', killAllChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.error(`\nverify: ${signal}, stopping all child processes`);
-    killAllChildren();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 setTimeout(() => {
   console.error(`verify: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
   process.exit(1);
@@ -57,51 +50,57 @@ setTimeout(() => {
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((word) => word.trim().toLowerCase());
 const selected = CHECKS.filter(
-  (check) => !only || only.some((word) => check.name.toLowerCase().startsWith(word)),
+  ([name]) => !only || only.some((word) => name.toLowerCase().startsWith(word)),
 );
 if (selected.length === 0) {
   console.error(`verify: --only ${values.only} names no check`);
   process.exit(2);
 }
 
-// One node:test test per check, run in order: node:test reports each as it ends (its figures as
-// diagnostics, its failures as the test's error), sets the exit code and prints the tally; the
-// table of all the figures comes last.
+/** The figures of every check, word-wrapped, beside its name and verdict. */
+function resultTable(results: ReadonlyArray<Outcome & { name: string }>): string {
+  const nameWidth = Math.max(5, ...results.map(({ name }) => name.length));
+  const row = (name: string, figures: string, verdict: string): string =>
+    `${name.padEnd(nameWidth)}  ${figures.padEnd(FIGURES_WIDTH)}  ${verdict}`.trimEnd();
+  const lines = (text: string): string[] =>
+    text.match(new RegExp(`\\S.{0,${FIGURES_WIDTH - 1}}(?=\\s|$)|\\S+`, 'g')) ?? [''];
+  return [
+    row('Check', 'Figures', 'Result'),
+    row('-'.repeat(nameWidth), '-'.repeat(FIGURES_WIDTH), '------'),
+    ...results.flatMap(({ name, figures, failures }) =>
+      lines(figures.join(', ')).map((line, index) =>
+        index === 0 ? row(name, line, failures.length === 0 ? 'PASS' : 'FAIL') : row('', line, ''),
+      ),
+    ),
+  ].join('\n');
+}
+
 describe('npm run verify', () => {
-  let dynamo: DynamoServer;
   let context: VerifyContext;
-  const results: CheckResult[] = [];
+  const results: Array<Outcome & { name: string }> = [];
 
   before(async () => {
     // verify runs the built programs, as the containers do: never a stale build.
     await ensureBuilt(['@task-manager/task-service', '@task-manager/batch']);
-    dynamo = await startDynamoServer();
-    context = await createContext(dynamo);
+    context = await createContext();
   });
 
   after(async () => {
-    await context?.identity.close();
-    await dynamo?.close();
-    console.log(formatResults(results));
+    await context?.close();
+    console.log(resultTable(results));
   });
 
-  for (const check of selected) {
-    test(check.name, async (t) => {
-      let outcome: CheckOutcome;
-      try {
-        outcome = await check.run(context);
-      } catch (error) {
-        outcome = {
-          figures: [],
-          failures: [error instanceof Error ? error.message : String(error)],
-        };
-      }
+  for (const [name, check] of selected) {
+    test(name, async (t) => {
+      const outcome = await check(context).catch((error: unknown) => ({
+        figures: [],
+        failures: [error instanceof Error ? error.message : String(error)],
+      }));
       // A check that failed must leave DynamoDB as the next one expects it.
-      if (!dynamo.running) await dynamo.start();
-      const passed = outcome.failures.length === 0;
-      results.push({ name: check.name, ...outcome, passed });
+      if (!context.dynamo.running) await context.dynamo.start();
+      results.push({ name, ...outcome });
       for (const figure of outcome.figures) t.diagnostic(figure);
-      if (!passed) assert.fail(outcome.failures.join('\n'));
+      if (outcome.failures.length > 0) assert.fail(outcome.failures.join('\n'));
     });
   }
 });

@@ -1,54 +1,93 @@
-import type { Check } from '../harness/check.ts';
-import { runLoad, type LoadResult } from '../harness/load.ts';
-import { LOAD_CONNECTIONS, LOAD_DURATION_MS, REQUEST_TIMEOUT_MS } from '../harness/settings.ts';
-import { distribution, ms } from '../harness/stats.ts';
-import { stopTaskService } from '@task-manager/testing';
+/**
+ * Load: mixed create/list/complete/delete traffic from 50 connections against one instance.
+ *
+ * Rolling restart: a rolling update of a two-replica Deployment behind a Service, under the same
+ * load. For each old instance a new one starts and joins the rotation once ready (maxSurge 1,
+ * maxUnavailable 0), the old one leaves it (endpoint removed when the Pod starts terminating),
+ * and after a preStop pause it gets SIGTERM. Not one request may fail, and each old instance must
+ * exit 0 within its shutdown timeout.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  eventually,
+  stopTaskService,
+  type Shutdown,
+  type TaskServiceInstance,
+} from '@task-manager/testing';
+import {
+  distribution,
+  LOAD_DURATION_MS,
+  seconds,
+  type Outcome,
+  type VerifyContext,
+} from '../harness/context.ts';
+import { loadFailures, loadFigures, runLoad } from '../harness/load.ts';
+import { startServiceProxy } from '../harness/service-proxy.ts';
 
-/** Mixed create/list/complete/delete traffic from 50 connections against one instance. */
-export const loadCheck: Check = {
-  name: 'Load',
-  async run(context) {
-    const tables = await context.newTables();
-    const service = await context.startService('task-service', tables);
-    try {
-      const load = await runLoad({
-        baseUrl: service.url,
-        connections: LOAD_CONNECTIONS,
-        durationMs: LOAD_DURATION_MS,
-        userPrefix: 'load',
-        credentials: context.credentials,
-        timeoutMs: REQUEST_TIMEOUT_MS,
-      });
-      const failures = loadFailures(load);
-      if (!service.child.alive) failures.push('task-service exited during the load');
-      return { figures: loadFigures(load), failures };
-    } finally {
-      await stopTaskService(service);
-    }
-  },
-};
+/** The Pod spec's preStop sleep: time for endpoint removal to reach every node's kube-proxy. */
+const PRE_STOP_MS = 2000;
+const PROBE_INTERVAL_MS = 500;
+/** The service's SHUTDOWN_TIMEOUT_MS in verify (context.ts): the exit must come within it. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-export function loadFigures(load: LoadResult): string[] {
-  return [
-    `${load.requests} requests`,
-    `${load.failed} errors`,
-    `p50 ${ms(load.latency.percentile(50))}`,
-    `p99 ${ms(load.latency.percentile(99))}`,
-    `max ${ms(load.latency.max)}`,
-    `${Math.round(load.requests / (load.elapsedMs / 1000))} req/s`,
-    `${LOAD_CONNECTIONS} connections × ${(load.elapsedMs / 1000).toFixed(0)} s`,
-    `mix ${distribution(load.operations)}`,
-  ];
+export async function loadCheck(context: VerifyContext): Promise<Outcome> {
+  const service = await context.startService('task-service', await context.newTables());
+  try {
+    const load = await runLoad(context, { baseUrl: service.url, userPrefix: 'load' });
+    const failures = loadFailures(load);
+    if (!service.child.alive) failures.push('task-service exited during the load');
+    return { figures: loadFigures(load), failures };
+  } finally {
+    await stopTaskService(service);
+  }
 }
 
-export function loadFailures(load: LoadResult): string[] {
-  const failures: string[] = [];
-  if (load.requests === 0) failures.push('no request was made');
-  if (load.failed > 0) {
-    failures.push(
-      `${load.failed} failed requests (statuses ${distribution(load.statuses)}; ` +
-        `${distribution(load.transportErrors) || 'no transport errors'}); e.g. ${load.samples.join(' | ')}`,
-    );
+export async function rollingRestartCheck(context: VerifyContext): Promise<Outcome> {
+  const tables = await context.newTables();
+  const proxy = await startServiceProxy(PROBE_INTERVAL_MS);
+  const instances: TaskServiceInstance[] = [];
+  const start = async (name: string): Promise<TaskServiceInstance> => {
+    const instance = await context.startService(name, tables);
+    instances.push(instance);
+    proxy.add(instance);
+    await eventually(() => {
+      if (!proxy.ready().includes(name)) throw new Error(`${name} never became ready`);
+    });
+    return instance;
+  };
+  try {
+    const old = [await start('task-service-a'), await start('task-service-b')];
+    const loading = runLoad(context, { baseUrl: proxy.url, userPrefix: 'rolling' });
+    const replacements: Array<[string, Shutdown]> = [];
+    for (const [index, instance] of old.entries()) {
+      await sleep(Math.min(3000, LOAD_DURATION_MS / 6));
+      await start(`task-service-${index + 1}-new`);
+      proxy.remove(instance);
+      await sleep(PRE_STOP_MS);
+      replacements.push([instance.name, await stopTaskService(instance)]);
+    }
+    const load = await loading;
+
+    const failures = loadFailures(load);
+    for (const [name, { code, signal, exitMs }] of replacements) {
+      if (code !== 0) failures.push(`${name} exited with ${code ?? signal}, not 0`);
+      if (exitMs > SHUTDOWN_TIMEOUT_MS) {
+        failures.push(`${name} took ${seconds(exitMs)} to exit after SIGTERM`);
+      }
+    }
+    return {
+      figures: [
+        ...loadFigures(load).slice(0, 6),
+        ...replacements.map(
+          ([name, { code, signal, exitMs }]) =>
+            `${name} exit ${code ?? signal} ${seconds(exitMs)} after SIGTERM`,
+        ),
+        `connections ${distribution(proxy.connections)}`,
+      ],
+      failures,
+    };
+  } finally {
+    await proxy.close();
+    await Promise.all(instances.map((instance) => stopTaskService(instance)));
   }
-  return failures;
 }

@@ -1,30 +1,58 @@
 /**
- * Everything the task-service instances and report jobs started by the other checks wrote:
- * JSON lines only on stdout, and not one occurrence of the secrets planted in their environment
- * (AWS_SECRET_ACCESS_KEY, OIDC_CLIENT_SECRET, SESSION_KEYS) or sent in request headers (every
- * access token used, a cookie).
+ * Everything the task-service instances and report jobs started by the other checks wrote: JSON
+ * lines only on stdout (one structured line per event, as the logs pipeline expects), and not one
+ * occurrence of a secret planted in their environment or sent in request headers.
  */
-import type { Check } from '../harness/check.ts';
+import type { Outcome, VerifyContext } from '../harness/context.ts';
 
-export const logsCheck: Check = {
-  name: 'No secrets in logs',
-  async run({ logs }) {
-    const failures: string[] = [];
-    const leaked = [...logs.leaks.values()].reduce((sum, count) => sum + count, 0);
-    if (logs.lines === 0) failures.push('no log line was read (no process ran before this check)');
-    if (leaked > 0) failures.push(`${leaked} lines contain a planted secret`);
-    if (logs.nonJson > 0) {
-      failures.push(
-        `${logs.nonJson} stdout lines are not JSON, e.g. ${logs.nonJsonSamples.join(' | ')}`,
-      );
-    }
-    return {
-      figures: [
-        `${logs.lines} lines read (${logs.stderrLines} on stderr)`,
-        `${leaked} with a secret (${logs.watched} watched: planted, tokens, keys)`,
-        `${logs.nonJson} non-JSON stdout lines`,
-      ],
-      failures,
-    };
-  },
-};
+/** Reads every line the children write (spawnChild's onLine). */
+export class LogAudit {
+  lines = 0;
+  stderrLines = 0;
+  withSecret = 0;
+  readonly nonJson: string[] = [];
+  readonly secrets: Set<string>;
+
+  constructor(secrets: readonly string[]) {
+    this.secrets = new Set(secrets);
+  }
+
+  /** A secret learnt later (an access token once it is issued). */
+  watchFor(secret: string): void {
+    this.secrets.add(secret);
+  }
+
+  readonly scan = (line: string, stream: 'stdout' | 'stderr'): void => {
+    this.lines++;
+    if (stream === 'stderr') this.stderrLines++;
+    else if (!isJsonObject(line)) this.nonJson.push(line.slice(0, 160));
+    if ([...this.secrets].some((secret) => line.includes(secret))) this.withSecret++;
+  };
+}
+
+function isJsonObject(line: string): boolean {
+  try {
+    return line.startsWith('{') && JSON.parse(line) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+export async function logsCheck({ logs }: VerifyContext): Promise<Outcome> {
+  const failures: string[] = [];
+  if (logs.lines === 0) failures.push('no log line was read (no process ran before this check)');
+  if (logs.withSecret > 0) failures.push(`${logs.withSecret} lines contain a planted secret`);
+  if (logs.nonJson.length > 0) {
+    failures.push(
+      `${logs.nonJson.length} stdout lines are not JSON, e.g. ${logs.nonJson.slice(0, 3).join(' | ')}`,
+    );
+  }
+  return {
+    figures: [
+      `${logs.lines} lines read (${logs.stderrLines} on stderr)`,
+      `${logs.withSecret} with a secret (${logs.secrets.size} watched: planted, tokens, keys)`,
+      `${logs.nonJson.length} non-JSON stdout lines`,
+    ],
+    failures,
+  };
+}

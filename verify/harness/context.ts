@@ -1,69 +1,50 @@
 /**
- * What every check gets: the DynamoDB server, fresh tables on demand, a way to start
- * task-service instances and report jobs with the project's configuration, and the log audit
- * that reads all their output.
+ * What every check gets: DynamoDB (dynalite in its own process, data on disk, so it can be stopped
+ * and started again on the same port), fresh tables, task-service instances and report jobs
+ * started with the project's configuration, and the audit of all their output.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { REPORTER_HEAP_FLAGS } from '@task-manager/batch/launch';
 import { TASK_SERVICE_LAUNCH } from '@task-manager/task-service/launch';
 import {
   createTestTables,
-  type ManagedChild,
   spawnChild,
   spawnTaskService,
+  startDynaliteProcess,
   startTestIdentity,
-  type TaskServiceInstance,
-  type TestIdentity,
-  type TestTables,
   waitUntilReady,
+  type ManagedChild,
+  type TaskServiceInstance,
+  type TestTables,
 } from '@task-manager/testing';
-import type { DynamoServer } from './dynamodb.ts';
-import { LogAudit } from './log-audit.ts';
-import { REPORT_JOB_ENTRY } from './paths.ts';
+import { LogAudit } from '../checks/logs.ts';
 
 export const ADMIN_USER = 'verify-admin';
+/** The issue's load: 50 connections for 30 s (VERIFY_LOAD_SECONDS shortens it). */
+export const LOAD_CONNECTIONS = 50;
+const loadSeconds = Number(process.env.VERIFY_LOAD_SECONDS ?? '30');
+if (!(loadSeconds >= 1)) throw new Error('VERIFY_LOAD_SECONDS must be at least 1 (seconds)');
+export const LOAD_DURATION_MS = loadSeconds * 1000;
+/** A request without a response after this long counts as hung. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** The report job's built entry point, as its image's CMD runs it. */
+const REPORT_JOB_ENTRY = resolve(import.meta.dirname, '../../batch/dist/main.js');
 
-/**
- * Secrets planted where a careless log line would pick them up: the AWS credentials in the
- * environment (dynalite accepts any) and a cookie in request headers. The real credentials the
- * checks use (access tokens, the client secret, the session key) are watched for too.
- */
-export interface Canaries {
-  awsSecretAccessKey: string;
-  cookie: string;
+/** A check's measured figures (always printed) and why it fails (empty when it passes). */
+export interface Outcome {
+  figures: string[];
+  failures: string[];
 }
 
-export interface ReportJobOptions {
-  env?: Record<string, string>;
-  onLine?: (line: string) => void;
-}
-
-export interface VerifyContext {
-  dynamo: DynamoServer;
-  logs: LogAudit;
-  canaries: Canaries;
-  /** The development identity provider every task-service here trusts. */
-  identity: TestIdentity;
-  /** `Authorization: Bearer <token>` of a user, as a header object (tokens are fetched once). */
-  credentials(user: string): Promise<Record<string, string>>;
-  /** New, uniquely named tables on the shared DynamoDB server. */
-  newTables(): Promise<TestTables>;
-  /** Starts task-service on the given tables and waits until it is ready. */
-  startService(
-    name: string,
-    tables: TestTables,
-    extraEnv?: Record<string, string>,
-  ): Promise<TaskServiceInstance>;
-  /** Spawns task-service without waiting for readiness (startup timing). */
-  spawnService(name: string, tables: TestTables): Promise<TaskServiceInstance>;
-  /** Spawns the built report job for a date. */
-  spawnReportJob(tables: TestTables, date: string, options?: ReportJobOptions): ManagedChild;
-}
+export type VerifyContext = Awaited<ReturnType<typeof createContext>>;
 
 /**
  * The tables' environment without the test tables' short DynamoDB timeouts: verify runs the
- * service and the job with their production defaults (2000 ms per attempt, 3 attempts), since a
- * 500 ms timeout only measures how slow the embedded DynamoDB gets on a busy machine.
+ * programs with their production defaults, since a 500 ms timeout only measures how slow the
+ * embedded DynamoDB gets on a busy machine.
  */
 export function dynamoEnv(tables: TestTables): Record<string, string> {
   const env = { ...tables.env };
@@ -72,27 +53,11 @@ export function dynamoEnv(tables: TestTables): Record<string, string> {
   return env;
 }
 
-/** task-service settings for verify: probes every second, as the Kubernetes manifests do. */
-export function taskServiceEnv(
-  tables: TestTables,
-  canaries: Canaries,
-  identity: TestIdentity,
-): Record<string, string> {
-  return {
-    ...dynamoEnv(tables),
-    ...identity.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    READINESS_INTERVAL_MS: '1000',
-    SHUTDOWN_TIMEOUT_MS: '10000',
-    ADMIN_USERS: ADMIN_USER,
-    AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',
-    AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
-  };
-}
-
-export async function createContext(dynamo: DynamoServer): Promise<VerifyContext> {
-  const canaries: Canaries = {
+export async function createContext() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'verify-dynamodb-'));
+  const dynamo = await startDynaliteProcess({ path: dataDir });
+  // Planted where a careless log line would pick them up (dynalite accepts any AWS key).
+  const canaries = {
     awsSecretAccessKey: `verifySecretKey${randomBytes(12).toString('hex')}`,
     cookie: `verifyCookie${randomBytes(12).toString('hex')}`,
   };
@@ -104,11 +69,26 @@ export async function createContext(dynamo: DynamoServer): Promise<VerifyContext
     identity.env.SESSION_KEYS!,
   ]);
 
+  /** What the service and the job both run with (the AWS key only dynalite sees). */
+  const programEnv = (tables: TestTables): Record<string, string> => ({
+    ...dynamoEnv(tables),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',
+    AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
+  });
+  /** Spawns task-service without waiting for readiness; probes every second, as in Kubernetes. */
   const spawnService = (name: string, tables: TestTables): Promise<TaskServiceInstance> =>
     spawnTaskService({
       name,
       launch: TASK_SERVICE_LAUNCH,
-      env: taskServiceEnv(tables, canaries, identity),
+      env: {
+        ...programEnv(tables),
+        ...identity.env,
+        READINESS_INTERVAL_MS: '1000',
+        SHUTDOWN_TIMEOUT_MS: '10000',
+        ADMIN_USERS: ADMIN_USER,
+      },
       onLine: logs.scan,
     });
 
@@ -117,43 +97,63 @@ export async function createContext(dynamo: DynamoServer): Promise<VerifyContext
     logs,
     canaries,
     identity,
-    async credentials(user) {
+    /** `Authorization: Bearer <token>` of a user (each token is fetched once, then watched for). */
+    async credentials(user: string): Promise<Record<string, string>> {
       const token = await identity.token(user);
       logs.watchFor(token);
       return { authorization: `Bearer ${token}` };
     },
+    /** New, uniquely named tables on the shared DynamoDB. */
     newTables: () => createTestTables(dynamo.endpoint),
     spawnService,
-    async startService(name, tables, extraEnv = {}) {
-      const instance = await spawnTaskService({
-        name,
-        launch: TASK_SERVICE_LAUNCH,
-        env: { ...taskServiceEnv(tables, canaries, identity), ...extraEnv },
-        onLine: logs.scan,
-      });
+    /** Starts task-service on the given tables and waits until it is ready. */
+    async startService(name: string, tables: TestTables): Promise<TaskServiceInstance> {
+      const instance = await spawnService(name, tables);
       await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });
       return instance;
     },
-    spawnReportJob(tables, date, options = {}) {
+    /** The built report job for a date, as the image and the CronJob start it. */
+    spawnReportJob(tables: TestTables, date: string, onLine: (line: string) => void): ManagedChild {
       return spawnChild({
         name: `report-job ${date}`,
         command: process.execPath,
-        // As the image and the CronJob start it.
         args: [...REPORTER_HEAP_FLAGS, REPORT_JOB_ENTRY, '--date', date],
-        env: {
-          ...dynamoEnv(tables),
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'info',
-          REPORT_TIMEZONE: 'Asia/Tokyo',
-          AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',
-          AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
-          ...options.env,
-        },
+        env: { ...programEnv(tables), REPORT_TIMEZONE: 'Asia/Tokyo', REPORT_PROGRESS_EVERY: '500' },
         onLine: (line, stream) => {
           logs.scan(line, stream);
-          if (stream === 'stdout') options.onLine?.(line);
+          if (stream === 'stdout') onLine(line);
         },
       });
     },
+    async close(): Promise<void> {
+      await identity.close();
+      await dynamo.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+// Figures.
+
+export const ms = (value: number): string =>
+  Number.isNaN(value) ? '-' : value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`;
+
+export const seconds = (valueMs: number): string => `${(valueMs / 1000).toFixed(2)} s`;
+
+/** Nearest-rank percentile of `values`, p in [0, 100]; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.max(Math.ceil((p / 100) * sorted.length), 1) - 1]!;
+}
+
+export function countInto<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** "503:12 200:40": counts per key, most frequent first. */
+export function distribution(counts: ReadonlyMap<string | number, number>): string {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, count]) => `${key}:${count}`)
+    .join(' ');
 }

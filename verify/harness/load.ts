@@ -1,17 +1,24 @@
 /**
- * The load driver: a fixed pool of concurrent loops (one keep-alive connection and one user
+ * The load driver: LOAD_CONNECTIONS concurrent loops (one keep-alive connection and one user
  * each) that create, list, complete and delete tasks as fast as the API answers, for a bounded
  * time. Every write's outcome goes to a journal, so a check can later compare what the API
- * acknowledged with what is actually in the table.
+ * answered with what is actually in the table.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHttpClient, jsonBody, type Reply } from './http.ts';
-import { LatencyRecorder } from './stats.ts';
-import { WriteJournal } from './write-journal.ts';
+import {
+  countInto,
+  distribution,
+  LOAD_CONNECTIONS,
+  LOAD_DURATION_MS,
+  ms,
+  percentile,
+  REQUEST_TIMEOUT_MS,
+  type VerifyContext,
+} from './context.ts';
+import { createHttpClient, jsonBody, type HttpRequest, type Reply } from './http.ts';
 
 export type Operation = 'create' | 'list' | 'complete' | 'delete';
-
-const EXPECTED_STATUS: Record<Operation, number> = {
+export const SUCCESS: Record<Operation, number> = {
   create: 201,
   list: 200,
   complete: 200,
@@ -26,184 +33,255 @@ const WEEK_MS = 7 * 24 * 3_600_000;
 
 export interface LoadOptions {
   baseUrl: string;
-  connections: number;
-  durationMs: number;
   /** User ids are `${userPrefix}-${loop}`. */
   userPrefix: string;
-  /** The Authorization header of a user (fetched before the load starts). */
-  credentials: (userId: string) => Promise<Record<string, string>>;
-  /** Per-request deadline: a request without a response by then counts as hung. */
-  timeoutMs: number;
-  /** Sees every reply as it arrives (phase bookkeeping of the outage check). */
+  durationMs?: number;
+  /** Sees every reply as it arrives (the outage check's phase bookkeeping). */
   onReply?: (op: Operation, reply: Reply) => void;
-  /**
-   * Whether a failed write may nevertheless have been applied (it was in flight when the
-   * connection to DynamoDB broke). A write without any response always may.
-   */
+  /** Whether a failed write may have been applied anyway; one without a response always may. */
   mayHaveApplied?: (reply: Reply) => boolean;
 }
 
-export interface LoadResult {
-  requests: number;
-  /** Replies other than the operation's success status, transport failures included. */
-  failed: number;
-  statuses: Map<number, number>;
-  /** Transport failures by message (status 0). */
-  transportErrors: Map<string, number>;
-  latency: LatencyRecorder;
-  elapsedMs: number;
-  operations: Map<Operation, number>;
-  journal: WriteJournal;
-  userIds: string[];
-  /** A few unexpected replies, for the failure report. */
-  samples: string[];
-}
+export type LoadResult = Awaited<ReturnType<typeof runLoad>>;
 
-interface LiveTask {
-  etag: string;
-  done: boolean;
-}
-
-export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(context: VerifyContext, options: LoadOptions) {
+  const { userPrefix, durationMs = LOAD_DURATION_MS } = options;
   const client = createHttpClient(options.baseUrl, {
-    connections: options.connections,
-    timeoutMs: options.timeoutMs,
+    connections: LOAD_CONNECTIONS,
+    timeoutMs: REQUEST_TIMEOUT_MS,
   });
-  const result: LoadResult = {
-    requests: 0,
+  const result = {
+    latencies: [] as number[],
+    /** Replies other than the operation's success status, transport failures included. */
     failed: 0,
-    statuses: new Map(),
-    transportErrors: new Map(),
-    latency: new LatencyRecorder(),
-    elapsedMs: 0,
-    operations: new Map(),
+    statuses: new Map<number, number>(),
+    transportErrors: new Map<string, number>(),
+    operations: new Map<Operation, number>(),
+    /** A few unexpected replies, for the failure report. */
+    samples: [] as string[],
     journal: new WriteJournal(),
-    userIds: [],
-    samples: [],
+    elapsedMs: 0,
   };
-  // Every loop's token first, so signing in is no part of the measured load.
-  const credentials = await Promise.all(
-    Array.from({ length: options.connections }, (_, index) =>
-      options.credentials(`${options.userPrefix}-${index}`),
-    ),
-  );
-  const started = performance.now();
-  const deadline = started + options.durationMs;
+  const { journal } = result;
   const mayHaveApplied = (reply: Reply): boolean =>
     reply.status === 0 || (options.mayHaveApplied?.(reply) ?? false);
-
-  const record = (op: Operation, reply: Reply): void => {
-    result.requests++;
-    result.latency.record(reply.ms);
-    result.operations.set(op, (result.operations.get(op) ?? 0) + 1);
-    result.statuses.set(reply.status, (result.statuses.get(reply.status) ?? 0) + 1);
-    if (reply.status === 0) {
-      const key = reply.error ?? 'unknown';
-      result.transportErrors.set(key, (result.transportErrors.get(key) ?? 0) + 1);
-    }
-    if (reply.status !== EXPECTED_STATUS[op]) {
+  const send = async (op: Operation, req: HttpRequest): Promise<Reply> => {
+    const reply = await client.send(req);
+    result.latencies.push(reply.ms);
+    countInto(result.operations, op);
+    countInto(result.statuses, reply.status);
+    if (reply.status === 0) countInto(result.transportErrors, reply.error ?? 'unknown');
+    if (reply.status !== SUCCESS[op]) {
       result.failed++;
       if (result.samples.length < 5) {
         result.samples.push(`${op} → ${reply.status || reply.error} ${reply.body.slice(0, 200)}`);
       }
     }
     options.onReply?.(op, reply);
+    return reply;
   };
+  const randomStartAt = (): string =>
+    new Date(WEEK_START + Math.floor(Math.random() * WEEK_MS)).toISOString();
 
+  // Every loop's token first, so signing in is no part of the measured load.
+  const credentials = await Promise.all(
+    Array.from({ length: LOAD_CONNECTIONS }, (_, index) =>
+      context.credentials(`${userPrefix}-${index}`),
+    ),
+  );
+  const started = performance.now();
   const loop = async (index: number): Promise<void> => {
-    const userId = `${options.userPrefix}-${index}`;
-    result.userIds.push(userId);
-    const headers = credentials[index]!;
-    const json = { ...headers, 'content-type': 'application/json' };
-    const live = new Map<string, LiveTask>();
-    let sequence = 0;
-    let lastStatus = -1;
-    const note = (op: Operation, reply: Reply): void => {
-      lastStatus = reply.status;
-      record(op, reply);
-    };
-
-    while (performance.now() < deadline) {
-      const op = chooseOperation(live);
+    const auth = credentials[index]!;
+    const json = { ...auth, 'content-type': 'application/json' };
+    const live = new Map<string, { etag: string; done: boolean }>();
+    for (let sequence = 0; performance.now() < started + durationMs;) {
+      const op = chooseOperation([...live.values()]);
+      let reply: Reply;
       if (op === 'create') {
-        const title = `verify ${options.userPrefix} ${index}#${sequence++}`;
-        const startAt = new Date(WEEK_START + Math.floor(Math.random() * WEEK_MS)).toISOString();
-        const body = { title, contents: `load ${sequence}`, startAt };
-        const reply = await client.send({
+        const title = `verify ${userPrefix} ${index}#${sequence++}`;
+        const body = { title, contents: `load ${sequence}`, startAt: randomStartAt() };
+        reply = await send(op, {
           method: 'POST',
           path: '/api/tasks',
           headers: json,
           body: JSON.stringify(body),
         });
-        note(op, reply);
-        const task = reply.status === 201 ? (jsonBody(reply) as { taskId?: string }) : undefined;
-        if (task?.taskId) {
-          result.journal.created(userId, task.taskId, { ...body, done: false });
-          live.set(task.taskId, { etag: String(reply.headers.etag), done: false });
+        const { taskId } = (reply.status === 201 ? jsonBody(reply) : {}) as { taskId?: string };
+        if (taskId) {
+          journal.acknowledge(taskId, { ...body, done: false, deleted: false });
+          live.set(taskId, { etag: String(reply.headers.etag), done: false });
         } else {
-          result.journal.createRefused(userId, title, mayHaveApplied(reply));
+          journal.createRefused(title, mayHaveApplied(reply));
         }
       } else if (op === 'list') {
-        const from = new Date(WEEK_START + Math.floor(Math.random() * WEEK_MS)).toISOString();
-        const query = Math.random() < 0.5 ? 'status=all&limit=20' : `status=open&from=${from}`;
-        note(op, await client.send({ method: 'GET', path: `/api/tasks?${query}`, headers }));
-      } else if (op === 'complete') {
-        const [taskId, task] = pick([...live].filter(([, t]) => !t.done));
-        const reply = await client.send({
-          method: 'PATCH',
-          path: `/api/tasks/${taskId}`,
-          headers: { ...json, 'if-match': task.etag },
-          body: JSON.stringify({ done: true }),
-        });
-        note(op, reply);
-        if (reply.status === 200) {
-          result.journal.completed(taskId);
-          live.set(taskId, { etag: String(reply.headers.etag), done: true });
-        } else {
-          const ambiguous = mayHaveApplied(reply);
-          result.journal.writeRefused(taskId, 'complete', ambiguous);
-          // Its state is unknown from here on: a careful client would re-read it; we leave it.
-          if (ambiguous) live.delete(taskId);
-        }
+        const query =
+          Math.random() < 0.5 ? 'status=all&limit=20' : `status=open&from=${randomStartAt()}`;
+        reply = await send(op, { method: 'GET', path: `/api/tasks?${query}`, headers: auth });
       } else {
-        const [taskId, task] = pick([...live]);
-        const reply = await client.send({
-          method: 'DELETE',
-          path: `/api/tasks/${taskId}`,
-          headers: { ...headers, 'if-match': task.etag },
-        });
-        note(op, reply);
-        if (reply.status === 204) {
-          result.journal.deleted(taskId);
-          live.delete(taskId);
+        const [taskId, task] = pick([...live].filter(([, t]) => op === 'delete' || !t.done));
+        const path = `/api/tasks/${taskId}`;
+        reply = await send(
+          op,
+          op === 'complete'
+            ? {
+                method: 'PATCH',
+                path,
+                headers: { ...json, 'if-match': task.etag },
+                body: '{"done":true}',
+              }
+            : { method: 'DELETE', path, headers: { ...auth, 'if-match': task.etag } },
+        );
+        if (reply.status === SUCCESS[op]) {
+          journal.acknowledge(taskId, op === 'complete' ? { done: true } : { deleted: true });
+          if (op === 'complete') live.set(taskId, { etag: String(reply.headers.etag), done: true });
+          else live.delete(taskId);
         } else {
           const ambiguous = mayHaveApplied(reply);
-          result.journal.writeRefused(taskId, 'delete', ambiguous);
+          journal.writeRefused(taskId, op, ambiguous);
+          // Its state is unknown from here on: a careful client would re-read it; this one leaves it.
           if (ambiguous) live.delete(taskId);
         }
       }
       // A loop that only meets instant failures (nothing listening) must not spin the CPU.
-      if (lastStatus === 0) await sleep(5);
+      if (reply.status === 0) await sleep(5);
     }
   };
 
-  await Promise.all(Array.from({ length: options.connections }, (_, index) => loop(index)));
+  await Promise.all(Array.from({ length: LOAD_CONNECTIONS }, (_, index) => loop(index)));
   result.elapsedMs = performance.now() - started;
   client.close();
   return result;
 }
 
-function chooseOperation(live: ReadonlyMap<string, LiveTask>): Operation {
-  if (live.size === 0) return 'create';
-  if (live.size >= MAX_LIVE_TASKS) return 'delete';
-  const open = [...live.values()].some((task) => !task.done);
+function chooseOperation(live: ReadonlyArray<{ done: boolean }>): Operation {
+  if (live.length === 0) return 'create';
+  if (live.length >= MAX_LIVE_TASKS) return 'delete';
   const r = Math.random();
   if (r < 0.3) return 'create';
   if (r < 0.65) return 'list';
-  if (r < 0.85) return open ? 'complete' : 'list';
+  if (r < 0.85) return live.some((task) => !task.done) ? 'complete' : 'list';
   return 'delete';
 }
 
 function pick<T>(values: readonly T[]): T {
   return values[Math.floor(Math.random() * values.length)]!;
+}
+
+export function loadFigures(load: LoadResult): string[] {
+  const requests = load.latencies.length;
+  return [
+    `${requests} requests`,
+    `${load.failed} errors`,
+    `p50 ${ms(percentile(load.latencies, 50))}`,
+    `p99 ${ms(percentile(load.latencies, 99))}`,
+    `max ${ms(percentile(load.latencies, 100))}`,
+    `${Math.round(requests / (load.elapsedMs / 1000))} req/s`,
+    `${LOAD_CONNECTIONS} connections × ${(load.elapsedMs / 1000).toFixed(0)} s`,
+    `mix ${distribution(load.operations)}`,
+  ];
+}
+
+/** Every request must be answered with its operation's success status. */
+export function loadFailures(load: LoadResult): string[] {
+  if (load.latencies.length === 0) return ['no request was made'];
+  if (load.failed === 0) return [];
+  const transport = distribution(load.transportErrors) || 'no transport errors';
+  return [
+    `${load.failed} failed requests (statuses ${distribution(load.statuses)}; ${transport}); ` +
+      `e.g. ${load.samples.join(' | ')}`,
+  ];
+}
+
+/** A task as stored in the table (read directly, bypassing the API). */
+export interface StoredTask {
+  taskId: string;
+  title: string;
+  contents: string;
+  startAt: string;
+  done: boolean;
+}
+
+interface Expected extends Omit<StoredTask, 'taskId'> {
+  deleted: boolean;
+  /** The write of unknown outcome that ended the client's use of this task. */
+  ambiguous?: 'complete' | 'delete';
+}
+
+/**
+ * What the API told the load about each write, and so what the table must hold: every
+ * acknowledged create present with its content (done once a completion was acknowledged), every
+ * acknowledged delete gone, nothing refused stored. A write with no response, or with a failure
+ * answered while it was on its way to DynamoDB (it may have been applied and only its response
+ * lost), has an outcome no client can know: left out of the strict comparison, only counted.
+ */
+export class WriteJournal {
+  private readonly tasks = new Map<string, Expected>();
+  /** Creates answered with a failure, by (unique) title: whether they may have been applied. */
+  private readonly refusedCreates = new Map<string, boolean>();
+  /** Writes answered 2xx, and otherwise (or not at all). */
+  acknowledged = 0;
+  refused = 0;
+
+  /** A write answered 2xx: a create's task, or what a completion or a delete changed. */
+  acknowledge(taskId: string, change: Partial<Expected>): void {
+    this.acknowledged++;
+    this.tasks.set(taskId, { ...this.tasks.get(taskId)!, ...change });
+  }
+
+  createRefused(title: string, ambiguous: boolean): void {
+    this.refused++;
+    this.refusedCreates.set(title, ambiguous);
+  }
+
+  writeRefused(taskId: string, write: 'complete' | 'delete', ambiguous: boolean): void {
+    this.refused++;
+    if (ambiguous) this.tasks.get(taskId)!.ambiguous = write;
+  }
+
+  /** Compares with every task of the table. */
+  compare(stored: readonly StoredTask[]) {
+    const result = { checked: 0, problems: [] as string[], ambiguous: 0, ambiguousApplied: 0 };
+    const unknown = (applied: boolean): void => {
+      result.ambiguous++;
+      if (applied) result.ambiguousApplied++;
+    };
+    const storedById = new Map(stored.map((task) => [task.taskId, task]));
+    for (const [taskId, expected] of this.tasks) {
+      const found = storedById.get(taskId);
+      if (expected.ambiguous) {
+        unknown(expected.ambiguous === 'delete' ? !found : found?.done === true);
+        continue;
+      }
+      result.checked++;
+      if (expected.deleted) {
+        if (found) result.problems.push(`delete of ${taskId} answered 204 but not applied`);
+      } else if (!found) {
+        result.problems.push(`task ${taskId} (${expected.title}) gone, no 204 said so`);
+      } else {
+        const differences = (['title', 'contents', 'startAt', 'done'] as const).filter((key) =>
+          key === 'startAt'
+            ? Date.parse(found.startAt) !== Date.parse(expected.startAt)
+            : found[key] !== expected[key],
+        );
+        if (differences.length > 0) {
+          result.problems.push(`task ${taskId} differs from what the API answered: ${differences}`);
+        }
+      }
+    }
+    for (const [title, ambiguous] of this.refusedCreates) {
+      const applied = stored.some((task) => task.title === title);
+      if (ambiguous) {
+        unknown(applied);
+      } else {
+        result.checked++;
+        if (applied) result.problems.push(`create refused with a definite answer stored: ${title}`);
+      }
+    }
+    for (const task of stored) {
+      if (!this.tasks.has(task.taskId) && !this.refusedCreates.has(task.title)) {
+        result.problems.push(`unexpected task ${task.taskId} (${task.title})`);
+      }
+    }
+    return result;
+  }
 }

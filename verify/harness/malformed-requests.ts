@@ -4,28 +4,8 @@
  * `expect`. None of them may change anything, whatever it is answered with.
  */
 import fc from 'fast-check';
-
-export interface Fixture {
-  /** A user with tasks. */
-  owner: string;
-  /** Another user, not an admin. */
-  other: string;
-  admin: string;
-  /** The owner's task ids with their current ETags. */
-  ownerTasks: ReadonlyMap<string, string>;
-  /** A nextCursor issued to the owner. */
-  ownerCursor: string;
-  /** A nextCursor of the admin's report list. */
-  reportCursor: string;
-  /** A date that has a report. */
-  reportDate: string;
-  /** Each user's access token, from the identity provider. */
-  tokens: ReadonlyMap<string, string>;
-  /** Authorization values that must be refused: forged, expired, for another audience... */
-  forgedAuthorizations: readonly string[];
-  /** A secret to send in a cookie header (the logs must never show it). */
-  cookieSecret: string;
-}
+import { OTHER, OWNER, type Fixture } from './api-fixture.ts';
+import { ADMIN_USER } from './context.ts';
 
 export interface MalformedRequest {
   fault: string;
@@ -40,10 +20,10 @@ export interface MalformedRequest {
 }
 
 const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
-const JSON_TYPE = 'application/json';
+const JSON_TYPE = { 'content-type': 'application/json' };
+const DONE = '{"done":true}';
 
-// ------------------------------------------------------------------------------------------
-// Building blocks
+// Building blocks.
 
 /** Header values a client can send (Node rejects control characters and code points > 0xff). */
 const headerText = fc
@@ -68,24 +48,6 @@ const injection = fc.constantFrom(
   '*',
   '#',
   'admin',
-);
-
-/** What used to name a user and must name nobody now, beside no credential at all. */
-const userHeader: fc.Arbitrary<Record<string, string>> = fc.oneof(
-  fc.constant({}),
-  fc
-    .oneof(
-      fc.constantFrom('admin', 'verify-admin', 'verify-alice', '', '.alice', 'a'.repeat(2000)),
-      injection,
-    )
-    .map((user) => ({ 'x-forwarded-user': user })),
-);
-
-/** Authorization values that are not a Bearer token at all. */
-const malformedAuthorization: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('Bearer', 'Bearer ', 'Basic dmVyaWZ5LWFsaWNlOng=', 'bearer a b', 'Token abc'),
-  injection,
-  headerText,
 );
 
 const notAString = fc.oneof(
@@ -126,6 +88,19 @@ const invalidDateTime = fc.oneof(
   fc.string({ maxLength: 30 }).filter((value) => Number.isNaN(Date.parse(value))),
 );
 
+/** Path segments that try to climb out of the route or smuggle bytes. */
+const pathTricks = fc.constantFrom(
+  '..',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%2e%2e%2f%2e%2e%2f',
+  '....%2F%2F',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%00',
+  '%0d%0aSet-Cookie:%20x=1',
+);
+
 /** Strings of `min`..`max` characters with no spaces (trimming cannot bring them in range). */
 const longString = (min: number, max: number): fc.Arbitrary<string> =>
   fc
@@ -148,20 +123,6 @@ const unknownKey = fc.oneof(
   ),
   fc.string({ minLength: 1, maxLength: 20 }),
 );
-
-const anyJson = fc.jsonValue({ maxDepth: 2 });
-
-const decorations = (fixture: Fixture): fc.Arbitrary<Record<string, string>> =>
-  fc.record(
-    {
-      'x-request-id': fc.oneof(fc.uuid(), injection, headerText, fc.constant('r'.repeat(300))),
-      cookie: fc.constant(`session=${fixture.cookieSecret}`),
-      // The header an authenticating proxy used to set: it must change nothing.
-      'x-forwarded-user': fc.constantFrom(fixture.admin, fixture.owner),
-      accept: fc.constantFrom('application/json', 'text/csv', '*/*'),
-    },
-    { requiredKeys: [] },
-  );
 
 /** Text that JSON.parse rejects: hand-picked, and truncations of valid documents. */
 const malformedJson = fc.oneof(
@@ -194,11 +155,6 @@ function parses(text: string): boolean {
   }
 }
 
-// ------------------------------------------------------------------------------------------
-// Bodies with one fault each
-
-type BodyFault = { fault: string; body: string; field?: string };
-
 /** Text that is not text: control characters, or nothing visible (see @task-manager/contract). */
 const notText = fc.oneof(
   fc
@@ -210,226 +166,170 @@ const notText = fc.oneof(
   fc.constantFrom('\u200b', '\u2060\u200b', '\u3164', '\u200d\u200d'),
 );
 
-const notTextFault = (base: object, field: 'title' | 'contents') =>
-  notText.map((value) => ({
-    fault: `${field} not text`,
-    body: JSON.stringify({ ...base, [field]: value }),
+// Bodies with one fault each.
+
+type BodyFault = { fault: string; body: string; field?: string };
+
+/**
+ * Bodies with one fault: `base` with one field made wrong, or `valid` (a body the endpoint
+ * accepts) with an unknown key, or not an object at all; then the endpoint's own faults.
+ */
+function bodyFaults(
+  base: object,
+  valid: object,
+  ...own: Array<fc.Arbitrary<BodyFault>>
+): fc.Arbitrary<BodyFault> {
+  const set =
+    (fault: string, field: string) =>
+    (value: unknown): BodyFault => ({
+      fault,
+      body: JSON.stringify({ ...base, [field]: value }),
+      field,
+    });
+  const known = [...Object.keys(VALID_CREATE), 'done'];
+  return fc.oneof(
+    notText.map(set('title not text', 'title')),
+    notText.map(set('contents not text', 'contents')),
+    notAString.map(set('title wrong type', 'title')),
+    notAString.map(set('startAt wrong type', 'startAt')),
+    notAStringNorNull.map(set('contents wrong type', 'contents')),
+    fc.constantFrom('', '   ', '\t\n').map(set('blank title', 'title')),
+    longString(101, 3000).map(set('title over 100', 'title')),
+    longString(2001, 8000).map(set('contents over 2000', 'contents')),
+    invalidDateTime.map(set('invalid startAt', 'startAt')),
+    fc
+      .tuple(
+        unknownKey.filter((key) => !known.includes(key)),
+        fc.jsonValue({ maxDepth: 2 }),
+      )
+      .map(([key, value]) => ({
+        fault: 'unknown field',
+        // Written by hand, so that "__proto__" stays a plain key.
+        body: `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`,
+      })),
+    fc
+      .oneof(fc.constant([valid]), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
+      .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) })),
+    ...own,
+  );
+}
+
+const createBodyFault = bodyFaults(
+  VALID_CREATE,
+  VALID_CREATE,
+  fc.constantFrom('title', 'startAt').map((field) => ({
+    fault: `missing ${field}`,
+    body: JSON.stringify({ ...VALID_CREATE, [field]: undefined }),
     field,
-  }));
-
-const createBodyFault: fc.Arbitrary<BodyFault> = fc.oneof(
-  notTextFault(VALID_CREATE, 'title'),
-  notTextFault(VALID_CREATE, 'contents'),
-  fc.constantFrom('title', 'startAt').map((field) => {
-    const body: Record<string, unknown> = { ...VALID_CREATE };
-    delete body[field];
-    return { fault: `missing ${field}`, body: JSON.stringify(body), field };
-  }),
-  fc
-    .tuple(fc.constantFrom('title', 'startAt'), notAString)
-    .map(([field, value]) => wrongField('create', field, value)),
-  notAStringNorNull.map((value) => wrongField('create', 'contents', value)),
-  fc.constantFrom('', '   ', '\t\n').map((title) => ({
-    fault: 'blank title',
-    body: JSON.stringify({ ...VALID_CREATE, title }),
-    field: 'title',
   })),
-  longString(101, 3000).map((title) => ({
-    fault: 'title over 100',
-    body: JSON.stringify({ ...VALID_CREATE, title }),
-    field: 'title',
-  })),
-  longString(2001, 8000).map((contents) => ({
-    fault: 'contents over 2000',
-    body: JSON.stringify({ ...VALID_CREATE, contents }),
-    field: 'contents',
-  })),
-  invalidDateTime.map((startAt) => ({
-    fault: 'invalid startAt',
-    body: JSON.stringify({ ...VALID_CREATE, startAt }),
-    field: 'startAt',
-  })),
-  fc
-    .tuple(
-      unknownKey.filter((key) => !Object.hasOwn(VALID_CREATE, key)),
-      anyJson,
-    )
-    .map(([key, value]) => ({
-      fault: 'unknown field',
-      body: withExtraKey(VALID_CREATE, key, value),
-    })),
-  fc
-    .oneof(fc.constant([VALID_CREATE]), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
-    .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) })),
 );
 
-const patchBodyFault: fc.Arbitrary<BodyFault> = fc.oneof(
-  notTextFault({}, 'title'),
-  notTextFault({}, 'contents'),
-  notAString.map((value) => wrongField('patch', 'title', value)),
-  notAString.map((value) => wrongField('patch', 'startAt', value)),
-  notAStringNorNull.map((value) => wrongField('patch', 'contents', value)),
-  fc
-    .oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string())
-    .map((value) => wrongField('patch', 'done', value)),
-  fc
-    .constantFrom('', '  ')
-    .map((title) => ({ fault: 'blank title', body: JSON.stringify({ title }), field: 'title' })),
-  longString(101, 3000).map((title) => ({
-    fault: 'title over 100',
-    body: JSON.stringify({ title }),
-    field: 'title',
+const patchBodyFault = bodyFaults(
+  {},
+  { done: true },
+  fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string()).map((value) => ({
+    fault: 'done wrong type',
+    body: JSON.stringify({ done: value }),
+    field: 'done',
   })),
-  longString(2001, 8000).map((contents) => ({
-    fault: 'contents over 2000',
-    body: JSON.stringify({ contents }),
-    field: 'contents',
-  })),
-  invalidDateTime.map((startAt) => ({
-    fault: 'invalid startAt',
-    body: JSON.stringify({ startAt }),
-    field: 'startAt',
-  })),
-  fc
-    .tuple(
-      unknownKey.filter((key) => !['title', 'contents', 'startAt', 'done'].includes(key)),
-      anyJson,
-    )
-    .map(([key, value]) => ({
-      fault: 'unknown field',
-      body: withExtraKey({ done: true }, key, value),
-    })),
-  fc
-    .oneof(fc.constant([{ done: true }]), fc.string(), fc.integer(), fc.constant(null))
-    .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) })),
 );
 
-function wrongField(kind: string, field: string, value: unknown): BodyFault {
-  const base = kind === 'create' ? VALID_CREATE : {};
-  return { fault: `${field} wrong type`, body: JSON.stringify({ ...base, [field]: value }), field };
-}
+// Requests.
 
-/** JSON text of `base` plus one more key (written by hand so "__proto__" stays a plain key). */
-function withExtraKey(base: object, key: string, value: unknown): string {
-  const json = JSON.stringify(base);
-  return `${json.slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`;
-}
-
-// ------------------------------------------------------------------------------------------
-// Requests
+type Target = { method: string; path: string; headers?: Record<string, string>; body?: string };
 
 export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedRequest> {
-  const asUser = (userId: string | undefined): Record<string, string> => {
-    if (userId === undefined) return {};
-    const token = fixture.tokens.get(userId);
-    if (token === undefined) throw new Error(`verify: no token for ${userId}`);
-    return { authorization: `Bearer ${token}` };
-  };
-  const taskIds = [...fixture.ownerTasks.keys()];
-  const ownTaskId = fc.constantFrom(...taskIds);
-  const bodyUser = fc.constantFrom(fixture.owner, fixture.other);
+  const { auth, ownerCursor, reportCursor, reportDate } = fixture;
+  const ownTaskId = fc.constantFrom(...fixture.ownerTasks.keys());
   const taskPath = (id: string): string => `/api/tasks/${id}`;
+  const reportPath = `/api/reports/${reportDate}`;
+  const createBody = JSON.stringify(VALID_CREATE);
+  /** One of `list`, its path 'task' standing for one of the owner's tasks. */
+  const targets = (...list: Target[]): fc.Arbitrary<Target & { path: string }> =>
+    fc.tuple(fc.constantFrom(...list), ownTaskId).map(([target, id]) => ({
+      ...target,
+      path: target.path === 'task' ? taskPath(id) : target.path,
+    }));
+  /** A request to a task as `headers` say; a PATCH has a JSON body. */
+  const onTask = (method: string, path: string, headers: Record<string, string>, body = DONE) =>
+    method === 'PATCH'
+      ? { method, path, headers: { ...headers, ...JSON_TYPE }, body }
+      : { method, path, headers };
 
-  const badTaskId = fc.oneof(
-    fc.uuid().map((id) => encodeURIComponent(id)),
-    injection.map((id) => encodeURIComponent(id)),
-    fc.string({ minLength: 1, maxLength: 40 }).map((id) => encodeURIComponent(id)),
-    fc.constantFrom(
-      '..',
-      '..%2F..%2Fetc%2Fpasswd',
-      '%2e%2e%2f%2e%2e%2f',
-      '....%2F%2F',
-      '%',
-      '%zz',
-      '%E0%A4%A',
-      '%00',
-      '%0d%0aSet-Cookie:%20x=1',
-      'x'.repeat(1500),
-    ),
-  );
-
-  /** Any endpoint, as a request of the given user with an otherwise valid shape. */
-  type Target = { method: string; path: string; body?: string; headers?: Record<string, string> };
-  const anyEndpoint = (
-    userId: string | undefined,
-  ): fc.Arbitrary<Target & { headers: Record<string, string> }> =>
+  const refusedCredentials = fc.oneof(
+    fc.constant({ fault: 'no credentials', headers: {} }),
+    // What used to name a user, and must name nobody now.
     fc
-      .oneof<fc.Arbitrary<Target>[]>(
-        fc.constant({ method: 'GET', path: '/api/me' }),
-        fc.constant({ method: 'GET', path: '/api/tasks' }),
-        fc.constant({
-          method: 'POST',
-          path: '/api/tasks',
-          body: JSON.stringify(VALID_CREATE),
-          headers: { 'content-type': JSON_TYPE },
-        }),
-        ownTaskId.map((id) => ({ method: 'GET', path: taskPath(id) })),
-        ownTaskId.map((id) => ({
-          method: 'PATCH',
-          path: taskPath(id),
-          body: '{"done":true}',
-          headers: { 'content-type': JSON_TYPE },
-        })),
-        ownTaskId.map((id) => ({ method: 'DELETE', path: taskPath(id) })),
-        fc.constant({ method: 'GET', path: '/api/reports' }),
-        fc.constant({ method: 'GET', path: `/api/reports/${fixture.reportDate}` }),
+      .oneof(fc.constantFrom('admin', ADMIN_USER, OWNER, '', '.alice', 'a'.repeat(2000)), injection)
+      .map((user) => ({ fault: 'only X-Forwarded-User', headers: { 'x-forwarded-user': user } })),
+    fc
+      .oneof(
+        fc.constantFrom(
+          'Bearer',
+          'Bearer ',
+          'Basic dmVyaWZ5LWFsaWNlOng=',
+          'bearer a b',
+          'Token abc',
+        ),
+        injection,
+        headerText,
       )
-      .map((request) => ({ ...request, headers: { ...request.headers, ...asUser(userId) } }));
-
-  const refusedCredentials: fc.Arbitrary<{ fault: string; headers: Record<string, string> }> =
-    fc.oneof(
-      userHeader.map((headers) => ({
-        fault: 'x-forwarded-user' in headers ? 'only X-Forwarded-User' : 'no credentials',
-        headers,
-      })),
-      malformedAuthorization.map((value) => ({
-        fault: 'malformed Authorization',
-        headers: { authorization: value },
-      })),
-      fc.constantFrom(...fixture.forgedAuthorizations).map((value) => ({
-        fault: 'forged or unacceptable token',
-        headers: { authorization: value },
-      })),
-    );
-  const withoutUser = refusedCredentials.chain((credentials) =>
-    anyEndpoint(undefined).map((request) => ({
-      ...request,
-      headers: { ...request.headers, ...credentials.headers },
-      fault: credentials.fault,
-      expect: [401],
-      field: 'Authorization',
+      .map((value) => ({ fault: 'malformed Authorization', headers: { authorization: value } })),
+    fc.constantFrom(...fixture.forgedAuthorizations).map((value) => ({
+      fault: 'forged or unacceptable token',
+      headers: { authorization: value },
     })),
   );
+  const withoutUser = fc
+    .tuple(
+      targets(
+        { method: 'GET', path: '/api/me' },
+        { method: 'GET', path: '/api/tasks' },
+        { method: 'POST', path: '/api/tasks', headers: JSON_TYPE, body: createBody },
+        { method: 'GET', path: 'task' },
+        { method: 'PATCH', path: 'task', headers: JSON_TYPE, body: DONE },
+        { method: 'DELETE', path: 'task' },
+        { method: 'GET', path: '/api/reports' },
+        { method: 'GET', path: reportPath },
+      ),
+      refusedCredentials,
+    )
+    .map(([target, { fault, headers }]) => ({
+      ...target,
+      fault,
+      headers: { ...target.headers, ...headers },
+      expect: [401],
+      field: 'Authorization',
+    }));
 
-  const badCreate = fc.tuple(bodyUser, createBodyFault).map(([userId, fault]) => ({
-    fault: `create: ${fault.fault}`,
-    method: 'POST',
-    path: '/api/tasks',
-    headers: { ...asUser(userId), 'content-type': JSON_TYPE },
-    body: fault.body,
-    expect: [400],
-    ...(fault.field ? { field: fault.field } : {}),
-  }));
+  const badCreate = fc
+    .tuple(fc.constantFrom(OWNER, OTHER), createBodyFault)
+    .map(([user, fault]) => ({
+      ...fault,
+      fault: `create: ${fault.fault}`,
+      method: 'POST',
+      path: '/api/tasks',
+      headers: { ...auth[user], ...JSON_TYPE },
+      expect: [400],
+    }));
 
   const badPatch = fc.tuple(ownTaskId, patchBodyFault).map(([id, fault]) => ({
+    ...fault,
     fault: `patch: ${fault.fault}`,
-    method: 'PATCH',
-    path: taskPath(id),
-    headers: { ...asUser(fixture.owner), 'content-type': JSON_TYPE },
-    body: fault.body,
+    ...onTask('PATCH', taskPath(id), auth[OWNER]!, fault.body),
     expect: [400],
-    ...(fault.field ? { field: fault.field } : {}),
   }));
 
-  const writeTarget = fc.oneof(
-    fc.constant({ method: 'POST', path: '/api/tasks' }),
-    ownTaskId.map((id) => ({ method: 'PATCH', path: taskPath(id) })),
+  const writeTarget = targets(
+    { method: 'POST', path: '/api/tasks' },
+    { method: 'PATCH', path: 'task' },
   );
+  const ownerJson = { ...auth[OWNER], ...JSON_TYPE };
 
   const badJson = fc.tuple(writeTarget, malformedJson).map(([target, body]) => ({
     ...target,
     fault: 'malformed JSON',
-    headers: { ...asUser(fixture.owner), 'content-type': JSON_TYPE },
+    headers: ownerJson,
     body,
     expect: [400],
     field: 'body',
@@ -452,8 +352,8 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     .map(([target, type]) => ({
       ...target,
       fault: `content type: ${type ?? 'missing'}`,
-      headers: { ...asUser(fixture.owner), ...(type ? { 'content-type': type } : {}) },
-      body: target.method === 'POST' ? JSON.stringify(VALID_CREATE) : '{"done":true}',
+      headers: { ...auth[OWNER], ...(type ? { 'content-type': type } : {}) },
+      body: target.method === 'POST' ? createBody : DONE,
       expect: [400, 415],
     }));
 
@@ -462,44 +362,35 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     .map(([target, size, valid]) => ({
       ...target,
       fault: 'body over 64 KiB',
-      headers: { ...asUser(fixture.owner), 'content-type': JSON_TYPE },
-      body: valid
-        ? JSON.stringify({ contents: 'c'.repeat(size) })
-        : `{"contents":"${'c'.repeat(size)}`,
+      headers: ownerJson,
+      body: `{"contents":"${'c'.repeat(size)}${valid ? '"}' : ''}`,
       expect: [413],
     }));
 
-  const badTaskTarget = fc
-    .tuple(fc.constantFrom('GET', 'PATCH', 'DELETE'), badTaskId)
-    .map(([method, id]) => ({
-      fault: 'unknown or invalid task id',
-      method,
-      path: taskPath(id),
-      headers: {
-        ...asUser(fixture.owner),
-        ...(method === 'PATCH' ? { 'content-type': JSON_TYPE } : {}),
-      },
-      ...(method === 'PATCH' ? { body: '{"done":true}' } : {}),
-      expect: [400, 404],
-    }));
+  const taskMethod = fc.constantFrom('GET', 'PATCH', 'DELETE');
+  const badTaskId = fc.oneof(
+    fc
+      .oneof(fc.uuid(), injection, fc.string({ minLength: 1, maxLength: 40 }))
+      .map(encodeURIComponent),
+    pathTricks,
+    fc.constant('x'.repeat(1500)),
+  );
+  const badTaskTarget = fc.tuple(taskMethod, badTaskId).map(([method, id]) => ({
+    fault: 'unknown or invalid task id',
+    ...onTask(method, taskPath(id), auth[OWNER]!),
+    expect: [400, 404],
+  }));
 
-  const otherUsersTask = fc
-    .tuple(fc.constantFrom('GET', 'PATCH', 'DELETE'), ownTaskId)
-    .map(([method, id]) => ({
-      fault: "another user's task",
-      method,
-      path: taskPath(id),
-      headers: {
-        ...asUser(fixture.other),
-        ...(method === 'PATCH' ? { 'content-type': JSON_TYPE } : {}),
-      },
-      ...(method === 'PATCH' ? { body: '{"title":"taken over","done":true}' } : {}),
-      expect: [404],
-    }));
+  const otherUsersTask = fc.tuple(taskMethod, ownTaskId).map(([method, id]) => ({
+    fault: "another user's task",
+    ...onTask(method, taskPath(id), auth[OTHER]!, '{"title":"taken over","done":true}'),
+    expect: [404],
+  }));
 
+  const writeMethod = fc.constantFrom('PATCH', 'DELETE');
   const staleIfMatch = fc
     .tuple(
-      fc.constantFrom('PATCH', 'DELETE'),
+      writeMethod,
       ownTaskId,
       fc.oneof(
         fc.integer({ min: 0, max: 1_000_000 }).map((n) => `"${n}"`),
@@ -509,151 +400,152 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     )
     .filter(
       ([, id, ifMatch]) =>
+        seenByServer(ifMatch) !== '' &&
         !seenByServer(ifMatch)
           .split(',')
-          .some((tag) => {
-            const trimmed = seenByServer(tag);
-            return trimmed === '*' || trimmed === fixture.ownerTasks.get(id);
-          }) && seenByServer(ifMatch) !== '',
+          .some((tag) => ['*', fixture.ownerTasks.get(id)].includes(seenByServer(tag))),
     )
     .map(([method, id, ifMatch]) => ({
       fault: 'stale If-Match',
-      method,
-      path: taskPath(id),
-      headers: {
-        ...asUser(fixture.owner),
-        'if-match': ifMatch,
-        ...(method === 'PATCH' ? { 'content-type': JSON_TYPE } : {}),
-      },
-      ...(method === 'PATCH' ? { body: '{"title":"overwritten"}' } : {}),
+      ...onTask(
+        method,
+        taskPath(id),
+        { ...auth[OWNER], 'if-match': ifMatch },
+        '{"title":"overwritten"}',
+      ),
       expect: [400, 412],
     }));
 
   // If-None-Match naming the task's current version (or "*"): PATCH and DELETE must not happen.
   const excludedByIfNoneMatch = fc
-    .tuple(
-      fc.constantFrom('PATCH', 'DELETE'),
-      ownTaskId,
-      fc.constantFrom('*', 'the current tag', 'the current tag, weak', 'a list with it'),
-      fc.integer({ min: 1_000_000, max: 2_000_000 }),
-    )
+    .tuple(writeMethod, ownTaskId, fc.nat(3), fc.integer({ min: 1_000_000, max: 2_000_000 }))
     .map(([method, id, form, other]) => {
       const current = fixture.ownerTasks.get(id)!;
-      const ifNoneMatch = {
-        '*': '*',
-        'the current tag': current,
-        'the current tag, weak': `W/${current}`,
-        'a list with it': `"${other}", ${current}`,
-      }[form];
+      const ifNoneMatch = ['*', current, `W/${current}`, `"${other}", ${current}`][form]!;
       return {
         fault: 'If-None-Match naming the current version',
-        method,
-        path: taskPath(id),
-        headers: {
-          ...asUser(fixture.owner),
-          'if-none-match': ifNoneMatch,
-          ...(method === 'PATCH' ? { 'content-type': JSON_TYPE } : {}),
-        },
-        ...(method === 'PATCH' ? { body: '{"title":"overwritten"}' } : {}),
+        ...onTask(
+          method,
+          taskPath(id),
+          { ...auth[OWNER], 'if-none-match': ifNoneMatch },
+          '{"title":"overwritten"}',
+        ),
         expect: [412],
         field: 'If-None-Match',
       };
     });
 
-  const listParam = fc.oneof(
+  /** A query parameter `name` set to each of `values` (percent-encoded). */
+  const param = (name: fc.Arbitrary<string> | string, values: fc.Arbitrary<string>) =>
     fc
-      .constantFrom('0', '101', '-1', 'abc', '1.5', '10x', 'null', '99999999999999999999', '1e400')
-      .map((value) => ({ query: `limit=${encodeURIComponent(value)}`, field: 'limit' })),
-    fc
-      .constantFrom('closed', 'OPEN', 'all;', 'done ', 'undefined', "open' OR 1=1")
-      .map((value) => ({ query: `status=${encodeURIComponent(value)}`, field: 'status' })),
-    fc
-      .tuple(
+      .tuple(typeof name === 'string' ? fc.constant(name) : name, values)
+      .map(([field, value]) => ({ query: `${field}=${encodeURIComponent(value)}`, field }));
+  const badList = fc
+    .oneof(
+      param(
+        'limit',
+        fc.constantFrom(
+          '0',
+          '101',
+          '-1',
+          'abc',
+          '1.5',
+          '10x',
+          'null',
+          '99999999999999999999',
+          '1e400',
+        ),
+      ),
+      param(
+        'status',
+        fc.constantFrom('closed', 'OPEN', 'all;', 'done ', 'undefined', "open' OR 1=1"),
+      ),
+      param(
         fc.constantFrom('from', 'to'),
         invalidDateTime.filter((value) => value !== ''),
-      )
-      .map(([name, value]) => ({ query: `${name}=${encodeURIComponent(value)}`, field: name })),
-    fc
-      .oneof(
-        fc.string({ minLength: 1, maxLength: 60 }),
-        fc.base64String({ minLength: 4, maxLength: 60 }),
-        fc
-          .jsonValue({ maxDepth: 2 })
-          .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
-        fc.constant(fixture.ownerCursor.slice(0, -3)),
-        fc.constant(`${fixture.ownerCursor}x`),
-        fc.constant('c'.repeat(5000)),
-      )
-      .map((value) => ({ query: `cursor=${encodeURIComponent(value)}`, field: 'cursor' })),
-    fc.constant({ query: 'limit=5&limit=6', field: 'limit' }),
-    fc.constant({ query: 'status=open&status=done', field: 'status' }),
-    // Not valid percent-encoded UTF-8, in any parameter: refused, never decoded into other text.
-    fc
-      .tuple(
-        fc.constantFrom('q', 'status', 'sort', 'limit', 'cursor', 'from'),
-        fc.constantFrom('%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'),
-      )
-      .map(([name, sequence]) => ({ query: `${name}=x${sequence}`, field: name })),
-  );
-
-  const badList = listParam.map(({ query, field }) => ({
-    fault: `list: bad ${field}`,
-    method: 'GET',
-    path: `/api/tasks?${query}`,
-    headers: asUser(fixture.owner),
-    expect: [400],
-    field,
-  }));
+      ),
+      param(
+        'cursor',
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 60 }),
+          fc.base64String({ minLength: 4, maxLength: 60 }),
+          fc
+            .jsonValue({ maxDepth: 2 })
+            .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+          fc.constantFrom(ownerCursor.slice(0, -3), `${ownerCursor}x`, 'c'.repeat(5000)),
+        ),
+      ),
+      fc.constantFrom(
+        { query: 'limit=5&limit=6', field: 'limit' },
+        { query: 'status=open&status=done', field: 'status' },
+      ),
+      // Not valid percent-encoded UTF-8, in any parameter: refused, never decoded into other text.
+      fc
+        .tuple(
+          fc.constantFrom('q', 'status', 'sort', 'limit', 'cursor', 'from'),
+          fc.constantFrom('%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'),
+        )
+        .map(([field, sequence]) => ({ query: `${field}=x${sequence}`, field })),
+    )
+    .map(({ query, field }) => ({
+      fault: `list: bad ${field}`,
+      method: 'GET',
+      path: `/api/tasks?${query}`,
+      headers: auth[OWNER]!,
+      expect: [400],
+      field,
+    }));
 
   const foreignCursor = fc.constant({
     fault: "list: another user's cursor",
     method: 'GET',
-    path: `/api/tasks?cursor=${fixture.ownerCursor}`,
-    headers: asUser(fixture.other),
+    path: `/api/tasks?cursor=${ownerCursor}`,
+    headers: auth[OTHER]!,
     expect: [400],
     field: 'cursor',
   });
 
   const reportsAsNonAdmin = fc
     .tuple(
-      fc.constantFrom(fixture.owner, fixture.other),
+      fc.constantFrom(OWNER, OTHER),
       fc.constantFrom(
         '/api/reports',
         '/api/reports?limit=1',
-        `/api/reports?cursor=${fixture.reportCursor}`,
-        `/api/reports/${fixture.reportDate}`,
+        `/api/reports?cursor=${reportCursor}`,
+        reportPath,
         '/api/reports/2030-01-01',
       ),
     )
-    .map(([userId, path]) => ({
+    .map(([user, path]) => ({
       fault: 'reports as non-admin',
       method: 'GET',
       path,
-      headers: asUser(userId),
+      headers: auth[user]!,
       expect: [403],
     }));
 
+  const asAdmin = (fault: string, path: string, expect: number[], field?: string) => ({
+    fault,
+    method: 'GET',
+    path,
+    headers: auth[ADMIN_USER]!,
+    expect,
+    ...(field ? { field } : {}),
+  });
   const badReportQuery = fc
     .oneof(
-      fc
-        .constantFrom('0', '101', '-1', 'abc', '1.5', '10x')
-        .map((value) => ({ query: `limit=${value}`, field: 'limit' })),
-      fc
-        .oneof(
+      param('limit', fc.constantFrom('0', '101', '-1', 'abc', '1.5', '10x')),
+      param(
+        'cursor',
+        fc.oneof(
           fc.string({ minLength: 1, maxLength: 40 }),
-          fc.constant(`${fixture.reportCursor}x`),
-          fc.constant(fixture.ownerCursor),
-        )
-        .map((value) => ({ query: `cursor=${encodeURIComponent(value)}`, field: 'cursor' })),
+          fc.constantFrom(`${reportCursor}x`, ownerCursor),
+        ),
+      ),
     )
-    .map(({ query, field }) => ({
-      fault: `reports: bad ${field}`,
-      method: 'GET',
-      path: `/api/reports?${query}`,
-      headers: asUser(fixture.admin),
-      expect: [400],
-      field,
-    }));
+    .map(({ query, field }) =>
+      asAdmin(`reports: bad ${field}`, `/api/reports?${query}`, [400], field),
+    );
 
   const badReportDate = fc
     .oneof(
@@ -663,85 +555,69 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         '20300108',
         '2030-1-8',
         'latest',
-        '..',
-        '..%2F..%2Fetc%2Fpasswd',
-        '%',
         '2030-01-08T00:00:00Z',
       ),
-      injection.map((value) => encodeURIComponent(value)),
+      pathTricks,
+      injection.map(encodeURIComponent),
     )
-    .map((date) => ({
-      fault: 'reports: invalid date',
-      method: 'GET',
-      path: `/api/reports/${date}`,
-      headers: asUser(fixture.admin),
-      expect: [400, 404],
-    }));
+    .map((date) => asAdmin('reports: invalid date', `/api/reports/${date}`, [400, 404]));
 
   const missingReport = fc
     .date({ min: new Date('2000-01-01'), max: new Date('2029-12-31'), noInvalidDate: true })
-    .map((date) => ({
-      fault: 'reports: no report that day',
-      method: 'GET',
-      path: `/api/reports/${date.toISOString().slice(0, 10)}`,
-      headers: asUser(fixture.admin),
-      expect: [404],
-    }));
+    .map((date) =>
+      asAdmin(
+        'reports: no report that day',
+        `/api/reports/${date.toISOString().slice(0, 10)}`,
+        [404],
+      ),
+    );
 
   // Routes that take no query parameters refuse any, rather than ignore it (a PATCH ?dryRun=1
   // that wrote anyway).
   const queryWhereNone = fc
     .tuple(
-      fc.constantFrom(
+      targets(
         { method: 'GET', path: '/api/me' },
         { method: 'GET', path: 'task' },
-        { method: 'PATCH', path: 'task', body: '{"done":true}' },
+        { method: 'PATCH', path: 'task', body: DONE },
         { method: 'DELETE', path: 'task' },
-        { method: 'POST', path: '/api/tasks', body: JSON.stringify(VALID_CREATE) },
-        { method: 'GET', path: `/api/reports/${fixture.reportDate}` },
+        { method: 'POST', path: '/api/tasks', body: createBody },
+        { method: 'GET', path: reportPath },
       ),
       fc.constantFrom('dryRun', 'format', 'limit', 'q', 'x'),
-      ownTaskId,
     )
-    .map(([target, name, id]) => ({
+    .map(([target, name]) => ({
+      ...target,
       fault: 'query parameter where none is taken',
-      method: target.method,
-      path: `${target.path === 'task' ? taskPath(id) : target.path}?${name}=1`,
-      headers: { ...asUser(fixture.admin), 'content-type': JSON_TYPE },
-      ...(target.body === undefined ? {} : { body: target.body }),
+      path: `${target.path}?${name}=1`,
+      headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
       expect: [400],
       field: name,
     }));
 
-  const wrongMethod = fc
-    .tuple(
-      fc.constantFrom(
-        { method: 'POST', path: 'task' },
-        { method: 'DELETE', path: '/api/tasks' },
-        { method: 'PATCH', path: '/api/tasks' },
-        { method: 'PUT', path: '/api/tasks' },
-        { method: 'POST', path: '/api/me' },
-        { method: 'DELETE', path: '/api/me' },
-        { method: 'POST', path: '/api/reports' },
-        { method: 'DELETE', path: `/api/reports/${fixture.reportDate}` },
-        { method: 'GET', path: '/api/task' },
-        { method: 'GET', path: '/api/tasks/x/y' },
-        { method: 'GET', path: '/api' },
-      ),
-      ownTaskId,
-    )
-    .map(([target, id]) => ({
-      fault: 'method or route not in the API',
-      method: target.method,
-      path: target.path === 'task' ? taskPath(id) : target.path,
-      headers: { ...asUser(fixture.admin), 'content-type': JSON_TYPE },
-      body: JSON.stringify(VALID_CREATE),
-      expect: [404, 405],
-    }));
+  const wrongMethod = targets(
+    { method: 'POST', path: 'task' },
+    { method: 'DELETE', path: '/api/tasks' },
+    { method: 'PATCH', path: '/api/tasks' },
+    { method: 'PUT', path: '/api/tasks' },
+    { method: 'POST', path: '/api/me' },
+    { method: 'DELETE', path: '/api/me' },
+    { method: 'POST', path: '/api/reports' },
+    { method: 'DELETE', path: reportPath },
+    { method: 'GET', path: '/api/task' },
+    { method: 'GET', path: '/api/tasks/x/y' },
+    { method: 'GET', path: '/api' },
+  ).map((target) => ({
+    ...target,
+    fault: 'method or route not in the API',
+    headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
+    body: createBody,
+    expect: [404, 405],
+  }));
 
   // PUT restores a deleted task (the UI's undo) and only that: it needs If-None-Match: *, and
   // the owner's tasks all exist, so each of these is refused without writing.
-  const badRestore: fc.Arbitrary<MalformedRequest> = fc
+  const badRestore = fc
     .tuple(
       ownTaskId,
       fc.constantFrom<[string | undefined, number]>(
@@ -757,8 +633,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       method: 'PUT',
       path: taskPath(id),
       headers: {
-        ...asUser(fixture.owner),
-        'content-type': JSON_TYPE,
+        ...ownerJson,
         ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }),
       },
       body: JSON.stringify({ ...VALID_CREATE, done: false }),
@@ -788,7 +663,18 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     { arbitrary: badRestore, weight: 2 },
   );
 
+  // Extra headers that must change nothing: a request id, a secret cookie (the logs must never
+  // show it), the header an authenticating proxy used to set, any Accept.
+  const decorations = fc.record(
+    {
+      'x-request-id': fc.oneof(fc.uuid(), injection, headerText, fc.constant('r'.repeat(300))),
+      cookie: fc.constant(`session=${fixture.cookieSecret}`),
+      'x-forwarded-user': fc.constantFrom(ADMIN_USER, OWNER),
+      accept: fc.constantFrom('application/json', 'text/csv', '*/*'),
+    },
+    { requiredKeys: [] },
+  );
   return fc
-    .tuple(request, decorations(fixture))
+    .tuple(request, decorations)
     .map(([req, extra]) => ({ ...req, headers: { ...extra, ...req.headers } }));
 }
