@@ -1,111 +1,254 @@
 /**
- * Checks on the runtime images themselves, before anything runs: what they contain, who owns
- * it, and how they start.
+ * Checks on the runtime images themselves, before anything runs: how they start, and what they
+ * contain, read with `find` in a throw-away container: which packages node_modules holds, that
+ * only compiled output ships, and that nothing is the app's to modify.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Checks } from './checks.ts';
-import { expect } from './checks.ts';
-import {
-  installedPackages,
-  listTree,
-  modifiableEntries,
-  nonRuntimeFiles,
-  npmCaches,
-  sourceFiles,
-} from './image-contents.ts';
-import { inspectImage, repoRoot } from './images.ts';
-import { productionClosure, readLockfile } from './production-closure.ts';
+import { COMPILE_CACHE_DIR } from '@task-manager/task-service/launch';
+import { REPO_ROOT } from '@task-manager/testing';
+import { inspectImage } from './images.ts';
+import { dockerChecked, type Check } from './support.ts';
 
-function sample(items: readonly string[]): string {
-  return items.slice(0, 5).join(', ') + (items.length > 5 ? `, ... (${items.length})` : '');
+interface TreeEntry {
+  uid: number;
+  mode: number;
+  type: string;
+  /** Relative to the listed root. */
+  path: string;
+}
+
+/** `find` with `args`, run as root in a throw-away, network-less container of `image`. */
+function findInImage(image: string, args: readonly string[]): Promise<string> {
+  const run = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
+  return dockerChecked([...run, image, ...args]);
+}
+
+async function listTree(image: string, root: string): Promise<TreeEntry[]> {
+  const stdout = await findInImage(image, [root, '-mindepth', '1', '-printf', '%U %m %y %P\\n']);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [uid = '', mode = '', type = '', ...rest] = line.split(' ');
+      return { uid: Number(uid), mode: parseInt(mode, 8), type, path: rest.join(' ') };
+    });
+}
+
+const sample = (items: readonly string[]) =>
+  items.slice(0, 5).join(', ') + (items.length > 5 ? `, ... (${items.length})` : '');
+
+const outsideNodeModules = (entry: TreeEntry) => !entry.path.split('/').includes('node_modules');
+
+/**
+ * Install locations under node_modules (`node_modules/express`, `node_modules/@scope/name`,
+ * `node_modules/a/node_modules/b`, `services/x/node_modules/c`), ignoring directories that merely
+ * happen to be called node_modules inside a package (test fixtures).
+ */
+function installedPackages(tree: readonly TreeEntry[]): Set<string> {
+  const installed = new Set<string>();
+  const byDepth = [...tree].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
+  for (const entry of byDepth) {
+    if (entry.type !== 'd' && entry.type !== 'l') continue;
+    // A scope directory (`node_modules/@aws-sdk`) does not match: names cannot start with @.
+    const match = /^(?:(.*)\/)?node_modules\/(?:@[^/]+\/)?[^/@.][^/]*$/.exec(entry.path);
+    if (!match) continue;
+    const owner = match[1] ?? '';
+    const ownerIsRoot = owner === '' || !owner.split('/').includes('node_modules');
+    if (ownerIsRoot || installed.has(owner)) installed.add(entry.path);
+  }
+  return installed;
+}
+
+/** Sources, source maps and tests: never needed to serve or run. */
+function sourceFiles(tree: readonly TreeEntry[]): string[] {
+  const tests = ['test', 'tests', '__tests__', 'e2e'];
+  return tree
+    .filter(outsideNodeModules)
+    .map((entry) => entry.path)
+    .filter(
+      (file) =>
+        /\.(?:ts|tsx|mts|cts|vue|map)$/.test(file) ||
+        file.split('/').some((part) => tests.includes(part)),
+    );
+}
+
+/** Entries the running app could change: not root-owned, or writable by group or others. */
+function modifiableEntries(tree: readonly TreeEntry[]): string[] {
+  return tree
+    .filter((entry) => entry.type !== 'l' && (entry.uid !== 0 || (entry.mode & 0o022) !== 0))
+    .map((entry) => `${entry.path} (uid ${entry.uid}, mode ${entry.mode.toString(8)})`);
+}
+
+interface LockEntry {
+  link?: boolean;
+  resolved?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+}
+
+/** Whether npm installs the package on the images' platform (Linux, glibc, this machine's CPU). */
+function fitsPlatform(entry: LockEntry): boolean {
+  const allows = (list: string[] | undefined, value: string): boolean =>
+    !list ||
+    list.includes(value) ||
+    (list.every((item) => item.startsWith('!')) && !list.includes(`!${value}`));
+  return (
+    allows(entry.os, 'linux') && allows(entry.cpu, process.arch) && allows(entry.libc, 'glibc')
+  );
+}
+
+/**
+ * What the production install of `workspace` must hold, computed from package-lock.json: the
+ * install locations reachable from it through dependencies, optionalDependencies and required
+ * peerDependencies, never through devDependencies, resolved the way Node resolves them.
+ */
+function productionClosure(workspace: string): Set<string> {
+  const lockfile = readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8');
+  const { packages } = JSON.parse(lockfile) as { packages: Record<string, LockEntry> };
+  const needed = new Set<string>();
+  const visited = new Set<string>();
+  // The lock key Node would load `name` from, starting at the package at `from`.
+  const resolve = (from: string, name: string): string | undefined => {
+    for (let dir = from; ; dir = path.posix.dirname(dir)) {
+      const base = dir === '.' || dir === '' ? '' : `${dir}/`;
+      if (packages[`${base}node_modules/${name}`]) return `${base}node_modules/${name}`;
+      if (base === '') return undefined;
+    }
+  };
+  const visit = (location: string): void => {
+    if (visited.has(location)) return;
+    visited.add(location);
+    const entry = packages[location];
+    if (!entry) throw new Error(`package-lock.json has no entry "${location}"`);
+    const required = (deps = {}) => Object.keys(deps).map((name) => ({ name, optional: false }));
+    const edges = [
+      ...required(entry.dependencies),
+      ...Object.keys(entry.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
+      ...required(entry.peerDependencies).filter(
+        ({ name }) => !entry.peerDependenciesMeta?.[name]?.optional,
+      ),
+    ];
+    for (const { name, optional } of edges) {
+      const target = resolve(location, name);
+      if (!target || (optional && !fitsPlatform(packages[target] ?? {}))) {
+        if (optional) continue;
+        throw new Error(`${location} needs ${name}, which package-lock.json does not resolve`);
+      }
+      needed.add(target);
+      const { link, resolved } = packages[target] ?? {};
+      visit(link && resolved ? resolved : target);
+    }
+  };
+  visit(workspace);
+  return needed;
 }
 
 /** Dev tools that must never reach a runtime image (named in the report when absent). */
 const DEV_ONLY = ['dynalite', 'classic-level', 'typescript', '@task-manager/testing', 'vite'];
 
 export async function checkNodeImage(
-  checks: Checks,
+  check: Check,
   image: string,
   workspace: string,
   command: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  const config = await inspectImage(image);
+  const { Config: config } = await inspectImage(image);
   const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   const withEnv = settings.length > 0 ? `, ENV ${settings.join(' ')}` : '';
-  await checks.check(`${image}: USER 1000:1000, CMD ${JSON.stringify(command)}${withEnv}`, () => {
-    expect(config.user === '1000:1000', `USER is "${config.user}"`);
-    expect(
-      JSON.stringify(config.cmd) === JSON.stringify(command),
-      `CMD is ${JSON.stringify(config.cmd)}`,
-    );
-    const missing = settings.filter((setting) => !config.env.includes(setting));
-    expect(missing.length === 0, `ENV lacks ${missing.join(' ')} (has ${config.env.join(' ')})`);
+  await check(`${image}: USER 1000:1000, CMD ${JSON.stringify(command)}${withEnv}`, () => {
+    assert.equal(config.User, '1000:1000');
+    assert.deepEqual(config.Cmd, command);
+    const missing = settings.filter((setting) => !config.Env?.includes(setting));
+    assert.deepEqual(missing, [], `ENV lacks ${missing.join(' ')} (has ${config.Env?.join(' ')})`);
   });
 
   const tree = await listTree(image, '/app');
-  await checks.check(
-    `${image}: node_modules holds exactly ${workspace}'s production dependencies`,
-    () => {
-      const lock = readLockfile(path.join(repoRoot, 'package-lock.json'));
-      const expected = productionClosure(lock, workspace);
-      // npm also links the workspace itself into node_modules.
-      const manifest = path.join(repoRoot, workspace, 'package.json');
-      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
-      expected.add(`node_modules/${name}`);
-      const installed = installedPackages(tree);
-      const extra = [...installed].filter((location) => !expected.has(location));
-      const missing = [...expected].filter((location) => !installed.has(location));
-      expect(extra.length === 0, `not production dependencies: ${sample(extra)}`);
-      expect(missing.length === 0, `missing: ${sample(missing)}`);
-      const devTools = DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`));
-      expect(devTools.length === 0, `dev tools installed: ${devTools.join(', ')}`);
-      return `${installed.size} packages; no ${DEV_ONLY.join(', ')}`;
-    },
-  );
-
-  await checks.check(`${image}: only compiled JavaScript outside node_modules`, () => {
-    const others = nonRuntimeFiles(tree);
-    expect(others.length === 0, `also ships ${sample(others)}`);
-    const sources = sourceFiles(tree);
-    expect(sources.length === 0, `ships sources or tests: ${sample(sources)}`);
-    const files = tree.filter((entry) => entry.type === 'f');
-    return `${files.filter((entry) => !entry.path.includes('node_modules/')).length} files: dist/*.js, package.json and any compile cache`;
+  await check(`${image}: node_modules holds exactly ${workspace}'s production dependencies`, () => {
+    const expected = productionClosure(workspace);
+    // npm also links the workspace itself into node_modules.
+    const manifest = readFileSync(path.join(REPO_ROOT, workspace, 'package.json'), 'utf8');
+    expected.add(`node_modules/${(JSON.parse(manifest) as { name: string }).name}`);
+    const installed = installedPackages(tree);
+    const extra = [...installed].filter((location) => !expected.has(location));
+    const missing = [...expected].filter((location) => !installed.has(location));
+    assert.ok(extra.length === 0, `not production dependencies: ${sample(extra)}`);
+    assert.ok(missing.length === 0, `missing: ${sample(missing)}`);
+    const devTools = DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`));
+    assert.deepEqual(devTools, [], `dev tools installed: ${devTools.join(', ')}`);
+    return `${installed.size} packages; no ${DEV_ONLY.join(', ')}`;
   });
 
-  await checks.check(`${image}: /app is root-owned and read-only to the app user`, () => {
+  await check(`${image}: only compiled JavaScript outside node_modules`, () => {
+    const files = tree.filter((entry) => entry.type === 'f' && outsideNodeModules(entry));
+    // Compiled JavaScript and manifests, and V8's compiled code of a bundle (dist/compile-cache).
+    const others = files
+      .map((entry) => entry.path)
+      .filter((file) => path.posix.basename(file) !== 'package.json')
+      .filter((file) => {
+        const parts = file.split('/');
+        const inDist = parts.includes('dist');
+        return !(
+          inDist &&
+          (parts.includes(COMPILE_CACHE_DIR) || /\.(?:js|mjs|cjs|json)$/.test(file))
+        );
+      });
+    assert.ok(others.length === 0, `also ships ${sample(others)}`);
+    const sources = sourceFiles(tree);
+    assert.ok(sources.length === 0, `ships sources or tests: ${sample(sources)}`);
+    return `${files.length} files: dist/*.js, package.json and any compile cache`;
+  });
+
+  await check(`${image}: /app is root-owned and read-only to the app user`, () => {
     const modifiable = modifiableEntries(tree);
-    expect(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
+    assert.ok(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
     return `${tree.length} entries`;
   });
 
-  await checks.check(`${image}: no npm cache`, async () => {
-    const caches = await npmCaches(image);
-    expect(caches.length === 0, `found ${caches.join(', ')}`);
+  await check(`${image}: no npm cache`, async () => {
+    const where = ['/root', '/home', '/tmp', '/app', '-maxdepth', '3'];
+    const found = await findInImage(image, [
+      ...where,
+      '(',
+      '-name',
+      '.npm',
+      '-o',
+      '-name',
+      '_cacache',
+      ')',
+    ]);
+    const caches = found.split('\n').filter(Boolean);
+    assert.deepEqual(caches, [], `found ${caches.join(', ')}`);
   });
 }
 
-export async function checkWebImage(checks: Checks, image: string): Promise<void> {
-  const config = await inspectImage(image);
-  await checks.check(`${image}: USER 101:101, port 8080, STOPSIGNAL SIGQUIT`, () => {
-    expect(config.user === '101:101', `USER is "${config.user}"`);
-    expect(config.exposedPorts.includes('8080/tcp'), `EXPOSE ${config.exposedPorts.join(' ')}`);
-    expect(config.stopSignal === 'SIGQUIT', `STOPSIGNAL ${config.stopSignal}`);
+export async function checkWebImage(check: Check, image: string): Promise<void> {
+  const { Config: config } = await inspectImage(image);
+  await check(`${image}: USER 101:101, port 8080, STOPSIGNAL SIGQUIT`, () => {
+    assert.equal(config.User, '101:101');
+    assert.ok(Object.keys(config.ExposedPorts ?? {}).includes('8080/tcp'), 'EXPOSE 8080');
+    assert.equal(config.StopSignal, 'SIGQUIT');
   });
 
   const tree = await listTree(image, '/usr/share/nginx/task-web');
-  await checks.check(`${image}: only the built bundle, root-owned and read-only to nginx`, () => {
+  await check(`${image}: only the built bundle, root-owned and read-only to nginx`, () => {
     const paths = tree.map((entry) => entry.path);
-    expect(paths.includes('index.html'), 'no index.html');
-    expect(
-      paths.some((entry) => /^assets\/.+\.js$/.test(entry)),
+    assert.ok(paths.includes('index.html'), 'no index.html');
+    assert.ok(
+      paths.some((file) => /^assets\/.+\.js$/.test(file)),
       'no assets/*.js',
     );
     const sources = sourceFiles(tree);
-    expect(sources.length === 0, `ships sources or source maps: ${sample(sources)}`);
+    assert.ok(sources.length === 0, `ships sources or source maps: ${sample(sources)}`);
     const modifiable = modifiableEntries(tree);
-    expect(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
+    assert.ok(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
     return `${tree.filter((entry) => entry.type === 'f').length} files`;
   });
 }

@@ -1,147 +1,154 @@
 /**
  * The product images — the three of the app and the development identity provider — and the
- * helper the test builds from a stage of one of them: how to build each, and how much each
- * weighs on top of its base image.
+ * stages the test builds as images of their own: their base images, how to build each, and how
+ * much each weighs on top of its base.
  */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { dockerChecked } from './command.ts';
-
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { REPO_ROOT } from '@task-manager/testing';
+import { docker, dockerChecked } from './support.ts';
 
 export interface ImageSpec {
-  /** Image and Skaffold artifact name (skaffold.yaml). */
-  name: 'task-service' | 'task-web' | 'task-reporter' | 'identity-provider';
   dockerfile: string;
   /** The tag this test builds and runs. */
   tag: string;
+  /** A stage built as an image of its own. */
+  target?: string;
 }
 
-const TAG = 'smoke';
+const image = (name: string): ImageSpec => ({
+  dockerfile: `docker/${name}.Dockerfile`,
+  tag: `${name}:smoke`,
+});
 
 export const images = {
-  service: {
-    name: 'task-service',
-    dockerfile: 'docker/task-service.Dockerfile',
-    tag: `task-service:${TAG}`,
-  },
-  web: { name: 'task-web', dockerfile: 'docker/task-web.Dockerfile', tag: `task-web:${TAG}` },
-  reporter: {
-    name: 'task-reporter',
-    dockerfile: 'docker/task-reporter.Dockerfile',
-    tag: `task-reporter:${TAG}`,
-  },
-  provider: {
-    name: 'identity-provider',
-    dockerfile: 'docker/identity-provider.Dockerfile',
-    tag: `identity-provider:${TAG}`,
-  },
-} as const satisfies Record<string, ImageSpec>;
+  service: image('task-service'),
+  web: image('task-web'),
+  reporter: image('task-reporter'),
+  provider: image('identity-provider'),
+};
 
-export const allImages: readonly ImageSpec[] = [
-  images.service,
-  images.web,
-  images.reporter,
-  images.provider,
-];
-
-/** A stage of a Dockerfile built as an image of its own. */
-export interface TargetSpec {
-  dockerfile: string;
-  target: string;
-  tag: string;
-}
+export const allImages = Object.values(images);
 
 /** The `skaffold dev` targets: task-service under node --watch, web on the Vite dev server. */
-export const devImages = [
-  { dockerfile: images.service.dockerfile, target: 'dev', tag: `task-service:${TAG}-dev` },
-  { dockerfile: images.web.dockerfile, target: 'dev', tag: `task-web:${TAG}-dev` },
-] as const satisfies readonly TargetSpec[];
+export const devImages = {
+  service: { ...images.service, target: 'dev', tag: 'task-service:smoke-dev' },
+  web: { ...images.web, target: 'dev', tag: 'task-web:smoke-dev' },
+};
 
 /**
  * The `deps` stage (every workspace's dependencies, dynalite among the dev tools) doubles as the
  * DynamoDB-compatible server: it is already in the build cache and has the locked version.
  */
 export const dynaliteImage = {
-  dockerfile: images.service.dockerfile,
+  ...images.service,
   target: 'deps',
-  tag: `task-manager-smoke-deps:${TAG}`,
-} as const satisfies TargetSpec;
+  tag: 'task-manager-smoke-deps:smoke',
+};
 
-export async function build(
-  dockerfile: string,
-  tag: string,
-  target?: string,
-): Promise<{ seconds: number }> {
+export async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   const started = performance.now();
-  const args = ['build', '--file', dockerfile, '--tag', tag];
-  if (target) args.push('--target', target);
-  // A cold build (npm ci of every workspace) takes a few minutes on two cores.
-  await dockerChecked([...args, '.'], { cwd: repoRoot, timeoutMs: 540_000 });
-  return { seconds: (performance.now() - started) / 1000 };
-}
-
-interface ImageFacts {
-  size: number;
-  user: string;
-  cmd: string[];
-  /** The image's ENV, as NAME=value strings. */
-  env: string[];
-  entrypoint: string[] | null;
-  stopSignal: string | undefined;
-  exposedPorts: string[];
-  layers: string[];
-}
-
-export async function inspectImage(image: string): Promise<ImageFacts> {
-  const [raw] = JSON.parse(await dockerChecked(['image', 'inspect', image])) as [
-    {
-      Size: number;
-      Config: {
-        User?: string;
-        Cmd?: string[] | null;
-        Env?: string[] | null;
-        Entrypoint?: string[] | null;
-        StopSignal?: string;
-        ExposedPorts?: Record<string, unknown> | null;
-      };
-      RootFS: { Layers?: string[] };
-    },
+  const args = [
+    'build',
+    '--file',
+    dockerfile,
+    '--tag',
+    tag,
+    ...(target ? ['--target', target] : []),
   ];
-  return {
-    size: raw.Size,
-    user: raw.Config.User ?? '',
-    cmd: raw.Config.Cmd ?? [],
-    env: raw.Config.Env ?? [],
-    entrypoint: raw.Config.Entrypoint ?? null,
-    stopSignal: raw.Config.StopSignal,
-    exposedPorts: Object.keys(raw.Config.ExposedPorts ?? {}),
-    layers: raw.RootFS.Layers ?? [],
-  };
+  // A cold build (npm ci of every workspace) takes a few minutes on two cores.
+  await dockerChecked([...args, '.'], { cwd: REPO_ROOT, timeout: 540_000 });
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
-export interface SizeReport {
-  image: string;
-  base: string;
-  size: number;
-  added: number;
-  addedLayers: number;
+export interface ImageConfig {
+  User?: string;
+  Cmd?: string[] | null;
+  /** NAME=value strings. */
+  Env?: string[] | null;
+  StopSignal?: string;
+  ExposedPorts?: Record<string, unknown> | null;
 }
 
-/** The image's size and what the project adds on top of the base image it was built from. */
-export async function sizeOnTopOf(image: string, base: string): Promise<SizeReport> {
-  const [mine, theirs] = await Promise.all([inspectImage(image), inspectImage(base)]);
-  const shared = theirs.layers.every((layer, index) => mine.layers[index] === layer);
-  if (!shared) throw new Error(`${image} is not built on the local ${base}`);
-  return {
-    image,
-    base,
-    size: mine.size,
-    added: mine.size - theirs.size,
-    addedLayers: mine.layers.length - theirs.layers.length,
-  };
+export async function inspectImage(
+  tag: string,
+): Promise<{ Size: number; Config: ImageConfig; RootFS: { Layers?: string[] } }> {
+  return JSON.parse(await dockerChecked(['image', 'inspect', tag]))[0];
 }
 
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+/** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
+export function baseImagesOf(dockerfile: string): string[] {
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  const bases: string[] = [];
+  for (const line of readFileSync(path.join(REPO_ROOT, dockerfile), 'utf8').split('\n')) {
+    const [instruction, ...words] = line.trim().split(/\s+/);
+    if (instruction?.toUpperCase() === 'ARG' && words[0]?.includes('=')) {
+      const [name = '', ...value] = words[0].split('=');
+      args.set(name, value.join('='));
+    } else if (instruction?.toUpperCase() === 'FROM') {
+      const [from = '', as, stage] = words.filter((word) => !word.startsWith('--'));
+      const base = from.replace(/\$\{?(\w+)\}?/g, (_, name: string) => args.get(name) ?? '');
+      if (!stages.has(base) && base !== 'scratch') bases.push(base);
+      if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
+    }
+  }
+  return bases;
+}
+
+/** The image's size and what the project adds on top of the base image of its last stage. */
+export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<string> {
+  const base = baseImagesOf(dockerfile).at(-1) ?? '';
+  const [mine, theirs] = await Promise.all([inspectImage(tag), inspectImage(base)]);
+  const [layers = [], baseLayers = []] = [mine.RootFS.Layers, theirs.RootFS.Layers];
+  const shared = baseLayers.every((layer, index) => layers[index] === layer);
+  assert.ok(shared, `${tag} is not built on the local ${base}`);
+  const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return (
+    `${megabytes(mine.Size)}; the project adds ${megabytes(mine.Size - theirs.Size)} ` +
+    `in ${layers.length - baseLayers.length} layers on top of ${base}`
+  );
+}
+
+/**
+ * Makes sure the Dockerfiles' base images are there: present, else pulled, else (no registry, as
+ * on these machines) built as local stand-ins by `standinTool`, which also starts a Docker engine
+ * if none runs. Says how.
+ */
+export async function ensureBaseImages(standinTool: string): Promise<string> {
+  const dockerfiles = allImages.map((spec) => spec.dockerfile);
+  const bases = [...new Set(dockerfiles.flatMap(baseImagesOf))].sort();
+  const present = async (base: string) => (await docker(['image', 'inspect', base])).code === 0;
+  // Also false when there is no docker CLI yet (the stand-in tool installs Debian's docker.io).
+  const engineWasUp = await docker(['version', '--format', '{{.Server.Version}}']).then(
+    ({ code }) => code === 0,
+    () => false,
+  );
+  let missing = bases;
+  if (engineWasUp) {
+    missing = [];
+    for (const base of bases) if (!(await present(base))) missing.push(base);
+    if (missing.length === 0) return `${bases.join(', ')}: all present`;
+    const unpulled = [];
+    for (const base of missing) {
+      const pull = await docker(['pull', '--quiet', base], { timeout: 300_000 });
+      if (pull.code !== 0) unpulled.push(base);
+    }
+    if (unpulled.length === 0) return `${bases.join(', ')}: pulled ${missing.join(', ')}`;
+    missing = unpulled;
+  }
+  assert.ok(existsSync(standinTool), `cannot pull ${missing.join(', ')}; no ${standinTool}`);
+  // Its output goes to stderr with the progress notes: stdout is node:test's report.
+  const files = dockerfiles.map((file) => path.join(REPO_ROOT, file));
+  const tool = spawn(standinTool, files, { stdio: ['ignore', 2, 2], timeout: 540_000 });
+  const [code] = (await once(tool, 'close')) as [number | null];
+  assert.equal(code, 0, `${standinTool} failed`);
+  for (const base of bases) assert.ok(await present(base), `${base} is still missing`);
+  const how = engineWasUp
+    ? `no registry: stand-ins built for ${missing.join(', ')}`
+    : 'no Docker engine answered: the stand-in tool started one and built what was missing';
+  return `${bases.join(', ')}: ${how}`;
 }

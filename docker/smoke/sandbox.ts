@@ -3,7 +3,7 @@
  * with this run's id, so cleanup removes exactly them (never another run's or anyone else's).
  */
 import { randomBytes } from 'node:crypto';
-import { docker, dockerChecked, type CommandResult } from './command.ts';
+import { docker, dockerChecked, type Check, type CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
@@ -22,75 +22,63 @@ const HARDENING = [
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
 export const GRACE_SECONDS = 30;
 
+export type Env = Readonly<Record<string, string>>;
+
 export interface ContainerSpec {
   /** Short name: the container is `<prefix>-<role>`. */
   role: string;
   image: string;
   /** Replaces the image's CMD, like a Pod spec's `command`. */
   command?: readonly string[];
-  env?: Readonly<Record<string, string>>;
+  env?: Env;
   /** Network alias, the in-network host name (like a Kubernetes Service name). */
   alias?: string;
   /** The image's USER unless given. */
   user?: string;
-  /** Off only for helpers that are not part of the product (the DynamoDB stand-in). */
+  /** Off only where k8s relaxes it: the DynamoDB stand-in and the dev targets. */
   hardened?: boolean;
 }
 
 export interface Container {
   readonly name: string;
-}
-
-export interface PublishedContainer extends Container {
   /** http://127.0.0.1:<random port>, forwarded to the container's port. */
   readonly url: string;
 }
 
-export interface StopOutcome {
-  seconds: number;
-  exitCode: number;
+/** What each part of the run gets: its checks and the sandbox its containers run in. */
+export interface Smoke {
+  check: Check;
+  sandbox: Sandbox;
 }
 
 export class Sandbox {
   readonly runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  readonly prefix = `tm-smoke-${this.runId}`;
-  readonly network = `${this.prefix}-net`;
+  readonly network = `tm-smoke-${this.runId}-net`;
+  #closing = false;
 
   async open(): Promise<void> {
     await dockerChecked(['network', 'create', '--label', `${LABEL}=${this.runId}`, this.network]);
   }
 
-  nameOf(role: string): string {
-    return `${this.prefix}-${role}`;
-  }
-
-  #closing = false;
-
-  #runArgs(spec: ContainerSpec, publish?: number): string[] {
+  #runArgs(spec: ContainerSpec, port?: number): string[] {
     // After cleanup has begun (Ctrl-C), nothing new may start and outlive it.
     if (this.#closing) throw new Error('the sandbox is being removed');
-    const args = ['--name', this.nameOf(spec.role), '--label', `${LABEL}=${this.runId}`];
-    args.push('--network', this.network);
+    const args = ['--name', `tm-smoke-${this.runId}-${spec.role}`];
+    args.push('--label', `${LABEL}=${this.runId}`, '--network', this.network);
     if (spec.alias) args.push('--network-alias', spec.alias);
     if (spec.hardened !== false) args.push(...HARDENING);
     if (spec.user) args.push('--user', spec.user);
-    if (publish !== undefined) args.push('--publish', `127.0.0.1::${publish}`);
-    for (const [name, value] of Object.entries(spec.env ?? {}))
+    if (port !== undefined) args.push('--publish', `127.0.0.1::${port}`);
+    for (const [name, value] of Object.entries(spec.env ?? {})) {
       args.push('--env', `${name}=${value}`);
-    args.push(spec.image, ...(spec.command ?? []));
-    return args;
+    }
+    return [...args, spec.image, ...(spec.command ?? [])];
   }
 
-  /** Starts a long-running container in the background, reachable on the network only. */
-  async start(spec: ContainerSpec): Promise<Container> {
-    await dockerChecked(['run', '--detach', ...this.#runArgs(spec)]);
-    return { name: this.nameOf(spec.role) };
-  }
-
-  /** Like start(), and publishes `port` on a random loopback port of the host. */
-  async startPublished(spec: ContainerSpec, port: number): Promise<PublishedContainer> {
+  /** Starts a long-running container, its `port` published on a random loopback port. */
+  async start(spec: ContainerSpec, port: number): Promise<Container> {
+    const name = `tm-smoke-${this.runId}-${spec.role}`;
     await dockerChecked(['run', '--detach', ...this.#runArgs(spec, port)]);
-    const name = this.nameOf(spec.role);
     const mapping = await dockerChecked(['port', name, `${port}/tcp`]);
     const hostPort = /:(\d+)\s*$/m.exec(mapping)?.[1];
     if (!hostPort) throw new Error(`no published port for ${name}: ${mapping}`);
@@ -98,12 +86,15 @@ export class Sandbox {
   }
 
   /** Runs a container to completion (like a Job's Pod); stdout and stderr stay separate. */
-  async runToCompletion(spec: ContainerSpec, timeoutMs: number): Promise<CommandResult> {
-    return docker(['run', ...this.#runArgs(spec)], { timeoutMs });
+  run(spec: ContainerSpec, timeoutMs: number): Promise<CommandResult> {
+    return docker(['run', ...this.#runArgs(spec)], { timeout: timeoutMs });
   }
 
-  /** `docker stop` with the Pods' grace period; how long it took and the exit code. */
-  async stop(name: string, graceSeconds: number): Promise<StopOutcome> {
+  /** `docker stop` with a grace period; how long it took and the exit code. */
+  async stop(
+    name: string,
+    graceSeconds = GRACE_SECONDS,
+  ): Promise<{ seconds: number; exitCode: number }> {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
     const seconds = (performance.now() - started) / 1000;
@@ -114,34 +105,31 @@ export class Sandbox {
   }
 
   async logs(name: string): Promise<{ stdout: string; stderr: string }> {
-    const { stdout, stderr } = await docker(['logs', name]);
-    return { stdout, stderr };
+    return docker(['logs', name]);
   }
 
   /** Removes everything labelled with this run's id; returns what is left (should be nothing). */
   async close(): Promise<string[]> {
     this.#closing = true;
-    const filter = ['--filter', `label=${LABEL}=${this.runId}`];
-    const paused = await list(['ps', '--quiet', '--filter', 'status=paused', ...filter]);
+    const ids = async (...args: string[]) =>
+      (await docker([...args, '--quiet', '--filter', `label=${LABEL}=${this.runId}`])).stdout
+        .split('\n')
+        .filter(Boolean);
+    const paused = await ids('ps', '--filter', 'status=paused');
     if (paused.length > 0) await docker(['unpause', ...paused]);
-    const containers = await list(['ps', '--all', '--quiet', ...filter]);
-    // -v: also the anonymous volumes the containers got.
-    if (containers.length > 0) await docker(['rm', '--force', '--volumes', ...containers]);
-    const networks = await list(['network', 'ls', '--quiet', ...filter]);
-    if (networks.length > 0) await docker(['network', 'rm', ...networks]);
-    const volumes = await list(['volume', 'ls', '--quiet', ...filter]);
-    if (volumes.length > 0) await docker(['volume', 'rm', '--force', ...volumes]);
-
-    const left = [
-      ...(await list(['ps', '--all', '--quiet', ...filter])).map((id) => `container ${id}`),
-      ...(await list(['network', 'ls', '--quiet', ...filter])).map((id) => `network ${id}`),
-      ...(await list(['volume', 'ls', '--quiet', ...filter])).map((id) => `volume ${id}`),
+    const kinds = [
+      // --volumes: also the anonymous volumes the containers got.
+      { kind: 'container', list: ['ps', '--all'], remove: ['rm', '--force', '--volumes'] },
+      { kind: 'network', list: ['network', 'ls'], remove: ['network', 'rm'] },
+      { kind: 'volume', list: ['volume', 'ls'], remove: ['volume', 'rm', '--force'] },
     ];
+    for (const { list, remove } of kinds) {
+      const found = await ids(...list);
+      if (found.length > 0) await docker([...remove, ...found]);
+    }
+    const left: string[] = [];
+    for (const { kind, list } of kinds)
+      left.push(...(await ids(...list)).map((id) => `${kind} ${id}`));
     return left;
   }
-}
-
-async function list(args: readonly string[]): Promise<string[]> {
-  const { stdout } = await docker(args);
-  return stdout.split('\n').filter((line) => line.trim() !== '');
 }
