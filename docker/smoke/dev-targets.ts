@@ -132,7 +132,7 @@ export async function checkDevTargets({ check, sandbox }: Smoke, serviceEnv: Env
     });
     if (!container) continue;
     await check(`${name}: node is PID 1, running ${entryPoint}`, () =>
-      expectPid1(container.name, /^node$/, '1000:1000', entryPoint),
+      expectPid1(container.name, 'node', '1000:1000', entryPoint),
     );
     await check(`${name}: ${says.synced}`, () => sync(container));
     await check(`${name}: docker stop: SIGTERM stops it`, async () => {

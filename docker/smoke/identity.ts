@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 import type { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
 import { images } from './images.ts';
-import type { Container, Env, Smoke } from './sandbox.ts';
-import { expectPid1, jsonLines, probe } from './support.ts';
+import { startApp, type Container, type Env, type Smoke } from './sandbox.ts';
+import { jsonLines } from './support.ts';
 
 /**
  * The variables its Deployment gives it (k8s/test/sign-in.test.ts keeps the two lists equal);
@@ -36,35 +36,25 @@ export function runSecrets(): Record<(typeof SECRET_ENV_VARS)[number], string> {
 
 const image = images.provider.tag;
 
-export async function startProvider({ check, sandbox }: Smoke, env: Env) {
-  const container = await check(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
-      // Its network name and port: its Service's in the cluster (OIDC_BACKCHANNEL_URL).
-      const spec = { role: 'identity-provider', image, env, alias: 'identity-provider' };
-      const started = await sandbox.start(spec, 9000);
-      // The manifest's readiness probe, then liveness.
-      for (const path of ['/health/readiness', '/health/liveness']) {
-        await probe(`${started.url}${path}`, { periodMs: 250, timeoutMs: 15_000 });
-      }
-      return started;
-    },
-    (started) => `${started.name} on ${started.url}; /health/readiness and /health/liveness 200`,
-  );
-  if (!container) return undefined;
-  await check(`${image}: node is PID 1, as 1000:1000`, () =>
-    expectPid1(container.name, /^node$/, '1000:1000'),
-  );
-  return container;
+export function startProvider(smoke: Smoke, env: Env) {
+  return startApp(smoke, {
+    role: 'identity-provider',
+    image,
+    env,
+    // Its Service's name and port in the cluster (OIDC_BACKCHANNEL_URL).
+    alias: 'identity-provider',
+    port: 9000,
+    probes: ['/health/readiness', '/health/liveness'],
+    probeOptions: { periodMs: 250, timeoutMs: 15_000 },
+    pid1: { program: 'node', user: '1000:1000' },
+  });
 }
 
 /** `docker stop`: it closes its server and exits 0 at once; its stdout was JSON throughout. */
 export async function stopProvider({ check, sandbox }: Smoke, container: Container) {
   await check(`${image}: docker stop: exit 0 at once; every stdout line is JSON`, async () => {
     // Its Deployment's terminationGracePeriodSeconds.
-    const stop = await sandbox.stop(container.name, 10);
-    const outcome = `exit ${stop.exitCode} after ${stop.seconds.toFixed(1)} s`;
-    assert.ok(stop.exitCode === 0 && stop.seconds < 5, outcome);
+    const outcome = await sandbox.stopCleanly(container.name, 10);
     const lines = jsonLines((await sandbox.logs(container.name)).stdout);
     return `${outcome}; stdout ${lines.length} lines, all JSON`;
   });

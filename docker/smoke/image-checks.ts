@@ -1,52 +1,67 @@
 /**
- * Checks on the runtime images themselves, before anything runs: how they start, and what they
- * contain, read with `find` in a throw-away container: which packages node_modules holds, that
- * only compiled output ships, and that nothing is the app's to modify.
+ * Checks on the images themselves, before anything runs: how they start and what they contain,
+ * read with `find` in a throw-away container: which packages node_modules holds, that only
+ * compiled output ships, that nothing is the app's to modify, and no secret.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { COMPILE_CACHE_DIR } from '@task-manager/task-service/launch';
+import { REPORTER_COMMAND } from '@task-manager/batch/launch';
+import { COMPILE_CACHE_DIR, TASK_SERVICE_COMMAND } from '@task-manager/task-service/launch';
+import { TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
 import { REPO_ROOT } from '@task-manager/testing';
-import { inspectImage } from './images.ts';
-import { dockerChecked, type Check } from './support.ts';
-
-interface TreeEntry {
-  uid: number;
-  mode: number;
-  type: string;
-  /** Relative to the listed root. */
-  path: string;
-}
+import { allImages, images, inspectImage, sizeOnTopOf } from './images.ts';
+import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
+import { dockerChecked, expectNone, type Check } from './support.ts';
 
 /** `find` with `args`, run as root in a throw-away, network-less container of `image`. */
-function findInImage(image: string, args: readonly string[]): Promise<string> {
+export function findInImage(image: string, args: readonly string[]): Promise<string> {
   const run = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
   return dockerChecked([...run, image, ...args]);
 }
 
-async function listTree(image: string, root: string): Promise<TreeEntry[]> {
+/** The entries below `root`, their paths relative to it. */
+async function listTree(image: string, root: string) {
   const stdout = await findInImage(image, [root, '-mindepth', '1', '-printf', '%U %m %y %P\\n']);
   return stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const [uid = '', mode = '', type = '', ...rest] = line.split(' ');
+      const [uid, mode = '', type, ...rest] = line.split(' ');
       return { uid: Number(uid), mode: parseInt(mode, 8), type, path: rest.join(' ') };
     });
 }
 
-const sample = (items: readonly string[]) =>
-  items.slice(0, 5).join(', ') + (items.length > 5 ? `, ... (${items.length})` : '');
+type Tree = Awaited<ReturnType<typeof listTree>>;
 
-const outsideNodeModules = (entry: TreeEntry) => !entry.path.split('/').includes('node_modules');
+const outsideNodeModules = (file: string) => !file.split('/').includes('node_modules');
+
+/** Sources, source maps and tests outside node_modules: never needed to serve or run. */
+function sourceFiles(tree: Tree): string[] {
+  const tests = ['test', 'tests', '__tests__', 'e2e'];
+  return tree
+    .map((entry) => entry.path)
+    .filter(outsideNodeModules)
+    .filter(
+      (file) =>
+        /\.(?:ts|tsx|mts|cts|vue|map)$/.test(file) ||
+        file.split('/').some((part) => tests.includes(part)),
+    );
+}
+
+/** Entries the running app could change: not root-owned, or writable by group or others. */
+function modifiableEntries(tree: Tree): string[] {
+  return tree
+    .filter((entry) => entry.type !== 'l' && (entry.uid !== 0 || (entry.mode & 0o022) !== 0))
+    .map((entry) => `${entry.path} (uid ${entry.uid}, mode ${entry.mode.toString(8)})`);
+}
 
 /**
  * Install locations under node_modules (`node_modules/express`, `node_modules/@scope/name`,
  * `node_modules/a/node_modules/b`, `services/x/node_modules/c`), ignoring directories that merely
  * happen to be called node_modules inside a package (test fixtures).
  */
-function installedPackages(tree: readonly TreeEntry[]): Set<string> {
+function installedPackages(tree: Tree): Set<string> {
   const installed = new Set<string>();
   const byDepth = [...tree].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
   for (const entry of byDepth) {
@@ -61,32 +76,13 @@ function installedPackages(tree: readonly TreeEntry[]): Set<string> {
   return installed;
 }
 
-/** Sources, source maps and tests: never needed to serve or run. */
-function sourceFiles(tree: readonly TreeEntry[]): string[] {
-  const tests = ['test', 'tests', '__tests__', 'e2e'];
-  return tree
-    .filter(outsideNodeModules)
-    .map((entry) => entry.path)
-    .filter(
-      (file) =>
-        /\.(?:ts|tsx|mts|cts|vue|map)$/.test(file) ||
-        file.split('/').some((part) => tests.includes(part)),
-    );
-}
-
-/** Entries the running app could change: not root-owned, or writable by group or others. */
-function modifiableEntries(tree: readonly TreeEntry[]): string[] {
-  return tree
-    .filter((entry) => entry.type !== 'l' && (entry.uid !== 0 || (entry.mode & 0o022) !== 0))
-    .map((entry) => `${entry.path} (uid ${entry.uid}, mode ${entry.mode.toString(8)})`);
-}
-
+type Deps = Record<string, string>;
 interface LockEntry {
   link?: boolean;
   resolved?: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
+  dependencies?: Deps;
+  optionalDependencies?: Deps;
+  peerDependencies?: Deps;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   os?: string[];
   cpu?: string[];
@@ -94,14 +90,12 @@ interface LockEntry {
 }
 
 /** Whether npm installs the package on the images' platform (Linux, glibc, this machine's CPU). */
-function fitsPlatform(entry: LockEntry): boolean {
+function fitsPlatform({ os, cpu, libc }: LockEntry): boolean {
   const allows = (list: string[] | undefined, value: string): boolean =>
     !list ||
     list.includes(value) ||
     (list.every((item) => item.startsWith('!')) && !list.includes(`!${value}`));
-  return (
-    allows(entry.os, 'linux') && allows(entry.cpu, process.arch) && allows(entry.libc, 'glibc')
-  );
+  return allows(os, 'linux') && allows(cpu, process.arch) && allows(libc, 'glibc');
 }
 
 /**
@@ -127,13 +121,13 @@ function productionClosure(workspace: string): Set<string> {
     visited.add(location);
     const entry = packages[location];
     if (!entry) throw new Error(`package-lock.json has no entry "${location}"`);
-    const required = (deps = {}) => Object.keys(deps).map((name) => ({ name, optional: false }));
+    const optionalPeer = (name: string) => entry.peerDependenciesMeta?.[name]?.optional;
     const edges = [
-      ...required(entry.dependencies),
+      ...Object.keys(entry.dependencies ?? {}).map((name) => ({ name, optional: false })),
       ...Object.keys(entry.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
-      ...required(entry.peerDependencies).filter(
-        ({ name }) => !entry.peerDependenciesMeta?.[name]?.optional,
-      ),
+      ...Object.keys(entry.peerDependencies ?? {})
+        .filter((name) => !optionalPeer(name))
+        .map((name) => ({ name, optional: false })),
     ];
     for (const { name, optional } of edges) {
       const target = resolve(location, name);
@@ -153,7 +147,7 @@ function productionClosure(workspace: string): Set<string> {
 /** Dev tools that must never reach a runtime image (named in the report when absent). */
 const DEV_ONLY = ['dynalite', 'classic-level', 'typescript', '@task-manager/testing', 'vite'];
 
-export async function checkNodeImage(
+async function checkNodeImage(
   check: Check,
   image: string,
   workspace: string,
@@ -167,7 +161,7 @@ export async function checkNodeImage(
     assert.equal(config.User, '1000:1000');
     assert.deepEqual(config.Cmd, command);
     const missing = settings.filter((setting) => !config.Env?.includes(setting));
-    assert.deepEqual(missing, [], `ENV lacks ${missing.join(' ')} (has ${config.Env?.join(' ')})`);
+    expectNone(missing, `ENV lacks (it has ${config.Env?.join(' ')})`);
   });
 
   const tree = await listTree(image, '/app');
@@ -177,59 +171,48 @@ export async function checkNodeImage(
     const manifest = readFileSync(path.join(REPO_ROOT, workspace, 'package.json'), 'utf8');
     expected.add(`node_modules/${(JSON.parse(manifest) as { name: string }).name}`);
     const installed = installedPackages(tree);
-    const extra = [...installed].filter((location) => !expected.has(location));
-    const missing = [...expected].filter((location) => !installed.has(location));
-    assert.ok(extra.length === 0, `not production dependencies: ${sample(extra)}`);
-    assert.ok(missing.length === 0, `missing: ${sample(missing)}`);
-    const devTools = DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`));
-    assert.deepEqual(devTools, [], `dev tools installed: ${devTools.join(', ')}`);
+    expectNone(
+      [...installed].filter((at) => !expected.has(at)),
+      'not production dependencies',
+    );
+    expectNone(
+      [...expected].filter((at) => !installed.has(at)),
+      'missing',
+    );
+    expectNone(
+      DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`)),
+      'dev tools',
+    );
     return `${installed.size} packages; no ${DEV_ONLY.join(', ')}`;
   });
 
   await check(`${image}: only compiled JavaScript outside node_modules`, () => {
-    const files = tree.filter((entry) => entry.type === 'f' && outsideNodeModules(entry));
+    const files = tree.filter((entry) => entry.type === 'f' && outsideNodeModules(entry.path));
     // Compiled JavaScript and manifests, and V8's compiled code of a bundle (dist/compile-cache).
-    const others = files
-      .map((entry) => entry.path)
-      .filter((file) => path.posix.basename(file) !== 'package.json')
-      .filter((file) => {
-        const parts = file.split('/');
-        const inDist = parts.includes('dist');
-        return !(
-          inDist &&
-          (parts.includes(COMPILE_CACHE_DIR) || /\.(?:js|mjs|cjs|json)$/.test(file))
-        );
-      });
-    assert.ok(others.length === 0, `also ships ${sample(others)}`);
-    const sources = sourceFiles(tree);
-    assert.ok(sources.length === 0, `ships sources or tests: ${sample(sources)}`);
+    const runtime = (parts: string[]) =>
+      parts.at(-1) === 'package.json' ||
+      (parts.includes('dist') &&
+        (parts.includes(COMPILE_CACHE_DIR) || /\.(?:js|mjs|cjs|json)$/.test(parts.at(-1)!)));
+    expectNone(
+      files.map((entry) => entry.path).filter((file) => !runtime(file.split('/'))),
+      'also ships',
+    );
+    expectNone(sourceFiles(tree), 'ships sources or tests');
     return `${files.length} files: dist/*.js, package.json and any compile cache`;
   });
 
   await check(`${image}: /app is root-owned and read-only to the app user`, () => {
-    const modifiable = modifiableEntries(tree);
-    assert.ok(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
+    expectNone(modifiableEntries(tree), 'modifiable');
     return `${tree.length} entries`;
   });
 
   await check(`${image}: no npm cache`, async () => {
-    const where = ['/root', '/home', '/tmp', '/app', '-maxdepth', '3'];
-    const found = await findInImage(image, [
-      ...where,
-      '(',
-      '-name',
-      '.npm',
-      '-o',
-      '-name',
-      '_cacache',
-      ')',
-    ]);
-    const caches = found.split('\n').filter(Boolean);
-    assert.deepEqual(caches, [], `found ${caches.join(', ')}`);
+    const where = '/root /home /tmp /app -maxdepth 3 ( -name .npm -o -name _cacache )';
+    expectNone((await findInImage(image, where.split(' '))).split('\n').filter(Boolean), 'found');
   });
 }
 
-export async function checkWebImage(check: Check, image: string): Promise<void> {
+async function checkWebImage(check: Check, image: string): Promise<void> {
   const { Config: config } = await inspectImage(image);
   await check(`${image}: USER 101:101, port 8080, STOPSIGNAL SIGQUIT`, () => {
     assert.equal(config.User, '101:101');
@@ -245,10 +228,27 @@ export async function checkWebImage(check: Check, image: string): Promise<void> 
       paths.some((file) => /^assets\/.+\.js$/.test(file)),
       'no assets/*.js',
     );
-    const sources = sourceFiles(tree);
-    assert.ok(sources.length === 0, `ships sources or source maps: ${sample(sources)}`);
-    const modifiable = modifiableEntries(tree);
-    assert.ok(modifiable.length === 0, `modifiable: ${sample(modifiable)}`);
+    expectNone(sourceFiles(tree), 'ships sources or source maps');
+    expectNone(modifiableEntries(tree), 'modifiable');
     return `${tree.filter((entry) => entry.type === 'f').length} files`;
   });
+}
+
+/** Each image's size, then what each image is and holds. */
+export async function checkImages(check: Check): Promise<void> {
+  for (const image of allImages) await check(`${image.tag}: size`, () => sizeOnTopOf(image));
+  const provider = ['node', 'services/identity-provider/dist/main.js'];
+  const { service, reporter } = images;
+  await checkNodeImage(
+    check,
+    service.tag,
+    'services/task-service',
+    TASK_SERVICE_COMMAND,
+    TASK_SERVICE_MALLOC_ENV,
+  );
+  await checkNodeImage(check, reporter.tag, 'batch', REPORTER_COMMAND);
+  await checkNodeImage(check, images.provider.tag, 'services/identity-provider', provider);
+  await checkWebImage(check, images.web.tag);
+  await checkBuildContextFilter(check);
+  for (const image of allImages) await checkNoSecrets(check, image.tag);
 }

@@ -9,15 +9,10 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@task-manager/testing';
-import { docker, dockerChecked } from './support.ts';
+import { docker, dockerChecked, note, type Check } from './support.ts';
 
-export interface ImageSpec {
-  dockerfile: string;
-  /** The tag this test builds and runs. */
-  tag: string;
-  /** A stage built as an image of its own. */
-  target?: string;
-}
+/** `target`: a stage built as an image of its own. */
+export type ImageSpec = { dockerfile: string; tag: string; target?: string };
 
 const image = (name: string): ImageSpec => ({
   dockerfile: `docker/${name}.Dockerfile`,
@@ -49,7 +44,7 @@ export const dynaliteImage = {
   tag: 'task-manager-smoke-deps:smoke',
 };
 
-export async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
+async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   const started = performance.now();
   const args = [
     'build',
@@ -64,7 +59,7 @@ export async function build({ dockerfile, tag, target }: ImageSpec): Promise<str
   return `${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
-export interface ImageConfig {
+interface ImageConfig {
   User?: string;
   Cmd?: string[] | null;
   /** NAME=value strings. */
@@ -73,10 +68,10 @@ export interface ImageConfig {
   ExposedPorts?: Record<string, unknown> | null;
 }
 
-export async function inspectImage(
-  tag: string,
-): Promise<{ Size: number; Config: ImageConfig; RootFS: { Layers?: string[] } }> {
-  return JSON.parse(await dockerChecked(['image', 'inspect', tag]))[0];
+type Inspected = { Size: number; Config: ImageConfig; RootFS: { Layers?: string[] } };
+
+export async function inspectImage(tag: string): Promise<Inspected> {
+  return (JSON.parse(await dockerChecked(['image', 'inspect', tag])) as Inspected[])[0]!;
 }
 
 /** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
@@ -118,37 +113,43 @@ export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<strin
  * on these machines) built as local stand-ins by `standinTool`, which also starts a Docker engine
  * if none runs. Says how.
  */
-export async function ensureBaseImages(standinTool: string): Promise<string> {
+async function ensureBaseImages(standinTool: string): Promise<string> {
   const dockerfiles = allImages.map((spec) => spec.dockerfile);
   const bases = [...new Set(dockerfiles.flatMap(baseImagesOf))].sort();
-  const present = async (base: string) => (await docker(['image', 'inspect', base])).code === 0;
-  // Also false when there is no docker CLI yet (the stand-in tool installs Debian's docker.io).
-  const engineWasUp = await docker(['version', '--format', '{{.Server.Version}}']).then(
-    ({ code }) => code === 0,
-    () => false,
-  );
-  let missing = bases;
-  if (engineWasUp) {
-    missing = [];
-    for (const base of bases) if (!(await present(base))) missing.push(base);
-    if (missing.length === 0) return `${bases.join(', ')}: all present`;
-    const unpulled = [];
-    for (const base of missing) {
-      const pull = await docker(['pull', '--quiet', base], { timeout: 300_000 });
-      if (pull.code !== 0) unpulled.push(base);
-    }
-    if (unpulled.length === 0) return `${bases.join(', ')}: pulled ${missing.join(', ')}`;
-    missing = unpulled;
-  }
-  assert.ok(existsSync(standinTool), `cannot pull ${missing.join(', ')}; no ${standinTool}`);
+  // Without an engine, or a docker CLI yet (the tool installs Debian's docker.io), all are absent.
+  const absent = async () => {
+    const inspect = (base: string) => docker(['image', 'inspect', base]).catch(() => ({ code: 1 }));
+    return (await Promise.all(bases.map(inspect))).flatMap(({ code }, i) =>
+      code ? [bases[i]!] : [],
+    );
+  };
+  const missing = await absent();
+  if (missing.length === 0) return `${bases.join(', ')}: all present`;
+  for (const base of missing)
+    await docker(['pull', '--quiet', base], { timeout: 300_000 }).catch(() => undefined);
+  const unpulled = await absent();
+  if (unpulled.length === 0) return `${bases.join(', ')}: pulled ${missing.join(', ')}`;
+  assert.ok(existsSync(standinTool), `cannot pull ${unpulled.join(', ')}; no ${standinTool}`);
   // Its output goes to stderr with the progress notes: stdout is node:test's report.
   const files = dockerfiles.map((file) => path.join(REPO_ROOT, file));
   const tool = spawn(standinTool, files, { stdio: ['ignore', 2, 2], timeout: 540_000 });
-  const [code] = (await once(tool, 'close')) as [number | null];
-  assert.equal(code, 0, `${standinTool} failed`);
-  for (const base of bases) assert.ok(await present(base), `${base} is still missing`);
-  const how = engineWasUp
-    ? `no registry: stand-ins built for ${missing.join(', ')}`
-    : 'no Docker engine answered: the stand-in tool started one and built what was missing';
-  return `${bases.join(', ')}: ${how}`;
+  assert.deepEqual(await once(tool, 'close'), [0, null], `${standinTool} failed`);
+  assert.deepEqual(await absent(), [], 'still missing after the stand-in tool');
+  return `${bases.join(', ')}: no registry: stand-ins built for ${unpulled.join(', ')}`;
+}
+
+/** The base images, then the product images, the dev targets and dynalite; false on failure. */
+export async function buildImages(check: Check): Promise<boolean> {
+  const standin = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'standin-base-images');
+  if ((await check('base images available', () => ensureBaseImages(standin))) === undefined) {
+    return false;
+  }
+  let built = true;
+  for (const spec of [...allImages, ...Object.values(devImages), dynaliteImage]) {
+    note(`building ${spec.tag} from ${spec.dockerfile}`);
+    const target = spec.target ? `--target ${spec.target}` : '(default target)';
+    const name = `docker build ${spec.dockerfile} ${target} -> ${spec.tag}`;
+    built = (await check(name, () => build(spec))) !== undefined && built;
+  }
+  return built;
 }

@@ -12,8 +12,6 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { REPORTER_ENV_VARS } from '@task-manager/batch/config';
-import { REPORTER_COMMAND } from '@task-manager/batch/launch';
-import { TASK_SERVICE_COMMAND, TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
 import { REPO_ROOT } from '@task-manager/testing';
 import { IDENTITY_PROVIDER_ENV_VARS } from '../../services/identity-provider/src/config.ts';
 import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts';
@@ -21,20 +19,11 @@ import { checkInBrowser } from './browser.ts';
 import { environmentFor, readConfigMap, readLocalSignIn } from './cluster-config.ts';
 import { checkDevTargets } from './dev-targets.ts';
 import { PROVIDER_ENV, runSecrets, SmokeSignIn, startProvider, stopProvider } from './identity.ts';
-import { checkNodeImage, checkWebImage } from './image-checks.ts';
-import {
-  allImages,
-  build,
-  devImages,
-  dynaliteImage,
-  ensureBaseImages,
-  images,
-  sizeOnTopOf,
-} from './images.ts';
+import { checkImages } from './image-checks.ts';
+import { buildImages, images } from './images.ts';
 import { startIngress, type Ingress } from './ingress.ts';
 import { checkReport, dayIn, runReporter } from './reporter.ts';
 import { Sandbox, type Smoke } from './sandbox.ts';
-import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
 import {
   checkCompileCache,
   checkSignIn,
@@ -45,51 +34,10 @@ import {
   SMOKE_ADMIN,
   startDynamodb,
   startService,
+  stopDuringRequest as stopServiceDuringRequest,
 } from './service.ts';
-import { stopServiceDuringRequest, stopWebDuringRequest } from './shutdown.ts';
-import { checksOf } from './support.ts';
-import { checkWeb, startWeb } from './web.ts';
-
-const note = (message: string): void => void process.stderr.write(`# ${message}\n`);
-
-/** Base images, the product images, the dev targets and the DynamoDB helper; false on failure. */
-async function buildImages({ check }: Smoke): Promise<boolean> {
-  const standin = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'standin-base-images');
-  if ((await check('base images available', () => ensureBaseImages(standin))) === undefined) {
-    return false;
-  }
-  let built = true;
-  const dev = Object.values(devImages);
-  for (const spec of [...allImages, ...dev, dynaliteImage]) {
-    note(`building ${spec.tag} from ${spec.dockerfile}`);
-    const target = spec.target ? `--target ${spec.target}` : '(default target)';
-    const name = `docker build ${spec.dockerfile} ${target} -> ${spec.tag}`;
-    const ok = await check(name, () => build(spec));
-    built &&= ok !== undefined;
-  }
-  return built;
-}
-
-async function inspectImages({ check }: Smoke): Promise<void> {
-  for (const image of allImages) {
-    await check(`${image.tag}: size`, () => sizeOnTopOf(image));
-  }
-  const nodeImages = [
-    [images.service, 'services/task-service', TASK_SERVICE_COMMAND, TASK_SERVICE_MALLOC_ENV],
-    [images.reporter, 'batch', REPORTER_COMMAND],
-    [
-      images.provider,
-      'services/identity-provider',
-      ['node', 'services/identity-provider/dist/main.js'],
-    ],
-  ] as const;
-  for (const [image, workspace, command, env] of nodeImages) {
-    await checkNodeImage(check, image.tag, workspace, command, env);
-  }
-  await checkWebImage(check, images.web.tag);
-  await checkBuildContextFilter(check);
-  for (const image of allImages) await checkNoSecrets(check, image.tag);
-}
+import { checksOf, note } from './support.ts';
+import { checkWeb, startWeb, stopDuringRequest as stopWebDuringRequest } from './web.ts';
 
 /**
  * Everything that runs: the stack as a local cluster runs it, signed in through the provider's
@@ -176,8 +124,8 @@ test('npm run test:containers', async (t) => {
 
   const ingress = await startIngress();
   try {
-    if (await buildImages(smoke)) {
-      await inspectImages(smoke);
+    if (await buildImages(smoke.check)) {
+      await checkImages(smoke.check);
       await runContainers(smoke, ingress);
     }
   } catch (error) {

@@ -2,22 +2,17 @@
  * Every container and network the smoke test makes, on one private network and under one label
  * with this run's id, so cleanup removes exactly them (never another run's or anyone else's).
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { docker, dockerChecked, type Check, type CommandResult } from './support.ts';
+import { docker, dockerChecked, expectPid1, jsonLines, probe } from './support.ts';
+import type { Check, CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
 /** How Kubernetes runs the app containers: see the securityContext in k8s/base. */
-const HARDENING = [
-  '--read-only',
-  // The emptyDir mounted at /tmp (sizeLimit 16Mi in the manifests).
-  '--tmpfs',
-  '/tmp:rw,noexec,nosuid,nodev,size=16m',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-];
+const HARDENING = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+/** The emptyDir mounted at /tmp (sizeLimit 16Mi in the manifests). */
+const TMP = ['--tmpfs', '/tmp:rw,noexec,nosuid,nodev,size=16m'];
 
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
 export const GRACE_SECONDS = 30;
@@ -39,17 +34,11 @@ export interface ContainerSpec {
   hardened?: boolean;
 }
 
-export interface Container {
-  readonly name: string;
-  /** http://127.0.0.1:<random port>, forwarded to the container's port. */
-  readonly url: string;
-}
+/** `url`: http://127.0.0.1:<random port>, forwarded to the container's port. */
+export type Container = { name: string; url: string };
 
 /** What each part of the run gets: its checks and the sandbox its containers run in. */
-export interface Smoke {
-  check: Check;
-  sandbox: Sandbox;
-}
+export type Smoke = { check: Check; sandbox: Sandbox };
 
 export class Sandbox {
   readonly runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -66,7 +55,7 @@ export class Sandbox {
     const args = ['--name', `tm-smoke-${this.runId}-${spec.role}`];
     args.push('--label', `${LABEL}=${this.runId}`, '--network', this.network);
     if (spec.alias) args.push('--network-alias', spec.alias);
-    if (spec.hardened !== false) args.push(...HARDENING);
+    if (spec.hardened !== false) args.push(...HARDENING, ...TMP);
     if (spec.user) args.push('--user', spec.user);
     if (port !== undefined) args.push('--publish', `127.0.0.1::${port}`);
     for (const [name, value] of Object.entries(spec.env ?? {})) {
@@ -91,20 +80,23 @@ export class Sandbox {
   }
 
   /** `docker stop` with a grace period; how long it took and the exit code. */
-  async stop(
-    name: string,
-    graceSeconds = GRACE_SECONDS,
-  ): Promise<{ seconds: number; exitCode: number }> {
+  async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
     const seconds = (performance.now() - started) / 1000;
-    const exitCode = Number(
-      await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]),
-    );
-    return { seconds, exitCode };
+    const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
+    return { seconds, exitCode: Number(exit) };
   }
 
-  async logs(name: string): Promise<{ stdout: string; stderr: string }> {
+  /** `docker stop`; fails unless it exits 0 "well inside" the grace period: in half of it. */
+  async stopCleanly(name: string, graceSeconds = GRACE_SECONDS): Promise<string> {
+    const { exitCode, seconds } = await this.stop(name, graceSeconds);
+    const outcome = `exit ${exitCode} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
+    assert.ok(exitCode === 0 && seconds < graceSeconds / 2, outcome);
+    return outcome;
+  }
+
+  logs(name: string): Promise<CommandResult> {
     return docker(['logs', name]);
   }
 
@@ -127,9 +119,45 @@ export class Sandbox {
       const found = await ids(...list);
       if (found.length > 0) await docker([...remove, ...found]);
     }
-    const left: string[] = [];
-    for (const { kind, list } of kinds)
-      left.push(...(await ids(...list)).map((id) => `${kind} ${id}`));
-    return left;
+    const left = await Promise.all(
+      kinds.map(async ({ kind, list }) => (await ids(...list)).map((id) => `${kind} ${id}`)),
+    );
+    return left.flat();
   }
+}
+
+export interface AppSpec extends ContainerSpec {
+  port: number;
+  /** Paths that must answer 200 before it counts as started. */
+  probes: string[];
+  probeOptions?: Parameters<typeof probe>[1];
+  /** Who PID 1 must be. */
+  pid1: { program: string; user: string };
+}
+
+/** Starts an app container as its Deployment does and checks it; undefined if it did not start. */
+export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {
+  const { image, port, probes, pid1 } = spec;
+  const container = await check(
+    `${image}: starts read-only, without capabilities, as the image's user`,
+    async () => {
+      const started = await sandbox.start(spec, port);
+      for (const path of probes) await probe(`${started.url}${path}`, spec.probeOptions);
+      return started;
+    },
+    ({ name, url }) => [`${name} on ${url}`, ...probes.map((path) => `${path} 200`)].join('; '),
+  );
+  if (!container) return undefined;
+  await check(`${image}: ${pid1.program} is PID 1, as ${pid1.user}`, () =>
+    expectPid1(container.name, pid1.program, pid1.user),
+  );
+  return container;
+}
+
+/** Log collectors parse stdout line by line: every line must be one JSON object. */
+export async function checkStdout({ check, sandbox }: Smoke, image: string, container: Container) {
+  await check(`${image}: every stdout line is JSON`, async () => {
+    const lines = jsonLines((await sandbox.logs(container.name)).stdout);
+    return `${lines.length} lines, all JSON`;
+  });
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '@task-manager/testing';
 import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
 import { inspectImage } from './images.ts';
-import { docker, dockerChecked, type Check } from './support.ts';
+import { docker, dockerChecked, expectNone, type Check } from './support.ts';
 
 /**
  * The variables whose values are secrets, whichever program reads them: task-service's own list
@@ -51,8 +51,10 @@ export async function checkNoSecrets(check: Check, image: string): Promise<void>
   await check(`${image}: no secret in its configuration, build history or files`, async () => {
     const env = (await inspectImage(image)).Config.Env ?? [];
     const named = env.map((entry) => entry.split('=')[0]!);
-    const secret = named.filter((name) => IMAGE_SECRET_VARIABLES.includes(name));
-    assert.deepEqual(secret, [], `ENV sets ${secret.join(', ')}`);
+    expectNone(
+      named.filter((name) => IMAGE_SECRET_VARIABLES.includes(name)),
+      'ENV sets',
+    );
     const valued = env.flatMap(secretLooking);
     assert.ok(valued.length === 0, `an ENV value looks like a secret (${valued.length})`);
 
@@ -60,16 +62,17 @@ export async function checkNoSecrets(check: Check, image: string): Promise<void>
     const history = await dockerChecked(['history', ...format, image]);
     const inHistory = secretLooking(history);
     assert.ok(inHistory.length === 0, `the build history holds ${inHistory.length} secret(s)`);
-    const setInHistory = IMAGE_SECRET_VARIABLES.filter((name) => history.includes(`${name}=`));
-    assert.deepEqual(setInHistory, [], `the build sets ${setInHistory.join(', ')}`);
+    expectNone(
+      IMAGE_SECRET_VARIABLES.filter((name) => history.includes(`${name}=`)),
+      'build sets',
+    );
 
     const names = SECRET_FILE_NAMES.flatMap((name, i) => [...(i ? ['-o'] : []), '-name', name]);
     const find = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
     const tests = ['(', ...names, ')', '-not', '-path', '*/node_modules/*'];
     // find exits 1 for a searched directory the image does not have: that is not a finding.
     const { stdout } = await docker([...find, image, ...SEARCHED, ...tests]);
-    const files = stdout.split('\n').filter(Boolean);
-    assert.deepEqual(files, [], `secret-like files: ${files.join(', ')}`);
+    expectNone(stdout.split('\n').filter(Boolean), 'secret-like files');
     return `${env.length} ENV entries, ${history.split('\n').length} history steps, no ${SECRET_FILE_NAMES.join(' ')} in ${SEARCHED.join(' ')}`;
   });
 }
@@ -77,9 +80,12 @@ export async function checkNoSecrets(check: Check, image: string): Promise<void>
 /** The build context's filter keeps secrets out of every image before a build even starts. */
 export async function checkBuildContextFilter(check: Check): Promise<void> {
   await check(".dockerignore keeps npm start's data, env files and keys out of builds", () => {
-    const rules = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
-    const missing = IGNORED.filter((rule) => !rules.map((line) => line.trim()).includes(rule));
-    assert.deepEqual(missing, [], `.dockerignore lacks ${missing.join(', ')}`);
+    const file = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8');
+    const rules = file.split('\n').map((line) => line.trim());
+    expectNone(
+      IGNORED.filter((rule) => !rules.includes(rule)),
+      '.dockerignore lacks',
+    );
     return IGNORED.join(' ');
   });
 }

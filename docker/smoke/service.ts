@@ -9,11 +9,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PROGRAM_BUNDLE, TASK_SERVICE_BUNDLE } from '@task-manager/task-service/launch';
 import { CREATE_TABLES_ENV_VARS } from '@task-manager/task-store';
+import { eventually } from '@task-manager/testing';
 import { environmentFor } from './cluster-config.ts';
 import type { SmokeSignIn } from './identity.ts';
 import { dynaliteImage, images } from './images.ts';
+import { checkStdout, GRACE_SECONDS, startApp } from './sandbox.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
-import { expectPid1, expectStatus, jsonLines, probe, request, waitForOutput } from './support.ts';
+import { docker, dockerChecked, expectStatus, jsonLines, probe, request } from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -32,26 +34,16 @@ export interface Task {
 const image = images.service.tag;
 
 export async function startDynamodb({ sandbox }: Smoke): Promise<Container> {
-  const container = await sandbox.start(
-    {
-      role: 'dynamodb',
-      image: dynaliteImage.tag,
-      alias: 'dynamodb',
-      user: '1000:1000',
-      hardened: false,
-      // Tables are ACTIVE at once instead of after dynalite's simulated 500 ms.
-      command: ['node', 'node_modules/dynalite/cli.js', '--port', '8000'].concat([
-        '--createTableMs',
-        '0',
-        '--updateTableMs',
-        '0',
-        '--deleteTableMs',
-        '0',
-      ]),
-    },
-    8000,
+  // Tables are ACTIVE at once instead of after dynalite's simulated 500 ms.
+  const delays = '--createTableMs 0 --updateTableMs 0 --deleteTableMs 0';
+  const command = `node node_modules/dynalite/cli.js --port 8000 ${delays}`.split(' ');
+  const spec = { role: 'dynamodb', image: dynaliteImage.tag, alias: 'dynamodb', user: '1000:1000' };
+  const container = await sandbox.start({ ...spec, command, hardened: false }, 8000);
+  await eventually(
+    async () =>
+      assert.match(JSON.stringify(await sandbox.logs(container.name)), /Dynalite listening/),
+    { timeoutMs: 30_000, intervalMs: 200 },
   );
-  await waitForOutput(container.name, /Dynalite listening/, 30_000);
   return container;
 }
 
@@ -67,24 +59,19 @@ export function createTables({ check, sandbox }: Smoke, configMap: Env, tag: str
   });
 }
 
-export async function startService({ check, sandbox }: Smoke, env: Env) {
-  const container = await check(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    () => sandbox.start({ role: 'task-service', image, env }, 3000),
-    (started) => `${started.name} on ${started.url}`,
-  );
+export async function startService(smoke: Smoke, env: Env) {
+  const pid1 = { program: 'node', user: '1000:1000' };
+  const spec = { role: 'task-service', image, env, port: 3000, probes: [], pid1 };
+  const container = await startApp(smoke, spec);
   if (!container) return undefined;
-  await check(`${image}: node is PID 1, as 1000:1000`, () =>
-    expectPid1(container.name, /^node$/, '1000:1000'),
-  );
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
-  const started = await check(
+  const started = await smoke.check(
     `${image}: GET /health/startup answers 200`,
     () => probe(`${container.url}/health/startup`, { attemptMs: 1000 }),
     (seconds) => `after ${seconds.toFixed(1)} s`,
   );
   if (started === undefined) return undefined;
-  const ready = await check(
+  const ready = await smoke.check(
     `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`,
     () => probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 }),
     (seconds) => `${seconds.toFixed(1)} s after startup`,
@@ -145,8 +132,12 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
     async () => {
       const response = await request(`${base}/api/tasks`, {
         method: 'POST',
-        headers: await bearer(),
-        json: { title: 'Smoke-test the containers', contents: 'created by docker/smoke', startAt },
+        headers: { ...(await bearer()), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          title: 'Smoke-test the containers',
+          contents: 'created by docker/smoke',
+          startAt,
+        }),
       });
       expectStatus(response, 201, 'POST /api/tasks');
       const task = JSON.parse(response.body) as Task;
@@ -179,8 +170,12 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
     async () => {
       const response = await request(`${base}/api/tasks/${task.taskId}`, {
         method: 'PATCH',
-        headers: { ...(await bearer()), ...(etag ? { 'If-Match': etag } : {}) },
-        json: { done: true },
+        headers: {
+          ...(await bearer()),
+          'content-type': 'application/json',
+          ...(etag && { 'If-Match': etag }),
+        },
+        body: JSON.stringify({ done: true }),
       });
       expectStatus(response, 200, 'PATCH /api/tasks/:id');
       const completed = JSON.parse(response.body) as Task;
@@ -212,21 +207,23 @@ export async function checkTracedService({ check, sandbox }: Smoke, env: Env) {
       const traceId = randomBytes(16).toString('hex');
       const parentSpanId = randomBytes(8).toString('hex');
       const requestId = `smoke-traced-${parentSpanId}`;
-      let stdout: string;
+      let line;
       try {
         await probe(`${container.url}/health/readiness`);
         const response = await request(`${container.url}/api/tasks`, {
           headers: { traceparent: `00-${traceId}-${parentSpanId}-01`, 'X-Request-Id': requestId },
         });
         expectStatus(response, 401, 'GET /api/tasks without credentials');
-        await waitForOutput(container.name, new RegExp(requestId), 10_000);
-        ({ stdout } = await sandbox.logs(container.name));
+        line = await eventually(async () => {
+          const { stdout } = await sandbox.logs(container.name);
+          const found = jsonLines(stdout).find((entry) => entry.requestId === requestId);
+          assert.ok(found, `no log line with requestId ${requestId}`);
+          return found;
+        });
       } finally {
         // Only this check needs it; the service the other checks use runs on.
         await sandbox.stop(container.name);
       }
-      const line = jsonLines(stdout).find((entry) => entry.requestId === requestId);
-      assert.ok(line, `no log line with requestId ${requestId}`);
       assert.equal(line.trace_id, traceId);
       assert.ok(typeof line.span_id === 'string' && line.span_id !== parentSpanId, 'span_id');
       return `trace ${traceId}, span ${line.span_id}`;
@@ -256,4 +253,46 @@ export async function checkCompileCache({ check, sandbox }: Smoke) {
     assert.ok(rejected.length === 0, `rejected: ${rejected.slice(0, 3).join(' | ')}`);
     return `${accepted.length} modules served from the cache, ${PROGRAM_BUNDLE} among them`;
   });
+}
+
+/**
+ * `docker stop` while a request is in flight, as when Kubernetes deletes a Pod: DynamoDB is frozen
+ * (`docker pause`), so the request legitimately waits for the SDK's timeouts and retries. It must
+ * still be answered, and stdout stay one JSON object per line.
+ */
+export async function stopDuringRequest(
+  smoke: Smoke,
+  service: Container,
+  dynamodb: Container,
+  signIn: SmokeSignIn,
+): Promise<void> {
+  await smoke.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    // The token first: its checks (and the provider's keys) must not be what the request waits on.
+    const headers = await signIn.bearer(SMOKE_USER);
+    await dockerChecked(['pause', dynamodb.name]);
+    try {
+      const sent = performance.now();
+      const timeoutMs = GRACE_SECONDS * 1000;
+      const inFlight = request(`${service.url}/api/tasks`, { headers, timeoutMs }).then(
+        (response) => ({ status: response.status, at: performance.now() }),
+      );
+      // Awaited after the stop; until then its failure must not count as unhandled.
+      inFlight.catch(() => undefined);
+      // Stopped only once the service has the request: its gauge counts it and the scrape.
+      await eventually(async () => {
+        const metrics = await request(`${service.url}/metrics`);
+        const count = Number(/^http_requests_in_flight (\d+)$/m.exec(metrics.body)?.[1]);
+        assert.ok(count >= 2, `http_requests_in_flight is ${count}`);
+      });
+      const stopping = performance.now();
+      const stopped = await smoke.sandbox.stopCleanly(service.name);
+      const answer = await inFlight;
+      assert.ok(answer.at > stopping, 'the request was answered before the stop: not in flight');
+      const seconds = ((answer.at - sent) / 1000).toFixed(1);
+      return `${stopped}; the in-flight request answered ${answer.status} after ${seconds} s`;
+    } finally {
+      await docker(['unpause', dynamodb.name]);
+    }
+  });
+  await checkStdout(smoke, image, service);
 }

@@ -5,14 +5,12 @@
 import assert from 'node:assert/strict';
 import { execFile, type ExecFileException, type ExecFileOptions } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { eventually } from '@task-manager/testing';
 
 /**
- * Runs one check as a subtest of the run's test: `body` throws to fail. Resolves to its value
- * (undefined when it failed, so that callers skip what depends on it); a string it returns, or
- * `detail` of its value, is reported with the check.
+ * One check, a subtest of the run's test: `body` throws to fail. Resolves to its value, undefined
+ * when it failed; a string it returns, or `detail` of its value, is reported with it.
  */
 export type Check = <T>(
   name: string,
@@ -33,11 +31,7 @@ export function checksOf(t: TestContext): Check {
   };
 }
 
-export interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CommandResult = { code: number; stdout: string; stderr: string };
 
 const execFileAsync = promisify(execFile);
 
@@ -78,43 +72,24 @@ export async function dockerChecked(
   return stdout;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  body: string;
-}
-
-interface RequestOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  /** Sent as the JSON body. */
-  json?: unknown;
-  timeoutMs?: number;
-}
+export type HttpResponse = { status: number; headers: Headers; body: string };
 
 /** A request from the host; redirects are answers, not followed. */
-export async function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
-  const { json, timeoutMs = 10_000 } = options;
+export async function request(
+  url: string,
+  { timeoutMs = 10_000, ...init }: RequestInit & { timeoutMs?: number } = {},
+): Promise<HttpResponse> {
   const response = await fetch(url, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...options.headers,
-      ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
     redirect: 'manual',
     signal: AbortSignal.timeout(timeoutMs),
+    ...init,
   });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 /** Fails unless `response` has `status`, showing the start of its body. */
-export function expectStatus(response: HttpResponse, status: number, what: string): void {
-  assert.equal(
-    response.status,
-    status,
-    `${what}: ${response.status} ${response.body.slice(0, 300)}`,
-  );
+export function expectStatus({ status, body }: HttpResponse, expected: number, what: string) {
+  assert.equal(status, expected, `${what}: ${status} ${body.slice(0, 300)}`);
 }
 
 /**
@@ -129,36 +104,21 @@ export async function probe(
   await eventually(
     async () => {
       const response = await request(url, { timeoutMs: attemptMs });
-      assert.equal(
-        response.status,
-        200,
-        `${url}: ${response.status} ${response.body.slice(0, 200)}`,
-      );
+      assert.equal(response.status, 200, `${url}: ${response.body.slice(0, 200)}`);
     },
     { timeoutMs, intervalMs: periodMs },
   );
   return (performance.now() - started) / 1000;
 }
 
-/** Waits until a container prints `pattern`, failing at once (with its output) if it stops. */
-export async function waitForOutput(
-  container: string,
-  pattern: RegExp,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const { stdout, stderr } = await docker(['logs', container]);
-    if (pattern.test(stdout) || pattern.test(stderr)) return;
-    const state = (await docker(['inspect', '--format', '{{.State.Status}}', container])).stdout;
-    const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-10).join('\n');
-    assert.ok(
-      state.trim() === 'running' && performance.now() < deadline,
-      `${container} is ${state.trim()} without printing ${pattern}; output:\n${tail}`,
-    );
-    await sleep(200);
-  }
+/** Fails unless `found` is empty, naming the first few. */
+export function expectNone(found: readonly string[], what: string): void {
+  const more = found.length > 5 ? `, ... (${found.length})` : '';
+  assert.ok(found.length === 0, `${what}: ${found.slice(0, 5).join(', ')}${more}`);
 }
+
+/** Progress notes go to stderr: stdout is node:test's report. */
+export const note = (message: string): void => void process.stderr.write(`# ${message}\n`);
 
 /** stdout's lines, each of which must be a JSON object: log collectors parse them one by one. */
 export function jsonLines(stdout: string): Record<string, unknown>[] {
@@ -166,11 +126,7 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
   assert.ok(lines.length > 0, 'nothing on stdout');
   return lines.map((line, index) => {
     let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      // Not JSON: fails below.
-    }
+    assert.doesNotThrow(() => (value = JSON.parse(line)), `stdout line ${index + 1}: ${line}`);
     assert.ok(
       typeof value === 'object' && value !== null && !Array.isArray(value),
       `stdout line ${index + 1} of ${lines.length} is not a JSON object: ${line}`,
@@ -180,12 +136,12 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 }
 
 /**
- * Fails unless PID 1 of a running container is `program` (matching its first word, with
- * `argument` among the rest) as `user`: PID 1 gets the SIGTERM, and the app is not root.
+ * Fails unless PID 1 of a running container is `program` (its first word, or that and a colon,
+ * as nginx shows itself), with `argument` among the rest, as `user`: PID 1 gets the SIGTERM.
  */
 export async function expectPid1(
   container: string,
-  program: RegExp,
+  program: string,
   user: string,
   argument?: string,
 ): Promise<string> {
@@ -194,7 +150,7 @@ export async function expectPid1(
   const id = (field: string) => new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1];
   const command = cmdline.split('\0').filter(Boolean);
   const described = `PID 1 is \`${command.join(' ')}\` as ${id('Uid')}:${id('Gid')}`;
-  assert.match(command[0] ?? '', program, described);
+  assert.match(command[0] ?? '', new RegExp(`^${program}(:|$)`), described);
   assert.ok(argument === undefined || command.includes(argument), described);
   assert.equal(`${id('Uid')}:${id('Gid')}`, user, described);
   return described;

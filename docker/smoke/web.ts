@@ -2,9 +2,11 @@
  * task-web in its container: nginx serving the built app with the headers the issue asks for.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import { eventually } from '@task-manager/testing';
 import { images } from './images.ts';
-import type { Smoke } from './sandbox.ts';
-import { expectPid1, probe, request, type HttpResponse } from './support.ts';
+import { checkStdout, startApp, type Container, type Smoke } from './sandbox.ts';
+import { docker, request, type HttpResponse } from './support.ts';
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -19,21 +21,15 @@ function expectHeaders(response: HttpResponse, what: string, expected: Record<st
   }
 }
 
-export async function startWeb({ check, sandbox }: Smoke) {
-  const container = await check(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
-      const started = await sandbox.start({ role: 'task-web', image }, 8080);
-      await probe(`${started.url}/healthz`, { periodMs: 250, attemptMs: 1000, timeoutMs: 10_000 });
-      return started;
-    },
-    (started) => `${started.name} on ${started.url}, /healthz 200`,
-  );
-  if (!container) return undefined;
-  await check(`${image}: nginx is PID 1, as 101:101`, () =>
-    expectPid1(container.name, /^nginx/, '101:101'),
-  );
-  return container;
+export function startWeb(smoke: Smoke) {
+  return startApp(smoke, {
+    role: 'task-web',
+    image,
+    port: 8080,
+    probes: ['/healthz'],
+    probeOptions: { periodMs: 250, attemptMs: 1000, timeoutMs: 10_000 },
+    pid1: { program: 'nginx', user: '101:101' },
+  });
 }
 
 export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
@@ -131,4 +127,65 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
     assert.equal(response.status, 200);
     return response.body.trim();
   });
+}
+
+/**
+ * `docker stop` (SIGQUIT: graceful shutdown) while a request's headers are still arriving, as
+ * when Kubernetes deletes a Pod: nginx must finish it; stdout must stay one JSON object a line.
+ */
+export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<void> {
+  await smoke.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    const { hostname, port } = new URL(web.url);
+    const socket = net.connect(Number(port), hostname).setEncoding('utf8');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /tasks/in-flight HTTP/1.1\r\nHost: task-web\r\n');
+    await eventually(async () => assert.ok(await nginxHasReadAll(web.name), 'nginx has not yet'));
+
+    const stopping = smoke.sandbox.stopCleanly(web.name);
+    // The rest of the request only once nginx is shutting down: it takes no new connection.
+    await eventually(async () => {
+      const answered = await request(`${web.url}/healthz`, { timeoutMs: 1000 }).then(
+        () => true,
+        () => false,
+      );
+      assert.ok(!answered, 'nginx still answers new connections');
+    });
+    socket.write('Connection: close\r\n\r\n');
+    const [stop] = await Promise.all([stopping, closed]);
+    assert.equal(received.split('\r\n')[0], 'HTTP/1.1 200 OK', 'the in-flight request');
+    return `${stop}; the in-flight request answered 200`;
+  });
+  await checkStdout(smoke, image, web);
+  await smoke.check(`${image}: /healthz probes are not in the access log`, async () => {
+    const { stdout } = await smoke.sandbox.logs(web.name);
+    const lines = stdout.split('\n').filter(Boolean);
+    const probes = lines.filter((line) => line.includes('"/healthz"'));
+    assert.equal(probes.length, 0, '/healthz lines');
+    return `${lines.length} access log lines, none for /healthz`;
+  });
+}
+
+/**
+ * Whether nginx has accepted every connection to its port (8080, docker/nginx/task-web.conf) and
+ * read every byte sent on them, by the container's kernel socket table: the listening socket's
+ * queue of connections not yet accepted, and each connection's unread bytes (rx_queue in
+ * /proc/net/tcp), are all 0.
+ */
+async function nginxHasReadAll(container: string): Promise<boolean> {
+  // Without IPv6 there is no tcp6 table: cat prints the other and fails, which is fine here.
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'];
+  const { stdout } = await docker(['exec', container, 'cat', ...tables]);
+  const sockets = stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(':1F90')); // 8080 in hex
+  const [LISTEN, ESTABLISHED] = ['0A', '01'];
+  const unread = (fields: string[]) => parseInt(fields[4]!.split(':')[1]!, 16);
+  const connections = sockets.filter((fields) => fields[3] === ESTABLISHED);
+  const listening = sockets.filter((fields) => fields[3] === LISTEN);
+  return connections.length > 0 && [...listening, ...connections].every((f) => unread(f) === 0);
 }
