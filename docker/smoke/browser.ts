@@ -1,15 +1,13 @@
 /**
- * The app in a real browser (Debian's Chromium through playwright-core), served by the task-web
- * container under its Content-Security-Policy, signing in on the identity provider's container's
- * page and talking to the task-service container, all through the miniature Ingress: proof that
- * the policy lets the app and its sign-in work, not just that the header is sent.
+ * The app in Debian's Chromium (playwright-core) through the miniature Ingress, under task-web's
+ * Content-Security-Policy: proof that the policy lets the app and its sign-in work.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { images } from './images.ts';
-import type { Smoke } from './sandbox.ts';
 import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
+import type { Smoke } from './sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -22,10 +20,9 @@ const RECORD_VIOLATIONS = `
 `;
 
 /**
- * Opens `url` in a fresh browser profile: the app asks who is there (its /api/me answers 401, the
- * one failure expected), sends the person to its sign-in page, and from there to the provider's,
- * where `userId` signs in; then it waits for `ready`. Fails on any CSP violation, page error,
- * console error or other failed response along the way. The session cookie must be HttpOnly.
+ * Opens `url` in a fresh profile and signs `userId` in on the provider's page (the app's first
+ * /api/me answers 401, the one failure expected), then waits for `ready`. Fails on any CSP
+ * violation, page or console error, or failed response; the session cookie must be HttpOnly.
  */
 async function visit(
   browser: Browser,

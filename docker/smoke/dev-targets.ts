@@ -1,10 +1,7 @@
 /**
- * The `dev` targets Skaffold runs in `skaffold dev`: synced source changes must reach the running
- * process without an image rebuild (task-service restarts under node --watch; the Vite dev server
- * serves the change). As in the runtime images node itself is PID 1, so the SIGTERM of a Pod
- * deletion reaches the dev server, which stops by itself instead of being killed at the end of
- * the grace period. Dev containers keep a writable root filesystem, as k8s/overlays/dev relaxes
- * it (file sync writes into /app, Vite keeps its cache there), and run as the image's user.
+ * The `skaffold dev` targets: synced changes must reach the running process without a rebuild,
+ * and node is PID 1 so that a Pod deletion's SIGTERM stops it. Their root filesystem stays
+ * writable, as k8s/overlays/dev relaxes it.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,11 +13,7 @@ import { devImages } from './images.ts';
 import { GRACE_SECONDS, type Container, type Env, type Smoke } from './sandbox.ts';
 import { dockerChecked, expectPid1, probe, request } from './support.ts';
 
-/**
- * Skaffold's file sync: the file packed with tar on the host and unpacked in the container by
- * the container's user (`kubectl exec … -- tar xmf - -C / --no-same-owner`), who must be allowed
- * to write it.
- */
+/** Skaffold's file sync: `tar xmf - -C / --no-same-owner` as the container's user. */
 function syncFile(container: string, file: string, contents: string): void {
   const staging = mkdtempSync(path.join(tmpdir(), 'smoke-sync-'));
   try {
@@ -68,11 +61,7 @@ async function restartsOnSync(container: Container): Promise<string> {
   return `node --watch restarted it; live again ${seconds.toFixed(1)} s after the sync`;
 }
 
-/**
- * Vite serves a synced new module, then its synced update: the second version is served only if
- * Vite's watcher saw the sync and invalidated the first. The app does not import the module, so
- * the change cannot disturb anything.
- */
+/** A synced new module (the app does not import it), then its update: Vite's watcher saw both. */
 async function servesSyncedChanges(container: Container): Promise<string> {
   const module = `src/smoke-sync-${container.name}.ts`;
   for (const version of ['first', 'second']) {

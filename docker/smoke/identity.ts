@@ -1,16 +1,13 @@
 /**
- * Signing in through the containers, as a local cluster signs people in: the identity provider's
- * container is reached by the host at the issuer (through the miniature Ingress, under /idp) and
- * by task-service at its network name, the back channel. Tokens and sessions are obtained the way
- * scripts and people obtain them: the authorization-code flow through the provider's sign-in page
- * (services/identity-provider/src/dev-token.ts), never a header that names a user.
+ * Signing in through the identity provider's container, at the issuer through the Ingress (/idp):
+ * the authorization-code flow of services/identity-provider/src/dev-token.ts, never a shortcut.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 import type { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
 import { images } from './images.ts';
-import { startApp, type Container, type Env, type Smoke } from './sandbox.ts';
+import { NODE_PID1, startApp, type Container, type Env, type Smoke } from './sandbox.ts';
 import { jsonLines } from './support.ts';
 
 /**
@@ -46,7 +43,7 @@ export function startProvider(smoke: Smoke, env: Env) {
     port: 9000,
     probes: ['/health/readiness', '/health/liveness'],
     probeOptions: { periodMs: 250, timeoutMs: 15_000 },
-    pid1: { program: 'node', user: '1000:1000' },
+    pid1: NODE_PID1,
   });
 }
 

@@ -4,7 +4,7 @@
  * compiled output ships, that nothing is the app's to modify, and no secret.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import { COMPILE_CACHE_DIR, TASK_SERVICE_COMMAND } from '@task-manager/task-service/launch';
@@ -76,72 +76,18 @@ function installedPackages(tree: Tree): Set<string> {
   return installed;
 }
 
-type Deps = Record<string, string>;
-interface LockEntry {
-  link?: boolean;
-  resolved?: string;
-  dependencies?: Deps;
-  optionalDependencies?: Deps;
-  peerDependencies?: Deps;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-  os?: string[];
-  cpu?: string[];
-  libc?: string[];
-}
-
-/** Whether npm installs the package on the images' platform (Linux, glibc, this machine's CPU). */
-function fitsPlatform({ os, cpu, libc }: LockEntry): boolean {
-  const allows = (list: string[] | undefined, value: string): boolean =>
-    !list ||
-    list.includes(value) ||
-    (list.every((item) => item.startsWith('!')) && !list.includes(`!${value}`));
-  return allows(os, 'linux') && allows(cpu, process.arch) && allows(libc, 'glibc');
-}
-
 /**
- * What the production install of `workspace` must hold, computed from package-lock.json: the
- * install locations reachable from it through dependencies, optionalDependencies and required
- * peerDependencies, never through devDependencies, resolved the way Node resolves them.
+ * The install locations (`node_modules/express`, `packages/x/node_modules/y`) of the production
+ * install of `workspace` (the workspace's own link included), as npm reads them from
+ * package-lock.json: through dependencies, optional and peer dependencies, never dev ones.
  */
 function productionClosure(workspace: string): Set<string> {
-  const lockfile = readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8');
-  const { packages } = JSON.parse(lockfile) as { packages: Record<string, LockEntry> };
-  const needed = new Set<string>();
-  const visited = new Set<string>();
-  // The lock key Node would load `name` from, starting at the package at `from`.
-  const resolve = (from: string, name: string): string | undefined => {
-    for (let dir = from; ; dir = path.posix.dirname(dir)) {
-      const base = dir === '.' || dir === '' ? '' : `${dir}/`;
-      if (packages[`${base}node_modules/${name}`]) return `${base}node_modules/${name}`;
-      if (base === '') return undefined;
-    }
-  };
-  const visit = (location: string): void => {
-    if (visited.has(location)) return;
-    visited.add(location);
-    const entry = packages[location];
-    if (!entry) throw new Error(`package-lock.json has no entry "${location}"`);
-    const optionalPeer = (name: string) => entry.peerDependenciesMeta?.[name]?.optional;
-    const edges = [
-      ...Object.keys(entry.dependencies ?? {}).map((name) => ({ name, optional: false })),
-      ...Object.keys(entry.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
-      ...Object.keys(entry.peerDependencies ?? {})
-        .filter((name) => !optionalPeer(name))
-        .map((name) => ({ name, optional: false })),
-    ];
-    for (const { name, optional } of edges) {
-      const target = resolve(location, name);
-      if (!target || (optional && !fitsPlatform(packages[target] ?? {}))) {
-        if (optional) continue;
-        throw new Error(`${location} needs ${name}, which package-lock.json does not resolve`);
-      }
-      needed.add(target);
-      const { link, resolved } = packages[target] ?? {};
-      visit(link && resolved ? resolved : target);
-    }
-  };
-  visit(workspace);
-  return needed;
+  const args = ['ls', '--package-lock-only', '--omit=dev', '--all', '--parseable', '-w', workspace];
+  const listed = execFileSync('npm', args, { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
+  const root = path.resolve(REPO_ROOT);
+  return new Set(
+    listed.filter((dir) => dir.startsWith(`${root}/`)).map((dir) => path.relative(root, dir)),
+  );
 }
 
 /** Dev tools that must never reach a runtime image (named in the report when absent). */
@@ -167,9 +113,6 @@ async function checkNodeImage(
   const tree = await listTree(image, '/app');
   await check(`${image}: node_modules holds exactly ${workspace}'s production dependencies`, () => {
     const expected = productionClosure(workspace);
-    // npm also links the workspace itself into node_modules.
-    const manifest = readFileSync(path.join(REPO_ROOT, workspace, 'package.json'), 'utf8');
-    expected.add(`node_modules/${(JSON.parse(manifest) as { name: string }).name}`);
     const installed = installedPackages(tree);
     expectNone(
       [...installed].filter((at) => !expected.has(at)),

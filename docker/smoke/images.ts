@@ -1,8 +1,4 @@
-/**
- * The product images — the three of the app and the development identity provider — and the
- * stages the test builds as images of their own: their base images, how to build each, and how
- * much each weighs on top of its base.
- */
+/** The images — the app's three and the identity provider's — and stages built as images. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -34,10 +30,7 @@ export const devImages = {
   web: { ...images.web, target: 'dev', tag: 'task-web:smoke-dev' },
 };
 
-/**
- * The `deps` stage (every workspace's dependencies, dynalite among the dev tools) doubles as the
- * DynamoDB-compatible server: it is already in the build cache and has the locked version.
- */
+/** The `deps` stage (dynalite among its dev tools) is the DynamoDB-compatible server: cached. */
 export const dynaliteImage = {
   ...images.service,
   target: 'deps',
@@ -109,9 +102,8 @@ export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<strin
 }
 
 /**
- * Makes sure the Dockerfiles' base images are there: present, else pulled, else (no registry, as
- * on these machines) built as local stand-ins by `standinTool`, which also starts a Docker engine
- * if none runs. Says how.
+ * The Dockerfiles' base images: present, else pulled, else (no registry, as on these machines)
+ * built as stand-ins by `standinTool`, which also starts a Docker engine if none runs.
  */
 async function ensureBaseImages(standinTool: string): Promise<string> {
   const dockerfiles = allImages.map((spec) => spec.dockerfile);

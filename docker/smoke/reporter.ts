@@ -1,13 +1,10 @@
-/**
- * task-reporter run once, as the CronJob's Pod runs it, for the day the task was completed on;
- * then the report is read back through task-service.
- */
+/** task-reporter run as the CronJob's Pod runs it; the report read back through task-service. */
 import assert from 'node:assert/strict';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { SmokeSignIn } from './identity.ts';
 import { images } from './images.ts';
-import type { Env, Smoke } from './sandbox.ts';
 import { SMOKE_ADMIN, SMOKE_USER, TRACING, type Task } from './service.ts';
+import type { Env, Smoke } from './sandbox.ts';
 import { expectStatus, jsonLines, request } from './support.ts';
 
 const image = images.reporter.tag;
@@ -18,10 +15,8 @@ export function dayIn(instant: string, timeZone: string): string {
 }
 
 /**
- * The CronJob's command with the arguments of a one-off run for `date`, then the same with
- * tracing on and the collector down: the production image must load the SDK and its
- * instrumentation (every log line then carries the run's trace id), and a collector that is down
- * must change nothing but one warning. False when the first run failed.
+ * A one-off run for `date`, then one with tracing on and the collector down: the image must load
+ * the SDK (every log line carries the run's trace id) and lose nothing but one warning.
  */
 export async function runReporter({ check, sandbox }: Smoke, env: Env, date: string) {
   const command = [...REPORTER_COMMAND, '--date', date];

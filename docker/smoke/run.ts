@@ -1,11 +1,7 @@
 /**
- * `npm run test:containers`: builds the images — the app's three and the development identity
- * provider — and runs them the way a local cluster will, on a private Docker network with a
- * DynamoDB-compatible server, signing in through the provider's container. Each check is a
- * node:test subtest of one test, reported on stdout as it ends; progress notes go to stderr.
- *
- * Every container and network it makes carries this run's label and is removed at the end, also
- * after a failure or Ctrl-C. The images stay (tags *:smoke), so the next run builds from cache.
+ * `npm run test:containers`: builds the images and runs them as a local cluster will, on a
+ * private Docker network, each check a node:test subtest. Its containers and network are removed
+ * at the end, also on failure or Ctrl-C; the images (*:smoke) stay as the next run's cache.
  */
 import assert from 'node:assert/strict';
 import { constants } from 'node:os';
@@ -23,7 +19,6 @@ import { checkImages } from './image-checks.ts';
 import { buildImages, images } from './images.ts';
 import { startIngress, type Ingress } from './ingress.ts';
 import { checkReport, dayIn, runReporter } from './reporter.ts';
-import { Sandbox, type Smoke } from './sandbox.ts';
 import {
   checkCompileCache,
   checkSignIn,
@@ -36,14 +31,11 @@ import {
   startService,
   stopDuringRequest as stopServiceDuringRequest,
 } from './service.ts';
+import { Sandbox, type Smoke } from './sandbox.ts';
 import { checksOf, note } from './support.ts';
 import { checkWeb, startWeb, stopDuringRequest as stopWebDuringRequest } from './web.ts';
 
-/**
- * Everything that runs: the stack as a local cluster runs it, signed in through the provider's
- * container, then the dev targets, then the stops. `ingress` is the app's one address: the
- * provider and task-service are started with it as the issuer's origin and PUBLIC_URL.
- */
+/** The stack, then the dev targets, then the stops; `ingress` is the app's PUBLIC_URL. */
 async function runContainers(smoke: Smoke, ingress: Ingress): Promise<void> {
   const configMap = readConfigMap(path.join(REPO_ROOT, 'k8s', 'base'));
   // The local cluster's sign-in settings, at this run's address, and this run's Secret.

@@ -19,18 +19,17 @@ export const GRACE_SECONDS = 30;
 
 export type Env = Readonly<Record<string, string>>;
 
+/**
+ * `role` names the container, `command` replaces the image's CMD, `alias` is its host name on the
+ * network (a Service's name); `hardened` is off only where k8s relaxes it (dynalite, dev targets).
+ */
 export interface ContainerSpec {
-  /** Short name: the container is `<prefix>-<role>`. */
   role: string;
   image: string;
-  /** Replaces the image's CMD, like a Pod spec's `command`. */
   command?: readonly string[];
   env?: Env;
-  /** Network alias, the in-network host name (like a Kubernetes Service name). */
   alias?: string;
-  /** The image's USER unless given. */
   user?: string;
-  /** Off only where k8s relaxes it: the DynamoDB stand-in and the dev targets. */
   hardened?: boolean;
 }
 
@@ -126,14 +125,16 @@ export class Sandbox {
   }
 }
 
+/** `probes`: paths that must answer 200 before it counts as started; `pid1`: who PID 1 must be. */
 export interface AppSpec extends ContainerSpec {
   port: number;
-  /** Paths that must answer 200 before it counts as started. */
   probes: string[];
   probeOptions?: Parameters<typeof probe>[1];
-  /** Who PID 1 must be. */
   pid1: { program: string; user: string };
 }
+
+/** The node images' PID 1: node itself, as the `node` user. */
+export const NODE_PID1 = { program: 'node', user: '1000:1000' };
 
 /** Starts an app container as its Deployment does and checks it; undefined if it did not start. */
 export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {

@@ -11,20 +11,13 @@ import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-confi
 import { inspectImage } from './images.ts';
 import { docker, dockerChecked, expectNone, type Check } from './support.ts';
 
-/**
- * The variables whose values are secrets, whichever program reads them: task-service's own list
- * (its client secret, which the provider reads too, and the session keys) and the provider's
- * cookie keys. The manifests take them from the Secret task-manager-oidc alone.
- */
+/** Variables whose values are secrets, whoever reads them: only the Secret may set them. */
 export const SECRET_VARIABLES: readonly string[] = [...SECRET_ENV_VARS, 'IDP_COOKIE_KEYS'];
 
 /** In an image, also a signing-key file: it would point at a key baked into the image. */
 const IMAGE_SECRET_VARIABLES = [...SECRET_VARIABLES, 'IDP_SIGNING_KEYS_FILE'];
 
-/**
- * What a secret in a text looks like: a private key block, a JWK's private part, or a long
- * random-looking token (upper and lower case and digits, as base64 of random bytes always has).
- */
+/** A private key block, a JWK's private part, or a long random token (mixed case and digits). */
 export function secretLooking(text: string): string[] {
   const patterns = [
     /-----BEGIN [A-Z ]*PRIVATE KEY-----\s+[A-Za-z0-9+/=\s]{40,}?-----END/g,

@@ -1,9 +1,7 @@
 /**
- * The DynamoDB-compatible server (what LocalStack is in the local cluster) and the tables, made
- * by the init containers' command; then task-service in its container: started as the Deployment
- * starts it, probed as the kubelet probes it, then used through its published port the way
- * scripts use it (Bearer tokens from the provider's container) and through the Ingress the way
- * the browser does (the session that signing in leaves).
+ * dynalite (LocalStack's part in the local cluster) and the tables; then task-service as its
+ * Deployment runs it, used with Bearer tokens from the provider and through the Ingress with the
+ * session signing in leaves.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,9 +11,17 @@ import { eventually } from '@task-manager/testing';
 import { environmentFor } from './cluster-config.ts';
 import type { SmokeSignIn } from './identity.ts';
 import { dynaliteImage, images } from './images.ts';
-import { checkStdout, GRACE_SECONDS, startApp } from './sandbox.ts';
+import { checkStdout, GRACE_SECONDS, NODE_PID1, startApp } from './sandbox.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
-import { docker, dockerChecked, expectStatus, jsonLines, probe, request } from './support.ts';
+import {
+  docker,
+  dockerChecked,
+  expectJson,
+  expectStatus,
+  jsonLines,
+  probe,
+  request,
+} from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -60,46 +66,39 @@ export function createTables({ check, sandbox }: Smoke, configMap: Env, tag: str
 }
 
 export async function startService(smoke: Smoke, env: Env) {
-  const pid1 = { program: 'node', user: '1000:1000' };
-  const spec = { role: 'task-service', image, env, port: 3000, probes: [], pid1 };
+  const spec = { role: 'task-service', image, env, port: 3000, probes: [], pid1: NODE_PID1 };
   const container = await startApp(smoke, spec);
   if (!container) return undefined;
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
-  const started = await smoke.check(
-    `${image}: GET /health/startup answers 200`,
-    () => probe(`${container.url}/health/startup`, { attemptMs: 1000 }),
-    (seconds) => `after ${seconds.toFixed(1)} s`,
-  );
+  const started = await smoke.check(`${image}: GET /health/startup answers 200`, async () => {
+    const seconds = await probe(`${container.url}/health/startup`, { attemptMs: 1000 });
+    return `after ${seconds.toFixed(1)} s`;
+  });
   if (started === undefined) return undefined;
-  const ready = await smoke.check(
-    `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`,
-    () => probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 }),
-    (seconds) => `${seconds.toFixed(1)} s after startup`,
-  );
+  const readiness = `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`;
+  const ready = await smoke.check(readiness, async () => {
+    const seconds = await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 });
+    return `${seconds.toFixed(1)} s after startup`;
+  });
   return ready === undefined ? undefined : container;
 }
 
-/**
- * Who task-service says a request is: nobody without credentials (401), the token's subject with
- * a Bearer token, the person signed in with the session cookie the sign-in through the provider's
- * container left (an admin by the provider's groups claim).
- */
+type Me = { userId: string; isAdmin: boolean };
+type Problem = { details: Array<{ message: string }> };
+
+/** Who task-service says a caller is: nobody, a token's subject, a session's (admin by group). */
 export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeSignIn) {
   await check(`${image}: no credentials: 401 with a Bearer challenge`, async () => {
     const response = await request(`${base}/api/tasks`);
-    expectStatus(response, 401, 'GET /api/tasks without credentials');
+    const { details } = expectJson<Problem>(response, 401, 'GET /api/tasks');
     assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
-    return (JSON.parse(response.body) as { details: Array<{ message: string }> }).details[0]
-      ?.message;
+    return details[0]?.message;
   });
 
   await check(`${image}: a Bearer token from the provider's container names the user`, async () => {
     const response = await request(`${base}/api/me`, { headers: await signIn.bearer(SMOKE_USER) });
-    expectStatus(response, 200, 'GET /api/me');
-    assert.partialDeepStrictEqual(JSON.parse(response.body), {
-      userId: SMOKE_USER,
-      isAdmin: false,
-    });
+    const me = expectJson<Me>(response, 200, 'GET /api/me');
+    assert.partialDeepStrictEqual(me, { userId: SMOKE_USER, isAdmin: false });
     // The issuer's address (the host's loopback) is not reachable from inside the container:
     // the provider's keys can only have come over the back channel, identity-provider:9000.
     return 'checked with keys fetched over the back channel';
@@ -108,14 +107,12 @@ export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeS
   await check(
     `${image}: sign-in through the Ingress and the provider's page gives a session (admin by group)`,
     async () => {
-      for (const [userId, isAdmin] of [
-        [SMOKE_USER, false],
-        [SMOKE_ADMIN, true],
-      ] as const) {
+      const admins = { [SMOKE_USER]: false, [SMOKE_ADMIN]: true };
+      for (const [userId, isAdmin] of Object.entries(admins)) {
         const headers = { Cookie: await signIn.session(userId) };
         const response = await request(`${signIn.publicUrl}/api/me`, { headers });
-        expectStatus(response, 200, `GET /api/me as ${userId}`);
-        assert.partialDeepStrictEqual(JSON.parse(response.body), { userId, isAdmin });
+        const me = expectJson<Me>(response, 200, `GET /api/me as ${userId}`);
+        assert.partialDeepStrictEqual(me, { userId, isAdmin });
       }
       const issuerPath = new URL(signIn.issuer).pathname;
       return `/auth/login → ${issuerPath} sign-in page → /auth/callback: ${SMOKE_USER}, ${SMOKE_ADMIN} (admin)`;
@@ -130,17 +127,11 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
   const created = await check(
     `${image}: POST /api/tasks creates a task (201)`,
     async () => {
-      const response = await request(`${base}/api/tasks`, {
-        method: 'POST',
-        headers: { ...(await bearer()), 'content-type': 'application/json' },
-        body: JSON.stringify({
-          title: 'Smoke-test the containers',
-          contents: 'created by docker/smoke',
-          startAt,
-        }),
-      });
-      expectStatus(response, 201, 'POST /api/tasks');
-      const task = JSON.parse(response.body) as Task;
+      const title = 'Smoke-test the containers';
+      const json = { title, contents: 'created by docker/smoke', startAt };
+      const headers = await bearer();
+      const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
+      const task = expectJson<Task>(response, 201, 'POST /api/tasks');
       assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
       assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
       return { task, etag: response.headers.get('etag') };
@@ -152,14 +143,11 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
 
   await check(`${image}: GET /api/tasks lists it`, async () => {
     const day = 86_400_000;
-    const window = new URLSearchParams({
-      from: new Date(Date.parse(startAt) - day).toISOString(),
-      to: new Date(Date.parse(startAt) + day).toISOString(),
-      status: 'open',
-    });
+    const from = new Date(Date.parse(startAt) - day).toISOString();
+    const to = new Date(Date.parse(startAt) + day).toISOString();
+    const window = new URLSearchParams({ from, to, status: 'open' });
     const response = await request(`${base}/api/tasks?${window}`, { headers: await bearer() });
-    expectStatus(response, 200, 'GET /api/tasks');
-    const { items } = JSON.parse(response.body) as { items: Task[] };
+    const { items } = expectJson<{ items: Task[] }>(response, 200, 'GET /api/tasks');
     const listed = items.some((item) => item.taskId === task.taskId);
     assert.ok(listed, `${task.taskId} not among ${items.length} open tasks`);
     return `${items.length} open task(s)`;
@@ -168,21 +156,13 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
   return check(
     `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
     async () => {
-      const response = await request(`${base}/api/tasks/${task.taskId}`, {
-        method: 'PATCH',
-        headers: {
-          ...(await bearer()),
-          'content-type': 'application/json',
-          ...(etag && { 'If-Match': etag }),
-        },
-        body: JSON.stringify({ done: true }),
-      });
-      expectStatus(response, 200, 'PATCH /api/tasks/:id');
-      const completed = JSON.parse(response.body) as Task;
+      const url = `${base}/api/tasks/${task.taskId}`;
+      const headers = { ...(await bearer()), ...(etag && { 'If-Match': etag }) };
+      const response = await request(url, { method: 'PATCH', headers, json: { done: true } });
+      const completed = expectJson<Task>(response, 200, 'PATCH /api/tasks/:id');
       assert.ok(completed.done && completed.completedAt, `not completed: ${response.body}`);
-      const reread = await request(`${base}/api/tasks/${task.taskId}`, { headers: await bearer() });
-      expectStatus(reread, 200, 'GET /api/tasks/:id');
-      assert.ok((JSON.parse(reread.body) as Task).done, 'GET after PATCH does not show it done');
+      const reread = expectJson<Task>(await request(url, { headers: await bearer() }), 200, 'GET');
+      assert.ok(reread.done, 'GET after PATCH does not show it done');
       return completed;
     },
     (completed) => `completedAt ${completed.completedAt}`,
@@ -193,10 +173,8 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
 export const TRACING = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
 
 /**
- * task-service with tracing on and the collector down: the image's bundle (dist/run.cjs) must
- * still be instrumented, because OpenTelemetry patches what it loads from node_modules
- * (packages/telemetry/README.md, "Bundling"). A request with a caller's traceparent answers as
- * ever, and its log line continues that trace under a span of its own.
+ * Tracing on, the collector down: the bundle must still be instrumented, as OpenTelemetry patches
+ * what it loads from node_modules (packages/telemetry/README.md, "Bundling").
  */
 export async function checkTracedService({ check, sandbox }: Smoke, env: Env) {
   await check(
@@ -232,10 +210,8 @@ export async function checkTracedService({ check, sandbox }: Smoke, env: Env) {
 }
 
 /**
- * The image's own command, as its own user on a read-only file system, uses the compile cache
- * the build made: Node keeps one per user id, so a cache made by another user would be silently
- * ignored. Without configuration the program loads everything and stops at the configuration
- * check (exit 1), which is all this needs; Node's debug output says what the cache served.
+ * Node keeps a compile cache per user id: one made by another user would be silently ignored.
+ * Without configuration the program loads everything and exits 1, which is all this needs.
  */
 export async function checkCompileCache({ check, sandbox }: Smoke) {
   await check(`${image}: the compile cache the build made serves the image's user`, async () => {
@@ -255,11 +231,7 @@ export async function checkCompileCache({ check, sandbox }: Smoke) {
   });
 }
 
-/**
- * `docker stop` while a request is in flight, as when Kubernetes deletes a Pod: DynamoDB is frozen
- * (`docker pause`), so the request legitimately waits for the SDK's timeouts and retries. It must
- * still be answered, and stdout stay one JSON object per line.
- */
+/** `docker stop` while a request waits on a frozen (`docker pause`) DynamoDB: still answered. */
 export async function stopDuringRequest(
   smoke: Smoke,
   service: Container,

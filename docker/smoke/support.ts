@@ -74,22 +74,34 @@ export async function dockerChecked(
 
 export type HttpResponse = { status: number; headers: Headers; body: string };
 
+type RequestOptions = Omit<RequestInit, 'headers'> & {
+  headers?: Record<string, string>;
+  /** Sent as the JSON body. */
+  json?: unknown;
+  timeoutMs?: number;
+};
+
 /** A request from the host; redirects are answers, not followed. */
-export async function request(
-  url: string,
-  { timeoutMs = 10_000, ...init }: RequestInit & { timeoutMs?: number } = {},
-): Promise<HttpResponse> {
-  const response = await fetch(url, {
-    redirect: 'manual',
-    signal: AbortSignal.timeout(timeoutMs),
-    ...init,
-  });
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const { json, timeoutMs = 10_000, ...init } = options;
+  if (json !== undefined) {
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    init.body = JSON.stringify(json);
+  }
+  const signal = AbortSignal.timeout(timeoutMs);
+  const response = await fetch(url, { redirect: 'manual', signal, ...init });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 /** Fails unless `response` has `status`, showing the start of its body. */
 export function expectStatus({ status, body }: HttpResponse, expected: number, what: string) {
   assert.equal(status, expected, `${what}: ${status} ${body.slice(0, 300)}`);
+}
+
+/** expectStatus(), then the body's JSON. */
+export function expectJson<T>(response: HttpResponse, status: number, what: string): T {
+  expectStatus(response, status, what);
+  return JSON.parse(response.body) as T;
 }
 
 /**

@@ -15,12 +15,6 @@ const CONTENT_SECURITY_POLICY =
 
 const image = images.web.tag;
 
-function expectHeaders(response: HttpResponse, what: string, expected: Record<string, string>) {
-  for (const [name, value] of Object.entries(expected)) {
-    assert.equal(response.headers.get(name) ?? '', value, `${what}: ${name}`);
-  }
-}
-
 export function startWeb(smoke: Smoke) {
   return startApp(smoke, {
     role: 'task-web',
@@ -33,21 +27,29 @@ export function startWeb(smoke: Smoke) {
 }
 
 export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
+  // Its status, and the `headers` it must have ('' for one it must not have).
+  const get = async (path: string, status: number, headers: Record<string, string> = {}) => {
+    const response = await request(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(response.status, status, `GET ${path}`);
+    for (const [name, value] of Object.entries(headers)) {
+      assert.equal(response.headers.get(name) ?? '', value, `GET ${path}: ${name}`);
+    }
+    return response;
+  };
+  const type = (response: HttpResponse) => response.headers.get('content-type') ?? '';
   const index = await check(
     `${image}: GET / serves the app's index.html, Cache-Control no-cache`,
     async () => {
-      const response = await request(`${base}/`);
-      assert.equal(response.status, 200, 'GET /');
-      assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+      const response = await get('/', 200, { 'cache-control': 'no-cache' });
+      assert.match(type(response), /^text\/html/);
       assert.ok(response.body.includes('id="app"'), 'no <div id="app"> in index.html');
-      expectHeaders(response, 'GET /', { 'cache-control': 'no-cache' });
       return response;
     },
   );
   if (!index) return;
 
-  await check(`${image}: security headers (CSP, nosniff, DENY, ...)`, () => {
-    expectHeaders(index, 'GET /', {
+  await check(`${image}: security headers (CSP, nosniff, DENY, ...)`, async () => {
+    await get('/', 200, {
       'content-security-policy': CONTENT_SECURITY_POLICY,
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
@@ -67,43 +69,32 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
 
   await check(`${image}: index.html's assets load, hashed ones cached immutable`, async () => {
     // Same-origin URLs index.html loads (scripts, styles, preloads, icons).
-    const urls = [
-      ...new Set([...index.body.matchAll(/\s(?:src|href)="(\/[^"/][^"]*)"/g)].map((m) => m[1]!)),
-    ];
-    assert.ok(
-      urls.some((url) => /^\/assets\/.*\.js$/.test(url)),
-      `no /assets/*.js in ${urls.join(', ')}`,
-    );
+    const found = index.body.matchAll(/\s(?:src|href)="(\/[^"/][^"]*)"/g);
+    const urls = [...new Set([...found].map((match) => match[1]!))];
+    const scripts = urls.filter((url) => /^\/assets\/.*\.js$/.test(url));
+    assert.ok(scripts.length > 0, `no /assets/*.js in ${urls.join(', ')}`);
     for (const url of urls) {
-      const response = await request(`${base}${url}`, { headers: { 'Accept-Encoding': 'gzip' } });
-      assert.equal(response.status, 200, url);
       const hashed = url.startsWith('/assets/');
-      expectHeaders(response, url, {
+      const response = await get(url, 200, {
         'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
-      assert.doesNotMatch(
-        response.headers.get('content-type') ?? '',
-        /^text\/html/,
-        `${url} is HTML`,
-      );
+      assert.doesNotMatch(type(response), /^text\/html/, `${url} is HTML`);
       if (/\.(?:js|css)$/.test(url) && response.body.length > 1024) {
-        expectHeaders(response, url, { 'content-encoding': 'gzip' });
+        assert.equal(response.headers.get('content-encoding'), 'gzip', url);
       }
     }
     return `${urls.length} URL(s): ${urls.join(', ')}; gzip for JS/CSS`;
   });
 
   await check(`${image}: deep link /tasks/some-task falls back to index.html`, async () => {
-    const response = await request(`${base}/tasks/some-task?tab=details`);
-    assert.equal(response.status, 200);
+    const response = await get('/tasks/some-task?tab=details', 200, {
+      'cache-control': 'no-cache',
+    });
     assert.ok(response.body === index.body, 'body differs from index.html');
-    expectHeaders(response, 'deep link', { 'cache-control': 'no-cache' });
   });
 
   await check(`${image}: a missing asset is 404, not the app's HTML`, async () => {
-    const response = await request(`${base}/assets/missing-0000.js`);
-    assert.equal(response.status, 404);
-    expectHeaders(response, 'a 404', { 'cache-control': '' });
+    await get('/assets/missing-0000.js', 404, { 'cache-control': '' });
   });
 
   await check(
@@ -111,28 +102,19 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
     async () => {
       // Both belong to task-service: reaching nginx is a routing mistake, never the app's HTML.
       for (const path of ['/api/tasks', '/auth/login']) {
-        const response = await request(`${base}${path}`);
-        assert.equal(response.status, 404, `GET ${path}`);
-        assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
+        assert.match(type(await get(path, 404)), /^application\/json/, path);
       }
       // Behind the Ingress an absolute redirect would name this container's port.
-      const redirect = await request(`${base}/assets`);
-      assert.equal(redirect.status, 301, 'GET /assets');
-      expectHeaders(redirect, 'GET /assets', { location: '/assets/' });
+      await get('/assets', 301, { location: '/assets/' });
     },
   );
 
-  await check(`${image}: GET /healthz answers 200`, async () => {
-    const response = await request(`${base}/healthz`);
-    assert.equal(response.status, 200);
-    return response.body.trim();
-  });
+  await check(`${image}: GET /healthz answers 200`, async () =>
+    (await get('/healthz', 200)).body.trim(),
+  );
 }
 
-/**
- * `docker stop` (SIGQUIT: graceful shutdown) while a request's headers are still arriving, as
- * when Kubernetes deletes a Pod: nginx must finish it; stdout must stay one JSON object a line.
- */
+/** `docker stop` (SIGQUIT: graceful) while a request's headers are arriving: nginx finishes it. */
 export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<void> {
   await smoke.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
     const { hostname, port } = new URL(web.url);
@@ -170,10 +152,8 @@ export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<v
 }
 
 /**
- * Whether nginx has accepted every connection to its port (8080, docker/nginx/task-web.conf) and
- * read every byte sent on them, by the container's kernel socket table: the listening socket's
- * queue of connections not yet accepted, and each connection's unread bytes (rx_queue in
- * /proc/net/tcp), are all 0.
+ * Whether nginx has accepted every connection to its port 8080 and read every byte sent on them:
+ * by the kernel's socket table, the accept queue and each connection's rx_queue are all 0.
  */
 async function nginxHasReadAll(container: string): Promise<boolean> {
   // Without IPv6 there is no tcp6 table: cat prints the other and fails, which is fine here.
