@@ -10,10 +10,9 @@ import { docker, dockerChecked, note, type Check } from './support.ts';
 /** `target`: a stage built as an image of its own. */
 export type ImageSpec = { dockerfile: string; tag: string; target?: string };
 
-const image = (name: string): ImageSpec => ({
-  dockerfile: `docker/${name}.Dockerfile`,
-  tag: `${name}:smoke`,
-});
+const image = (name: string, tag = `${name}:smoke`, target?: string): ImageSpec => {
+  return { dockerfile: `docker/${name}.Dockerfile`, tag, target };
+};
 
 export const images = {
   service: image('task-service'),
@@ -26,29 +25,19 @@ export const allImages = Object.values(images);
 
 /** The `skaffold dev` targets: task-service under node --watch, web on the Vite dev server. */
 export const devImages = {
-  service: { ...images.service, target: 'dev', tag: 'task-service:smoke-dev' },
-  web: { ...images.web, target: 'dev', tag: 'task-web:smoke-dev' },
+  service: image('task-service', 'task-service:smoke-dev', 'dev'),
+  web: image('task-web', 'task-web:smoke-dev', 'dev'),
 };
 
 /** The `deps` stage (dynalite among its dev tools) is the DynamoDB-compatible server: cached. */
-export const dynaliteImage = {
-  ...images.service,
-  target: 'deps',
-  tag: 'task-manager-smoke-deps:smoke',
-};
+export const dynaliteImage = image('task-service', 'task-manager-smoke-deps:smoke', 'deps');
 
 async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   const started = performance.now();
-  const args = [
-    'build',
-    '--file',
-    dockerfile,
-    '--tag',
-    tag,
-    ...(target ? ['--target', target] : []),
-  ];
+  const args = ['build', '--file', dockerfile, '--tag', tag, '.'];
+  if (target) args.push('--target', target);
   // A cold build (npm ci of every workspace) takes a few minutes on two cores.
-  await dockerChecked([...args, '.'], { cwd: REPO_ROOT, timeout: 540_000 });
+  await dockerChecked(args, { cwd: REPO_ROOT, timeout: 540_000 });
   return `${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 

@@ -52,12 +52,8 @@ export async function docker(
     const failed = error as ExecFileException & { stdout?: string; stderr?: string };
     // A string code (ENOENT) means there is no docker CLI at all.
     if (typeof failed.code === 'string') throw error;
-    const killed = failed.killed ? `\n(killed after ${String(options.timeout)} ms)` : '';
-    return {
-      code: failed.code ?? 128,
-      stdout: failed.stdout ?? '',
-      stderr: failed.stderr + killed,
-    };
+    const stderr = `${failed.stderr}${failed.killed ? `\n(killed after ${options.timeout} ms)` : ''}`;
+    return { code: failed.code ?? 128, stdout: failed.stdout ?? '', stderr };
   }
 }
 
