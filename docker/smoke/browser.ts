@@ -1,15 +1,13 @@
 /**
- * The app in a real browser (Debian's Chromium through playwright-core), served by the task-web
- * container under its Content-Security-Policy, signing in on the identity provider's container's
- * page and talking to the task-service container, all through the miniature Ingress: proof that
- * the policy lets the app and its sign-in work, not just that the header is sent.
+ * The app in Debian's Chromium (playwright-core) through the miniature Ingress, under task-web's
+ * Content-Security-Policy: proof that the policy lets the app and its sign-in work.
  */
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Checks } from './checks.ts';
-import { expect } from './checks.ts';
-import type { Ingress } from './ingress.ts';
+import { images } from './images.ts';
 import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
+import type { Smoke } from './sandbox.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -22,10 +20,9 @@ const RECORD_VIOLATIONS = `
 `;
 
 /**
- * Opens `url` in a fresh browser profile: the app asks who is there (its /api/me answers 401, the
- * one failure expected), sends the person to its sign-in page, and from there to the provider's,
- * where `userId` signs in; then it waits for `ready`. Fails on any CSP violation, page error,
- * console error or other failed response along the way. The session cookie must be HttpOnly.
+ * Opens `url` in a fresh profile and signs `userId` in on the provider's page (the app's first
+ * /api/me answers 401, the one failure expected), then waits for `ready`. Fails on any CSP
+ * violation, page or console error, or failed response; the session cookie must be HttpOnly.
  */
 async function visit(
   browser: Browser,
@@ -39,19 +36,16 @@ async function visit(
     const page = await context.newPage();
     const problems: string[] = [];
     let signedIn = false;
-    const expected = (status: number, where: string) =>
-      !signedIn && status === 401 && where.endsWith('/api/me');
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      const text = message.text();
       // Chromium reports the expected 401 as a console error of its own.
-      if (!signedIn && /status of 401/.test(text)) return;
-      if (message.type() === 'error') problems.push(`console: ${text}`);
+      if (!signedIn && /status of 401/.test(message.text())) return;
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
     page.on('response', (response) => {
-      if (response.status() >= 400 && !expected(response.status(), response.url())) {
+      const expected = !signedIn && response.status() === 401 && response.url().endsWith('/api/me');
+      if (response.status() >= 400 && !expected)
         problems.push(`${response.status()} ${response.url()}`);
-      }
     });
     await page.addInitScript({ content: RECORD_VIOLATIONS });
 
@@ -64,14 +58,10 @@ async function visit(
     await page.getByRole('button', { name: 'Sign in' }).click();
     await ready(page);
 
-    const violations = await page.evaluate<string[]>('window.cspViolations');
-    expect(violations.length === 0, `CSP violations: ${violations.join('; ')}`);
-    expect(problems.length === 0, problems.join('; '));
+    assert.deepEqual(await page.evaluate<string[]>('window.cspViolations'), [], 'CSP violations');
+    assert.deepEqual(problems, []);
     const session = (await context.cookies()).find((cookie) => cookie.name === 'tm_session');
-    expect(
-      session?.httpOnly && session.sameSite === 'Lax',
-      `session cookie ${JSON.stringify(session)}`,
-    );
+    assert.partialDeepStrictEqual(session, { httpOnly: true, sameSite: 'Lax' }, 'session cookie');
     return new URL(page.url()).pathname;
   } finally {
     await context.close();
@@ -79,18 +69,17 @@ async function visit(
 }
 
 export async function checkInBrowser(
-  checks: Checks,
-  image: string,
-  ingress: Ingress,
+  { check }: Smoke,
+  app: string,
   issuer: string,
   task: Task,
   reportDate: string | undefined,
 ): Promise<void> {
+  const image = images.web.tag;
   if (!existsSync(CHROMIUM)) {
-    await checks.fail(
-      `${image}: the app in Chromium`,
-      `${CHROMIUM} is missing (apt-get install chromium)`,
-    );
+    await check(`${image}: the app in Chromium`, () => {
+      throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+    });
     return;
   }
   const browser = await chromium.launch({
@@ -100,32 +89,23 @@ export async function checkInBrowser(
   });
   try {
     // A deep link, as a bookmark opens it: the app asks who is there, then lists the tasks.
-    await checks.check(
+    await check(
       `${image}: Chromium, CSP enforced: sign in on the provider's page, the task is listed`,
       async () => {
-        const path = await visit(browser, `${ingress.url}/done`, issuer, SMOKE_USER, (page) =>
+        const path = await visit(browser, `${app}/done`, issuer, SMOKE_USER, (page) =>
           page.getByText(task.title).first().waitFor({ timeout: 15_000 }),
         );
         return `back at ${path}, HttpOnly session: no CSP violation, no error`;
       },
     );
     if (reportDate === undefined) return;
-    await checks.check(
-      `${image}: Chromium, CSP enforced: an admin sees the report chart`,
-      async () => {
-        const path = await visit(
-          browser,
-          `${ingress.url}/reports`,
-          issuer,
-          SMOKE_ADMIN,
-          async (page) => {
-            await page.locator(`time[datetime="${reportDate}"]`).waitFor({ timeout: 15_000 });
-            await page.locator('svg[role="img"]').first().waitFor({ timeout: 15_000 });
-          },
-        );
-        return `${path}: report ${reportDate} and its chart, no CSP violation, no error`;
-      },
-    );
+    await check(`${image}: Chromium, CSP enforced: an admin sees the report chart`, async () => {
+      const path = await visit(browser, `${app}/reports`, issuer, SMOKE_ADMIN, async (page) => {
+        await page.locator(`time[datetime="${reportDate}"]`).waitFor({ timeout: 15_000 });
+        await page.locator('svg[role="img"]').first().waitFor({ timeout: 15_000 });
+      });
+      return `${path}: report ${reportDate} and its chart, no CSP violation, no error`;
+    });
   } finally {
     await browser.close();
   }

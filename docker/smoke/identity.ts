@@ -1,24 +1,14 @@
 /**
- * Signing in through the containers, as a local cluster signs people in: the identity provider's
- * container (started as its Deployment starts it) is reached by the host at the issuer — through
- * the miniature Ingress, under /idp — and by task-service at its network name, the back channel.
- * Tokens and sessions are obtained the way scripts and people obtain them: the authorization-code
- * flow through the provider's sign-in page (services/identity-provider/src/dev-token.ts), never a
- * shortcut and never a header that names a user.
+ * Signing in through the identity provider's container, at the issuer through the Ingress (/idp):
+ * the authorization-code flow of services/identity-provider/src/dev-token.ts, never a shortcut.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
 import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
-import type { Checks } from './checks.ts';
-import { expect } from './checks.ts';
-import { probeUntilOk } from './http.ts';
-import { expectJsonLines } from './json-lines.ts';
-import { checkNodePid1 } from './pid1.ts';
-import type { PublishedContainer, Sandbox } from './sandbox.ts';
-
-/** The provider's network name and port: its Service's in the cluster (OIDC_BACKCHANNEL_URL). */
-export const PROVIDER_ALIAS = 'identity-provider';
-export const PROVIDER_PORT = 9000;
+import type { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
+import { images } from './images.ts';
+import { NODE_PID1, startApp, type Container, type Env, type Smoke } from './sandbox.ts';
+import { jsonLines } from './support.ts';
 
 /**
  * The variables its Deployment gives it (k8s/test/sign-in.test.ts keeps the two lists equal);
@@ -35,67 +25,41 @@ export const PROVIDER_ENV = [
   'OIDC_CLIENT_SECRET',
 ] as const;
 
-/**
- * The Secret task-manager-oidc of this run: random values, as k8s/create-dev-secret.sh makes them,
- * given to the containers at `docker run` and never part of an image.
- */
+/** The Secret task-manager-oidc of this run: random values, as k8s/create-dev-secret.sh makes them. */
 export function runSecrets(): Record<(typeof SECRET_ENV_VARS)[number], string> {
   const random = () => randomBytes(32).toString('base64url');
   return { OIDC_CLIENT_SECRET: random(), SESSION_KEYS: random() };
 }
 
-export async function startProvider(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
-  env: Readonly<Record<string, string>>,
-): Promise<PublishedContainer | undefined> {
-  const container = await checks.step(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
-      const started = await sandbox.startPublished(
-        { role: 'identity-provider', image, env, alias: PROVIDER_ALIAS },
-        PROVIDER_PORT,
-      );
-      // The manifest's readiness probe, then liveness.
-      for (const path of ['/health/readiness', '/health/liveness']) {
-        await probeUntilOk(`${started.url}${path}`, {
-          periodMs: 250,
-          timeoutMs: 2000,
-          failureThreshold: 60,
-        });
-      }
-      return started;
-    },
-    (started) => `${started.name} on ${started.url}; /health/readiness and /health/liveness 200`,
-  );
-  if (!container) return undefined;
-  await checkNodePid1(checks, image, container.name);
-  return container;
+const image = images.provider.tag;
+
+export function startProvider(smoke: Smoke, env: Env) {
+  return startApp(smoke, {
+    role: 'identity-provider',
+    image,
+    env,
+    // Its Service's name and port in the cluster (OIDC_BACKCHANNEL_URL).
+    alias: 'identity-provider',
+    port: 9000,
+    probes: ['/health/readiness', '/health/liveness'],
+    probeOptions: { periodMs: 250, timeoutMs: 15_000 },
+    pid1: NODE_PID1,
+  });
 }
 
 /** `docker stop`: it closes its server and exits 0 at once; its stdout was JSON throughout. */
-export async function stopProvider(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
-  container: PublishedContainer,
-): Promise<void> {
-  await checks.check(
-    `${image}: docker stop: exit 0 at once; every stdout line is JSON`,
-    async () => {
-      // Its Deployment's terminationGracePeriodSeconds.
-      const stop = await sandbox.stop(container.name, 10);
-      const outcome = `exit ${stop.exitCode} after ${stop.seconds.toFixed(1)} s`;
-      expect(stop.exitCode === 0 && stop.seconds < 5, outcome);
-      return `${outcome}; stdout ${expectJsonLines((await sandbox.logs(container.name)).stdout)}`;
-    },
-  );
+export async function stopProvider({ check, sandbox }: Smoke, container: Container) {
+  await check(`${image}: docker stop: exit 0 at once; every stdout line is JSON`, async () => {
+    // Its Deployment's terminationGracePeriodSeconds.
+    const outcome = await sandbox.stopCleanly(container.name, 10);
+    const lines = jsonLines((await sandbox.logs(container.name)).stdout);
+    return `${outcome}; stdout ${lines.length} lines, all JSON`;
+  });
 }
 
 /** Sign-in for the smoke test's requests, through the public address (the Ingress). */
 export class SmokeSignIn {
-  /** The issuer, as the containers were told: the Ingress's address + /idp. */
+  /** As the containers were told: the Ingress's address + /idp. */
   readonly issuer: string;
   /** The app's address: the Ingress. */
   readonly publicUrl: string;
@@ -120,14 +84,13 @@ export class SmokeSignIn {
    */
   async session(user: string): Promise<string> {
     const jar = new CookieJar();
-    const start = new URL('/auth/login?returnTo=%2F', this.publicUrl);
-    const back = await browse(start, {
+    const back = await browse(new URL('/auth/login?returnTo=%2F', this.publicUrl), {
       user,
       jar,
       stopAt: (url) => url.origin === this.publicUrl && url.pathname === '/',
     });
     const cookie = jar.header(back);
-    expect(cookie?.includes('tm_session='), `no session cookie after signing in: ${cookie}`);
+    assert.ok(cookie?.includes('tm_session='), `no session cookie after signing in: ${cookie}`);
     return cookie!;
   }
 }

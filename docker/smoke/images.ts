@@ -1,147 +1,136 @@
-/**
- * The product images — the three of the app and the development identity provider — and the
- * helper the test builds from a stage of one of them: how to build each, and how much each
- * weighs on top of its base image.
- */
+/** The images — the app's three and the identity provider's — and stages built as images. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { dockerChecked } from './command.ts';
+import { REPO_ROOT } from '@task-manager/testing';
+import { docker, dockerChecked, note, type Check } from './support.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** `target`: a stage built as an image of its own. */
+export type ImageSpec = { dockerfile: string; tag: string; target?: string };
 
-export interface ImageSpec {
-  /** Image and Skaffold artifact name (skaffold.yaml). */
-  name: 'task-service' | 'task-web' | 'task-reporter' | 'identity-provider';
-  dockerfile: string;
-  /** The tag this test builds and runs. */
-  tag: string;
-}
-
-const TAG = 'smoke';
+const image = (name: string, tag = `${name}:smoke`, target?: string): ImageSpec => {
+  return { dockerfile: `docker/${name}.Dockerfile`, tag, target };
+};
 
 export const images = {
-  service: {
-    name: 'task-service',
-    dockerfile: 'docker/task-service.Dockerfile',
-    tag: `task-service:${TAG}`,
-  },
-  web: { name: 'task-web', dockerfile: 'docker/task-web.Dockerfile', tag: `task-web:${TAG}` },
-  reporter: {
-    name: 'task-reporter',
-    dockerfile: 'docker/task-reporter.Dockerfile',
-    tag: `task-reporter:${TAG}`,
-  },
-  provider: {
-    name: 'identity-provider',
-    dockerfile: 'docker/identity-provider.Dockerfile',
-    tag: `identity-provider:${TAG}`,
-  },
-} as const satisfies Record<string, ImageSpec>;
+  service: image('task-service'),
+  web: image('task-web'),
+  reporter: image('task-reporter'),
+  provider: image('identity-provider'),
+};
 
-export const allImages: readonly ImageSpec[] = [
-  images.service,
-  images.web,
-  images.reporter,
-  images.provider,
-];
-
-/** A stage of a Dockerfile built as an image of its own. */
-export interface TargetSpec {
-  dockerfile: string;
-  target: string;
-  tag: string;
-}
+export const allImages = Object.values(images);
 
 /** The `skaffold dev` targets: task-service under node --watch, web on the Vite dev server. */
-export const devImages = [
-  { dockerfile: images.service.dockerfile, target: 'dev', tag: `task-service:${TAG}-dev` },
-  { dockerfile: images.web.dockerfile, target: 'dev', tag: `task-web:${TAG}-dev` },
-] as const satisfies readonly TargetSpec[];
+export const devImages = {
+  service: image('task-service', 'task-service:smoke-dev', 'dev'),
+  web: image('task-web', 'task-web:smoke-dev', 'dev'),
+};
 
-/**
- * The `deps` stage (every workspace's dependencies, dynalite among the dev tools) doubles as the
- * DynamoDB-compatible server: it is already in the build cache and has the locked version.
- */
-export const dynaliteImage = {
-  dockerfile: images.service.dockerfile,
-  target: 'deps',
-  tag: `task-manager-smoke-deps:${TAG}`,
-} as const satisfies TargetSpec;
+/** The `deps` stage (dynalite among its dev tools) is the DynamoDB-compatible server: cached. */
+export const dynaliteImage = image('task-service', 'task-manager-smoke-deps:smoke', 'deps');
 
-export async function build(
-  dockerfile: string,
-  tag: string,
-  target?: string,
-): Promise<{ seconds: number }> {
+async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   const started = performance.now();
-  const args = ['build', '--file', dockerfile, '--tag', tag];
+  const args = ['build', '--file', dockerfile, '--tag', tag, '.'];
   if (target) args.push('--target', target);
   // A cold build (npm ci of every workspace) takes a few minutes on two cores.
-  await dockerChecked([...args, '.'], { cwd: repoRoot, timeoutMs: 540_000 });
-  return { seconds: (performance.now() - started) / 1000 };
+  await dockerChecked(args, { cwd: REPO_ROOT, timeout: 540_000 });
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
-interface ImageFacts {
-  size: number;
-  user: string;
-  cmd: string[];
-  /** The image's ENV, as NAME=value strings. */
-  env: string[];
-  entrypoint: string[] | null;
-  stopSignal: string | undefined;
-  exposedPorts: string[];
-  layers: string[];
+interface ImageConfig {
+  User?: string;
+  Cmd?: string[] | null;
+  /** NAME=value strings. */
+  Env?: string[] | null;
+  StopSignal?: string;
+  ExposedPorts?: Record<string, unknown> | null;
 }
 
-export async function inspectImage(image: string): Promise<ImageFacts> {
-  const [raw] = JSON.parse(await dockerChecked(['image', 'inspect', image])) as [
-    {
-      Size: number;
-      Config: {
-        User?: string;
-        Cmd?: string[] | null;
-        Env?: string[] | null;
-        Entrypoint?: string[] | null;
-        StopSignal?: string;
-        ExposedPorts?: Record<string, unknown> | null;
-      };
-      RootFS: { Layers?: string[] };
-    },
-  ];
-  return {
-    size: raw.Size,
-    user: raw.Config.User ?? '',
-    cmd: raw.Config.Cmd ?? [],
-    env: raw.Config.Env ?? [],
-    entrypoint: raw.Config.Entrypoint ?? null,
-    stopSignal: raw.Config.StopSignal,
-    exposedPorts: Object.keys(raw.Config.ExposedPorts ?? {}),
-    layers: raw.RootFS.Layers ?? [],
+type Inspected = { Size: number; Config: ImageConfig; RootFS: { Layers?: string[] } };
+
+export async function inspectImage(tag: string): Promise<Inspected> {
+  return (JSON.parse(await dockerChecked(['image', 'inspect', tag])) as Inspected[])[0]!;
+}
+
+/** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
+export function baseImagesOf(dockerfile: string): string[] {
+  const args = new Map<string, string>();
+  const stages = new Set<string>();
+  const bases: string[] = [];
+  for (const line of readFileSync(path.join(REPO_ROOT, dockerfile), 'utf8').split('\n')) {
+    const [instruction, ...words] = line.trim().split(/\s+/);
+    if (instruction?.toUpperCase() === 'ARG' && words[0]?.includes('=')) {
+      const [name = '', ...value] = words[0].split('=');
+      args.set(name, value.join('='));
+    } else if (instruction?.toUpperCase() === 'FROM') {
+      const [from = '', as, stage] = words.filter((word) => !word.startsWith('--'));
+      const base = from.replace(/\$\{?(\w+)\}?/g, (_, name: string) => args.get(name) ?? '');
+      if (!stages.has(base) && base !== 'scratch') bases.push(base);
+      if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
+    }
+  }
+  return bases;
+}
+
+/** The image's size and what the project adds on top of the base image of its last stage. */
+export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<string> {
+  const base = baseImagesOf(dockerfile).at(-1) ?? '';
+  const [mine, theirs] = await Promise.all([inspectImage(tag), inspectImage(base)]);
+  const [layers = [], baseLayers = []] = [mine.RootFS.Layers, theirs.RootFS.Layers];
+  const shared = baseLayers.every((layer, index) => layers[index] === layer);
+  assert.ok(shared, `${tag} is not built on the local ${base}`);
+  const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return (
+    `${megabytes(mine.Size)}; the project adds ${megabytes(mine.Size - theirs.Size)} ` +
+    `in ${layers.length - baseLayers.length} layers on top of ${base}`
+  );
+}
+
+/**
+ * The Dockerfiles' base images: present, else pulled, else (no registry, as on these machines)
+ * built as stand-ins by `standinTool`, which also starts a Docker engine if none runs.
+ */
+async function ensureBaseImages(standinTool: string): Promise<string> {
+  const dockerfiles = allImages.map((spec) => spec.dockerfile);
+  const bases = [...new Set(dockerfiles.flatMap(baseImagesOf))].sort();
+  // Without an engine, or a docker CLI yet (the tool installs Debian's docker.io), all are absent.
+  const absent = async () => {
+    const inspect = (base: string) => docker(['image', 'inspect', base]).catch(() => ({ code: 1 }));
+    return (await Promise.all(bases.map(inspect))).flatMap(({ code }, i) =>
+      code ? [bases[i]!] : [],
+    );
   };
+  const missing = await absent();
+  if (missing.length === 0) return `${bases.join(', ')}: all present`;
+  for (const base of missing)
+    await docker(['pull', '--quiet', base], { timeout: 300_000 }).catch(() => undefined);
+  const unpulled = await absent();
+  if (unpulled.length === 0) return `${bases.join(', ')}: pulled ${missing.join(', ')}`;
+  assert.ok(existsSync(standinTool), `cannot pull ${unpulled.join(', ')}; no ${standinTool}`);
+  // Its output goes to stderr with the progress notes: stdout is node:test's report.
+  const files = dockerfiles.map((file) => path.join(REPO_ROOT, file));
+  const tool = spawn(standinTool, files, { stdio: ['ignore', 2, 2], timeout: 540_000 });
+  assert.deepEqual(await once(tool, 'close'), [0, null], `${standinTool} failed`);
+  assert.deepEqual(await absent(), [], 'still missing after the stand-in tool');
+  return `${bases.join(', ')}: no registry: stand-ins built for ${unpulled.join(', ')}`;
 }
 
-export interface SizeReport {
-  image: string;
-  base: string;
-  size: number;
-  added: number;
-  addedLayers: number;
-}
-
-/** The image's size and what the project adds on top of the base image it was built from. */
-export async function sizeOnTopOf(image: string, base: string): Promise<SizeReport> {
-  const [mine, theirs] = await Promise.all([inspectImage(image), inspectImage(base)]);
-  const shared = theirs.layers.every((layer, index) => mine.layers[index] === layer);
-  if (!shared) throw new Error(`${image} is not built on the local ${base}`);
-  return {
-    image,
-    base,
-    size: mine.size,
-    added: mine.size - theirs.size,
-    addedLayers: mine.layers.length - theirs.layers.length,
-  };
-}
-
-export function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+/** The base images, then the product images, the dev targets and dynalite; false on failure. */
+export async function buildImages(check: Check): Promise<boolean> {
+  const standin = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'standin-base-images');
+  if ((await check('base images available', () => ensureBaseImages(standin))) === undefined) {
+    return false;
+  }
+  let built = true;
+  for (const spec of [...allImages, ...Object.values(devImages), dynaliteImage]) {
+    note(`building ${spec.tag} from ${spec.dockerfile}`);
+    const target = spec.target ? `--target ${spec.target}` : '(default target)';
+    const name = `docker build ${spec.dockerfile} ${target} -> ${spec.tag}`;
+    built = (await check(name, () => build(spec))) !== undefined && built;
+  }
+  return built;
 }

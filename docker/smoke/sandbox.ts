@@ -2,95 +2,71 @@
  * Every container and network the smoke test makes, on one private network and under one label
  * with this run's id, so cleanup removes exactly them (never another run's or anyone else's).
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { docker, dockerChecked, type CommandResult } from './command.ts';
+import { docker, dockerChecked, expectPid1, jsonLines, probe } from './support.ts';
+import type { Check, CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
 /** How Kubernetes runs the app containers: see the securityContext in k8s/base. */
-const HARDENING = [
-  '--read-only',
-  // The emptyDir mounted at /tmp (sizeLimit 16Mi in the manifests).
-  '--tmpfs',
-  '/tmp:rw,noexec,nosuid,nodev,size=16m',
-  '--cap-drop',
-  'ALL',
-  '--security-opt',
-  'no-new-privileges',
-];
+const HARDENING = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+/** The emptyDir mounted at /tmp (sizeLimit 16Mi in the manifests). */
+const TMP = ['--tmpfs', '/tmp:rw,noexec,nosuid,nodev,size=16m'];
 
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
 export const GRACE_SECONDS = 30;
 
+export type Env = Readonly<Record<string, string>>;
+
+/**
+ * `role` names the container, `command` replaces the image's CMD, `alias` is its host name on the
+ * network (a Service's name); `hardened` is off only where k8s relaxes it (dynalite, dev targets).
+ */
 export interface ContainerSpec {
-  /** Short name: the container is `<prefix>-<role>`. */
   role: string;
   image: string;
-  /** Replaces the image's CMD, like a Pod spec's `command`. */
   command?: readonly string[];
-  env?: Readonly<Record<string, string>>;
-  /** Network alias, the in-network host name (like a Kubernetes Service name). */
+  env?: Env;
   alias?: string;
-  /** The image's USER unless given. */
   user?: string;
-  /** Off only for helpers that are not part of the product (the DynamoDB stand-in). */
   hardened?: boolean;
 }
 
-export interface Container {
-  readonly name: string;
-}
+/** `url`: http://127.0.0.1:<random port>, forwarded to the container's port. */
+export type Container = { name: string; url: string };
 
-export interface PublishedContainer extends Container {
-  /** http://127.0.0.1:<random port>, forwarded to the container's port. */
-  readonly url: string;
-}
-
-export interface StopOutcome {
-  seconds: number;
-  exitCode: number;
-}
+/** What each part of the run gets: its checks and the sandbox its containers run in. */
+export type Smoke = { check: Check; sandbox: Sandbox };
 
 export class Sandbox {
   readonly runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  readonly prefix = `tm-smoke-${this.runId}`;
-  readonly network = `${this.prefix}-net`;
+  readonly network = `tm-smoke-${this.runId}-net`;
+  #closing = false;
 
   async open(): Promise<void> {
     await dockerChecked(['network', 'create', '--label', `${LABEL}=${this.runId}`, this.network]);
   }
 
-  nameOf(role: string): string {
-    return `${this.prefix}-${role}`;
-  }
-
-  #closing = false;
-
-  #runArgs(spec: ContainerSpec, publish?: number): string[] {
+  #runArgs(spec: ContainerSpec, port?: number): string[] {
     // After cleanup has begun (Ctrl-C), nothing new may start and outlive it.
     if (this.#closing) throw new Error('the sandbox is being removed');
-    const args = ['--name', this.nameOf(spec.role), '--label', `${LABEL}=${this.runId}`];
-    args.push('--network', this.network);
+    const args = ['--name', `tm-smoke-${this.runId}-${spec.role}`];
+    args.push('--label', `${LABEL}=${this.runId}`, '--network', this.network);
     if (spec.alias) args.push('--network-alias', spec.alias);
-    if (spec.hardened !== false) args.push(...HARDENING);
+    if (spec.hardened !== false) args.push(...HARDENING, ...TMP);
     if (spec.user) args.push('--user', spec.user);
-    if (publish !== undefined) args.push('--publish', `127.0.0.1::${publish}`);
-    for (const [name, value] of Object.entries(spec.env ?? {}))
+    if (port !== undefined) args.push('--publish', `127.0.0.1::${port}`);
+    for (const [name, value] of Object.entries(spec.env ?? {})) {
       args.push('--env', `${name}=${value}`);
-    args.push(spec.image, ...(spec.command ?? []));
-    return args;
+    }
+    return [...args, spec.image, ...(spec.command ?? [])];
   }
 
-  /** Starts a long-running container in the background, reachable on the network only. */
-  async start(spec: ContainerSpec): Promise<Container> {
-    await dockerChecked(['run', '--detach', ...this.#runArgs(spec)]);
-    return { name: this.nameOf(spec.role) };
-  }
-
-  /** Like start(), and publishes `port` on a random loopback port of the host. */
-  async startPublished(spec: ContainerSpec, port: number): Promise<PublishedContainer> {
+  /** Starts a long-running container, its `port` published on a random loopback port. */
+  async start(spec: ContainerSpec, port: number): Promise<Container> {
+    const name = `tm-smoke-${this.runId}-${spec.role}`;
     await dockerChecked(['run', '--detach', ...this.#runArgs(spec, port)]);
-    const name = this.nameOf(spec.role);
     const mapping = await dockerChecked(['port', name, `${port}/tcp`]);
     const hostPort = /:(\d+)\s*$/m.exec(mapping)?.[1];
     if (!hostPort) throw new Error(`no published port for ${name}: ${mapping}`);
@@ -98,50 +74,91 @@ export class Sandbox {
   }
 
   /** Runs a container to completion (like a Job's Pod); stdout and stderr stay separate. */
-  async runToCompletion(spec: ContainerSpec, timeoutMs: number): Promise<CommandResult> {
-    return docker(['run', ...this.#runArgs(spec)], { timeoutMs });
+  run(spec: ContainerSpec, timeoutMs: number): Promise<CommandResult> {
+    return docker(['run', ...this.#runArgs(spec)], { timeout: timeoutMs });
   }
 
-  /** `docker stop` with the Pods' grace period; how long it took and the exit code. */
-  async stop(name: string, graceSeconds: number): Promise<StopOutcome> {
+  /** `docker stop` with a grace period; how long it took and the exit code. */
+  async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
     const seconds = (performance.now() - started) / 1000;
-    const exitCode = Number(
-      await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]),
-    );
-    return { seconds, exitCode };
+    const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
+    return { seconds, exitCode: Number(exit) };
   }
 
-  async logs(name: string): Promise<{ stdout: string; stderr: string }> {
-    const { stdout, stderr } = await docker(['logs', name]);
-    return { stdout, stderr };
+  /** `docker stop`; fails unless it exits 0 "well inside" the grace period: in half of it. */
+  async stopCleanly(name: string, graceSeconds = GRACE_SECONDS): Promise<string> {
+    const { exitCode, seconds } = await this.stop(name, graceSeconds);
+    const outcome = `exit ${exitCode} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
+    assert.ok(exitCode === 0 && seconds < graceSeconds / 2, outcome);
+    return outcome;
+  }
+
+  logs(name: string): Promise<CommandResult> {
+    return docker(['logs', name]);
   }
 
   /** Removes everything labelled with this run's id; returns what is left (should be nothing). */
   async close(): Promise<string[]> {
     this.#closing = true;
-    const filter = ['--filter', `label=${LABEL}=${this.runId}`];
-    const paused = await list(['ps', '--quiet', '--filter', 'status=paused', ...filter]);
+    const ids = async (...args: string[]) =>
+      (await docker([...args, '--quiet', '--filter', `label=${LABEL}=${this.runId}`])).stdout
+        .split('\n')
+        .filter(Boolean);
+    const paused = await ids('ps', '--filter', 'status=paused');
     if (paused.length > 0) await docker(['unpause', ...paused]);
-    const containers = await list(['ps', '--all', '--quiet', ...filter]);
-    // -v: also the anonymous volumes the containers got.
-    if (containers.length > 0) await docker(['rm', '--force', '--volumes', ...containers]);
-    const networks = await list(['network', 'ls', '--quiet', ...filter]);
-    if (networks.length > 0) await docker(['network', 'rm', ...networks]);
-    const volumes = await list(['volume', 'ls', '--quiet', ...filter]);
-    if (volumes.length > 0) await docker(['volume', 'rm', '--force', ...volumes]);
-
-    const left = [
-      ...(await list(['ps', '--all', '--quiet', ...filter])).map((id) => `container ${id}`),
-      ...(await list(['network', 'ls', '--quiet', ...filter])).map((id) => `network ${id}`),
-      ...(await list(['volume', 'ls', '--quiet', ...filter])).map((id) => `volume ${id}`),
+    const kinds = [
+      // --volumes: also the anonymous volumes the containers got.
+      { kind: 'container', list: ['ps', '--all'], remove: ['rm', '--force', '--volumes'] },
+      { kind: 'network', list: ['network', 'ls'], remove: ['network', 'rm'] },
+      { kind: 'volume', list: ['volume', 'ls'], remove: ['volume', 'rm', '--force'] },
     ];
-    return left;
+    for (const { list, remove } of kinds) {
+      const found = await ids(...list);
+      if (found.length > 0) await docker([...remove, ...found]);
+    }
+    const left = await Promise.all(
+      kinds.map(async ({ kind, list }) => (await ids(...list)).map((id) => `${kind} ${id}`)),
+    );
+    return left.flat();
   }
 }
 
-async function list(args: readonly string[]): Promise<string[]> {
-  const { stdout } = await docker(args);
-  return stdout.split('\n').filter((line) => line.trim() !== '');
+/** `probes`: paths that must answer 200 before it counts as started; `pid1`: who PID 1 must be. */
+export interface AppSpec extends ContainerSpec {
+  port: number;
+  probes: string[];
+  probeOptions?: Parameters<typeof probe>[1];
+  pid1: { program: string; user: string };
+}
+
+/** The node images' PID 1: node itself, as the `node` user. */
+export const NODE_PID1 = { program: 'node', user: '1000:1000' };
+
+/** Starts an app container as its Deployment does and checks it; undefined if it did not start. */
+export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {
+  const { image, port, probes, pid1 } = spec;
+  const container = await check(
+    `${image}: starts read-only, without capabilities, as the image's user`,
+    async () => {
+      const started = await sandbox.start(spec, port);
+      for (const path of probes) await probe(`${started.url}${path}`, spec.probeOptions);
+      return started;
+    },
+    ({ name, url }) => [`${name} on ${url}`, ...probes.map((path) => `${path} 200`)].join('; '),
+  );
+  if (!container) return undefined;
+  await check(`${image}: ${pid1.program} is PID 1, as ${pid1.user}`, () =>
+    expectPid1(container.name, pid1.program, pid1.user),
+  );
+  return container;
+}
+
+/** Log collectors parse stdout line by line: every line must be one JSON object. */
+export async function checkStdout({ check, sandbox }: Smoke, image: string, container: Container) {
+  await check(`${image}: every stdout line is JSON`, async () => {
+    const lines = jsonLines((await sandbox.logs(container.name)).stdout);
+    return `${lines.length} lines, all JSON`;
+  });
 }

@@ -1,295 +1,270 @@
 /**
- * task-service in its container: started as the Deployment starts it, probed as the kubelet
- * probes it, then used through its published port the way scripts use it (Bearer tokens from the
- * provider's container) and through the Ingress the way the browser does (the session that
- * signing in leaves).
+ * dynalite (LocalStack's part in the local cluster) and the tables; then task-service as its
+ * Deployment runs it, used with Bearer tokens from the provider and through the Ingress with the
+ * session signing in leaves.
  */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PROGRAM_BUNDLE, TASK_SERVICE_BUNDLE } from '@task-manager/task-service/launch';
-import type { Checks } from './checks.ts';
-import { expect } from './checks.ts';
-import { parseJson, probeUntilOk, request, type HttpResponse } from './http.ts';
+import { CREATE_TABLES_ENV_VARS } from '@task-manager/task-store';
+import { eventually } from '@task-manager/testing';
+import { environmentFor } from './cluster-config.ts';
 import type { SmokeSignIn } from './identity.ts';
-import { parseJsonLines } from './json-lines.ts';
-import { checkNodePid1 } from './pid1.ts';
-import { GRACE_SECONDS, type PublishedContainer, type Sandbox } from './sandbox.ts';
-import { waitForOutput } from './wait.ts';
+import { dynaliteImage, images } from './images.ts';
+import { checkStdout, GRACE_SECONDS, NODE_PID1, startApp } from './sandbox.ts';
+import type { Container, Env, Smoke } from './sandbox.ts';
+import {
+  docker,
+  dockerChecked,
+  expectJson,
+  expectStatus,
+  jsonLines,
+  probe,
+  request,
+} from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
 export const SMOKE_ADMIN = 'smoke-admin';
 
+/** The endpoint the containers use, as the local overlay points them at LocalStack. */
+export const DYNAMODB_ENDPOINT = { DYNAMODB_ENDPOINT: 'http://dynamodb:8000' };
+
 export interface Task {
   taskId: string;
   title: string;
-  contents: string;
-  startAt: string;
   done: boolean;
   completedAt: string | null;
 }
 
-function expectStatus(response: HttpResponse, status: number, what: string): void {
-  expect(
-    response.status === status,
-    `${what}: expected ${status}, got ${response.status} ${response.body.slice(0, 300)}`,
+const image = images.service.tag;
+
+export async function startDynamodb({ sandbox }: Smoke): Promise<Container> {
+  // Tables are ACTIVE at once instead of after dynalite's simulated 500 ms.
+  const delays = '--createTableMs 0 --updateTableMs 0 --deleteTableMs 0';
+  const command = `node node_modules/dynalite/cli.js --port 8000 ${delays}`.split(' ');
+  const spec = { role: 'dynamodb', image: dynaliteImage.tag, alias: 'dynamodb', user: '1000:1000' };
+  const container = await sandbox.start({ ...spec, command, hardened: false }, 8000);
+  await eventually(
+    async () =>
+      assert.match(JSON.stringify(await sandbox.logs(container.name)), /Dynalite listening/),
+    { timeoutMs: 30_000, intervalMs: 200 },
   );
+  return container;
 }
 
-export async function startService(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
-  env: Readonly<Record<string, string>>,
-): Promise<PublishedContainer | undefined> {
-  const container = await checks.step(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    () => sandbox.startPublished({ role: 'task-service', image, env }, 3000),
-    (started) => `${started.name} on ${started.url}`,
-  );
+/** Runs the init containers' command (k8s/base: initContainers create-tables) from `tag`. */
+export function createTables({ check, sandbox }: Smoke, configMap: Env, tag: string, role: string) {
+  return check(`${tag}: create-tables (init container command) exits 0`, async () => {
+    const command = ['node', 'packages/task-store/dist/bin/create-tables.js'];
+    const env = environmentFor(configMap, CREATE_TABLES_ENV_VARS, DYNAMODB_ENDPOINT);
+    const result = await sandbox.run({ role, image: tag, command, env }, 60_000);
+    assert.equal(result.code, 0, `exit code ${result.code}: ${result.stderr.trim()}`);
+    const lines = jsonLines(result.stdout);
+    return `${lines.length} lines, all JSON: ${result.stdout.trim().split('\n').at(-1)}`;
+  });
+}
+
+export async function startService(smoke: Smoke, env: Env) {
+  const spec = { role: 'task-service', image, env, port: 3000, probes: [], pid1: NODE_PID1 };
+  const container = await startApp(smoke, spec);
   if (!container) return undefined;
-  const base = container.url;
-
-  await checkNodePid1(checks, image, container.name);
-
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
-  const started = await checks.step(
-    `${image}: GET /health/startup answers 200`,
-    () =>
-      probeUntilOk(`${base}/health/startup`, {
-        periodMs: 500,
-        timeoutMs: 1000,
-        failureThreshold: 60,
-      }),
-    (seconds) => `after ${seconds.toFixed(1)} s`,
-  );
+  const started = await smoke.check(`${image}: GET /health/startup answers 200`, async () => {
+    const seconds = await probe(`${container.url}/health/startup`, { attemptMs: 1000 });
+    return `after ${seconds.toFixed(1)} s`;
+  });
   if (started === undefined) return undefined;
-  const ready = await checks.step(
-    `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`,
-    () =>
-      probeUntilOk(`${base}/health/readiness`, {
-        periodMs: 500,
-        timeoutMs: 2000,
-        failureThreshold: 40,
-      }),
-    (seconds) => `${seconds.toFixed(1)} s after startup`,
-  );
+  const readiness = `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`;
+  const ready = await smoke.check(readiness, async () => {
+    const seconds = await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 });
+    return `${seconds.toFixed(1)} s after startup`;
+  });
   return ready === undefined ? undefined : container;
 }
 
-interface Me {
-  userId: string;
-  name: string;
-  isAdmin: boolean;
-}
+type Me = { userId: string; isAdmin: boolean };
+type Problem = { details: Array<{ message: string }> };
 
-/**
- * Who task-service says a request is: nobody without credentials (401), the token's subject with
- * a Bearer token, the person signed in with the session cookie the sign-in through the provider's
- * container left (an admin by the provider's groups claim).
- */
-export async function checkSignIn(
-  checks: Checks,
-  image: string,
-  base: string,
-  signIn: SmokeSignIn,
-): Promise<void> {
-  await checks.check(`${image}: no credentials: 401 with a Bearer challenge`, async () => {
+/** Who task-service says a caller is: nobody, a token's subject, a session's (admin by group). */
+export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeSignIn) {
+  await check(`${image}: no credentials: 401 with a Bearer challenge`, async () => {
     const response = await request(`${base}/api/tasks`);
-    expectStatus(response, 401, 'GET /api/tasks without credentials');
-    const challenge = response.headers.get('www-authenticate') ?? '';
-    expect(challenge.startsWith('Bearer'), `WWW-Authenticate is "${challenge}"`);
-    return parseJson<{ details: Array<{ message: string }> }>(response).details[0]?.message;
+    const { details } = expectJson<Problem>(response, 401, 'GET /api/tasks');
+    assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
+    return details[0]?.message;
   });
 
-  await checks.check(
-    `${image}: a Bearer token from the provider's container names the user`,
-    async () => {
-      const response = await request(`${base}/api/me`, {
-        headers: await signIn.bearer(SMOKE_USER),
-      });
-      expectStatus(response, 200, 'GET /api/me');
-      const me = parseJson<Me>(response);
-      expect(me.userId === SMOKE_USER && !me.isAdmin, `GET /api/me: ${response.body}`);
-      // The issuer's address (the host's loopback) is not reachable from inside the container:
-      // the provider's keys can only have come over the back channel, identity-provider:9000.
-      return 'checked with keys fetched over the back channel';
-    },
-  );
+  await check(`${image}: a Bearer token from the provider's container names the user`, async () => {
+    const response = await request(`${base}/api/me`, { headers: await signIn.bearer(SMOKE_USER) });
+    const me = expectJson<Me>(response, 200, 'GET /api/me');
+    assert.partialDeepStrictEqual(me, { userId: SMOKE_USER, isAdmin: false });
+    // The issuer's address (the host's loopback) is not reachable from inside the container:
+    // the provider's keys can only have come over the back channel, identity-provider:9000.
+    return 'checked with keys fetched over the back channel';
+  });
 
-  await checks.check(
+  await check(
     `${image}: sign-in through the Ingress and the provider's page gives a session (admin by group)`,
     async () => {
-      const details: string[] = [];
-      for (const [user, isAdmin] of [
-        [SMOKE_USER, false],
-        [SMOKE_ADMIN, true],
-      ] as const) {
-        const cookie = await signIn.session(user);
-        const response = await request(`${signIn.publicUrl}/api/me`, {
-          headers: { Cookie: cookie },
-        });
-        expectStatus(response, 200, `GET /api/me as ${user}`);
-        const me = parseJson<Me>(response);
-        expect(me.userId === user && me.isAdmin === isAdmin, `${user}: ${response.body}`);
-        details.push(`${user}${isAdmin ? ' (admin)' : ''}`);
+      const admins = { [SMOKE_USER]: false, [SMOKE_ADMIN]: true };
+      for (const [userId, isAdmin] of Object.entries(admins)) {
+        const headers = { Cookie: await signIn.session(userId) };
+        const response = await request(`${signIn.publicUrl}/api/me`, { headers });
+        const me = expectJson<Me>(response, 200, `GET /api/me as ${userId}`);
+        assert.partialDeepStrictEqual(me, { userId, isAdmin });
       }
-      return `/auth/login → ${new URL(signIn.issuer).pathname} sign-in page → /auth/callback: ${details.join(', ')}`;
+      const issuerPath = new URL(signIn.issuer).pathname;
+      return `/auth/login → ${issuerPath} sign-in page → /auth/callback: ${SMOKE_USER}, ${SMOKE_ADMIN} (admin)`;
     },
   );
 }
 
 /** Creates, lists and completes a task; the completed task (undefined if a step failed). */
-export async function exerciseTasks(
-  checks: Checks,
-  image: string,
-  base: string,
-  signIn: SmokeSignIn,
-): Promise<Task | undefined> {
+export async function exerciseTasks({ check }: Smoke, base: string, signIn: SmokeSignIn) {
   const bearer = () => signIn.bearer(SMOKE_USER);
   const startAt = new Date(Date.now() + 3_600_000).toISOString();
-  const created = await checks.step(
+  const created = await check(
     `${image}: POST /api/tasks creates a task (201)`,
     async () => {
-      const response = await request(`${base}/api/tasks`, {
-        method: 'POST',
-        headers: await bearer(),
-        json: { title: 'Smoke-test the containers', contents: 'created by docker/smoke', startAt },
-      });
-      expectStatus(response, 201, 'POST /api/tasks');
-      const task = parseJson<Task>(response);
-      expect(
-        response.headers.get('location') === `/api/tasks/${task.taskId}`,
-        `Location is ${response.headers.get('location')}`,
-      );
-      expect(response.headers.get('x-request-id'), 'no X-Request-Id header');
+      const title = 'Smoke-test the containers';
+      const json = { title, contents: 'created by docker/smoke', startAt };
+      const headers = await bearer();
+      const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
+      const task = expectJson<Task>(response, 201, 'POST /api/tasks');
+      assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
+      assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
       return { task, etag: response.headers.get('etag') };
     },
     ({ task }) => `taskId ${task.taskId}`,
   );
   if (!created) return undefined;
-  const { task } = created;
+  const { task, etag } = created;
 
-  const window = new URLSearchParams({
-    from: new Date(Date.parse(startAt) - 86_400_000).toISOString(),
-    to: new Date(Date.parse(startAt) + 86_400_000).toISOString(),
-    status: 'open',
-  });
-  await checks.check(`${image}: GET /api/tasks lists it`, async () => {
+  await check(`${image}: GET /api/tasks lists it`, async () => {
+    const day = 86_400_000;
+    const from = new Date(Date.parse(startAt) - day).toISOString();
+    const to = new Date(Date.parse(startAt) + day).toISOString();
+    const window = new URLSearchParams({ from, to, status: 'open' });
     const response = await request(`${base}/api/tasks?${window}`, { headers: await bearer() });
-    expectStatus(response, 200, 'GET /api/tasks');
-    const { items } = parseJson<{ items: Task[] }>(response);
-    expect(
-      items.some((item) => item.taskId === task.taskId),
-      `${task.taskId} not among ${items.length} open tasks`,
-    );
+    const { items } = expectJson<{ items: Task[] }>(response, 200, 'GET /api/tasks');
+    const listed = items.some((item) => item.taskId === task.taskId);
+    assert.ok(listed, `${task.taskId} not among ${items.length} open tasks`);
     return `${items.length} open task(s)`;
   });
 
-  return checks.step(
+  return check(
     `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
     async () => {
-      const response = await request(`${base}/api/tasks/${task.taskId}`, {
-        method: 'PATCH',
-        headers: { ...(await bearer()), ...(created.etag ? { 'If-Match': created.etag } : {}) },
-        json: { done: true },
-      });
-      expectStatus(response, 200, 'PATCH /api/tasks/:id');
-      const completed = parseJson<Task>(response);
-      expect(completed.done && completed.completedAt, `not completed: ${response.body}`);
-      const reread = await request(`${base}/api/tasks/${task.taskId}`, {
-        headers: await bearer(),
-      });
-      expectStatus(reread, 200, 'GET /api/tasks/:id');
-      expect(parseJson<Task>(reread).done, 'GET after PATCH does not show it done');
+      const url = `${base}/api/tasks/${task.taskId}`;
+      const headers = { ...(await bearer()), ...(etag && { 'If-Match': etag }) };
+      const response = await request(url, { method: 'PATCH', headers, json: { done: true } });
+      const completed = expectJson<Task>(response, 200, 'PATCH /api/tasks/:id');
+      assert.ok(completed.done && completed.completedAt, `not completed: ${response.body}`);
+      const reread = expectJson<Task>(await request(url, { headers: await bearer() }), 200, 'GET');
+      assert.ok(reread.done, 'GET after PATCH does not show it done');
       return completed;
     },
     (completed) => `completedAt ${completed.completedAt}`,
   );
 }
 
+/** Nothing listens there, in the container's own network namespace: the collector is down. */
+export const TRACING = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
+
 /**
- * task-service with tracing on, as the tracing component configures it, with nothing listening
- * at the OTLP endpoint: the image's bundle (dist/run.cjs) must still be instrumented, because
- * OpenTelemetry patches what it loads from node_modules (packages/telemetry/README.md,
- * "Bundling"). A request with a caller's traceparent answers as ever, and its log line continues
- * that trace under a span of its own.
+ * Tracing on, the collector down: the bundle must still be instrumented, as OpenTelemetry patches
+ * what it loads from node_modules (packages/telemetry/README.md, "Bundling").
  */
-export async function checkTracedService(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
-  env: Readonly<Record<string, string>>,
-): Promise<void> {
-  await checks.check(
+export async function checkTracedService({ check, sandbox }: Smoke, env: Env) {
+  await check(
     `${image}: with tracing on and the collector down, a request's log line continues its caller's trace`,
     async () => {
-      const tracing = { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
-      const container = await sandbox.startPublished(
-        { role: 'task-service-traced', image, env: tracing },
-        3000,
-      );
-      let stdout: string;
+      const spec = { role: 'task-service-traced', image, env: { ...env, ...TRACING } };
+      const container = await sandbox.start(spec, 3000);
       const traceId = randomBytes(16).toString('hex');
       const parentSpanId = randomBytes(8).toString('hex');
       const requestId = `smoke-traced-${parentSpanId}`;
+      let line;
       try {
-        await probeUntilOk(`${container.url}/health/readiness`, {
-          periodMs: 500,
-          timeoutMs: 2000,
-          failureThreshold: 60,
-        });
+        await probe(`${container.url}/health/readiness`);
         const response = await request(`${container.url}/api/tasks`, {
           headers: { traceparent: `00-${traceId}-${parentSpanId}-01`, 'X-Request-Id': requestId },
         });
         expectStatus(response, 401, 'GET /api/tasks without credentials');
-        await waitForOutput(container.name, new RegExp(requestId), 10_000);
-        ({ stdout } = await sandbox.logs(container.name));
+        line = await eventually(async () => {
+          const { stdout } = await sandbox.logs(container.name);
+          const found = jsonLines(stdout).find((entry) => entry.requestId === requestId);
+          assert.ok(found, `no log line with requestId ${requestId}`);
+          return found;
+        });
       } finally {
         // Only this check needs it; the service the other checks use runs on.
-        await sandbox.stop(container.name, GRACE_SECONDS);
+        await sandbox.stop(container.name);
       }
-      const line = parseJsonLines(stdout).find((entry) => entry.requestId === requestId);
-      expect(line, `no log line with requestId ${requestId}`);
-      expect(line.trace_id === traceId, `trace_id ${String(line.trace_id)}, sent ${traceId}`);
-      expect(
-        typeof line.span_id === 'string' && line.span_id !== parentSpanId,
-        `span_id ${String(line.span_id)}`,
-      );
-      return `trace ${traceId}, span ${String(line.span_id)}`;
+      assert.equal(line.trace_id, traceId);
+      assert.ok(typeof line.span_id === 'string' && line.span_id !== parentSpanId, 'span_id');
+      return `trace ${traceId}, span ${line.span_id}`;
     },
   );
 }
 
 /**
- * The image's own command, as its own user on a read-only file system, uses the compile cache
- * the build made (services/task-service/dist/compile-cache): Node keeps one per user id, so a
- * cache made by another user would be silently ignored and every start would compile anew.
- * Without any configuration the program loads everything and stops at the configuration check
- * (exit 1), which is all this needs; Node's own debug output says what the cache served.
+ * Node keeps a compile cache per user id: one made by another user would be silently ignored.
+ * Without configuration the program loads everything and exits 1, which is all this needs.
  */
-export async function checkCompileCache(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
+export async function checkCompileCache({ check, sandbox }: Smoke) {
+  await check(`${image}: the compile cache the build made serves the image's user`, async () => {
+    const env = { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' };
+    const result = await sandbox.run({ role: 'task-service-compile-cache', image, env }, 60_000);
+    assert.equal(result.code, 1, 'exit code (1: no configuration)');
+    const lines = result.stderr.split('\n');
+    const accepted = lines.filter((line) => /V8 code cache for .* was accepted/.test(line));
+    const program = `/app/${TASK_SERVICE_BUNDLE}`;
+    assert.ok(
+      accepted.some((line) => line.includes(program)),
+      `no accepted cache for ${program}: ${lines.filter((line) => line.includes(PROGRAM_BUNDLE)).join(' | ') || 'nothing about it'}`,
+    );
+    const rejected = lines.filter((line) => /rejected|mismatch|failed/i.test(line));
+    assert.ok(rejected.length === 0, `rejected: ${rejected.slice(0, 3).join(' | ')}`);
+    return `${accepted.length} modules served from the cache, ${PROGRAM_BUNDLE} among them`;
+  });
+}
+
+/** `docker stop` while a request waits on a frozen (`docker pause`) DynamoDB: still answered. */
+export async function stopDuringRequest(
+  smoke: Smoke,
+  service: Container,
+  dynamodb: Container,
+  signIn: SmokeSignIn,
 ): Promise<void> {
-  await checks.check(
-    `${image}: the compile cache the build made serves the image's user`,
-    async () => {
-      const result = await sandbox.runToCompletion(
-        { role: 'task-service-compile-cache', image, env: { NODE_DEBUG_NATIVE: 'COMPILE_CACHE' } },
-        60_000,
+  await smoke.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    // The token first: its checks (and the provider's keys) must not be what the request waits on.
+    const headers = await signIn.bearer(SMOKE_USER);
+    await dockerChecked(['pause', dynamodb.name]);
+    try {
+      const sent = performance.now();
+      const timeoutMs = GRACE_SECONDS * 1000;
+      const inFlight = request(`${service.url}/api/tasks`, { headers, timeoutMs }).then(
+        (response) => ({ status: response.status, at: performance.now() }),
       );
-      expect(result.code === 1, `exit code ${result.code}, expected 1 (no configuration)`);
-      const lines = result.stderr.split('\n');
-      const accepted = lines.filter((line) => /V8 code cache for .* was accepted/.test(line));
-      const program = `/app/${TASK_SERVICE_BUNDLE}`;
-      expect(
-        accepted.some((line) => line.includes(program)),
-        `no accepted cache for ${program}: ${lines.filter((line) => line.includes(PROGRAM_BUNDLE)).join(' | ') || 'nothing about it'}`,
-      );
-      const rejected = lines.filter((line) => /rejected|mismatch|failed/i.test(line));
-      expect(rejected.length === 0, `rejected: ${rejected.slice(0, 3).join(' | ')}`);
-      return `${accepted.length} modules served from the cache, ${PROGRAM_BUNDLE} among them`;
-    },
-  );
+      // Awaited after the stop; until then its failure must not count as unhandled.
+      inFlight.catch(() => undefined);
+      // Stopped only once the service has the request: its gauge counts it and the scrape.
+      await eventually(async () => {
+        const metrics = await request(`${service.url}/metrics`);
+        const count = Number(/^http_requests_in_flight (\d+)$/m.exec(metrics.body)?.[1]);
+        assert.ok(count >= 2, `http_requests_in_flight is ${count}`);
+      });
+      const stopping = performance.now();
+      const stopped = await smoke.sandbox.stopCleanly(service.name);
+      const answer = await inFlight;
+      assert.ok(answer.at > stopping, 'the request was answered before the stop: not in flight');
+      const seconds = ((answer.at - sent) / 1000).toFixed(1);
+      return `${stopped}; the in-flight request answered ${answer.status} after ${seconds} s`;
+    } finally {
+      await docker(['unpause', dynamodb.name]);
+    }
+  });
+  await checkStdout(smoke, image, service);
 }

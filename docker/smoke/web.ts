@@ -1,158 +1,171 @@
 /**
  * task-web in its container: nginx serving the built app with the headers the issue asks for.
  */
-import type { Checks } from './checks.ts';
-import { expect } from './checks.ts';
-import { probeUntilOk, request, type HttpResponse } from './http.ts';
-import { describePid1, pid1 } from './pid1.ts';
-import type { PublishedContainer, Sandbox } from './sandbox.ts';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { eventually } from '@task-manager/testing';
+import { images } from './images.ts';
+import { checkStdout, startApp, type Container, type Smoke } from './sandbox.ts';
+import { docker, request, type HttpResponse } from './support.ts';
 
-export const CONTENT_SECURITY_POLICY =
+const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; " +
   "frame-ancestors 'none'; form-action 'self'";
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-function header(response: HttpResponse, name: string): string {
-  return response.headers.get(name) ?? '';
-}
+const image = images.web.tag;
 
-function expectHeader(response: HttpResponse, name: string, value: string, what: string): void {
-  const actual = header(response, name);
-  expect(actual === value, `${what}: ${name} is "${actual}", expected "${value}"`);
-}
-
-/** Same-origin URLs index.html loads (scripts, styles, preloads, icons). */
-export function referencedUrls(html: string): string[] {
-  const urls = [...html.matchAll(/\s(?:src|href)="(\/[^"/][^"]*)"/g)].map((match) => match[1]);
-  return [...new Set(urls.filter((url): url is string => url !== undefined))];
-}
-
-/** Markup a `script-src 'self'; style-src 'self'` policy would block. */
-export function inlineCode(html: string): string[] {
-  return [
-    ...html.matchAll(
-      /<script\b(?![^>]*\bsrc=)[^>]*>|<style\b[^>]*>|\sstyle="[^"]*"|\son[a-z]+="/gi,
-    ),
-  ].map((match) => match[0]);
-}
-
-export async function startWeb(
-  checks: Checks,
-  sandbox: Sandbox,
-  image: string,
-): Promise<PublishedContainer | undefined> {
-  const container = await checks.step(
-    `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
-      const started = await sandbox.startPublished({ role: 'task-web', image }, 8080);
-      await probeUntilOk(`${started.url}/healthz`, {
-        periodMs: 250,
-        timeoutMs: 1000,
-        failureThreshold: 40,
-      });
-      return started;
-    },
-    (started) => `${started.name} on ${started.url}, /healthz 200`,
-  );
-  if (!container) return undefined;
-
-  await checks.check(`${image}: nginx is PID 1, as 101:101`, async () => {
-    const process = await pid1(container.name);
-    expect(process.command[0]?.startsWith('nginx'), `PID 1 is ${process.command.join(' ')}`);
-    expect(process.uid === 101 && process.gid === 101, describePid1(process));
-    return describePid1(process);
+export function startWeb(smoke: Smoke) {
+  return startApp(smoke, {
+    role: 'task-web',
+    image,
+    port: 8080,
+    probes: ['/healthz'],
+    probeOptions: { periodMs: 250, attemptMs: 1000, timeoutMs: 10_000 },
+    pid1: { program: 'nginx', user: '101:101' },
   });
-  return container;
 }
 
-export async function checkWeb(checks: Checks, image: string, base: string): Promise<void> {
-  const index = await checks.step(
+export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
+  // Its status, and the `headers` it must have ('' for one it must not have).
+  const get = async (path: string, status: number, headers: Record<string, string> = {}) => {
+    const response = await request(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(response.status, status, `GET ${path}`);
+    for (const [name, value] of Object.entries(headers)) {
+      assert.equal(response.headers.get(name) ?? '', value, `GET ${path}: ${name}`);
+    }
+    return response;
+  };
+  const type = (response: HttpResponse) => response.headers.get('content-type') ?? '';
+  const index = await check(
     `${image}: GET / serves the app's index.html, Cache-Control no-cache`,
     async () => {
-      const response = await request(`${base}/`);
-      expect(response.status === 200, `GET / answered ${response.status}`);
-      expect(header(response, 'content-type').startsWith('text/html'), 'not text/html');
-      expect(response.body.includes('id="app"'), 'no <div id="app"> in index.html');
-      expectHeader(response, 'cache-control', 'no-cache', 'GET /');
+      const response = await get('/', 200, { 'cache-control': 'no-cache' });
+      assert.match(type(response), /^text\/html/);
+      assert.ok(response.body.includes('id="app"'), 'no <div id="app"> in index.html');
       return response;
     },
   );
   if (!index) return;
 
-  await checks.check(`${image}: security headers (CSP, nosniff, DENY, ...)`, () => {
-    expectHeader(index, 'content-security-policy', CONTENT_SECURITY_POLICY, 'GET /');
-    expectHeader(index, 'x-content-type-options', 'nosniff', 'GET /');
-    expectHeader(index, 'x-frame-options', 'DENY', 'GET /');
+  await check(`${image}: security headers (CSP, nosniff, DENY, ...)`, async () => {
+    await get('/', 200, {
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      // No nginx version.
+      server: 'nginx',
+    });
     for (const name of ['referrer-policy', 'permissions-policy']) {
-      expect(header(index, name) !== '', `no ${name} header`);
+      assert.ok(index.headers.get(name), `no ${name} header`);
     }
-    expect(header(index, 'server') === 'nginx', `Server header "${header(index, 'server')}"`);
-    return `Referrer-Policy ${header(index, 'referrer-policy')}; no nginx version`;
+    return `Referrer-Policy ${index.headers.get('referrer-policy')}; no nginx version`;
   });
 
-  await checks.check(`${image}: index.html has no inline script or style (CSP)`, () => {
-    const inline = inlineCode(index.body);
-    expect(inline.length === 0, `blocked by the CSP: ${inline.join(', ')}`);
+  await check(`${image}: index.html has no inline script or style (CSP)`, () => {
+    const inline = /<script\b(?![^>]*\bsrc=)[^>]*>|<style\b[^>]*>|\sstyle="[^"]*"|\son[a-z]+="/gi;
+    assert.deepEqual(index.body.match(inline) ?? [], [], 'blocked by the CSP');
   });
 
-  await checks.check(
-    `${image}: index.html's assets load, hashed ones cached immutable`,
-    async () => {
-      const urls = referencedUrls(index.body);
-      const assets = urls.filter((url) => url.startsWith('/assets/'));
-      expect(
-        assets.some((url) => url.endsWith('.js')),
-        `no /assets/*.js in ${urls.join(', ')}`,
-      );
-      for (const url of urls) {
-        const response = await request(`${base}${url}`, {
-          headers: { 'Accept-Encoding': 'gzip' },
-        });
-        expect(response.status === 200, `${url}: ${response.status}`);
-        const expected = url.startsWith('/assets/') ? IMMUTABLE : 'no-cache';
-        expectHeader(response, 'cache-control', expected, url);
-        expect(!header(response, 'content-type').startsWith('text/html'), `${url} is HTML`);
-        const textual = /\.(?:js|css)$/.test(url) && response.body.length > 1024;
-        if (textual) expectHeader(response, 'content-encoding', 'gzip', url);
+  await check(`${image}: index.html's assets load, hashed ones cached immutable`, async () => {
+    // Same-origin URLs index.html loads (scripts, styles, preloads, icons).
+    const found = index.body.matchAll(/\s(?:src|href)="(\/[^"/][^"]*)"/g);
+    const urls = [...new Set([...found].map((match) => match[1]!))];
+    const scripts = urls.filter((url) => /^\/assets\/.*\.js$/.test(url));
+    assert.ok(scripts.length > 0, `no /assets/*.js in ${urls.join(', ')}`);
+    for (const url of urls) {
+      const hashed = url.startsWith('/assets/');
+      const response = await get(url, 200, {
+        'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+      });
+      assert.doesNotMatch(type(response), /^text\/html/, `${url} is HTML`);
+      if (/\.(?:js|css)$/.test(url) && response.body.length > 1024) {
+        assert.equal(response.headers.get('content-encoding'), 'gzip', url);
       }
-      return `${urls.length} URL(s): ${urls.join(', ')}; gzip for JS/CSS`;
-    },
-  );
-
-  await checks.check(`${image}: deep link /tasks/some-task falls back to index.html`, async () => {
-    const response = await request(`${base}/tasks/some-task?tab=details`);
-    expect(response.status === 200, `status ${response.status}`);
-    expect(response.body === index.body, 'body differs from index.html');
-    expectHeader(response, 'cache-control', 'no-cache', 'deep link');
+    }
+    return `${urls.length} URL(s): ${urls.join(', ')}; gzip for JS/CSS`;
   });
 
-  await checks.check(`${image}: a missing asset is 404, not the app's HTML`, async () => {
-    const response = await request(`${base}/assets/missing-0000.js`);
-    expect(response.status === 404, `status ${response.status}`);
-    expect(header(response, 'cache-control') === '', 'a 404 carries a Cache-Control header');
+  await check(`${image}: deep link /tasks/some-task falls back to index.html`, async () => {
+    const response = await get('/tasks/some-task?tab=details', 200, {
+      'cache-control': 'no-cache',
+    });
+    assert.ok(response.body === index.body, 'body differs from index.html');
   });
 
-  await checks.check(
+  await check(`${image}: a missing asset is 404, not the app's HTML`, async () => {
+    await get('/assets/missing-0000.js', 404, { 'cache-control': '' });
+  });
+
+  await check(
     `${image}: /api/* and /auth/* are JSON 404s here, redirects stay relative`,
     async () => {
       // Both belong to task-service: reaching nginx is a routing mistake, never the app's HTML.
       for (const path of ['/api/tasks', '/auth/login']) {
-        const response = await request(`${base}${path}`);
-        expect(response.status === 404, `GET ${path} answered ${response.status}`);
-        const type = header(response, 'content-type');
-        expect(type.startsWith('application/json'), `the 404 of ${path} is ${type}, not JSON`);
+        assert.match(type(await get(path, 404)), /^application\/json/, path);
       }
       // Behind the Ingress an absolute redirect would name this container's port.
-      const redirect = await request(`${base}/assets`);
-      expect(redirect.status === 301, `GET /assets answered ${redirect.status}`);
-      expectHeader(redirect, 'location', '/assets/', 'GET /assets');
+      await get('/assets', 301, { location: '/assets/' });
     },
   );
 
-  await checks.check(`${image}: GET /healthz answers 200`, async () => {
-    const response = await request(`${base}/healthz`);
-    expect(response.status === 200, `status ${response.status}`);
-    return response.body.trim();
+  await check(`${image}: GET /healthz answers 200`, async () =>
+    (await get('/healthz', 200)).body.trim(),
+  );
+}
+
+/** `docker stop` (SIGQUIT: graceful) while a request's headers are arriving: nginx finishes it. */
+export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<void> {
+  await smoke.check(`${image}: docker stop during a request: answered, exit 0`, async () => {
+    const { hostname, port } = new URL(web.url);
+    const socket = net.connect(Number(port), hostname).setEncoding('utf8');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /tasks/in-flight HTTP/1.1\r\nHost: task-web\r\n');
+    await eventually(async () => assert.ok(await nginxHasReadAll(web.name), 'nginx has not yet'));
+
+    const stopping = smoke.sandbox.stopCleanly(web.name);
+    // The rest of the request only once nginx is shutting down: it takes no new connection.
+    await eventually(async () => {
+      const answered = await request(`${web.url}/healthz`, { timeoutMs: 1000 }).then(
+        () => true,
+        () => false,
+      );
+      assert.ok(!answered, 'nginx still answers new connections');
+    });
+    socket.write('Connection: close\r\n\r\n');
+    const [stop] = await Promise.all([stopping, closed]);
+    assert.equal(received.split('\r\n')[0], 'HTTP/1.1 200 OK', 'the in-flight request');
+    return `${stop}; the in-flight request answered 200`;
   });
+  await checkStdout(smoke, image, web);
+  await smoke.check(`${image}: /healthz probes are not in the access log`, async () => {
+    const { stdout } = await smoke.sandbox.logs(web.name);
+    const lines = stdout.split('\n').filter(Boolean);
+    const probes = lines.filter((line) => line.includes('"/healthz"'));
+    assert.equal(probes.length, 0, '/healthz lines');
+    return `${lines.length} access log lines, none for /healthz`;
+  });
+}
+
+/**
+ * Whether nginx has accepted every connection to its port 8080 and read every byte sent on them:
+ * by the kernel's socket table, the accept queue and each connection's rx_queue are all 0.
+ */
+async function nginxHasReadAll(container: string): Promise<boolean> {
+  // Without IPv6 there is no tcp6 table: cat prints the other and fails, which is fine here.
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'];
+  const { stdout } = await docker(['exec', container, 'cat', ...tables]);
+  const sockets = stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(':1F90')); // 8080 in hex
+  const [LISTEN, ESTABLISHED] = ['0A', '01'];
+  const unread = (fields: string[]) => parseInt(fields[4]!.split(':')[1]!, 16);
+  const connections = sockets.filter((fields) => fields[3] === ESTABLISHED);
+  const listening = sockets.filter((fields) => fields[3] === LISTEN);
+  return connections.length > 0 && [...listening, ...connections].every((f) => unread(f) === 0);
 }

@@ -1,0 +1,165 @@
+/**
+ * What the checks are made of: node:test subtests, the docker CLI, HTTP from the host to the
+ * published ports, and what the containers print.
+ */
+import assert from 'node:assert/strict';
+import { execFile, type ExecFileException, type ExecFileOptions } from 'node:child_process';
+import type { TestContext } from 'node:test';
+import { promisify } from 'node:util';
+import { eventually } from '@task-manager/testing';
+
+/**
+ * One check, a subtest of the run's test: `body` throws to fail. Resolves to its value, undefined
+ * when it failed; a string it returns, or `detail` of its value, is reported with it.
+ */
+export type Check = <T>(
+  name: string,
+  body: () => T | Promise<T>,
+  detail?: (value: T) => string,
+) => Promise<T | undefined>;
+
+export function checksOf(t: TestContext): Check {
+  return async (name, body, detail = (value) => (typeof value === 'string' ? value : '')) => {
+    let outcome;
+    await t.test(name, async (check) => {
+      const value = await body();
+      const text = detail(value);
+      if (text) check.diagnostic(text);
+      outcome = value;
+    });
+    return outcome;
+  };
+}
+
+export type CommandResult = { code: number; stdout: string; stderr: string };
+
+const execFileAsync = promisify(execFile);
+
+/** Runs the docker CLI; a non-zero exit is a result, not an error. */
+export async function docker(
+  args: readonly string[],
+  options: ExecFileOptions = {},
+): Promise<CommandResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync('docker', args, {
+      maxBuffer: 256 * 1024 * 1024,
+      killSignal: 'SIGKILL',
+      ...options,
+      encoding: 'utf8',
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as ExecFileException & { stdout?: string; stderr?: string };
+    // A string code (ENOENT) means there is no docker CLI at all.
+    if (typeof failed.code === 'string') throw error;
+    const stderr = `${failed.stderr}${failed.killed ? `\n(killed after ${options.timeout} ms)` : ''}`;
+    return { code: failed.code ?? 128, stdout: failed.stdout ?? '', stderr };
+  }
+}
+
+/** docker's stdout; throws with the end of its output unless it exits 0. */
+export async function dockerChecked(
+  args: readonly string[],
+  options?: ExecFileOptions,
+): Promise<string> {
+  const { code, stdout, stderr } = await docker(args, options);
+  const output = (stderr.trim() || stdout.trim()).split('\n').slice(-15).join('\n');
+  if (code !== 0) throw new Error(`\`docker ${args.join(' ')}\` exited with ${code}:\n${output}`);
+  return stdout;
+}
+
+export type HttpResponse = { status: number; headers: Headers; body: string };
+
+type RequestOptions = Omit<RequestInit, 'headers'> & {
+  headers?: Record<string, string>;
+  /** Sent as the JSON body. */
+  json?: unknown;
+  timeoutMs?: number;
+};
+
+/** A request from the host; redirects are answers, not followed. */
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const { json, timeoutMs = 10_000, ...init } = options;
+  if (json !== undefined) {
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    init.body = JSON.stringify(json);
+  }
+  const signal = AbortSignal.timeout(timeoutMs);
+  const response = await fetch(url, { redirect: 'manual', signal, ...init });
+  return { status: response.status, headers: response.headers, body: await response.text() };
+}
+
+/** Fails unless `response` has `status`, showing the start of its body. */
+export function expectStatus({ status, body }: HttpResponse, expected: number, what: string) {
+  assert.equal(status, expected, `${what}: ${status} ${body.slice(0, 300)}`);
+}
+
+/** expectStatus(), then the body's JSON. */
+export function expectJson<T>(response: HttpResponse, status: number, what: string): T {
+  expectStatus(response, status, what);
+  return JSON.parse(response.body) as T;
+}
+
+/**
+ * Seconds until `url` answers 200, asked every `periodMs` with `attemptMs` to answer, as the
+ * kubelet probes; fails after `timeoutMs`.
+ */
+export async function probe(
+  url: string,
+  { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000 } = {},
+): Promise<number> {
+  const started = performance.now();
+  await eventually(
+    async () => {
+      const response = await request(url, { timeoutMs: attemptMs });
+      assert.equal(response.status, 200, `${url}: ${response.body.slice(0, 200)}`);
+    },
+    { timeoutMs, intervalMs: periodMs },
+  );
+  return (performance.now() - started) / 1000;
+}
+
+/** Fails unless `found` is empty, naming the first few. */
+export function expectNone(found: readonly string[], what: string): void {
+  const more = found.length > 5 ? `, ... (${found.length})` : '';
+  assert.ok(found.length === 0, `${what}: ${found.slice(0, 5).join(', ')}${more}`);
+}
+
+/** Progress notes go to stderr: stdout is node:test's report. */
+export const note = (message: string): void => void process.stderr.write(`# ${message}\n`);
+
+/** stdout's lines, each of which must be a JSON object: log collectors parse them one by one. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  const lines = stdout.split('\n').filter((line) => line.trim() !== '');
+  assert.ok(lines.length > 0, 'nothing on stdout');
+  return lines.map((line, index) => {
+    let value: unknown;
+    assert.doesNotThrow(() => (value = JSON.parse(line)), `stdout line ${index + 1}: ${line}`);
+    assert.ok(
+      typeof value === 'object' && value !== null && !Array.isArray(value),
+      `stdout line ${index + 1} of ${lines.length} is not a JSON object: ${line}`,
+    );
+    return value as Record<string, unknown>;
+  });
+}
+
+/**
+ * Fails unless PID 1 of a running container is `program` (its first word, or that and a colon,
+ * as nginx shows itself), with `argument` among the rest, as `user`: PID 1 gets the SIGTERM.
+ */
+export async function expectPid1(
+  container: string,
+  program: string,
+  user: string,
+  argument?: string,
+): Promise<string> {
+  const status = await dockerChecked(['exec', container, 'cat', '/proc/1/status']);
+  const cmdline = await dockerChecked(['exec', container, 'cat', '/proc/1/cmdline']);
+  const id = (field: string) => new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1];
+  const command = cmdline.split('\0').filter(Boolean);
+  const described = `PID 1 is \`${command.join(' ')}\` as ${id('Uid')}:${id('Gid')}`;
+  assert.match(command[0] ?? '', new RegExp(`^${program}(:|$)`), described);
+  assert.ok(argument === undefined || command.includes(argument), described);
+  assert.equal(`${id('Uid')}:${id('Gid')}`, user, described);
+  return described;
+}
