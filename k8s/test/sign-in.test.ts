@@ -37,7 +37,7 @@ function envOf(objects: k.KubeObject[], name: string) {
   return { values, withSecrets: programEnv(resolved), secretRefs: resolved.secretRefs };
 }
 
-/** Where the Ingress sends `path`, as ingress-nginx matches Prefix paths (longest whole-segment). */
+/** Where the Ingress sends `path`: ingress-nginx's longest whole-segment Prefix match. */
 function routeOf(objects: k.KubeObject[], path: string) {
   const matching = ingressPaths(objects).filter((candidate) => {
     assert.equal(candidate.pathType, 'Prefix', `${candidate.path}: only Prefix paths here`);
