@@ -7,17 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import {
-  containers,
-  parseQuantity,
-  readText,
-  render,
-  workload,
-  workloads,
-  type KubeObject,
-  type Variant,
-  type Workload,
-} from './support/kube.ts';
+import * as k from './support/kube.ts';
 
 /** Cores and bytes. */
 type Resources = { cpu: number; memory: number };
@@ -48,11 +38,12 @@ const atLeast = (...parts: Resources[]) =>
   parts.reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }));
 
 /** A Pod's effective request: its containers together, or its largest init container. */
-function podRequests(workload: Workload): Resources {
+function podRequests(workload: k.Workload): Resources {
   const of = (resource: keyof Resources, init: boolean) =>
-    containers(workload)
+    k
+      .containers(workload)
       .filter((ref) => ref.init === init)
-      .map((ref) => parseQuantity(ref.container.resources?.requests?.[resource] ?? '0'));
+      .map((ref) => k.parseQuantity(ref.container.resources?.requests?.[resource] ?? '0'));
   const total = (resource: keyof Resources) =>
     Math.max(
       of(resource, false).reduce((a, b) => a + b, 0),
@@ -62,7 +53,7 @@ function podRequests(workload: Workload): Resources {
 }
 
 /** How many Pods of a workload can exist at once: replicas plus the rolling update's surge. */
-function peakPods(workload: Workload): number {
+function peakPods(workload: k.Workload): number {
   if (workload.kind === 'CronJob') return 1; // concurrencyPolicy: Forbid
   const strategy = (workload.object as IDeployment).spec?.strategy;
   const replicas = workload.replicas ?? 1;
@@ -73,10 +64,10 @@ function peakPods(workload: Workload): number {
 }
 
 /** The app's requests at their peak, Pod by Pod. */
-const appRequests = (objects: KubeObject[]) =>
+const appRequests = (objects: k.KubeObject[]) =>
   sum(
     { cpu: 0, memory: 0 },
-    ...workloads(objects).map((w) => {
+    ...k.workloads(objects).map((w) => {
       const { cpu, memory } = podRequests(w);
       return { cpu: cpu * peakPods(w), memory: memory * peakPods(w) };
     }),
@@ -84,11 +75,11 @@ const appRequests = (objects: KubeObject[]) =>
 
 /** `skaffold dev` is the heaviest (dev images), with Jaeger when traced; `skaffold run` fits. */
 const app = () =>
-  atLeast(...(['dev', 'dev+tracing', 'local'] as Variant[]).map((v) => appRequests(render(v))));
+  atLeast(...(['dev', 'dev+tracing', 'local'] as k.Variant[]).map((v) => appRequests(k.render(v))));
 const needed = () => sum(app(), SYSTEM_PODS, INGRESS_CONTROLLER, NODE_HEADROOM);
 const neededWithCalico = () =>
   sum(
-    atLeast(app(), appRequests(render('local+network-policies'))),
+    atLeast(app(), appRequests(k.render('local+network-policies'))),
     SYSTEM_PODS,
     INGRESS_CONTROLLER,
     CALICO,
@@ -111,17 +102,17 @@ function memoryMiB(value: string): number {
 describe('what the cluster must hold', () => {
   test('each Pod counts its largest init container or its containers, whichever is more', () => {
     // dev: create-tables 50m/64Mi, task-service 100m/192Mi.
-    const service = workload(render('dev'), 'task-service');
+    const service = k.workload(k.render('dev'), 'task-service');
     assert.deepEqual(podRequests(service), { cpu: 0.1, memory: 192 * MI });
     assert.equal(peakPods(service), 3, 'two replicas and one more during a rollout');
-    assert.equal(peakPods(workload(render('dev'), 'localstack')), 1, 'Recreate: never two');
+    assert.equal(peakPods(k.workload(k.render('dev'), 'localstack')), 1, 'Recreate: never two');
   });
 
   test('the documentation states the computed requests', () => {
     for (const [what, { cpu, memory }] of Object.entries({ app: app(), total: needed() })) {
       const figures = `${Math.round(cpu * 1000)}m CPU, ${Math.round(memory / MI)} MiB`;
       assert.ok(
-        readText('k8s/README.md').includes(figures),
+        k.readText('k8s/README.md').includes(figures),
         `k8s/README.md states ${what}: ${figures}`,
       );
     }
@@ -130,7 +121,8 @@ describe('what the cluster must hold', () => {
 
 test('every documented `minikube start` gives at least the CPUs and memory computed', () => {
   const commands = ['README.md', 'k8s/README.md'].flatMap((file) =>
-    readText(file)
+    k
+      .readText(file)
       .split('\n')
       // Commands only (`minikube start` followed by its flags or the end of the command).
       .filter((line) => /(^|\s)minikube start(\s+--|\s*$|\s*&&)/.test(line))
@@ -152,7 +144,7 @@ test('every documented `minikube start` gives at least the CPUs and memory compu
 
 test('the memory documented for Docker under kind covers the app, its three nodes and headroom', () => {
   const stated = /With kind\b[\s\S]{0,400}?at least (\d+) GiB of memory/.exec(
-    readText('k8s/README.md'),
+    k.readText('k8s/README.md'),
   );
   assert.ok(stated, 'k8s/README.md: "at least N GiB of memory" for kind');
   const { memoryGiB } = minikubeFlags(sum(needed(), KIND_NODE_OVERHEAD, KIND_NODE_OVERHEAD));

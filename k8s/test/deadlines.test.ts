@@ -8,14 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { DEFAULT_BACKOFF } from '../../packages/task-store/src/retry-until-deadline.ts';
-import {
-  appConfig,
-  find,
-  mainContainer,
-  readText,
-  render,
-  type IContainer,
-} from './support/kube.ts';
+import * as k from './support/kube.ts';
 import { failureBudget } from './support/policies.ts';
 import { skaffoldFor } from './support/skaffold.ts';
 
@@ -26,14 +19,14 @@ import { skaffoldFor } from './support/skaffold.ts';
  */
 const LOCALSTACK_PULL_ALLOWANCE_SECONDS = 180;
 
-const startup = ({ startupProbe: probe }: IContainer) =>
+const startup = ({ startupProbe: probe }: k.IContainer) =>
   (probe?.initialDelaySeconds ?? 0) + failureBudget(probe ?? {});
 
 function figures(variant: 'dev' | 'local') {
-  const objects = render(variant);
-  const config = appConfig(objects);
+  const objects = k.render(variant);
+  const config = k.appConfig(objects);
   const { deploy } = skaffoldFor(variant);
-  const service = mainContainer(objects, 'task-service');
+  const service = k.mainContainer(objects, 'task-service');
   const parts = {
     createTablesWait: Number(config.CREATE_TABLES_WAIT_SECONDS),
     // Once DynamoDB answers, the next attempt comes after at most the longest pause...
@@ -46,7 +39,7 @@ function figures(variant: 'dev' | 'local') {
   return {
     ...parts,
     sum: Object.values(parts).reduce((a, b) => a + b),
-    localstackStartup: startup(mainContainer(objects, 'localstack')),
+    localstackStartup: startup(k.mainContainer(objects, 'localstack')),
     statusCheck: Number(deploy.statusCheckDeadlineSeconds ?? 600),
     tolerates: deploy.tolerateFailuresUntilDeadline === true,
   };
@@ -72,14 +65,15 @@ for (const variant of ['dev', 'local'] as const) {
 }
 
 test("the report Job's own deadline leaves room for its create-tables wait", () => {
-  const job = find<ICronJob>(render('local'), 'CronJob', 'task-reporter').spec!.jobTemplate.spec!;
-  const wait = Number(appConfig(render('local')).CREATE_TABLES_WAIT_SECONDS);
+  const { spec } = k.find<ICronJob>(k.render('local'), 'CronJob', 'task-reporter');
+  const job = spec!.jobTemplate.spec!;
+  const wait = Number(k.appConfig(k.render('local')).CREATE_TABLES_WAIT_SECONDS);
   assert.ok(wait < (job.activeDeadlineSeconds ?? Infinity) / 2);
 });
 
 test('k8s/README.md states the same figures and sum', () => {
   const f = figures('dev');
-  const section = readText('k8s/README.md').split('### Deadlines')[1] ?? '';
+  const section = k.readText('k8s/README.md').split('### Deadlines')[1] ?? '';
   const expected = `${f.createTablesWait} + ${f.longestPause} + ${f.attempt} + ${f.serviceStartup} + ${f.firstReadiness} = ${f.sum} s`;
   assert.ok(section.includes(expected), `k8s/README.md "Deadlines" states ${expected}`);
   assert.ok(section.includes(`statusCheckDeadlineSeconds: ${f.statusCheck}`));

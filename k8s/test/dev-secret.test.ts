@@ -1,13 +1,12 @@
 /**
- * k8s/create-dev-secret.sh, the deploy hook that gives a local cluster its sign-in Secret, run for
- * real (sh, openssl, the real kubectl rendering the Secret) with a stand-in for the cluster
- * (support/kubectl-standin.ts): it creates task-manager-oidc with fresh random values only when
- * it is missing, where Skaffold deploys, never shows a value, and stops the deploy when it
- * cannot do its job.
+ * k8s/create-dev-secret.sh, run for real (sh, openssl, kubectl rendering the Secret) against a
+ * stand-in cluster (support/kubectl-standin.ts): it creates task-manager-oidc with fresh random
+ * values only where it is missing, where Skaffold deploys, shows no value, and stops the deploy
+ * when it cannot do its job.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -33,10 +32,8 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 /** A directory for PATH holding the stand-in `kubectl` (and, when asked, a broken `openssl`). */
 function standinBin(options: { brokenOpenssl?: boolean } = {}): string {
   const bin = mkdtempSync(path.join(scratch, 'bin-'));
-  const write = (name: string, body: string) => {
-    writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(path.join(bin, name), 0o755);
-  };
+  const write = (name: string, body: string) =>
+    writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   write('kubectl', `exec "${process.execPath}" "${STANDIN}" "$@"`);
   if (options.brokenOpenssl) write('openssl', 'exit 1');
   return bin;
@@ -56,13 +53,9 @@ interface Run {
   existing: string[];
 }
 
-function run(
-  options: {
-    existing?: string[];
-    env?: Record<string, string>;
-    brokenOpenssl?: boolean;
-  } = {},
-): Run {
+type Options = { existing?: string[]; env?: Record<string, string>; brokenOpenssl?: boolean };
+
+function run(options: Options = {}): Run {
   const dir = mkdtempSync(path.join(scratch, 'run-'));
   const stateFile = path.join(dir, 'state.json');
   const callsFile = path.join(dir, 'calls.jsonl');
@@ -97,6 +90,7 @@ const decoded = (data: Record<string, string>) =>
   Object.fromEntries(
     Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]),
   );
+const valuesOf = (result: Run) => Object.values(decoded(created(result)[0]!.data));
 
 describe('on a cluster without the Secret', () => {
   const first = run();
@@ -106,17 +100,14 @@ describe('on a cluster without the Secret', () => {
     assert.equal(first.code, 0, first.stderr);
     const [secret, ...more] = created(first);
     assert.equal(more.length, 0);
-    assert.equal(secret?.kind, 'Secret');
-    assert.equal(secret?.metadata.name, SIGN_IN_SECRET);
+    assert.partialDeepStrictEqual(secret, { kind: 'Secret', metadata: { name: SIGN_IN_SECRET } });
     assert.deepEqual(Object.keys(secret?.data ?? {}).sort(), [...SECRET_ENV_VARS].sort());
     assert.deepEqual(first.existing, [`//${SIGN_IN_SECRET}`]);
     assert.match(first.stdout, /created task-manager-oidc in the context's namespace/);
   });
 
   test('each value is 32 random bytes in base64url, which task-service accepts, fresh every time', () => {
-    const values = [first, second].flatMap((result) =>
-      Object.values(decoded(created(result)[0]!.data)),
-    );
+    const values = [first, second].flatMap(valuesOf);
     for (const value of values) {
       assert.match(value, /^[A-Za-z0-9_-]{43}$/);
       assert.equal(Buffer.from(value, 'base64url').length, 32);
@@ -135,24 +126,22 @@ describe('on a cluster without the Secret', () => {
   });
 
   test('no value is ever on a command line or in the output', () => {
-    const values = Object.values(decoded(created(first)[0]!.data));
-    const visible = [first.stdout, first.stderr, ...first.calls.map((c) => c.args.join(' '))];
-    for (const value of values) {
+    const args = first.calls.flatMap((call) => call.args);
+    const visible = [first.stdout, first.stderr, args.join(' ')];
+    for (const value of valuesOf(first)) {
       for (const text of visible) assert.ok(!text.includes(value), 'a secret value shows');
     }
-    assert.ok(
-      first.calls.every((call) => !call.args.some((arg) => arg.startsWith('--from-literal'))),
-    );
+    assert.ok(!args.some((arg) => arg.startsWith('--from-literal')));
   });
 });
 
 test('an existing Secret is left as it is, so sessions survive a redeploy', () => {
   const result = run({ existing: [`//${SIGN_IN_SECRET}`] });
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(
-    result.calls.map((call) => call.args),
-    [['get', 'secret', SIGN_IN_SECRET, '--ignore-not-found', '--output=name']],
-  );
+  const calls = result.calls.map((call) => call.args);
+  assert.deepEqual(calls, [
+    ['get', 'secret', SIGN_IN_SECRET, '--ignore-not-found', '--output=name'],
+  ]);
   assert.match(result.stdout, /exists in the context's namespace; left as it is/);
 });
 
@@ -162,12 +151,9 @@ test("Skaffold's kube context and namespaces are where it looks and creates", ()
     env: { SKAFFOLD_KUBE_CONTEXT: 'kind-task-manager', SKAFFOLD_NAMESPACES: 'team-a,team-b' },
   });
   assert.equal(result.code, 0, result.stderr);
-  for (const call of result.calls) {
-    assert.ok(call.args.includes('--context=kind-task-manager'), call.args.join(' '));
-    assert.ok(
-      call.args.some((arg) => /^--namespace=team-[ab]$/.test(arg)),
-      call.args.join(' '),
-    );
+  for (const { args } of result.calls) {
+    assert.ok(args.includes('--context=kind-task-manager'), args.join(' '));
+    assert.match(args.join('\n'), /^--namespace=team-[ab]$/m);
   }
   assert.deepEqual(result.existing, [
     `kind-task-manager/team-a/${SIGN_IN_SECRET}`,
@@ -203,14 +189,9 @@ test('k8s/README.md gives the same command for `kubectl apply -k`, and the Secre
   const commands = [
     ...readme.matchAll(/kubectl create secret generic task-manager-oidc[^`]*?(?=\n *```)/g),
   ];
-  assert.ok(
-    commands.some((command) => command.index < aws),
-    'the manual equivalent, locally',
-  );
-  assert.ok(
-    commands.some((command) => command.index > aws),
-    'the Secret of the aws overlay',
-  );
+  const at = commands.map((command) => command.index);
+  assert.ok(Math.min(...at) < aws, 'the manual equivalent, locally');
+  assert.ok(Math.max(...at) > aws, 'the Secret of the aws overlay');
   for (const [command] of commands) {
     for (const key of SECRET_ENV_VARS) assert.match(command, new RegExp(`--from-literal=${key}=`));
   }

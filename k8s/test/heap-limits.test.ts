@@ -1,11 +1,8 @@
 /**
  * The Node programs' memory fits their containers. In a container Node sizes V8's heap to the
- * cgroup's memory limit, all of it, so without flags a busy process can grow past the limit and
- * be OOM-killed; each program's heap flags (services/task-service/src/launch.ts,
- * batch/src/launch.ts) bound the heap instead. Here the bound those flags allow — old space plus
- * the young generation's three semi-spaces — must stay within HEAP_SHARE of the container's
- * memory limit in every overlay, the rest being code, buffers, sockets and the runtime's own
- * memory. task-service's image also sets glibc's malloc settings from launch.ts.
+ * whole memory limit, so each program's heap flags (services/task-service/src/launch.ts,
+ * batch/src/launch.ts) bound it: old space plus three semi-spaces must stay within HEAP_SHARE of
+ * the limit in every overlay. task-service's image also sets the malloc settings of launch.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,27 +1,16 @@
 /**
  * LocalStack heals itself after a restart: its init hook (localstack/init/create-tables.sh, run
- * from ready.d on every start) creates the tables from definitions generated from the one
- * schema, and task-service's readiness comes back with no manual step.
- *
- * The LocalStack image cannot be pulled here, so the hook runs under sh with a stand-in
- * `awslocal` on its PATH that sends the same CreateTable requests to a real DynamoDB API
- * (dynalite). Unproven here: that LocalStack 4.14.0 runs the mounted hook (executable bit,
- * subPath mount, shebang), its awslocal, and DYNAMODB_SHARE_DB (see localstack/README.md).
+ * from ready.d on every start) creates the tables from the generated definitions, and
+ * task-service's readiness comes back. The image cannot be pulled here, so the hook runs under sh
+ * with a stand-in `awslocal` against dynalite; unproven: LocalStack running the mounted hook, its
+ * awslocal, and DYNAMODB_SHARE_DB (see localstack/README.md).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import {
-  chmodSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
@@ -55,6 +44,10 @@ import * as k from './support/kube.ts';
 const HOOK = 'localstack/init/create-tables.sh';
 const READY_D = '/etc/localstack/init/ready.d';
 const run = promisify(execFile);
+const TABLE_FILES = Object.keys(localstackTableFiles()).sort();
+const TIME_TO_LIVE_FILES = TABLE_FILES.filter((name) => name.endsWith(TIME_TO_LIVE_SUFFIX));
+const DEFINITION_FILES = TABLE_FILES.filter((name) => !TIME_TO_LIVE_FILES.includes(name));
+const TABLES = DEFINITION_FILES.map((name) => path.basename(name, '.json'));
 
 function localstack() {
   const objects = k.renderDirectory('localstack');
@@ -69,28 +62,18 @@ function localstack() {
 describe('the generated table definitions', () => {
   test('the committed files are exactly what the schema produces (npm run generate:localstack-tables)', () => {
     const expected = localstackTableFiles();
-    assert.deepEqual(readdirSync(k.fromRoot(TABLES_DIR)).sort(), Object.keys(expected).sort());
+    assert.deepEqual(fs.readdirSync(k.fromRoot(TABLES_DIR)).sort(), Object.keys(expected).sort());
     for (const [name, contents] of Object.entries(expected)) {
       assert.equal(k.readText(`${TABLES_DIR}/${name}`), contents, name);
     }
   });
 
   test('they name the tables the apps use in the cluster, and TTL for the idempotency keys', () => {
-    const files = Object.keys(localstackTableFiles());
-    const tables = files
-      .filter((name) => !name.endsWith(TIME_TO_LIVE_SUFFIX))
-      .map((name) => path.basename(name, '.json'));
     for (const variant of ['local', 'dev'] as const) {
       const config = k.appConfig(k.render(variant));
-      assert.deepEqual(
-        tables.sort(),
-        [config.TASKS_TABLE, config.REPORTS_TABLE, config.IDEMPOTENCY_TABLE].sort(),
-        variant,
-      );
-      assert.deepEqual(
-        files.filter((name) => name.endsWith(TIME_TO_LIVE_SUFFIX)),
-        [`${config.IDEMPOTENCY_TABLE}${TIME_TO_LIVE_SUFFIX}`],
-      );
+      const used = [config.TASKS_TABLE, config.REPORTS_TABLE, config.IDEMPOTENCY_TABLE];
+      assert.deepEqual(TABLES, used.sort(), variant);
+      assert.deepEqual(TIME_TO_LIVE_FILES, [`${config.IDEMPOTENCY_TABLE}${TIME_TO_LIVE_SUFFIX}`]);
     }
   });
 });
@@ -98,11 +81,10 @@ describe('the generated table definitions', () => {
 describe('the LocalStack manifests', () => {
   test('the ConfigMap carries the hook and every definition, byte for byte', () => {
     const { configMap } = localstack();
-    const expected = {
+    assert.deepEqual(configMap.data, {
       'create-tables.sh': k.readText(HOOK),
       ...localstackTableFiles(),
-    };
-    assert.deepEqual(configMap.data, expected);
+    });
   });
 
   test('the hook alone is mounted in ready.d, executable; the definitions at its TABLES_DIR', () => {
@@ -128,7 +110,7 @@ describe('the LocalStack manifests', () => {
 
   test('the hook in the repository is executable and starts with a shebang, as LocalStack needs', () => {
     assert.match(k.readText(HOOK), /^#!\/bin\/sh\n/);
-    assert.equal(statSync(k.fromRoot(HOOK)).mode & 0o555, 0o555);
+    assert.equal(fs.statSync(k.fromRoot(HOOK)).mode & 0o555, 0o555);
   });
 
   test('one DynamoDB database for every region, so the hook needs no AWS_REGION', () => {
@@ -149,23 +131,20 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
   let dir: string;
   before(async () => {
     dynamo = await startDynalite();
-    dir = mkdtempSync(path.join(tmpdir(), 'localstack-hook-'));
+    dir = fs.mkdtempSync(path.join(tmpdir(), 'localstack-hook-'));
     // An `awslocal` on the hook's PATH that runs the stand-in.
     const script = k.fromRoot('k8s/test/support/awslocal-standin.ts');
-    writeFileSync(
-      path.join(dir, 'awslocal'),
-      `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`,
-    );
-    chmodSync(path.join(dir, 'awslocal'), 0o755);
+    const awslocal = `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`;
+    fs.writeFileSync(path.join(dir, 'awslocal'), awslocal, { mode: 0o755 });
   });
   after(async () => {
     await dynamo.stop();
-    rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   async function runHook(): Promise<HookRun> {
     const calls = path.join(dir, `calls-${Date.now()}-${Math.random()}.jsonl`);
-    writeFileSync(calls, '');
+    fs.writeFileSync(calls, '');
     const env = {
       PATH: `${dir}:${process.env.PATH}`,
       TABLES_DIR: k.fromRoot(TABLES_DIR),
@@ -176,41 +155,33 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
-    const recorded = readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean);
+    const recorded = fs.readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean);
     return { ...result, calls: recorded.map((line) => JSON.parse(line) as HookRun['calls'][0]) };
   }
 
   const clients = () =>
     createDynamoClients(loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
-  const definitionFiles = Object.keys(localstackTableFiles()).filter(
-    (name) => !name.endsWith(TIME_TO_LIVE_SUFFIX),
-  );
-  const timeToLiveFiles = Object.keys(localstackTableFiles()).filter((name) =>
-    name.endsWith(TIME_TO_LIVE_SUFFIX),
-  );
-  const tableNames = definitionFiles.map((f) => path.basename(f, '.json'));
 
   test('creates every table with one create-table call per definition, then turns on TTL', async () => {
     const result = await runHook();
     assert.equal(result.code, 0, result.stderr);
-    const call = (operation: string, file: string) => [
-      'dynamodb',
-      operation,
-      '--cli-input-json',
-      `file://${k.fromRoot(TABLES_DIR, file)}`,
+    const call = (operation: string) => (file: string) => {
+      const input = `file://${k.fromRoot(TABLES_DIR, file)}`;
+      return ['dynamodb', operation, '--cli-input-json', input];
+    };
+    const expected = [
+      ...DEFINITION_FILES.map(call('create-table')),
+      ...TIME_TO_LIVE_FILES.map(call('update-time-to-live')),
     ];
     assert.deepEqual(
       result.calls.map((c) => c.args),
-      [
-        ...definitionFiles.sort().map((file) => call('create-table', file)),
-        ...timeToLiveFiles.sort().map((file) => call('update-time-to-live', file)),
-      ],
+      expected,
     );
     assert.match(result.stdout, /time to live on for task-idempotency-keys\b/);
     for (const call of result.calls) {
       assert.ok(call.accessKeyId && call.region, 'awslocal gets credentials and a region');
     }
-    for (const table of tableNames)
+    for (const table of TABLES)
       assert.match(result.stdout, new RegExp(`created table ${table}\\b`));
   });
 
@@ -221,7 +192,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       const config = loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint });
       assert.deepEqual(
         (await ensureTables(client, config)).tables,
-        Object.fromEntries(tableNames.map((name) => [name, 'exists'])),
+        Object.fromEntries(TABLES.map((name) => [name, 'exists'])),
       );
       // ...identical, keys and indexes, to what it creates itself.
       const reference = {
@@ -245,12 +216,9 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
           })),
         };
       };
-      assert.deepEqual(await shape(config.tasksTable), await shape(reference.tasksTable));
-      assert.deepEqual(await shape(config.reportsTable), await shape(reference.reportsTable));
-      assert.deepEqual(
-        await shape(config.idempotencyTable),
-        await shape(reference.idempotencyTable),
-      );
+      for (const key of Object.keys(reference) as Array<keyof typeof reference>) {
+        assert.deepEqual(await shape(config[key]), await shape(reference[key]), key);
+      }
 
       const tasks = new TaskRepository(doc, config.tasksTable);
       const created = await tasks.create('hook-user', {
@@ -259,10 +227,8 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
         startAt: '2026-01-01T09:00:00+09:00',
       });
       const page = await tasks.list('hook-user', { status: 'all', limit: 10 });
-      assert.deepEqual(
-        page.items.map((record) => record.task.title),
-        ['made in a hook-created table'],
-      );
+      const titles = page.items.map((record) => record.task.title);
+      assert.deepEqual(titles, ['made in a hook-created table']);
       assert.equal(page.items[0]?.task.taskId, created.task.taskId);
     } finally {
       client.destroy();
@@ -272,8 +238,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
   test('running it again, with the tables in place, succeeds', async () => {
     const result = await runHook();
     assert.equal(result.code, 0, result.stderr);
-    for (const table of tableNames)
-      assert.match(result.stdout, new RegExp(`table ${table} exists`));
+    for (const table of TABLES) assert.match(result.stdout, new RegExp(`table ${table} exists`));
   });
 
   test('any other failure fails the hook (LocalStack marks it ERROR), naming the table', async () => {
@@ -281,16 +246,15 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
     try {
       const result = await runHook();
       assert.notEqual(result.code, 0);
-      for (const table of tableNames) {
-        assert.match(
-          result.stderr,
-          new RegExp(`could not create table ${table}: \\s*Could not connect`),
-        );
+      for (const table of TABLES) {
+        const failed = new RegExp(`could not create table ${table}: \\s*Could not connect`);
+        assert.match(result.stderr, failed);
       }
     } finally {
       await dynamo.start();
     }
   });
+
   test('after a LocalStack restart empties DynamoDB, the hook brings task-service back to ready', async () => {
     const identity = await startTestIdentity();
     const token = await identity.token('restart-user');
@@ -308,12 +272,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       HOST: '127.0.0.1',
     });
     const logs: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        logs.push(chunk.toString());
-        callback();
-      },
-    });
+    const sink = new PassThrough().on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     const service = await startTaskService(config, createLogger('info', sink));
     const base = `http://127.0.0.1:${service.port}`;
     const status = async (url: string, init?: RequestInit) =>
@@ -330,9 +289,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       await eventually(async () => assert.equal(await status('/health/readiness'), 200), poll);
 
       // What a LocalStack restart leaves behind: a DynamoDB without the tables.
-      for (const table of tableNames) {
-        await client.send(new DeleteTableCommand({ TableName: table }));
-      }
+      for (const TableName of TABLES) await client.send(new DeleteTableCommand({ TableName }));
       await eventually(async () => assert.equal(await status('/health/readiness'), 503), poll);
       assert.equal(await addTask(), 503, 'no table: the API answers 503, it does not crash');
 
@@ -342,10 +299,8 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       await eventually(async () => assert.equal(await status('/health/readiness'), 200), poll);
       assert.equal(await addTask(), 201);
       assert.equal(await status('/health/startup'), 200, 'the same process, never restarted');
-      assert.match(
-        logs.join(''),
-        /tasks table unreachable: not ready[\s\S]*tasks table reachable: ready/,
-      );
+      const recovered = /tasks table unreachable: not ready[\s\S]*tasks table reachable: ready/;
+      assert.match(logs.join(''), recovered);
     } finally {
       client.destroy();
       await service.stop();

@@ -12,39 +12,23 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import {
-  allContainers,
-  ALL_VARIANTS,
-  find,
-  matchesSelector,
-  objectName,
-  readText,
-  readYaml,
-  render,
-  renderDirectory,
-  selects,
-  workload,
-  workloads,
-  withoutConfigHash,
-} from './support/kube.ts';
+import * as k from './support/kube.ts';
 import { imageName } from './support/policies.ts';
 import { skaffoldFor } from './support/skaffold.ts';
 
 const AWS_OVERLAY = 'k8s/overlays/aws';
 const replicas = (variant: 'local' | 'aws', name: string) =>
-  workload(render(variant), name).replicas;
+  k.workload(k.render(variant), name).replicas;
 
 test('local: two task-service replicas and LocalStack on port 4566', () => {
   assert.equal(replicas('local', 'task-service'), 2);
-  const service = find<IService>(render('local'), 'Service', 'localstack');
-  assert.deepEqual(
-    service.spec?.ports?.map((p) => [p.port, p.targetPort]),
-    [[4566, 'http']],
-  );
+  const service = k.find<IService>(k.render('local'), 'Service', 'localstack');
+  const ports = service.spec?.ports?.map((p) => [p.port, p.targetPort]);
+  assert.deepEqual(ports, [[4566, 'http']]);
 });
 
 test('local: LocalStack runs DynamoDB only, one instance, ready when its health endpoint is', () => {
-  const deployment = find<IDeployment>(render('local'), 'Deployment', 'localstack').spec!;
+  const deployment = k.find<IDeployment>(k.render('local'), 'Deployment', 'localstack').spec!;
   assert.equal(deployment.replicas, 1);
   assert.equal(deployment.strategy?.type, 'Recreate');
   const container = deployment.template.spec!.containers[0]!;
@@ -54,7 +38,7 @@ test('local: LocalStack runs DynamoDB only, one instance, ready when its health 
 });
 
 test('local: the LocalStack auth token comes from an optional Secret the user creates', () => {
-  const env = workload(render('local'), 'localstack').pod.containers[0]!.env ?? [];
+  const env = k.mainContainer(k.render('local'), 'localstack').env ?? [];
   assert.deepEqual(env.find((e) => e.name === 'LOCALSTACK_AUTH_TOKEN')?.valueFrom?.secretKeyRef, {
     name: 'localstack-auth',
     key: 'auth-token',
@@ -65,8 +49,8 @@ test('local: the LocalStack auth token comes from an optional Secret the user cr
 test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs two', () => {
   assert.equal(replicas('aws', 'task-service'), undefined, 'the autoscaler owns the count');
   assert.equal(replicas('aws', 'task-web'), 2);
-  const hpa = find<IHorizontalPodAutoscaler>(
-    render('aws'),
+  const hpa = k.find<IHorizontalPodAutoscaler>(
+    k.render('aws'),
     'HorizontalPodAutoscaler',
     'task-service',
   );
@@ -86,7 +70,7 @@ test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs t
 test('every cluster: disruption budgets let a drain take one Pod of task-service and task-web at a time', () => {
   for (const variant of ['local', 'aws'] as const) {
     for (const name of ['task-service', 'task-web']) {
-      const pdb = find<IPodDisruptionBudget>(render(variant), 'PodDisruptionBudget', name);
+      const pdb = k.find<IPodDisruptionBudget>(k.render(variant), 'PodDisruptionBudget', name);
       assert.deepEqual(pdb.spec?.selector?.matchLabels, { 'app.kubernetes.io/name': name });
       assert.equal(pdb.spec?.maxUnavailable, 1, `${variant}: ${name}`);
     }
@@ -95,7 +79,7 @@ test('every cluster: disruption budgets let a drain take one Pod of task-service
 
 test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placeholder to replace)', () => {
   const annotations = (name: string) =>
-    find<IServiceAccount>(render('aws'), 'ServiceAccount', name).metadata.annotations;
+    k.find<IServiceAccount>(k.render('aws'), 'ServiceAccount', name).metadata.annotations;
   for (const name of ['task-service', 'task-reporter']) {
     assert.match(
       annotations(name)?.['eks.amazonaws.com/role-arn'] ?? '',
@@ -107,16 +91,11 @@ test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placehold
 });
 
 test('dev differs from local only where the dev images need it', () => {
-  const local = withoutConfigHash(render('local'));
-  const changed = withoutConfigHash(render('dev'))
-    .filter(
-      (object) =>
-        !isDeepStrictEqual(
-          local.find((o) => objectName(o) === objectName(object)),
-          object,
-        ),
-    )
-    .map(objectName)
+  const local = new Map(k.withoutConfigHash(k.render('local')).map((o) => [k.objectName(o), o]));
+  const changed = k
+    .withoutConfigHash(k.render('dev'))
+    .filter((object) => !isDeepStrictEqual(local.get(k.objectName(object)), object))
+    .map(k.objectName)
     .sort();
   assert.deepEqual(changed, [
     'ConfigMap/task-manager-config',
@@ -124,22 +103,22 @@ test('dev differs from local only where the dev images need it', () => {
     'Deployment/task-web',
     'Ingress/task-manager',
   ]);
-  assert.equal(
-    workload(render('dev'), 'task-web').pod.containers[0]?.ports?.[0]?.containerPort,
-    5173,
-  );
+  const web = k.workload(k.render('dev'), 'task-web').pod.containers[0];
+  assert.equal(web?.ports?.[0]?.containerPort, 5173);
 });
 
-for (const variant of ALL_VARIANTS) {
+for (const variant of k.ALL_VARIANTS) {
   test(`${variant}: topology spread counts only the Pods of the same rollout, and selects its own Pods`, () => {
-    const constraints = workloads(render(variant)).flatMap((w) =>
-      (w.pod.topologySpreadConstraints ?? []).map((constraint) => ({ w, constraint })),
-    );
+    const constraints = k
+      .workloads(k.render(variant))
+      .flatMap((w) =>
+        (w.pod.topologySpreadConstraints ?? []).map((constraint) => ({ w, constraint })),
+      );
     assert.ok(constraints.length > 0, 'task-service spreads');
     for (const { w, constraint } of constraints) {
       const where = `${w.name} (${constraint.topologyKey})`;
       assert.deepEqual(constraint.matchLabelKeys, ['pod-template-hash'], where);
-      assert.ok(matchesSelector(w.podLabels, constraint.labelSelector?.matchLabels), where);
+      assert.ok(k.matchesSelector(w.podLabels, constraint.labelSelector?.matchLabels), where);
       // Never leaves a Pod Pending on a cluster with fewer nodes or zones than replicas.
       assert.equal(constraint.whenUnsatisfiable, 'ScheduleAnyway', where);
     }
@@ -147,7 +126,7 @@ for (const variant of ALL_VARIANTS) {
 }
 
 test('aws: task-service spreads across nodes and zones', () => {
-  const spread = workload(render('aws'), 'task-service').pod.topologySpreadConstraints ?? [];
+  const spread = k.workload(k.render('aws'), 'task-service').pod.topologySpreadConstraints ?? [];
   assert.deepEqual(spread.map((c) => c.topologyKey).sort(), [
     'kubernetes.io/hostname',
     'topology.kubernetes.io/zone',
@@ -156,9 +135,9 @@ test('aws: task-service spreads across nodes and zones', () => {
 
 describe('aws images without Skaffold', () => {
   const mappings =
-    (readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
+    (k.readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
       .images ?? [];
-  const release = (readYaml('package.json') as { version: string }).version;
+  const release = (k.readYaml('package.json') as { version: string }).version;
 
   test('each image of the project is mapped to a registry and the release tag', () => {
     assert.deepEqual(mappings.map((m) => m.name).sort(), [
@@ -174,7 +153,7 @@ describe('aws images without Skaffold', () => {
 
   test('the rendered manifests pull only from there (or pinned third-party images)', () => {
     for (const variant of ['aws', 'aws+network-policies'] as const) {
-      for (const { id, container } of allContainers(render(variant))) {
+      for (const { id, container } of k.allContainers(k.render(variant))) {
         const mapping = mappings.find((m) => m.newName === imageName(container.image));
         assert.ok(mapping, `${variant} ${id}: ${container.image} is not a mapped image`);
         assert.equal(container.image, `${mapping.newName}:${release}`);
@@ -196,7 +175,7 @@ describe('aws images without Skaffold', () => {
 });
 
 describe('NetworkPolicies on AWS', () => {
-  const parameter = readYaml(`${AWS_OVERLAY}/load-balancer-source.yaml`) as {
+  const parameter = k.readYaml(`${AWS_OVERLAY}/load-balancer-source.yaml`) as {
     metadata: { name: string; annotations?: Record<string, string> };
     data: { cidr: string };
   };
@@ -207,55 +186,46 @@ describe('NetworkPolicies on AWS', () => {
     assert.ok(address?.split('.').every((octet) => Number(octet) >= 0 && Number(octet) <= 255));
     assert.ok(Number(prefix) >= 8 && Number(prefix) <= 32, parameter.data.cidr);
     for (const variant of ['aws', 'aws+network-policies'] as const) {
-      const names = render(variant).map((o) => o.metadata.name);
+      const names = k.render(variant).map((o) => o.metadata.name);
       assert.ok(!names.includes(parameter.metadata.name), `${variant}: never sent to the cluster`);
     }
   });
 
   test('with the components enabled, the UI and the API admit the load balancer and ingress-nginx', () => {
-    const objects = render('aws+network-policies');
-    const policy = find<INetworkPolicy>(
-      objects,
-      'NetworkPolicy',
-      'task-manager-allow-load-balancer',
-    );
+    const objects = k.render('aws+network-policies');
+    const find = (name: string) => k.find<INetworkPolicy>(objects, 'NetworkPolicy', name);
+    const policy = find('task-manager-allow-load-balancer');
     assert.deepEqual(policy.spec?.ingress, [
       {
         from: [{ ipBlock: { cidr: parameter.data.cidr } }],
         ports: [{ protocol: 'TCP', port: 'http' }],
       },
     ]);
-    const admitted = workloads(objects).filter((w) =>
-      selects(policy.spec?.podSelector ?? {}, w.podLabels),
-    );
+    const admitted = k
+      .workloads(objects)
+      .filter((w) => k.selects(policy.spec?.podSelector ?? {}, w.podLabels));
     assert.deepEqual(admitted.map((w) => w.name).sort(), ['task-service', 'task-web']);
-    for (const name of ['task-web', 'task-service']) {
-      find<INetworkPolicy>(objects, 'NetworkPolicy', `${name}-allow-ingress-controller`);
-    }
+    for (const name of ['task-web', 'task-service']) find(`${name}-allow-ingress-controller`);
   });
 
   test("the aws overlay's instructions enable exactly the components the test renders", () => {
-    const commented = /^# components:\n((?:# {3}- .+\n)+)/m.exec(
-      readText(`${AWS_OVERLAY}/kustomization.yaml`),
-    );
-    const documented = (commented?.[1] ?? '')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.replace(/^# {3}- /, '../'));
-    const fixture = readYaml('k8s/test/fixtures/aws-with-network-policies/kustomization.yaml');
+    const text = k.readText(`${AWS_OVERLAY}/kustomization.yaml`);
+    const commented = /^# components:\n((?:# {3}- .+\n)+)/m.exec(text)?.[1] ?? '';
+    const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) => `../${line[1]}`);
+    const fixture = k.readYaml('k8s/test/fixtures/aws-with-network-policies/kustomization.yaml');
     assert.deepEqual(documented, (fixture as { components: string[] }).components);
   });
 
   test('without the parameter the component refuses to render, naming it', () => {
     assert.throws(
-      () => renderDirectory('k8s/test/fixtures/aws-load-balancer-source-unset'),
+      () => k.renderDirectory('k8s/test/fixtures/aws-load-balancer-source-unset'),
       /nothing selected by ConfigMap.*aws-load-balancer-source/,
     );
   });
 });
 
 test('the documentation states that the autoscaler needs metrics-server', () => {
-  const aws = readText('k8s/README.md').split('\n## AWS (EKS)')[1]!;
+  const aws = k.readText('k8s/README.md').split('\n## AWS (EKS)')[1]!;
   assert.match(aws.split('\n## ')[0]!, /metrics-server/);
-  assert.match(readText(`${AWS_OVERLAY}/kustomization.yaml`), /metrics-server/);
+  assert.match(k.readText(`${AWS_OVERLAY}/kustomization.yaml`), /metrics-server/);
 });

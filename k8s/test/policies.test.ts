@@ -1,86 +1,57 @@
-/**
- * The checks themselves: each policy, fed a deliberately broken copy of a real rendered
- * workload, reports exactly the problem it exists to catch.
- */
+/** The checks themselves: each policy, fed a broken copy of a workload, reports its problem. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
+import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import { resolveEnv } from './support/env.ts';
-import {
-  appConfigMap,
-  containers,
-  parseQuantity,
-  render,
-  workload,
-  type Workload,
-} from './support/kube.ts';
-import {
-  containerSecurityViolations as security,
-  imageViolations,
-  podSecurityViolations,
-  probeViolations,
-  resourceViolations,
-} from './support/policies.ts';
-import {
-  applyJsonPatch,
-  effective,
-  parseStages,
-  resolveProfiles,
-  targetStage,
-  type SkaffoldConfig,
-} from './support/skaffold.ts';
+import * as k from './support/kube.ts';
+import * as p from './support/policies.ts';
+import * as s from './support/skaffold.ts';
+
+const security = p.containerSecurityViolations;
 
 /** A private copy of the rendered task-service workload, its main container, and a check of it. */
-function taskService(
-  breakIt: (w: Workload, c: Workload['pod']['containers'][number]) => void = () => {},
-) {
-  const w = structuredClone(workload(render('local'), 'task-service'));
+function taskService(breakIt: (w: k.Workload, c: IContainer) => void = () => {}) {
+  const w = structuredClone(k.workload(k.render('local'), 'task-service'));
   breakIt(w, w.pod.containers[0]!);
-  const ref = (name: string) => containers(w).find((r) => r.container.name === name)!;
+  const ref = (name: string) => k.containers(w).find((r) => r.container.name === name)!;
   return { w, ref, main: ref('task-service') };
 }
 
 describe('security policy', () => {
   test('accepts the real task-service', () => {
     const { w } = taskService();
-    assert.deepEqual(
-      [...podSecurityViolations(w), ...containers(w).flatMap((r) => security(r, []))],
-      [],
-    );
+    const refs = k.containers(w);
+    assert.deepEqual([...p.podSecurityViolations(w), ...refs.flatMap((r) => security(r, {}))], []);
   });
 
   test('catches each weakened setting', () => {
-    const cases: Array<[string, Parameters<typeof taskService>[0], RegExp]> = [
-      ['root', (w) => (w.pod.securityContext!.runAsNonRoot = false), /runAsNonRoot is not true/],
-      ['no uid', (w) => delete w.pod.securityContext!.runAsUser, /runAsUser/],
-      [
-        'escalation',
-        (_, c) => (c.securityContext!.allowPrivilegeEscalation = true),
-        /allowPrivilegeEscalation/,
-      ],
-      [
-        'capabilities kept',
-        (_, c) => (c.securityContext!.capabilities = { drop: ['NET_RAW'] }),
-        /drop ALL/,
-      ],
+    type Case = [string, IPodSecurityContext, ISecurityContext, Partial<IContainer>, RegExp];
+    // [name, Pod securityContext, container securityContext, container fields, expected problem]
+    const cases: Case[] = [
+      ['root', { runAsNonRoot: false }, {}, {}, /runAsNonRoot is not true/],
+      ['no uid', { runAsUser: undefined }, {}, {}, /runAsUser/],
+      ['escalation', {}, { allowPrivilegeEscalation: true }, {}, /allowPrivilegeEscalation/],
+      ['capabilities kept', {}, { capabilities: { drop: ['NET_RAW'] } }, {}, /drop ALL/],
       [
         'capability added',
-        (_, c) => (c.securityContext!.capabilities!.add = ['NET_ADMIN']),
+        {},
+        { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } },
+        {},
         /added: NET_ADMIN/,
       ],
-      [
-        'seccomp',
-        (w) => (w.pod.securityContext!.seccompProfile = { type: 'Unconfined' }),
-        /seccompProfile/,
-      ],
-      [
-        'writable root',
-        (_, c) => (c.securityContext!.readOnlyRootFilesystem = false),
-        /readOnlyRootFilesystem is not true/,
-      ],
-      ['no /tmp', (_, c) => (c.volumeMounts = []), /without an emptyDir \/tmp/],
+      ['seccomp', { seccompProfile: { type: 'Unconfined' } }, {}, {}, /seccompProfile/],
+      ['writable', {}, { readOnlyRootFilesystem: false }, {}, /readOnlyRootFilesystem is not true/],
+      ['no /tmp', {}, {}, { volumeMounts: [] }, /without an emptyDir \/tmp/],
     ];
-    for (const [name, breakIt, expected] of cases) {
-      assert.match(security(taskService(breakIt).main, []).join('\n'), expected, name);
+    for (const [name, pod, own, fields, expected] of cases) {
+      const { main } = taskService((w, c) => {
+        Object.assign(w.pod.securityContext!, pod);
+        Object.assign(c.securityContext!, own);
+        Object.assign(c, fields);
+      });
+      assert.match(security(main, {}).join('\n'), expected, name);
     }
   });
 
@@ -89,9 +60,7 @@ describe('security policy', () => {
       c.securityContext!.readOnlyRootFilesystem = false;
       c.securityContext!.allowPrivilegeEscalation = true;
     });
-    const relaxed = [
-      { container: main.id, setting: 'readOnlyRootFilesystem', reason: 'test' },
-    ] as const;
+    const relaxed = { [main.id]: { readOnlyRootFilesystem: 'a reason' } };
     assert.deepEqual(security(main, relaxed), [
       'task-service/task-service: allowPrivilegeEscalation is not false',
     ]);
@@ -103,7 +72,7 @@ describe('security policy', () => {
       w.pod.hostNetwork = true;
       delete w.pod.volumes![0]!.emptyDir!.sizeLimit;
     });
-    assert.equal(podSecurityViolations(w).length, 3);
+    assert.equal(p.podSecurityViolations(w).length, 3);
   });
 });
 
@@ -113,45 +82,30 @@ describe('resource policy', () => {
       delete w.pod.initContainers![0]!.resources!.limits;
       c.resources!.requests!.memory = '1Gi';
     });
-    assert.deepEqual(resourceViolations(ref('create-tables')), [
+    assert.deepEqual(p.resourceViolations(ref('create-tables')), [
       'task-service/create-tables: no cpu limit',
       'task-service/create-tables: no memory limit',
     ]);
-    assert.match(resourceViolations(main).join(), /memory request 1Gi exceeds/);
+    assert.match(p.resourceViolations(main).join(), /memory request 1Gi exceeds/);
   });
 
   test('parses the quantities Kubernetes uses', () => {
-    assert.deepEqual(['250m', '2', '128Mi', '1Gi'].map(parseQuantity), [
-      0.25,
-      2,
-      128 * 2 ** 20,
-      2 ** 30,
-    ]);
-    assert.throws(() => parseQuantity('lots'));
+    const quantities = ['250m', '2', '128Mi', '1Gi'].map(k.parseQuantity);
+    assert.deepEqual(quantities, [0.25, 2, 128 * 2 ** 20, 2 ** 30]);
+    assert.throws(() => k.parseQuantity('lots'));
   });
 });
 
 describe('image policy', () => {
-  const check = (
-    image: string,
-    {
-      pull = undefined as 'Always' | undefined,
-      artifact = 'task-service',
-      release = undefined as string | undefined,
-    } = {},
-  ) =>
-    imageViolations(
-      taskService((_, c) => Object.assign(c, { image, imagePullPolicy: pull })).main,
-      [artifact],
-      release,
-    ).join('\n');
+  type Options = { pull?: 'Always'; artifact?: string; release?: string };
+  const check = (image: string, { pull, artifact = 'task-service', release }: Options = {}) => {
+    const { main } = taskService((_, c) => Object.assign(c, { image, imagePullPolicy: pull }));
+    return p.imageViolations(main, [artifact], release).join('\n');
+  };
 
   test('accepts bare artifacts and pinned third-party images', () => {
-    for (const image of [
-      'task-service',
-      'localstack/localstack:4.14.0',
-      `busybox@sha256:${'a'.repeat(64)}`,
-    ]) {
+    const digest = `busybox@sha256:${'a'.repeat(64)}`;
+    for (const image of ['task-service', 'localstack/localstack:4.14.0', digest]) {
       assert.equal(check(image), '', image);
     }
   });
@@ -180,7 +134,7 @@ describe('probe policy', () => {
       c.startupProbe!.httpGet!.port = 'metrics';
       Object.assign(c.livenessProbe!, { periodSeconds: 1, timeoutSeconds: 1 });
     });
-    assert.deepEqual(probeViolations(broken.main, true), [
+    assert.deepEqual(p.probeViolations(broken.main, true), [
       'task-service/task-service: no readinessProbe',
       'task-service/task-service: startupProbe checks port metrics, which the container does not declare',
       'task-service/task-service: livenessProbe timeoutSeconds 1 is not below periodSeconds 1',
@@ -189,13 +143,13 @@ describe('probe policy', () => {
       c.readinessProbe = { httpGet: { path: '/', port: 'http' }, periodSeconds: 10 };
       Object.assign(c.livenessProbe!, { periodSeconds: 1, timeoutSeconds: 0.5 });
     });
-    assert.match(probeViolations(quick.main, true).join(), /restart before unready/);
+    assert.match(p.probeViolations(quick.main, true).join(), /restart before unready/);
   });
 });
 
 describe('environment resolution', () => {
-  const objects = render('local');
-  const name = appConfigMap(objects).metadata.name;
+  const objects = k.render('local');
+  const name = k.appConfigMap(objects).metadata.name;
 
   test('a missing ConfigMap key stops the container unless the reference is optional', () => {
     const ref = (optional?: boolean) => ({
@@ -231,10 +185,10 @@ describe('Skaffold profile resolution', () => {
         patches: [{ op: 'replace', path: '/build/artifacts/0/docker/target', value: 'dev' }],
       },
     ],
-  } as unknown as SkaffoldConfig;
+  } as unknown as s.SkaffoldConfig;
 
   test('overlays profile fields, then applies its patches', () => {
-    const resolved = resolveProfiles(base, ['p']);
+    const resolved = s.resolveProfiles(base, ['p']);
     assert.deepEqual(resolved.build, {
       artifacts: [{ image: 'a', docker: { target: 'dev' } }],
       local: { push: true },
@@ -245,14 +199,14 @@ describe('Skaffold profile resolution', () => {
 
   test('a patch of a path that does not exist fails, as in Skaffold', () => {
     for (const path of ['/build/artifacts/3/image', '/build/nope']) {
-      assert.throws(() => applyJsonPatch(base, [{ op: 'replace', path, value: 'x' }]), path);
+      assert.throws(() => s.applyJsonPatch(base, [{ op: 'replace', path, value: 'x' }]), path);
     }
-    assert.throws(() => resolveProfiles(base, ['unknown']));
+    assert.throws(() => s.resolveProfiles(base, ['unknown']));
   });
 });
 
 test('Dockerfile stages inherit USER, WORKDIR and ENV from the stage they are built on', () => {
-  const stages = parseStages(`ARG IMAGE=node:24-bookworm-slim
+  const stages = s.parseStages(`ARG IMAGE=node:24-bookworm-slim
 FROM \${IMAGE} AS deps
 WORKDIR /app
 ENV A=1 B=deps
@@ -266,24 +220,18 @@ ENV B=dev \\
 ENV D legacy form
 FROM \${IMAGE} AS runtime
 COPY --from=deps /app ./`);
-  assert.deepEqual(
-    stages.map((s) => s.name),
-    ['deps', 'dev', 'runtime'],
-  );
-  assert.deepEqual(effective(stages, stages[1]!), {
+  const named = stages.map(({ name, copies }) => [name, copies]);
+  assert.deepEqual(named, [
+    ['deps', ['package.json', 'package-lock.json']],
+    ['dev', []],
+    ['runtime', []],
+  ]);
+  assert.deepEqual(s.effective(stages, stages[1]!), {
     user: '1000:1000',
     workdir: '/app',
     cmd: undefined,
     env: { A: '1', B: 'dev', C: 'x=y:z', D: 'legacy form' },
   });
-  assert.deepEqual(effective(stages, targetStage(stages, undefined)!), {
-    user: undefined,
-    workdir: undefined,
-    cmd: undefined,
-    env: {},
-  });
-  assert.deepEqual(
-    stages.map((s) => s.copies),
-    [['package.json', 'package-lock.json'], [], []],
-  );
+  const last = s.effective(stages, s.targetStage(stages, undefined)!);
+  assert.deepEqual(last, { user: undefined, workdir: undefined, cmd: undefined, env: {} });
 });

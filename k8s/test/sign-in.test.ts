@@ -1,14 +1,8 @@
 /**
- * Signing in, as the rendered manifests wire it. The trap of OpenID Connect on a local cluster:
- * the issuer is one URL for two parties that reach the provider by different roads. The browser
- * goes to http://localhost:8080/idp (Skaffold's port-forward on minikube, kind's port mapping),
- * and tokens name that issuer; task-service, inside the cluster, cannot reach localhost:8080 and
- * calls the provider's Service instead (OIDC_BACKCHANNEL_URL), checking tokens against the same
- * issuer. These tests follow both roads through the rendered objects: every endpoint the
- * provider publishes (read from a real provider started with the rendered settings) must be
- * routed to it by the Ingress, task-service's back channel must name its Service and port, both
- * sides must agree on the settings, and the app's address must be the one both clusters expose.
- * On aws there is no development provider at all, and the app has its own https host.
+ * Signing in, as the rendered manifests wire it. Locally the issuer is one URL reached by two
+ * roads: the browser's, http://localhost:8080/idp through the Ingress, and task-service's back
+ * channel to the provider's Service (OIDC_BACKCHANNEL_URL). Both must lead to a real provider
+ * started with the rendered settings. On aws there is no development provider, and an https host.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -33,6 +27,8 @@ import { loadSkaffoldConfig } from './support/skaffold.ts';
 const LOCAL_VARIANTS = ['local', 'dev', 'local+network-policies'] as const;
 const AWS_VARIANTS = ['aws', 'aws+network-policies'] as const;
 const PROVIDER = 'identity-provider';
+const SHARED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_AUDIENCE', 'PUBLIC_URL', 'ADMIN_GROUP'];
+const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+)_\w+$/;
 
 /** The environment a program gets, also with stand-ins for the Secret's values. */
 function envOf(objects: k.KubeObject[], name: string) {
@@ -41,14 +37,9 @@ function envOf(objects: k.KubeObject[], name: string) {
   return { values, withSecrets: programEnv(resolved), secretRefs: resolved.secretRefs };
 }
 
-/**
- * Which Service and port the Ingress sends `path` to, as ingress-nginx matches `Prefix` paths:
- * the longest path that is the request's path or a whole-segment prefix of it.
- */
+/** Where the Ingress sends `path`: ingress-nginx's longest whole-segment Prefix match. */
 function routeOf(objects: k.KubeObject[], path: string) {
-  const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
-  const candidates = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
-  const matching = candidates.filter((candidate) => {
+  const matching = ingressPaths(objects).filter((candidate) => {
     assert.equal(candidate.pathType, 'Prefix', `${candidate.path}: only Prefix paths here`);
     const prefix = candidate.path!.replace(/\/$/, '');
     return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
@@ -56,6 +47,11 @@ function routeOf(objects: k.KubeObject[], path: string) {
   const best = matching.sort((a, b) => b.path!.length - a.path!.length)[0];
   return best && { service: best.backend.service!.name, port: best.backend.service!.port!.name };
 }
+
+const ingress = (objects: k.KubeObject[]) => k.find<IIngress>(objects, 'Ingress', 'task-manager');
+const ingressPaths = (objects: k.KubeObject[]) =>
+  (ingress(objects).spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+const TO_SERVICE = { service: 'task-service', port: 'http' };
 
 /** The container port a Service port ends at, and the workload behind it. */
 function backendOf(objects: k.KubeObject[], serviceName: string, port: string | number) {
@@ -71,12 +67,8 @@ function backendOf(objects: k.KubeObject[], serviceName: string, port: string | 
   const target = servicePort.targetPort ?? servicePort.port;
   const containerPort = workload.pod.containers
     .flatMap((c) => c.ports ?? [])
-    .find((p) => (typeof target === 'number' ? p.containerPort : p.name) === target);
-  return {
-    workload: workload.name,
-    port: servicePort.port,
-    containerPort: containerPort?.containerPort,
-  };
+    .find((p) => (typeof target === 'number' ? p.containerPort : p.name) === target)?.containerPort;
+  return { workload: workload.name, port: servicePort.port, containerPort };
 }
 
 for (const variant of LOCAL_VARIANTS) {
@@ -105,8 +97,7 @@ for (const variant of LOCAL_VARIANTS) {
       const endpoints = Object.entries(discovery).filter(
         ([key]) => key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer',
       );
-      // The issuer itself (so its discovery document), authorization, token, JWKS, userinfo,
-      // end session: all that a browser or task-service ever calls.
+      // The issuer, authorization, token, JWKS, userinfo, end session: all a client ever calls.
       assert.ok(endpoints.length >= 6, endpoints.map(([key]) => key).join(', '));
       const issuer = new URL(providerConfig.issuer);
       // Besides the listed endpoints: the discovery document and the sign-in page.
@@ -127,11 +118,8 @@ for (const variant of LOCAL_VARIANTS) {
         containerPort: providerConfig.port,
       });
       // The provider serves its pages under the issuer's path itself: no rewrite in between.
-      const annotations = k.find<IIngress>(objects, 'Ingress', 'task-manager').metadata.annotations;
-      assert.ok(
-        !Object.keys(annotations ?? {}).some((key) => /rewrite-target|use-regex/.test(key)),
-        'no path rewriting',
-      );
+      const annotations = Object.keys(ingress(objects).metadata.annotations ?? {});
+      assert.ok(!annotations.some((key) => /rewrite-target|use-regex/.test(key)), 'no rewriting');
     });
 
     test('the container smoke test gives the provider what its Deployment gives it', () => {
@@ -140,9 +128,10 @@ for (const variant of LOCAL_VARIANTS) {
     });
 
     test("the container smoke test's miniature Ingress routes as this one does", () => {
-      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
-      const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
-      const routes = paths.map((p) => ({ path: p.path, service: p.backend.service?.name }));
+      const routes = ingressPaths(objects).map((p) => ({
+        path: p.path,
+        service: p.backend.service?.name,
+      }));
       assert.deepEqual(routes, INGRESS_ROUTES);
     });
 
@@ -156,13 +145,7 @@ for (const variant of LOCAL_VARIANTS) {
     });
 
     test('the provider and task-service agree: one issuer, client, audience, address and admin group, one client secret', () => {
-      for (const name of [
-        'OIDC_ISSUER',
-        'OIDC_CLIENT_ID',
-        'OIDC_AUDIENCE',
-        'PUBLIC_URL',
-        'ADMIN_GROUP',
-      ]) {
+      for (const name of SHARED) {
         assert.ok(provider.values[name], `${name} is set`);
         assert.equal(provider.values[name], service.values[name], name);
       }
@@ -195,24 +178,20 @@ for (const variant of LOCAL_VARIANTS) {
     test("PUBLIC_URL is the cluster's one address: the callback reaches task-service, the sign-in page the UI", () => {
       const publicUrl = new URL(service.values.PUBLIC_URL!);
       assert.equal(new URL(service.values.OIDC_ISSUER!).origin, publicUrl.origin, 'one address');
-      assert.deepEqual(providerConfig.webClient.redirectUris, [
-        `${publicUrl.origin}${CALLBACK_PATH}`,
-      ]);
-      assert.deepEqual(providerConfig.webClient.postLogoutRedirectUris, [
-        `${publicUrl.origin}${SIGN_IN_PAGE}`,
-      ]);
-      assert.deepEqual(routeOf(objects, CALLBACK_PATH), { service: 'task-service', port: 'http' });
-      assert.deepEqual(routeOf(objects, '/auth/login'), { service: 'task-service', port: 'http' });
-      assert.deepEqual(routeOf(objects, SIGN_IN_PAGE), { service: 'task-web', port: 'http' });
+      const { redirectUris, postLogoutRedirectUris } = providerConfig.webClient;
+      assert.deepEqual(redirectUris, [`${publicUrl.origin}${CALLBACK_PATH}`]);
+      assert.deepEqual(postLogoutRedirectUris, [`${publicUrl.origin}${SIGN_IN_PAGE}`]);
+      const routes = [CALLBACK_PATH, '/auth/login', SIGN_IN_PAGE].map((p) => routeOf(objects, p));
+      assert.deepEqual(routes, [TO_SERVICE, TO_SERVICE, { service: 'task-web', port: 'http' }]);
       // Plain http is only accepted for localhost; the Ingress answers any host name.
       assert.equal(publicUrl.hostname, 'localhost');
-      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
-      assert.equal(ingress.spec?.rules?.[0]?.host, undefined);
+      assert.equal(ingress(objects).spec?.rules?.[0]?.host, undefined);
       // minikube: Skaffold forwards that port to the ingress controller. kind: the cluster maps it.
       const forward = loadSkaffoldConfig().portForward?.[0];
       assert.equal(String(forward?.localPort), publicUrl.port, "Skaffold's port-forward");
+      const kindCluster = k.readText('k8s/kind-cluster.yaml');
       assert.match(
-        k.readText('k8s/kind-cluster.yaml'),
+        kindCluster,
         new RegExp(`hostPort: ${publicUrl.port}\\b`),
         "kind's port mapping",
       );
@@ -230,9 +209,7 @@ for (const variant of AWS_VARIANTS) {
       assert.deepEqual(named, []);
       assert.ok(!k.workloads(objects).some((w) => w.name === PROVIDER));
       assert.equal(routeOf(objects, '/idp/.well-known/openid-configuration')?.service, 'task-web');
-      const keys = Object.keys(settings).filter(
-        (k) => k.startsWith('IDP_') || k.includes('BACKCHANNEL'),
-      );
+      const keys = Object.keys(settings).filter((key) => /^IDP_|BACKCHANNEL/.test(key));
       assert.deepEqual(keys, []);
       assert.doesNotMatch(JSON.stringify(objects), /identity-provider:|localhost/);
     });
@@ -240,28 +217,21 @@ for (const variant of AWS_VARIANTS) {
     test('the app is served on its own host over TLS, the host PUBLIC_URL names', () => {
       const publicUrl = new URL(settings.PUBLIC_URL!);
       assert.equal(publicUrl.protocol, 'https:', 'the session cookie is Secure');
-      const ingress = k.find<IIngress>(objects, 'Ingress', 'task-manager');
-      assert.deepEqual(
-        ingress.spec?.rules?.map((rule) => rule.host),
-        [publicUrl.hostname],
-      );
-      const [tls, ...more] = ingress.spec?.tls ?? [];
+      const { spec, metadata } = ingress(objects);
+      const hosts = spec?.rules?.map((rule) => rule.host);
+      assert.deepEqual(hosts, [publicUrl.hostname]);
+      const [tls, ...more] = spec?.tls ?? [];
       assert.equal(more.length, 0);
       assert.deepEqual(tls?.hosts, [publicUrl.hostname]);
       // A certificate Secret made by cert-manager (render.test.ts: none is rendered).
       assert.ok(tls?.secretName);
-      assert.ok(ingress.metadata.annotations?.['cert-manager.io/cluster-issuer']);
-      assert.deepEqual(routeOf(objects, CALLBACK_PATH), { service: 'task-service', port: 'http' });
+      assert.ok(metadata.annotations?.['cert-manager.io/cluster-issuer']);
+      assert.deepEqual(routeOf(objects, CALLBACK_PATH), TO_SERVICE);
     });
 
     test('signs in with Amazon Cognito, as documented: its issuer form, client_id audience, cognito:groups', () => {
-      const issuer = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+)_\w+$/.exec(
-        settings.OIDC_ISSUER ?? '',
-      );
-      assert.ok(
-        issuer,
-        `${settings.OIDC_ISSUER} is https://cognito-idp.<region>.amazonaws.com/<pool id>`,
-      );
+      const issuer = COGNITO_ISSUER.exec(settings.OIDC_ISSUER ?? '');
+      assert.ok(issuer, `${settings.OIDC_ISSUER} is a Cognito user pool's issuer`);
       assert.equal(issuer[1], issuer[2], "the user pool's id starts with its region");
       assert.equal(settings.OIDC_AUDIENCE_CLAIM, 'client_id');
       assert.equal(settings.OIDC_AUDIENCE, settings.OIDC_CLIENT_ID, "the app client's id");
@@ -280,11 +250,7 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
     for (const variant of everyVariant) {
       const text = JSON.stringify(k.render(variant));
       assert.doesNotMatch(text, /x-forwarded-user|remote-user/i, variant);
-      assert.doesNotMatch(
-        text,
-        /nginx\.ingress\.kubernetes\.io\/(auth-|configuration-snippet)/,
-        variant,
-      );
+      assert.doesNotMatch(text, /ingress\.kubernetes\.io\/(auth-|configuration-snippet)/, variant);
     }
     // Nor does the container smoke test send it: it signs in through the provider's container.
     for (const file of [...configFiles, ...globSync('docker/smoke/*.ts', { cwd: k.repoRoot })]) {
@@ -297,9 +263,7 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
       assert.deepEqual(secretLooking(JSON.stringify(k.render(variant))), [], variant);
     }
     assert.ok(configFiles.length > 20, configFiles.join(', '));
-    for (const file of configFiles) {
-      assert.deepEqual(secretLooking(k.readText(file)), [], file);
-    }
+    for (const file of configFiles) assert.deepEqual(secretLooking(k.readText(file)), [], file);
   });
 
   test('the detector finds what a leaked secret would look like, and only that', () => {

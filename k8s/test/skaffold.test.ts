@@ -1,7 +1,6 @@
 /**
- * skaffold.yaml: valid against Skaffold's published v4beta14 schema, and consistent with the
- * Dockerfiles and manifests it builds and deploys, for `skaffold dev`, `skaffold run` and the
- * aws profile.
+ * skaffold.yaml: valid against Skaffold's v4beta14 schema, and consistent with the Dockerfiles
+ * and manifests it builds and deploys, for `skaffold dev`, `skaffold run` and the aws profile.
  */
 import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
@@ -94,8 +93,9 @@ describe('build', () => {
     assert.deepEqual(targets(config), ['runtime', 'runtime', 'runtime', 'runtime']);
     // The aws profile renames the artifacts to their registry names (k8s/test/overlays.test.ts)
     // and builds no identity provider.
+    const awsTargets = aws.build.artifacts.map((a) => a.docker?.target);
     assert.deepEqual(
-      aws.build.artifacts.map((a) => a.docker?.target),
+      awsTargets,
       AWS_ARTIFACTS.map(() => 'runtime'),
     );
     assert.ok(!aws.build.artifacts.some((a) => a.image.endsWith('/identity-provider')));
@@ -118,11 +118,8 @@ describe('build', () => {
         // task-web's runtime target keeps its nginx base image's CMD (nginx as PID 1).
         if (cmd === undefined && image === 'task-web' && docker?.target === 'runtime') continue;
         const where = `${name}: ${image} (${docker?.target})`;
-        assert.ok(
-          cmd !== undefined && cmd.startsWith('['),
-          `${where}: CMD ${cmd} is not in exec form`,
-        );
-        assert.equal((JSON.parse(cmd) as string[])[0], 'node', `${where}: CMD ${cmd}`);
+        assert.match(cmd ?? '', /^\[/, `${where}: CMD ${cmd} is not in exec form`);
+        assert.equal((JSON.parse(cmd!) as string[])[0], 'node', `${where}: CMD ${cmd}`);
       }
     }
   });
@@ -144,9 +141,7 @@ describe('build', () => {
 
 describe('skaffold dev', () => {
   test('the dev profile is switched on by `skaffold dev` alone', () => {
-    const activated = ['dev', 'run', 'render'].map((command) =>
-      s.profilesActivatedBy(config, command),
-    );
+    const activated = ['dev', 'run', 'render'].map((c) => s.profilesActivatedBy(config, c));
     assert.deepEqual(activated, [['dev'], [], []]);
   });
 

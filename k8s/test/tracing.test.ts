@@ -1,10 +1,7 @@
 /**
- * The optional tracing component (k8s/components/tracing): Jaeger pinned and configured to
- * receive OTLP/HTTP where its Service says, task-service and the report job pointed at it with
- * settings their own tracing code accepts, the Pod named in the resource attributes through the
- * Downward API, and NetworkPolicies that let exactly the apps reach the receiver, with or
- * without the network-policies component. (The generic rules, security contexts, resources,
- * probes, labels, hold for it through the variants in support/kube.ts.)
+ * The optional tracing component (k8s/components/tracing): Jaeger pinned and configured to receive
+ * OTLP/HTTP where its Service says, the apps pointed at it with settings their tracing accepts and
+ * their Pod named through the Downward API, and NetworkPolicies letting exactly the apps reach it.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -21,6 +18,9 @@ const TRACED_PROGRAMS = ['task-service/task-service', 'task-reporter/task-report
 type Json = Record<string, unknown>;
 
 const workload = (variant: k.Variant, name: string) => k.workload(k.render(variant), name);
+/** Whether `from`'s Pods may reach `to`'s port in a variant, by its NetworkPolicies. */
+const allowed = (variant: k.Variant, from: string, port: string, to = 'jaeger') =>
+  k.ingressAllowed(k.render(variant), workload(variant, from), workload(variant, to), port);
 const jaegerContainer = (variant: k.Variant) => k.mainContainer(k.render(variant), 'jaeger');
 const containerPort = (container: k.IContainer, name: string) =>
   container.ports?.find((candidate) => candidate.name === name)?.containerPort;
@@ -53,15 +53,10 @@ for (const variant of k.ALL_VARIANTS.filter(k.hasTracing)) {
     test("Jaeger's configuration: OTLP/HTTP in, memory (bounded) out, UI and health on the declared ports", () => {
       const config = jaegerConfig(variant);
       const container = jaegerContainer(variant);
-      assert.deepEqual(at(config, 'service', 'pipelines', 'traces', 'receivers'), ['otlp']);
-      assert.deepEqual(at(config, 'service', 'pipelines', 'traces', 'exporters'), [
-        'jaeger_storage_exporter',
-      ]);
-      assert.deepEqual([...(at(config, 'service', 'extensions') as string[])].sort(), [
-        'healthcheckv2',
-        'jaeger_query',
-        'jaeger_storage',
-      ]);
+      const { receivers, exporters } = at(config, 'service', 'pipelines', 'traces') as Json;
+      assert.deepEqual([receivers, exporters], [['otlp'], ['jaeger_storage_exporter']]);
+      const extensions = [...(at(config, 'service', 'extensions') as string[])].sort();
+      assert.deepEqual(extensions, ['healthcheckv2', 'jaeger_query', 'jaeger_storage']);
       // Only the HTTP protocol, on every interface (other Pods send to it).
       assert.deepEqual(Object.keys(at(config, 'receivers', 'otlp', 'protocols') as Json), ['http']);
       const receiver = at(config, 'receivers', 'otlp', 'protocols', 'http', 'endpoint');
@@ -129,25 +124,20 @@ for (const variant of k.ALL_VARIANTS.filter(k.hasTracing)) {
     });
 
     test("the apps reach Jaeger's OTLP port; no other Pod does, and no Pod reaches its UI", () => {
-      const allowed = (from: string, port: string, to = 'jaeger') =>
-        k.ingressAllowed(k.render(variant), workload(variant, from), workload(variant, to), port);
       for (const name of ['task-service', 'task-reporter']) {
-        assert.ok(allowed(name, 'otlp-http'), name);
+        assert.ok(allowed(variant, name, 'otlp-http'), name);
         // The UI is for people, through `kubectl port-forward` (which policies do not filter).
-        assert.ok(!allowed(name, 'ui'), name);
+        assert.ok(!allowed(variant, name, 'ui'), name);
       }
-      for (const name of ['task-web', 'localstack']) assert.ok(!allowed(name, 'otlp-http'), name);
+      for (const name of ['task-web', 'localstack']) {
+        assert.ok(!allowed(variant, name, 'otlp-http'), name);
+      }
     });
 
     test('tracing takes nothing away: the apps still reach LocalStack, and the UI task-service', () => {
-      const allowed = (from: string) =>
-        k.ingressAllowed(
-          k.render(variant),
-          workload(variant, from),
-          workload(variant, 'localstack'),
-          'http',
-        );
-      for (const name of ['task-service', 'task-reporter']) assert.ok(allowed(name), name);
+      for (const name of ['task-service', 'task-reporter']) {
+        assert.ok(allowed(variant, name, 'http', 'localstack'), name);
+      }
     });
   });
 }
@@ -159,15 +149,8 @@ for (const variant of k.ALL_VARIANTS.filter((candidate) => !k.hasTracing(candida
 }
 
 test('with the network-policies component, Jaeger is isolated like every Pod of the app', () => {
-  const webToJaeger = (variant: k.Variant, port: string) =>
-    k.ingressAllowed(
-      k.render(variant),
-      workload(variant, 'task-web'),
-      workload(variant, 'jaeger'),
-      port,
-    );
   // Default deny applies to Jaeger (part-of task-manager); only the apps' rule opens it.
-  assert.ok(!webToJaeger('local+network-policies+tracing', 'health'));
+  assert.ok(!allowed('local+network-policies+tracing', 'task-web', 'health'));
   // Without that component, the tracing component's own policy still isolates Jaeger.
-  assert.ok(!webToJaeger('local+tracing', 'otlp-http'));
+  assert.ok(!allowed('local+tracing', 'task-web', 'otlp-http'));
 });

@@ -1,16 +1,10 @@
 /**
- * A stand-in for LocalStack's `awslocal` (the AWS CLI pointed at LocalStack), for running the
- * LocalStack init hook without the LocalStack image, which cannot be pulled here. It does the
- * two things the hook asks of it — `awslocal dynamodb create-table --cli-input-json file://…`
- * and `update-time-to-live` — against a real DynamoDB API (dynalite at
- * STANDIN_DYNAMODB_ENDPOINT; it has no TTL, see below), and answers like the
- * AWS CLI v2: the response JSON on stdout and exit 0, or the CLI's error line on stderr with
- * exit 254 (the service refused) or 255 (no connection). Every call is appended, as one JSON
- * line, to STANDIN_CALLS, so a test sees exactly what the hook ran.
- *
- * Mocked, and so unproven by the tests that use it: the real CLI's parsing of the file and its
- * client-side parameter validation (the generated files are typed as the SDK's
- * CreateTableCommandInput, which is the same shape).
+ * A stand-in for LocalStack's `awslocal`, for running the LocalStack init hook without the image,
+ * which cannot be pulled here. It does what the hook asks (`dynamodb create-table` and
+ * `update-time-to-live --cli-input-json file://…`) against dynalite at STANDIN_DYNAMODB_ENDPOINT,
+ * and answers like AWS CLI v2: JSON on stdout, or its error line with exit 254 (refused) or 255
+ * (no connection). Each call is one JSON line in STANDIN_CALLS. Unproven here: the real CLI's
+ * parsing and client-side validation (the files are typed as the SDK's CreateTableCommandInput).
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import {

@@ -1,17 +1,15 @@
 /**
  * A stand-in for `kubectl` against a cluster, for running k8s/create-dev-secret.sh without one.
- * It knows the two calls the script makes: `get secret NAME --ignore-not-found --output=name`
- * (answered from a state file of the Secrets that exist) and `create secret generic NAME
- * --from-env-file=/dev/stdin`, which it hands to the real kubectl with `--dry-run=client
- * --output=json`, so the Secret recorded is exactly the object kubectl would send. Every call is
- * appended, as one JSON line, to STANDIN_CALLS: its arguments and, for a create, that object.
+ * It answers `get secret NAME --ignore-not-found --output=name` from a state file, and hands
+ * `create secret generic NAME --from-env-file=/dev/stdin` to the real kubectl (--dry-run=client),
+ * so the Secret recorded is what kubectl would send. Each call is one JSON line in STANDIN_CALLS.
  *
  *   STANDIN_STATE        a JSON file: { "existing": ["<context>/<namespace>/<name>", ...] }
  *   STANDIN_UNREACHABLE  "1": every call fails as kubectl does when no cluster answers
  *   STANDIN_RACE         "1": a create fails with AlreadyExists, and the Secret exists after it
  *   REAL_KUBECTL         the path of the real kubectl, which renders the Secret
  *
- * Mocked, and so unproven here: the API server itself (admission, the namespace existing).
+ * Unproven here: the API server itself (admission, the namespace existing).
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,27 +55,16 @@ if (words[0] === 'get' && words[1] === 'secret' && words.length === 3) {
   if (!real) fail('kubectl stand-in: REAL_KUBECTL is not set', 2);
   // The real kubectl reads the script's pipe itself (inherited): a pipe Node made would be a
   // socket, which /dev/stdin cannot open.
-  const rendered = execFileSync(
-    real,
-    [
-      'create',
-      'secret',
-      'generic',
-      name,
-      '--from-env-file=/dev/stdin',
-      '--dry-run=client',
-      '--output=json',
-    ],
-    { stdio: ['inherit', 'pipe', 'inherit'], encoding: 'utf8' },
-  );
+  const options = ['--from-env-file=/dev/stdin', '--dry-run=client', '--output=json'];
+  const rendered = execFileSync(real, ['create', 'secret', 'generic', name, ...options], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   record({ secret: JSON.parse(rendered) });
-  if (state.existing.includes(key(name)) || process.env.STANDIN_RACE === '1') {
-    state.existing.push(key(name));
-    writeFileSync(stateFile, JSON.stringify(state));
-    fail(`Error from server (AlreadyExists): secrets "${name}" already exists`);
-  }
+  const exists = state.existing.includes(key(name)) || process.env.STANDIN_RACE === '1';
   state.existing.push(key(name));
   writeFileSync(stateFile, JSON.stringify(state));
+  if (exists) fail(`Error from server (AlreadyExists): secrets "${name}" already exists`);
   process.stdout.write(`secret/${name} created\n`);
 } else {
   record({});

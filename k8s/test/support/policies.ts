@@ -4,13 +4,9 @@
  */
 import { parseQuantity, type ContainerRef, type IContainer, type Workload } from './kube.ts';
 
-/** A documented exception to the strict security settings, for one container. */
-export interface Relaxation {
-  /** "<workload>/<container>" */
-  container: string;
-  setting: 'runAsNonRoot' | 'readOnlyRootFilesystem';
-  reason: string;
-}
+type Relaxable = 'runAsNonRoot' | 'readOnlyRootFilesystem';
+/** Documented exceptions to the strict security settings: per "<workload>/<container>", why. */
+export type Relaxations = Record<string, Partial<Record<Relaxable, string>>>;
 
 /** Container settings with the Pod's securityContext as the fallback, as the kubelet applies them. */
 export function effectiveSecurity({ workload, container }: ContainerRef) {
@@ -25,11 +21,10 @@ export function effectiveSecurity({ workload, container }: ContainerRef) {
   };
 }
 
-export function containerSecurityViolations(ref: ContainerRef, relaxations: readonly Relaxation[]) {
+export function containerSecurityViolations(ref: ContainerRef, relaxations: Relaxations) {
   const s = effectiveSecurity(ref);
   const own = ref.container.securityContext ?? {};
-  const relaxed = (setting: Relaxation['setting']) =>
-    relaxations.some((r) => r.container === ref.id && r.setting === setting);
+  const relaxed = (setting: Relaxable) => relaxations[ref.id]?.[setting] !== undefined;
   const tmp = ref.container.volumeMounts?.find((m) => m.mountPath === '/tmp' && !m.readOnly);
   const tmpVolume = ref.workload.pod.volumes?.find((v) => v.name === tmp?.name);
   const problems = [
