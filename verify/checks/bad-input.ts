@@ -8,10 +8,9 @@
  * request with the seed and path that replay it (VERIFY_SEED, and fast-check's `path`).
  */
 import fc from 'fast-check';
-import { stopTaskService } from '@task-manager/testing';
 import { createFixture } from '../harness/api-fixture.ts';
 import { countInto, distribution, type Outcome, type VerifyContext } from '../harness/context.ts';
-import { createHttpClient, detailFields, errorBodyProblems, type Reply } from '../harness/http.ts';
+import { detailFields, errorBodyProblems, type Reply } from '../harness/http.ts';
 import { malformedRequests, type MalformedRequest } from '../harness/malformed-requests.ts';
 import { changesSince, snapshotTables } from '../harness/tables.ts';
 
@@ -36,11 +35,8 @@ function answerProblem(request: MalformedRequest, reply: Reply): string | undefi
   return undefined;
 }
 
-export async function badInputCheck(context: VerifyContext): Promise<Outcome> {
-  const tables = await context.newTables();
-  const service = await context.startService('task-service', tables);
-  const client = createHttpClient(service.url);
-  try {
+export function badInputCheck(context: VerifyContext): Promise<Outcome> {
+  return context.withService(async ({ client, tables }) => {
     const fixture = await createFixture(client, tables, context);
     const before = await snapshotTables(tables);
     const statuses = new Map<number, number>();
@@ -67,7 +63,6 @@ export async function badInputCheck(context: VerifyContext): Promise<Outcome> {
     }
     const changes = await changesSince(tables, before);
     if (changes) failures.push(changes);
-    if (!service.child.alive) failures.push('task-service exited');
 
     const sent = [...statuses.values()].reduce((sum, count) => sum + count, 0);
     return {
@@ -80,8 +75,5 @@ export async function badInputCheck(context: VerifyContext): Promise<Outcome> {
       ],
       failures,
     };
-  } finally {
-    client.close();
-    await stopTaskService(service);
-  }
+  });
 }

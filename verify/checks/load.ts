@@ -30,16 +30,11 @@ const PROBE_INTERVAL_MS = 500;
 /** The service's SHUTDOWN_TIMEOUT_MS in verify (context.ts): the exit must come within it. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-export async function loadCheck(context: VerifyContext): Promise<Outcome> {
-  const service = await context.startService('task-service', await context.newTables());
-  try {
+export function loadCheck(context: VerifyContext): Promise<Outcome> {
+  return context.withService(async ({ service }) => {
     const load = await runLoad(context, { baseUrl: service.url, userPrefix: 'load' });
-    const failures = loadFailures(load);
-    if (!service.child.alive) failures.push('task-service exited during the load');
-    return { figures: loadFigures(load), failures };
-  } finally {
-    await stopTaskService(service);
-  }
+    return { figures: loadFigures(load), failures: loadFailures(load) };
+  });
 }
 
 export async function rollingRestartCheck(context: VerifyContext): Promise<Outcome> {
