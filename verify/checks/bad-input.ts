@@ -1,11 +1,6 @@
 /**
- * Property-based bad input: thousands of generated malformed requests across every endpoint.
- * None may be answered 5xx or with anything but the right 4xx and a proper JSON error (naming
- * the field at fault, leaking nothing internal), and none may change a single stored item.
- *
- * The property runs under fast-check's `assert`: the first request answered wrongly fails the
- * run, fast-check shrinks it to a minimal request that still fails, and the failure names that
- * request with the seed and path that replay it (VERIFY_SEED, and fast-check's `path`).
+ * Property-based bad input under fc.assert: a wrong answer fails the run, shrunk to a minimal
+ * request with the seed and path that replay it. No request may change a stored item.
  */
 import fc from 'fast-check';
 import { createFixture } from '../harness/api-fixture.ts';

@@ -1,8 +1,4 @@
-/**
- * Request size limits: a body over 64 KiB is refused with 413 (declared by Content-Length or
- * streamed chunked), one just under it is read (and judged on its content), and the service
- * stays up and keeps answering after a 1 MiB attempt.
- */
+/** Bodies over 64 KiB get 413 (with Content-Length or chunked); one just under is read. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 import { errorBodyProblems } from '../harness/http.ts';
 

@@ -1,11 +1,7 @@
 /**
- * Users are kept apart on every endpoint: user B can neither read nor change user A's tasks
- * (404, exactly as for ids that do not exist), non-admins cannot read reports (403), every
- * endpoint refuses a request without credentials (401), and no forged credential gets in: the
- * X-Forwarded-User header names nobody, and tokens that are forged, expired, for another audience
- * or tampered with are refused (401), as is a session cookie sealed elsewhere. Each refusal has a
- * positive control (the owner or the admin doing the same succeeds), so a broken route cannot
- * pass for isolation.
+ * Users are kept apart on every endpoint: B cannot reach A's tasks (404, as for no task),
+ * non-admins not reports (403), nobody without or with forged credentials (401). Each refusal has
+ * a positive control, so a broken route cannot pass for isolation.
  */
 import { createFixture, endpoints, OTHER, OWNER, untilNameStored } from '../harness/api-fixture.ts';
 import { ADMIN_USER, type Outcome, type VerifyContext } from '../harness/context.ts';

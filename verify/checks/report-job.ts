@@ -1,8 +1,6 @@
 /**
- * The report job (built, as the CronJob runs it) under faults, on a day with thousands of
- * completed tasks: DynamoDB stopping mid-run makes it fail with a non-zero exit and publish
- * nothing; SIGTERM mid-run stops it promptly with a non-zero exit and leaves the published report
- * untouched; and a rerun publishes the same report as a clean run, with no leftover lines.
+ * The built report job under faults on a day of thousands of completed tasks: DynamoDB stopping
+ * or SIGTERM mid-run fail it promptly, publishing or changing nothing; a rerun equals a clean run.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {

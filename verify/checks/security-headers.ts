@@ -1,7 +1,4 @@
-/**
- * The API's HTTP security headers (helmet): on successes, errors and unknown routes alike,
- * since an error page is as much a response a browser may render as any other.
- */
+/** helmet's headers on successes, errors and unknown routes alike: a browser renders them all. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 import type { HttpRequest } from '../harness/http.ts';
 

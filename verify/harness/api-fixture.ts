@@ -1,8 +1,4 @@
-/**
- * Known data to aim requests at: a user with tasks (one done), a list cursor issued to that user,
- * and two published reports with a cursor of the admin's report list. Made through the API
- * (tasks) and the report writer the job uses (reports), so it is exactly what they store.
- */
+/** Known data to aim requests at, made through the API and the report job's writer. */
 import { readUserNames, ReportWriter } from '@task-manager/task-store';
 import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';

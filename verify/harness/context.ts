@@ -1,7 +1,6 @@
 /**
- * What every check gets: DynamoDB (dynalite in its own process, data on disk, so it can be stopped
- * and started again on the same port), fresh tables, task-service instances and report jobs
- * started with the project's configuration, and the audit of all their output.
+ * What every check gets: DynamoDB in its own process (so it can be stopped and restarted), fresh
+ * tables, task-service instances and report jobs, and the audit of all their output.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

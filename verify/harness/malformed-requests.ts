@@ -18,6 +18,7 @@ export interface MalformedRequest extends HttpRequest {
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const DONE = '{"done":true}';
+const CHANGE = '{"title":"overwritten","done":true}';
 const LISTS = ['/api/tasks', '/api/reports'];
 /** One of a list of tokens that hold no spaces. */
 const oneWordOf = (words: string): fc.Arbitrary<string> => fc.constantFrom(...words.split(' '));
@@ -233,11 +234,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       ...target,
       path: target.path === 'task' ? taskPath(id) : target.path,
     }));
-  /** A request to a task as `headers` say; a PATCH has a JSON body. */
-  const onTask = (method: string, path: string, headers: Record<string, string>, body = DONE) =>
-    method === 'PATCH'
+  /** A request to a task as `headers` say; a PATCH has a JSON body, valid unless said. */
+  const onTask = (method: string, id: string, headers: Record<string, string>, body = CHANGE) => {
+    const path = taskPath(id);
+    return method === 'PATCH'
       ? { method, path, headers: { ...headers, ...JSON_TYPE }, body }
       : { method, path, headers };
+  };
 
   const refusedCredentials = fc.oneof(
     fc.constant({ fault: 'no credentials', headers: {} }),
@@ -287,7 +290,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   const badPatch = fc.tuple(ownTaskId, patchBodyFault).map(([id, fault]) => ({
     ...fault,
     fault: `patch: ${fault.fault}`,
-    ...onTask('PATCH', taskPath(id), auth[OWNER]!, fault.body),
+    ...onTask('PATCH', id, auth[OWNER]!, fault.body),
     expect: [400],
   }));
 
@@ -348,13 +351,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   );
   const badTaskTarget = fc.tuple(taskMethod, badTaskId).map(([method, id]) => ({
     fault: 'unknown or invalid task id',
-    ...onTask(method, taskPath(id), auth[OWNER]!),
+    ...onTask(method, id, auth[OWNER]!),
     expect: [400, 404],
   }));
 
   const otherUsersTask = fc.tuple(taskMethod, ownTaskId).map(([method, id]) => ({
     fault: "another user's task",
-    ...onTask(method, taskPath(id), auth[OTHER]!, '{"title":"taken over","done":true}'),
+    ...onTask(method, id, auth[OTHER]!),
     expect: [404],
   }));
 
@@ -378,12 +381,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     )
     .map(([method, id, ifMatch]) => ({
       fault: 'stale If-Match',
-      ...onTask(
-        method,
-        taskPath(id),
-        { ...auth[OWNER], 'if-match': ifMatch },
-        '{"title":"overwritten"}',
-      ),
+      ...onTask(method, id, { ...auth[OWNER], 'if-match': ifMatch }),
       expect: [400, 412],
     }));
 
@@ -395,12 +393,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       const ifNoneMatch = ['*', current, `W/${current}`, `"${other}", ${current}`][form]!;
       return {
         fault: 'If-None-Match naming the current version',
-        ...onTask(
-          method,
-          taskPath(id),
-          { ...auth[OWNER], 'if-none-match': ifNoneMatch },
-          '{"title":"overwritten"}',
-        ),
+        ...onTask(method, id, { ...auth[OWNER], 'if-none-match': ifNoneMatch }),
         expect: [412],
         field: 'If-None-Match',
       };
