@@ -1,13 +1,7 @@
 /**
- * npm run bench:startup — how long the built task-service takes from process start to ready
- * (its first 200 on /health/readiness, DynamoDB reachable), against a bare `node -e` HTTP server
- * measured in the same run, alternately. Figures and their ratio only: `npm run verify` has no
- * Startup row, since a row that passes whatever it measures is no check.
- *
- * Between the two it measures a floor: the bare server after it has loaded the third-party
- * packages task-service runs on (the production dependencies of it and of task-store), from
- * node_modules with a compile cache, as the image does. task-service loads them all before it
- * listens, so the floor's ratio is the lowest the service's could reach.
+ * npm run bench:startup: the built task-service's start→ready time against a bare `node -e` HTTP
+ * server, and a floor: that server after loading task-service's third-party packages, which
+ * task-service loads before it listens. Figures only: it passes whatever it measures.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

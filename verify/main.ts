@@ -1,11 +1,6 @@
 /**
- * npm run verify: proves, against the built task-service and report job on loopback, that the
- * system holds under load, a rolling restart, a DynamoDB outage and bad input, keeps users apart,
- * and that the report job fails safely. Each check is a node:test test (node:test reports it and
- * sets the exit code); a table of every check's figures follows. Every child process is killed
- * however verify ends.
- *
- * Options: --only <name>[,<name>...] runs the checks whose names start with those words.
+ * npm run verify: the checks of checks/ as node:test tests against the built task-service and
+ * report job, then a table of every check's figures. --only <name>[,<name>...] picks checks.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

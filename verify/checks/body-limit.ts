@@ -1,11 +1,6 @@
-/**
- * Request size limits: a body over 64 KiB is refused with 413 (declared by Content-Length or
- * streamed chunked), one just under it is read (and judged on its content), and the service
- * stays up and keeps answering after a 1 MiB attempt.
- */
-import { stopTaskService } from '@task-manager/testing';
+/** Bodies over 64 KiB get 413 (with Content-Length or chunked); one just under is read. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
-import { createHttpClient, errorBodyProblems } from '../harness/http.ts';
+import { errorBodyProblems } from '../harness/http.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -25,22 +20,21 @@ const CASES: Array<[label: string, bytes: number, chunked: boolean, expect: numb
   ['small valid', 200, false, 201],
 ];
 
-export async function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
-  const service = await context.startService('task-service', await context.newTables());
-  const client = createHttpClient(service.url);
-  const headers = {
-    ...(await context.credentials('verify-limits')),
-    'content-type': 'application/json',
-  };
-  try {
+export function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
+  return context.withService(async ({ client }) => {
+    const headers = {
+      ...(await context.credentials('verify-limits')),
+      'content-type': 'application/json',
+    };
     const failures: string[] = [];
     const seen: string[] = [];
     for (const [label, bytes, chunked, expected] of CASES) {
+      const body = bodyOf(bytes);
       const reply = await client.send({
         method: 'POST',
         path: '/api/tasks',
         headers,
-        body: bodyOf(bytes),
+        body,
         chunked,
       });
       seen.push(`${label} → ${reply.status || reply.error}`);
@@ -52,10 +46,6 @@ export async function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
             : [];
       if (problems.length > 0) failures.push(`${label}: ${problems.join(', ')}`);
     }
-    if (!service.child.alive) failures.push('task-service exited');
     return { figures: seen, failures };
-  } finally {
-    client.close();
-    await stopTaskService(service);
-  }
+  });
 }

@@ -1,12 +1,7 @@
 /**
- * DynamoDB stops answering for 10 s under load, then comes back on the same port with its data.
- * While it is down the API answers 503 and only 503 (a JSON error), promptly (the SDK timeout
- * times the attempts, plus a margin), and stays up; readiness goes false and comes back by
- * itself; and afterwards the table holds exactly what the API answered.
- *
- * Only a 503 for a write on its way to DynamoDB at the cut has an unknown outcome (it may have
- * been applied and only its response lost): those are counted, with how many were applied.
- * Every 2xx and 4xx is a definite answer and must agree with the table.
+ * DynamoDB stops for 10 s under load and comes back: only prompt 503s meanwhile, readiness false
+ * then true again, and afterwards the table holds exactly what the API answered (a 503 for a
+ * write in flight at the cut has an unknown outcome: counted, with how many were applied).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig } from '@task-manager/task-store';

@@ -1,11 +1,7 @@
 /**
- * Load: mixed create/list/complete/delete traffic from 50 connections against one instance.
- *
- * Rolling restart: a rolling update of a two-replica Deployment behind a Service, under the same
- * load. For each old instance a new one starts and joins the rotation once ready (maxSurge 1,
- * maxUnavailable 0), the old one leaves it (endpoint removed when the Pod starts terminating),
- * and after a preStop pause it gets SIGTERM. Not one request may fail, and each old instance must
- * exit 0 within its shutdown timeout.
+ * Load: mixed traffic from 50 connections against one instance. Rolling restart: the same load
+ * through a Service stand-in while each of two instances is replaced as a Deployment's rolling
+ * update does (new one ready, old one out of rotation, preStop, SIGTERM).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -30,16 +26,11 @@ const PROBE_INTERVAL_MS = 500;
 /** The service's SHUTDOWN_TIMEOUT_MS in verify (context.ts): the exit must come within it. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-export async function loadCheck(context: VerifyContext): Promise<Outcome> {
-  const service = await context.startService('task-service', await context.newTables());
-  try {
+export function loadCheck(context: VerifyContext): Promise<Outcome> {
+  return context.withService(async ({ service }) => {
     const load = await runLoad(context, { baseUrl: service.url, userPrefix: 'load' });
-    const failures = loadFailures(load);
-    if (!service.child.alive) failures.push('task-service exited during the load');
-    return { figures: loadFigures(load), failures };
-  } finally {
-    await stopTaskService(service);
-  }
+    return { figures: loadFigures(load), failures: loadFailures(load) };
+  });
 }
 
 export async function rollingRestartCheck(context: VerifyContext): Promise<Outcome> {

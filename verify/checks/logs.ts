@@ -1,8 +1,4 @@
-/**
- * Everything the task-service instances and report jobs started by the other checks wrote: JSON
- * lines only on stdout (one structured line per event, as the logs pipeline expects), and not one
- * occurrence of a secret planted in their environment or sent in request headers.
- */
+/** Every line the children wrote: JSON on stdout, and no planted or sent secret anywhere. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 
 /** Reads every line the children write (spawnChild's onLine). */

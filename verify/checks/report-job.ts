@@ -1,8 +1,6 @@
 /**
- * The report job (built, as the CronJob runs it) under faults, on a day with thousands of
- * completed tasks: DynamoDB stopping mid-run makes it fail with a non-zero exit and publish
- * nothing; SIGTERM mid-run stops it promptly with a non-zero exit and leaves the published report
- * untouched; and a rerun publishes the same report as a clean run, with no leftover lines.
+ * The built report job under faults on a day of thousands of completed tasks: DynamoDB stopping
+ * or SIGTERM mid-run fail it promptly, publishing or changing nothing; a rerun equals a clean run.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -30,47 +28,38 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
   const tables = await context.newTables();
   await seedCompletedTasks(tables);
   const failures: string[] = [];
+  const run = (label: string, fault?: (job: ManagedChild) => unknown) =>
+    runJob(context, tables, { label, failures, fault });
 
   // 1. DynamoDB goes away mid-run, on a day with no report yet: nothing may be published.
-  const down = await runJob(context, tables, () => context.dynamo.stop());
+  const down = await run('DynamoDB outage', () => context.dynamo.stop());
   await context.dynamo.start();
   const afterDown = await readReport(tables);
-  if (!down.faultInjected) failures.push('DynamoDB outage: the job finished before the fault');
-  if (!down.exit || down.exit.code === 0) {
-    failures.push(`DynamoDB outage: exit ${describeExit(down.exit)}, expected non-zero`);
-  }
   if (afterDown)
     failures.push(`DynamoDB outage: a report was published (${afterDown.count} lines)`);
 
   // 2. A clean run: the reference report.
-  const clean = await runJob(context, tables);
+  const clean = await run('clean run');
   const reference = await readReport(tables);
-  if (clean.exit?.code !== 0) failures.push(`clean run: exit ${describeExit(clean.exit)}`);
   if (reference?.count !== TASKS) {
     failures.push(`clean run: ${reference?.count ?? 'no'} lines, expected ${TASKS}`);
   }
 
   // 3. SIGTERM mid-run (Kubernetes stopping the Job): prompt, non-zero, report untouched.
-  const terminated = await runJob(context, tables, (job) => job.signal('SIGTERM'));
-  const afterTerm = await readReport(tables);
-  const untouched = isDeepStrictEqual(afterTerm, reference);
-  if (!terminated.faultInjected) failures.push('SIGTERM: the job finished before the signal');
-  if (!terminated.exit || terminated.exit.code === 0) {
-    failures.push(`SIGTERM: exit ${describeExit(terminated.exit)}, expected non-zero`);
-  }
+  const terminated = await run('SIGTERM', (job) => job.signal('SIGTERM'));
+  const untouched = isDeepStrictEqual(await readReport(tables), reference);
   if (terminated.afterFaultMs > PROMPT_EXIT_MS) {
     failures.push(`SIGTERM: exit took ${seconds(terminated.afterFaultMs)}`);
   }
   if (!untouched) failures.push('SIGTERM: the published report changed');
 
   // 4. A rerun publishes the same report (generatedAt aside), and only its lines remain.
-  const rerun = await runJob(context, tables);
+  await run('rerun');
   const rerunReport = await readReport(tables);
   const same = isDeepStrictEqual(
     { ...rerunReport, generatedAt: undefined },
     { ...reference, generatedAt: undefined },
   );
-  if (rerun.exit?.code !== 0) failures.push(`rerun: exit ${describeExit(rerun.exit)}`);
   if (!same) failures.push('rerun: the report differs from the clean run');
   const stored = (await scanTable(tables, tables.config.reportsTable)).filter(
     (item) => item.pk === reportPartitionKey(DATE),
@@ -92,13 +81,17 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
 }
 
 /**
- * Runs the job for DATE. With a fault, injects it when the job logs its first progress line (it
- * is then reading and writing), and times the exit from there.
+ * Runs the job for DATE, which must exit 0, or non-zero with a fault: that is injected when the
+ * job logs its first progress line (it is then reading and writing), and the exit timed from it.
  */
 async function runJob(
   context: VerifyContext,
   tables: TestTables,
-  fault?: (job: ManagedChild) => unknown,
+  {
+    label,
+    failures,
+    fault,
+  }: { label: string; failures: string[]; fault?: (job: ManagedChild) => unknown },
 ) {
   let faultAt = NaN;
   let faultFailed: unknown;
@@ -113,11 +106,14 @@ async function runJob(
   const end = performance.now();
   if (faultFailed) throw faultFailed;
   const faultInjected = !Number.isNaN(faultAt);
+  if (fault && !faultInjected) failures.push(`${label}: the job finished before the fault`);
+  if (fault ? !exit || exit.code === 0 : exit?.code !== 0) {
+    failures.push(`${label}: exit ${describeExit(exit)}, expected ${fault ? 'non-zero' : '0'}`);
+  }
   return {
     exit,
     elapsedMs: end - job.spawnedAt,
     afterFaultMs: faultInjected ? end - faultAt : 0,
-    faultInjected,
   };
 }
 

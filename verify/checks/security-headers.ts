@@ -1,10 +1,6 @@
-/**
- * The API's HTTP security headers (helmet): on successes, errors and unknown routes alike,
- * since an error page is as much a response a browser may render as any other.
- */
-import { stopTaskService } from '@task-manager/testing';
+/** helmet's headers on successes, errors and unknown routes alike: a browser renders them all. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
-import { createHttpClient, type HttpRequest } from '../harness/http.ts';
+import type { HttpRequest } from '../harness/http.ts';
 
 const REQUIRED: Array<[string, (value: string) => boolean]> = [
   ['content-security-policy', (v) => v.includes('default-src') || v.includes('frame-ancestors')],
@@ -18,8 +14,6 @@ const REQUIRED: Array<[string, (value: string) => boolean]> = [
 const FORBIDDEN = ['x-powered-by', 'server'];
 
 export async function securityHeadersCheck(context: VerifyContext): Promise<Outcome> {
-  const service = await context.startService('task-service', await context.newTables());
-  const client = createHttpClient(service.url);
   const user = await context.credentials('verify-headers');
   const requests: Array<[string, HttpRequest]> = [
     ['200', { method: 'GET', path: '/api/me', headers: user }],
@@ -37,7 +31,7 @@ export async function securityHeadersCheck(context: VerifyContext): Promise<Outc
     ['404 route', { method: 'GET', path: '/nowhere' }],
     ['probe', { method: 'GET', path: '/health/readiness' }],
   ];
-  try {
+  return context.withService(async ({ client }) => {
     const failures: string[] = [];
     let [csp, cacheControl] = ['', ''];
     for (const [label, request] of requests) {
@@ -63,8 +57,5 @@ export async function securityHeadersCheck(context: VerifyContext): Promise<Outc
       ],
       failures,
     };
-  } finally {
-    client.close();
-    await stopTaskService(service);
-  }
+  });
 }

@@ -1,8 +1,4 @@
-/**
- * Known data to aim requests at: a user with tasks (one done), a list cursor issued to that user,
- * and two published reports with a cursor of the admin's report list. Made through the API
- * (tasks) and the report writer the job uses (reports), so it is exactly what they store.
- */
+/** Known data to aim requests at, made through the API and the report job's writer. */
 import { readUserNames, ReportWriter } from '@task-manager/task-store';
 import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
@@ -10,7 +6,30 @@ import { jsonBody, type HttpClient, type HttpRequest, type Reply } from './http.
 
 export const OWNER = 'verify-alice';
 export const OTHER = 'verify-bob';
+export const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
 export type Fixture = Awaited<ReturnType<typeof createFixture>>;
+
+/** Every endpoint of the API, with a body it accepts, on the task and report at these paths. */
+export function endpoints(task: string, report: string): HttpRequest[] {
+  const json = { 'content-type': 'application/json' };
+  return [
+    { method: 'GET', path: '/api/me' },
+    { method: 'GET', path: '/api/tasks' },
+    { method: 'POST', path: '/api/tasks', headers: json, body: JSON.stringify(VALID_CREATE) },
+    { method: 'GET', path: task },
+    { method: 'PATCH', path: task, headers: json, body: '{"done":true}' },
+    { method: 'DELETE', path: task },
+    // The restore of a deleted task (the UI's undo).
+    {
+      method: 'PUT',
+      path: task,
+      headers: { ...json, 'if-none-match': '*' },
+      body: JSON.stringify({ ...VALID_CREATE, done: false }),
+    },
+    { method: 'GET', path: '/api/reports' },
+    { method: 'GET', path: report },
+  ];
+}
 
 /**
  * Waits until task-service has stored `userId`'s display name, which it records once, in the

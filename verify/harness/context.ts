@@ -1,7 +1,6 @@
 /**
- * What every check gets: DynamoDB (dynalite in its own process, data on disk, so it can be stopped
- * and started again on the same port), fresh tables, task-service instances and report jobs
- * started with the project's configuration, and the audit of all their output.
+ * What every check gets: DynamoDB in its own process (so it can be stopped and restarted), fresh
+ * tables, task-service instances and report jobs, and the audit of all their output.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,12 +14,14 @@ import {
   spawnTaskService,
   startDynaliteProcess,
   startTestIdentity,
+  stopTaskService,
   waitUntilReady,
   type ManagedChild,
   type TaskServiceInstance,
   type TestTables,
 } from '@task-manager/testing';
 import { LogAudit } from '../checks/logs.ts';
+import { createHttpClient, type HttpClient } from './http.ts';
 
 export const ADMIN_USER = 'verify-admin';
 /** The issue's load: 50 connections for 30 s (VERIFY_LOAD_SECONDS shortens it). */
@@ -92,6 +93,14 @@ export async function createContext() {
       onLine: logs.scan,
     });
 
+  const newTables = (): Promise<TestTables> => createTestTables(dynamo.endpoint);
+  /** Starts task-service on the given tables and waits until it is ready. */
+  const startService = async (name: string, tables: TestTables): Promise<TaskServiceInstance> => {
+    const instance = await spawnService(name, tables);
+    await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });
+    return instance;
+  };
+
   return {
     dynamo,
     logs,
@@ -104,13 +113,31 @@ export async function createContext() {
       return { authorization: `Bearer ${token}` };
     },
     /** New, uniquely named tables on the shared DynamoDB. */
-    newTables: () => createTestTables(dynamo.endpoint),
+    newTables,
     spawnService,
-    /** Starts task-service on the given tables and waits until it is ready. */
-    async startService(name: string, tables: TestTables): Promise<TaskServiceInstance> {
-      const instance = await spawnService(name, tables);
-      await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });
-      return instance;
+    startService,
+    /**
+     * Runs `check` against a task-service of its own, on new tables, with a client; stops both
+     * afterwards, and fails the check if the service exited.
+     */
+    async withService(
+      check: (use: {
+        service: TaskServiceInstance;
+        client: HttpClient;
+        tables: TestTables;
+      }) => Promise<Outcome>,
+    ): Promise<Outcome> {
+      const tables = await newTables();
+      const service = await startService('task-service', tables);
+      const client = createHttpClient(service.url);
+      try {
+        const outcome = await check({ service, client, tables });
+        if (!service.child.alive) outcome.failures.push('task-service exited');
+        return outcome;
+      } finally {
+        client.close();
+        await stopTaskService(service);
+      }
     },
     /** The built report job for a date, as the image and the CronJob start it. */
     spawnReportJob(tables: TestTables, date: string, onLine: (line: string) => void): ManagedChild {

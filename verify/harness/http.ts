@@ -1,7 +1,6 @@
 /**
- * A small keep-alive HTTP/1.1 client on node:http (which sends paths as given, where fetch would
- * normalise `..`): a deadline per request, and transport failures returned as values (status 0)
- * rather than thrown, because the checks count them. And what every error response must be.
+ * A keep-alive HTTP client on node:http (fetch would normalise `..` in paths) that returns
+ * transport failures as status 0, for the checks to count; and the rules for error bodies.
  */
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 

@@ -1,8 +1,6 @@
 /**
- * The load driver: LOAD_CONNECTIONS concurrent loops (one keep-alive connection and one user
- * each) that create, list, complete and delete tasks as fast as the API answers, for a bounded
- * time. Every write's outcome goes to a journal, so a check can later compare what the API
- * answered with what is actually in the table.
+ * The load driver: LOAD_CONNECTIONS loops (one keep-alive connection and one user each) that
+ * create, list, complete and delete tasks as fast as the API answers, journaling every write.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -18,6 +16,7 @@ import {
 import { createHttpClient, jsonBody, type HttpRequest, type Reply } from './http.ts';
 
 export type Operation = 'create' | 'list' | 'complete' | 'delete';
+type Write = Exclude<Operation, 'list'>;
 export const SUCCESS: Record<Operation, number> = {
   create: 201,
   list: 200,
@@ -62,7 +61,6 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
     journal: new WriteJournal(),
     elapsedMs: 0,
   };
-  const { journal } = result;
   const mayHaveApplied = (reply: Reply): boolean =>
     reply.status === 0 || (options.mayHaveApplied?.(reply) ?? false);
   const send = async (op: Operation, req: HttpRequest): Promise<Reply> => {
@@ -93,54 +91,40 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
   const loop = async (index: number): Promise<void> => {
     const auth = credentials[index]!;
     const json = { ...auth, 'content-type': 'application/json' };
-    const live = new Map<string, { etag: string; done: boolean }>();
+    const live = new Map<string, { title: string; etag: string; done: boolean }>();
     for (let sequence = 0; performance.now() < started + durationMs;) {
       const op = chooseOperation([...live.values()]);
       let reply: Reply;
-      if (op === 'create') {
-        const title = `verify ${userPrefix} ${index}#${sequence++}`;
-        const body = { title, contents: `load ${sequence}`, startAt: randomStartAt() };
-        reply = await send(op, {
-          method: 'POST',
-          path: '/api/tasks',
-          headers: json,
-          body: JSON.stringify(body),
-        });
-        const { taskId } = (reply.status === 201 ? jsonBody(reply) : {}) as { taskId?: string };
-        if (taskId) {
-          journal.acknowledge(taskId, { ...body, done: false, deleted: false });
-          live.set(taskId, { etag: String(reply.headers.etag), done: false });
-        } else {
-          journal.createRefused(title, mayHaveApplied(reply));
-        }
-      } else if (op === 'list') {
+      if (op === 'list') {
         const query =
           Math.random() < 0.5 ? 'status=all&limit=20' : `status=open&from=${randomStartAt()}`;
         reply = await send(op, { method: 'GET', path: `/api/tasks?${query}`, headers: auth });
+      } else if (op === 'create') {
+        const title = `verify ${userPrefix} ${index}#${sequence++}`;
+        const task = { title, contents: `load ${sequence}`, startAt: randomStartAt() };
+        const body = JSON.stringify(task);
+        reply = await send(op, { method: 'POST', path: '/api/tasks', headers: json, body });
+        const { taskId } = (reply.status === 201 ? jsonBody(reply) : {}) as { taskId?: string };
+        if (taskId) live.set(taskId, { title, etag: String(reply.headers.etag), done: false });
+        result.journal.create(task, Boolean(taskId), mayHaveApplied(reply));
       } else {
         const [taskId, task] = pick([...live].filter(([, t]) => op === 'delete' || !t.done));
         const path = `/api/tasks/${taskId}`;
+        const headers = { ...auth, 'if-match': task.etag };
         reply = await send(
           op,
           op === 'complete'
-            ? {
-                method: 'PATCH',
-                path,
-                headers: { ...json, 'if-match': task.etag },
-                body: '{"done":true}',
-              }
-            : { method: 'DELETE', path, headers: { ...auth, 'if-match': task.etag } },
+            ? { method: 'PATCH', path, headers: { ...json, ...headers }, body: '{"done":true}' }
+            : { method: 'DELETE', path, headers },
         );
-        if (reply.status === SUCCESS[op]) {
-          journal.acknowledge(taskId, op === 'complete' ? { done: true } : { deleted: true });
-          if (op === 'complete') live.set(taskId, { etag: String(reply.headers.etag), done: true });
-          else live.delete(taskId);
-        } else {
-          const ambiguous = mayHaveApplied(reply);
-          journal.writeRefused(taskId, op, ambiguous);
-          // Its state is unknown from here on: a careful client would re-read it; this one leaves it.
-          if (ambiguous) live.delete(taskId);
+        const acknowledged = reply.status === SUCCESS[op];
+        if (acknowledged && op === 'complete') {
+          live.set(taskId, { ...task, etag: String(reply.headers.etag), done: true });
+        } else if (acknowledged || mayHaveApplied(reply)) {
+          // Deleted, or in a state unknown from here on (a careful client would re-read it).
+          live.delete(taskId);
         }
+        result.journal.write(task.title, op, acknowledged, mayHaveApplied(reply));
       }
       // A loop that only meets instant failures (nothing listening) must not spin the CPU.
       if (reply.status === 0) await sleep(5);
@@ -194,93 +178,78 @@ export function loadFailures(load: LoadResult): string[] {
 
 /** A task as stored in the table (read directly, bypassing the API). */
 export interface StoredTask {
-  taskId: string;
   title: string;
   contents: string;
   startAt: string;
   done: boolean;
 }
 
-interface Expected extends Omit<StoredTask, 'taskId'> {
-  deleted: boolean;
+interface Expected extends StoredTask {
+  stored: boolean;
   /** The write of unknown outcome that ended the client's use of this task. */
-  ambiguous?: 'complete' | 'delete';
+  ambiguous?: Write;
 }
 
 /**
- * What the API told the load about each write, and so what the table must hold: every
- * acknowledged create present with its content (done once a completion was acknowledged), every
- * acknowledged delete gone, nothing refused stored. A write with no response, or with a failure
- * answered while it was on its way to DynamoDB (it may have been applied and only its response
- * lost), has an outcome no client can know: left out of the strict comparison, only counted.
+ * What the API told the load about each write, and so what the table must hold. A write with no
+ * response, or a failure answered while it was on its way to DynamoDB, may have been applied
+ * with only its response lost: its outcome no client can know, so it is only counted.
  */
 export class WriteJournal {
+  /** Every task the load tried to create, by its (unique) title. */
   private readonly tasks = new Map<string, Expected>();
-  /** Creates answered with a failure, by (unique) title: whether they may have been applied. */
-  private readonly refusedCreates = new Map<string, boolean>();
   /** Writes answered 2xx, and otherwise (or not at all). */
   acknowledged = 0;
   refused = 0;
 
-  /** A write answered 2xx: a create's task, or what a completion or a delete changed. */
-  acknowledge(taskId: string, change: Partial<Expected>): void {
-    this.acknowledged++;
-    this.tasks.set(taskId, { ...this.tasks.get(taskId)!, ...change });
+  create(task: Omit<StoredTask, 'done'>, acknowledged: boolean, ambiguous: boolean): void {
+    this.tasks.set(task.title, { ...task, done: false, stored: acknowledged });
+    this.write(task.title, 'create', acknowledged, ambiguous);
   }
 
-  createRefused(title: string, ambiguous: boolean): void {
-    this.refused++;
-    this.refusedCreates.set(title, ambiguous);
-  }
-
-  writeRefused(taskId: string, write: 'complete' | 'delete', ambiguous: boolean): void {
-    this.refused++;
-    if (ambiguous) this.tasks.get(taskId)!.ambiguous = write;
+  /** A write's answer: a 2xx applies it, a failure of unknown outcome leaves the task unknown. */
+  write(title: string, op: Write, acknowledged: boolean, ambiguous: boolean): void {
+    const task = this.tasks.get(title)!;
+    if (acknowledged) {
+      this.acknowledged++;
+      if (op === 'complete') task.done = true;
+      if (op === 'delete') task.stored = false;
+    } else {
+      this.refused++;
+      if (ambiguous) task.ambiguous = op;
+    }
   }
 
   /** Compares with every task of the table. */
   compare(stored: readonly StoredTask[]) {
     const result = { checked: 0, problems: [] as string[], ambiguous: 0, ambiguousApplied: 0 };
-    const unknown = (applied: boolean): void => {
-      result.ambiguous++;
-      if (applied) result.ambiguousApplied++;
-    };
-    const storedById = new Map(stored.map((task) => [task.taskId, task]));
-    for (const [taskId, expected] of this.tasks) {
-      const found = storedById.get(taskId);
+    const storedByTitle = new Map(stored.map((task) => [task.title, task]));
+    for (const [title, expected] of this.tasks) {
+      const found = storedByTitle.get(title);
       if (expected.ambiguous) {
-        unknown(expected.ambiguous === 'delete' ? !found : found?.done === true);
+        result.ambiguous++;
+        const applied = { create: !!found, complete: found?.done, delete: !found };
+        if (applied[expected.ambiguous]) result.ambiguousApplied++;
         continue;
       }
       result.checked++;
-      if (expected.deleted) {
-        if (found) result.problems.push(`delete of ${taskId} answered 204 but not applied`);
-      } else if (!found) {
-        result.problems.push(`task ${taskId} (${expected.title}) gone, no 204 said so`);
+      if (!found) {
+        if (expected.stored) result.problems.push(`${title}: gone, though no 204 said so`);
+      } else if (!expected.stored) {
+        result.problems.push(`${title}: stored, though refused or deleted with a definite answer`);
       } else {
-        const differences = (['title', 'contents', 'startAt', 'done'] as const).filter((key) =>
+        const differences = (['contents', 'startAt', 'done'] as const).filter((key) =>
           key === 'startAt'
             ? Date.parse(found.startAt) !== Date.parse(expected.startAt)
             : found[key] !== expected[key],
         );
         if (differences.length > 0) {
-          result.problems.push(`task ${taskId} differs from what the API answered: ${differences}`);
+          result.problems.push(`${title} differs from what the API answered: ${differences}`);
         }
       }
     }
-    for (const [title, ambiguous] of this.refusedCreates) {
-      const applied = stored.some((task) => task.title === title);
-      if (ambiguous) {
-        unknown(applied);
-      } else {
-        result.checked++;
-        if (applied) result.problems.push(`create refused with a definite answer stored: ${title}`);
-      }
-    }
-    for (const task of stored) {
-      if (!this.tasks.has(task.taskId) && !this.refusedCreates.has(task.title)) {
-        result.problems.push(`unexpected task ${task.taskId} (${task.title})`);
-      }
+    for (const { title } of stored) {
+      if (!this.tasks.has(title)) result.problems.push(`unexpected task ${title}`);
     }
     return result;
   }

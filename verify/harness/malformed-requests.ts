@@ -1,27 +1,27 @@
 /**
- * fast-check arbitraries of malformed requests to every endpoint of the API. Each request carries
- * exactly one kind of fault (its `fault`), so the statuses it may be answered with are known:
- * `expect`. None of them may change anything, whatever it is answered with.
+ * fast-check arbitraries of malformed requests to every endpoint of the API. Each carries exactly
+ * one kind of fault, so the statuses it may be answered with are known; none may change anything.
  */
 import fc from 'fast-check';
-import { OTHER, OWNER, type Fixture } from './api-fixture.ts';
+import { CONTENTS_MAX, TITLE_MAX } from '@task-manager/contract';
+import { endpoints, OTHER, OWNER, VALID_CREATE, type Fixture } from './api-fixture.ts';
 import { ADMIN_USER } from './context.ts';
+import type { HttpRequest } from './http.ts';
 
-export interface MalformedRequest {
+export interface MalformedRequest extends HttpRequest {
   fault: string;
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
   /** The statuses that are right for this fault (always 4xx). */
   expect: readonly number[];
   /** A field the error's details must name, when exactly one is at fault. */
   field?: string;
 }
 
-const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
 const JSON_TYPE = { 'content-type': 'application/json' };
 const DONE = '{"done":true}';
+const CHANGE = '{"title":"overwritten","done":true}';
+const LISTS = ['/api/tasks', '/api/reports'];
+/** One of a list of tokens that hold no spaces. */
+const oneWordOf = (words: string): fc.Arbitrary<string> => fc.constantFrom(...words.split(' '));
 
 // Building blocks.
 
@@ -58,9 +58,9 @@ const notAString = fc.oneof(
   fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
 );
-/** Wrong types for an optional field: null is left out, as some APIs read it as "absent". */
-const notAStringNorNull = notAString.filter((value) => value !== null);
 
+/** Finer than the store keeps: refused in a task, while a query bound may be that fine. */
+const SUB_MILLISECOND = '2030-01-08T09:00:00.0001+09:00';
 const invalidDateTime = fc.oneof(
   fc.constantFrom(
     '',
@@ -78,27 +78,18 @@ const invalidDateTime = fc.oneof(
     '0000-00-00T00:00:00Z',
     '1894093200000',
     '08/01/2030 09:00',
-    // Outside the supported range (the UTC year must have four digits), and finer than a
-    // millisecond, which the store would not keep.
+    // Outside the supported range (the UTC year must have four digits).
     '9999-12-31T23:30:00-01:00',
     '0000-01-01T00:30:00+01:00',
-    '2030-01-08T09:00:00.0001+09:00',
+    SUB_MILLISECOND,
   ),
   injection,
   fc.string({ maxLength: 30 }).filter((value) => Number.isNaN(Date.parse(value))),
 );
 
 /** Path segments that try to climb out of the route or smuggle bytes. */
-const pathTricks = fc.constantFrom(
-  '..',
-  '..%2F..%2Fetc%2Fpasswd',
-  '%2e%2e%2f%2e%2e%2f',
-  '....%2F%2F',
-  '%',
-  '%zz',
-  '%E0%A4%A',
-  '%00',
-  '%0d%0aSet-Cookie:%20x=1',
+const pathTricks = oneWordOf(
+  '.. ..%2F..%2Fetc%2Fpasswd %2e%2e%2f%2e%2e%2f ....%2F%2F % %zz %E0%A4%A %00 %0d%0aSet-Cookie:%20x=1',
 );
 
 /** Strings of `min`..`max` characters with no spaces (trimming cannot bring them in range). */
@@ -106,23 +97,6 @@ const longString = (min: number, max: number): fc.Arbitrary<string> =>
   fc
     .tuple(fc.integer({ min, max }), fc.constantFrom('x', 'é', '界'))
     .map(([length, unit]) => unit.repeat(length));
-
-const unknownKey = fc.oneof(
-  fc.constantFrom(
-    'userId',
-    'taskId',
-    'completedAt',
-    'createdAt',
-    'updatedAt',
-    'version',
-    'isAdmin',
-    '__proto__',
-    'constructor',
-    'Title',
-    'title ',
-  ),
-  fc.string({ minLength: 1, maxLength: 20 }),
-);
 
 /** Text that JSON.parse rejects: hand-picked, and truncations of valid documents. */
 const malformedJson = fc.oneof(
@@ -168,6 +142,20 @@ const notText = fc.oneof(
 
 // Bodies with one fault each.
 
+/** Each field's wrong values, by fault. */
+const FIELD_FAULTS: Array<[field: string, fault: string, values: fc.Arbitrary<unknown>]> = [
+  ['title', 'not text', notText],
+  ['title', 'wrong type', notAString],
+  ['title', 'blank', fc.constantFrom('', '   ', '\t\n')],
+  ['title', `over ${TITLE_MAX}`, longString(TITLE_MAX + 1, 3000)],
+  ['contents', 'not text', notText],
+  // null is left out for an optional field, as some APIs read it as "absent".
+  ['contents', 'wrong type', notAString.filter((value) => value !== null)],
+  ['contents', `over ${CONTENTS_MAX}`, longString(CONTENTS_MAX + 1, 8000)],
+  ['startAt', 'wrong type', notAString],
+  ['startAt', 'invalid', invalidDateTime],
+];
+
 type BodyFault = { fault: string; body: string; field?: string };
 
 /**
@@ -179,24 +167,20 @@ function bodyFaults(
   valid: object,
   ...own: Array<fc.Arbitrary<BodyFault>>
 ): fc.Arbitrary<BodyFault> {
-  const set =
-    (fault: string, field: string) =>
-    (value: unknown): BodyFault => ({
-      fault,
-      body: JSON.stringify({ ...base, [field]: value }),
-      field,
-    });
   const known = [...Object.keys(VALID_CREATE), 'done'];
+  const unknownKey = fc.oneof(
+    oneWordOf('userId taskId completedAt createdAt updatedAt version isAdmin __proto__'),
+    fc.constantFrom('constructor', 'Title', 'title '),
+    fc.string({ minLength: 1, maxLength: 20 }),
+  );
   return fc.oneof(
-    notText.map(set('title not text', 'title')),
-    notText.map(set('contents not text', 'contents')),
-    notAString.map(set('title wrong type', 'title')),
-    notAString.map(set('startAt wrong type', 'startAt')),
-    notAStringNorNull.map(set('contents wrong type', 'contents')),
-    fc.constantFrom('', '   ', '\t\n').map(set('blank title', 'title')),
-    longString(101, 3000).map(set('title over 100', 'title')),
-    longString(2001, 8000).map(set('contents over 2000', 'contents')),
-    invalidDateTime.map(set('invalid startAt', 'startAt')),
+    ...FIELD_FAULTS.map(([field, fault, values]) =>
+      values.map((value) => ({
+        fault: `${field} ${fault}`,
+        body: JSON.stringify({ ...base, [field]: value }),
+        field,
+      })),
+    ),
     fc
       .tuple(
         unknownKey.filter((key) => !known.includes(key)),
@@ -236,25 +220,27 @@ const patchBodyFault = bodyFaults(
 
 // Requests.
 
-type Target = { method: string; path: string; headers?: Record<string, string>; body?: string };
-
 export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedRequest> {
   const { auth, ownerCursor, reportCursor, reportDate } = fixture;
   const ownTaskId = fc.constantFrom(...fixture.ownerTasks.keys());
   const taskPath = (id: string): string => `/api/tasks/${id}`;
   const reportPath = `/api/reports/${reportDate}`;
   const createBody = JSON.stringify(VALID_CREATE);
+  /** Every endpoint, its task path 'task' standing for one of the owner's tasks. */
+  const routes = endpoints('task', reportPath);
   /** One of `list`, its path 'task' standing for one of the owner's tasks. */
-  const targets = (...list: Target[]): fc.Arbitrary<Target & { path: string }> =>
+  const targets = (list: HttpRequest[]): fc.Arbitrary<HttpRequest> =>
     fc.tuple(fc.constantFrom(...list), ownTaskId).map(([target, id]) => ({
       ...target,
       path: target.path === 'task' ? taskPath(id) : target.path,
     }));
-  /** A request to a task as `headers` say; a PATCH has a JSON body. */
-  const onTask = (method: string, path: string, headers: Record<string, string>, body = DONE) =>
-    method === 'PATCH'
+  /** A request to a task as `headers` say; a PATCH has a JSON body, valid unless said. */
+  const onTask = (method: string, id: string, headers: Record<string, string>, body = CHANGE) => {
+    const path = taskPath(id);
+    return method === 'PATCH'
       ? { method, path, headers: { ...headers, ...JSON_TYPE }, body }
       : { method, path, headers };
+  };
 
   const refusedCredentials = fc.oneof(
     fc.constant({ fault: 'no credentials', headers: {} }),
@@ -281,19 +267,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     })),
   );
   const withoutUser = fc
-    .tuple(
-      targets(
-        { method: 'GET', path: '/api/me' },
-        { method: 'GET', path: '/api/tasks' },
-        { method: 'POST', path: '/api/tasks', headers: JSON_TYPE, body: createBody },
-        { method: 'GET', path: 'task' },
-        { method: 'PATCH', path: 'task', headers: JSON_TYPE, body: DONE },
-        { method: 'DELETE', path: 'task' },
-        { method: 'GET', path: '/api/reports' },
-        { method: 'GET', path: reportPath },
-      ),
-      refusedCredentials,
-    )
+    .tuple(targets(routes), refusedCredentials)
     .map(([target, { fault, headers }]) => ({
       ...target,
       fault,
@@ -316,14 +290,14 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   const badPatch = fc.tuple(ownTaskId, patchBodyFault).map(([id, fault]) => ({
     ...fault,
     fault: `patch: ${fault.fault}`,
-    ...onTask('PATCH', taskPath(id), auth[OWNER]!, fault.body),
+    ...onTask('PATCH', id, auth[OWNER]!, fault.body),
     expect: [400],
   }));
 
-  const writeTarget = targets(
+  const writeTarget = targets([
     { method: 'POST', path: '/api/tasks' },
     { method: 'PATCH', path: 'task' },
-  );
+  ]);
   const ownerJson = { ...auth[OWNER], ...JSON_TYPE };
 
   const badJson = fc.tuple(writeTarget, malformedJson).map(([target, body]) => ({
@@ -377,13 +351,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   );
   const badTaskTarget = fc.tuple(taskMethod, badTaskId).map(([method, id]) => ({
     fault: 'unknown or invalid task id',
-    ...onTask(method, taskPath(id), auth[OWNER]!),
+    ...onTask(method, id, auth[OWNER]!),
     expect: [400, 404],
   }));
 
   const otherUsersTask = fc.tuple(taskMethod, ownTaskId).map(([method, id]) => ({
     fault: "another user's task",
-    ...onTask(method, taskPath(id), auth[OTHER]!, '{"title":"taken over","done":true}'),
+    ...onTask(method, id, auth[OTHER]!),
     expect: [404],
   }));
 
@@ -407,12 +381,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     )
     .map(([method, id, ifMatch]) => ({
       fault: 'stale If-Match',
-      ...onTask(
-        method,
-        taskPath(id),
-        { ...auth[OWNER], 'if-match': ifMatch },
-        '{"title":"overwritten"}',
-      ),
+      ...onTask(method, id, { ...auth[OWNER], 'if-match': ifMatch }),
       expect: [400, 412],
     }));
 
@@ -424,12 +393,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       const ifNoneMatch = ['*', current, `W/${current}`, `"${other}", ${current}`][form]!;
       return {
         fault: 'If-None-Match naming the current version',
-        ...onTask(
-          method,
-          taskPath(id),
-          { ...auth[OWNER], 'if-none-match': ifNoneMatch },
-          '{"title":"overwritten"}',
-        ),
+        ...onTask(method, id, { ...auth[OWNER], 'if-none-match': ifNoneMatch }),
         expect: [412],
         field: 'If-None-Match',
       };
@@ -440,29 +404,20 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     fc
       .tuple(typeof name === 'string' ? fc.constant(name) : name, values)
       .map(([field, value]) => ({ query: `${field}=${encodeURIComponent(value)}`, field }));
+  const badLimit = param(
+    'limit',
+    oneWordOf('0 101 -1 abc 1.5 10x null 99999999999999999999 1e400'),
+  );
   const badList = fc
     .oneof(
-      param(
-        'limit',
-        fc.constantFrom(
-          '0',
-          '101',
-          '-1',
-          'abc',
-          '1.5',
-          '10x',
-          'null',
-          '99999999999999999999',
-          '1e400',
-        ),
-      ),
+      badLimit,
       param(
         'status',
         fc.constantFrom('closed', 'OPEN', 'all;', 'done ', 'undefined', "open' OR 1=1"),
       ),
       param(
         fc.constantFrom('from', 'to'),
-        invalidDateTime.filter((value) => value !== ''),
+        invalidDateTime.filter((value) => value !== '' && value !== SUB_MILLISECOND),
       ),
       param(
         'cursor',
@@ -482,8 +437,8 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       // Not valid percent-encoded UTF-8, in any parameter: refused, never decoded into other text.
       fc
         .tuple(
-          fc.constantFrom('q', 'status', 'sort', 'limit', 'cursor', 'from'),
-          fc.constantFrom('%zz', '%', '%E3%81', '%ff', '%C0%AF', '%ED%A0%80'),
+          oneWordOf('q status sort limit cursor from'),
+          oneWordOf('%zz % %E3%81 %ff %C0%AF %ED%A0%80'),
         )
         .map(([field, sequence]) => ({ query: `${field}=x${sequence}`, field })),
     )
@@ -534,7 +489,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   });
   const badReportQuery = fc
     .oneof(
-      param('limit', fc.constantFrom('0', '101', '-1', 'abc', '1.5', '10x')),
+      badLimit,
       param(
         'cursor',
         fc.oneof(
@@ -549,14 +504,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
 
   const badReportDate = fc
     .oneof(
-      fc.constantFrom(
-        '2030-13-01',
-        '2030-02-30',
-        '20300108',
-        '2030-1-8',
-        'latest',
-        '2030-01-08T00:00:00Z',
-      ),
+      oneWordOf('2030-13-01 2030-02-30 20300108 2030-1-8 latest 2030-01-08T00:00:00Z'),
       pathTricks,
       injection.map(encodeURIComponent),
     )
@@ -576,15 +524,9 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   // that wrote anyway).
   const queryWhereNone = fc
     .tuple(
-      targets(
-        { method: 'GET', path: '/api/me' },
-        { method: 'GET', path: 'task' },
-        { method: 'PATCH', path: 'task', body: DONE },
-        { method: 'DELETE', path: 'task' },
-        { method: 'POST', path: '/api/tasks', body: createBody },
-        { method: 'GET', path: reportPath },
-      ),
-      fc.constantFrom('dryRun', 'format', 'limit', 'q', 'x'),
+      // All but the two lists.
+      targets(routes.filter(({ method, path }) => method !== 'GET' || !LISTS.includes(path))),
+      oneWordOf('dryRun format limit q x'),
     )
     .map(([target, name]) => ({
       ...target,
@@ -595,19 +537,16 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       field: name,
     }));
 
-  const wrongMethod = targets(
-    { method: 'POST', path: 'task' },
-    { method: 'DELETE', path: '/api/tasks' },
-    { method: 'PATCH', path: '/api/tasks' },
-    { method: 'PUT', path: '/api/tasks' },
-    { method: 'POST', path: '/api/me' },
-    { method: 'DELETE', path: '/api/me' },
-    { method: 'POST', path: '/api/reports' },
-    { method: 'DELETE', path: reportPath },
-    { method: 'GET', path: '/api/task' },
-    { method: 'GET', path: '/api/tasks/x/y' },
-    { method: 'GET', path: '/api' },
-  ).map((target) => ({
+  // Every method the API does not serve on each of its routes, and routes it does not have.
+  const served = new Set(routes.map(({ method, path }) => `${method} ${path}`));
+  const wrongMethod = targets([
+    ...[...new Set(routes.map(({ path }) => path))].flatMap((path) =>
+      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+        .filter((method) => !served.has(`${method} ${path}`))
+        .map((method) => ({ method, path })),
+    ),
+    ...['/api/task', '/api/tasks/x/y', '/api'].map((path) => ({ method: 'GET', path })),
+  ]).map((target) => ({
     ...target,
     fault: 'method or route not in the API',
     headers: { ...auth[ADMIN_USER], ...JSON_TYPE },

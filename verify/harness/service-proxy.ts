@@ -1,8 +1,6 @@
 /**
- * A loopback stand-in for a Kubernetes Service: a TCP proxy, like kube-proxy, that spreads new
- * connections round-robin over the endpoints whose readiness probe answers 200. An endpoint
- * removed (its Pod terminating, before SIGTERM) leaves the rotation at once; connections already
- * open stay where they are, as with kube-proxy.
+ * A loopback stand-in for a Kubernetes Service: a TCP proxy spreading new connections
+ * round-robin over the endpoints whose readiness probe answers 200, as kube-proxy does.
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';

@@ -1,7 +1,4 @@
-/**
- * Direct reads of the tables through the SDK, bypassing the API: what is really stored is the
- * evidence the checks compare the API's answers against.
- */
+/** Direct reads of the tables, bypassing the API: the evidence its answers are compared with. */
 import { deepStrictEqual } from 'node:assert/strict';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { StoredItem } from '@task-manager/task-store';
