@@ -1,23 +1,27 @@
 /**
- * npm run bench:startup: the built task-service's start→ready time against a bare `node -e` HTTP
- * server, and a floor: that server after loading task-service's third-party packages, which
- * task-service loads before it listens. Figures only: it passes whatever it measures.
+ * `npm run bench:startup`: the built task-service's start→ready time against a bare `node -e`
+ * HTTP server, and a floor: that server after loading task-service's third-party packages, which
+ * task-service loads before it listens, so its ratio cannot go below the floor's. Figures only:
+ * nothing is asserted. STARTUP_SAMPLES (default 10) starts of each, alternating.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
+  createTestTables,
   ensureBuilt,
-  killAllChildren,
   recordRatio,
   spawnListening,
+  startDynaliteProcess,
+  startTestIdentity,
   stopTaskService,
   waitUntilReady,
 } from '@task-manager/testing';
-import { createContext, ms } from './harness/context.ts';
+import { runningTaskService } from './service-process.ts';
 
 const SAMPLES = Number(process.env.STARTUP_SAMPLES ?? 10);
-const POLL_MS = 5;
+const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
 // Listens on a port the kernel chooses and prints it, as task-service logs its own.
 const BARE_SERVER =
   "const s = require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => console.log(s.address().port))";
@@ -25,7 +29,7 @@ const BARE_SERVER =
 /** The third-party packages task-service loads from node_modules at run time. */
 const packages = [
   ...new Set(
-    ['services/task-service', 'packages/task-store'].flatMap((workspace) => {
+    [SERVICE_DIR, path.join(SERVICE_DIR, '../../packages/task-store')].flatMap((workspace) => {
       const manifest = JSON.parse(readFileSync(path.join(workspace, 'package.json'), 'utf8')) as {
         dependencies?: Record<string, string>;
       };
@@ -36,12 +40,14 @@ const packages = [
   .filter((name) => !name.startsWith('@task-manager/'))
   .sort();
 
-function median(values: readonly number[]): number {
+const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
+};
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
+/** Spawn to the first answer of a bare server running `script`. */
 async function bareReadyMs(name: string, script: string, cwd?: string): Promise<number> {
   const { child, port } = await spawnListening(
     { name, command: process.execPath, args: ['-e', script], env: {}, cwd },
@@ -49,40 +55,41 @@ async function bareReadyMs(name: string, script: string, cwd?: string): Promise<
   );
   try {
     const instance = { name, url: `http://127.0.0.1:${port}`, child };
-    return (
-      (await waitUntilReady(instance, { timeoutMs: 30_000, intervalMs: POLL_MS })) - child.spawnedAt
-    );
+    const readyAt = await waitUntilReady(instance, { timeoutMs: 30_000, intervalMs: 5 });
+    return readyAt - child.spawnedAt;
   } finally {
     await child.kill();
   }
 }
 
-process.on('exit', killAllChildren);
 process.on('SIGINT', () => process.exit(130));
 
 await ensureBuilt(['@task-manager/task-service']);
-const context = await createContext();
+const dynamo = await startDynaliteProcess();
+const identity = await startTestIdentity();
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'startup-floor-cache-'));
 try {
-  const tables = await context.newTables();
+  const env: Record<string, string> = {
+    ...(await createTestTables(dynamo.endpoint)).env,
+    ...identity.env,
+    NODE_ENV: 'production',
+  };
+  // The production DynamoDB timeouts, not the test tables' short ones.
+  delete env.DYNAMODB_TIMEOUT_MS;
+  delete env.DYNAMODB_MAX_ATTEMPTS;
   // Resolved from task-service's directory, where its node_modules are found as in the image.
-  const floorCwd = path.resolve('services/task-service');
   const floor =
     `require('node:module').enableCompileCache(${JSON.stringify(cacheDir)}); ` +
     `for (const name of ${JSON.stringify(packages)}) require(name); ${BARE_SERVER}`;
   const samples = { service: [] as number[], floor: [] as number[], baseline: [] as number[] };
   // Once unmeasured, to fill the floor's compile cache as the build fills the service's.
-  await bareReadyMs('floor', floor, floorCwd);
+  await bareReadyMs('floor', floor, SERVICE_DIR);
   for (let sample = 0; sample < SAMPLES; sample++) {
     // Alternate, so that whatever else the machine does weighs on all alike.
-    const service = await context.spawnService('task-service startup', tables);
-    try {
-      const readyAt = await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: POLL_MS });
-      samples.service.push(readyAt - service.child.spawnedAt);
-    } finally {
-      await stopTaskService(service);
-    }
-    samples.floor.push(await bareReadyMs('floor', floor, floorCwd));
+    const service = await runningTaskService(env);
+    await stopTaskService(service);
+    samples.service.push(service.readyAt - service.child.spawnedAt);
+    samples.floor.push(await bareReadyMs('floor', floor, SERVICE_DIR));
     samples.baseline.push(await bareReadyMs('node -e', BARE_SERVER));
   }
 
@@ -109,10 +116,11 @@ try {
     ratio: floorMs / baseline,
     detail: `${ms(floorMs)} vs ${ms(baseline)}, the lowest the ratio above can be`,
   });
-  console.log(`samples (ms): task-service ${samples.service.map(Math.round).join(' ')}`);
-  console.log(`samples (ms): floor        ${samples.floor.map(Math.round).join(' ')}`);
-  console.log(`samples (ms): node -e       ${samples.baseline.map(Math.round).join(' ')}`);
+  for (const [name, values] of Object.entries(samples)) {
+    console.log(`samples (ms): ${name.padEnd(8)} ${values.map(Math.round).join(' ')}`);
+  }
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
-  await context.close();
+  await identity.close();
+  await dynamo.close();
 }
