@@ -71,7 +71,7 @@ async function viteAnswers(url: string): Promise<void> {
   const answer = async () => {
     const response = await request(`${url}/`);
     expectStatus(response, 200, 'GET /');
-    assert.ok(response.body.includes('/@vite/client'), 'GET / is not the dev server’s index.html');
+    assert.ok(response.body.includes('/@vite/client'), 'not the dev server’s index.html');
   };
   await eventually(answer, { timeoutMs: 60_000, intervalMs: 250 });
 }

@@ -161,7 +161,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
 /** Nothing listens there, in the container's own network namespace: the collector is down. */
 export const TRACING = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
 
-/** Tracing on, the collector down: the bundle is still instrumented (packages/telemetry/README.md). */
+/** Tracing on, the collector down: the bundle is still instrumented (packages/telemetry). */
 export async function checkTracedService({ check, sandbox }: Smoke, env: Env) {
   await check(
     `${image}: with tracing on and the collector down, a request's log line continues its caller's trace`,
