@@ -1,4 +1,4 @@
-/** The app in Debian's Chromium through the Ingress: task-web's CSP lets it and its sign-in work. */
+/** The app in Debian's Chromium through the Ingress: task-web's CSP lets it and sign-in work. */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';

@@ -19,7 +19,7 @@ export const PROVIDER_ENV = [
   'OIDC_CLIENT_SECRET',
 ] as const;
 
-/** The Secret task-manager-oidc of this run: random values, as k8s/create-dev-secret.sh makes them. */
+/** This run's Secret task-manager-oidc: random values, as k8s/create-dev-secret.sh makes them. */
 export function runSecrets(): Record<(typeof SECRET_ENV_VARS)[number], string> {
   const random = () => randomBytes(32).toString('base64url');
   return { OIDC_CLIENT_SECRET: random(), SESSION_KEYS: random() };
