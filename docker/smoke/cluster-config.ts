@@ -1,8 +1,6 @@
 /**
- * The environment the containers get in the cluster: the ConfigMap `task-manager-config` as
- * k8s/base generates it, with the sign-in settings a local cluster merges into it
- * (k8s/components/identity-provider), for exactly the variables each program reads.
- * k8s/test/config-rollout.test.ts checks that this reads what Kustomize renders.
+ * The containers' environment in the cluster: k8s/base's ConfigMap and a local cluster's sign-in
+ * settings. k8s/test/config-rollout.test.ts checks that this reads what Kustomize renders.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,20 +8,15 @@ import { parseEnv } from 'node:util';
 
 const LOCAL_SIGN_IN_FILE = 'k8s/components/identity-provider/sign-in.env';
 
-function readEnvFile(file: string): Record<string, string> {
-  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
-}
+const readEnvFile = (file: string) =>
+  parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
 
 /** The data of the ConfigMap k8s/base generates (its configMapGenerator's env file). */
 export function readConfigMap(k8sBase: string): Record<string, string> {
   return readEnvFile(path.join(k8sBase, 'config/task-manager-config.env'));
 }
 
-/**
- * A local cluster's sign-in settings, moved from the cluster's address (its PUBLIC_URL) to
- * `origin`, where the test's miniature Ingress listens. The back channel stays as it is: the
- * provider's container has its Service's name and port on the test's network.
- */
+/** A local cluster's sign-in settings, moved from its PUBLIC_URL to `origin`. */
 export function readLocalSignIn(repoRoot: string, origin: string): Record<string, string> {
   const settings = readEnvFile(path.join(repoRoot, LOCAL_SIGN_IN_FILE));
   const clusterOrigin = settings.PUBLIC_URL;

@@ -1,7 +1,4 @@
-/**
- * Signing in through the identity provider's container, at the issuer through the Ingress (/idp):
- * the authorization-code flow of services/identity-provider/src/dev-token.ts, never a shortcut.
- */
+/** Sign-in through the provider's container at /idp: dev-token.ts's authorization-code flow. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
@@ -10,10 +7,7 @@ import { images } from './images.ts';
 import { NODE_PID1, startApp, type Container, type Env, type Smoke } from './sandbox.ts';
 import { jsonLines } from './support.ts';
 
-/**
- * The variables its Deployment gives it (k8s/test/sign-in.test.ts keeps the two lists equal);
- * the rest, PORT among them, are left to the provider's defaults, as in the cluster.
- */
+/** The variables its Deployment gives it (k8s/test/sign-in.test.ts keeps the lists equal). */
 export const PROVIDER_ENV = [
   'LOG_LEVEL',
   'OIDC_ISSUER',
@@ -25,7 +19,7 @@ export const PROVIDER_ENV = [
   'OIDC_CLIENT_SECRET',
 ] as const;
 
-/** The Secret task-manager-oidc of this run: random values, as k8s/create-dev-secret.sh makes them. */
+/** This run's Secret task-manager-oidc: random values, as k8s/create-dev-secret.sh makes them. */
 export function runSecrets(): Record<(typeof SECRET_ENV_VARS)[number], string> {
   const random = () => randomBytes(32).toString('base64url');
   return { OIDC_CLIENT_SECRET: random(), SESSION_KEYS: random() };
@@ -50,18 +44,15 @@ export function startProvider(smoke: Smoke, env: Env) {
 /** `docker stop`: it closes its server and exits 0 at once; its stdout was JSON throughout. */
 export async function stopProvider({ check, sandbox }: Smoke, container: Container) {
   await check(`${image}: docker stop: exit 0 at once; every stdout line is JSON`, async () => {
-    // Its Deployment's terminationGracePeriodSeconds.
-    const outcome = await sandbox.stopCleanly(container.name, 10);
+    const outcome = await sandbox.stopCleanly(container.name, 10); // its Deployment's grace period
     const lines = jsonLines((await sandbox.logs(container.name)).stdout);
     return `${outcome}; stdout ${lines.length} lines, all JSON`;
   });
 }
 
-/** Sign-in for the smoke test's requests, through the public address (the Ingress). */
+/** Sign-in for the smoke test's requests, through the Ingress (the app's and issuer's origin). */
 export class SmokeSignIn {
-  /** As the containers were told: the Ingress's address + /idp. */
   readonly issuer: string;
-  /** The app's address: the Ingress. */
   readonly publicUrl: string;
 
   constructor(issuer: string, publicUrl: string) {
@@ -69,19 +60,13 @@ export class SmokeSignIn {
     this.publicUrl = publicUrl;
   }
 
-  /**
-   * The Authorization header of `user`: a fresh access token each time (they last 10 minutes,
-   * and a run may take longer), from the provider's public client, as `npm run token` gets one.
-   */
+  /** `user`'s Authorization header, a fresh token (they last 10 min) as `npm run token` gets. */
   async bearer(user: string): Promise<Record<string, string>> {
     const { accessToken } = await fetchAccessToken({ issuer: this.issuer, user });
     return { Authorization: `Bearer ${accessToken}` };
   }
 
-  /**
-   * Signs `user` in as the browser does — /auth/login on task-service, the provider's sign-in
-   * page, /auth/callback — all through the Ingress; the session cookie's header.
-   */
+  /** The session cookie of `user`, signed in as a browser: /auth/login, sign-in page, callback. */
   async session(user: string): Promise<string> {
     const jar = new CookieJar();
     const back = await browse(new URL('/auth/login?returnTo=%2F', this.publicUrl), {

@@ -1,8 +1,4 @@
-/**
- * Checks on the images themselves, before anything runs: how they start and what they contain,
- * read with `find` in a throw-away container: which packages node_modules holds, that only
- * compiled output ships, that nothing is the app's to modify, and no secret.
- */
+/** The images before anything runs: how they start, and what `find` lists in them. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -12,7 +8,7 @@ import { TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
 import { REPO_ROOT } from '@task-manager/testing';
 import { allImages, images, inspectImage, sizeOnTopOf } from './images.ts';
 import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
-import { dockerChecked, expectNone, type Check } from './support.ts';
+import { dockerChecked, type Check } from './support.ts';
 
 /** `find` with `args`, run as root in a throw-away, network-less container of `image`. */
 export function findInImage(image: string, args: readonly string[]): Promise<string> {
@@ -56,11 +52,7 @@ function modifiableEntries(tree: Tree): string[] {
     .map((entry) => `${entry.path} (uid ${entry.uid}, mode ${entry.mode.toString(8)})`);
 }
 
-/**
- * Install locations under node_modules (`node_modules/express`, `node_modules/@scope/name`,
- * `node_modules/a/node_modules/b`, `services/x/node_modules/c`), ignoring directories that merely
- * happen to be called node_modules inside a package (test fixtures).
- */
+/** Install locations (`node_modules/@scope/a/node_modules/b`), not a package's own fixtures. */
 function installedPackages(tree: Tree): Set<string> {
   const installed = new Set<string>();
   const byDepth = [...tree].sort((a, b) => a.path.split('/').length - b.path.split('/').length);
@@ -76,11 +68,7 @@ function installedPackages(tree: Tree): Set<string> {
   return installed;
 }
 
-/**
- * The install locations (`node_modules/express`, `packages/x/node_modules/y`) of the production
- * install of `workspace` (the workspace's own link included), as npm reads them from
- * package-lock.json: through dependencies, optional and peer dependencies, never dev ones.
- */
+/** The install locations of `workspace`'s production install (its own link too), by npm. */
 function productionClosure(workspace: string): Set<string> {
   const args = ['ls', '--package-lock-only', '--omit=dev', '--all', '--parseable', '-w', workspace];
   const listed = execFileSync('npm', args, { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
@@ -93,39 +81,46 @@ function productionClosure(workspace: string): Set<string> {
 /** Dev tools that must never reach a runtime image (named in the report when absent). */
 const DEV_ONLY = ['dynalite', 'classic-level', 'typescript', '@task-manager/testing', 'vite'];
 
+/** The node images: the workspace each installs, and how it runs. */
+const NODE_IMAGES = [
+  {
+    image: images.service.tag,
+    workspace: 'services/task-service',
+    command: TASK_SERVICE_COMMAND,
+    env: TASK_SERVICE_MALLOC_ENV,
+  },
+  { image: images.reporter.tag, workspace: 'batch', command: REPORTER_COMMAND, env: {} },
+  {
+    image: images.provider.tag,
+    workspace: 'services/identity-provider',
+    command: ['node', 'services/identity-provider/dist/main.js'],
+    env: {},
+  },
+];
+
 async function checkNodeImage(
   check: Check,
-  image: string,
-  workspace: string,
-  command: readonly string[],
-  env: Readonly<Record<string, string>> = {},
+  { image, workspace, command, env }: (typeof NODE_IMAGES)[number],
 ): Promise<void> {
   const { Config: config } = await inspectImage(image);
   const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   const withEnv = settings.length > 0 ? `, ENV ${settings.join(' ')}` : '';
   await check(`${image}: USER 1000:1000, CMD ${JSON.stringify(command)}${withEnv}`, () => {
-    assert.equal(config.User, '1000:1000');
-    assert.deepEqual(config.Cmd, command);
+    assert.deepEqual({ user: config.User, cmd: config.Cmd }, { user: '1000:1000', cmd: command });
     const missing = settings.filter((setting) => !config.Env?.includes(setting));
-    expectNone(missing, `ENV lacks (it has ${config.Env?.join(' ')})`);
+    assert.deepEqual(missing, [], `ENV lacks (it has ${config.Env?.join(' ')})`);
   });
 
   const tree = await listTree(image, '/app');
   await check(`${image}: node_modules holds exactly ${workspace}'s production dependencies`, () => {
     const expected = productionClosure(workspace);
     const installed = installedPackages(tree);
-    expectNone(
-      [...installed].filter((at) => !expected.has(at)),
-      'not production dependencies',
-    );
-    expectNone(
-      [...expected].filter((at) => !installed.has(at)),
-      'missing',
-    );
-    expectNone(
-      DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`)),
-      'dev tools',
-    );
+    const outside = (these: Set<string>, those: Set<string>) =>
+      [...these].filter((at) => !those.has(at));
+    assert.deepEqual(outside(installed, expected), [], 'not production dependencies');
+    assert.deepEqual(outside(expected, installed), [], 'missing');
+    const devTools = DEV_ONLY.filter((name) => installed.has(`node_modules/${name}`));
+    assert.deepEqual(devTools, [], 'dev tools');
     return `${installed.size} packages; no ${DEV_ONLY.join(', ')}`;
   });
 
@@ -136,22 +131,20 @@ async function checkNodeImage(
       parts.at(-1) === 'package.json' ||
       (parts.includes('dist') &&
         (parts.includes(COMPILE_CACHE_DIR) || /\.(?:js|mjs|cjs|json)$/.test(parts.at(-1)!)));
-    expectNone(
-      files.map((entry) => entry.path).filter((file) => !runtime(file.split('/'))),
-      'also ships',
-    );
-    expectNone(sourceFiles(tree), 'ships sources or tests');
+    const others = files.map((entry) => entry.path).filter((file) => !runtime(file.split('/')));
+    assert.deepEqual(others, [], 'also ships');
+    assert.deepEqual(sourceFiles(tree), [], 'ships sources or tests');
     return `${files.length} files: dist/*.js, package.json and any compile cache`;
   });
 
   await check(`${image}: /app is root-owned and read-only to the app user`, () => {
-    expectNone(modifiableEntries(tree), 'modifiable');
+    assert.deepEqual(modifiableEntries(tree), [], 'modifiable');
     return `${tree.length} entries`;
   });
 
   await check(`${image}: no npm cache`, async () => {
     const where = '/root /home /tmp /app -maxdepth 3 ( -name .npm -o -name _cacache )';
-    expectNone((await findInImage(image, where.split(' '))).split('\n').filter(Boolean), 'found');
+    assert.equal(await findInImage(image, where.split(' ')), '', 'found');
   });
 }
 
@@ -167,12 +160,9 @@ async function checkWebImage(check: Check, image: string): Promise<void> {
   await check(`${image}: only the built bundle, root-owned and read-only to nginx`, () => {
     const paths = tree.map((entry) => entry.path);
     assert.ok(paths.includes('index.html'), 'no index.html');
-    assert.ok(
-      paths.some((file) => /^assets\/.+\.js$/.test(file)),
-      'no assets/*.js',
-    );
-    expectNone(sourceFiles(tree), 'ships sources or source maps');
-    expectNone(modifiableEntries(tree), 'modifiable');
+    assert.match(paths.join('\n'), /^assets\/.+\.js$/m, 'no assets/*.js');
+    assert.deepEqual(sourceFiles(tree), [], 'ships sources or source maps');
+    assert.deepEqual(modifiableEntries(tree), [], 'modifiable');
     return `${tree.filter((entry) => entry.type === 'f').length} files`;
   });
 }
@@ -180,17 +170,7 @@ async function checkWebImage(check: Check, image: string): Promise<void> {
 /** Each image's size, then what each image is and holds. */
 export async function checkImages(check: Check): Promise<void> {
   for (const image of allImages) await check(`${image.tag}: size`, () => sizeOnTopOf(image));
-  const provider = ['node', 'services/identity-provider/dist/main.js'];
-  const { service, reporter } = images;
-  await checkNodeImage(
-    check,
-    service.tag,
-    'services/task-service',
-    TASK_SERVICE_COMMAND,
-    TASK_SERVICE_MALLOC_ENV,
-  );
-  await checkNodeImage(check, reporter.tag, 'batch', REPORTER_COMMAND);
-  await checkNodeImage(check, images.provider.tag, 'services/identity-provider', provider);
+  for (const spec of NODE_IMAGES) await checkNodeImage(check, spec);
   await checkWebImage(check, images.web.tag);
   await checkBuildContextFilter(check);
   for (const image of allImages) await checkNoSecrets(check, image.tag);

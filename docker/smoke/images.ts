@@ -10,9 +10,9 @@ import { docker, dockerChecked, note, type Check } from './support.ts';
 /** `target`: a stage built as an image of its own. */
 export type ImageSpec = { dockerfile: string; tag: string; target?: string };
 
-const image = (name: string, tag = `${name}:smoke`, target?: string): ImageSpec => {
+function image(name: string, tag = `${name}:smoke`, target?: string): ImageSpec {
   return { dockerfile: `docker/${name}.Dockerfile`, tag, target };
-};
+}
 
 export const images = {
   service: image('task-service'),
@@ -41,16 +41,17 @@ async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   return `${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
-interface ImageConfig {
-  User?: string;
-  Cmd?: string[] | null;
-  /** NAME=value strings. */
-  Env?: string[] | null;
-  StopSignal?: string;
-  ExposedPorts?: Record<string, unknown> | null;
-}
-
-type Inspected = { Size: number; Config: ImageConfig; RootFS: { Layers?: string[] } };
+type Inspected = {
+  Size: number;
+  Config: {
+    User?: string;
+    Cmd?: string[];
+    Env?: string[];
+    StopSignal?: string;
+    ExposedPorts?: object;
+  };
+  RootFS: { Layers?: string[] };
+};
 
 export async function inspectImage(tag: string): Promise<Inspected> {
   return (JSON.parse(await dockerChecked(['image', 'inspect', tag])) as Inspected[])[0]!;
@@ -90,14 +91,11 @@ export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<strin
   );
 }
 
-/**
- * The Dockerfiles' base images: present, else pulled, else (no registry, as on these machines)
- * built as stand-ins by `standinTool`, which also starts a Docker engine if none runs.
- */
+/** The base images: present, else pulled, else (no registry) built by `standinTool`. */
 async function ensureBaseImages(standinTool: string): Promise<string> {
   const dockerfiles = allImages.map((spec) => spec.dockerfile);
   const bases = [...new Set(dockerfiles.flatMap(baseImagesOf))].sort();
-  // Without an engine, or a docker CLI yet (the tool installs Debian's docker.io), all are absent.
+  // Without an engine or a docker CLI yet (the tool provides both), all are absent.
   const absent = async () => {
     const inspect = (base: string) => docker(['image', 'inspect', base]).catch(() => ({ code: 1 }));
     return (await Promise.all(bases.map(inspect))).flatMap(({ code }, i) =>
@@ -122,9 +120,8 @@ async function ensureBaseImages(standinTool: string): Promise<string> {
 /** The base images, then the product images, the dev targets and dynalite; false on failure. */
 export async function buildImages(check: Check): Promise<boolean> {
   const standin = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'standin-base-images');
-  if ((await check('base images available', () => ensureBaseImages(standin))) === undefined) {
-    return false;
-  }
+  const available = await check('base images available', () => ensureBaseImages(standin));
+  if (available === undefined) return false;
   let built = true;
   for (const spec of [...allImages, ...Object.values(devImages), dynaliteImage]) {
     note(`building ${spec.tag} from ${spec.dockerfile}`);

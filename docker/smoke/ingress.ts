@@ -1,9 +1,6 @@
 /**
- * The Ingress `task-manager` of a local cluster in miniature: one origin on the host, /api and
- * /auth to task-service, /idp to the identity provider (its path unchanged), everything else to
- * task-web. k8s/test/sign-in.test.ts keeps these routes equal to the rendered Ingress's. It
- * listens before the containers start: its address is the app's PUBLIC_URL and the issuer's
- * origin, which the provider and task-service are started with.
+ * A local cluster's Ingress in miniature (k8s/test/sign-in.test.ts keeps the routes equal). It
+ * listens first: its address is the PUBLIC_URL and the issuer's origin the containers get.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -19,10 +16,9 @@ export const INGRESS_ROUTES = [
 
 type RoutedService = (typeof INGRESS_ROUTES)[number]['service'];
 
+/** `upstreams`: each Service's address from the host (its container's published port). */
 export interface Ingress {
-  /** http://127.0.0.1:<port>: the app's one address. */
   readonly url: string;
-  /** Where each Service is reachable from the host (the containers' published ports). */
   readonly upstreams: Map<RoutedService, string>;
   close(): Promise<void>;
 }

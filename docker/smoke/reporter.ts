@@ -5,7 +5,7 @@ import type { SmokeSignIn } from './identity.ts';
 import { images } from './images.ts';
 import { SMOKE_ADMIN, SMOKE_USER, TRACING, type Task } from './service.ts';
 import type { Env, Smoke } from './sandbox.ts';
-import { expectStatus, jsonLines, request } from './support.ts';
+import { expectJson, expectStatus, jsonLines, request } from './support.ts';
 
 const image = images.reporter.tag;
 
@@ -14,10 +14,7 @@ export function dayIn(instant: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(instant));
 }
 
-/**
- * A one-off run for `date`, then one with tracing on and the collector down: the image must load
- * the SDK (every log line carries the run's trace id) and lose nothing but one warning.
- */
+/** A run for `date`, then with tracing on and the collector down: one trace id, one warning. */
 export async function runReporter({ check, sandbox }: Smoke, env: Env, date: string) {
   const command = [...REPORTER_COMMAND, '--date', date];
   const runJob = async (role: string, jobEnv: Env) => {
@@ -64,15 +61,11 @@ export async function checkReport(
     `${service}: GET /api/reports/${date} as an admin shows the task`,
     async () => {
       const response = await request(url, { headers: await signIn.bearer(SMOKE_ADMIN) });
-      expectStatus(response, 200, `GET /api/reports/${date}`);
-      const report = JSON.parse(response.body) as {
-        count: number;
-        timeZone: string;
-        items: Array<{ taskId: string; userId: string }>;
-      };
+      type Report = { count: number; timeZone: string; items: { taskId: string }[] };
+      const report = expectJson<Report>(response, 200, `GET /api/reports/${date}`);
       const line = report.items.find((item) => item.taskId === task.taskId);
       assert.ok(line, `task ${task.taskId} not among ${report.items.length} report lines`);
-      assert.equal(line.userId, SMOKE_USER, 'the report line names the user');
+      assert.partialDeepStrictEqual(line, { userId: SMOKE_USER }, 'the report line names the user');
       return `count ${report.count}, time zone ${report.timeZone}`;
     },
   );

@@ -1,7 +1,6 @@
 /**
- * `npm run test:containers`: builds the images and runs them as a local cluster will, on a
- * private Docker network, each check a node:test subtest. Its containers and network are removed
- * at the end, also on failure or Ctrl-C; the images (*:smoke) stay as the next run's cache.
+ * `npm run test:containers`: builds the images and runs them as a local cluster will, on a private
+ * network. Its containers go at the end, also on Ctrl-C; the images (*:smoke) stay as a cache.
  */
 import assert from 'node:assert/strict';
 import { constants } from 'node:os';

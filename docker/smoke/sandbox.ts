@@ -1,7 +1,4 @@
-/**
- * Every container and network the smoke test makes, on one private network and under one label
- * with this run's id, so cleanup removes exactly them (never another run's or anyone else's).
- */
+/** Every container and network of a run, labelled with its id: cleanup removes exactly them. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { docker, dockerChecked, expectPid1, jsonLines, probe } from './support.ts';
@@ -9,9 +6,8 @@ import type { Check, CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
-/** How Kubernetes runs the app containers: see the securityContext in k8s/base. */
+/** The securityContext of k8s/base, and its emptyDir at /tmp (sizeLimit 16Mi). */
 const HARDENING = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
-/** The emptyDir mounted at /tmp (sizeLimit 16Mi in the manifests). */
 const TMP = ['--tmpfs', '/tmp:rw,noexec,nosuid,nodev,size=16m'];
 
 /** The Pods' terminationGracePeriodSeconds (k8s/base); `docker stop` gets the same. */
@@ -19,10 +15,7 @@ export const GRACE_SECONDS = 30;
 
 export type Env = Readonly<Record<string, string>>;
 
-/**
- * `role` names the container, `command` replaces the image's CMD, `alias` is its host name on the
- * network (a Service's name); `hardened` is off only where k8s relaxes it (dynalite, dev targets).
- */
+/** `alias`: its host name (a Service's); `hardened` is off where k8s relaxes it (dynalite, dev). */
 export interface ContainerSpec {
   role: string;
   image: string;
@@ -78,20 +71,20 @@ export class Sandbox {
     return docker(['run', ...this.#runArgs(spec)], { timeout: timeoutMs });
   }
 
-  /** `docker stop` with a grace period; how long it took and the exit code. */
+  /** `docker stop`: the exit code, and whether it came "well inside" the grace period (half). */
   async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
     const seconds = (performance.now() - started) / 1000;
     const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
-    return { seconds, exitCode: Number(exit) };
+    const outcome = `exit ${exit.trim()} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
+    return { exitCode: Number(exit), inTime: seconds < graceSeconds / 2, outcome };
   }
 
-  /** `docker stop`; fails unless it exits 0 "well inside" the grace period: in half of it. */
+  /** `docker stop`; fails unless it exits 0 well inside the grace period. */
   async stopCleanly(name: string, graceSeconds = GRACE_SECONDS): Promise<string> {
-    const { exitCode, seconds } = await this.stop(name, graceSeconds);
-    const outcome = `exit ${exitCode} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
-    assert.ok(exitCode === 0 && seconds < graceSeconds / 2, outcome);
+    const { exitCode, inTime, outcome } = await this.stop(name, graceSeconds);
+    assert.ok(exitCode === 0 && inTime, outcome);
     return outcome;
   }
 

@@ -1,7 +1,4 @@
-/**
- * What the checks are made of: node:test subtests, the docker CLI, HTTP from the host to the
- * published ports, and what the containers print.
- */
+/** What the checks are made of: node:test subtests, the docker CLI and HTTP from the host. */
 import assert from 'node:assert/strict';
 import { execFile, type ExecFileException, type ExecFileOptions } from 'node:child_process';
 import type { TestContext } from 'node:test';
@@ -9,8 +6,8 @@ import { promisify } from 'node:util';
 import { eventually } from '@task-manager/testing';
 
 /**
- * One check, a subtest of the run's test: `body` throws to fail. Resolves to its value, undefined
- * when it failed; a string it returns, or `detail` of its value, is reported with it.
+ * One check, a subtest: `body` throws to fail. Its value, or undefined when it failed; a string
+ * it returns, or `detail` of its value, is reported with it.
  */
 export type Check = <T>(
   name: string,
@@ -22,10 +19,9 @@ export function checksOf(t: TestContext): Check {
   return async (name, body, detail = (value) => (typeof value === 'string' ? value : '')) => {
     let outcome;
     await t.test(name, async (check) => {
-      const value = await body();
-      const text = detail(value);
+      outcome = await body();
+      const text = detail(outcome);
       if (text) check.diagnostic(text);
-      outcome = value;
     });
     return outcome;
   };
@@ -70,15 +66,15 @@ export async function dockerChecked(
 
 export type HttpResponse = { status: number; headers: Headers; body: string };
 
-type RequestOptions = Omit<RequestInit, 'headers'> & {
-  headers?: Record<string, string>;
-  /** Sent as the JSON body. */
-  json?: unknown;
-  timeoutMs?: number;
-};
-
-/** A request from the host; redirects are answers, not followed. */
-export async function request(url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+/** A request from the host, `json` its body; redirects are answers, not followed. */
+export async function request(
+  url: string,
+  options: Omit<RequestInit, 'headers'> & {
+    headers?: Record<string, string>;
+    json?: unknown;
+    timeoutMs?: number;
+  } = {},
+): Promise<HttpResponse> {
   const { json, timeoutMs = 10_000, ...init } = options;
   if (json !== undefined) {
     init.headers = { ...init.headers, 'content-type': 'application/json' };
@@ -100,29 +96,17 @@ export function expectJson<T>(response: HttpResponse, status: number, what: stri
   return JSON.parse(response.body) as T;
 }
 
-/**
- * Seconds until `url` answers 200, asked every `periodMs` with `attemptMs` to answer, as the
- * kubelet probes; fails after `timeoutMs`.
- */
+/** Seconds until `url` answers 200, as the kubelet probes: every `periodMs`, `attemptMs` each. */
 export async function probe(
   url: string,
   { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000 } = {},
 ): Promise<number> {
   const started = performance.now();
   await eventually(
-    async () => {
-      const response = await request(url, { timeoutMs: attemptMs });
-      assert.equal(response.status, 200, `${url}: ${response.body.slice(0, 200)}`);
-    },
+    async () => expectStatus(await request(url, { timeoutMs: attemptMs }), 200, url),
     { timeoutMs, intervalMs: periodMs },
   );
   return (performance.now() - started) / 1000;
-}
-
-/** Fails unless `found` is empty, naming the first few. */
-export function expectNone(found: readonly string[], what: string): void {
-  const more = found.length > 5 ? `, ... (${found.length})` : '';
-  assert.ok(found.length === 0, `${what}: ${found.slice(0, 5).join(', ')}${more}`);
 }
 
 /** Progress notes go to stderr: stdout is node:test's report. */
@@ -134,18 +118,17 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
   assert.ok(lines.length > 0, 'nothing on stdout');
   return lines.map((line, index) => {
     let value: unknown;
-    assert.doesNotThrow(() => (value = JSON.parse(line)), `stdout line ${index + 1}: ${line}`);
-    assert.ok(
-      typeof value === 'object' && value !== null && !Array.isArray(value),
-      `stdout line ${index + 1} of ${lines.length} is not a JSON object: ${line}`,
-    );
+    const where = `stdout line ${index + 1} of ${lines.length}`;
+    assert.doesNotThrow(() => (value = JSON.parse(line)), `${where}: ${line}`);
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    assert.ok(isObject, `${where} is not a JSON object: ${line}`);
     return value as Record<string, unknown>;
   });
 }
 
 /**
- * Fails unless PID 1 of a running container is `program` (its first word, or that and a colon,
- * as nginx shows itself), with `argument` among the rest, as `user`: PID 1 gets the SIGTERM.
+ * PID 1 of a running container (the one that gets the SIGTERM): `program` (its first word, or
+ * that and a colon, as nginx shows itself), with `argument` among the rest, as `user`.
  */
 export async function expectPid1(
   container: string,
@@ -153,8 +136,8 @@ export async function expectPid1(
   user: string,
   argument?: string,
 ): Promise<string> {
-  const status = await dockerChecked(['exec', container, 'cat', '/proc/1/status']);
-  const cmdline = await dockerChecked(['exec', container, 'cat', '/proc/1/cmdline']);
+  const read = (file: string) => dockerChecked(['exec', container, 'cat', `/proc/1/${file}`]);
+  const [status, cmdline] = await Promise.all([read('status'), read('cmdline')]);
   const id = (field: string) => new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1];
   const command = cmdline.split('\0').filter(Boolean);
   const described = `PID 1 is \`${command.join(' ')}\` as ${id('Uid')}:${id('Gid')}`;

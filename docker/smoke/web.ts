@@ -1,6 +1,4 @@
-/**
- * task-web in its container: nginx serving the built app with the headers the issue asks for.
- */
+/** task-web in its container: nginx serving the built app with the headers the issue asks for. */
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { eventually } from '@task-manager/testing';
@@ -31,9 +29,8 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
   const get = async (path: string, status: number, headers: Record<string, string> = {}) => {
     const response = await request(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(response.status, status, `GET ${path}`);
-    for (const [name, value] of Object.entries(headers)) {
-      assert.equal(response.headers.get(name) ?? '', value, `GET ${path}: ${name}`);
-    }
+    const actual = Object.keys(headers).map((name) => [name, response.headers.get(name) ?? '']);
+    assert.deepEqual(Object.fromEntries(actual), headers, `GET ${path}`);
     return response;
   };
   const type = (response: HttpResponse) => response.headers.get('content-type') ?? '';
@@ -42,7 +39,7 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
     async () => {
       const response = await get('/', 200, { 'cache-control': 'no-cache' });
       assert.match(type(response), /^text\/html/);
-      assert.ok(response.body.includes('id="app"'), 'no <div id="app"> in index.html');
+      assert.match(response.body, /id="app"/, 'no <div id="app"> in index.html');
       return response;
     },
   );
@@ -87,10 +84,10 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
   });
 
   await check(`${image}: deep link /tasks/some-task falls back to index.html`, async () => {
-    const response = await get('/tasks/some-task?tab=details', 200, {
+    const deepLink = await get('/tasks/some-task?tab=details', 200, {
       'cache-control': 'no-cache',
     });
-    assert.ok(response.body === index.body, 'body differs from index.html');
+    assert.ok(deepLink.body === index.body, 'body differs from index.html');
   });
 
   await check(`${image}: a missing asset is 404, not the app's HTML`, async () => {
@@ -129,13 +126,8 @@ export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<v
 
     const stopping = smoke.sandbox.stopCleanly(web.name);
     // The rest of the request only once nginx is shutting down: it takes no new connection.
-    await eventually(async () => {
-      const answered = await request(`${web.url}/healthz`, { timeoutMs: 1000 }).then(
-        () => true,
-        () => false,
-      );
-      assert.ok(!answered, 'nginx still answers new connections');
-    });
+    const refused = () => request(`${web.url}/healthz`, { timeoutMs: 1000 });
+    await eventually(() => assert.rejects(refused, 'nginx still answers new connections'));
     socket.write('Connection: close\r\n\r\n');
     const [stop] = await Promise.all([stopping, closed]);
     assert.equal(received.split('\r\n')[0], 'HTTP/1.1 200 OK', 'the in-flight request');
@@ -151,18 +143,13 @@ export async function stopDuringRequest(smoke: Smoke, web: Container): Promise<v
   });
 }
 
-/**
- * Whether nginx has accepted every connection to its port 8080 and read every byte sent on them:
- * by the kernel's socket table, the accept queue and each connection's rx_queue are all 0.
- */
+/** Whether nginx accepted and read every connection to 8080: by /proc/net/tcp, all rx_queues 0. */
 async function nginxHasReadAll(container: string): Promise<boolean> {
   // Without IPv6 there is no tcp6 table: cat prints the other and fails, which is fine here.
   const tables = ['/proc/net/tcp', '/proc/net/tcp6'];
   const { stdout } = await docker(['exec', container, 'cat', ...tables]);
-  const sockets = stdout
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[1]?.endsWith(':1F90')); // 8080 in hex
+  const rows = stdout.split('\n').map((line) => line.trim().split(/\s+/));
+  const sockets = rows.filter((fields) => fields[1]?.endsWith(':1F90')); // 8080 in hex
   const [LISTEN, ESTABLISHED] = ['0A', '01'];
   const unread = (fields: string[]) => parseInt(fields[4]!.split(':')[1]!, 16);
   const connections = sockets.filter((fields) => fields[3] === ESTABLISHED);
