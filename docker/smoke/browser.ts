@@ -35,8 +35,6 @@ export async function checkInBrowser(
     const args = ['--no-sandbox', '--disable-background-networking'];
     browser ??= await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
     const context = await browser.newContext();
-    // Playwright's own default for every action and wait: a busy machine must not fail a check.
-    context.setDefaultTimeout(30_000);
     try {
       const page = await context.newPage();
       const problems: string[] = [];
