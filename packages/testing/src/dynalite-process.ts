@@ -1,25 +1,10 @@
-/**
- * dynalite in a process of its own, for benchmarks and `npm run verify`: the database then has
- * its own event loop and core, as DynamoDB would, instead of sharing one with the code being
- * measured, and "DynamoDB is down" means what it means in production: the port refuses
- * connections while the data stays.
- */
+/** dynalite in a process of its own, so it does not share an event loop with what is measured. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { DynaliteOptions, DynaliteServer } from './dynalite-server.ts';
 
-export interface DynaliteProcessOptions {
-  /** Directory for on-disk data (LevelDB); in memory when omitted. */
-  path?: string;
-}
-
-export interface DynaliteProcess {
-  readonly endpoint: string;
+export interface DynaliteProcess extends Omit<DynaliteServer, 'port'> {
   readonly pid: number;
-  readonly running: boolean;
-  /** Stops answering, as in an outage: the listener closes, the data stays. */
-  stop(): Promise<void>;
-  /** Answers again on the same port, with the same data. */
-  start(): Promise<void>;
   /** Ends the process and waits for it to exit. */
   close(): Promise<void>;
 }
@@ -48,7 +33,7 @@ function nextReply(child: ChildProcess, op: string): Promise<Reply> {
 }
 
 export async function startDynaliteProcess(
-  options: DynaliteProcessOptions = {},
+  options: Pick<DynaliteOptions, 'path'> = {},
 ): Promise<DynaliteProcess> {
   const child = fork(
     new URL('./dynalite-process-main.ts', import.meta.url).pathname,
@@ -61,24 +46,20 @@ export async function startDynaliteProcess(
   process.once('exit', kill);
   const { endpoint } = await nextReply(child, 'ready');
   let running = true;
+  const ask = async (op: 'stop' | 'start'): Promise<void> => {
+    const done = nextReply(child, op);
+    child.send({ op });
+    await done;
+    running = op === 'start';
+  };
   return {
     endpoint: endpoint!,
     pid: child.pid!,
     get running() {
       return running;
     },
-    async stop() {
-      const stopped = nextReply(child, 'stopped');
-      child.send({ op: 'stop' });
-      await stopped;
-      running = false;
-    },
-    async start() {
-      const started = nextReply(child, 'started');
-      child.send({ op: 'start' });
-      await started;
-      running = true;
-    },
+    stop: () => ask('stop'),
+    start: () => ask('start'),
     async close() {
       process.off('exit', kill);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,12 +1,7 @@
 // Consumers type-check this file from their own projects, which do not include the declaration.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./dynalite.d.ts" />
-/**
- * A real DynamoDB API server (dynalite) for tests, benchmarks and `npm start`.
- *
- * It listens on loopback, on an ephemeral port unless one is given, and can be stopped and
- * started again on the same port, which is how tests simulate a DynamoDB outage.
- */
+/** A real DynamoDB API (dynalite) on loopback, stopped and started again to simulate an outage. */
 import { once } from 'node:events';
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,11 +40,8 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
     ...(options.path ? { path: options.path } : {}),
   }) as Server;
 
-  // One server for the whole life of this handle: stop() only closes its listener and drops
-  // its connections, like a network outage, and start() listens again. Its store stays open:
-  // dynalite's own close() shuts the store while requests are still being processed, and a
-  // request's next store operation then throws "Database is closed" from a callback, which
-  // kills the process. DynamoDB keeps its data through an outage anyway.
+  // stop() closes only the listener: dynalite's own close() shuts the store under requests in
+  // flight, whose next store operation then throws "Database is closed" and kills the process.
   const port = await listen(server, options.port ?? 0, host);
   let running = true;
 

@@ -1,9 +1,7 @@
 /**
- * Access tokens that must be refused, each wrong in exactly one way, made with the development
- * provider's own private key where the forgery needs a good signature (expired, another audience)
- * and with keys it never had where it needs a bad one. A token signed with the provider's key and
- * right in every claim (signedByProvider(validClaims())) is accepted: that control proves each
- * refusal is due to the one thing wrong with it.
+ * Access tokens that must be refused, each wrong in exactly one way: signed with the provider's
+ * own key where the forgery needs a good signature, with keys it never had for a bad one. The
+ * control, signedByProvider(validClaims()), is accepted.
  */
 import { createPublicKey } from 'node:crypto';
 import {
@@ -29,15 +27,8 @@ export function validClaims(
   sub: string,
   overrides: JWTPayload = {},
 ): JWTPayload {
-  const issuedAt = now();
-  return {
-    sub,
-    iss: identity.issuer,
-    aud: TEST_AUDIENCE,
-    iat: issuedAt,
-    exp: issuedAt + 300,
-    ...overrides,
-  };
+  const iat = now();
+  return { sub, iss: identity.issuer, aud: TEST_AUDIENCE, iat, exp: iat + 300, ...overrides };
 }
 
 /** `claims` signed with the provider's own key, under its key id (and `typ`, when given). */
@@ -64,22 +55,16 @@ export async function signedByProvider(
   );
 }
 
-export interface ForgedToken {
-  label: string;
-  token: string;
-}
-
 /** Tokens for `sub` that must each be refused; `realToken` is a genuine token to tamper with. */
 export async function forgedTokens(
   identity: TestIdentity,
   sub: string,
   realToken: string,
-): Promise<ForgedToken[]> {
+): Promise<{ label: string; token: string }[]> {
   const claims = validClaims(identity, sub, { groups: ['task-admins'] });
   const jwk = providerKey(identity);
-  const publicJwk: JWK = { ...jwk };
-  delete publicJwk.d;
-  const publicPem = createPublicKey({ key: publicJwk, format: 'jwk' })
+  // The public half, derived from the private key.
+  const publicPem = createPublicKey({ key: jwk, format: 'jwk' })
     .export({ type: 'spki', format: 'pem' })
     .toString();
   const otherEc = (await generateKeyPair('ES256')).privateKey;
@@ -89,6 +74,14 @@ export async function forgedTokens(
     JSON.stringify({ ...decodeJwt(realToken), sub: 'admin', groups: ['task-admins'] }),
   ).toString('base64url');
   const at = now();
+  // Signed by the provider, with one claim wrong.
+  const wrongClaims: [string, JWTPayload][] = [
+    ['expired', { iat: at - 900, exp: at - 120 }],
+    ['not yet valid', { nbf: at + 300 }],
+    ['from another issuer', { iss: 'http://localhost:1' }],
+    ['for another audience', { aud: 'https://other-api.example' }],
+    ['an ID token (for the client, not the API)', { aud: 'task-manager-cli' }],
+  ];
   return [
     {
       label: 'signed by another key under the provider’s key id',
@@ -109,26 +102,12 @@ export async function forgedTokens(
         .setProtectedHeader({ alg: 'HS256', kid: jwk.kid })
         .sign(new TextEncoder().encode(publicPem)),
     },
-    {
-      label: 'expired',
-      token: await signedByProvider(identity, { ...claims, iat: at - 900, exp: at - 120 }),
-    },
-    {
-      label: 'not yet valid',
-      token: await signedByProvider(identity, { ...claims, nbf: at + 300 }),
-    },
-    {
-      label: 'from another issuer',
-      token: await signedByProvider(identity, { ...claims, iss: 'http://localhost:1' }),
-    },
-    {
-      label: 'for another audience',
-      token: await signedByProvider(identity, { ...claims, aud: 'https://other-api.example' }),
-    },
-    {
-      label: 'an ID token (for the client, not the API)',
-      token: await signedByProvider(identity, { ...claims, aud: 'task-manager-cli' }),
-    },
+    ...(await Promise.all(
+      wrongClaims.map(async ([label, wrong]) => ({
+        label,
+        token: await signedByProvider(identity, { ...claims, ...wrong }),
+      })),
+    )),
     {
       label: 'a real token with its payload changed',
       token: `${header}.${tamperedPayload}.${signature}`,
@@ -137,11 +116,7 @@ export async function forgedTokens(
   ];
 }
 
-/**
- * Claims shaped like an Amazon Cognito access token for the app client `clientId`: no `aud`,
- * the client in `client_id`, `token_use: access`, groups in `cognito:groups` and the user name
- * in `username` (Cognito puts no name, email or `groups` in access tokens).
- */
+/** Claims shaped like a Cognito access token: no `aud`, no name, email or `groups` claim. */
 export function cognitoAccessClaims(
   identity: TestIdentity,
   sub: string,

@@ -1,11 +1,7 @@
 /**
- * A real OpenID Provider for tests, verify and benchmarks: the development identity provider on
- * an ephemeral port, the task-service settings that trust it, and tokens and session cookies
- * obtained the way people and scripts obtain them (the authorization-code flow with PKCE,
- * through the provider's sign-in page). Nothing about OIDC is mocked.
- *
- * It keeps the provider's private signing key, so that tests can also forge tokens that are
- * correctly signed yet wrong in one way (expired, another audience...).
+ * The development OpenID Provider on an ephemeral port, the task-service settings that trust it,
+ * and real tokens and sessions from its authorization-code flow: nothing about OIDC is mocked.
+ * Its private key is kept, for forged-tokens.ts.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -17,14 +13,10 @@ import {
 import { browse, CookieJar, fetchAccessToken } from '@task-manager/identity-provider/dev-token';
 
 /** The app's public origin in tests. Nothing listens there: callbacks are delivered by hand. */
-export const TEST_PUBLIC_URL = 'http://localhost:8080';
+const PUBLIC_URL = 'http://localhost:8080';
 export const TEST_AUDIENCE = 'http://localhost:8080/api';
 export const TEST_CLIENT_ID = 'task-manager-test';
 export const SESSION_COOKIE = 'tm_session';
-
-export function newSessionKey(): string {
-  return randomBytes(32).toString('base64url');
-}
 
 export interface TestIdentity {
   readonly provider: RunningIdentityProvider;
@@ -38,43 +30,26 @@ export interface TestIdentity {
   token(user: string): Promise<string>;
   /** A token fetched before (see token()), for places that cannot wait. */
   cachedToken(user: string): string;
-  /**
-   * Signs `user` in to the task-service at `baseUrl` through /auth/login, the provider's sign-in
-   * page and /auth/callback; returns the session cookie's value.
-   */
-  signIn(baseUrl: string, user: string, options?: { jar?: CookieJar }): Promise<string>;
+  /** Signs `user` in at `baseUrl` through the provider's page; resolves to the session cookie. */
+  signIn(baseUrl: string, user: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export interface TestIdentityOptions {
-  publicUrl?: string;
-  /** Users the provider puts in the admin group (default: admin). */
-  adminUsers?: string[];
-  accessTokenTtlSeconds?: number;
-  /** To start a provider again as it was (same port, keys and client secret). */
-  port?: number;
-  keys?: SigningKeys;
-  clientSecret?: string;
-}
-
-export async function startTestIdentity(options: TestIdentityOptions = {}): Promise<TestIdentity> {
-  const publicUrl = options.publicUrl ?? TEST_PUBLIC_URL;
-  const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
-  const keys = options.keys ?? (await generateSigningKeys());
+export async function startTestIdentity(
+  options: { accessTokenTtlSeconds?: number } = {},
+): Promise<TestIdentity> {
+  const clientSecret = randomBytes(24).toString('base64url');
+  const keys = await generateSigningKeys();
   const provider = await startIdentityProvider({
-    ...(options.port ? { port: options.port } : {}),
     keys,
     webClient: {
       clientId: TEST_CLIENT_ID,
       clientSecret,
-      redirectUris: [`${publicUrl}/auth/callback`],
-      postLogoutRedirectUris: [`${publicUrl}/signin`],
+      redirectUris: [`${PUBLIC_URL}/auth/callback`],
+      postLogoutRedirectUris: [`${PUBLIC_URL}/signin`],
     },
     apiAudience: TEST_AUDIENCE,
-    adminUsers: options.adminUsers ?? ['admin'],
-    ...(options.accessTokenTtlSeconds
-      ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
-      : {}),
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
   });
   // Never the reason a test process stays alive.
   provider.server.unref();
@@ -105,8 +80,8 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       OIDC_CLIENT_ID: TEST_CLIENT_ID,
       OIDC_CLIENT_SECRET: clientSecret,
       OIDC_AUDIENCE: TEST_AUDIENCE,
-      PUBLIC_URL: publicUrl,
-      SESSION_KEYS: newSessionKey(),
+      PUBLIC_URL,
+      SESSION_KEYS: randomBytes(32).toString('base64url'),
     },
     token,
     cachedToken(user) {
@@ -114,12 +89,12 @@ export async function startTestIdentity(options: TestIdentityOptions = {}): Prom
       if (value === undefined) throw new Error(`no token fetched for ${user}: await token() first`);
       return value;
     },
-    async signIn(baseUrl, user, { jar = new CookieJar() } = {}) {
-      const start = new URL('/auth/login?returnTo=%2F', baseUrl);
-      const callback = await browse(start, {
+    async signIn(baseUrl, user) {
+      const jar = new CookieJar();
+      const callback = await browse(new URL('/auth/login?returnTo=%2F', baseUrl), {
         user,
         jar,
-        stopAt: (url) => url.origin === publicUrl && url.pathname === '/auth/callback',
+        stopAt: (url) => url.origin === PUBLIC_URL && url.pathname === '/auth/callback',
       });
       // In production a proxy routes the public origin to an instance; here, to this one.
       const local = new URL(`${callback.pathname}${callback.search}`, baseUrl);

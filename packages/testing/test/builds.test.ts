@@ -1,13 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -98,23 +90,18 @@ test("the repository's table lists every build after the builds it inlines or lo
 
 test('each build lists the workspaces it depends on that are built, so they are built before it', () => {
   const built = new Set(BUILDS.map((build) => build.workspace));
-  const manifests = new Map<string, string>();
-  for (const dir of ['packages', 'services']) {
-    for (const name of readdirSync(path.join(REPO_ROOT, dir))) {
-      manifests.set(`${dir}/${name}`, path.join(REPO_ROOT, dir, name, 'package.json'));
-    }
-  }
-  manifests.set('batch', path.join(REPO_ROOT, 'batch/package.json'));
-  manifests.set('web', path.join(REPO_ROOT, 'web/package.json'));
   let checked = 0;
-  for (const file of manifests.values()) {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+  for (const build of BUILDS) {
+    // The workspace's directory is where its dist/ is.
+    const dir = build.output.slice(0, build.output.indexOf('/dist/'));
+    const manifest = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8'),
+    ) as {
       name: string;
       dependencies?: Record<string, string>;
       devDependencies?: Record<string, string>;
     };
-    const build = BUILDS.find((entry) => entry.workspace === manifest.name);
-    if (build === undefined) continue;
+    assert.equal(manifest.name, build.workspace, dir);
     const needs = new Set([...(build.inlines ?? []), ...(build.loads ?? [])]);
     const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
     for (const dependency of names.filter((name) => built.has(name))) {
