@@ -4,8 +4,7 @@
  */
 import { startDynalite } from './dynalite-server.ts';
 
-const path = process.argv[2];
-const dynamo = await startDynalite(path === undefined ? {} : { path });
+const dynamo = await startDynalite({ path: process.argv[2] });
 process.on('message', ({ op }: { op: 'stop' | 'start' }) => {
   void dynamo[op]().then(() => process.send?.({ op }));
 });

@@ -1,7 +1,11 @@
 // Consumers type-check this file from their own projects, which do not include the declaration.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./dynalite.d.ts" />
-/** A real DynamoDB API (dynalite) on loopback, stopped and started again to simulate an outage. */
+/**
+ * A real DynamoDB API (dynalite) on loopback, stopped and started again to simulate an outage;
+ * in this process, or in its own so that it does not share an event loop with what is measured.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +15,6 @@ export interface DynaliteOptions {
   /** Directory for on-disk data (LevelDB); in memory when omitted. */
   path?: string;
   port?: number;
-  host?: string;
 }
 
 export interface DynaliteServer {
@@ -31,7 +34,7 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 }
 
 export async function startDynalite(options: DynaliteOptions = {}): Promise<DynaliteServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = '127.0.0.1';
   // createTableMs etc. default to 500 ms of simulated provisioning; tests want tables at once.
   const server = dynalite({
     createTableMs: 0,
@@ -65,6 +68,74 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
       if (running) return;
       await listen(server, port, host);
       running = true;
+    },
+  };
+}
+
+export interface DynaliteProcess extends Omit<DynaliteServer, 'port'> {
+  readonly pid: number;
+  /** Ends the process and waits for it to exit. */
+  close(): Promise<void>;
+}
+
+interface Reply {
+  op: string;
+  endpoint?: string;
+}
+
+/** The child's next message `op`; rejects if it exits first. */
+function nextReply(child: ChildProcess, op: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Reply): void => {
+      if (message.op !== op) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      child.off('message', onMessage);
+      reject(new Error(`dynalite exited (${code ?? signal}) awaiting ${op}`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+export async function startDynaliteProcess(
+  options: Pick<DynaliteOptions, 'path'> = {},
+): Promise<DynaliteProcess> {
+  const child = fork(
+    new URL('./dynalite-process-main.ts', import.meta.url).pathname,
+    options.path === undefined ? [] : [options.path],
+    // No flags of this process (a test runner's, say): the child needs none.
+    { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  // A benchmark that dies must not leave its database running.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const { endpoint } = await nextReply(child, 'ready');
+  let running = true;
+  const ask = async (op: 'stop' | 'start'): Promise<void> => {
+    const done = nextReply(child, op);
+    child.send({ op });
+    await done;
+    running = op === 'start';
+  };
+  return {
+    endpoint: endpoint!,
+    pid: child.pid!,
+    get running() {
+      return running;
+    },
+    stop: () => ask('stop'),
+    start: () => ask('start'),
+    async close() {
+      process.off('exit', kill);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      // Closing the channel ends it (dynalite-process-main.ts), as the parent's exit would.
+      child.disconnect();
+      await exited;
     },
   };
 }

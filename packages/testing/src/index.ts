@@ -1,10 +1,8 @@
 export * from './dynalite-server.ts';
-export * from './dynalite-process.ts';
 export * from './fault-proxy.ts';
 export * from './test-tables.ts';
 export * from './eventually.ts';
 export * from './test-identity.ts';
-export * from './forged-tokens.ts';
 export * from './otlp-receiver.ts';
 export { MODULE_RECORDER } from './module-recorder.ts';
 export * from './bench-summary.ts';
