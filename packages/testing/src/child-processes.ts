@@ -33,7 +33,6 @@ export interface SpawnOptions {
   cwd?: string;
   /** Its own process group: signals and kill() reach its children too (`npm start`'s). */
   group?: boolean;
-  /** Called with every line of output (log audit, progress markers). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -112,14 +111,13 @@ export async function spawnListening(
   options: SpawnOptions,
   portIn: (line: string) => number | undefined,
 ): Promise<{ child: ManagedChild; port: number }> {
-  let announce: (port: number) => void = () => {};
-  const listening = new Promise<number>((resolve) => (announce = resolve));
+  const listening = Promise.withResolvers<number>();
   const child = spawnChild({
     ...options,
     onLine: (line, stream) => {
       options.onLine?.(line, stream);
       const port = stream === 'stdout' ? portIn(line) : undefined;
-      if (port !== undefined) announce(port);
+      if (port !== undefined) listening.resolve(port);
     },
   });
   const exitedFirst = child.exited.then((exit) => {
@@ -129,7 +127,7 @@ export async function spawnListening(
   });
   // Once it listens, its exit is someone else's business.
   exitedFirst.catch(() => {});
-  return { child, port: await Promise.race([listening, exitedFirst]) };
+  return { child, port: await Promise.race([listening.promise, exitedFirst]) };
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
@@ -137,6 +135,8 @@ export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
   for (const pid of groups) send(pid, true, 'SIGKILL');
 }
+// Last resort, for a program that exits without running its own clean-up.
+process.once('exit', killAllChildren);
 
 /** Waits for an exit at most `ms`; undefined if the process is still running by then. */
 export function exitWithin(child: ManagedChild, ms: number): Promise<Exit | undefined> {

@@ -1,6 +1,3 @@
-// Consumers type-check this file from their own projects, which do not include the declaration.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./dynalite.d.ts" />
 /**
  * A real DynamoDB API (dynalite) on loopback, stopped and started again to simulate an outage;
  * in this process, or in its own so that it does not share an event loop with what is measured.
@@ -8,8 +5,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+
+// dynalite ships no types.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => Server;
 
 export interface DynaliteOptions {
   /** Directory for on-disk data (LevelDB); in memory when omitted. */
@@ -41,7 +41,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
-  }) as Server;
+  });
 
   // stop() closes only the listener: dynalite's own close() shuts the store under requests in
   // flight, whose next store operation then throws "Database is closed" and kills the process.
@@ -74,7 +74,6 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
 
 export interface DynaliteProcess extends Omit<DynaliteServer, 'port'> {
   readonly pid: number;
-  /** Ends the process and waits for it to exit. */
   close(): Promise<void>;
 }
 

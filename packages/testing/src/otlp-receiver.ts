@@ -41,9 +41,7 @@ export interface ReceivedSpan {
   status: { code: (typeof STATUS_CODES)[number]; message?: string };
   /** The attributes of the resource that sent it (service.name, k8s.pod.name, ...). */
   resource: Record<string, unknown>;
-  /** The instrumentation scope's name. */
   scope: string;
-  /** How it arrived. */
   encoding: Encoding;
 }
 
@@ -61,7 +59,6 @@ export interface OtlpReceiver {
   readonly spans: readonly ReceivedSpan[];
   /** While true, requests are read but left unanswered: a collector that stopped responding. */
   hold: boolean;
-  /** Answers the requests held so far. */
   release(): void;
   close(): Promise<void>;
 }

@@ -13,7 +13,6 @@ export interface ProgramLaunch {
   readonly nodeFlags: readonly string[];
   readonly entry: string;
   readonly env: Readonly<Record<string, string>>;
-  /** The port a line of the program's output says it listens on. */
   portIn(line: string): number | undefined;
 }
 
@@ -50,7 +49,7 @@ export async function spawnTaskService(options: TaskServiceOptions): Promise<Tas
 }
 
 /** The status of one GET on a connection of its own; 0 if none came within `timeoutMs`. */
-function statusOf(url: string, timeoutMs: number): Promise<number> {
+export function statusOf(url: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     const probe = request(url, { agent: false, timeout: timeoutMs }, (response) => {
       response.resume();

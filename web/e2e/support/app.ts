@@ -6,22 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { exitWithin, killAllChildren, REPO_ROOT, spawnChild } from '@task-manager/testing';
-import { appAddressesIn } from '../../../scripts/app-addresses.ts';
+import { exitWithin, REPO_ROOT, spawnChild, statusOf } from '@task-manager/testing';
+import { appAddressesIn, type AppAddresses } from '../../../scripts/app-addresses.ts';
 
 const START_TIMEOUT_MS = 180_000;
 
-// Last resort if the test process dies without running its `after` hooks.
-process.once('exit', killAllChildren);
-
-export interface RunningApp {
-  /** The UI and, under /api, the task API: one origin, as in production (PUBLIC_URL). */
-  origin: string;
-  /** The development identity provider's issuer. */
-  issuer: string;
-  dynamoEndpoint: string;
-  stop(): Promise<void>;
-}
+export type RunningApp = AppAddresses & { stop(): Promise<void> };
 
 /** The environment a shell would give the programs npm start runs. */
 const inherited = process.env as Record<string, string>;
@@ -67,8 +57,8 @@ export async function startApp(): Promise<RunningApp> {
       const addresses = appAddressesIn(output.join('\n'));
       if (
         addresses &&
-        (await status(`${addresses.origin}/health/readiness`)) === 200 &&
-        (await status(addresses.origin)) === 200
+        (await statusOf(`${addresses.origin}/health/readiness`, 2000)) === 200 &&
+        (await statusOf(addresses.origin, 2000)) === 200
       ) {
         return { ...addresses, stop };
       }
@@ -78,16 +68,6 @@ export async function startApp(): Promise<RunningApp> {
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-async function status(url: string): Promise<number | null> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return null;
   }
 }
 

@@ -75,18 +75,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
-export interface Finding {
-  id: string;
-  impact: string;
-  help: string;
-  targets: string[];
-}
-
 /**
  * axe-core's serious and critical findings. Its source is evaluated through the DevTools
  * protocol, which the page's Content-Security-Policy does not govern: the policy stays in force.
  */
-export async function axeFindings(page: Page): Promise<Finding[]> {
+export async function axeFindings(page: Page) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
     const engine = (window as unknown as { axe: typeof axe }).axe;
@@ -124,3 +117,5 @@ export async function waitForFocus(locator: Locator): Promise<void> {
     await element?.dispose();
   }
 }
+
+export type Finding = Awaited<ReturnType<typeof axeFindings>>[number];
