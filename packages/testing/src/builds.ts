@@ -24,8 +24,8 @@ export interface Build {
   loads?: readonly string[];
 }
 
-const tsc = (dir: string): Pick<Build, 'output' | 'sources'> => ({
-  output: `${dir}/dist/index.js`,
+const tsc = (dir: string, entry = 'index.js'): Pick<Build, 'output' | 'sources'> => ({
+  output: `${dir}/dist/${entry}`,
   sources: [`${dir}/src`, `${dir}/tsconfig.build.json`, 'tsconfig.base.json'],
 });
 
@@ -53,8 +53,7 @@ export const BUILDS: readonly Build[] = [
   },
   {
     workspace: '@task-manager/batch',
-    output: 'batch/dist/main.js',
-    sources: ['batch/src', 'batch/tsconfig.build.json', 'tsconfig.base.json'],
+    ...tsc('batch', 'main.js'),
     loads: ['@task-manager/runtime', '@task-manager/task-store', '@task-manager/telemetry'],
   },
   {

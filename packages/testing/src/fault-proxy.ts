@@ -33,7 +33,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const held: string[] = [];
+  // Chunks not yet forwarded, by operation ('body' for a chunk that continues a request).
+  const held = new Set<{ operation: string }>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
 
@@ -43,22 +44,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     track(upstream);
     // Set when a request whose response is to be lost has gone upstream on this connection.
     let doomed: string | undefined;
-    // Released when forwarded, or when the connection goes away (its client hung up).
-    const holding: string[] = [];
-    const release = (heldAs: string): void => {
-      if (!holding.includes(heldAs)) return;
-      holding.splice(holding.indexOf(heldAs), 1);
-      held.splice(held.indexOf(heldAs), 1);
-    };
+    // This connection's held chunks: released too when it goes away (its client hung up).
+    const holding = new Set<{ operation: string }>();
     client.on('data', (chunk: Buffer) => {
-      // A chunk that continues a request's body names no operation.
       const operation = TARGET.exec(chunk.toString('latin1'))?.[1];
-      const heldAs = operation ?? 'body';
-      held.push(heldAs);
-      holding.push(heldAs);
+      const entry = { operation: operation ?? 'body' };
+      held.add(entry);
+      holding.add(entry);
       if (proxy.stall) return;
       setTimeout(() => {
-        release(heldAs);
+        held.delete(entry);
+        holding.delete(entry);
         if (upstream.destroyed) return;
         const text = chunk.toString('utf8');
         const match = armed.findIndex(
@@ -81,7 +77,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       upstream.destroy();
     });
     const end = (): void => {
-      for (const heldAs of [...holding]) release(heldAs);
+      for (const entry of holding) held.delete(entry);
       client.destroy();
       upstream.destroy();
     };
@@ -95,7 +91,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     delayMs: 0,
     stall: false,
-    heldCalls: held,
+    get heldCalls() {
+      return [...held].map((entry) => entry.operation);
+    },
     loseNextResponse(operation, containing) {
       armed.push({ operation, containing });
     },

@@ -121,15 +121,16 @@ export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
   return spans;
 }
 
+/** protobufjs's plain object, shaped as OTLP/JSON but for ids (base64 bytes, not hex). */
+const TO_JSON = { longs: String, enums: Number, bytes: String };
+
 function decode(body: Buffer, encoding: Encoding): ReceivedSpan[] {
   if (encoding === 'json') return spansOf(JSON.parse(body.toString('utf8')) as Json, 'json');
-  const message = ExportTraceServiceRequest.decode(body);
-  const object = ExportTraceServiceRequest.toObject(message, {
-    longs: String,
-    enums: Number,
-    bytes: String,
-  }) as Json;
-  return spansOf(object, 'protobuf');
+  const object = ExportTraceServiceRequest.toObject(
+    ExportTraceServiceRequest.decode(body),
+    TO_JSON,
+  );
+  return spansOf(object as Json, 'protobuf');
 }
 
 const MEDIA_TYPES = { protobuf: 'application/x-protobuf', json: 'application/json' } as const;

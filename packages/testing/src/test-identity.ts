@@ -145,11 +145,7 @@ export function validClaims(
 }
 
 /** `claims` signed with the provider's own key, under its key id (and `typ`, when given). */
-async function signWithProviderKey(
-  identity: TestIdentity,
-  claims: JWTPayload,
-  typ?: string,
-): Promise<string> {
+async function signWithProviderKey(identity: TestIdentity, claims: JWTPayload, typ?: string) {
   const jwk = providerKey(identity);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', kid: jwk.kid, ...(typ ? { typ } : {}) })
@@ -157,23 +153,13 @@ async function signWithProviderKey(
 }
 
 /** A token signed with the provider's own key: valid unless `claims` make it wrong. */
-export async function signedByProvider(
-  identity: TestIdentity,
-  claims: JWTPayload,
-): Promise<string> {
-  return signWithProviderKey(
-    identity,
-    { name: 'Mallory', groups: ['task-admins'], ...claims },
-    'at+jwt',
-  );
+export function signedByProvider(identity: TestIdentity, claims: JWTPayload): Promise<string> {
+  const defaults = { name: 'Mallory', groups: ['task-admins'] };
+  return signWithProviderKey(identity, { ...defaults, ...claims }, 'at+jwt');
 }
 
 /** Tokens for `sub` that must each be refused; `realToken` is a genuine token to tamper with. */
-export async function forgedTokens(
-  identity: TestIdentity,
-  sub: string,
-  realToken: string,
-): Promise<{ label: string; token: string }[]> {
+export async function forgedTokens(identity: TestIdentity, sub: string, realToken: string) {
   const claims = validClaims(identity, sub, { groups: ['task-admins'] });
   const jwk = providerKey(identity);
   // The public half, derived from the private key.

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import axe from 'axe-core';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -22,24 +28,13 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export interface PersonOptions {
-  locale?: string;
-  timezoneId?: string;
-  viewport?: { width: number; height: number };
-}
+export type PersonOptions = Pick<BrowserContextOptions, 'locale' | 'timezoneId' | 'viewport'>;
 
 /**
  * One person's browser session (its own storage, language, time zone and screen), and the
  * problems that must never happen: anything the Content-Security-Policy blocked, page errors.
  */
-export async function newPerson(
-  browser: Browser,
-  options: {
-    locale?: string;
-    timezoneId?: string;
-    viewport?: { width: number; height: number };
-  } = {},
-) {
+export async function newPerson(browser: Browser, options: PersonOptions = {}) {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     timezoneId: options.timezoneId ?? 'Asia/Tokyo',

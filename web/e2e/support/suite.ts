@@ -35,10 +35,10 @@ export function startSuite() {
   /** Calls the API as `user`, with its token from the development provider (`npm run token`). */
   async function api(user: string, path: string, init: RequestInit = {}): Promise<Response> {
     if (!tokens.has(user)) {
-      const issuer = appOf().issuer;
+      const fetched = fetchAccessToken({ issuer: appOf().issuer, user });
       tokens.set(
         user,
-        fetchAccessToken({ issuer, user }).then((result) => result.accessToken),
+        fetched.then((result) => result.accessToken),
       );
     }
     const headers = new Headers(init.headers);
@@ -47,8 +47,10 @@ export function startSuite() {
     return fetch(`${appOf().origin}/api${path}`, { ...init, headers });
   }
 
-  async function apiJson<T>(user: string, path: string, status: number, init?: RequestInit) {
-    const response = await api(user, path, init);
+  /** An API call that must answer `status`, and its JSON. */
+  async function apiJson<T>(user: string, path: string, status: number, init?: [string, object]) {
+    const [method, body] = init ?? ['GET'];
+    const response = await api(user, path, { method, body: body && JSON.stringify(body) });
     assert.equal(response.status, status, await response.clone().text());
     return (await response.json()) as T;
   }
@@ -72,12 +74,9 @@ export function startSuite() {
     newPerson: (options?: PersonOptions) => newPerson(started(browser, 'the browser'), options),
     api,
     createTaskViaApi: (user: string, task: Schemas['NewTask']) =>
-      apiJson<Task>(user, '/tasks', 201, { method: 'POST', body: JSON.stringify(task) }),
+      apiJson<Task>(user, '/tasks', 201, ['POST', task]),
     patchViaApi: (user: string, taskId: string, changes: Schemas['TaskChanges']) =>
-      apiJson<Task>(user, `/tasks/${taskId}`, 200, {
-        method: 'PATCH',
-        body: JSON.stringify(changes),
-      }),
+      apiJson<Task>(user, `/tasks/${taskId}`, 200, ['PATCH', changes]),
     tasksOf: async (user: string) =>
       (await apiJson<{ items: Task[] }>(user, '/tasks?status=all&limit=100', 200)).items,
     signInAtProvider,
