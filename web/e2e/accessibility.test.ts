@@ -10,9 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { USER_ID_RULE } from '@task-manager/contract';
 import { runReportJob } from './support/app.ts';
-import { axeFindings, type Finding } from './support/axe.ts';
-import { newPerson, screenshot } from './support/browser.ts';
-import { article, dayIn } from './support/people.ts';
+import { article, axeFindings, dayIn, screenshot, type Finding } from './support/browser.ts';
 import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
@@ -122,7 +120,7 @@ async function walkThrough(
     startAt: `${dayIn(ZONE, 12)}T09:00:00+09:00`,
   });
 
-  const { page, context } = await newPerson(suite.browser, {
+  const { page, context } = await suite.newPerson({
     locale: locale.browser,
     viewport: { width, height: 900 },
   });

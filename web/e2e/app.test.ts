@@ -9,16 +9,15 @@ import { get } from 'node:http';
 import { describe, test } from 'node:test';
 import { USER_ID_RULE } from '@task-manager/contract';
 import { runReportJob } from './support/app.ts';
-import { newPerson, screenshot } from './support/browser.ts';
 import {
   activeElementText,
   article,
   assertNoProblems,
   dayIn,
   normalise,
+  screenshot,
   waitForFocus,
-  waitGone,
-} from './support/people.ts';
+} from './support/browser.ts';
 import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
@@ -74,7 +73,7 @@ describe('task manager UI', () => {
   });
 
   test('a person signs in, creates, edits, completes, reopens and deletes a task', async () => {
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       const response = await page.goto(`${suite.app.origin}/`);
       // The checks below for CSP violations mean something only if the policy is in force.
@@ -236,7 +235,7 @@ describe('task manager UI', () => {
 
       await toDelete.getByRole('button', { name: 'Delete “Prepare the Q4 review”' }).click();
       await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
-      await waitGone(toDelete);
+      await toDelete.waitFor({ state: 'detached' });
       await page.getByText('Task “Prepare the Q4 review” deleted.').waitFor();
       assert.equal((await api('alice', `/tasks/${stored!.taskId}`)).status, 404);
 
@@ -247,7 +246,7 @@ describe('task manager UI', () => {
   });
 
   test('alice signs in, creates a task, signs out; bob cannot see it; only admin sees Reports', async () => {
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, 'alice');
       await page.getByRole('button', { name: 'New task' }).click();
@@ -288,7 +287,7 @@ describe('task manager UI', () => {
   });
 
   test('a session that ends while typing: sign in again, and the draft is still there', async () => {
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, 'lena');
       await page.getByRole('button', { name: 'New task' }).click();
@@ -323,7 +322,7 @@ describe('task manager UI', () => {
   });
 
   test('works with the keyboard alone, with visible focus', async () => {
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await page.goto(`${suite.app.origin}/`);
       await page.waitForURL('**/signin');
@@ -408,7 +407,7 @@ describe('task manager UI', () => {
         startAt: `${day}T08:${minute}:00+09:00`,
       });
     }
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, 'carol');
       await article(page, 'Batch 00').waitFor();
@@ -433,7 +432,7 @@ describe('task manager UI', () => {
       title: 'A task with a rather long English title that has to wrap on a narrow phone screen',
       startAt: `${dayIn(ZONE, 1)}T15:30:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(suite.browser, {
+    const { page, context, problems } = await suite.newPerson({
       locale: 'ja-JP',
       viewport: { width: 390, height: 844 },
     });
@@ -472,7 +471,7 @@ describe('task manager UI', () => {
     assert.equal(patched.status, 200);
     await runReportJob(suite.app, today);
 
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, 'admin');
       await page.getByRole('link', { name: 'Reports' }).click();
@@ -518,7 +517,7 @@ describe('task manager UI', () => {
       await context.close();
     }
 
-    const other = await newPerson(suite.browser);
+    const other = await suite.newPerson();
     try {
       await signIn(other.page, 'alice');
       assert.equal(await other.page.getByRole('link', { name: 'Reports' }).count(), 0);

@@ -9,8 +9,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { eventually } from '@task-manager/testing';
 import { runReportJob } from './support/app.ts';
-import { newPerson, screenshot } from './support/browser.ts';
-import { article, assertNoProblems, dayIn, waitForFocus, waitGone } from './support/people.ts';
+import { article, assertNoProblems, dayIn, screenshot, waitForFocus } from './support/browser.ts';
 import { startSuite } from './support/suite.ts';
 
 const ZONE = 'Asia/Tokyo';
@@ -56,7 +55,7 @@ describe('overdue work in sight', () => {
       title: 'Holiday',
       startAt: `${dayIn(ZONE, 20)}T10:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       const overdue = page.getByRole('region', { name: /^Overdue/ });
@@ -107,7 +106,7 @@ describe('finding tasks', () => {
     await createTaskViaApi(user, { title: 'ｶﾀｶﾅの練習', startAt: inHours(26) });
     await createTaskViaApi(user, { title: 'Groceries', startAt: inHours(27) });
     await createTaskViaApi('someone-else', { title: 'Another report', startAt: inHours(24) });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       await article(page, 'Groceries').waitFor();
@@ -161,7 +160,7 @@ describe('finding tasks', () => {
       const thirdDone = (await tasksOf(user)).find((task) => task.taskId === third!.taskId)!;
       assert.ok(done.completedAt! > thirdDone.completedAt!, 'completed later');
     });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       await page.getByRole('link', { name: 'All', exact: true }).click();
@@ -205,7 +204,7 @@ describe('safe by default', () => {
       contents: 'Photo\nForm B',
       startAt: `${dayIn(ZONE, 2)}T09:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       const task = article(page, 'Renew the passport');
@@ -236,7 +235,7 @@ describe('safe by default', () => {
         .getByRole('dialog', { name: 'Delete task?' })
         .getByRole('button', { name: 'Delete', exact: true })
         .click();
-      await waitGone(task);
+      await task.waitFor({ state: 'detached' });
       await page.getByText('Task “Renew the passport” deleted.').waitFor();
       assert.equal((await api(user, `/tasks/${kept.taskId}`)).status, 404);
       await screenshot(page, 'undo-delete.png');
@@ -259,7 +258,7 @@ describe('safe by default', () => {
       contents: 'v1',
       startAt: `${dayIn(ZONE, 1)}T09:00:00+09:00`,
     });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       const edit = async () => {
@@ -310,7 +309,7 @@ describe('safe by default', () => {
 
   test('closing with unsaved changes asks first: Escape, Cancel, a click outside, Esc at once', async () => {
     const user = 'dmitri';
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       await page.getByRole('button', { name: 'New task' }).click();
@@ -385,7 +384,7 @@ describe('safe by default', () => {
   test('marking done a task deleted elsewhere removes it with a clear message', async () => {
     const user = 'greta';
     const task = await createTaskViaApi(user, { title: 'Ghost task', startAt: inHours(5) });
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       await article(page, 'Ghost task').waitFor();
@@ -415,7 +414,7 @@ describe('keyboard, small screens, many tabs', () => {
         startAt: `${dayIn(ZONE, 4)}T08:${String(i).padStart(2, '0')}:00+09:00`,
       });
     }
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, user);
       await page.getByText('20 shown; more to load').waitFor();
@@ -461,7 +460,7 @@ describe('keyboard, small screens, many tabs', () => {
     });
     await patchViaApi('pia', done.taskId, { done: true });
     await runReportJob(suite.app, dayIn(ZONE));
-    const { page, context, problems } = await newPerson(suite.browser, {
+    const { page, context, problems } = await suite.newPerson({
       viewport: { width: 375, height: 800 },
     });
     try {
@@ -493,7 +492,7 @@ describe('keyboard, small screens, many tabs', () => {
   });
 
   test('signing in or out in one tab updates the other tabs', async () => {
-    const { page, context, problems } = await newPerson(suite.browser);
+    const { page, context, problems } = await suite.newPerson();
     try {
       await signIn(page, 'tomas');
       const other = await context.newPage();
@@ -518,7 +517,7 @@ describe('keyboard, small screens, many tabs', () => {
   test('headings go in order on every page: no h3 straight under the h1', async () => {
     const user = 'hana';
     await createTaskViaApi(user, { title: 'One task', startAt: inHours(30) });
-    const { page, context } = await newPerson(suite.browser);
+    const { page, context } = await suite.newPerson();
     try {
       await signIn(page, user);
       await article(page, 'One task').waitFor();

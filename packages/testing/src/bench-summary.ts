@@ -1,8 +1,6 @@
 /**
- * The one table of `npm run bench` (scripts/bench.ts). Each benchmark prints its own figures and,
- * when BENCH_SUMMARY_FILE names a file, appends its headline ratios to it, one JSON line each,
- * with the goal the ratio is held to; the runner reads them back once every benchmark is done
- * and prints them together. A ratio is always of two things measured in the same run.
+ * The one table of `npm run bench`: each benchmark appends its headline ratios (of two figures
+ * of the same run) as JSON lines to BENCH_SUMMARY_FILE; scripts/bench.ts prints them together.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 
@@ -31,11 +29,6 @@ export function readRatios(file: string): BenchRatio[] {
     .map((line) => JSON.parse(line) as BenchRatio);
 }
 
-export function goalText(goal: BenchRatio['goal']): string {
-  if (goal === undefined) return '';
-  return 'atLeast' in goal ? `≥ ${goal.atLeast}x` : `≤ ${goal.atMost}x`;
-}
-
 /** Whether `row` meets its goal; undefined when it has none. */
 export function meetsGoal(row: BenchRatio): boolean | undefined {
   if (row.goal === undefined) return undefined;
@@ -46,12 +39,13 @@ export function meetsGoal(row: BenchRatio): boolean | undefined {
 export function ratioTable(rows: readonly BenchRatio[]): string {
   const header = ['benchmark', 'measure', 'ratio', 'goal', 'met', 'figures'];
   const cells = rows.map((row) => {
+    const { goal } = row;
     const met = meetsGoal(row);
     return [
       row.benchmark,
       row.measure,
       `${row.ratio.toFixed(2)}x`,
-      goalText(row.goal),
+      goal === undefined ? '' : 'atLeast' in goal ? `≥ ${goal.atLeast}x` : `≤ ${goal.atMost}x`,
       met === undefined ? '' : met ? 'yes' : 'no',
       row.detail ?? '',
     ];

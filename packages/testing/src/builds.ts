@@ -1,24 +1,22 @@
 /**
- * Whether a build is out of date, decided one way for the whole repository. A build is stale
- * when its output is missing or older than anything it is made from: its own sources, and the
- * outputs of the builds it inlines (task-service's bundle holds the compiled task-store, contract
- * and runtime), so a change to task-store rebuilds task-store and then the bundle. verify, the
- * benchmarks, the tests that run built programs and `npm start` (the UI) all ask here. (`tsc
- * --build` would know only the tsc-built packages, not the esbuild bundle or the Vite build.)
+ * Whether a build is out of date, decided one way for the whole repository: its output is
+ * missing or older than its sources or than the outputs of builds it inlines. (`tsc --build`
+ * would know neither the esbuild bundle nor the Vite build.)
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Paths are relative to the repository root; the output's time is the build's. */
 export interface Build {
   /** The workspace whose `npm run build` makes it. */
   workspace: string;
-  /** A file the build writes (relative to the repository root); its time is the build's. */
   output: string;
-  /** What it is made from, files or directories (relative to the repository root). */
+  /** Files or directories it is made from. */
   sources: readonly string[];
   /** Builds whose output it contains: their outputs count among its sources. */
   inlines?: readonly string[];
@@ -26,8 +24,8 @@ export interface Build {
   loads?: readonly string[];
 }
 
-const tsc = (dir: string): Pick<Build, 'output' | 'sources'> => ({
-  output: `${dir}/dist/index.js`,
+const tsc = (dir: string, entry = 'index.js'): Pick<Build, 'output' | 'sources'> => ({
+  output: `${dir}/dist/${entry}`,
   sources: [`${dir}/src`, `${dir}/tsconfig.build.json`, 'tsconfig.base.json'],
 });
 
@@ -55,8 +53,7 @@ export const BUILDS: readonly Build[] = [
   },
   {
     workspace: '@task-manager/batch',
-    output: 'batch/dist/main.js',
-    sources: ['batch/src', 'batch/tsconfig.build.json', 'tsconfig.base.json'],
+    ...tsc('batch', 'main.js'),
     loads: ['@task-manager/runtime', '@task-manager/task-store', '@task-manager/telemetry'],
   },
   {
@@ -68,27 +65,23 @@ export const BUILDS: readonly Build[] = [
   },
 ];
 
-/**
- * The newest modification time of a file, or of any file under a directory (0 if missing).
- * Directories' own times are left out: they change whenever an editor writes a scratch file.
- */
+/** The newest mtime of a file or of any file under a directory; 0 if missing. */
 function newestChange(location: string): number {
   if (!existsSync(location)) return 0;
   const info = statSync(location);
   if (!info.isDirectory()) return info.mtimeMs;
   let newest = 0;
+  // Files only: a directory's own time changes with any editor's scratch file.
   for (const entry of readdirSync(location, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-    }
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
 
 /**
- * The builds `workspaces` need (themselves and what they inline or load), in building order,
- * that are stale under `root`. A build that inlines a stale one is stale too: it will be older
- * than that one's next output.
+ * The stale builds `workspaces` need (themselves and what they inline or load), in building
+ * order. A build that inlines a stale one is stale too: it will be older than its next output.
  */
 export function staleBuilds(
   workspaces: readonly string[],
@@ -136,10 +129,7 @@ export async function ensureBuilt(
       // To stderr: verify and the benchmarks print their figures on stdout.
       stdio: ['ignore', 2, 2],
     });
-    const code = await new Promise<number | null>((resolve, reject) => {
-      npm.once('error', reject);
-      npm.once('exit', resolve);
-    });
+    const [code] = (await once(npm, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`npm run build -w ${workspace} exited with ${code}`);
     built.push(workspace);
   }

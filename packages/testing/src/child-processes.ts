@@ -1,8 +1,4 @@
-/**
- * Every process verify, the benchmarks and the tests start goes through here, so that however
- * they end (success, a failed check, an exception, Ctrl-C) no child outlives them and no port
- * stays taken: their entry points call killAllChildren on exit.
- */
+/** Every child goes through here so that killAllChildren, called on exit, leaves none behind. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,12 +31,8 @@ export interface SpawnOptions {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
-  /**
-   * Its own process group: signals and kill() reach everything it started too (`npm start`
-   * runs DynamoDB, the provider and the UI server as its children).
-   */
+  /** Its own process group: signals and kill() reach its children too (`npm start`'s). */
   group?: boolean;
-  /** Called with every line of output (log audit, progress markers). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -48,13 +40,12 @@ const TAIL_LINES = 40;
 const running = new Set<ChildProcess>();
 const groups = new Set<number>();
 
-/** Signals a process, or its whole group; false when none of them is left. */
-function send(pid: number, group: boolean, signal: NodeJS.Signals): boolean {
+/** Signals a process, or its whole group, unless it is gone already. */
+function send(pid: number, group: boolean, signal: NodeJS.Signals): void {
   try {
     process.kill(group ? -pid : pid, signal);
-    return true;
   } catch {
-    return false;
+    // Nothing of it is left.
   }
 }
 
@@ -74,18 +65,13 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
   if (group) groups.add(pid);
 
   const lines: string[] = [];
-  const remember = (line: string): void => {
-    lines.push(line);
-    if (lines.length > TAIL_LINES) lines.shift();
-  };
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    remember(line);
-    options.onLine?.(line, 'stdout');
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    remember(`[stderr] ${line}`);
-    options.onLine?.(line, 'stderr');
-  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream] }).on('line', (line) => {
+      lines.push(stream === 'stderr' ? `[stderr] ${line}` : line);
+      if (lines.length > TAIL_LINES) lines.shift();
+      options.onLine?.(line, stream);
+    });
+  }
 
   let alive = true;
   const exited = new Promise<Exit>((resolve) => {
@@ -120,22 +106,18 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
   };
 }
 
-/**
- * Spawns a program that listens on a port the kernel chose (port 0) and prints which: resolves
- * once `portIn` finds the port in a stdout line, or rejects if the program exits first.
- */
+/** Spawns a program listening on port 0; resolves to the port `portIn` finds in its stdout. */
 export async function spawnListening(
   options: SpawnOptions,
   portIn: (line: string) => number | undefined,
 ): Promise<{ child: ManagedChild; port: number }> {
-  let announce: (port: number) => void = () => {};
-  const listening = new Promise<number>((resolve) => (announce = resolve));
+  const listening = Promise.withResolvers<number>();
   const child = spawnChild({
     ...options,
     onLine: (line, stream) => {
       options.onLine?.(line, stream);
       const port = stream === 'stdout' ? portIn(line) : undefined;
-      if (port !== undefined) announce(port);
+      if (port !== undefined) listening.resolve(port);
     },
   });
   const exitedFirst = child.exited.then((exit) => {
@@ -145,7 +127,7 @@ export async function spawnListening(
   });
   // Once it listens, its exit is someone else's business.
   exitedFirst.catch(() => {});
-  return { child, port: await Promise.race([listening, exitedFirst]) };
+  return { child, port: await Promise.race([listening.promise, exitedFirst]) };
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
@@ -153,16 +135,11 @@ export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
   for (const pid of groups) send(pid, true, 'SIGKILL');
 }
+// Last resort, for a program that exits without running its own clean-up.
+process.once('exit', killAllChildren);
 
 /** Waits for an exit at most `ms`; undefined if the process is still running by then. */
-export async function exitWithin(child: ManagedChild, ms: number): Promise<Exit | undefined> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([
-      child.exited,
-      sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
-    ]);
-  } finally {
-    timer.abort();
-  }
+export function exitWithin(child: ManagedChild, ms: number): Promise<Exit | undefined> {
+  // An unreferenced timer: it never keeps this process alive once the child has exited.
+  return Promise.race([child.exited, sleep(ms, undefined, { ref: false })]);
 }

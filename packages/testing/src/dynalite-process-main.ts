@@ -1,16 +1,12 @@
 /**
- * The child side of startDynaliteProcess (dynalite-process.ts): dynalite, in memory or on disk
- * (argv[2]), driven over the IPC channel. Messages in: { op: 'stop' | 'start' }. Messages out:
- * { op: 'ready', endpoint } once, then { op: 'stopped' | 'started' } per request.
+ * The child side of startDynaliteProcess: dynalite, in memory or on disk (argv[2]), sends
+ * { op: 'ready', endpoint } once, then answers each { op: 'stop' | 'start' } with the same op.
  */
 import { startDynalite } from './dynalite-server.ts';
 
-const path = process.argv[2];
-const dynamo = await startDynalite(path === undefined ? {} : { path });
-process.on('message', (message: { op?: string }) => {
-  const reply = (op: string): void => void process.send?.({ op });
-  if (message.op === 'stop') void dynamo.stop().then(() => reply('stopped'));
-  else if (message.op === 'start') void dynamo.start().then(() => reply('started'));
+const dynamo = await startDynalite({ path: process.argv[2] });
+process.on('message', ({ op }: { op: 'stop' | 'start' }) => {
+  void dynamo[op]().then(() => process.send?.({ op }));
 });
 // The parent going away (even by SIGKILL) closes the channel: never outlive it.
 process.on('disconnect', () => process.exit(0));

@@ -1,22 +1,20 @@
-// Consumers type-check this file from their own projects, which do not include the declaration.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="./dynalite.d.ts" />
 /**
- * A real DynamoDB API server (dynalite) for tests, benchmarks and `npm start`.
- *
- * It listens on loopback, on an ephemeral port unless one is given, and can be stopped and
- * started again on the same port, which is how tests simulate a DynamoDB outage.
+ * A real DynamoDB API (dynalite) on loopback, stopped and started again to simulate an outage;
+ * in this process, or in its own so that it does not share an event loop with what is measured.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+
+// dynalite ships no types.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => Server;
 
 export interface DynaliteOptions {
   /** Directory for on-disk data (LevelDB); in memory when omitted. */
   path?: string;
   port?: number;
-  host?: string;
 }
 
 export interface DynaliteServer {
@@ -36,20 +34,17 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 }
 
 export async function startDynalite(options: DynaliteOptions = {}): Promise<DynaliteServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = '127.0.0.1';
   // createTableMs etc. default to 500 ms of simulated provisioning; tests want tables at once.
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
     ...(options.path ? { path: options.path } : {}),
-  }) as Server;
+  });
 
-  // One server for the whole life of this handle: stop() only closes its listener and drops
-  // its connections, like a network outage, and start() listens again. Its store stays open:
-  // dynalite's own close() shuts the store while requests are still being processed, and a
-  // request's next store operation then throws "Database is closed" from a callback, which
-  // kills the process. DynamoDB keeps its data through an outage anyway.
+  // stop() closes only the listener: dynalite's own close() shuts the store under requests in
+  // flight, whose next store operation then throws "Database is closed" and kills the process.
   const port = await listen(server, options.port ?? 0, host);
   let running = true;
 
@@ -73,6 +68,73 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
       if (running) return;
       await listen(server, port, host);
       running = true;
+    },
+  };
+}
+
+export interface DynaliteProcess extends Omit<DynaliteServer, 'port'> {
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  op: string;
+  endpoint?: string;
+}
+
+/** The child's next message `op`; rejects if it exits first. */
+function nextReply(child: ChildProcess, op: string): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Reply): void => {
+      if (message.op !== op) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
+      child.off('message', onMessage);
+      reject(new Error(`dynalite exited (${code ?? signal}) awaiting ${op}`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+export async function startDynaliteProcess(
+  options: Pick<DynaliteOptions, 'path'> = {},
+): Promise<DynaliteProcess> {
+  const child = fork(
+    new URL('./dynalite-process-main.ts', import.meta.url).pathname,
+    options.path === undefined ? [] : [options.path],
+    // No flags of this process (a test runner's, say): the child needs none.
+    { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  // A benchmark that dies must not leave its database running.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const { endpoint } = await nextReply(child, 'ready');
+  let running = true;
+  const ask = async (op: 'stop' | 'start'): Promise<void> => {
+    const done = nextReply(child, op);
+    child.send({ op });
+    await done;
+    running = op === 'start';
+  };
+  return {
+    endpoint: endpoint!,
+    pid: child.pid!,
+    get running() {
+      return running;
+    },
+    stop: () => ask('stop'),
+    start: () => ask('start'),
+    async close() {
+      process.off('exit', kill);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      // Closing the channel ends it (dynalite-process-main.ts), as the parent's exit would.
+      child.disconnect();
+      await exited;
     },
   };
 }

@@ -1,16 +1,6 @@
 /**
- * A loopback TCP proxy in front of a DynamoDB endpoint that injects network faults, so tests
- * exercise real failure modes against a real DynamoDB API instead of faking the client:
- *
- * - `delayMs` makes every DynamoDB call slow, as a congested network does.
- * - `stall` makes calls hang: the endpoint accepts connections but never answers, as an
- *   overloaded or half-dead DynamoDB can.
- * - `loseNextResponse` loses a response: the request reaches the server and is applied, and
- *   then the connection to the client is cut before the answer gets through, as a timeout or a
- *   reset connection does on a real network. The SDK sees a transport error and retries the
- *   same request, which is the case retried conditional writes must recognise.
- *
- * With no fault set, everything passes through untouched.
+ * A loopback TCP proxy in front of DynamoDB that injects real network faults (latency, stalls,
+ * lost responses), so tests exercise the client's failure handling without faking it.
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -21,14 +11,12 @@ export interface FaultProxy {
   delayMs: number;
   /** While true, requests are swallowed: they stay held until their connection goes away. */
   stall: boolean;
-  /**
-   * The DynamoDB operations (GetItem, Query...) whose requests the proxy is holding back
-   * right now: how a test knows a request is in flight without waiting blindly.
-   */
+  /** The operations (GetItem, Query...) held back right now: a test's sign a call is in flight. */
   readonly heldCalls: readonly string[];
   /**
-   * Lose the response to the next request for this operation (PutItem, UpdateItem...), or to
-   * the next one whose request text also contains `containing` (a table name, say).
+   * The next request for `operation` (whose text contains `containing`, if given) reaches the
+   * server and is applied, then its connection is cut before the answer gets through: the SDK
+   * retries the same request, the case retried conditional writes must recognise.
    */
   loseNextResponse(operation: string, containing?: string): void;
   /** Responses lost so far, by operation, in order. */
@@ -38,10 +26,6 @@ export interface FaultProxy {
 
 const TARGET = /x-amz-target:\s*DynamoDB_\d+\.(\w+)/i;
 
-/** The operation a request chunk starts, or undefined for a chunk that continues a body. */
-const operationOf = (chunk: Buffer): string | undefined =>
-  TARGET.exec(chunk.toString('latin1'))?.[1];
-
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
@@ -49,8 +33,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  const state = { delayMs: 0, stall: false };
-  const held: string[] = [];
+  // Chunks not yet forwarded, by operation ('body' for a chunk that continues a request).
+  const held = new Set<{ operation: string }>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
 
@@ -60,37 +44,27 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     track(upstream);
     // Set when a request whose response is to be lost has gone upstream on this connection.
     let doomed: string | undefined;
-    const forward = (chunk: Buffer, operation: string | undefined): void => {
-      const text = chunk.toString('utf8');
-      const match = armed.findIndex(
-        (fault) =>
-          fault.operation === operation &&
-          (fault.containing === undefined || text.includes(fault.containing)),
-      );
-      if (match !== -1) {
-        armed.splice(match, 1);
-        doomed = operation;
-      }
-      upstream.write(chunk);
-    };
-    // What this connection holds right now: released when forwarded, or when the connection
-    // goes away (a stalled call is not held any more once its client has hung up).
-    const holding: string[] = [];
-    const release = (heldAs: string): void => {
-      if (!holding.includes(heldAs)) return;
-      holding.splice(holding.indexOf(heldAs), 1);
-      held.splice(held.indexOf(heldAs), 1);
-    };
+    // This connection's held chunks: released too when it goes away (its client hung up).
+    const holding = new Set<{ operation: string }>();
     client.on('data', (chunk: Buffer) => {
-      const operation = operationOf(chunk);
-      const heldAs = operation ?? 'body';
-      held.push(heldAs);
-      holding.push(heldAs);
-      if (state.stall) return;
+      const operation = TARGET.exec(chunk.toString('latin1'))?.[1];
+      const entry = { operation: operation ?? 'body' };
+      held.add(entry);
+      holding.add(entry);
+      if (proxy.stall) return;
       setTimeout(() => {
-        release(heldAs);
-        if (!upstream.destroyed) forward(chunk, operation);
-      }, state.delayMs);
+        held.delete(entry);
+        holding.delete(entry);
+        if (upstream.destroyed) return;
+        const text = chunk.toString('utf8');
+        const match = armed.findIndex(
+          (fault) =>
+            fault.operation === operation &&
+            (fault.containing === undefined || text.includes(fault.containing)),
+        );
+        if (match !== -1) doomed = armed.splice(match, 1)[0]!.operation;
+        upstream.write(chunk);
+      }, proxy.delayMs);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (doomed === undefined) {
@@ -103,7 +77,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       upstream.destroy();
     });
     const end = (): void => {
-      for (const heldAs of [...holding]) release(heldAs);
+      for (const entry of holding) held.delete(entry);
       client.destroy();
       upstream.destroy();
     };
@@ -112,34 +86,32 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const address = server.address() as AddressInfo;
 
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    get delayMs() {
-      return state.delayMs;
-    },
-    set delayMs(value: number) {
-      state.delayMs = value;
-    },
-    get stall() {
-      return state.stall;
-    },
-    set stall(value: boolean) {
-      state.stall = value;
-    },
+  const proxy: FaultProxy = {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    delayMs: 0,
+    stall: false,
     get heldCalls() {
-      return [...held];
+      return [...held].map((entry) => entry.operation);
     },
     loseNextResponse(operation, containing) {
       armed.push({ operation, containing });
     },
-    get lost() {
-      return [...lost];
-    },
+    lost,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return proxy;
+}
+
+/** A loopback port nothing listens on (it was free a moment ago): a server that is down. */
+export async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
 }

@@ -1,14 +1,10 @@
 export * from './dynalite-server.ts';
-export * from './dynalite-process.ts';
 export * from './fault-proxy.ts';
 export * from './test-tables.ts';
 export * from './eventually.ts';
-export * from './ports.ts';
 export * from './test-identity.ts';
-export * from './forged-tokens.ts';
 export * from './otlp-receiver.ts';
 export { MODULE_RECORDER } from './module-recorder.ts';
-export * from './closed-port.ts';
 export * from './bench-summary.ts';
 export * from './builds.ts';
 export * from './child-processes.ts';

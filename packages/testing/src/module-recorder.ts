@@ -1,11 +1,6 @@
 /**
- * Records every module a process loads, for tests that must prove something is NOT loaded
- * (nothing of OpenTelemetry while tracing is off). Preload it into the process under test:
- *
- *   node --import <this file> program.ts      with RECORD_MODULES_TO=/path/to/list.json
- *
- * Every resolved URL, from import and require alike (module.registerHooks sees both), is
- * written as a JSON array to that file when the process exits.
+ * `node --import <this file>` with RECORD_MODULES_TO=<file.json> writes, at exit, every module URL
+ * the process resolved (import and require alike): proof that something was NOT loaded.
  */
 import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';

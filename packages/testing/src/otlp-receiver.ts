@@ -1,18 +1,14 @@
 /**
- * A real OTLP/HTTP trace receiver for tests and benchmarks: an HTTP server that accepts
- * POST /v1/traces in both encodings the OTLP exporters use (application/x-protobuf and
- * application/json, optionally gzip-compressed), decodes them and keeps the spans, as a
- * collector or Jaeger would receive them.
- *
- * Protobuf is decoded with the protobufjs root generated from the official OTLP .proto files
- * that @opentelemetry/otlp-transformer shipped up to 0.216.0 (later versions encode by hand and
- * ship no decoder). It is a devDependency of the repository root under the alias
- * otlp-protobuf-root: declared here, npm would install it into the production images.
+ * A real OTLP/HTTP trace receiver: POST /v1/traces in protobuf or JSON, gzip or not, decoded
+ * into spans as a collector would. Protobuf is decoded with the protobufjs root that
+ * @opentelemetry/otlp-transformer shipped up to 0.216.0, the root devDependency
+ * otlp-protobuf-root (declared here, npm would install it into the production images).
  */
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 
 interface ProtobufType {
@@ -20,34 +16,17 @@ interface ProtobufType {
   encode(message: object): { finish(): Uint8Array };
   toObject(message: unknown, options: Record<string, unknown>): unknown;
 }
-const generated = createRequire(import.meta.url)(
-  'otlp-protobuf-root/build/src/generated/root.js',
-) as {
-  opentelemetry: {
-    proto: {
-      collector: {
-        trace: {
-          v1: { ExportTraceServiceRequest: ProtobufType; ExportTraceServiceResponse: ProtobufType };
-        };
-      };
-    };
-  };
-};
-const { ExportTraceServiceRequest, ExportTraceServiceResponse } =
-  generated.opentelemetry.proto.collector.trace.v1;
+type Messages = 'ExportTraceServiceRequest' | 'ExportTraceServiceResponse';
+const { ExportTraceServiceRequest, ExportTraceServiceResponse } = (
+  createRequire(import.meta.url)('otlp-protobuf-root/build/src/generated/root.js') as {
+    opentelemetry: { proto: { collector: { trace: { v1: Record<Messages, ProtobufType> } } } };
+  }
+).opentelemetry.proto.collector.trace.v1;
 
 export type Encoding = 'protobuf' | 'json';
 
-export type SpanKindName =
-  'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
-const SPAN_KINDS: SpanKindName[] = [
-  'unspecified',
-  'internal',
-  'server',
-  'client',
-  'producer',
-  'consumer',
-];
+const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
+export type SpanKindName = (typeof SPAN_KINDS)[number];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
 
 export interface ReceivedSpan {
@@ -62,9 +41,7 @@ export interface ReceivedSpan {
   status: { code: (typeof STATUS_CODES)[number]; message?: string };
   /** The attributes of the resource that sent it (service.name, k8s.pod.name, ...). */
   resource: Record<string, unknown>;
-  /** The instrumentation scope's name. */
   scope: string;
-  /** How it arrived. */
   encoding: Encoding;
 }
 
@@ -82,7 +59,6 @@ export interface OtlpReceiver {
   readonly spans: readonly ReceivedSpan[];
   /** While true, requests are read but left unanswered: a collector that stopped responding. */
   hold: boolean;
-  /** Answers the requests held so far. */
   release(): void;
   close(): Promise<void>;
 }
@@ -113,10 +89,6 @@ function id(value: unknown, encoding: Encoding): string | undefined {
   return encoding === 'json' ? value.toLowerCase() : Buffer.from(value, 'base64').toString('hex');
 }
 
-function enumIndex(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value ?? 0);
-}
-
 /** The spans of one ExportTraceServiceRequest, in its JSON shape. */
 export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
@@ -131,10 +103,10 @@ export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
           spanId: id(span.spanId, encoding) ?? '',
           parentSpanId: id(span.parentSpanId, encoding),
           name: String(span.name),
-          kind: SPAN_KINDS[enumIndex(span.kind)] ?? 'unspecified',
+          kind: SPAN_KINDS[Number(span.kind ?? 0)] ?? 'unspecified',
           attributes: attributes(span.attributes as Json[]),
           status: {
-            code: STATUS_CODES[enumIndex(status.code)] ?? 'unset',
+            code: STATUS_CODES[Number(status.code ?? 0)] ?? 'unset',
             ...(typeof status.message === 'string' && status.message !== ''
               ? { message: status.message }
               : {}),
@@ -149,35 +121,27 @@ export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
   return spans;
 }
 
+/** protobufjs's plain object, shaped as OTLP/JSON but for ids (base64 bytes, not hex). */
+const TO_JSON = { longs: String, enums: Number, bytes: String };
+
 function decode(body: Buffer, encoding: Encoding): ReceivedSpan[] {
   if (encoding === 'json') return spansOf(JSON.parse(body.toString('utf8')) as Json, 'json');
-  const message = ExportTraceServiceRequest.decode(body);
-  const object = ExportTraceServiceRequest.toObject(message, {
-    longs: String,
-    enums: Number,
-    bytes: String,
-  }) as Json;
-  return spansOf(object, 'protobuf');
+  const object = ExportTraceServiceRequest.toObject(
+    ExportTraceServiceRequest.decode(body),
+    TO_JSON,
+  );
+  return spansOf(object as Json, 'protobuf');
 }
+
+const MEDIA_TYPES = { protobuf: 'application/x-protobuf', json: 'application/json' } as const;
+const EMPTY_ANSWERS = { protobuf: ExportTraceServiceResponse.encode({}).finish(), json: '{}' };
 
 function encodingOf(contentType: string): Encoding | undefined {
   const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
-  if (mediaType === 'application/x-protobuf') return 'protobuf';
-  if (mediaType === 'application/json') return 'json';
-  return undefined;
+  return (['protobuf', 'json'] as const).find((encoding) => MEDIA_TYPES[encoding] === mediaType);
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  return request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
-}
-
-/**
- * Starts a receiver on 127.0.0.1 and an ephemeral port. With `decode: false` it only counts
- * requests and bytes (the benchmark's collector, which must not compete for the CPU).
- */
+/** Starts a receiver on a loopback ephemeral port; `decode: false` only counts (for benchmarks). */
 export async function startOtlpReceiver(options: { decode?: boolean } = {}): Promise<OtlpReceiver> {
   const decodeSpans = options.decode ?? true;
   const requests: ExportRequest[] = [];
@@ -185,18 +149,15 @@ export async function startOtlpReceiver(options: { decode?: boolean } = {}): Pro
   const held: (() => void)[] = [];
 
   const answer = (response: ServerResponse, encoding: Encoding): void => {
-    if (encoding === 'json') {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-    } else {
-      const empty = ExportTraceServiceResponse.encode({}).finish();
-      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end(empty);
-    }
+    response.writeHead(200, { 'Content-Type': MEDIA_TYPES[encoding] }).end(EMPTY_ANSWERS[encoding]);
   };
 
   const server = createServer((request, response) => {
     void (async () => {
       const contentType = request.headers['content-type'] ?? '';
-      const body = await readBody(request);
+      const received = await buffer(request);
+      const gzipped = request.headers['content-encoding'] === 'gzip';
+      const body = gzipped ? gunzipSync(received) : received;
       requests.push({ path: request.url ?? '', contentType, bytes: body.length });
       const encoding = encodingOf(contentType);
       if (request.method !== 'POST' || request.url !== '/v1/traces') {

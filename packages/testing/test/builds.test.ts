@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { BUILDS, REPO_ROOT, staleBuilds, type Build } from '../src/builds.ts';
 
 // A miniature repository: a library, a program that inlines it, and one it only loads.
@@ -26,58 +18,52 @@ const builds: Build[] = [
   },
 ];
 
-let root: string;
-/** Writes a file whose modification time is `minute` minutes into an arbitrary day. */
-function file(relative: string, minute: number): void {
-  const location = path.join(root, relative);
-  mkdirSync(path.dirname(location), { recursive: true });
-  writeFileSync(location, relative);
+const root = mkdtempSync(path.join(tmpdir(), 'builds-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+/** Writes files whose modification time is `minute` minutes into an arbitrary day. */
+function file(minute: number, ...files: string[]): void {
   const time = new Date(Date.UTC(2026, 0, 1, 0, minute));
-  utimesSync(location, time, time);
+  for (const relative of files) {
+    const location = path.join(root, relative);
+    mkdirSync(path.dirname(location), { recursive: true });
+    writeFileSync(location, relative);
+    utimesSync(location, time, time);
+  }
 }
 const stale = (...workspaces: string[]) =>
   staleBuilds(workspaces, builds, root).map((build) => build.workspace);
 
-before(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'builds-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
-
 describe('staleBuilds', () => {
   test('missing outputs are stale, in building order, with what the build needs', () => {
-    file('lib/src/index.ts', 1);
-    file('tool/src/index.ts', 1);
-    file('app/src/main.ts', 1);
-    file('bundle.ts', 1);
+    file(1, 'lib/src/index.ts', 'tool/src/index.ts', 'app/src/main.ts', 'bundle.ts');
     assert.deepEqual(stale('app'), ['lib', 'tool', 'app']);
     assert.deepEqual(stale('lib'), ['lib']);
   });
 
   test('outputs newer than every source are up to date', () => {
-    file('lib/dist/index.js', 2);
-    file('tool/dist/index.js', 2);
-    file('app/dist/run.cjs', 3);
+    file(2, 'lib/dist/index.js', 'tool/dist/index.js');
+    file(3, 'app/dist/run.cjs');
     assert.deepEqual(stale('app'), []);
   });
 
   test('a source changed after the build, even a nested one or a build script, makes it stale', () => {
-    file('app/src/routes/tasks.ts', 4);
+    file(4, 'app/src/routes/tasks.ts');
     assert.deepEqual(stale('app'), ['app']);
-    file('app/dist/run.cjs', 5);
-    file('bundle.ts', 6);
+    file(5, 'app/dist/run.cjs');
+    file(6, 'bundle.ts');
     assert.deepEqual(stale('app'), ['app']);
-    file('app/dist/run.cjs', 7);
+    file(7, 'app/dist/run.cjs');
     assert.deepEqual(stale('app'), []);
   });
 
   test('a stale inlined build makes the program stale; a stale loaded one does not', () => {
-    file('lib/src/index.ts', 8);
+    file(8, 'lib/src/index.ts');
     assert.deepEqual(stale('app'), ['lib', 'app']);
-    file('lib/dist/index.js', 9);
+    file(9, 'lib/dist/index.js');
     // lib is rebuilt now, and newer than the bundle that holds its old output.
     assert.deepEqual(stale('app'), ['app']);
-    file('app/dist/run.cjs', 10);
-    file('tool/src/index.ts', 11);
+    file(10, 'app/dist/run.cjs');
+    file(11, 'tool/src/index.ts');
     assert.deepEqual(stale('app'), ['tool']);
   });
 
@@ -98,23 +84,18 @@ test("the repository's table lists every build after the builds it inlines or lo
 
 test('each build lists the workspaces it depends on that are built, so they are built before it', () => {
   const built = new Set(BUILDS.map((build) => build.workspace));
-  const manifests = new Map<string, string>();
-  for (const dir of ['packages', 'services']) {
-    for (const name of readdirSync(path.join(REPO_ROOT, dir))) {
-      manifests.set(`${dir}/${name}`, path.join(REPO_ROOT, dir, name, 'package.json'));
-    }
-  }
-  manifests.set('batch', path.join(REPO_ROOT, 'batch/package.json'));
-  manifests.set('web', path.join(REPO_ROOT, 'web/package.json'));
   let checked = 0;
-  for (const file of manifests.values()) {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+  for (const build of BUILDS) {
+    // The workspace's directory is where its dist/ is.
+    const dir = build.output.slice(0, build.output.indexOf('/dist/'));
+    const manifest = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, dir, 'package.json'), 'utf8'),
+    ) as {
       name: string;
       dependencies?: Record<string, string>;
       devDependencies?: Record<string, string>;
     };
-    const build = BUILDS.find((entry) => entry.workspace === manifest.name);
-    if (build === undefined) continue;
+    assert.equal(manifest.name, build.workspace, dir);
     const needs = new Set([...(build.inlines ?? []), ...(build.loads ?? [])]);
     const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies });
     for (const dependency of names.filter((name) => built.has(name))) {

@@ -1,40 +1,20 @@
 /**
- * Runs the real application for the end-to-end tests exactly as `npm start` does (the
- * repository's scripts/start.ts: embedded DynamoDB, the development identity provider,
- * task-service, and the built UI behind `vite preview`), on private ports and a throw-away data
- * directory so that several runs can share the machine.
+ * The real application as `npm start` (scripts/start.ts) runs it, on ports the system picks and a
+ * throw-away data directory, so that several runs can share the machine.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { exitWithin, killAllChildren, spawnChild, type ManagedChild } from '@task-manager/testing';
+import { exitWithin, REPO_ROOT, spawnChild, statusOf } from '@task-manager/testing';
 import { appAddressesIn, type AppAddresses } from '../../../scripts/app-addresses.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const START_TIMEOUT_MS = 180_000;
-const STOP_TIMEOUT_MS = 15_000;
 
-// Last resort if the test process dies without running its `after` hooks.
-process.once('exit', killAllChildren);
+export type RunningApp = AppAddresses & { stop(): Promise<void> };
 
-export interface RunningApp {
-  /** The UI and, under /api, the task API: one origin, as in production (PUBLIC_URL). */
-  origin: string;
-  /** The development identity provider's issuer. */
-  issuer: string;
-  dynamoEndpoint: string;
-  stop(): Promise<void>;
-}
-
-/** The parent's environment, for the programs that npm start would get from a shell. */
-const inherited = (): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    ),
-  );
+/** The environment a shell would give the programs npm start runs. */
+const inherited = process.env as Record<string, string>;
 
 export async function startApp(): Promise<RunningApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'task-manager-e2e-'));
@@ -45,9 +25,9 @@ export async function startApp(): Promise<RunningApp> {
     args: ['--conditions=development', 'scripts/start.ts'],
     cwd: REPO_ROOT,
     group: true,
-    // Ports the system picks, read back from what npm start prints: nothing to race for.
+    // Ports are read back from what npm start prints: nothing to race for.
     env: {
-      ...inherited(),
+      ...inherited,
       WEB_PORT: '0',
       API_PORT: '0',
       DYNAMODB_PORT: '0',
@@ -59,52 +39,35 @@ export async function startApp(): Promise<RunningApp> {
   const stop = async (): Promise<void> => {
     if (app.alive) {
       app.signal('SIGTERM');
-      await exitWithin(app, STOP_TIMEOUT_MS);
+      await exitWithin(app, 15_000);
     }
     await app.kill();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    return { ...(await waitUntilReady(app, output)), stop };
+    // Ready once npm start has printed its addresses, the UI answers and the API reports ready.
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (!app.alive) {
+        const { code } = await app.exited;
+        throw new Error(
+          `the app exited with code ${code} before it was ready:\n${output.join('\n')}`,
+        );
+      }
+      const addresses = appAddressesIn(output.join('\n'));
+      if (
+        addresses &&
+        (await statusOf(`${addresses.origin}/health/readiness`, 2000)) === 200 &&
+        (await statusOf(addresses.origin, 2000)) === 200
+      ) {
+        return { ...addresses, stop };
+      }
+      await delay(250);
+    }
+    throw new Error(`the app was not ready after ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`);
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/**
- * Ready once npm start has printed its addresses, the UI answers and the API behind its proxy
- * reports itself ready.
- */
-async function waitUntilReady(app: ManagedChild, output: string[]): Promise<AppAddresses> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!app.alive) {
-      const { code } = await app.exited;
-      throw new Error(
-        `the app exited with code ${code} before it was ready:\n${output.join('\n')}`,
-      );
-    }
-    const addresses = appAddressesIn(output.join('\n'));
-    if (
-      addresses &&
-      (await status(`${addresses.origin}/health/readiness`)) === 200 &&
-      (await status(addresses.origin)) === 200
-    ) {
-      return addresses;
-    }
-    await delay(250);
-  }
-  throw new Error(`the app was not ready after ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`);
-}
-
-async function status(url: string): Promise<number | null> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return null;
   }
 }
 
@@ -115,7 +78,7 @@ export async function runReportJob(app: RunningApp, date: string): Promise<void>
     command: process.execPath,
     args: ['--conditions=development', 'batch/src/main.ts', '--date', date],
     cwd: REPO_ROOT,
-    env: { ...inherited(), DYNAMODB_ENDPOINT: app.dynamoEndpoint, LOG_LEVEL: 'warn' },
+    env: { ...inherited, DYNAMODB_ENDPOINT: app.dynamoEndpoint, LOG_LEVEL: 'warn' },
   });
   const { code } = await job.exited;
   if (code !== 0) throw new Error(`the report job exited with ${code}:\n${job.tail().join('\n')}`);

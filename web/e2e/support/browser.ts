@@ -1,17 +1,21 @@
 /**
- * Debian's Chromium driven by playwright-core: no browser is downloaded, and each launch gets
- * its own fresh temporary profile.
+ * Debian's Chromium driven by playwright-core (no browser is downloaded, each launch gets a fresh
+ * profile), and the ways the end-to-end tests look at a page.
  */
+import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const ARTIFACTS_DIR = new URL('../../artifacts/', import.meta.url);
+import axe from 'axe-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
       '--no-sandbox',
@@ -24,13 +28,12 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-export interface PersonOptions {
-  locale?: string;
-  timezoneId?: string;
-  viewport?: { width: number; height: number };
-}
+export type PersonOptions = Pick<BrowserContextOptions, 'locale' | 'timezoneId' | 'viewport'>;
 
-/** One person's browser session: its own storage, language, time zone and screen. */
+/**
+ * One person's browser session (its own storage, language, time zone and screen), and the
+ * problems that must never happen: anything the Content-Security-Policy blocked, page errors.
+ */
 export async function newPerson(browser: Browser, options: PersonOptions = {}) {
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
@@ -38,16 +41,6 @@ export async function newPerson(browser: Browser, options: PersonOptions = {}) {
     viewport: options.viewport ?? { width: 1100, height: 800 },
     reducedMotion: 'reduce',
   });
-  const problems = watchForProblems(context);
-  const page = await context.newPage();
-  return { context, page, problems };
-}
-
-/**
- * Collects what must never happen: anything the Content-Security-Policy blocked (inline script
- * or style) and uncaught errors in the page.
- */
-function watchForProblems(context: BrowserContext): string[] {
   const problems: string[] = [];
   context.on('page', (page: Page) => {
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -55,19 +48,69 @@ function watchForProblems(context: BrowserContext): string[] {
       if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
     });
   });
-  void context.addInitScript(() => {
+  await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
       console.error(
         `Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI}`,
       );
     });
   });
-  return problems;
+  return { context, page: await context.newPage(), problems };
+}
+
+export function assertNoProblems(problems: string[]): void {
+  assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  const path = new URL(name, ARTIFACTS_DIR).pathname;
+  const artifacts = new URL('../../artifacts/', import.meta.url);
+  await mkdir(artifacts, { recursive: true });
+  const path = new URL(name, artifacts).pathname;
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * axe-core's serious and critical findings. Its source is evaluated through the DevTools
+ * protocol, which the page's Content-Security-Policy does not govern: the policy stays in force.
+ */
+export async function axeFindings(page: Page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  const violations = await page.evaluate(async () => {
+    const engine = (window as unknown as { axe: typeof axe }).axe;
+    const result = await engine.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? 'unknown',
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations.filter((violation) => ['serious', 'critical'].includes(violation.impact));
+}
+
+/** YYYY-MM-DD in a time zone, `days` from today. */
+export function dayIn(zone: string, days = 0): string {
+  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('en-CA', { timeZone: zone });
+}
+
+/** Chromium and Node may differ in the kind of space before "AM". */
+export const normalise = (text: string) => text.replace(/[\s\u202f\u00a0]+/g, ' ').trim();
+
+export const article = (page: Page, title: string) => page.getByRole('article', { name: title });
+
+export async function activeElementText(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+}
+
+/** Waits for focus before typing: `autofocus` applies at the next rendering, maybe after `load`. */
+export async function waitForFocus(locator: Locator): Promise<void> {
+  const element = await locator.elementHandle();
+  try {
+    await locator.page().waitForFunction((target) => document.activeElement === target, element);
+  } finally {
+    await element?.dispose();
+  }
+}
+
+export type Finding = Awaited<ReturnType<typeof axeFindings>>[number];
