@@ -3,7 +3,14 @@
  * non-admins not reports (403), nobody without or with forged credentials (401). Each refusal has
  * a positive control, so a broken route cannot pass for isolation.
  */
-import { createFixture, endpoints, OTHER, OWNER, untilNameStored } from '../harness/api-fixture.ts';
+import {
+  createFixture,
+  operations,
+  OTHER,
+  OWNER,
+  untilNameStored,
+  validRequest,
+} from '../harness/api-fixture.ts';
 import { ADMIN_USER, type Outcome, type VerifyContext } from '../harness/context.ts';
 import { errorBodyProblems, jsonBody, type HttpRequest } from '../harness/http.ts';
 import { changesSince, snapshotTables } from '../harness/tables.ts';
@@ -69,11 +76,10 @@ export function isolationCheck(context: VerifyContext): Promise<Outcome> {
       ['control: admin reads CSV', 200, get(report, { ...admin, ...csv })],
     ];
     const anonymous: Probe[] = [
-      ...endpoints(task, report).map((request): Probe => [
-        `no user: ${request.method} ${request.path}`,
-        401,
-        request,
-      ]),
+      ...operations.map((op): Probe => {
+        const request = validRequest(op, { taskId, date: fixture.reportDate });
+        return [`no user: ${request.method} ${request.path}`, 401, request];
+      }),
       ['control: liveness needs no user', 200, get('/health/liveness')],
     ];
     // Credentials that must name nobody: the old trusted header, forged and wrong tokens.

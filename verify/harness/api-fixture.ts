@@ -1,4 +1,6 @@
 /** Known data to aim requests at, made through the API and the report job's writer. */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { readUserNames, ReportWriter } from '@task-manager/task-store';
 import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
@@ -7,28 +9,111 @@ import { jsonBody, type HttpClient, type HttpRequest, type Reply } from './http.
 export const OWNER = 'verify-alice';
 export const OTHER = 'verify-bob';
 export const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
+export const JSON_TYPE = { 'content-type': 'application/json' };
 export type Fixture = Awaited<ReturnType<typeof createFixture>>;
 
-/** Every endpoint of the API, with a body it accepts, on the task and report at these paths. */
-export function endpoints(task: string, report: string): HttpRequest[] {
-  const json = { 'content-type': 'application/json' };
-  return [
-    { method: 'GET', path: '/api/me' },
-    { method: 'GET', path: '/api/tasks' },
-    { method: 'POST', path: '/api/tasks', headers: json, body: JSON.stringify(VALID_CREATE) },
-    { method: 'GET', path: task },
-    { method: 'PATCH', path: task, headers: json, body: '{"done":true}' },
-    { method: 'DELETE', path: task },
-    // The restore of a deleted task (the UI's undo).
-    {
-      method: 'PUT',
-      path: task,
-      headers: { ...json, 'if-none-match': '*' },
-      body: JSON.stringify({ ...VALID_CREATE, done: false }),
-    },
-    { method: 'GET', path: '/api/reports' },
-    { method: 'GET', path: report },
-  ];
+/** The parts of an OpenAPI schema or parameter that verify reads. */
+export interface Schema {
+  type?: string;
+  format?: string;
+  enum?: string[];
+  const?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  default?: unknown;
+  examples?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  minProperties?: number;
+}
+export interface Parameter {
+  in: 'query' | 'path' | 'header';
+  name: string;
+  required?: boolean;
+  example?: unknown;
+  schema: Schema;
+}
+export interface Operation {
+  id: string;
+  method: string;
+  /** As the document writes it, `{taskId}` and `{date}` in place of values. */
+  path: string;
+  parameters: Parameter[];
+  statuses: string[];
+  body?: { name: string; schema: Schema };
+}
+
+/** Bodies each request schema accepts, by the schema's name. */
+export const VALID_BODIES: Record<string, object> = {
+  NewTask: VALID_CREATE,
+  TaskChanges: { done: true },
+  RestoredTask: { ...VALID_CREATE, done: false },
+};
+
+const document = parse(
+  readFileSync(new URL('../../services/task-service/openapi.yaml', import.meta.url), 'utf8'),
+) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+
+/** `node` with every `$ref` in it replaced by what it names (the local keys win). */
+function resolved<T>(node: unknown): T {
+  if (Array.isArray(node)) return node.map(resolved) as T;
+  if (typeof node !== 'object' || node === null) return node as T;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string') {
+    const target = $ref
+      .split('/')
+      .slice(1)
+      .reduce((at: Record<string, unknown>, key) => at[key] as Record<string, unknown>, document);
+    return resolved({ ...target, ...rest });
+  }
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, resolved(value)]),
+  ) as T;
+}
+
+/** Every operation of the API (/api), read from openapi.yaml: the one list of routes. */
+export const operations: Operation[] = Object.entries(document.paths)
+  .filter(([path]) => path.startsWith('/api/'))
+  .flatMap(([path, { parameters: shared = [], ...methods }]) =>
+    Object.entries(methods).map(([method, operation]) => {
+      const { operationId, parameters = [], requestBody, responses } = operation;
+      const content = (requestBody as { content?: Record<string, { schema: { $ref: string } }> })
+        ?.content;
+      const schemaRef = content?.['application/json']?.schema.$ref;
+      return {
+        id: operationId as string,
+        method: method.toUpperCase(),
+        path,
+        parameters: resolved<Parameter[]>([...(shared as unknown[]), ...(parameters as unknown[])]),
+        statuses: Object.keys(responses as object),
+        ...(schemaRef && {
+          body: {
+            name: schemaRef.split('/').pop()!,
+            schema: resolved<Schema>({ $ref: schemaRef }),
+          },
+        }),
+      };
+    }),
+  );
+
+/**
+ * A request `operation` accepts, with `values` in its path: its required headers (the restore's
+ * If-None-Match: *) and a valid body.
+ */
+export function validRequest(operation: Operation, values: Record<string, string>): HttpRequest {
+  const headers = Object.fromEntries(
+    operation.parameters
+      .filter((p) => p.in === 'header' && p.required)
+      .map((p) => [p.name.toLowerCase(), p.schema.const!]),
+  );
+  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
+  const body = operation.body && JSON.stringify(VALID_BODIES[operation.body.name]);
+  return body === undefined
+    ? { method: operation.method, path, headers }
+    : { method: operation.method, path, headers: { ...headers, ...JSON_TYPE }, body };
 }
 
 /**

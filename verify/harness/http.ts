@@ -2,7 +2,9 @@
  * A keep-alive HTTP client on node:http (fetch would normalise `..` in paths) that returns
  * transport failures as status 0, for the checks to count; and the rules for error bodies.
  */
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { once } from 'node:events';
+import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
 
 export interface HttpRequest {
   method: string;
@@ -35,50 +37,38 @@ export function createHttpClient(
   const { hostname, port } = new URL(baseUrl);
   const agent = new Agent({ keepAlive, maxSockets: connections });
 
-  const send = (req: HttpRequest): Promise<Reply> =>
-    new Promise((resolve) => {
-      const startedAt = performance.now();
-      // Only the first call counts (a promise settles once).
-      const finish = (reply: Pick<Reply, 'status' | 'headers' | 'body' | 'error'>): void => {
-        clearTimeout(deadline);
-        resolve({ ...reply, startedAt, ms: performance.now() - startedAt });
+  const send = async (req: HttpRequest): Promise<Reply> => {
+    const startedAt = performance.now();
+    const { method, path, body, chunked } = req;
+    // Node frames a body by itself for POST, not for every method: said here for all.
+    const length =
+      body === undefined || chunked ? {} : { 'content-length': Buffer.byteLength(body) };
+    const signal = AbortSignal.timeout(timeoutMs);
+    const headers = { ...req.headers, ...length };
+    const outgoing = request({ host: hostname, port, method, path, headers, agent, signal });
+    // A write before end() sends the headers without a length: the body goes chunked.
+    if (chunked && body !== undefined) outgoing.write(body);
+    outgoing.end(chunked ? undefined : body);
+    // Errors before the response fail the request (once() below); later ones, like the server
+    // closing while an over-limit body is still going out, do not change its answer.
+    outgoing.on('error', () => {});
+    try {
+      const [response] = (await once(outgoing, 'response')) as [IncomingMessage];
+      const status = response.statusCode ?? 0;
+      const reply = { status, headers: response.headers, body: await text(response) };
+      return { ...reply, startedAt, ms: performance.now() - startedAt };
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      const reason = signal.aborted ? `no response within ${timeoutMs} ms` : message;
+      const failure = {
+        status: 0,
+        headers: {},
+        body: '',
+        error: `${code ? `${code}: ` : ''}${reason}`,
       };
-      const fail = (error: NodeJS.ErrnoException): void =>
-        finish({
-          status: 0,
-          headers: {},
-          body: '',
-          error: `${error.code ? `${error.code}: ` : ''}${error.message}`,
-        });
-      const { method, path, body, chunked } = req;
-      // Node frames a body by itself for POST, not for every method: said here for all.
-      const length =
-        body === undefined || chunked ? {} : { 'content-length': Buffer.byteLength(body) };
-      const headers = { ...req.headers, ...length };
-      const outgoing = request({ host: hostname, port, method, path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', fail);
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          finish({ status: res.statusCode ?? 0, headers: res.headers, body });
-        });
-      });
-      const deadline = setTimeout(
-        () => outgoing.destroy(new Error(`no response within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      outgoing.on('error', fail);
-      if (chunked && body !== undefined) {
-        const bytes = Buffer.from(body);
-        for (let at = 0; at < bytes.length; at += 16_384) {
-          outgoing.write(bytes.subarray(at, at + 16_384));
-        }
-        outgoing.end();
-      } else {
-        outgoing.end(body);
-      }
-    });
+      return { ...failure, startedAt, ms: performance.now() - startedAt };
+    }
+  };
 
   return { baseUrl, send, close: () => agent.destroy() };
 }

@@ -1,10 +1,22 @@
 /**
- * fast-check arbitraries of malformed requests to every endpoint of the API. Each carries exactly
- * one kind of fault, so the statuses it may be answered with are known; none may change anything.
+ * fast-check arbitraries of malformed requests to every operation of the API, derived from its
+ * OpenAPI document (the routes, bodies and parameters in api-fixture.ts). Each carries exactly one
+ * kind of fault, so the statuses it may be answered with are known; none may change anything.
  */
 import fc from 'fast-check';
-import { CONTENTS_MAX, TITLE_MAX } from '@task-manager/contract';
-import { endpoints, OTHER, OWNER, VALID_CREATE, type Fixture } from './api-fixture.ts';
+import { TITLE_MAX } from '@task-manager/contract';
+import {
+  JSON_TYPE,
+  operations,
+  OTHER,
+  OWNER,
+  VALID_BODIES,
+  validRequest,
+  type Fixture,
+  type Operation,
+  type Parameter,
+  type Schema,
+} from './api-fixture.ts';
 import { ADMIN_USER } from './context.ts';
 import type { HttpRequest } from './http.ts';
 
@@ -16,10 +28,6 @@ export interface MalformedRequest extends HttpRequest {
   field?: string;
 }
 
-const JSON_TYPE = { 'content-type': 'application/json' };
-const DONE = '{"done":true}';
-const CHANGE = '{"title":"overwritten","done":true}';
-const LISTS = ['/api/tasks', '/api/reports'];
 /** One of a list of tokens that hold no spaces. */
 const oneWordOf = (words: string): fc.Arbitrary<string> => fc.constantFrom(...words.split(' '));
 
@@ -62,27 +70,12 @@ const notAString = fc.oneof(
 /** Finer than the store keeps: refused in a task, while a query bound may be that fine. */
 const SUB_MILLISECOND = '2030-01-08T09:00:00.0001+09:00';
 const invalidDateTime = fc.oneof(
-  fc.constantFrom(
-    '',
-    'tomorrow',
-    'NaN',
-    '2030-01-08',
-    '2030-01-08T09:00:00',
-    '2030-13-01T00:00:00Z',
-    '2030-02-30T09:00:00Z',
-    '2030-01-32T09:00:00Z',
-    '2030-01-08T25:00:00Z',
-    '2030-01-08T09:60:00Z',
-    '2030-01-08T09:00:00+25:00',
-    '2030-01-08T09:00:00Zjunk',
-    '0000-00-00T00:00:00Z',
-    '1894093200000',
-    '08/01/2030 09:00',
-    // Outside the supported range (the UTC year must have four digits).
-    '9999-12-31T23:30:00-01:00',
-    '0000-01-01T00:30:00+01:00',
-    SUB_MILLISECOND,
-  ),
+  fc.constantFrom('', '08/01/2030 09:00', SUB_MILLISECOND),
+  oneWordOf('tomorrow NaN 1894093200000 2030-01-08 2030-01-08T09:00:00 2030-01-08T09:00:00Zjunk'),
+  oneWordOf('2030-13-01T00:00:00Z 2030-02-30T09:00:00Z 2030-01-32T09:00:00Z 0000-00-00T00:00:00Z'),
+  oneWordOf('2030-01-08T25:00:00Z 2030-01-08T09:60:00Z 2030-01-08T09:00:00+25:00'),
+  // Outside the supported range (the UTC year must have four digits).
+  oneWordOf('9999-12-31T23:30:00-01:00 0000-01-01T00:30:00+01:00'),
   injection,
   fc.string({ maxLength: 30 }).filter((value) => Number.isNaN(Date.parse(value))),
 );
@@ -100,19 +93,9 @@ const longString = (min: number, max: number): fc.Arbitrary<string> =>
 
 /** Text that JSON.parse rejects: hand-picked, and truncations of valid documents. */
 const malformedJson = fc.oneof(
-  fc.constantFrom(
-    '{',
-    '{"title":}',
-    "{'title':'x'}",
-    '{"title":"x",}',
-    '{"title":"x"}}',
-    '{}x',
-    'undefined',
-    'NaN',
-    '{"title":"x" "startAt":"y"}',
-    '\u0000',
-    '[',
-    '"unterminated',
+  fc.constantFrom('{"title":"x" "startAt":"y"}', '\u0000'),
+  oneWordOf(
+    `{ {"title":} {'title':'x'} {"title":"x",} {"title":"x"}} {}x undefined NaN [ "unterminated`,
   ),
   fc
     .tuple(fc.json({ maxDepth: 2 }), fc.nat())
@@ -140,107 +123,142 @@ const notText = fc.oneof(
   fc.constantFrom('\u200b', '\u2060\u200b', '\u3164', '\u200d\u200d'),
 );
 
-// Bodies with one fault each.
+// Faults derived from the document.
 
-/** Each field's wrong values, by fault. */
-const FIELD_FAULTS: Array<[field: string, fault: string, values: fc.Arbitrary<unknown>]> = [
-  ['title', 'not text', notText],
-  ['title', 'wrong type', notAString],
-  ['title', 'blank', fc.constantFrom('', '   ', '\t\n')],
-  ['title', `over ${TITLE_MAX}`, longString(TITLE_MAX + 1, 3000)],
-  ['contents', 'not text', notText],
-  // null is left out for an optional field, as some APIs read it as "absent".
-  ['contents', 'wrong type', notAString.filter((value) => value !== null)],
-  ['contents', `over ${CONTENTS_MAX}`, longString(CONTENTS_MAX + 1, 8000)],
-  ['startAt', 'wrong type', notAString],
-  ['startAt', 'invalid', invalidDateTime],
-];
+/** A title's limit counts after trimming, so the contract states it and the schema does not. */
+const TRIMMED_MAX: Record<string, number> = { title: TITLE_MAX };
+
+/** Each wrong value of a body field, by fault, from its schema. */
+function valueFaults(
+  name: string,
+  schema: Schema,
+): Array<readonly [string, fc.Arbitrary<unknown>]> {
+  if (schema.type === 'boolean') {
+    const notABoolean = fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string());
+    return [['wrong type', notABoolean]];
+  }
+  if (schema.format === 'date-time') {
+    return [
+      ['wrong type', notAString],
+      ['invalid', invalidDateTime],
+    ];
+  }
+  const max = schema.maxLength ?? TRIMMED_MAX[name];
+  return [
+    ['wrong type', notAString],
+    ['not text', notText],
+    ...(schema.minLength ? [['blank', fc.constantFrom('', '   ', '\t\n')] as const] : []),
+    // Well past the limit, and within the 64 KiB body limit.
+    ...(max ? [[`over ${max}`, longString(max + 1, 4 * max + 3000)] as const] : []),
+  ];
+}
 
 type BodyFault = { fault: string; body: string; field?: string };
 
 /**
- * Bodies with one fault: `base` with one field made wrong, or `valid` (a body the endpoint
- * accepts) with an unknown key, or not an object at all; then the endpoint's own faults.
+ * Bodies that break the schema `name` one way each: a valid body with one field wrong, one required
+ * field missing or one unknown field; no fields, when it needs some; or not an object at all.
  */
-function bodyFaults(
-  base: object,
-  valid: object,
-  ...own: Array<fc.Arbitrary<BodyFault>>
-): fc.Arbitrary<BodyFault> {
-  const known = [...Object.keys(VALID_CREATE), 'done'];
-  const unknownKey = fc.oneof(
-    oneWordOf('userId taskId completedAt createdAt updatedAt version isAdmin __proto__'),
-    fc.constantFrom('constructor', 'Title', 'title '),
-    fc.string({ minLength: 1, maxLength: 20 }),
-  );
+function bodyFaults({ name, schema }: NonNullable<Operation['body']>): fc.Arbitrary<BodyFault> {
+  const valid = VALID_BODIES[name]!;
+  const properties = schema.properties ?? {};
+  const json = (fault: string, body: unknown, field?: string) =>
+    fc.constant({ fault, body: JSON.stringify(body), ...(field && { field }) });
+  const unknownField = fc
+    .tuple(
+      fc
+        .oneof(
+          oneWordOf('userId taskId completedAt createdAt updatedAt version isAdmin __proto__'),
+          fc.constantFrom('constructor', 'Title', 'title '),
+          fc.string({ minLength: 1, maxLength: 20 }),
+        )
+        .filter((key) => !(key in properties)),
+      fc.jsonValue({ maxDepth: 2 }),
+    )
+    .map(([key, value]) => ({
+      fault: 'unknown field',
+      // Written by hand, so that "__proto__" stays a plain key.
+      body: `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`,
+    }));
   return fc.oneof(
-    ...FIELD_FAULTS.map(([field, fault, values]) =>
-      values.map((value) => ({
-        fault: `${field} ${fault}`,
-        body: JSON.stringify({ ...base, [field]: value }),
-        field,
-      })),
+    ...Object.entries(properties).flatMap(([field, property]) =>
+      valueFaults(field, property).map(([fault, values]) =>
+        values.map((value) => ({
+          fault: `${field} ${fault}`,
+          body: JSON.stringify({ ...valid, [field]: value }),
+          field,
+        })),
+      ),
     ),
-    fc
-      .tuple(
-        unknownKey.filter((key) => !known.includes(key)),
-        fc.jsonValue({ maxDepth: 2 }),
-      )
-      .map(([key, value]) => ({
-        fault: 'unknown field',
-        // Written by hand, so that "__proto__" stays a plain key.
-        body: `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`,
-      })),
+    ...(schema.required ?? []).map((field) =>
+      json(`missing ${field}`, { ...valid, [field]: undefined }, field),
+    ),
+    ...(schema.minProperties ? [json('no fields', {})] : []),
+    ...(schema.additionalProperties === false ? [unknownField] : []),
     fc
       .oneof(fc.constant([valid]), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
       .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) })),
-    ...own,
   );
 }
 
-const createBodyFault = bodyFaults(
-  VALID_CREATE,
-  VALID_CREATE,
-  fc.constantFrom('title', 'startAt').map((field) => ({
-    fault: `missing ${field}`,
-    body: JSON.stringify({ ...VALID_CREATE, [field]: undefined }),
-    field,
-  })),
-);
-
-const patchBodyFault = bodyFaults(
-  {},
-  { done: true },
-  fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string()).map((value) => ({
-    fault: 'done wrong type',
-    body: JSON.stringify({ done: value }),
-    field: 'done',
-  })),
-);
+/** A query parameter's wrong values (percent-encoded), from its schema; `cursors` are real ones. */
+function parameterFaults({ name, schema }: Parameter, cursors: string[]): fc.Arbitrary<string> {
+  const { type, format, minimum, maximum, minLength, maxLength } = schema;
+  const values: Array<fc.Arbitrary<string>> = [];
+  if (type === 'integer') {
+    values.push(oneWordOf(`${minimum! - 1} ${maximum! + 1} -1 abc 1.5 10x null 1e400`));
+    values.push(fc.constant('99999999999999999999'));
+  }
+  if (schema.enum) {
+    const near = (value: string) => [
+      value.toUpperCase(),
+      `${value} `,
+      `${value};`,
+      `${value}' OR 1=1`,
+    ];
+    values.push(fc.constantFrom('closed', 'undefined', ...schema.enum.flatMap(near)));
+  }
+  // An empty bound reads as none, and a query's bound may be finer than a millisecond.
+  if (format === 'date-time') {
+    values.push(invalidDateTime.filter((value) => value !== '' && value !== SUB_MILLISECOND));
+  }
+  if (minLength) values.push(fc.constant(''));
+  if (maxLength) values.push(fc.constant('c'.repeat(maxLength + 1)));
+  if (name === 'cursor') {
+    values.push(
+      fc.string({ minLength: 1, maxLength: 60 }),
+      fc.base64String({ minLength: 4, maxLength: 60 }),
+      fc
+        .jsonValue({ maxDepth: 2 })
+        .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+      fc.constantFrom(...cursors.flatMap((cursor) => [cursor.slice(0, -3), `${cursor}x`])),
+    );
+  }
+  return fc.oneof(...values).map(encodeURIComponent);
+}
 
 // Requests.
 
 export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedRequest> {
   const { auth, ownerCursor, reportCursor, reportDate } = fixture;
   const ownTaskId = fc.constantFrom(...fixture.ownerTasks.keys());
-  const taskPath = (id: string): string => `/api/tasks/${id}`;
+  const ownerJson = { ...auth[OWNER], ...JSON_TYPE };
   const reportPath = `/api/reports/${reportDate}`;
-  const createBody = JSON.stringify(VALID_CREATE);
-  /** Every endpoint, its task path 'task' standing for one of the owner's tasks. */
-  const routes = endpoints('task', reportPath);
-  /** One of `list`, its path 'task' standing for one of the owner's tasks. */
-  const targets = (list: HttpRequest[]): fc.Arbitrary<HttpRequest> =>
-    fc.tuple(fc.constantFrom(...list), ownTaskId).map(([target, id]) => ({
-      ...target,
-      path: target.path === 'task' ? taskPath(id) : target.path,
-    }));
-  /** A request to a task as `headers` say; a PATCH has a JSON body, valid unless said. */
-  const onTask = (method: string, id: string, headers: Record<string, string>, body = CHANGE) => {
-    const path = taskPath(id);
-    return method === 'PATCH'
-      ? { method, path, headers: { ...headers, ...JSON_TYPE }, body }
-      : { method, path, headers };
-  };
+  /** A request that one of `ops` accepts, on one of the owner's tasks (or `taskId`). */
+  const targets = (ops: Operation[], taskId: fc.Arbitrary<string> = ownTaskId) =>
+    fc
+      .tuple(fc.constantFrom(...ops), taskId)
+      .map(([op, id]) => validRequest(op, { taskId: id, date: reportDate }));
+  const withBody = operations.filter(({ body }) => body);
+  // A restore puts a task back under any id, so only the owner's existing tasks are aimed at.
+  const onTask = operations.filter(
+    ({ path, id }) => path.includes('{taskId}') && id !== 'restoreTask',
+  );
+  const onTaskBy = (method: string) => onTask.filter((op) => op.method === method);
+  const owner = (request: HttpRequest, headers: Record<string, string>) => ({
+    ...request,
+    headers: { ...request.headers, ...auth[OWNER], ...headers },
+  });
 
   const refusedCredentials = fc.oneof(
     fc.constant({ fault: 'no credentials', headers: {} }),
@@ -267,7 +285,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     })),
   );
   const withoutUser = fc
-    .tuple(targets(routes), refusedCredentials)
+    .tuple(targets(operations), refusedCredentials)
     .map(([target, { fault, headers }]) => ({
       ...target,
       fault,
@@ -276,34 +294,23 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       field: 'Authorization',
     }));
 
-  const badCreate = fc
-    .tuple(fc.constantFrom(OWNER, OTHER), createBodyFault)
-    .map(([user, fault]) => ({
-      ...fault,
-      fault: `create: ${fault.fault}`,
-      method: 'POST',
-      path: '/api/tasks',
-      headers: { ...auth[user], ...JSON_TYPE },
-      expect: [400],
-    }));
+  // The restore's body is a task as GET answered it; its faults are its preconditions (below).
+  const badBody = fc.oneof(
+    ...withBody
+      .filter(({ id }) => id !== 'restoreTask')
+      .map((op) =>
+        fc.tuple(targets([op]), bodyFaults(op.body!)).map(([target, fault]) => ({
+          ...owner(target, {}),
+          ...fault,
+          fault: `${op.id}: ${fault.fault}`,
+          expect: [400],
+        })),
+      ),
+  );
 
-  const badPatch = fc.tuple(ownTaskId, patchBodyFault).map(([id, fault]) => ({
-    ...fault,
-    fault: `patch: ${fault.fault}`,
-    ...onTask('PATCH', id, auth[OWNER]!, fault.body),
-    expect: [400],
-  }));
-
-  const writeTarget = targets([
-    { method: 'POST', path: '/api/tasks' },
-    { method: 'PATCH', path: 'task' },
-  ]);
-  const ownerJson = { ...auth[OWNER], ...JSON_TYPE };
-
-  const badJson = fc.tuple(writeTarget, malformedJson).map(([target, body]) => ({
-    ...target,
+  const badJson = fc.tuple(targets(withBody), malformedJson).map(([target, body]) => ({
+    ...owner(target, JSON_TYPE),
     fault: 'malformed JSON',
-    headers: ownerJson,
     body,
     expect: [400],
     field: 'body',
@@ -311,37 +318,37 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
 
   const wrongContentType = fc
     .tuple(
-      writeTarget,
-      fc.constantFrom(
-        undefined,
-        'text/plain',
-        'application/x-www-form-urlencoded',
-        'multipart/form-data; boundary=x',
-        'application/xml',
-        'text/html',
-        'application/octet-stream',
-        'application/json; charset=utf-16',
+      targets(withBody),
+      fc.oneof(
+        fc.constantFrom(
+          undefined,
+          'multipart/form-data; boundary=x',
+          'application/json; charset=utf-16',
+        ),
+        oneWordOf('text/plain application/x-www-form-urlencoded application/xml text/html'),
+        fc.constant('application/octet-stream'),
       ),
     )
-    .map(([target, type]) => ({
-      ...target,
-      fault: `content type: ${type ?? 'missing'}`,
-      headers: { ...auth[OWNER], ...(type ? { 'content-type': type } : {}) },
-      body: target.method === 'POST' ? createBody : DONE,
-      expect: [400, 415],
-    }));
+    .map(([target, type]) => {
+      const { headers } = owner(target, type ? { 'content-type': type } : {});
+      if (!type) delete headers['content-type'];
+      return {
+        ...target,
+        headers,
+        fault: `content type: ${type ?? 'missing'}`,
+        expect: [400, 415],
+      };
+    });
 
   const tooLarge = fc
-    .tuple(writeTarget, fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }), fc.boolean())
+    .tuple(targets(withBody), fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }), fc.boolean())
     .map(([target, size, valid]) => ({
-      ...target,
+      ...owner(target, JSON_TYPE),
       fault: 'body over 64 KiB',
-      headers: ownerJson,
       body: `{"contents":"${'c'.repeat(size)}${valid ? '"}' : ''}`,
       expect: [413],
     }));
 
-  const taskMethod = fc.constantFrom('GET', 'PATCH', 'DELETE');
   const badTaskId = fc.oneof(
     fc
       .oneof(fc.uuid(), injection, fc.string({ minLength: 1, maxLength: 40 }))
@@ -349,22 +356,23 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     pathTricks,
     fc.constant('x'.repeat(1500)),
   );
-  const badTaskTarget = fc.tuple(taskMethod, badTaskId).map(([method, id]) => ({
+  const badTaskTarget = targets(onTask, badTaskId).map((target) => ({
+    ...owner(target, {}),
     fault: 'unknown or invalid task id',
-    ...onTask(method, id, auth[OWNER]!),
     expect: [400, 404],
   }));
 
-  const otherUsersTask = fc.tuple(taskMethod, ownTaskId).map(([method, id]) => ({
+  const otherUsersTask = targets(onTask).map((target) => ({
+    ...target,
+    headers: { ...target.headers, ...auth[OTHER] },
     fault: "another user's task",
-    ...onTask(method, id, auth[OTHER]!),
     expect: [404],
   }));
 
-  const writeMethod = fc.constantFrom('PATCH', 'DELETE');
+  // Every operation that takes If-Match, given one that names neither "*" nor the current version.
   const staleIfMatch = fc
     .tuple(
-      writeMethod,
+      fc.constantFrom(...onTask.filter((op) => op.parameters.some((p) => p.name === 'If-Match'))),
       ownTaskId,
       fc.oneof(
         fc.integer({ min: 0, max: 1_000_000 }).map((n) => `"${n}"`),
@@ -379,80 +387,65 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
           .split(',')
           .some((tag) => ['*', fixture.ownerTasks.get(id)].includes(seenByServer(tag))),
     )
-    .map(([method, id, ifMatch]) => ({
+    .map(([op, taskId, ifMatch]) => ({
+      ...owner(validRequest(op, { taskId }), { 'if-match': ifMatch }),
       fault: 'stale If-Match',
-      ...onTask(method, id, { ...auth[OWNER], 'if-match': ifMatch }),
       expect: [400, 412],
     }));
 
   // If-None-Match naming the task's current version (or "*"): PATCH and DELETE must not happen.
   const excludedByIfNoneMatch = fc
-    .tuple(writeMethod, ownTaskId, fc.nat(3), fc.integer({ min: 1_000_000, max: 2_000_000 }))
-    .map(([method, id, form, other]) => {
-      const current = fixture.ownerTasks.get(id)!;
+    .tuple(
+      fc.constantFrom(...onTaskBy('PATCH'), ...onTaskBy('DELETE')),
+      ownTaskId,
+      fc.nat(3),
+      fc.integer({ min: 1_000_000, max: 2_000_000 }),
+    )
+    .map(([op, taskId, form, other]) => {
+      const current = fixture.ownerTasks.get(taskId)!;
       const ifNoneMatch = ['*', current, `W/${current}`, `"${other}", ${current}`][form]!;
       return {
+        ...owner(validRequest(op, { taskId }), { 'if-none-match': ifNoneMatch }),
         fault: 'If-None-Match naming the current version',
-        ...onTask(method, id, { ...auth[OWNER], 'if-none-match': ifNoneMatch }),
         expect: [412],
         field: 'If-None-Match',
       };
     });
 
-  /** A query parameter `name` set to each of `values` (percent-encoded). */
-  const param = (name: fc.Arbitrary<string> | string, values: fc.Arbitrary<string>) =>
-    fc
-      .tuple(typeof name === 'string' ? fc.constant(name) : name, values)
-      .map(([field, value]) => ({ query: `${field}=${encodeURIComponent(value)}`, field }));
-  const badLimit = param(
-    'limit',
-    oneWordOf('0 101 -1 abc 1.5 10x null 99999999999999999999 1e400'),
+  // Each query parameter of each operation: a wrong value, given twice, or not valid
+  // percent-encoded UTF-8 (refused, never decoded into other text).
+  const cursors = [ownerCursor, reportCursor];
+  const badQuery = fc.oneof(
+    ...operations.flatMap((op) =>
+      op.parameters
+        .filter((parameter) => parameter.in === 'query')
+        .map((parameter) => {
+          const { name, schema } = parameter;
+          const valid = String(
+            schema.default ?? schema.examples?.[0] ?? parameter.example ?? ownerCursor,
+          );
+          return fc
+            .oneof(
+              parameterFaults(parameter, cursors).map((value) => `${name}=${value}`),
+              fc.constant(
+                `${name}=${encodeURIComponent(valid)}&${name}=${encodeURIComponent(valid)}`,
+              ),
+              oneWordOf('%zz % %E3%81 %ff %C0%AF %ED%A0%80').map((bad) => `${name}=x${bad}`),
+            )
+            .map((query) => ({
+              fault: `${op.id}: bad ${name}`,
+              method: op.method,
+              path: `${op.path}?${query}`,
+              headers: auth[op.statuses.includes('403') ? ADMIN_USER : OWNER]!,
+              expect: [400],
+              field: name,
+            }));
+        }),
+    ),
   );
-  const badList = fc
-    .oneof(
-      badLimit,
-      param(
-        'status',
-        fc.constantFrom('closed', 'OPEN', 'all;', 'done ', 'undefined', "open' OR 1=1"),
-      ),
-      param(
-        fc.constantFrom('from', 'to'),
-        invalidDateTime.filter((value) => value !== '' && value !== SUB_MILLISECOND),
-      ),
-      param(
-        'cursor',
-        fc.oneof(
-          fc.string({ minLength: 1, maxLength: 60 }),
-          fc.base64String({ minLength: 4, maxLength: 60 }),
-          fc
-            .jsonValue({ maxDepth: 2 })
-            .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
-          fc.constantFrom(ownerCursor.slice(0, -3), `${ownerCursor}x`, 'c'.repeat(5000)),
-        ),
-      ),
-      fc.constantFrom(
-        { query: 'limit=5&limit=6', field: 'limit' },
-        { query: 'status=open&status=done', field: 'status' },
-      ),
-      // Not valid percent-encoded UTF-8, in any parameter: refused, never decoded into other text.
-      fc
-        .tuple(
-          oneWordOf('q status sort limit cursor from'),
-          oneWordOf('%zz % %E3%81 %ff %C0%AF %ED%A0%80'),
-        )
-        .map(([field, sequence]) => ({ query: `${field}=x${sequence}`, field })),
-    )
-    .map(({ query, field }) => ({
-      fault: `list: bad ${field}`,
-      method: 'GET',
-      path: `/api/tasks?${query}`,
-      headers: auth[OWNER]!,
-      expect: [400],
-      field,
-    }));
 
   const foreignCursor = fc.constant({
-    fault: "list: another user's cursor",
+    fault: "listTasks: another user's cursor",
     method: 'GET',
     path: `/api/tasks?cursor=${ownerCursor}`,
     headers: auth[OTHER]!,
@@ -460,6 +453,30 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     field: 'cursor',
   });
 
+  // Parameters the operation does not take are refused, rather than ignored (a PATCH ?dryRun=1
+  // that wrote anyway).
+  const unknownParameter = fc
+    .tuple(fc.constantFrom(...operations), ownTaskId, oneWordOf('dryRun format limit q x'))
+    .filter(([op, , name]) => !op.parameters.some((parameter) => parameter.name === name))
+    .map(([op, taskId, name]) => {
+      const target = validRequest(op, { taskId, date: reportDate });
+      return {
+        ...target,
+        fault: 'query parameter not in the API',
+        path: `${target.path}?${name}=1`,
+        headers: { ...target.headers, ...auth[ADMIN_USER] },
+        expect: [400],
+        field: name,
+      };
+    });
+
+  const asUser = (user: string, fault: string, path: string, expect: number[]) => ({
+    fault,
+    method: 'GET',
+    path,
+    headers: auth[user]!,
+    expect,
+  });
   const reportsAsNonAdmin = fc
     .tuple(
       fc.constantFrom(OWNER, OTHER),
@@ -471,36 +488,7 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         '/api/reports/2030-01-01',
       ),
     )
-    .map(([user, path]) => ({
-      fault: 'reports as non-admin',
-      method: 'GET',
-      path,
-      headers: auth[user]!,
-      expect: [403],
-    }));
-
-  const asAdmin = (fault: string, path: string, expect: number[], field?: string) => ({
-    fault,
-    method: 'GET',
-    path,
-    headers: auth[ADMIN_USER]!,
-    expect,
-    ...(field ? { field } : {}),
-  });
-  const badReportQuery = fc
-    .oneof(
-      badLimit,
-      param(
-        'cursor',
-        fc.oneof(
-          fc.string({ minLength: 1, maxLength: 40 }),
-          fc.constantFrom(`${reportCursor}x`, ownerCursor),
-        ),
-      ),
-    )
-    .map(({ query, field }) =>
-      asAdmin(`reports: bad ${field}`, `/api/reports?${query}`, [400], field),
-    );
+    .map(([user, path]) => asUser(user, 'reports as non-admin', path, [403]));
 
   const badReportDate = fc
     .oneof(
@@ -508,57 +496,50 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       pathTricks,
       injection.map(encodeURIComponent),
     )
-    .map((date) => asAdmin('reports: invalid date', `/api/reports/${date}`, [400, 404]));
+    .map((date) =>
+      asUser(ADMIN_USER, 'getReport: invalid date', `/api/reports/${date}`, [400, 404]),
+    );
 
   const missingReport = fc
     .date({ min: new Date('2000-01-01'), max: new Date('2029-12-31'), noInvalidDate: true })
     .map((date) =>
-      asAdmin(
-        'reports: no report that day',
+      asUser(
+        ADMIN_USER,
+        'getReport: no report that day',
         `/api/reports/${date.toISOString().slice(0, 10)}`,
         [404],
       ),
     );
 
-  // Routes that take no query parameters refuse any, rather than ignore it (a PATCH ?dryRun=1
-  // that wrote anyway).
-  const queryWhereNone = fc
+  // Every method the API does not serve on each of its paths, and paths it does not have.
+  const paths = [...new Set(operations.map(({ path }) => path))];
+  const served = new Set(operations.map(({ method, path }) => `${method} ${path}`));
+  const wrongMethod = fc
     .tuple(
-      // All but the two lists.
-      targets(routes.filter(({ method, path }) => method !== 'GET' || !LISTS.includes(path))),
-      oneWordOf('dryRun format limit q x'),
+      fc.constantFrom(
+        ...paths.flatMap((path) =>
+          ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+            .filter((method) => !served.has(`${method} ${path}`))
+            .map((method) => ({ method, path })),
+        ),
+        ...['/api/task', '/api/tasks/x/y', '/api'].map((path) => ({ method: 'GET', path })),
+      ),
+      ownTaskId,
     )
-    .map(([target, name]) => ({
-      ...target,
-      fault: 'query parameter where none is taken',
-      path: `${target.path}?${name}=1`,
+    .map(([{ method, path }, taskId]) => ({
+      method,
+      path: path.replace('{taskId}', taskId).replace('{date}', reportDate),
+      fault: 'method or route not in the API',
       headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
-      expect: [400],
-      field: name,
+      body: JSON.stringify(VALID_BODIES.NewTask),
+      expect: [404, 405],
     }));
-
-  // Every method the API does not serve on each of its routes, and routes it does not have.
-  const served = new Set(routes.map(({ method, path }) => `${method} ${path}`));
-  const wrongMethod = targets([
-    ...[...new Set(routes.map(({ path }) => path))].flatMap((path) =>
-      ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-        .filter((method) => !served.has(`${method} ${path}`))
-        .map((method) => ({ method, path })),
-    ),
-    ...['/api/task', '/api/tasks/x/y', '/api'].map((path) => ({ method: 'GET', path })),
-  ]).map((target) => ({
-    ...target,
-    fault: 'method or route not in the API',
-    headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
-    body: createBody,
-    expect: [404, 405],
-  }));
 
   // PUT restores a deleted task (the UI's undo) and only that: it needs If-None-Match: *, and
   // the owner's tasks all exist, so each of these is refused without writing.
   const badRestore = fc
     .tuple(
-      ownTaskId,
+      targets(operations.filter(({ id }) => id === 'restoreTask')),
       fc.constantFrom<[string | undefined, number]>(
         [undefined, 428],
         ['"abc"', 400],
@@ -567,23 +548,20 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         ['*', 412],
       ),
     )
-    .map(([id, [ifNoneMatch, status]]) => ({
+    .map(([target, [ifNoneMatch, status]]) => ({
+      ...target,
       fault: `restore: If-None-Match ${ifNoneMatch ?? 'missing'}`,
-      method: 'PUT',
-      path: taskPath(id),
       headers: {
         ...ownerJson,
         ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }),
       },
-      body: JSON.stringify({ ...VALID_CREATE, done: false }),
       expect: [status],
       field: 'If-None-Match',
     }));
 
   const request: fc.Arbitrary<MalformedRequest> = fc.oneof(
     { arbitrary: withoutUser, weight: 6 },
-    { arbitrary: badCreate, weight: 10 },
-    { arbitrary: badPatch, weight: 8 },
+    { arbitrary: badBody, weight: 18 },
     { arbitrary: badJson, weight: 3 },
     { arbitrary: wrongContentType, weight: 3 },
     { arbitrary: tooLarge, weight: 1 },
@@ -591,14 +569,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     { arbitrary: otherUsersTask, weight: 3 },
     { arbitrary: staleIfMatch, weight: 3 },
     { arbitrary: excludedByIfNoneMatch, weight: 2 },
-    { arbitrary: badList, weight: 5 },
+    { arbitrary: badQuery, weight: 7 },
     { arbitrary: foreignCursor, weight: 1 },
     { arbitrary: reportsAsNonAdmin, weight: 2 },
-    { arbitrary: badReportQuery, weight: 2 },
     { arbitrary: badReportDate, weight: 2 },
     { arbitrary: missingReport, weight: 1 },
     { arbitrary: wrongMethod, weight: 2 },
-    { arbitrary: queryWhereNone, weight: 2 },
+    { arbitrary: unknownParameter, weight: 2 },
     { arbitrary: badRestore, weight: 2 },
   );
 
