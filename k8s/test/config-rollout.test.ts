@@ -47,7 +47,10 @@ for (const variant of k.ALL_VARIANTS) {
 
 test('changing one setting rolls exactly the workloads that read the settings', () => {
   const before = k.render('local');
-  const after = k.renderDirectory('k8s/test/fixtures/local-with-changed-setting');
+  const after = k.renderKustomization({
+    resources: [k.VARIANTS.local],
+    configMapGenerator: [{ name: k.APP_CONFIG, behavior: 'merge', literals: ['LOG_LEVEL=warn'] }],
+  });
   assert.equal(k.appConfig(after).LOG_LEVEL, 'warn');
   const settings = k.appConfigMap(before).metadata.name;
   assert.notEqual(k.appConfigMap(after).metadata.name, settings);

@@ -4,6 +4,7 @@
  * images named in a registry without Skaffold, and NetworkPolicies admitting the load balancer.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -211,14 +212,22 @@ describe('NetworkPolicies on AWS', () => {
   test("the aws overlay's instructions enable exactly the components the test renders", () => {
     const text = k.readText(`${AWS_OVERLAY}/kustomization.yaml`);
     const commented = /^# components:\n((?:# {3}- .+\n)+)/m.exec(text)?.[1] ?? '';
-    const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) => `../${line[1]}`);
-    const fixture = k.readYaml('k8s/test/fixtures/aws-with-network-policies/kustomization.yaml');
-    assert.deepEqual(documented, (fixture as { components: string[] }).components);
+    const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) =>
+      path.join(AWS_OVERLAY, line[1]!),
+    );
+    assert.deepEqual(documented, k.VARIANTS['aws+network-policies'].components);
   });
 
   test('without the parameter the component refuses to render, naming it', () => {
     assert.throws(
-      () => k.renderDirectory('k8s/test/fixtures/aws-load-balancer-source-unset'),
+      () =>
+        k.renderKustomization({
+          resources: ['k8s/base'],
+          components: [
+            'k8s/components/network-policies',
+            'k8s/components/aws-load-balancer-source',
+          ],
+        }),
       /nothing selected by ConfigMap.*aws-load-balancer-source/,
     );
   });

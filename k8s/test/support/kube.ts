@@ -3,7 +3,9 @@
  * with typed access to workloads, their Pods and containers, selectors and the settings.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -13,13 +15,13 @@ import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 
 export type { IContainer };
 
 /** Every path in the manifests, skaffold.yaml and the tests is relative to the repository root. */
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-export const fromRoot = (...segments: string[]) => path.join(repoRoot, ...segments);
+export const fromRoot = (...segments: string[]) => path.resolve(repoRoot, ...segments);
 export const readText = (file: string) => readFileSync(fromRoot(file), 'utf8');
 export const readYaml = (file: string) => parse(readText(file)) as unknown;
 
@@ -35,17 +37,36 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
+/** A kustomization of the repository's directories (paths from its root), for combinations no overlay ships. */
+export interface Kustomization {
+  resources: string[];
+  components?: string[];
+  [field: string]: unknown;
+}
+
+const NETWORK_POLICIES = 'k8s/components/network-policies';
+const TRACING = 'k8s/components/tracing';
+const withComponents = (overlay: string, ...components: string[]): Kustomization => ({
+  resources: [`k8s/overlays/${overlay}`],
+  components,
+});
+
 /** Every way the manifests are deployed, by the kustomization that produces it. */
 export const VARIANTS = {
   local: 'k8s/overlays/local', // `skaffold run`: runtime images, LocalStack
   dev: 'k8s/overlays/dev', // `skaffold dev`: the dev targets with file sync
   aws: 'k8s/overlays/aws', // `skaffold render -p aws`: EKS with real DynamoDB
-  'local+network-policies': 'k8s/test/fixtures/local-with-network-policies',
-  'aws+network-policies': 'k8s/test/fixtures/aws-with-network-policies',
+  'local+network-policies': withComponents('local', NETWORK_POLICIES),
+  // As the comment at the end of k8s/overlays/aws/kustomization.yaml says to enable them.
+  'aws+network-policies': withComponents(
+    'aws',
+    NETWORK_POLICIES,
+    'k8s/components/aws-load-balancer-source',
+  ),
   'dev+tracing': 'k8s/overlays/dev-tracing', // `skaffold dev -p tracing`
-  'local+tracing': 'k8s/test/fixtures/local-with-tracing',
-  'local+network-policies+tracing': 'k8s/test/fixtures/local-with-network-policies-and-tracing',
-} as const;
+  'local+tracing': withComponents('local', TRACING),
+  'local+network-policies+tracing': withComponents('local', NETWORK_POLICIES, TRACING),
+} as const satisfies Record<string, string | Kustomization>;
 
 export type Variant = keyof typeof VARIANTS;
 export const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
@@ -72,7 +93,31 @@ export function renderDirectory(dir: string): KubeObject[] {
   return objects;
 }
 
-export const render = (variant: Variant) => renderDirectory(VARIANTS[variant]);
+const scratch = mkdtempSync(path.join(tmpdir(), 'kustomization-'));
+process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes the kustomization to a scratch directory (Kustomize takes relative paths only), renders it. */
+export function renderKustomization(kustomization: Kustomization): KubeObject[] {
+  const dir = path.join(
+    scratch,
+    createHash('sha256').update(JSON.stringify(kustomization)).digest('hex'),
+  );
+  const relative = (paths?: string[]) => paths?.map((p) => path.relative(dir, fromRoot(p)));
+  mkdirSync(dir, { recursive: true });
+  const { resources, components } = kustomization;
+  const file = {
+    ...kustomization,
+    resources: relative(resources),
+    components: relative(components),
+  };
+  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(file));
+  return renderDirectory(dir);
+}
+
+export const render = (variant: Variant): KubeObject[] => {
+  const spec: string | Kustomization = VARIANTS[variant];
+  return typeof spec === 'string' ? renderDirectory(spec) : renderKustomization(spec);
+};
 export const objectName = (object: KubeObject) => `${object.kind}/${object.metadata.name}`;
 
 export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
