@@ -47,8 +47,7 @@ for (const variant of k.ALL_VARIANTS) {
 
 test('changing one setting rolls exactly the workloads that read the settings', () => {
   const before = k.render('local');
-  const after = k.renderKustomization({
-    resources: [k.VARIANTS.local],
+  const after = k.renderKustomization([k.VARIANTS.local], {
     configMapGenerator: [{ name: k.APP_CONFIG, behavior: 'merge', literals: ['LOG_LEVEL=warn'] }],
   });
   assert.equal(k.appConfig(after).LOG_LEVEL, 'warn');

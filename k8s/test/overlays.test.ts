@@ -34,7 +34,7 @@ test('local: LocalStack runs DynamoDB only, one instance, ready when its health 
   assert.equal(deployment.strategy?.type, 'Recreate');
   const container = deployment.template.spec!.containers[0]!;
   assert.equal(container.readinessProbe?.httpGet?.path, '/_localstack/health');
-  assert.equal(container.ports?.find((p) => p.name === 'http')?.containerPort, 4566);
+  assert.equal(k.containerPort(container, 'http'), 4566);
   assert.equal(container.env?.find((e) => e.name === 'SERVICES')?.value, 'dynamodb');
 });
 
@@ -215,19 +215,12 @@ describe('NetworkPolicies on AWS', () => {
     const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) =>
       path.join(AWS_OVERLAY, line[1]!),
     );
-    assert.deepEqual(documented, k.VARIANTS['aws+network-policies'].components);
+    assert.deepEqual(documented, k.VARIANTS['aws+network-policies'].slice(1));
   });
 
   test('without the parameter the component refuses to render, naming it', () => {
     assert.throws(
-      () =>
-        k.renderKustomization({
-          resources: ['k8s/base'],
-          components: [
-            'k8s/components/network-policies',
-            'k8s/components/aws-load-balancer-source',
-          ],
-        }),
+      () => k.renderKustomization(['k8s/base', ...k.VARIANTS['aws+network-policies'].slice(1)]),
       /nothing selected by ConfigMap.*aws-load-balancer-source/,
     );
   });

@@ -136,7 +136,7 @@ test('the probed paths and ports are the ones the programs serve', () => {
   const web = mainContainer('local', 'task-web');
   assert.match(site, /^\s*location = \/healthz \{/m, 'nginx answers /healthz');
   const listen = /^\s*listen\s+(\d+);/m.exec(site)?.[1];
-  assert.equal(Number(listen), web.ports?.find((p) => p.name === 'http')?.containerPort);
+  assert.equal(Number(listen), k.containerPort(web, 'http'));
   const files = globSync('services/task-service/src/**/*.ts', { cwd: k.repoRoot });
   const sources = files.map(k.readText).join('\n');
   const service = mainContainer('local', 'task-service');

@@ -3,18 +3,19 @@
  * with typed access to workloads, their Pods and containers, selectors and the settings.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IService } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 
 export type { IContainer };
@@ -37,36 +38,26 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** A kustomization of the repository's directories (paths from its root), for combinations no overlay ships. */
-export interface Kustomization {
-  resources: string[];
-  components?: string[];
-  [field: string]: unknown;
-}
-
-const NETWORK_POLICIES = 'k8s/components/network-policies';
-const TRACING = 'k8s/components/tracing';
-const withComponents = (overlay: string, ...components: string[]): Kustomization => ({
-  resources: [`k8s/overlays/${overlay}`],
-  components,
-});
-
-/** Every way the manifests are deployed, by the kustomization that produces it. */
+/** Every way the manifests are deployed: an overlay, or [an overlay, ...optional components]. */
 export const VARIANTS = {
   local: 'k8s/overlays/local', // `skaffold run`: runtime images, LocalStack
   dev: 'k8s/overlays/dev', // `skaffold dev`: the dev targets with file sync
   aws: 'k8s/overlays/aws', // `skaffold render -p aws`: EKS with real DynamoDB
-  'local+network-policies': withComponents('local', NETWORK_POLICIES),
+  'local+network-policies': ['k8s/overlays/local', 'k8s/components/network-policies'],
   // As the comment at the end of k8s/overlays/aws/kustomization.yaml says to enable them.
-  'aws+network-policies': withComponents(
-    'aws',
-    NETWORK_POLICIES,
+  'aws+network-policies': [
+    'k8s/overlays/aws',
+    'k8s/components/network-policies',
     'k8s/components/aws-load-balancer-source',
-  ),
+  ],
   'dev+tracing': 'k8s/overlays/dev-tracing', // `skaffold dev -p tracing`
-  'local+tracing': withComponents('local', TRACING),
-  'local+network-policies+tracing': withComponents('local', NETWORK_POLICIES, TRACING),
-} as const satisfies Record<string, string | Kustomization>;
+  'local+tracing': ['k8s/overlays/local', 'k8s/components/tracing'],
+  'local+network-policies+tracing': [
+    'k8s/overlays/local',
+    'k8s/components/network-policies',
+    'k8s/components/tracing',
+  ],
+} as const;
 
 export type Variant = keyof typeof VARIANTS;
 export const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
@@ -93,31 +84,27 @@ export function renderDirectory(dir: string): KubeObject[] {
   return objects;
 }
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'kustomization-'));
-process.once('exit', () => rmSync(scratch, { recursive: true, force: true }));
-
-/** Writes the kustomization to a scratch directory (Kustomize takes relative paths only), renders it. */
-export function renderKustomization(kustomization: Kustomization): KubeObject[] {
-  const dir = path.join(
-    scratch,
-    createHash('sha256').update(JSON.stringify(kustomization)).digest('hex'),
-  );
-  const relative = (paths?: string[]) => paths?.map((p) => path.relative(dir, fromRoot(p)));
-  mkdirSync(dir, { recursive: true });
-  const { resources, components } = kustomization;
-  const file = {
-    ...kustomization,
-    resources: relative(resources),
-    components: relative(components),
-  };
-  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify(file));
-  return renderDirectory(dir);
+/** A kustomization of a resource, components and other fields, written where Kustomize reads it. */
+export function renderKustomization([resource, ...components]: readonly string[], fields = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kustomization-'));
+  // Kustomize takes relative paths only.
+  const relative = (file: string) => path.relative(dir, fromRoot(file));
+  const kustomization = { resources: [relative(resource!)], components: components.map(relative) };
+  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ ...kustomization, ...fields }));
+  try {
+    return renderDirectory(dir);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
 }
 
-export const render = (variant: Variant): KubeObject[] => {
-  const spec: string | Kustomization = VARIANTS[variant];
-  return typeof spec === 'string' ? renderDirectory(spec) : renderKustomization(spec);
-};
+export function render(variant: Variant): KubeObject[] {
+  const spec = VARIANTS[variant];
+  if (typeof spec === 'string') return renderDirectory(spec);
+  if (!rendered.has(variant)) rendered.set(variant, renderKustomization(spec));
+  return rendered.get(variant)!;
+}
+
 export const objectName = (object: KubeObject) => `${object.kind}/${object.metadata.name}`;
 
 export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
@@ -220,6 +207,51 @@ export function declaresPort(workload: Workload, port: number | string): boolean
   return workload.pod.containers
     .flatMap((container) => container.ports ?? [])
     .some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
+}
+
+/** A container's port number, by the port's name. */
+export const containerPort = (container: IContainer, name: string) =>
+  container.ports?.find((port) => port.name === name)?.containerPort;
+
+/** Where a Service's port (by number or name) leads: the one workload it selects, and its port. */
+export function serviceBackend(objects: KubeObject[], name: string, port: number | string) {
+  const service = find<IService>(objects, 'Service', name);
+  const servicePort = service.spec?.ports?.find((p) =>
+    typeof port === 'number' ? p.port === port : p.name === port,
+  );
+  if (!servicePort) throw new Error(`Service/${name} has no port ${port}`);
+  const selected = workloads(objects).filter((w) =>
+    matchesSelector(w.podLabels, service.spec?.selector),
+  );
+  if (selected.length !== 1)
+    throw new Error(`Service/${name} selects ${selected.length} workloads`);
+  const target = servicePort.targetPort ?? servicePort.port;
+  const declared = selected[0]!.pod.containers.flatMap((c) => c.ports ?? []);
+  const found = declared.find(
+    (p) => (typeof target === 'number' ? p.containerPort : p.name) === target,
+  );
+  return {
+    workload: selected[0]!.name,
+    port: servicePort.port,
+    containerPort: found?.containerPort,
+  };
+}
+
+export const ingress = (objects: KubeObject[]) =>
+  find<IIngress>(objects, 'Ingress', 'task-manager');
+export const ingressPaths = (objects: KubeObject[]) =>
+  (ingress(objects).spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+
+/** Where the Ingress sends `path`: ingress-nginx's longest whole-segment Prefix match. */
+export function ingressRoute(objects: KubeObject[], path: string) {
+  const matching = ingressPaths(objects).filter((candidate) => {
+    if (candidate.pathType !== 'Prefix')
+      throw new Error(`${candidate.path}: only Prefix paths here`);
+    const prefix = candidate.path!.replace(/\/$/, '');
+    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+  });
+  const best = matching.sort((a, b) => b.path!.length - a.path!.length)[0];
+  return best && { service: best.backend.service!.name, port: best.backend.service!.port!.name };
 }
 
 /**
