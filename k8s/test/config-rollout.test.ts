@@ -1,7 +1,6 @@
 /**
- * A settings change reaches the Pods: the ConfigMap is generated with a hash of its data in its
- * name, every reference uses that name, and so a changed value changes the Pod templates of
- * exactly the workloads that read it — which is what makes a Deployment roll.
+ * A settings change rolls the Pods: the ConfigMap's name carries a hash of its data, every
+ * reference uses that name, so a changed value changes exactly the Pod templates that read it.
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';

@@ -1,7 +1,6 @@
 /**
- * Every container's environment against what its program reads (its *_ENV_VARS): all set, or left
- * to the default for a stated reason; nothing extra; every value accepted by the program's own
- * loader; settings from ConfigMaps, secrets from the Secret, the Downward API only for the Pod.
+ * Each container's environment against what its program reads (*_ENV_VARS): all set or left to a
+ * stated default, nothing extra, accepted by the program's own loader, each from its proper source.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

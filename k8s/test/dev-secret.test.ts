@@ -1,12 +1,10 @@
 /**
- * k8s/create-dev-secret.sh, run for real (sh, openssl, kubectl rendering the Secret) against a
- * stand-in cluster (support/kubectl-standin.ts): it creates task-manager-oidc with fresh random
- * values only where it is missing, where Skaffold deploys, shows no value, and stops the deploy
- * when it cannot do its job.
+ * k8s/create-dev-secret.sh, run for real against a stand-in cluster (support/kubectl-standin.ts):
+ * fresh random values only where the Secret is missing, where Skaffold deploys, never shown.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -20,11 +18,7 @@ const STANDIN = fromRoot('k8s/test/support/kubectl-standin.ts');
 /** The real kubectl's path, found before the stand-in goes first on PATH. */
 const REAL_KUBECTL =
   process.env.KUBECTL ??
-  (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .map((dir) => path.join(dir, 'kubectl'))
-    .find((file) => existsSync(file)) ??
-  'kubectl-not-found';
+  execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'create-dev-secret-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -1,9 +1,7 @@
 /**
- * LocalStack heals itself after a restart: its init hook (localstack/init/create-tables.sh, run
- * from ready.d on every start) creates the tables from the generated definitions, and
- * task-service's readiness comes back. The image cannot be pulled here, so the hook runs under sh
- * with a stand-in `awslocal` against dynalite; unproven: LocalStack running the mounted hook, its
- * awslocal, and DYNAMODB_SHARE_DB (see localstack/README.md).
+ * LocalStack's init hook (localstack/init/create-tables.sh) recreates the tables on every start,
+ * and task-service becomes ready again. It runs under sh with a stand-in `awslocal` against
+ * dynalite (localstack/README.md says what that leaves unproven).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,7 +1,6 @@
 /**
- * What each overlay is for: LocalStack locally, file sync in dev; on aws, IAM roles, an
- * autoscaler that alone owns task-service's replica count, rollouts that spread on their own,
- * images named in a registry without Skaffold, and NetworkPolicies admitting the load balancer.
+ * What each overlay is for: LocalStack locally, file sync in dev; on aws IAM roles, an autoscaler,
+ * spreading rollouts, registry images without Skaffold, NetworkPolicies for the load balancer.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -1,7 +1,6 @@
 /**
- * How the Pods start, stop and roll: probes and their thresholds against the apps' real start
- * and shutdown times, grace periods that cover the preStop pause plus the app's drain, zero-
- * downtime rolling updates, the tables created before the app starts, and the report CronJob.
+ * How the Pods start, stop and roll: probes fit for the apps' timings, grace periods covering the
+ * drain, zero-downtime rollouts, tables created first, and the report CronJob.
  */
 import assert from 'node:assert/strict';
 import { existsSync, globSync } from 'node:fs';

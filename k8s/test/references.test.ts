@@ -1,8 +1,4 @@
-/**
- * What kubernetes-models cannot see: references between objects. Selectors that select, named
- * ports that exist, Ingress backends, ServiceAccounts, volumes, NetworkPolicies, the
- * autoscaler's target and the disruption budgets.
- */
+/** What kubernetes-models cannot see: the references between objects resolve. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';

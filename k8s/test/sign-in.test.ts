@@ -1,8 +1,7 @@
 /**
- * Signing in, as the rendered manifests wire it. Locally the issuer is one URL reached by two
- * roads: the browser's, http://localhost:8080/idp through the Ingress, and task-service's back
- * channel to the provider's Service (OIDC_BACKCHANNEL_URL). Both must lead to a real provider
- * started with the rendered settings. On aws there is no development provider, and an https host.
+ * Signing in as the rendered manifests wire it. Locally the issuer is reached by two roads (the
+ * browser's through the Ingress, task-service's back channel to the provider's Service), both to
+ * a real provider started with the rendered settings; on aws, an https host and Cognito.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

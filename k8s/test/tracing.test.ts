@@ -1,7 +1,6 @@
 /**
- * The optional tracing component (k8s/components/tracing): Jaeger pinned and configured to receive
- * OTLP/HTTP where its Service says, the apps pointed at it with settings their tracing accepts and
- * their Pod named through the Downward API, and NetworkPolicies letting exactly the apps reach it.
+ * The tracing component: Jaeger pinned and receiving OTLP/HTTP where its Service says, the apps
+ * pointed at it with settings their tracing accepts, and only the apps let through to it.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

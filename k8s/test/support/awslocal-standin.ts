@@ -1,10 +1,7 @@
 /**
- * A stand-in for LocalStack's `awslocal`, for running the LocalStack init hook without the image,
- * which cannot be pulled here. It does what the hook asks (`dynamodb create-table` and
- * `update-time-to-live --cli-input-json file://…`) against dynalite at STANDIN_DYNAMODB_ENDPOINT,
- * and answers like AWS CLI v2: JSON on stdout, or its error line with exit 254 (refused) or 255
- * (no connection). Each call is one JSON line in STANDIN_CALLS. Unproven here: the real CLI's
- * parsing and client-side validation (the files are typed as the SDK's CreateTableCommandInput).
+ * A stand-in for LocalStack's `awslocal` (the image cannot be pulled here): the hook's two calls
+ * against dynalite at STANDIN_DYNAMODB_ENDPOINT, answered like AWS CLI v2 (exit 254 refused, 255
+ * no connection); each call is a JSON line in STANDIN_CALLS. The real CLI's parsing is unproven.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import {

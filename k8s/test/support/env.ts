@@ -1,7 +1,6 @@
 /**
- * A container's environment as the kubelet resolves it (literals, ConfigMap keys, envFrom, the
- * Downward API, $(NAME) references to earlier variables, Secrets), and the environment each of
- * our programs reads, from its own config module, with its own loader to check the values.
+ * A container's environment as the kubelet resolves it, and the environment each of our programs
+ * reads, from its own config module, with its own loader to check the values.
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { REPORTER_ENV_VARS, loadConfig as loadReporter } from '../../../batch/src/config.ts';

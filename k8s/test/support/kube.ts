@@ -17,6 +17,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { Ajv, type AnySchema } from 'ajv';
 
 export type { IContainer };
 
@@ -319,4 +320,15 @@ export function parseQuantity(quantity: string | number): number {
   const factor = UNITS[suffix];
   if (amount === undefined || factor === undefined) throw new Error(`not a quantity: ${quantity}`);
   return Number(amount) * factor;
+}
+
+/** A strict JSON Schema check (extra annotation keywords declared), returning its errors. */
+export function schemaErrors(schema: AnySchema, keywords: string[] = []) {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  for (const keyword of keywords) ajv.addKeyword(keyword);
+  const validate = ajv.compile(schema);
+  return (value: unknown) =>
+    validate(value)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }

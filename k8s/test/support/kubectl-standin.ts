@@ -1,15 +1,8 @@
 /**
- * A stand-in for `kubectl` against a cluster, for running k8s/create-dev-secret.sh without one.
- * It answers `get secret NAME --ignore-not-found --output=name` from a state file, and hands
- * `create secret generic NAME --from-env-file=/dev/stdin` to the real kubectl (--dry-run=client),
- * so the Secret recorded is what kubectl would send. Each call is one JSON line in STANDIN_CALLS.
- *
- *   STANDIN_STATE        a JSON file: { "existing": ["<context>/<namespace>/<name>", ...] }
- *   STANDIN_UNREACHABLE  "1": every call fails as kubectl does when no cluster answers
- *   STANDIN_RACE         "1": a create fails with AlreadyExists, and the Secret exists after it
- *   REAL_KUBECTL         the path of the real kubectl, which renders the Secret
- *
- * Unproven here: the API server itself (admission, the namespace existing).
+ * A stand-in for `kubectl` against a cluster, for k8s/create-dev-secret.sh: `get secret` answers
+ * from STANDIN_STATE (a JSON { existing: ["<context>/<namespace>/<name>"] }); `create secret` is
+ * rendered by REAL_KUBECTL (--dry-run=client). STANDIN_UNREACHABLE=1: no cluster answers;
+ * STANDIN_RACE=1: the create meets AlreadyExists. Each call is a JSON line in STANDIN_CALLS.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
