@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { TRACING_ENV_VARS } from '../../packages/telemetry/src/settings.ts';
 import * as e from './support/env.ts';
 import * as k from './support/kube.ts';
@@ -178,9 +177,7 @@ for (const variant of k.ALL_VARIANTS) {
 
     test('every ConfigMap key is read by some container', () => {
       const read = new Set(appContainers().flatMap(({ env }) => [...env.values.keys()]));
-      const tracing = k
-        .ofKind<IConfigMap>(objects(), 'ConfigMap')
-        .find((configMap) => k.generatedName('task-manager-tracing').test(configMap.metadata.name));
+      const [tracing] = k.generatedConfigMaps(objects(), 'task-manager-tracing');
       const keys = [...Object.keys(k.appConfig(objects())), ...Object.keys(tracing?.data ?? {})];
       const unread = keys.filter((key) => !read.has(key));
       assert.deepEqual(unread, []);

@@ -8,9 +8,6 @@ import * as k from './support/kube.ts';
 import * as p from './support/policies.ts';
 import { artifactTarget, skaffoldFor } from './support/skaffold.ts';
 
-/** The release the aws overlay's images are tagged with when deployed without Skaffold. */
-const RELEASE = (k.readYaml('package.json') as { version: string }).version;
-
 const LOCALSTACK_RELAXATIONS: p.Relaxations = {
   'localstack/localstack': {
     runAsNonRoot: 'the LocalStack image only runs as root (localstack/localstack#12603)',
@@ -51,7 +48,7 @@ for (const variant of k.ALL_VARIANTS) {
     });
 
     test('every image is a Skaffold artifact (untagged, or the release on aws) or a pinned third-party one', () => {
-      const release = variant.startsWith('aws') ? RELEASE : undefined;
+      const release = variant.startsWith('aws') ? k.RELEASE : undefined;
       assert.deepEqual(
         refs().flatMap((ref) => p.imageViolations(ref, artifacts, release)),
         [],

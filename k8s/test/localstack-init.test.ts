@@ -25,7 +25,6 @@ import {
   startTestIdentity,
   type DynaliteServer,
 } from '@task-manager/testing';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
   localstackTableFiles,
   TABLES_DIR,
@@ -46,10 +45,8 @@ const TABLES = DEFINITION_FILES.map((name) => path.basename(name, '.json'));
 
 function localstack() {
   const objects = k.renderDirectory('localstack');
-  const configMap = k
-    .ofKind<IConfigMap>(objects, 'ConfigMap')
-    .find((c) => k.generatedName('localstack-init').test(c.metadata.name));
-  assert.ok(configMap, 'a generated ConfigMap localstack-init-<hash>');
+  const [configMap, ...more] = k.generatedConfigMaps(objects, 'localstack-init');
+  assert.ok(configMap && more.length === 0, 'one generated ConfigMap localstack-init-<hash>');
   const { pod } = k.workload(objects, 'localstack');
   return { configMap, pod, container: pod.containers[0]! };
 }

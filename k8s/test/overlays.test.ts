@@ -137,7 +137,6 @@ describe('aws images without Skaffold', () => {
   const mappings =
     (k.readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
       .images ?? [];
-  const release = (k.readYaml('package.json') as { version: string }).version;
 
   test('each image of the project is mapped to a registry and the release tag', () => {
     assert.deepEqual(mappings.map((m) => m.name).sort(), [
@@ -147,7 +146,7 @@ describe('aws images without Skaffold', () => {
     ]);
     for (const mapping of mappings) {
       assert.match(mapping.newName ?? '', /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
-      assert.equal(mapping.newTag, release, `${mapping.name}: the root package.json version`);
+      assert.equal(mapping.newTag, k.RELEASE, `${mapping.name}: the root package.json version`);
     }
   });
 
@@ -156,7 +155,7 @@ describe('aws images without Skaffold', () => {
       for (const { id, container } of k.allContainers(k.render(variant))) {
         const mapping = mappings.find((m) => m.newName === imageName(container.image));
         assert.ok(mapping, `${variant} ${id}: ${container.image} is not a mapped image`);
-        assert.equal(container.image, `${mapping.newName}:${release}`);
+        assert.equal(container.image, `${mapping.newName}:${k.RELEASE}`);
       }
     }
   });

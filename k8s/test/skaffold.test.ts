@@ -186,7 +186,7 @@ describe('manifests and deploy', () => {
     for (const [name, resolved] of Object.entries({ run: config, dev, kindDev })) {
       assert.deepEqual(hooks(resolved), expected, name);
     }
-    assert.ok(existsSync(fromRoot('k8s/create-dev-secret.sh')));
+    // dev-secret.test.ts runs that script.
     // On aws the Secret holds your provider's real client secret: a random one would break
     // sign-in (k8s/README.md). Nothing else is run there either.
     assert.equal(hooks(aws), undefined);

@@ -26,6 +26,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const fromRoot = (...segments: string[]) => path.resolve(repoRoot, ...segments);
 export const readText = (file: string) => readFileSync(fromRoot(file), 'utf8');
 export const readYaml = (file: string) => parse(readText(file)) as unknown;
+/** The root package.json version: the tag of the aws overlay's images, deployed without Skaffold. */
+export const RELEASE = (readYaml('package.json') as { version: string }).version;
 
 export interface KubeObject {
   apiVersion: string;
@@ -289,12 +291,13 @@ const HASH_SUFFIX = /-[bcdfghkmt2-9]{10}$/;
 
 export const generatedName = (name: string) => new RegExp(`^${name}${HASH_SUFFIX.source}`);
 
+/** The ConfigMaps Kustomize generated from `name` (<name>-<hash>). */
+export const generatedConfigMaps = (objects: KubeObject[], name: string) =>
+  ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) => generatedName(name).test(c.metadata.name));
+
 /** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
 export function appConfigMap(objects: KubeObject[]): IConfigMap & KubeObject {
-  const pattern = generatedName(APP_CONFIG);
-  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) =>
-    pattern.test(c.metadata.name),
-  );
+  const found = generatedConfigMaps(objects, APP_CONFIG);
   if (found.length !== 1) throw new Error(`${found.length} ConfigMaps ${APP_CONFIG}-<hash>`);
   return found[0]!;
 }
