@@ -1,8 +1,6 @@
 /**
- * The `minikube start` flags in the documentation give the cluster what the manifests request at
- * their peak (every replica, one more Pod of each Deployment during a rolling update, the report
- * Job running) plus what runs beside them, so a raised request or an extra replica fails here
- * until the documented flags follow.
+ * The documented `minikube start` flags hold the manifests' peak requests (every replica, a
+ * rollout's surge, the report Job) plus what runs beside them; a raised request fails here.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

@@ -1,7 +1,6 @@
 /**
- * A settings change reaches the Pods: the ConfigMap is generated with a hash of its data in its
- * name, every reference uses that name, and so a changed value changes the Pod templates of
- * exactly the workloads that read it — which is what makes a Deployment roll.
+ * A settings change rolls the Pods: the ConfigMap's name carries a hash of its data, every
+ * reference uses that name, so a changed value changes exactly the Pod templates that read it.
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
@@ -47,7 +46,9 @@ for (const variant of k.ALL_VARIANTS) {
 
 test('changing one setting rolls exactly the workloads that read the settings', () => {
   const before = k.render('local');
-  const after = k.renderDirectory('k8s/test/fixtures/local-with-changed-setting');
+  const after = k.renderKustomization([k.VARIANTS.local], {
+    configMapGenerator: [{ name: k.APP_CONFIG, behavior: 'merge', literals: ['LOG_LEVEL=warn'] }],
+  });
   assert.equal(k.appConfig(after).LOG_LEVEL, 'warn');
   const settings = k.appConfigMap(before).metadata.name;
   assert.notEqual(k.appConfigMap(after).metadata.name, settings);

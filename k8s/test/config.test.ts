@@ -1,12 +1,9 @@
 /**
- * Every container's environment against what its program reads (its *_ENV_VARS): all set, or left
- * to the default for a stated reason; nothing extra; every value accepted by the program's own
- * loader; settings from ConfigMaps, secrets from the Secret, the Downward API only for the Pod.
+ * Each container's environment against what its program reads (*_ENV_VARS): all set or left to a
+ * stated default, nothing extra, accepted by the program's own loader, each from its proper source.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IService } from 'kubernetes-models/v1/Service';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { TRACING_ENV_VARS } from '../../packages/telemetry/src/settings.ts';
 import * as e from './support/env.ts';
 import * as k from './support/kube.ts';
@@ -180,25 +177,22 @@ for (const variant of k.ALL_VARIANTS) {
 
     test('every ConfigMap key is read by some container', () => {
       const read = new Set(appContainers().flatMap(({ env }) => [...env.values.keys()]));
-      const tracing = k
-        .ofKind<IConfigMap>(objects(), 'ConfigMap')
-        .find((configMap) => k.generatedName('task-manager-tracing').test(configMap.metadata.name));
+      const [tracing] = k.generatedConfigMaps(objects(), 'task-manager-tracing');
       const keys = [...Object.keys(k.appConfig(objects())), ...Object.keys(tracing?.data ?? {})];
       const unread = keys.filter((key) => !read.has(key));
       assert.deepEqual(unread, []);
     });
 
     test('task-service listens on PORT, the port its Service, probes and Ingress use', () => {
-      const port = k.mainContainer(objects(), 'task-service').ports?.find((p) => p.name === 'http');
-      assert.equal(String(port?.containerPort), k.appConfig(objects()).PORT);
+      const port = k.containerPort(k.mainContainer(objects(), 'task-service'), 'http');
+      assert.equal(String(port), k.appConfig(objects()).PORT);
     });
 
     test('the identity provider, where deployed, listens on its default port, the one it declares', () => {
       for (const { ref, program, env } of appContainers()) {
         if (program !== 'identity-provider') continue;
         const { port } = e.PROGRAMS[program].load(e.programEnv(env));
-        const declared = ref.container.ports?.find((p) => p.name === 'http')?.containerPort;
-        assert.equal(declared, port, ref.id);
+        assert.equal(k.containerPort(ref.container, 'http'), port, ref.id);
       }
     });
   });
@@ -208,15 +202,8 @@ test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
   for (const variant of ['local', 'dev', 'local+network-policies'] as const) {
     const objects = k.render(variant);
     const endpoint = new URL(k.appConfig(objects).DYNAMODB_ENDPOINT ?? '');
-    const service = k.find<IService>(objects, 'Service', endpoint.hostname);
-    assert.ok(service.spec?.ports?.some((p) => String(p.port) === endpoint.port));
-    const selector = service.spec?.selector;
-    const backing = k.workloads(objects).filter((w) => k.matchesSelector(w.podLabels, selector));
-    assert.deepEqual(
-      backing.map((w) => w.name),
-      ['localstack'],
-      variant,
-    );
+    const backend = k.serviceBackend(objects, endpoint.hostname, Number(endpoint.port));
+    assert.equal(backend.workload, 'localstack', variant);
   }
 });
 
@@ -236,9 +223,8 @@ test('on AWS nothing mentions DYNAMODB_ENDPOINT and no AWS credentials are confi
 
 test('the shared DynamoDB settings are the same for task-service and the report job', () => {
   const objects = k.render('local');
-  const envOf = (name: string) => e.resolveEnv(k.mainContainer(objects, name), objects).values;
-  const service = envOf('task-service');
-  const reporter = envOf('task-reporter');
+  const service = e.envOf(objects, 'task-service').values;
+  const reporter = e.envOf(objects, 'task-reporter').values;
   for (const name of e.PROGRAMS['create-tables'].reads) {
     assert.equal(reporter.get(name), service.get(name), name);
   }

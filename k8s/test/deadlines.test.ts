@@ -1,8 +1,6 @@
 /**
- * The waits of a first `skaffold dev` on a cold cluster fit together: create-tables waits for
- * LocalStack longer than LocalStack may take to pull and start, and the Pod that was waiting is
- * ready before Skaffold's status check gives up. Every figure is read from the rendered
- * manifests, skaffold.yaml and the code; k8s/README.md ("Deadlines") must state the same sum.
+ * The waits of a first `skaffold dev` on a cold cluster fit together, from the figures in the
+ * manifests, skaffold.yaml and the code; k8s/README.md ("Deadlines") states the same sum.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,88 +1,46 @@
 /**
- * k8s/create-dev-secret.sh, run for real (sh, openssl, kubectl rendering the Secret) against a
- * stand-in cluster (support/kubectl-standin.ts): it creates task-manager-oidc with fresh random
- * values only where it is missing, where Skaffold deploys, shows no value, and stops the deploy
- * when it cannot do its job.
+ * k8s/create-dev-secret.sh, run for real against a stand-in cluster (support/kubectl-standin.ts):
+ * fresh random values only where the Secret is missing, where Skaffold deploys, never shown.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { loadConfig } from '../../services/task-service/src/config.ts';
 import { SECRET_ENV_VARS } from '../../services/task-service/src/auth/auth-config.ts';
 import { SIGN_IN_SECRET } from './support/env.ts';
-import { fromRoot, readText } from './support/kube.ts';
+import { readText } from './support/kube.ts';
+import { runScript, standin, type ScriptRun } from './support/standin.ts';
 
-const SCRIPT = fromRoot('k8s/create-dev-secret.sh');
-const STANDIN = fromRoot('k8s/test/support/kubectl-standin.ts');
 /** The real kubectl's path, found before the stand-in goes first on PATH. */
 const REAL_KUBECTL =
   process.env.KUBECTL ??
-  (process.env.PATH ?? '')
-    .split(path.delimiter)
-    .map((dir) => path.join(dir, 'kubectl'))
-    .find((file) => existsSync(file)) ??
-  'kubectl-not-found';
-
-const scratch = mkdtempSync(path.join(tmpdir(), 'create-dev-secret-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** A directory for PATH holding the stand-in `kubectl` (and, when asked, a broken `openssl`). */
-function standinBin(options: { brokenOpenssl?: boolean } = {}): string {
-  const bin = mkdtempSync(path.join(scratch, 'bin-'));
-  const write = (name: string, body: string) =>
-    writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-  write('kubectl', `exec "${process.execPath}" "${STANDIN}" "$@"`);
-  if (options.brokenOpenssl) write('openssl', 'exit 1');
-  return bin;
-}
+  execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
 
 interface Call {
   args: string[];
   secret?: { kind: string; metadata: { name: string }; data: Record<string, string> };
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  calls: Call[];
-  /** The Secrets that exist afterwards, as "<context>/<namespace>/<name>". */
-  existing: string[];
-}
-
 type Options = { existing?: string[]; env?: Record<string, string>; brokenOpenssl?: boolean };
+type Run = ScriptRun<Call> & { existing: string[] };
 
-function run(options: Options = {}): Run {
-  const dir = mkdtempSync(path.join(scratch, 'run-'));
-  const stateFile = path.join(dir, 'state.json');
-  const callsFile = path.join(dir, 'calls.jsonl');
-  writeFileSync(stateFile, JSON.stringify({ existing: options.existing ?? [] }));
-  writeFileSync(callsFile, '');
-  const result = spawnSync('sh', [SCRIPT], {
-    encoding: 'utf8',
-    // A hang is a failure, not a stuck test run.
-    timeout: 60_000,
-    env: {
-      PATH: `${standinBin(options)}:${process.env.PATH}`,
-      STANDIN_STATE: stateFile,
-      STANDIN_CALLS: callsFile,
-      REAL_KUBECTL,
-      ...options.env,
-    },
-  });
-  return {
-    code: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    calls: readFileSync(callsFile, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Call),
-    existing: (JSON.parse(readFileSync(stateFile, 'utf8')) as { existing: string[] }).existing,
+/** A run of the script, and the Secrets that exist afterwards ("<context>/<namespace>/<name>"). */
+async function run(options: Options = {}): Promise<Run> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'create-dev-secret-'));
+  const state = path.join(dir, 'state.json');
+  writeFileSync(state, JSON.stringify({ existing: options.existing ?? [] }));
+  const commands = {
+    kubectl: standin('kubectl-standin.ts'),
+    ...(options.brokenOpenssl && { openssl: 'exit 1' }),
   };
+  const env = { STANDIN_STATE: state, REAL_KUBECTL, ...options.env };
+  const result = await runScript<Call>('k8s/create-dev-secret.sh', commands, env);
+  const { existing } = JSON.parse(readFileSync(state, 'utf8')) as { existing: string[] };
+  rmSync(dir, { recursive: true });
+  return { ...result, existing };
 }
 
 const created = (result: Run) => result.calls.flatMap((call) => (call.secret ? [call.secret] : []));
@@ -93,8 +51,11 @@ const decoded = (data: Record<string, string>) =>
 const valuesOf = (result: Run) => Object.values(decoded(created(result)[0]!.data));
 
 describe('on a cluster without the Secret', () => {
-  const first = run();
-  const second = run();
+  let first: Run;
+  let second: Run;
+  before(async () => {
+    [first, second] = [await run(), await run()];
+  });
 
   test('creates task-manager-oidc with the two keys the manifests read', () => {
     assert.equal(first.code, 0, first.stderr);
@@ -135,8 +96,8 @@ describe('on a cluster without the Secret', () => {
   });
 });
 
-test('an existing Secret is left as it is, so sessions survive a redeploy', () => {
-  const result = run({ existing: [`//${SIGN_IN_SECRET}`] });
+test('an existing Secret is left as it is, so sessions survive a redeploy', async () => {
+  const result = await run({ existing: [`//${SIGN_IN_SECRET}`] });
   assert.equal(result.code, 0, result.stderr);
   const calls = result.calls.map((call) => call.args);
   assert.deepEqual(calls, [
@@ -145,8 +106,8 @@ test('an existing Secret is left as it is, so sessions survive a redeploy', () =
   assert.match(result.stdout, /exists in the context's namespace; left as it is/);
 });
 
-test("Skaffold's kube context and namespaces are where it looks and creates", () => {
-  const result = run({
+test("Skaffold's kube context and namespaces are where it looks and creates", async () => {
+  const result = await run({
     existing: [`kind-task-manager/team-a/${SIGN_IN_SECRET}`],
     env: { SKAFFOLD_KUBE_CONTEXT: 'kind-task-manager', SKAFFOLD_NAMESPACES: 'team-a,team-b' },
   });
@@ -162,21 +123,21 @@ test("Skaffold's kube context and namespaces are where it looks and creates", ()
   assert.equal(created(result).length, 1, 'only where it was missing');
 });
 
-test('another deploy creating it in between counts as done', () => {
-  const result = run({ env: { STANDIN_RACE: '1' } });
+test('another deploy creating it in between counts as done', async () => {
+  const result = await run({ env: { STANDIN_RACE: '1' } });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /left as it is/);
 });
 
-test('an unreachable cluster stops the deploy, before anything is made', () => {
-  const result = run({ env: { STANDIN_UNREACHABLE: '1' } });
+test('an unreachable cluster stops the deploy, before anything is made', async () => {
+  const result = await run({ env: { STANDIN_UNREACHABLE: '1' } });
   assert.notEqual(result.code, 0);
   assert.equal(created(result).length, 0);
   assert.match(result.stderr, /connection to the server[\s\S]*cannot look for task-manager-oidc/);
 });
 
-test('a failing openssl never leaves an empty or weak Secret', () => {
-  const result = run({ brokenOpenssl: true });
+test('a failing openssl never leaves an empty or weak Secret', async () => {
+  const result = await run({ brokenOpenssl: true });
   assert.notEqual(result.code, 0);
   assert.equal(created(result).length, 0);
   assert.match(result.stderr, /openssl did not give 32 random bytes/);

@@ -1,18 +1,13 @@
 /**
- * LocalStack heals itself after a restart: its init hook (localstack/init/create-tables.sh, run
- * from ready.d on every start) creates the tables from the generated definitions, and
- * task-service's readiness comes back. The image cannot be pulled here, so the hook runs under sh
- * with a stand-in `awslocal` against dynalite; unproven: LocalStack running the mounted hook, its
- * awslocal, and DYNAMODB_SHARE_DB (see localstack/README.md).
+ * LocalStack's init hook (localstack/init/create-tables.sh) recreates the tables on every start,
+ * and task-service becomes ready again. It runs under sh with a stand-in `awslocal` against
+ * dynalite (localstack/README.md says what that leaves unproven).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import {
   DeleteTableCommand,
   DescribeTableCommand,
@@ -30,7 +25,6 @@ import {
   startTestIdentity,
   type DynaliteServer,
 } from '@task-manager/testing';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import {
   localstackTableFiles,
   TABLES_DIR,
@@ -40,10 +34,10 @@ import { loadConfig } from '../../services/task-service/src/config.ts';
 import { createLogger } from '../../services/task-service/src/logger.ts';
 import { startTaskService } from '../../services/task-service/src/server.ts';
 import * as k from './support/kube.ts';
+import { runScript, standin } from './support/standin.ts';
 
 const HOOK = 'localstack/init/create-tables.sh';
 const READY_D = '/etc/localstack/init/ready.d';
-const run = promisify(execFile);
 const TABLE_FILES = Object.keys(localstackTableFiles()).sort();
 const TIME_TO_LIVE_FILES = TABLE_FILES.filter((name) => name.endsWith(TIME_TO_LIVE_SUFFIX));
 const DEFINITION_FILES = TABLE_FILES.filter((name) => !TIME_TO_LIVE_FILES.includes(name));
@@ -51,10 +45,8 @@ const TABLES = DEFINITION_FILES.map((name) => path.basename(name, '.json'));
 
 function localstack() {
   const objects = k.renderDirectory('localstack');
-  const configMap = k
-    .ofKind<IConfigMap>(objects, 'ConfigMap')
-    .find((c) => k.generatedName('localstack-init').test(c.metadata.name));
-  assert.ok(configMap, 'a generated ConfigMap localstack-init-<hash>');
+  const [configMap, ...more] = k.generatedConfigMaps(objects, 'localstack-init');
+  assert.ok(configMap && more.length === 0, 'one generated ConfigMap localstack-init-<hash>');
   const { pod } = k.workload(objects, 'localstack');
   return { configMap, pod, container: pod.containers[0]! };
 }
@@ -119,45 +111,21 @@ describe('the LocalStack manifests', () => {
   });
 });
 
-interface HookRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  calls: Array<{ args: string[]; accessKeyId?: string; region?: string }>;
-}
+type HookCall = { args: string[]; accessKeyId?: string; region?: string };
 
 describe('the hook, run with a stand-in awslocal against dynalite', () => {
   let dynamo: DynaliteServer;
-  let dir: string;
   before(async () => {
     dynamo = await startDynalite();
-    dir = fs.mkdtempSync(path.join(tmpdir(), 'localstack-hook-'));
-    // An `awslocal` on the hook's PATH that runs the stand-in.
-    const script = k.fromRoot('k8s/test/support/awslocal-standin.ts');
-    const awslocal = `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`;
-    fs.writeFileSync(path.join(dir, 'awslocal'), awslocal, { mode: 0o755 });
   });
-  after(async () => {
-    await dynamo.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => dynamo.stop());
 
-  async function runHook(): Promise<HookRun> {
-    const calls = path.join(dir, `calls-${Date.now()}-${Math.random()}.jsonl`);
-    fs.writeFileSync(calls, '');
-    const env = {
-      PATH: `${dir}:${process.env.PATH}`,
-      TABLES_DIR: k.fromRoot(TABLES_DIR),
-      STANDIN_DYNAMODB_ENDPOINT: dynamo.endpoint,
-      STANDIN_CALLS: calls,
-    };
-    const result = await run('sh', [k.fromRoot(HOOK)], { env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
+  const runHook = () =>
+    runScript<HookCall>(
+      HOOK,
+      { awslocal: standin('awslocal-standin.ts') },
+      { TABLES_DIR: k.fromRoot(TABLES_DIR), STANDIN_DYNAMODB_ENDPOINT: dynamo.endpoint },
     );
-    const recorded = fs.readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean);
-    return { ...result, calls: recorded.map((line) => JSON.parse(line) as HookRun['calls'][0]) };
-  }
 
   const clients = () =>
     createDynamoClients(loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }));

@@ -1,9 +1,9 @@
 /**
- * What each overlay is for: LocalStack locally, file sync in dev; on aws, IAM roles, an
- * autoscaler that alone owns task-service's replica count, rollouts that spread on their own,
- * images named in a registry without Skaffold, and NetworkPolicies admitting the load balancer.
+ * What each overlay is for: LocalStack locally, file sync in dev; on aws IAM roles, an autoscaler,
+ * spreading rollouts, registry images without Skaffold, NetworkPolicies for the load balancer.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -33,7 +33,7 @@ test('local: LocalStack runs DynamoDB only, one instance, ready when its health 
   assert.equal(deployment.strategy?.type, 'Recreate');
   const container = deployment.template.spec!.containers[0]!;
   assert.equal(container.readinessProbe?.httpGet?.path, '/_localstack/health');
-  assert.equal(container.ports?.find((p) => p.name === 'http')?.containerPort, 4566);
+  assert.equal(k.containerPort(container, 'http'), 4566);
   assert.equal(container.env?.find((e) => e.name === 'SERVICES')?.value, 'dynamodb');
 });
 
@@ -137,7 +137,6 @@ describe('aws images without Skaffold', () => {
   const mappings =
     (k.readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
       .images ?? [];
-  const release = (k.readYaml('package.json') as { version: string }).version;
 
   test('each image of the project is mapped to a registry and the release tag', () => {
     assert.deepEqual(mappings.map((m) => m.name).sort(), [
@@ -147,7 +146,7 @@ describe('aws images without Skaffold', () => {
     ]);
     for (const mapping of mappings) {
       assert.match(mapping.newName ?? '', /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
-      assert.equal(mapping.newTag, release, `${mapping.name}: the root package.json version`);
+      assert.equal(mapping.newTag, k.RELEASE, `${mapping.name}: the root package.json version`);
     }
   });
 
@@ -156,7 +155,7 @@ describe('aws images without Skaffold', () => {
       for (const { id, container } of k.allContainers(k.render(variant))) {
         const mapping = mappings.find((m) => m.newName === imageName(container.image));
         assert.ok(mapping, `${variant} ${id}: ${container.image} is not a mapped image`);
-        assert.equal(container.image, `${mapping.newName}:${release}`);
+        assert.equal(container.image, `${mapping.newName}:${k.RELEASE}`);
       }
     }
   });
@@ -211,14 +210,15 @@ describe('NetworkPolicies on AWS', () => {
   test("the aws overlay's instructions enable exactly the components the test renders", () => {
     const text = k.readText(`${AWS_OVERLAY}/kustomization.yaml`);
     const commented = /^# components:\n((?:# {3}- .+\n)+)/m.exec(text)?.[1] ?? '';
-    const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) => `../${line[1]}`);
-    const fixture = k.readYaml('k8s/test/fixtures/aws-with-network-policies/kustomization.yaml');
-    assert.deepEqual(documented, (fixture as { components: string[] }).components);
+    const documented = [...commented.matchAll(/^# {3}- (.+)$/gm)].map((line) =>
+      path.join(AWS_OVERLAY, line[1]!),
+    );
+    assert.deepEqual(documented, k.VARIANTS['aws+network-policies'].slice(1));
   });
 
   test('without the parameter the component refuses to render, naming it', () => {
     assert.throws(
-      () => k.renderDirectory('k8s/test/fixtures/aws-load-balancer-source-unset'),
+      () => k.renderKustomization(['k8s/base', ...k.VARIANTS['aws+network-policies'].slice(1)]),
       /nothing selected by ConfigMap.*aws-load-balancer-source/,
     );
   });

@@ -1,7 +1,6 @@
 /**
- * How the Pods start, stop and roll: probes and their thresholds against the apps' real start
- * and shutdown times, grace periods that cover the preStop pause plus the app's drain, zero-
- * downtime rolling updates, the tables created before the app starts, and the report CronJob.
+ * How the Pods start, stop and roll: probes fit for the apps' timings, grace periods covering the
+ * drain, zero-downtime rollouts, tables created first, and the report CronJob.
  */
 import assert from 'node:assert/strict';
 import { existsSync, globSync } from 'node:fs';
@@ -136,7 +135,7 @@ test('the probed paths and ports are the ones the programs serve', () => {
   const web = mainContainer('local', 'task-web');
   assert.match(site, /^\s*location = \/healthz \{/m, 'nginx answers /healthz');
   const listen = /^\s*listen\s+(\d+);/m.exec(site)?.[1];
-  assert.equal(Number(listen), web.ports?.find((p) => p.name === 'http')?.containerPort);
+  assert.equal(Number(listen), k.containerPort(web, 'http'));
   const files = globSync('services/task-service/src/**/*.ts', { cwd: k.repoRoot });
   const sources = files.map(k.readText).join('\n');
   const service = mainContainer('local', 'task-service');

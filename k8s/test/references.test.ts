@@ -1,8 +1,4 @@
-/**
- * What kubernetes-models cannot see: references between objects. Selectors that select, named
- * ports that exist, Ingress backends, ServiceAccounts, volumes, NetworkPolicies, the
- * autoscaler's target and the disruption budgets.
- */
+/** What kubernetes-models cannot see: the references between objects resolve. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
@@ -38,21 +34,11 @@ for (const variant of k.ALL_VARIANTS) {
     });
 
     test('each Service selects exactly one workload, on a port its containers declare', () => {
-      for (const service of ofKind<IService>('Service')) {
-        const backing = pods().filter((w) =>
-          k.matchesSelector(w.podLabels, service.spec?.selector),
-        );
-        const where = k.objectName(service);
-        assert.deepEqual(
-          backing.map((w) => w.name),
-          [service.metadata.name],
-          where,
-        );
-        for (const port of service.spec?.ports ?? []) {
-          assert.ok(
-            k.declaresPort(backing[0]!, port.targetPort ?? port.port),
-            `${where} ${port.name}`,
-          );
+      for (const { metadata, spec } of ofKind<IService>('Service')) {
+        for (const { port, name } of spec?.ports ?? []) {
+          const backend = k.serviceBackend(objects(), metadata.name, port);
+          assert.equal(backend.workload, metadata.name);
+          assert.ok(backend.containerPort, `Service/${metadata.name} ${name}`);
         }
       }
     });
@@ -79,13 +65,7 @@ for (const variant of k.ALL_VARIANTS) {
         ...idp,
       ];
       assert.deepEqual(routes, [...expected, ['/', 'Prefix', 'task-web', 'http']]);
-      for (const [, , name, port] of routes) {
-        const service = k.find<IService>(objects(), 'Service', name!);
-        assert.ok(
-          service.spec?.ports?.some((p) => p.name === port),
-          `${name}:${port}`,
-        );
-      }
+      for (const [, , name, port] of routes) k.serviceBackend(objects(), name!, port!);
     });
 
     test('ServiceAccounts, volumes and probe ports referenced by Pods exist', () => {

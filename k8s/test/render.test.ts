@@ -1,7 +1,4 @@
-/**
- * Every variant renders with `kubectl kustomize`, every object is valid against the Kubernetes
- * API schemas (kubernetes-models), and each variant contains exactly the objects it should.
- */
+/** Every variant renders, every object validates (kubernetes-models), exactly the objects expected. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';

@@ -1,14 +1,9 @@
-/**
- * skaffold.yaml: valid against Skaffold's v4beta14 schema, and consistent with the Dockerfiles
- * and manifests it builds and deploys, for `skaffold dev`, `skaffold run` and the aws profile.
- */
+/** skaffold.yaml: valid (v4beta14), and consistent with the Dockerfiles and manifests, per profile. */
 import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { Ajv } from 'ajv';
-import type { IService } from 'kubernetes-models/v1/Service';
-import { find, fromRoot, render, repoRoot, VARIANTS } from './support/kube.ts';
+import { fromRoot, repoRoot, schemaErrors, VARIANTS } from './support/kube.ts';
 import * as s from './support/skaffold.ts';
 
 /** Published by Skaffold; kept outside the repository (../shared is provided by CI). */
@@ -19,17 +14,9 @@ const AWS_ARTIFACTS = ARTIFACTS.filter((image) => image !== 'identity-provider')
 
 function schemaValidator() {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
-  // The schema is draft-07, Ajv's default dialect. Skaffold adds two annotation keywords for
-  // editors; declaring them keeps Ajv's strict mode on for everything else.
+  // Draft-07, Ajv's default dialect; Skaffold's two annotation keywords for editors are declared.
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  ajv.addKeyword('preferredOrder');
-  ajv.addKeyword('x-intellij-html-description');
-  const validate = ajv.compile(schema);
-  return (config: unknown) =>
-    validate(config)
-      ? []
-      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  return schemaErrors(schema, ['preferredOrder', 'x-intellij-html-description']);
 }
 
 const config = s.loadSkaffoldConfig();
@@ -199,7 +186,7 @@ describe('manifests and deploy', () => {
     for (const [name, resolved] of Object.entries({ run: config, dev, kindDev })) {
       assert.deepEqual(hooks(resolved), expected, name);
     }
-    assert.ok(existsSync(fromRoot('k8s/create-dev-secret.sh')));
+    // dev-secret.test.ts runs that script.
     // On aws the Secret holds your provider's real client secret: a random one would break
     // sign-in (k8s/README.md). Nothing else is run there either.
     assert.equal(hooks(aws), undefined);
@@ -244,7 +231,6 @@ describe('skaffold dev -p tracing', () => {
       ...(config.portForward ?? []),
       { resourceType: 'service', resourceName: 'jaeger', port: 16686, localPort: 16686 },
     ]);
-    const service = find<IService>(render('dev+tracing'), 'Service', 'jaeger');
-    assert.ok(service.spec?.ports?.some((port) => port.name === 'ui' && port.port === 16686));
+    // tracing.test.ts: the jaeger Service of dev+tracing has that port, named ui.
   });
 });

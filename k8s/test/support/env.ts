@@ -1,14 +1,19 @@
 /**
- * A container's environment as the kubelet resolves it (literals, ConfigMap keys, envFrom, the
- * Downward API, $(NAME) references to earlier variables, Secrets), and the environment each of
- * our programs reads, from its own config module, with its own loader to check the values.
+ * A container's environment as the kubelet resolves it, and the environment each of our programs
+ * reads, from its own config module, with its own loader to check the values.
  */
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { REPORTER_ENV_VARS, loadConfig as loadReporter } from '../../../batch/src/config.ts';
 import * as createTables from '../../../packages/task-store/src/config.ts';
 import * as identityProvider from '../../../services/identity-provider/src/config.ts';
 import * as taskService from '../../../services/task-service/src/config.ts';
-import { find, type ContainerRef, type IContainer, type KubeObject } from './kube.ts';
+import {
+  find,
+  mainContainer,
+  type ContainerRef,
+  type IContainer,
+  type KubeObject,
+} from './kube.ts';
 
 export const PROGRAMS = {
   'task-service': { reads: taskService.TASK_SERVICE_ENV_VARS, load: taskService.loadConfig },
@@ -103,6 +108,10 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
   }
   return env;
 }
+
+/** The environment of the container named after its workload (task-service/task-service). */
+export const envOf = (objects: KubeObject[], name: string) =>
+  resolveEnv(mainContainer(objects, name), objects);
 
 /** The variables a container gets, with stand-ins of the right shape for the Secret's values. */
 export function programEnv(env: ResolvedEnv): Record<string, string> {

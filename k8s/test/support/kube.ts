@@ -3,25 +3,31 @@
  * with typed access to workloads, their Pods and containers, selectors and the settings.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
-import { parse, parseAllDocuments } from 'yaml';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { Ajv, type AnySchema } from 'ajv';
 
 export type { IContainer };
 
 /** Every path in the manifests, skaffold.yaml and the tests is relative to the repository root. */
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-export const fromRoot = (...segments: string[]) => path.join(repoRoot, ...segments);
+export const fromRoot = (...segments: string[]) => path.resolve(repoRoot, ...segments);
 export const readText = (file: string) => readFileSync(fromRoot(file), 'utf8');
 export const readYaml = (file: string) => parse(readText(file)) as unknown;
+/** The root package.json version: the tag of the aws overlay's images, deployed without Skaffold. */
+export const RELEASE = (readYaml('package.json') as { version: string }).version;
 
 export interface KubeObject {
   apiVersion: string;
@@ -35,16 +41,25 @@ export interface KubeObject {
   [field: string]: unknown;
 }
 
-/** Every way the manifests are deployed, by the kustomization that produces it. */
+/** Every way the manifests are deployed: an overlay, or [an overlay, ...optional components]. */
 export const VARIANTS = {
   local: 'k8s/overlays/local', // `skaffold run`: runtime images, LocalStack
   dev: 'k8s/overlays/dev', // `skaffold dev`: the dev targets with file sync
   aws: 'k8s/overlays/aws', // `skaffold render -p aws`: EKS with real DynamoDB
-  'local+network-policies': 'k8s/test/fixtures/local-with-network-policies',
-  'aws+network-policies': 'k8s/test/fixtures/aws-with-network-policies',
+  'local+network-policies': ['k8s/overlays/local', 'k8s/components/network-policies'],
+  // As the comment at the end of k8s/overlays/aws/kustomization.yaml says to enable them.
+  'aws+network-policies': [
+    'k8s/overlays/aws',
+    'k8s/components/network-policies',
+    'k8s/components/aws-load-balancer-source',
+  ],
   'dev+tracing': 'k8s/overlays/dev-tracing', // `skaffold dev -p tracing`
-  'local+tracing': 'k8s/test/fixtures/local-with-tracing',
-  'local+network-policies+tracing': 'k8s/test/fixtures/local-with-network-policies-and-tracing',
+  'local+tracing': ['k8s/overlays/local', 'k8s/components/tracing'],
+  'local+network-policies+tracing': [
+    'k8s/overlays/local',
+    'k8s/components/network-policies',
+    'k8s/components/tracing',
+  ],
 } as const;
 
 export type Variant = keyof typeof VARIANTS;
@@ -72,7 +87,27 @@ export function renderDirectory(dir: string): KubeObject[] {
   return objects;
 }
 
-export const render = (variant: Variant) => renderDirectory(VARIANTS[variant]);
+/** A kustomization of a resource, components and other fields, written where Kustomize reads it. */
+export function renderKustomization([resource, ...components]: readonly string[], fields = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kustomization-'));
+  // Kustomize takes relative paths only.
+  const relative = (file: string) => path.relative(dir, fromRoot(file));
+  const kustomization = { resources: [relative(resource!)], components: components.map(relative) };
+  writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ ...kustomization, ...fields }));
+  try {
+    return renderDirectory(dir);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
+
+export function render(variant: Variant): KubeObject[] {
+  const spec = VARIANTS[variant];
+  if (typeof spec === 'string') return renderDirectory(spec);
+  if (!rendered.has(variant)) rendered.set(variant, renderKustomization(spec));
+  return rendered.get(variant)!;
+}
+
 export const objectName = (object: KubeObject) => `${object.kind}/${object.metadata.name}`;
 
 export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
@@ -177,6 +212,51 @@ export function declaresPort(workload: Workload, port: number | string): boolean
     .some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
 }
 
+/** A container's port number, by the port's name. */
+export const containerPort = (container: IContainer, name: string) =>
+  container.ports?.find((port) => port.name === name)?.containerPort;
+
+/** Where a Service's port (by number or name) leads: the one workload it selects, and its port. */
+export function serviceBackend(objects: KubeObject[], name: string, port: number | string) {
+  const service = find<IService>(objects, 'Service', name);
+  const servicePort = service.spec?.ports?.find((p) =>
+    typeof port === 'number' ? p.port === port : p.name === port,
+  );
+  if (!servicePort) throw new Error(`Service/${name} has no port ${port}`);
+  const selected = workloads(objects).filter((w) =>
+    matchesSelector(w.podLabels, service.spec?.selector),
+  );
+  if (selected.length !== 1)
+    throw new Error(`Service/${name} selects ${selected.length} workloads`);
+  const target = servicePort.targetPort ?? servicePort.port;
+  const declared = selected[0]!.pod.containers.flatMap((c) => c.ports ?? []);
+  const found = declared.find(
+    (p) => (typeof target === 'number' ? p.containerPort : p.name) === target,
+  );
+  return {
+    workload: selected[0]!.name,
+    port: servicePort.port,
+    containerPort: found?.containerPort,
+  };
+}
+
+export const ingress = (objects: KubeObject[]) =>
+  find<IIngress>(objects, 'Ingress', 'task-manager');
+export const ingressPaths = (objects: KubeObject[]) =>
+  (ingress(objects).spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+
+/** Where the Ingress sends `path`: ingress-nginx's longest whole-segment Prefix match. */
+export function ingressRoute(objects: KubeObject[], path: string) {
+  const matching = ingressPaths(objects).filter((candidate) => {
+    if (candidate.pathType !== 'Prefix')
+      throw new Error(`${candidate.path}: only Prefix paths here`);
+    const prefix = candidate.path!.replace(/\/$/, '');
+    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+  });
+  const best = matching.sort((a, b) => b.path!.length - a.path!.length)[0];
+  return best && { service: best.backend.service!.name, port: best.backend.service!.port!.name };
+}
+
 /**
  * Whether Pods of `from` (same namespace) may open a TCP connection to `to`'s port `name`: yes
  * when no policy isolates `to` for ingress, else when a rule of one that does admits both.
@@ -211,12 +291,13 @@ const HASH_SUFFIX = /-[bcdfghkmt2-9]{10}$/;
 
 export const generatedName = (name: string) => new RegExp(`^${name}${HASH_SUFFIX.source}`);
 
+/** The ConfigMaps Kustomize generated from `name` (<name>-<hash>). */
+export const generatedConfigMaps = (objects: KubeObject[], name: string) =>
+  ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) => generatedName(name).test(c.metadata.name));
+
 /** The one ConfigMap the apps read their settings from (task-manager-config-<hash>). */
 export function appConfigMap(objects: KubeObject[]): IConfigMap & KubeObject {
-  const pattern = generatedName(APP_CONFIG);
-  const found = ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) =>
-    pattern.test(c.metadata.name),
-  );
+  const found = generatedConfigMaps(objects, APP_CONFIG);
   if (found.length !== 1) throw new Error(`${found.length} ConfigMaps ${APP_CONFIG}-<hash>`);
   return found[0]!;
 }
@@ -242,4 +323,15 @@ export function parseQuantity(quantity: string | number): number {
   const factor = UNITS[suffix];
   if (amount === undefined || factor === undefined) throw new Error(`not a quantity: ${quantity}`);
   return Number(amount) * factor;
+}
+
+/** A strict JSON Schema check (extra annotation keywords declared), returning its errors. */
+export function schemaErrors(schema: AnySchema, keywords: string[] = []) {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  for (const keyword of keywords) ajv.addKeyword(keyword);
+  const validate = ajv.compile(schema);
+  return (value: unknown) =>
+    validate(value)
+      ? []
+      : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }

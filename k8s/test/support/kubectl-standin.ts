@@ -1,15 +1,8 @@
 /**
- * A stand-in for `kubectl` against a cluster, for running k8s/create-dev-secret.sh without one.
- * It answers `get secret NAME --ignore-not-found --output=name` from a state file, and hands
- * `create secret generic NAME --from-env-file=/dev/stdin` to the real kubectl (--dry-run=client),
- * so the Secret recorded is what kubectl would send. Each call is one JSON line in STANDIN_CALLS.
- *
- *   STANDIN_STATE        a JSON file: { "existing": ["<context>/<namespace>/<name>", ...] }
- *   STANDIN_UNREACHABLE  "1": every call fails as kubectl does when no cluster answers
- *   STANDIN_RACE         "1": a create fails with AlreadyExists, and the Secret exists after it
- *   REAL_KUBECTL         the path of the real kubectl, which renders the Secret
- *
- * Unproven here: the API server itself (admission, the namespace existing).
+ * A stand-in for `kubectl` against a cluster, for k8s/create-dev-secret.sh: `get secret` answers
+ * from STANDIN_STATE (a JSON { existing: ["<context>/<namespace>/<name>"] }); `create secret` is
+ * rendered by REAL_KUBECTL (--dry-run=client). STANDIN_UNREACHABLE=1: no cluster answers;
+ * STANDIN_RACE=1: the create meets AlreadyExists. Each call is a JSON line in STANDIN_CALLS.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,11 +10,11 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 const args = process.argv.slice(2);
 const stateFile = process.env.STANDIN_STATE ?? '';
 const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { existing: string[] };
-const record = (entry: Record<string, unknown>) =>
-  appendFileSync(
-    process.env.STANDIN_CALLS ?? '/dev/null',
-    `${JSON.stringify({ args, ...entry })}\n`,
-  );
+/** The Secret kubectl rendered, recorded with the call's arguments however the call ends. */
+let secret: unknown;
+process.on('exit', () =>
+  appendFileSync(process.env.STANDIN_CALLS ?? '/dev/null', `${JSON.stringify({ args, secret })}\n`),
+);
 
 const flag = (name: string) =>
   args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? '';
@@ -34,14 +27,12 @@ function fail(message: string, code = 1): never {
 }
 
 if (process.env.STANDIN_UNREACHABLE === '1') {
-  record({});
   fail(
     'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?',
   );
 }
 
 if (words[0] === 'get' && words[1] === 'secret' && words.length === 3) {
-  record({});
   if (!args.includes('--ignore-not-found') || flag('output') !== 'name') {
     fail(`kubectl stand-in: unexpected get: ${args.join(' ')}`, 2);
   }
@@ -60,13 +51,12 @@ if (words[0] === 'get' && words[1] === 'secret' && words.length === 3) {
     stdio: ['inherit', 'pipe', 'inherit'],
     encoding: 'utf8',
   });
-  record({ secret: JSON.parse(rendered) });
+  secret = JSON.parse(rendered);
   const exists = state.existing.includes(key(name)) || process.env.STANDIN_RACE === '1';
   state.existing.push(key(name));
   writeFileSync(stateFile, JSON.stringify(state));
   if (exists) fail(`Error from server (AlreadyExists): secrets "${name}" already exists`);
   process.stdout.write(`secret/${name} created\n`);
 } else {
-  record({});
   fail(`kubectl stand-in: unsupported call: ${args.join(' ')}`, 2);
 }

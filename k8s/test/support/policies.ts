@@ -1,7 +1,4 @@
-/**
- * Rules every rendered workload must follow. Each returns its violations (empty when the rule
- * holds), so a failing test names exactly what is wrong and where.
- */
+/** Rules every rendered workload must follow; each returns its violations, naming where. */
 import { parseQuantity, type ContainerRef, type IContainer, type Workload } from './kube.ts';
 
 type Relaxable = 'runAsNonRoot' | 'readOnlyRootFilesystem';

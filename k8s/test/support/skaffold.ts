@@ -1,7 +1,6 @@
 /**
- * skaffold.yaml as Skaffold sees it for a given command (the base configuration with the
- * profiles it activates laid on top: profile fields first, then their JSON patches), and just
- * enough of a Dockerfile parser to check the stages its artifacts build.
+ * skaffold.yaml as Skaffold resolves it for a command (profile fields overlaid, then their JSON
+ * patches), and enough of a Dockerfile parser to check the stages its artifacts build.
  */
 import { overlayOf, readText, readYaml, type Variant } from './kube.ts';
 
