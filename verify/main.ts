@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, killAllChildren } from '@task-manager/testing';
+import { ensureBuilt } from '@task-manager/testing';
 import { badInputCheck } from './checks/bad-input.ts';
 import { bodyLimitCheck } from './checks/body-limit.ts';
 import { isolationCheck } from './checks/isolation.ts';
@@ -33,8 +33,8 @@ const CHECKS: Array<[string, (context: VerifyContext) => Promise<Outcome>]> = [
 const WATCHDOG_MS = 8 * 60_000;
 const FIGURES_WIDTH = 72;
 
-// process.exit runs the 'exit' handlers, which a signal's default action would not.
-process.on('exit', killAllChildren);
+// process.exit runs the 'exit' handlers (@task-manager/testing's kills every child), which a
+// signal's default action would not.
 process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 setTimeout(() => {

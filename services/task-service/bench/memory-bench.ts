@@ -120,5 +120,5 @@ if (result.non2xx + result.errors > 0) process.exitCode = 1;
 tables.clients.client.destroy();
 await identity.close();
 await dynamo.close();
-// Exiting also ends the service: service-process.ts kills the children on exit.
+// Exiting also ends the service: @task-manager/testing kills its children on exit.
 process.exit();

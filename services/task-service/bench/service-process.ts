@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  killAllChildren,
   spawnListening,
   spawnTaskService,
   waitUntilReady,
@@ -15,8 +14,6 @@ import {
   type TaskServiceInstance,
 } from '@task-manager/testing';
 import { COMPILE_CACHE_DIR, TASK_SERVICE_LAUNCH } from '../src/launch.ts';
-
-process.on('exit', killAllChildren);
 
 /**
  * The environment that gives the bundle, run without its entry point (TASK_SERVICE_BUNDLE), the
