@@ -41,6 +41,7 @@ import {
 import {
   createTestTables,
   ensureBuilt,
+  median,
   recordRatio,
   startDynaliteProcess,
   type TestTables,
@@ -167,11 +168,6 @@ async function runJob(
   if (code !== 0) throw new Error(`the job failed (exit ${code}): ${String(last.msg)}`);
   if (last.count !== n) throw new Error(`the job reported ${String(last.count)} tasks, not ${n}`);
   return { ms, maxRssBytes: Number(last.maxRssBytes) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -16,6 +16,13 @@ export interface BenchRatio {
 
 export const BENCH_SUMMARY_FILE = 'BENCH_SUMMARY_FILE';
 
+/** The median of the benchmarks' samples (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** Appends `row` to the summary file, when the benchmark runs under `npm run bench`. */
 export function recordRatio(row: BenchRatio, env: NodeJS.ProcessEnv = process.env): void {
   const file = env[BENCH_SUMMARY_FILE];

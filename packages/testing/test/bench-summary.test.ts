@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import {
   BENCH_SUMMARY_FILE,
+  median,
   meetsGoal,
   ratioTable,
   readRatios,
@@ -38,4 +39,11 @@ test('ratios recorded by the benchmarks come back in order, each judged against 
 
 test('outside npm run bench nothing is written', () => {
   assert.doesNotThrow(() => recordRatio({ benchmark: 'x', measure: 'y', ratio: 1 }, {}));
+});
+
+test('the median of samples: the middle one, or the mean of the middle two; the input untouched', () => {
+  const samples = [9, 1, 5];
+  assert.equal(median(samples), 5);
+  assert.deepEqual(samples, [9, 1, 5]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
 });

@@ -51,6 +51,7 @@ import {
 } from '@task-manager/task-store';
 import {
   ensureBuilt,
+  median,
   recordRatio,
   startDynaliteProcess,
   startTestIdentity,
@@ -503,8 +504,6 @@ console.log(format(header));
 console.log(widths.map((width) => '-'.repeat(width)).join('  '));
 for (const row of rows) console.log(format(row));
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const baseline = median(startups.get('without the tracing entry (run.cjs)')!);
 console.log(
   `\nstart-up, spawn to ready (median of ${STARTUP_SAMPLES}; the build, as the image runs it)`,

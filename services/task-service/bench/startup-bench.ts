@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createTestTables,
   ensureBuilt,
+  median,
   recordRatio,
   spawnListening,
   startDynaliteProcess,
@@ -40,11 +41,6 @@ const packages = [
   .filter((name) => !name.startsWith('@task-manager/'))
   .sort();
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /** Spawn to the first answer of a bare server running `script`. */
