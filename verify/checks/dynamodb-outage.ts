@@ -4,7 +4,7 @@
  * write in flight at the cut has an unknown outcome: counted, with how many were applied).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadDynamoConfig } from '@task-manager/task-store';
+import { loadDynamoConfig, taskRecordFromItem } from '@task-manager/task-store';
 import { stopTaskService } from '@task-manager/testing';
 import {
   countInto,
@@ -119,7 +119,10 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     }
     if (successesAfter === 0) failures.push('no request succeeded after DynamoDB came back');
 
-    const stored = (await scanTable(tables, tables.config.tasksTable)) as unknown as StoredTask[];
+    // Parsed as task-store reads them: an item it could not read fails the check.
+    const stored: StoredTask[] = (await scanTable(tables, tables.config.tasksTable)).map(
+      (item) => ({ ...taskRecordFromItem(item).task, userId: String(item.userId) }),
+    );
     const { checked, problems, ambiguous, ambiguousApplied } = load.journal.compare(stored);
     if (problems.length > 0) {
       failures.push(

@@ -106,7 +106,8 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
         reply = await send(op, { method: 'POST', path: '/api/tasks', headers: json, body });
         const { taskId } = (reply.status === 201 ? jsonBody(reply) : {}) as { taskId?: string };
         if (taskId) live.set(taskId, { title, etag: String(reply.headers.etag), done: false });
-        result.journal.create(task, Boolean(taskId), mayHaveApplied(reply));
+        const owner = { userId: `${userPrefix}-${index}`, ...(taskId && { taskId }) };
+        result.journal.create({ ...task, ...owner }, Boolean(taskId), mayHaveApplied(reply));
       } else {
         const [taskId, task] = pick([...live].filter(([, t]) => op === 'delete' || !t.done));
         const path = `/api/tasks/${taskId}`;
@@ -178,6 +179,9 @@ export function loadFailures(load: LoadResult): string[] {
 
 /** A task as stored in the table (read directly, bypassing the API). */
 export interface StoredTask {
+  userId: string;
+  /** Unknown to the client when its create was not answered 201. */
+  taskId?: string;
   title: string;
   contents: string;
   startAt: string;
@@ -238,10 +242,13 @@ export class WriteJournal {
       } else if (!expected.stored) {
         result.problems.push(`${title}: stored, though refused or deleted with a definite answer`);
       } else {
-        const differences = (['contents', 'startAt', 'done'] as const).filter((key) =>
-          key === 'startAt'
-            ? Date.parse(found.startAt) !== Date.parse(expected.startAt)
-            : found[key] !== expected[key],
+        const differences = (['userId', 'taskId', 'contents', 'startAt', 'done'] as const).filter(
+          (key) =>
+            key === 'startAt'
+              ? Date.parse(found.startAt) !== Date.parse(expected.startAt)
+              : key === 'taskId'
+                ? expected.taskId !== undefined && found.taskId !== expected.taskId
+                : found[key] !== expected[key],
         );
         if (differences.length > 0) {
           result.problems.push(`${title} differs from what the API answered: ${differences}`);
