@@ -477,14 +477,24 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     ),
   );
 
-  const foreignCursor = fc.constant({
-    fault: "listTasks: another user's cursor",
-    method: 'GET',
-    path: `/api/tasks?cursor=${ownerCursor}`,
-    headers: auth[OTHER]!,
-    expect: [400],
-    field: 'cursor',
-  });
+  const foreignCursor = fc.constantFrom<MalformedRequest>(
+    {
+      fault: "listTasks: another user's cursor",
+      method: 'GET',
+      path: `/api/tasks?cursor=${ownerCursor}`,
+      headers: auth[OTHER]!,
+      expect: [400],
+      field: 'cursor',
+    },
+    {
+      fault: "listReports: a task list's cursor",
+      method: 'GET',
+      path: `/api/reports?cursor=${ownerCursor}`,
+      headers: auth[ADMIN_USER]!,
+      expect: [400],
+      field: 'cursor',
+    },
+  );
 
   // Parameters the operation does not take are refused, rather than ignored (a PATCH ?dryRun=1
   // that wrote anyway).
