@@ -37,7 +37,11 @@ export async function runScript<Call>(
     };
     const result = await promisify(execFile)('sh', [fromRoot(script)], options).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
+      (error: { code: number | null; signal?: string; stdout: string; stderr: string }) => {
+        // Killed by the timeout (no exit code): never a failure a test could be expecting.
+        if (error.code === null) throw new Error(`${script} did not exit (${error.signal})`);
+        return { ...error, code: error.code };
+      },
     );
     const lines = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
     const { code, stdout, stderr } = result;
