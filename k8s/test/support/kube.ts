@@ -205,12 +205,15 @@ export function matchesSelector(labels: Record<string, string>, selector?: Recor
   return Object.keys(selector ?? {}).length > 0 && selects({ matchLabels: selector }, labels);
 }
 
-/** Whether a workload's Pods declare a port, by number or by name. */
-export function declaresPort(workload: Workload, port: number | string): boolean {
-  return workload.pod.containers
+/** The port of `containers` that a number or a name refers to, as Kubernetes resolves it. */
+export const findPort = (containers: readonly IContainer[], port: number | string) =>
+  containers
     .flatMap((container) => container.ports ?? [])
-    .some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port));
-}
+    .find((p) => (typeof port === 'number' ? p.containerPort : p.name) === port);
+
+/** Whether a workload's Pods declare a port, by number or by name. */
+export const declaresPort = (workload: Workload, port: number | string): boolean =>
+  findPort(workload.pod.containers, port) !== undefined;
 
 /** A container's port number, by the port's name. */
 export const containerPort = (container: IContainer, name: string) =>
@@ -229,14 +232,10 @@ export function serviceBackend(objects: KubeObject[], name: string, port: number
   if (selected.length !== 1)
     throw new Error(`Service/${name} selects ${selected.length} workloads`);
   const target = servicePort.targetPort ?? servicePort.port;
-  const declared = selected[0]!.pod.containers.flatMap((c) => c.ports ?? []);
-  const found = declared.find(
-    (p) => (typeof target === 'number' ? p.containerPort : p.name) === target,
-  );
   return {
     workload: selected[0]!.name,
     port: servicePort.port,
-    containerPort: found?.containerPort,
+    containerPort: findPort(selected[0]!.pod.containers, target)?.containerPort,
   };
 }
 
@@ -262,7 +261,7 @@ export function ingressRoute(objects: KubeObject[], path: string) {
  * when no policy isolates `to` for ingress, else when a rule of one that does admits both.
  */
 export function ingressAllowed(objects: KubeObject[], from: Workload, to: Workload, name: string) {
-  const port = to.pod.containers.flatMap((c) => c.ports ?? []).find((p) => p.name === name);
+  const port = findPort(to.pod.containers, name);
   if (!port) throw new Error(`${to.name} declares no port ${name}`);
   const admitsSource = ({ podSelector, namespaceSelector }: INetworkPolicyPeer) =>
     !!podSelector && !namespaceSelector && selects(podSelector, from.podLabels);

@@ -1,5 +1,11 @@
 /** Rules every rendered workload must follow; each returns its violations, naming where. */
-import { parseQuantity, type ContainerRef, type IContainer, type Workload } from './kube.ts';
+import {
+  findPort,
+  parseQuantity,
+  type ContainerRef,
+  type IContainer,
+  type Workload,
+} from './kube.ts';
 
 type Relaxable = 'runAsNonRoot' | 'readOnlyRootFilesystem';
 /** Documented exceptions to the strict security settings: per "<workload>/<container>", why. */
@@ -108,7 +114,7 @@ export const failureBudget = (probe: Probe) =>
 
 /** Readiness and liveness on every long-running container, pointing at a port it declares. */
 export function probeViolations({ id, container }: ContainerRef, requireStartup: boolean) {
-  const { startupProbe, readinessProbe, livenessProbe, ports = [] } = container;
+  const { startupProbe, readinessProbe, livenessProbe } = container;
   const probes = { startupProbe, readinessProbe, livenessProbe };
   const problems = [
     !readinessProbe && 'no readinessProbe',
@@ -120,7 +126,7 @@ export function probeViolations({ id, container }: ContainerRef, requireStartup:
       if (port === undefined) return [`${kind} is not an HTTP, TCP or gRPC check`];
       const [period, timeout] = [probe.periodSeconds ?? 10, probe.timeoutSeconds ?? 1];
       return [
-        !ports.some((p) => (typeof port === 'number' ? p.containerPort : p.name) === port) &&
+        !findPort([container], port) &&
           `${kind} checks port ${port}, which the container does not declare`,
         timeout >= period &&
           kind !== 'startupProbe' &&
