@@ -5,11 +5,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig, taskRecordFromItem } from '@task-manager/task-store';
-import { stopTaskService } from '@task-manager/testing';
+import { stopTaskService, withProductionTimeouts } from '@task-manager/testing';
 import {
   countInto,
   distribution,
-  dynamoEnv,
   ms,
   percentile,
   seconds,
@@ -31,7 +30,7 @@ const RECOVERY_BOUND_MS = 10_000;
 export async function outageCheck(context: VerifyContext): Promise<Outcome> {
   const tables = await context.newTables();
   const service = await context.startService('task-service', tables);
-  const { timeoutMs, maxAttempts } = loadDynamoConfig(dynamoEnv(tables));
+  const { timeoutMs, maxAttempts } = loadDynamoConfig(withProductionTimeouts(tables));
   const latencyBound = timeoutMs * maxAttempts + LATENCY_MARGIN_MS;
   let stoppedAt = Infinity;
   let restartedAt = Infinity;

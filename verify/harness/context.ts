@@ -19,6 +19,7 @@ import {
   type ManagedChild,
   type TaskServiceInstance,
   type TestTables,
+  withProductionTimeouts,
 } from '@task-manager/testing';
 import { LogAudit } from '../checks/logs.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
@@ -42,18 +43,6 @@ export interface Outcome {
 
 export type VerifyContext = Awaited<ReturnType<typeof createContext>>;
 
-/**
- * The tables' environment without the test tables' short DynamoDB timeouts: verify runs the
- * programs with their production defaults, since a 500 ms timeout only measures how slow the
- * embedded DynamoDB gets on a busy machine.
- */
-export function dynamoEnv(tables: TestTables): Record<string, string> {
-  const env = { ...tables.env };
-  delete env.DYNAMODB_TIMEOUT_MS;
-  delete env.DYNAMODB_MAX_ATTEMPTS;
-  return env;
-}
-
 export async function createContext() {
   const dataDir = await mkdtemp(join(tmpdir(), 'verify-dynamodb-'));
   const dynamo = await startDynaliteProcess({ path: dataDir });
@@ -72,7 +61,7 @@ export async function createContext() {
 
   /** What the service and the job both run with (the AWS key only dynalite sees). */
   const programEnv = (tables: TestTables): Record<string, string> => ({
-    ...dynamoEnv(tables),
+    ...withProductionTimeouts(tables),
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',

@@ -71,6 +71,7 @@ import {
   ENTRY_COMPILE_CACHE_ENV,
   residentMb,
   runningTaskService,
+  startupMs,
   startBenchProcess,
 } from './service-process.ts';
 
@@ -236,19 +237,12 @@ async function runningApi(env: Record<string, string>): Promise<Api> {
   return { url: service.url, pid: service.child.pid };
 }
 
-/** Spawn to the first 200 on /health/readiness (the table reached), in milliseconds. */
-async function startupMs(entry: string, env: Record<string, string>): Promise<number> {
-  const service = await runningTaskService({ ...serviceEnv, ...env }, entry);
-  await stopTaskService(service);
-  return service.readyAt - service.child.spawnedAt;
-}
-
 // Start-up first, while nothing else runs; the variants alternate so the machine's moods
 // weigh on each alike.
 const startups = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]));
 for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
   for (const [name, { entry, env }] of Object.entries(variants)) {
-    startups.get(name)!.push(await startupMs(entry, env));
+    startups.get(name)!.push(await startupMs({ ...serviceEnv, ...env }, entry));
   }
 }
 

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   spawnListening,
   spawnTaskService,
+  stopTaskService,
   waitUntilReady,
   type ManagedChild,
   type TaskServiceInstance,
@@ -81,6 +82,13 @@ export async function runningTaskService(
   });
   const readyAt = await waitUntilReady(service, { timeoutMs: 30_000, intervalMs: 5 });
   return { ...service, readyAt };
+}
+
+/** Spawn to the first 200 on /health/readiness (the table reached), in ms; then it stops. */
+export async function startupMs(env: Record<string, string>, entry?: string): Promise<number> {
+  const service = await runningTaskService(env, entry);
+  await stopTaskService(service);
+  return service.readyAt - service.child.spawnedAt;
 }
 
 /**

@@ -16,10 +16,10 @@ import {
   spawnListening,
   startDynaliteProcess,
   startTestIdentity,
-  stopTaskService,
   waitUntilReady,
+  withProductionTimeouts,
 } from '@task-manager/testing';
-import { runningTaskService } from './service-process.ts';
+import { startupMs } from './service-process.ts';
 
 const SAMPLES = Number(process.env.STARTUP_SAMPLES ?? 10);
 const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -65,14 +65,8 @@ const dynamo = await startDynaliteProcess();
 const identity = await startTestIdentity();
 const cacheDir = mkdtempSync(path.join(tmpdir(), 'startup-floor-cache-'));
 try {
-  const env: Record<string, string> = {
-    ...(await createTestTables(dynamo.endpoint)).env,
-    ...identity.env,
-    NODE_ENV: 'production',
-  };
-  // The production DynamoDB timeouts, not the test tables' short ones.
-  delete env.DYNAMODB_TIMEOUT_MS;
-  delete env.DYNAMODB_MAX_ATTEMPTS;
+  const tables = await createTestTables(dynamo.endpoint);
+  const env = { ...withProductionTimeouts(tables), ...identity.env, NODE_ENV: 'production' };
   // Resolved from task-service's directory, where its node_modules are found as in the image.
   const floor =
     `require('node:module').enableCompileCache(${JSON.stringify(cacheDir)}); ` +
@@ -82,9 +76,7 @@ try {
   await bareReadyMs('floor', floor, SERVICE_DIR);
   for (let sample = 0; sample < SAMPLES; sample++) {
     // Alternate, so that whatever else the machine does weighs on all alike.
-    const service = await runningTaskService(env);
-    await stopTaskService(service);
-    samples.service.push(service.readyAt - service.child.spawnedAt);
+    samples.service.push(await startupMs(env));
     samples.floor.push(await bareReadyMs('floor', floor, SERVICE_DIR));
     samples.baseline.push(await bareReadyMs('node -e', BARE_SERVER));
   }
