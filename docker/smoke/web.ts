@@ -4,7 +4,7 @@ import net from 'node:net';
 import { eventually } from '@task-manager/testing';
 import { images } from './images.ts';
 import { checkStdout, startApp, type Container, type Smoke } from './sandbox.ts';
-import { docker, request, type HttpResponse } from './support.ts';
+import { docker, expectStatus, request, type HttpResponse } from './support.ts';
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -28,7 +28,7 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
   // Its status, and the `headers` it must have ('' for one it must not have).
   const get = async (path: string, status: number, headers: Record<string, string> = {}) => {
     const response = await request(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
-    assert.equal(response.status, status, `GET ${path}`);
+    expectStatus(response, status, `GET ${path}`);
     const actual = Object.keys(headers).map((name) => [name, response.headers.get(name) ?? '']);
     assert.deepEqual(Object.fromEntries(actual), headers, `GET ${path}`);
     return response;
