@@ -68,23 +68,25 @@ export const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
 export const overlayOf = (variant: Variant) => variant.split('+')[0] as 'local' | 'dev' | 'aws';
 export const hasTracing = (variant: Variant) => variant.endsWith('+tracing');
 
+/** `kubectl kustomize <dir>`, as Skaffold runs it, parsed. */
+function kustomize(dir: string): KubeObject[] {
+  const output = execFileSync(process.env.KUBECTL ?? 'kubectl', ['kustomize', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 2 ** 24,
+  });
+  const documents = parseAllDocuments(output);
+  for (const document of documents) if (document.errors[0]) throw document.errors[0];
+  return documents.map((document) => document.toJS() as KubeObject).filter(Boolean);
+}
+
+/** Rendered once per directory or variant: the tests only read them. */
 const rendered = new Map<string, KubeObject[]>();
 
-/** `kubectl kustomize <dir>` (relative to the repository root), parsed; cached per directory. */
+/** A directory of the repository (relative to its root), rendered. */
 export function renderDirectory(dir: string): KubeObject[] {
-  let objects = rendered.get(dir);
-  if (!objects) {
-    const output = execFileSync(process.env.KUBECTL ?? 'kubectl', ['kustomize', fromRoot(dir)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 2 ** 24,
-    });
-    const documents = parseAllDocuments(output);
-    for (const document of documents) if (document.errors[0]) throw document.errors[0];
-    objects = documents.map((document) => document.toJS() as KubeObject).filter(Boolean);
-    rendered.set(dir, objects);
-  }
-  return objects;
+  if (!rendered.has(dir)) rendered.set(dir, kustomize(fromRoot(dir)));
+  return rendered.get(dir)!;
 }
 
 /** A kustomization of a resource, components and other fields, written where Kustomize reads it. */
@@ -95,7 +97,7 @@ export function renderKustomization([resource, ...components]: readonly string[]
   const kustomization = { resources: [relative(resource!)], components: components.map(relative) };
   writeFileSync(path.join(dir, 'kustomization.yaml'), stringify({ ...kustomization, ...fields }));
   try {
-    return renderDirectory(dir);
+    return kustomize(dir);
   } finally {
     rmSync(dir, { recursive: true });
   }
