@@ -138,12 +138,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return proxy;
 }
 
-/** A loopback port nothing listens on (it was free a moment ago): a server that is down. */
-export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
+export interface DownServer {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A server that is down: every connection is reset as it arrives (ECONNRESET). Its port stays
+ * held, where a port merely closed ("nothing listens") could be taken meanwhile by another
+ * process, which would then answer instead.
+ */
+export async function startDownServer(): Promise<DownServer> {
+  const server = createServer((socket) => socket.resetAndDestroy()).listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

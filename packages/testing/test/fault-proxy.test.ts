@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { test } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClients } from '@task-manager/task-store';
-import { createTestTables, startDynalite, startFaultProxy } from '../src/index.ts';
+import { createTestTables, startDownServer, startDynalite, startFaultProxy } from '../src/index.ts';
 import { eventually } from '../src/eventually.ts';
 
 test('a stalled call is held while its client waits, and no longer once the client hangs up', async () => {
@@ -61,5 +61,20 @@ test('a cut resets open connections and each new one until restore; requests are
   } finally {
     await proxy.close();
     await dynamo.stop();
+  }
+});
+
+test('a down server resets every connection, and keeps resetting them', async () => {
+  const down = await startDownServer();
+  try {
+    const { port } = new URL(down.endpoint);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const [error] = (await once(connect(Number(port), '127.0.0.1'), 'error')) as [
+        NodeJS.ErrnoException,
+      ];
+      assert.equal(error.code, 'ECONNRESET');
+    }
+  } finally {
+    await down.close();
   }
 });
