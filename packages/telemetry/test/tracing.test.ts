@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
-  closedPort,
   MODULE_RECORDER,
+  startDownServer,
   startOtlpReceiver,
   type OtlpReceiver,
   type ReceivedSpan,
@@ -193,9 +193,11 @@ describe('with tracing off', () => {
 });
 
 describe('a collector that is not there or does not answer', () => {
-  test('down (connection refused): the work runs, shutdown gives up by its deadline, exit 0', async () => {
+  test('down (every connection reset): the work runs, shutdown gives up by its deadline, exit 0', async (t) => {
+    const collector = await startDownServer();
+    t.after(() => collector.close());
     const run = await runFixture({
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
       FLUSH_TIMEOUT_MS: '500',
     });
     assert.equal(run.code, 0, run.stderr);

@@ -1,6 +1,10 @@
 /**
- * A loopback TCP proxy in front of DynamoDB that injects real network faults (latency, stalls,
- * lost responses), so tests exercise the client's failure handling without faking it.
+ * A loopback TCP proxy in front of a server (DynamoDB, the identity provider...) that injects
+ * real network faults (latency, stalls, lost responses, an outage), so tests exercise the
+ * client's failure handling without faking it.
+ *
+ * Its port stays its own for its whole life, cut or not: a port closed for an outage and listened
+ * on again later could be taken meanwhile by another process, which would then answer instead.
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
@@ -21,10 +25,21 @@ export interface FaultProxy {
   loseNextResponse(operation: string, containing?: string): void;
   /** Responses lost so far, by operation, in order. */
   readonly lost: readonly string[];
+  /** The first line of each HTTP request, without the version ("GET /jwks"), in order. */
+  readonly requests: readonly string[];
+  /**
+   * The outage: open connections are reset, and so is each new one as it arrives, until
+   * restore(). Clients see ECONNRESET, never ECONNREFUSED: refusing needs the port closed.
+   */
+  cut(): void;
+  /** The end of the outage: new connections go through again. */
+  restore(): void;
   close(): Promise<void>;
 }
 
 const TARGET = /x-amz-target:\s*DynamoDB_\d+\.(\w+)/i;
+// A request starts a chunk: clients write its head in one go, and send one request at a time.
+const REQUEST_LINE = /^([A-Z]+ \S+) HTTP\/1\.[01]\r\n/;
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const { hostname, port } = new URL(target);
@@ -37,8 +52,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const held = new Set<{ operation: string }>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
+  const requests: string[] = [];
+  let cut = false;
 
   const server = createServer((client) => {
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = connect(Number(port), hostname);
     track(client);
     track(upstream);
@@ -47,7 +68,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     // This connection's held chunks: released too when it goes away (its client hung up).
     const holding = new Set<{ operation: string }>();
     client.on('data', (chunk: Buffer) => {
-      const operation = TARGET.exec(chunk.toString('latin1'))?.[1];
+      const head = chunk.toString('latin1');
+      const requestLine = REQUEST_LINE.exec(head)?.[1];
+      if (requestLine !== undefined) requests.push(requestLine);
+      const operation = TARGET.exec(head)?.[1];
       const entry = { operation: operation ?? 'body' };
       held.add(entry);
       holding.add(entry);
@@ -98,6 +122,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       armed.push({ operation, containing });
     },
     lost,
+    requests,
+    cut() {
+      cut = true;
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+    restore() {
+      cut = false;
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,12 +138,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return proxy;
 }
 
-/** A loopback port nothing listens on (it was free a moment ago): a server that is down. */
-export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
+export interface DownServer {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A server that is down: every connection is reset as it arrives (ECONNRESET). Its port stays
+ * held, where a port merely closed ("nothing listens") could be taken meanwhile by another
+ * process, which would then answer instead.
+ */
+export async function startDownServer(): Promise<DownServer> {
+  const server = createServer((socket) => socket.resetAndDestroy()).listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

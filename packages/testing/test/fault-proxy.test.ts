@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClients } from '@task-manager/task-store';
-import { createTestTables, startDynalite, startFaultProxy } from '../src/index.ts';
+import { createTestTables, startDownServer, startDynalite, startFaultProxy } from '../src/index.ts';
 import { eventually } from '../src/eventually.ts';
 
 test('a stalled call is held while its client waits, and no longer once the client hangs up', async () => {
@@ -28,5 +30,51 @@ test('a stalled call is held while its client waits, and no longer once the clie
   } finally {
     await proxy.close();
     await dynamo.stop();
+  }
+});
+
+test('a cut resets open connections and each new one until restore; requests are recorded', async () => {
+  const dynamo = await startDynalite();
+  const proxy = await startFaultProxy(dynamo.endpoint);
+  try {
+    const { config } = await createTestTables(dynamo.endpoint);
+    const { client } = createDynamoClients({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
+    const describeTable = () =>
+      client.send(new DescribeTableCommand({ TableName: config.tasksTable })).then(
+        () => 'answered',
+        (error: NodeJS.ErrnoException) => error.code,
+      );
+    assert.equal(await describeTable(), 'answered');
+    await fetch(`${proxy.endpoint}/some/path?x=1`);
+    const { port } = new URL(proxy.endpoint);
+    const open = connect(Number(port), '127.0.0.1');
+    await once(open, 'connect');
+    const reset = once(open, 'error');
+
+    proxy.cut();
+    assert.equal(((await reset)[0] as NodeJS.ErrnoException).code, 'ECONNRESET');
+    assert.equal(await describeTable(), 'ECONNRESET');
+    proxy.restore();
+    assert.equal(await describeTable(), 'answered', 'the same endpoint answers again');
+    // The call made during the cut never reached the server.
+    assert.deepEqual(proxy.requests, ['POST /', 'GET /some/path?x=1', 'POST /']);
+  } finally {
+    await proxy.close();
+    await dynamo.stop();
+  }
+});
+
+test('a down server resets every connection, and keeps resetting them', async () => {
+  const down = await startDownServer();
+  try {
+    const { port } = new URL(down.endpoint);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const [error] = (await once(connect(Number(port), '127.0.0.1'), 'error')) as [
+        NodeJS.ErrnoException,
+      ];
+      assert.equal(error.code, 'ECONNRESET');
+    }
+  } finally {
+    await down.close();
   }
 });

@@ -23,8 +23,11 @@ export interface IdentityProviderOptions {
   port?: number;
   /** Interface to listen on; default 127.0.0.1 (all interfaces in a container: '0.0.0.0'). */
   host?: string;
-  /** The public issuer URL; default http://localhost:<port>. Its path, if any, is served too. */
-  issuer?: string;
+  /**
+   * The public issuer URL; default http://localhost:<port>. Its path, if any, is served too. A
+   * function is given the port listened on: an issuer that names port 0's pick, race-free.
+   */
+  issuer?: string | ((port: number) => string);
   webClient: WebClient;
   cliClientId?: string;
   apiAudience: string;
@@ -60,7 +63,10 @@ export async function startIdentityProvider(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
 
-  const issuer = options.issuer ?? `http://localhost:${port}`;
+  const issuer =
+    typeof options.issuer === 'function'
+      ? options.issuer(port)
+      : (options.issuer ?? `http://localhost:${port}`);
   const issuerUrl = new URL(issuer);
   const basePath = issuerUrl.pathname.replace(/\/$/, '');
   const interactionUrl = `${basePath}/interaction`;

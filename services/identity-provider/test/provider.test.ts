@@ -79,23 +79,21 @@ describe('discovery and keys', () => {
   });
 
   test('a path in the issuer is served too (behind an Ingress path)', async () => {
-    // The issuer names the port, so the provider needs a known one: take a free port.
-    const first = await startIdentityProvider({ webClient, apiAudience: AUDIENCE });
-    const free = first.port;
-    await first.close();
+    // The issuer names the port the system picked, which the provider hands to the function.
     const withPath = await startIdentityProvider({
-      port: free,
-      issuer: `http://localhost:${free}/idp`,
+      issuer: (port) => `http://localhost:${port}/idp`,
       webClient,
       apiAudience: AUDIENCE,
     });
+    const origin = `http://localhost:${withPath.port}`;
     try {
+      assert.equal(withPath.issuer, `${origin}/idp`);
       const metadata = await discovery(withPath.issuer);
-      assert.equal(metadata.issuer, `http://localhost:${free}/idp`);
-      assert.equal(metadata.authorization_endpoint, `http://localhost:${free}/idp/auth`);
+      assert.equal(metadata.issuer, `${origin}/idp`);
+      assert.equal(metadata.authorization_endpoint, `${origin}/idp/auth`);
       const { accessToken } = await fetchAccessToken({ issuer: withPath.issuer, user: 'alice' });
       assert.equal(decodeJwt(accessToken).iss, withPath.issuer);
-      assert.equal((await fetch(`http://localhost:${free}/elsewhere`)).status, 404);
+      assert.equal((await fetch(`${origin}/elsewhere`)).status, 404);
     } finally {
       await withPath.close();
     }

@@ -10,26 +10,31 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import {
   startDynalite,
+  startFaultProxy,
   type DynaliteServer,
+  type FaultProxy,
   type TestIdentity,
   eventually,
 } from '@task-manager/testing';
 import { backchannelUrlFor } from '../src/auth/backchannel.ts';
-import { startHttpRelay, type HttpRelay } from './support/http-relay.ts';
 import { ALICE, as, createTestService, testIdentity } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
 let identity: TestIdentity;
-let relay: HttpRelay;
+// The cluster-internal address (a Service) task-service reaches the provider by, which can fail.
+let relay: FaultProxy;
 before(async () => {
   dynamo = await startDynalite();
   identity = await testIdentity();
-  relay = await startHttpRelay(`http://127.0.0.1:${identity.provider.port}`);
+  relay = await startFaultProxy(`http://127.0.0.1:${identity.provider.port}`);
 });
 after(async () => {
   await relay.close();
   await dynamo.stop();
 });
+
+const serviceViaRelay = () =>
+  createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.endpoint } });
 
 describe('the back channel', () => {
   test('only URLs on the issuer’s origin are mapped, path and query kept', () => {
@@ -50,8 +55,8 @@ describe('the back channel', () => {
   });
 
   test('discovery, keys and the code exchange go through it; the browser is sent to the issuer', async () => {
-    const service = await createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.url } });
-    relay.seen.length = 0;
+    const service = await serviceViaRelay();
+    const from = relay.requests.length;
     await request(service.app).get('/api/me').set(as(ALICE)).expect(200);
     const login = await request(service.app).get('/auth/login').expect(303);
     assert.ok(
@@ -59,14 +64,12 @@ describe('the back channel', () => {
       login.headers.location,
     );
     await identity.signIn(await service.baseUrl(), 'ivy');
-    assert.ok(relay.seen.includes('GET /.well-known/openid-configuration'), relay.seen.join());
-    assert.ok(relay.seen.includes('GET /jwks'), relay.seen.join());
-    assert.ok(relay.seen.includes('POST /token'), relay.seen.join());
+    const seen = relay.requests.slice(from);
+    assert.ok(seen.includes('GET /.well-known/openid-configuration'), seen.join());
+    assert.ok(seen.includes('GET /jwks'), seen.join());
+    assert.ok(seen.includes('POST /token'), seen.join());
     // The browser's part (authorization, sign-in page) never goes through the back channel.
-    assert.ok(
-      !relay.seen.some((line) => /^(GET|POST) \/(auth|interaction)/.test(line)),
-      relay.seen.join(),
-    );
+    assert.ok(!seen.some((line) => /^(GET|POST) \/(auth|interaction)/.test(line)), seen.join());
   });
 });
 
@@ -74,11 +77,11 @@ describe('the provider unreachable', () => {
   test('keys that cannot be fetched: 503 for Bearer requests, logged once; cached keys keep working', async () => {
     // One instance has checked alice's token (its keys are cached); the other has only
     // discovered the provider (a sign-in started) and has no keys yet.
-    const warm = await createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.url } });
+    const warm = await serviceViaRelay();
     await request(warm.app).get('/api/me').set(as(ALICE)).expect(200);
-    const cold = await createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.url } });
+    const cold = await serviceViaRelay();
     await request(cold.app).get('/auth/login').expect(303);
-    await relay.cut();
+    relay.cut();
     try {
       await request(warm.app).get('/api/me').set(as(ALICE)).expect(200);
       for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -96,7 +99,7 @@ describe('the provider unreachable', () => {
       // Health is not the provider's business: the service stays ready.
       await request(cold.app).get('/health/readiness').expect(200);
     } finally {
-      await relay.restore();
+      relay.restore();
     }
     await request(cold.app).get('/api/me').set(as(ALICE)).expect(200);
     assert.ok(
@@ -107,8 +110,8 @@ describe('the provider unreachable', () => {
   });
 
   test('nothing discovered yet: sign-in answers 503 (JSON or a page), Bearer requests 503', async () => {
-    const fresh = await createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.url } });
-    await relay.cut();
+    const fresh = await serviceViaRelay();
+    relay.cut();
     try {
       const json = await request(fresh.app)
         .get('/auth/login')
@@ -127,15 +130,15 @@ describe('the provider unreachable', () => {
         'a failed discovery is retried no more often than every 2 s',
       );
     } finally {
-      await relay.restore();
+      relay.restore();
     }
   });
 
   test('with the provider back, everything works again without a restart', async () => {
-    const service = await createTestService(dynamo, { env: { OIDC_BACKCHANNEL_URL: relay.url } });
-    await relay.cut();
+    const service = await serviceViaRelay();
+    relay.cut();
     await request(service.app).get('/api/me').set(as(ALICE)).expect(503);
-    await relay.restore();
+    relay.restore();
     // Discovery failures are retried at most every 2 s: poll for the recovery.
     await eventually(async () => {
       await request(service.app).get('/api/me').set(as(ALICE)).expect(200);
