@@ -57,6 +57,17 @@ export async function inspectImage(tag: string): Promise<Inspected> {
   return (JSON.parse(await dockerChecked(['image', 'inspect', tag])) as Inspected[])[0]!;
 }
 
+/**
+ * `find` with `args`, run as root in a throw-away, network-less container of `image`: its stdout.
+ * With `mayLack`, a start point the image does not have is no error (find exits 1 for it).
+ */
+export async function findInImage(image: string, args: string[], { mayLack = false } = {}) {
+  const run = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
+  const { code, stdout, stderr } = await docker([...run, image, ...args]);
+  assert.ok(code === 0 || (mayLack && code === 1), `find in ${image}: exit ${code}: ${stderr}`);
+  return stdout;
+}
+
 /** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
 export function baseImagesOf(dockerfile: string): string[] {
   const args = new Map<string, string>();
