@@ -10,7 +10,7 @@ import path from 'node:path';
 import { eventually, REPO_ROOT } from '@task-manager/testing';
 import { devImages } from './images.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
-import { dockerChecked, expectPid1, expectStatus, probe, request } from './support.ts';
+import { dockerChecked, expectPid1, expectStatus, FAILED, probe, request } from './support.ts';
 
 /** Skaffold's file sync: `tar xmf - -C / --no-same-owner` as the container's user. */
 function syncFile(container: string, file: string, contents: string): void {
@@ -108,7 +108,7 @@ export async function checkDevTargets({ check, sandbox }: Smoke, serviceEnv: Env
       await ready(started.url);
       return started;
     });
-    if (!container) continue;
+    if (container === FAILED) continue;
     await check(`${name}: node is PID 1, running ${entryPoint}`, () =>
       expectPid1(container.name, 'node', '1000:1000', entryPoint),
     );

@@ -6,15 +6,9 @@ import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import { COMPILE_CACHE_DIR, TASK_SERVICE_COMMAND } from '@task-manager/task-service/launch';
 import { TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
 import { REPO_ROOT } from '@task-manager/testing';
-import { allImages, images, inspectImage, sizeOnTopOf } from './images.ts';
+import { allImages, findInImage, images, inspectImage, sizeOnTopOf } from './images.ts';
 import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
-import { dockerChecked, type Check } from './support.ts';
-
-/** `find` with `args`, run as root in a throw-away, network-less container of `image`. */
-export function findInImage(image: string, args: readonly string[]): Promise<string> {
-  const run = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
-  return dockerChecked([...run, image, ...args]);
-}
+import type { Check } from './support.ts';
 
 /** The entries below `root`, their paths relative to it. */
 async function listTree(image: string, root: string) {

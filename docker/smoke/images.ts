@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@task-manager/testing';
-import { docker, dockerChecked, note, type Check } from './support.ts';
+import { docker, dockerChecked, FAILED, note, type Check } from './support.ts';
 
 /** `target`: a stage built as an image of its own. */
 export type ImageSpec = { dockerfile: string; tag: string; target?: string };
@@ -55,6 +55,17 @@ type Inspected = {
 
 export async function inspectImage(tag: string): Promise<Inspected> {
   return (JSON.parse(await dockerChecked(['image', 'inspect', tag])) as Inspected[])[0]!;
+}
+
+/**
+ * `find` with `args`, run as root in a throw-away, network-less container of `image`: its stdout.
+ * With `mayLack`, a start point the image does not have is no error (find exits 1 for it).
+ */
+export async function findInImage(image: string, args: string[], { mayLack = false } = {}) {
+  const run = ['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'find'];
+  const { code, stdout, stderr } = await docker([...run, image, ...args]);
+  assert.ok(code === 0 || (mayLack && code === 1), `find in ${image}: exit ${code}: ${stderr}`);
+  return stdout;
 }
 
 /** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
@@ -121,13 +132,13 @@ async function ensureBaseImages(standinTool: string): Promise<string> {
 export async function buildImages(check: Check): Promise<boolean> {
   const standin = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'standin-base-images');
   const available = await check('base images available', () => ensureBaseImages(standin));
-  if (available === undefined) return false;
+  if (available === FAILED) return false;
   let built = true;
   for (const spec of [...allImages, ...Object.values(devImages), dynaliteImage]) {
     note(`building ${spec.tag} from ${spec.dockerfile}`);
     const target = spec.target ? `--target ${spec.target}` : '(default target)';
     const name = `docker build ${spec.dockerfile} ${target} -> ${spec.tag}`;
-    built = (await check(name, () => build(spec))) !== undefined && built;
+    built = (await check(name, () => build(spec))) !== FAILED && built;
   }
   return built;
 }

@@ -5,7 +5,7 @@ import type { SmokeSignIn } from './identity.ts';
 import { images } from './images.ts';
 import { SMOKE_ADMIN, SMOKE_USER, TRACING, type Task } from './service.ts';
 import type { Env, Smoke } from './sandbox.ts';
-import { expectJson, expectStatus, jsonLines, request } from './support.ts';
+import { expectJson, expectStatus, FAILED, jsonLines, request } from './support.ts';
 
 const image = images.reporter.tag;
 
@@ -28,7 +28,7 @@ export async function runReporter({ check, sandbox }: Smoke, env: Env, date: str
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     return `${seconds} s; stdout ${lines.length} lines, all JSON`;
   });
-  if (ran === undefined) return false;
+  if (ran === FAILED) return false;
   await check(
     `${image}: with tracing on and the collector down, still exits 0, every log line in one trace`,
     async () => {
@@ -80,5 +80,5 @@ export async function checkReport(
     const forbidden = await request(url, { headers: await signIn.bearer(SMOKE_USER) });
     assert.equal(forbidden.status, 403, 'non-admin');
   });
-  return readable !== undefined;
+  return readable !== FAILED;
 }

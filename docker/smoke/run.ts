@@ -31,7 +31,7 @@ import {
   stopDuringRequest as stopServiceDuringRequest,
 } from './service.ts';
 import { Sandbox, type Smoke } from './sandbox.ts';
-import { checksOf, note } from './support.ts';
+import { checksOf, FAILED, note } from './support.ts';
 import { checkWeb, startWeb, stopDuringRequest as stopWebDuringRequest } from './web.ts';
 
 /** The stack, then the dev targets, then the stops; `ingress` is the app's PUBLIC_URL. */
@@ -56,9 +56,9 @@ async function runContainers(smoke: Smoke, ingress: Ingress): Promise<void> {
   const dynamodb = await smoke.check('DynamoDB-compatible server (dynalite) starts', () =>
     startDynamodb(smoke),
   );
-  if (!dynamodb) return;
+  if (dynamodb === FAILED) return;
   const tables = await createTables(smoke, configMap, images.service.tag, 'tables');
-  if (tables === undefined) return;
+  if (tables === FAILED) return;
   // The CronJob's init container runs the same command from the reporter image: a no-op now.
   await createTables(smoke, configMap, images.reporter.tag, 'tables-again');
 

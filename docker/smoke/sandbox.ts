@@ -1,7 +1,7 @@
 /** Every container and network of a run, labelled with its id: cleanup removes exactly them. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { docker, dockerChecked, expectPid1, jsonLines, probe } from './support.ts';
+import { docker, dockerChecked, expectPid1, FAILED, jsonLines, probe } from './support.ts';
 import type { Check, CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
@@ -141,7 +141,7 @@ export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {
     },
     ({ name, url }) => [`${name} on ${url}`, ...probes.map((path) => `${path} 200`)].join('; '),
   );
-  if (!container) return undefined;
+  if (container === FAILED) return undefined;
   await check(`${image}: ${pid1.program} is PID 1, as ${pid1.user}`, () =>
     expectPid1(container.name, pid1.program, pid1.user),
   );

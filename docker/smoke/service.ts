@@ -13,7 +13,7 @@ import { dynaliteImage, images } from './images.ts';
 import { checkStdout, GRACE_SECONDS, NODE_PID1, startApp } from './sandbox.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
 import { docker, dockerChecked, expectJson, expectStatus, jsonLines } from './support.ts';
-import { probe, request } from './support.ts';
+import { FAILED, probe, request } from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -64,13 +64,13 @@ export async function startService(smoke: Smoke, env: Env) {
     const seconds = await probe(`${container.url}/health/startup`, { attemptMs: 1000 });
     return `after ${seconds.toFixed(1)} s`;
   });
-  if (started === undefined) return undefined;
+  if (started === FAILED) return undefined;
   const readiness = `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`;
   const ready = await smoke.check(readiness, async () => {
     const seconds = await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 });
     return `${seconds.toFixed(1)} s after startup`;
   });
-  return ready === undefined ? undefined : container;
+  return ready === FAILED ? undefined : container;
 }
 
 type Me = { userId: string; isAdmin: boolean };
@@ -127,7 +127,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
     },
     ({ task }) => `taskId ${task.taskId}`,
   );
-  if (!created) return undefined;
+  if (created === FAILED) return undefined;
   const { task, etag } = created;
 
   await check(`${image}: GET /api/tasks lists it`, async () => {
@@ -142,7 +142,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
     return `${items.length} open task(s)`;
   });
 
-  return check(
+  const completed = await check(
     `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
     async () => {
       const url = `${base}/api/tasks/${task.taskId}`;
@@ -156,6 +156,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
     },
     (completed) => `completedAt ${completed.completedAt}`,
   );
+  return completed === FAILED ? undefined : completed;
 }
 
 /** Nothing listens there, in the container's own network namespace: the collector is down. */

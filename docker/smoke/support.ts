@@ -5,19 +5,22 @@ import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually } from '@task-manager/testing';
 
+/** What a check that failed returns: unlike undefined, no body returns it. */
+export const FAILED = Symbol('failed');
+
 /**
- * One check, a subtest: `body` throws to fail. Its value, or undefined when it failed; a string
- * it returns, or `detail` of its value, is reported with it.
+ * One check, a subtest: `body` throws to fail. Its value, or FAILED; a string it returns, or
+ * `detail` of its value, is reported with it.
  */
 export type Check = <T>(
   name: string,
   body: () => T | Promise<T>,
   detail?: (value: T) => string,
-) => Promise<T | undefined>;
+) => Promise<T | typeof FAILED>;
 
 export function checksOf(t: TestContext): Check {
   return async (name, body, detail = (value) => (typeof value === 'string' ? value : '')) => {
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof body>> | typeof FAILED = FAILED;
     await t.test(name, async (check) => {
       outcome = await body();
       const text = detail(outcome);

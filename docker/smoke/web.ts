@@ -4,7 +4,7 @@ import net from 'node:net';
 import { eventually } from '@task-manager/testing';
 import { images } from './images.ts';
 import { checkStdout, startApp, type Container, type Smoke } from './sandbox.ts';
-import { docker, expectStatus, request, type HttpResponse } from './support.ts';
+import { docker, expectStatus, FAILED, request, type HttpResponse } from './support.ts';
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -43,7 +43,7 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
       return response;
     },
   );
-  if (!index) return;
+  if (index === FAILED) return;
 
   await check(`${image}: security headers (CSP, nosniff, DENY, ...)`, async () => {
     await get('/', 200, {

@@ -239,7 +239,8 @@ describe('task manager UI', () => {
       await page.getByText('Task “Prepare the Q4 review” deleted.').waitFor();
       assert.equal((await api('alice', `/tasks/${stored!.taskId}`)).status, 404);
 
-      await assertNoProblems(problems);
+      // The provider refused the unacceptable name with a 400; nothing else may fail.
+      await assertNoProblems(problems.filter((problem) => !/^400 .*\/interaction\//.test(problem)));
     } finally {
       await context.close();
     }
@@ -315,7 +316,8 @@ describe('task manager UI', () => {
         (await tasksOf('lena')).map((task) => task.title),
         ['Typed before the session ended'],
       );
-      await assertNoProblems(problems);
+      // The create without a session answered 401, which sent the page to sign in again.
+      await assertNoProblems(problems.filter((problem) => !/^401 .*\/api\/tasks$/.test(problem)));
     } finally {
       await context.close();
     }

@@ -301,7 +301,8 @@ describe('safe by default', () => {
       await dialog.waitFor({ state: 'hidden' });
       await article(page, 'Budget final').waitFor();
       assert.equal((await tasksOf(user))[0]!.contents, 'v2 from the other tab');
-      assertNoProblems(problems);
+      // Both saves over a newer version answered 412, which showed the comparison.
+      assertNoProblems(problems.filter((problem) => !problem.startsWith('412 ')));
     } finally {
       await context.close();
     }

@@ -9,3 +9,4 @@ export * from './bench-summary.ts';
 export * from './builds.ts';
 export * from './child-processes.ts';
 export * from './task-service-process.ts';
+export * from './chromium.ts';

@@ -1,38 +1,15 @@
-/**
- * Debian's Chromium driven by playwright-core (no browser is downloaded, each launch gets a fresh
- * profile), and the ways the end-to-end tests look at a page.
- */
+/** The ways the end-to-end tests look at a page, in Debian's Chromium (launchChromium). */
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import axe from 'axe-core';
-import {
-  chromium,
-  type Browser,
-  type BrowserContextOptions,
-  type Locator,
-  type Page,
-} from 'playwright-core';
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { recordPageProblems, signedOut } from '@task-manager/testing';
 
 export type PersonOptions = Pick<BrowserContextOptions, 'locale' | 'timezoneId' | 'viewport'>;
 
 /**
  * One person's browser session (its own storage, language, time zone and screen), and the
- * problems that must never happen: anything the Content-Security-Policy blocked, page errors.
+ * problems recorded on its pages; the app's `signedOut` answer is none: people sign out.
  */
 export async function newPerson(browser: Browser, options: PersonOptions = {}) {
   const context = await browser.newContext({
@@ -41,25 +18,12 @@ export async function newPerson(browser: Browser, options: PersonOptions = {}) {
     viewport: options.viewport ?? { width: 1100, height: 800 },
     reducedMotion: 'reduce',
   });
-  const problems: string[] = [];
-  context.on('page', (page: Page) => {
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
-  });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      console.error(
-        `Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI}`,
-      );
-    });
-  });
+  const problems = await recordPageProblems(context, signedOut);
   return { context, page: await context.newPage(), problems };
 }
 
 export function assertNoProblems(problems: string[]): void {
-  assert.deepEqual(problems, [], 'the page logged CSP violations or errors');
+  assert.deepEqual(problems, [], 'CSP violations, errors or failed responses');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

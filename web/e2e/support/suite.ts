@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { fetchAccessToken } from '@task-manager/identity-provider/dev-token';
+import { launchChromium } from '@task-manager/testing';
 import type { components } from '../../src/api/schema.d.ts';
 import { startApp, type RunningApp } from './app.ts';
-import { launchBrowser, newPerson, type PersonOptions } from './browser.ts';
+import { newPerson, type PersonOptions } from './browser.ts';
 
 type Schemas = components['schemas'];
 type Task = Schemas['Task'];
@@ -19,7 +20,7 @@ export function startSuite() {
   let browser: Browser | undefined;
   before(async () => {
     app = await startApp();
-    browser = await launchBrowser();
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
