@@ -5,6 +5,7 @@
  * ends this process, its children end with it (lifeline.ts), and it ends when npm does.
  */
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { relative } from 'node:path';
 import { ConfigError } from '@task-manager/task-store';
 import { ensureBuilt } from '@task-manager/testing';
@@ -35,16 +36,9 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
 
   const stop = async (exitCode: number): Promise<never> => {
     stopping = true;
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    }
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null
-          ? undefined
-          : new Promise((resolve) => child.once('exit', resolve)),
-      ),
-    );
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const child of running) child.kill('SIGTERM');
+    await Promise.all(running.map((child) => once(child, 'exit')));
     await web?.close();
     await identity?.provider.close();
     // Closing dynalite closes its LevelDB, so the next start finds consistent data.

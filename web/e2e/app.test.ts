@@ -240,7 +240,7 @@ describe('task manager UI', () => {
       assert.equal((await api('alice', `/tasks/${stored!.taskId}`)).status, 404);
 
       // The provider refused the unacceptable name with a 400; nothing else may fail.
-      await assertNoProblems(problems.filter((problem) => !/^400 .*\/interaction\//.test(problem)));
+      assertNoProblems(problems.filter((problem) => !/^400 .*\/interaction\//.test(problem)));
     } finally {
       await context.close();
     }
@@ -281,7 +281,7 @@ describe('task manager UI', () => {
       await signInAtProvider(page, 'admin');
       await page.getByRole('link', { name: 'Reports' }).click();
       await page.getByRole('heading', { level: 1, name: 'Daily reports' }).waitFor();
-      await assertNoProblems(problems);
+      assertNoProblems(problems);
     } finally {
       await context.close();
     }
@@ -317,7 +317,7 @@ describe('task manager UI', () => {
         ['Typed before the session ended'],
       );
       // The create without a session answered 401, which sent the page to sign in again.
-      await assertNoProblems(problems.filter((problem) => !/^401 .*\/api\/tasks$/.test(problem)));
+      assertNoProblems(problems.filter((problem) => !/^401 .*\/api\/tasks$/.test(problem)));
     } finally {
       await context.close();
     }
@@ -394,7 +394,7 @@ describe('task manager UI', () => {
       await page.keyboard.press('Space');
       await page.getByText('“Typed with the keyboard” marked done.').waitFor();
       assert.equal((await tasksOf('kim'))[0]!.done, true);
-      await assertNoProblems(problems);
+      assertNoProblems(problems);
     } finally {
       await context.close();
     }
@@ -418,7 +418,7 @@ describe('task manager UI', () => {
       await article(page, 'Batch 24').waitFor();
       assert.equal(await page.getByRole('article').count(), 25);
       assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0);
-      await assertNoProblems(problems);
+      assertNoProblems(problems);
     } finally {
       await context.close();
     }
@@ -454,7 +454,7 @@ describe('task manager UI', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Your tasks' }).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-      await assertNoProblems(problems);
+      assertNoProblems(problems);
     } finally {
       await context.close();
     }
@@ -514,7 +514,7 @@ describe('task manager UI', () => {
       // UTF-8 with a byte-order mark, so a spreadsheet reads it as UTF-8.
       assert.match(csv, /^\uFEFFtaskId,userId,title,completedAt\r\n/);
       assert.ok(csv.includes(`${finished.taskId},alice,"Ship it, ""today""",`), csv);
-      await assertNoProblems(problems);
+      assertNoProblems(problems);
     } finally {
       await context.close();
     }

@@ -193,7 +193,7 @@ describe('TaskDialog: creating', () => {
     await control(wrapper, 'Title').setValue('Half typed');
     const outer = wrapper.find('dialog');
     const discardDialog = () => wrapper.findAll('dialog')[1]!;
-    const backdropClick = () => {
+    const backdropClick = async () => {
       // The backdrop is the <dialog> element itself, outside its box (jsdom's box is 0×0).
       outer.element.dispatchEvent(new MouseEvent('mousedown', { clientX: -5, clientY: -5 }));
       outer.element.dispatchEvent(new MouseEvent('click', { clientX: -5, clientY: -5 }));
