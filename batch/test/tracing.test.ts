@@ -162,6 +162,7 @@ test('with tracing off nothing is sent, and the log lines carry no ids', async (
     );
     assert.equal(run.code, 0);
     assert.equal(receiver.requests.length, 0);
+    assert.ok(run.lines.some((line) => line.msg === 'report published'));
     assert.ok(run.lines.every((line) => !('trace_id' in line)));
   } finally {
     await receiver.close();

@@ -522,6 +522,8 @@ describe('task manager UI', () => {
     const other = await suite.newPerson();
     try {
       await signIn(other.page, 'alice');
+      // The header shows who is signed in and the links for them in one render.
+      await other.page.getByText('Signed in as alice').waitFor();
       assert.equal(await other.page.getByRole('link', { name: 'Reports' }).count(), 0);
       await other.page.goto(`${suite.app.origin}/reports`);
       await other.page

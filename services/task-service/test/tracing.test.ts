@@ -308,6 +308,10 @@ for (const { form, entry } of [
         ),
         [],
       );
+      // The request that came with a traceparent logged its line, and no line has a trace id.
+      assert.ok(
+        service.logs.some((line) => line.msg === 'request completed' && line.method === 'POST'),
+      );
       assert.ok(service.logs.every((line) => !('trace_id' in line)));
     });
 

@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   apiError,
   deferred,
@@ -23,6 +23,10 @@ beforeEach(() => {
   setLocale('en');
   configureApi({ onUnauthorized: () => {} });
 });
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
 
 async function mountView(view: TaskView = 'upcoming', path = '/') {
   const router = await testRouter(path);
@@ -42,6 +46,11 @@ const patchBody = async (request: Request) => (await request.json()) as Partial<
 
 describe('TasksView: loading', () => {
   it('shows progress, then the tasks with state, local start time and line breaks kept', async () => {
+    // A fixed instant and zone make the expected bounds literal. 08:30 in Tokyo is still the day
+    // before in UTC, so a start of day taken in UTC would show.
+    vi.stubEnv('TZ', 'Asia/Tokyo');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-21T23:30:00Z'));
     const page = deferred<Response>();
     const task = makeTask({ title: 'Write report', contents: 'Line 1\nLine 2' });
     const { requests } = fakeApi((request) =>
@@ -68,14 +77,11 @@ describe('TasksView: loading', () => {
     // in the browser's time zone, with its offset.
     const overdue = new URL(requests[0]!.url).searchParams;
     expect(overdue.get('status')).toBe('open');
-    expect(overdue.get('to')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
-    expect(Math.abs(Date.parse(overdue.get('to')!) - Date.now())).toBeLessThan(60_000);
+    expect(overdue.get('to')).toBe('2026-11-22T08:30:00+09:00');
     const rest = new URL(requests[1]!.url).searchParams;
     expect(rest.get('status')).toBe('all');
     expect(rest.get('limit')).toBe(String(PAGE_SIZE));
-    const from = rest.get('from')!;
-    expect(from).toMatch(/^\d{4}-\d\d-\d\dT00:00:00[+-]\d\d:\d\d$/);
-    expect(new Date(from).getTime()).toBe(new Date(new Date().setHours(0, 0, 0, 0)).getTime());
+    expect(rest.get('from')).toBe('2026-11-22T00:00:00+09:00');
   });
 
   it('asks for done tasks in the Done view and for everything in All', async () => {
