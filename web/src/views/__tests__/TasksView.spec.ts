@@ -354,6 +354,10 @@ describe('TasksView: Undo of done and reopen, and tasks deleted elsewhere', () =
 
 describe('TasksView: Upcoming in groups, overdue first', () => {
   it('groups by day in the person’s time zone, overdue first and marked in words', async () => {
+    // Noon in Tokyo, fixed: no midnight can fall between the days built here and the view's.
+    vi.stubEnv('TZ', 'Asia/Tokyo');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-21T03:00:00Z'));
     const hour = 3_600_000;
     const now = Date.now();
     const day = (offset: number, hours: number) => {
