@@ -12,7 +12,7 @@ export class InvalidCursorError extends Error {
 }
 
 /** Far longer than any cursor this API issues (a task list's is about 200 characters). */
-const MAX_CURSOR_LENGTH = 1024;
+export const MAX_CURSOR_LENGTH = 1024;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export function encodeCursor(fields: Readonly<Record<string, string>>): string {

@@ -24,6 +24,7 @@ import {
   TITLE_MAX,
   type TextKind,
 } from '@task-manager/contract';
+import { MAX_CURSOR_LENGTH } from '@task-manager/task-store';
 import { z } from 'zod';
 import { badRequest, type ErrorDetail, type HttpError } from './http-errors.ts';
 
@@ -246,7 +247,7 @@ function limit(max: number, fallback: number) {
 const cursor = z
   .string()
   .min(1, 'must not be empty')
-  .max(1024, 'is not a cursor this API issued')
+  .max(MAX_CURSOR_LENGTH, 'is not a cursor this API issued')
   .optional()
   .meta({
     param: { description: "The `nextCursor` of the previous page of the same user's list." },
