@@ -1,7 +1,12 @@
 /** The app in Debian's Chromium through the Ingress: task-web's CSP lets it and sign-in work. */
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, recordPageProblems, signedOut } from '@task-manager/testing';
+import {
+  launchChromium,
+  recordPageProblems,
+  signedOut,
+  type Browser,
+  type Page,
+} from '@task-manager/testing';
 import { images } from './images.ts';
 import { SMOKE_ADMIN, SMOKE_USER, type Task } from './service.ts';
 import type { Smoke } from './sandbox.ts';

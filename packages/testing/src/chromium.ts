@@ -5,13 +5,18 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Response } from 'playwright-core';
 
-/** Headless, without sandbox, first run or background traffic: playwright's defaults. */
+export type { Browser, Page } from 'playwright-core';
+
+/**
+ * Headless, without first run or background traffic (playwright's defaults), and without the
+ * sandbox, which needs user namespaces that containers and CI machines often lack.
+ */
 export function launchChromium(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
     throw new Error(`${executablePath} is missing: apt-get install chromium, or set CHROMIUM_PATH`);
   }
-  return chromium.launch({ executablePath, args: ['--disable-gpu'] });
+  return chromium.launch({ executablePath, chromiumSandbox: false, args: ['--disable-gpu'] });
 }
 
 /** Runs in each page before its scripts; a string, as Node's types know no DOM. */
