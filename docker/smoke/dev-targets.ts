@@ -114,9 +114,8 @@ export async function checkDevTargets({ check, sandbox }: Smoke, serviceEnv: Env
     );
     await check(`${name}: ${says.synced}`, () => sync(container));
     await check(`${name}: docker stop: SIGTERM stops it`, async () => {
-      const { exitCode, inTime, outcome } = await sandbox.stop(container.name);
+      const { exitCode, outcome } = await sandbox.stop(container.name);
       assert.notEqual(exitCode, 128 + 9, `${outcome}: SIGKILLed, SIGTERM was not handled`);
-      assert.ok(inTime, outcome);
       return outcome;
     });
   }

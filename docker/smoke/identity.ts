@@ -41,9 +41,9 @@ export function startProvider(smoke: Smoke, env: Env) {
   });
 }
 
-/** `docker stop`: it closes its server and exits 0 at once; its stdout was JSON throughout. */
+/** `docker stop`: it closes its server and exits 0 on SIGTERM; its stdout was JSON throughout. */
 export async function stopProvider({ check, sandbox }: Smoke, container: Container) {
-  await check(`${image}: docker stop: exit 0 at once; every stdout line is JSON`, async () => {
+  await check(`${image}: docker stop: exit 0 on SIGTERM; every stdout line is JSON`, async () => {
     const outcome = await sandbox.stopCleanly(container.name, 10); // its Deployment's grace period
     const lines = jsonLines((await sandbox.logs(container.name)).stdout);
     return `${outcome}; stdout ${lines.length} lines, all JSON`;

@@ -71,20 +71,23 @@ export class Sandbox {
     return docker(['run', ...this.#runArgs(spec)], { timeout: timeoutMs });
   }
 
-  /** `docker stop`: the exit code, and whether it came "well inside" the grace period (half). */
+  /**
+   * `docker stop`: SIGTERM, then SIGKILL (exit 137) once the grace period is over. The exit code
+   * tells the two apart; the seconds are reported, never judged, as a busy machine stretches them.
+   */
   async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
     const seconds = (performance.now() - started) / 1000;
     const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
     const outcome = `exit ${exit.trim()} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
-    return { exitCode: Number(exit), inTime: seconds < graceSeconds / 2, outcome };
+    return { exitCode: Number(exit), outcome };
   }
 
-  /** `docker stop`; fails unless it exits 0 well inside the grace period. */
+  /** `docker stop`; fails unless the app exits 0 on its own, before any SIGKILL. */
   async stopCleanly(name: string, graceSeconds = GRACE_SECONDS): Promise<string> {
-    const { exitCode, inTime, outcome } = await this.stop(name, graceSeconds);
-    assert.ok(exitCode === 0 && inTime, outcome);
+    const { exitCode, outcome } = await this.stop(name, graceSeconds);
+    assert.equal(exitCode, 0, outcome);
     return outcome;
   }
 
