@@ -13,7 +13,11 @@ export interface FaultProxy {
   readonly endpoint: string;
   /** Added latency, in milliseconds, before each request is forwarded. */
   delayMs: number;
-  /** While true, requests are swallowed: they stay held until their connection goes away. */
+  /**
+   * While true, requests are held: a call stays in flight for as long as a test needs, with no
+   * timing involved. Set back to false, the held requests go on to the server, in order; those
+   * whose connection went away meanwhile are dropped.
+   */
   stall: boolean;
   /** The operations (GetItem, Query...) held back right now: a test's sign a call is in flight. */
   readonly heldCalls: readonly string[];
@@ -37,6 +41,11 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+interface Held {
+  readonly operation: string;
+  forward(): void;
+}
+
 const TARGET = /x-amz-target:\s*DynamoDB_\d+\.(\w+)/i;
 // A request starts a chunk: clients write its head in one go, and send one request at a time.
 const REQUEST_LINE = /^([A-Z]+ \S+) HTTP\/1\.[01]\r\n/;
@@ -49,11 +58,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     socket.once('close', () => sockets.delete(socket));
   };
   // Chunks not yet forwarded, by operation ('body' for a chunk that continues a request).
-  const held = new Set<{ operation: string }>();
+  const held = new Set<Held>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
   const requests: string[] = [];
   let cut = false;
+  let stall = false;
 
   const server = createServer((client) => {
     if (cut) {
@@ -65,20 +75,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     track(upstream);
     // Set when a request whose response is to be lost has gone upstream on this connection.
     let doomed: string | undefined;
-    // This connection's held chunks: released too when it goes away (its client hung up).
-    const holding = new Set<{ operation: string }>();
+    // This connection's held chunks: dropped when it goes away (its client hung up).
+    const holding = new Set<Held>();
     client.on('data', (chunk: Buffer) => {
       const head = chunk.toString('latin1');
       const requestLine = REQUEST_LINE.exec(head)?.[1];
       if (requestLine !== undefined) requests.push(requestLine);
       const operation = TARGET.exec(head)?.[1];
-      const entry = { operation: operation ?? 'body' };
-      held.add(entry);
-      holding.add(entry);
-      if (proxy.stall) return;
-      setTimeout(() => {
-        held.delete(entry);
-        holding.delete(entry);
+      const forward = (): void => {
         if (upstream.destroyed) return;
         const text = chunk.toString('utf8');
         const match = armed.findIndex(
@@ -88,6 +92,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         );
         if (match !== -1) doomed = armed.splice(match, 1)[0]!.operation;
         upstream.write(chunk);
+      };
+      const entry = { operation: operation ?? 'body', forward };
+      held.add(entry);
+      holding.add(entry);
+      if (stall) return;
+      setTimeout(() => {
+        if (held.delete(entry)) forward();
       }, proxy.delayMs);
     });
     upstream.on('data', (chunk: Buffer) => {
@@ -114,7 +125,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const proxy: FaultProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     delayMs: 0,
-    stall: false,
+    get stall() {
+      return stall;
+    },
+    set stall(value) {
+      stall = value;
+      if (stall) return;
+      // In arrival order, so each connection's chunks reach the server as they were sent.
+      for (const entry of held) {
+        held.delete(entry);
+        entry.forward();
+      }
+    },
     get heldCalls() {
       return [...held].map((entry) => entry.operation);
     },
