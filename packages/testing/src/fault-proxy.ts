@@ -1,7 +1,7 @@
 /**
  * A loopback TCP proxy in front of a server (DynamoDB, the identity provider...) that injects
- * real network faults (latency, stalls, lost responses, an outage), so tests exercise the
- * client's failure handling without faking it.
+ * real network faults (stalls, lost responses, an outage), so tests exercise the client's
+ * failure handling without faking it.
  *
  * Its port stays its own for its whole life, cut or not: a port closed for an outage and listened
  * on again later could be taken meanwhile by another process, which would then answer instead.
@@ -11,8 +11,6 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface FaultProxy {
   readonly endpoint: string;
-  /** Added latency, in milliseconds, before each request is forwarded. */
-  delayMs: number;
   /**
    * While true, requests are held: a call stays in flight for as long as a test needs, with no
    * timing involved. Set back to false, the held requests go on to the server, in order; those
@@ -57,7 +55,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  // Chunks not yet forwarded, by operation ('body' for a chunk that continues a request).
+  // Chunks held by the stall, by operation ('body' for a chunk that continues a request).
   const held = new Set<Held>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
@@ -93,13 +91,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         if (match !== -1) doomed = armed.splice(match, 1)[0]!.operation;
         upstream.write(chunk);
       };
+      if (!stall) {
+        forward();
+        return;
+      }
       const entry = { operation: operation ?? 'body', forward };
       held.add(entry);
       holding.add(entry);
-      if (stall) return;
-      setTimeout(() => {
-        if (held.delete(entry)) forward();
-      }, proxy.delayMs);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (doomed === undefined) {
@@ -124,7 +122,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const proxy: FaultProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    delayMs: 0,
     get stall() {
       return stall;
     },
