@@ -1,7 +1,7 @@
 /**
  * A loopback TCP proxy in front of a server (DynamoDB, the identity provider...) that injects
- * real network faults (latency, stalls, lost responses, an outage), so tests exercise the
- * client's failure handling without faking it.
+ * real network faults (stalls, lost responses, an outage), so tests exercise the client's
+ * failure handling without faking it.
  *
  * Its port stays its own for its whole life, cut or not: a port closed for an outage and listened
  * on again later could be taken meanwhile by another process, which would then answer instead.
@@ -11,9 +11,11 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface FaultProxy {
   readonly endpoint: string;
-  /** Added latency, in milliseconds, before each request is forwarded. */
-  delayMs: number;
-  /** While true, requests are swallowed: they stay held until their connection goes away. */
+  /**
+   * While true, requests are held: a call stays in flight for as long as a test needs, with no
+   * timing involved. Set back to false, the held requests go on to the server, in order; those
+   * whose connection went away meanwhile are dropped.
+   */
   stall: boolean;
   /** The operations (GetItem, Query...) held back right now: a test's sign a call is in flight. */
   readonly heldCalls: readonly string[];
@@ -37,6 +39,11 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+interface Held {
+  readonly operation: string;
+  forward(): void;
+}
+
 const TARGET = /x-amz-target:\s*DynamoDB_\d+\.(\w+)/i;
 // A request starts a chunk: clients write its head in one go, and send one request at a time.
 const REQUEST_LINE = /^([A-Z]+ \S+) HTTP\/1\.[01]\r\n/;
@@ -48,12 +55,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   };
-  // Chunks not yet forwarded, by operation ('body' for a chunk that continues a request).
-  const held = new Set<{ operation: string }>();
+  // Chunks held by the stall, by operation ('body' for a chunk that continues a request).
+  const held = new Set<Held>();
   const armed: { operation: string; containing: string | undefined }[] = [];
   const lost: string[] = [];
   const requests: string[] = [];
   let cut = false;
+  let stall = false;
 
   const server = createServer((client) => {
     if (cut) {
@@ -65,20 +73,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     track(upstream);
     // Set when a request whose response is to be lost has gone upstream on this connection.
     let doomed: string | undefined;
-    // This connection's held chunks: released too when it goes away (its client hung up).
-    const holding = new Set<{ operation: string }>();
+    // This connection's held chunks: dropped when it goes away (its client hung up).
+    const holding = new Set<Held>();
     client.on('data', (chunk: Buffer) => {
       const head = chunk.toString('latin1');
       const requestLine = REQUEST_LINE.exec(head)?.[1];
       if (requestLine !== undefined) requests.push(requestLine);
       const operation = TARGET.exec(head)?.[1];
-      const entry = { operation: operation ?? 'body' };
-      held.add(entry);
-      holding.add(entry);
-      if (proxy.stall) return;
-      setTimeout(() => {
-        held.delete(entry);
-        holding.delete(entry);
+      const forward = (): void => {
         if (upstream.destroyed) return;
         const text = chunk.toString('utf8');
         const match = armed.findIndex(
@@ -88,7 +90,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         );
         if (match !== -1) doomed = armed.splice(match, 1)[0]!.operation;
         upstream.write(chunk);
-      }, proxy.delayMs);
+      };
+      if (!stall) {
+        forward();
+        return;
+      }
+      const entry = { operation: operation ?? 'body', forward };
+      held.add(entry);
+      holding.add(entry);
     });
     upstream.on('data', (chunk: Buffer) => {
       if (doomed === undefined) {
@@ -113,8 +122,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const proxy: FaultProxy = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    delayMs: 0,
-    stall: false,
+    get stall() {
+      return stall;
+    },
+    set stall(value) {
+      stall = value;
+      if (stall) return;
+      // In arrival order, so each connection's chunks reach the server as they were sent.
+      for (const entry of held) {
+        held.delete(entry);
+        entry.forward();
+      }
+    },
     get heldCalls() {
       return [...held].map((entry) => entry.operation);
     },

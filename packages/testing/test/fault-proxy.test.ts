@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClients } from '@task-manager/task-store';
@@ -30,6 +30,34 @@ test('a stalled call is held while its client waits, and no longer once the clie
   } finally {
     await proxy.close();
     await dynamo.stop();
+  }
+});
+
+test('a stall holds each chunk until it ends, then forwards them all, in order', async () => {
+  let received = '';
+  const server = createServer((socket) => socket.on('data', (chunk) => (received += chunk)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const proxy = await startFaultProxy(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const client = connect(Number(new URL(proxy.endpoint).port), '127.0.0.1');
+  try {
+    await once(client, 'connect');
+    proxy.stall = true;
+    const head = 'POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.Query\r\n\r\n';
+    client.write(head);
+    await eventually(() => assert.deepEqual(proxy.heldCalls, ['Query']));
+    // Written once the head is held, so the two arrive as two chunks, not one.
+    client.write('{"TableName":"tasks"}');
+    await eventually(() => assert.deepEqual(proxy.heldCalls, ['Query', 'body']));
+    assert.equal(received, '', 'nothing gets through during the stall');
+
+    proxy.stall = false;
+    assert.deepEqual(proxy.heldCalls, []);
+    await eventually(() => assert.equal(received, `${head}{"TableName":"tasks"}`));
+  } finally {
+    client.destroy();
+    await proxy.close();
+    server.close();
   }
 });
 

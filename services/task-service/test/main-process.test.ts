@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import request from 'supertest';
 import {
   assertBuilt,
@@ -19,7 +19,12 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
-import { BUILT_MAIN, spawnService, startService } from './support/service-process.ts';
+import {
+  BUILT_MAIN,
+  spawnService,
+  startService,
+  type ServiceProcess,
+} from './support/service-process.ts';
 import { newTraceparent } from './support/traces.ts';
 import { as, ALICE, newTask, testIdentity } from './support/test-service.ts';
 
@@ -42,10 +47,28 @@ after(async () => {
   await dynamo?.stop();
 });
 
+/** Holds every DynamoDB call from now until the test sets `proxy.stall = false` or ends. */
+function stallDynamo(t: TestContext): void {
+  proxy.stall = true;
+  t.after(() => {
+    proxy.stall = false;
+  });
+}
+
+/** Waits for the child's shutdown to begin (not ready, no new connections); its log line. */
+function shutdownBegun(child: ServiceProcess): Promise<Record<string, unknown>> {
+  return eventually(() => {
+    const line = child.logs.find(
+      ({ msg }) => msg === 'shutting down: no longer ready, finishing in-flight requests',
+    );
+    assert.ok(line, 'the shutdown has begun');
+    return line;
+  });
+}
+
 describe('node dist/main.js', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`${signal} while a slow request is in flight: the request is answered, exit 0`, async (t) => {
-      proxy.delayMs = 0;
       const child = await startService(BUILT_MAIN, {
         ...identityEnv,
         ...tables.env,
@@ -59,16 +82,17 @@ describe('node dist/main.js', () => {
         .send(newTask({ title: `before ${signal}` }))
         .expect(201);
 
-      // From now on every DynamoDB call takes 1.5 s: the next request is slow for real.
-      proxy.delayMs = 1500;
+      // The next request's DynamoDB call is held: the request stays in flight until released.
+      stallDynamo(t);
       const slow = request(child.baseUrl)
         .get(`/api/tasks/${created.body.taskId}`)
         .set(as(ALICE))
         .set('X-Request-Id', `slow-${signal}`)
         .then((response) => response);
-      // The request is in flight once the proxy holds its DynamoDB call.
       await eventually(() => assert.ok(proxy.heldCalls.includes('GetItem')));
       child.process.kill(signal);
+      assert.equal((await shutdownBegun(child)).inFlight, 1);
+      proxy.stall = false;
 
       const response = await slow;
       assert.equal(response.status, 200);
@@ -85,7 +109,6 @@ describe('node dist/main.js', () => {
   }
 
   test('a second signal exits at once, non-zero, without waiting', async (t) => {
-    proxy.delayMs = 0;
     const child = await startService(BUILT_MAIN, {
       ...identityEnv,
       ...tables.env,
@@ -93,10 +116,7 @@ describe('node dist/main.js', () => {
       DYNAMODB_TIMEOUT_MS: '30000',
     });
     t.after(() => child.process.kill('SIGKILL'));
-    proxy.stall = true;
-    t.after(() => {
-      proxy.stall = false;
-    });
+    stallDynamo(t);
     const stuck = request(child.baseUrl)
       .get('/api/tasks')
       .set(as(ALICE))
@@ -170,7 +190,6 @@ describe('node dist/main.js with tracing on', () => {
   test('SIGTERM while a slow request is in flight: answered, its spans exported at shutdown, exit 0', async (t) => {
     const receiver = await startOtlpReceiver();
     t.after(() => receiver.close());
-    proxy.delayMs = 0;
     const child = await startService(BUILT_MAIN, {
       ...identityEnv,
       ...tables.env,
@@ -182,7 +201,7 @@ describe('node dist/main.js with tracing on', () => {
     });
     t.after(() => child.process.kill('SIGKILL'));
 
-    proxy.delayMs = 1500;
+    stallDynamo(t);
     const trace = newTraceparent();
     const slow = request(child.baseUrl)
       .get('/api/tasks')
@@ -191,6 +210,8 @@ describe('node dist/main.js with tracing on', () => {
       .then((response) => response);
     await eventually(() => assert.ok(proxy.heldCalls.includes('Query')));
     child.process.kill('SIGTERM');
+    assert.equal((await shutdownBegun(child)).inFlight, 1);
+    proxy.stall = false;
 
     assert.equal((await slow).status, 200);
     assert.deepEqual(await child.exited, { code: 0, signal: null });
@@ -204,7 +225,6 @@ describe('node dist/main.js with tracing on', () => {
     const receiver = await startOtlpReceiver();
     receiver.hold = true;
     t.after(() => receiver.close());
-    proxy.delayMs = 0;
     const child = await startService(BUILT_MAIN, {
       ...identityEnv,
       ...tables.env,

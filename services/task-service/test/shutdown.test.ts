@@ -33,7 +33,6 @@ after(async () => {
 });
 
 async function startBehindProxy(env: Record<string, string> = {}): Promise<RunningForTest> {
-  proxy.delayMs = 0;
   proxy.stall = false;
   const service = await runService(tables, {
     DYNAMODB_ENDPOINT: proxy.endpoint,
@@ -71,8 +70,8 @@ function get(service: RunningForTest, path: string, agent?: Agent): Promise<Answ
 test('in-flight requests finish, new connections are refused, readiness drops at once', async (t) => {
   const service = await startBehindProxy();
   t.after(() => service.stop());
-  // Every DynamoDB call now takes a second: a request that is slow for a legitimate reason.
-  proxy.delayMs = 1000;
+  // Its DynamoDB call is held: the request stays in flight until the stall ends.
+  proxy.stall = true;
   const arrived = once(service.server, 'request');
   const slow = get(service, '/api/tasks');
   await arrived;
@@ -81,6 +80,7 @@ test('in-flight requests finish, new connections are refused, readiness drops at
   assert.deepEqual(service.health.readiness, { ok: false, reason: 'shutting down' });
   await assert.rejects(get(service, '/health/liveness'), { code: 'ECONNREFUSED' });
 
+  proxy.stall = false;
   const { response, body } = await slow;
   assert.equal(response.statusCode, 200);
   assert.deepEqual(JSON.parse(body), { items: [], nextCursor: null });
@@ -124,7 +124,8 @@ test('requests still running at SHUTDOWN_TIMEOUT_MS are cut and the outcome is f
 
 test('"task-service stopped" is logged after the line of every request it waited for', async () => {
   const service = await startBehindProxy();
-  proxy.delayMs = 300;
+  // Their DynamoDB calls are held, so every request is still running when stop() begins.
+  proxy.stall = true;
   const requests = 20;
   let arrived = 0;
   const allArrived = new Promise<void>((resolve) =>
@@ -134,10 +135,16 @@ test('"task-service stopped" is logged after the line of every request it waited
   );
   const answers = Array.from({ length: requests }, () => get(service, '/api/tasks'));
   await allArrived;
-  assert.equal(await service.stop(), 'graceful');
+  const stopping = service.stop();
+  proxy.stall = false;
+  assert.equal(await stopping, 'graceful');
   for (const { response } of await Promise.all(answers)) assert.equal(response.statusCode, 200);
 
   const messages = service.logs.lines.map((line) => line.msg);
+  const begun = service.logs.lines.find(
+    ({ msg }) => msg === 'shutting down: no longer ready, finishing in-flight requests',
+  );
+  assert.equal(begun?.inFlight, requests, 'it waited for every one');
   assert.equal(messages.filter((msg) => msg === 'request completed').length, requests);
   assert.equal(messages.at(-1), 'task-service stopped');
 });
