@@ -79,6 +79,8 @@ test('in-flight requests finish, new connections are refused, readiness drops at
   const stopping = service.stop();
   assert.deepEqual(service.health.readiness, { ok: false, reason: 'shutting down' });
   await assert.rejects(get(service, '/health/liveness'), { code: 'ECONNREFUSED' });
+  // While the request is held, stop() waits for it (an already settled stop() would win).
+  assert.equal(await Promise.race([stopping, Promise.resolve('still waiting')]), 'still waiting');
 
   proxy.stall = false;
   const { response, body } = await slow;
