@@ -23,8 +23,6 @@
  *
  * Figures are printed, never asserted. It builds the job first if its build is out of date.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -43,6 +41,7 @@ import {
   ensureBuilt,
   median,
   recordRatio,
+  spawnChild,
   startDynaliteProcess,
   type TestTables,
 } from '@task-manager/testing';
@@ -155,17 +154,23 @@ async function runJob(
   env: Record<string, string>,
   n: number,
 ): Promise<JobRun> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [...flags, JOB, '--date', DATE], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = spawnChild({
+    name: 'the report job',
+    command: process.execPath,
+    args: [...flags, JOB, '--date', DATE],
+    env,
+    keepOutput: true,
   });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const ms = performance.now() - started;
-  const last = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
-  if (code !== 0) throw new Error(`the job failed (exit ${code}): ${String(last.msg)}`);
+  const { code } = await child.exited;
+  const ms = performance.now() - child.spawnedAt;
+  await child.finished;
+  const last = JSON.parse(child.output('stdout').at(-1) ?? '{}') as Record<string, unknown>;
+  if (code !== 0) {
+    // Its last lines, stderr included: a crash writes its stack there.
+    throw new Error(
+      `the job failed (exit ${code}): ${String(last.msg)}\n${child.tail().join('\n')}`,
+    );
+  }
   if (last.count !== n) throw new Error(`the job reported ${String(last.count)} tasks, not ${n}`);
   return { ms, maxRssBytes: Number(last.maxRssBytes) };
 }

@@ -264,7 +264,7 @@ describe('the report program stopped mid-run', () => {
       const run = await runProgram(['--date', DATE], jobEnv(tables), (line, child) => {
         if (line.msg === 'report progress' && !signalled) {
           signalled = true;
-          child.kill(signal);
+          child.signal(signal);
         }
       });
       assert.equal(run.code, exitCode);

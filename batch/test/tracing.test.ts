@@ -216,7 +216,7 @@ describe('a collector that is down changes no exit code', () => {
       (line, child) => {
         if (line.msg === 'report progress' && !signalled) {
           signalled = true;
-          child.kill('SIGTERM');
+          child.signal('SIGTERM');
         }
       },
     );

@@ -4,17 +4,21 @@
  * again on the same ports right after. Real processes, real signals, real ports.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { listeningPortIn } from '@task-manager/task-service/launch';
+import {
+  eventually,
+  exitSignal,
+  REPO_ROOT,
+  spawnChild,
+  type ManagedChild,
+} from '@task-manager/testing';
 import { appAddressesIn, type AppAddresses } from '../app-addresses.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEADLINE_MS = 180_000;
 
 /** Every part on a port the system picks; npm start says which. */
@@ -38,12 +42,16 @@ before(async () => {
 after(() => rm(dataDir, { recursive: true, force: true }));
 
 /** Polls `check` until it returns true; fails with `what` after the deadline. */
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
-    await delay(100);
-  }
+function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  signal?: AbortSignal,
+): Promise<void> {
+  return eventually(async () => assert.ok(await check(), `timed out waiting until ${what}`), {
+    timeoutMs: DEADLINE_MS,
+    intervalMs: 100,
+    signal,
+  });
 }
 
 function alive(pid: number): boolean {
@@ -75,24 +83,23 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
+/**
+ * Runs `args` under node from the repository root, in a group of its own so that the test can
+ * kill the program alone (`process.kill(pid)`, never `signal()`, which would reach the group).
+ */
+function run(args: string[], ports: Record<string, string>): ManagedChild {
+  return spawnChild({
+    name: args.join(' '),
+    command: process.execPath,
+    args,
+    cwd: REPO_ROOT,
+    env: { ...(process.env as Record<string, string>), ...ports, DATA_DIR: dataDir },
+    group: true,
+    keepOutput: true,
+  });
 }
 
-/** Runs `args` under node from the repository root, detached so the test can kill it alone. */
-function run(args: string[], ports: Record<string, string>): Started {
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...ports, DATA_DIR: dataDir },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  return { child, output: () => output };
-}
+const outputOf = (started: ManagedChild): string => started.output().join('\n');
 
 async function uiAnswers(origin: string): Promise<boolean> {
   return fetch(`${origin}/`, { signal: AbortSignal.timeout(2000) }).then(
@@ -106,25 +113,29 @@ async function uiAnswers(origin: string): Promise<boolean> {
  * pids of everything it started.
  */
 async function ready(
-  started: Started,
-  root = started.child.pid!,
+  started: ManagedChild,
+  root = started.pid,
 ): Promise<{ addresses: AppAddresses; pids: number[] }> {
   let addresses: AppAddresses | undefined;
-  await until(`the app answers (output so far:\n${started.output()})`, async () => {
-    assert.equal(started.child.exitCode, null, `it exited:\n${started.output()}`);
-    addresses = appAddressesIn(started.output());
-    return addresses !== undefined && uiAnswers(addresses.origin);
-  });
+  const exited = exitSignal(started, () => new Error(`it exited:\n${outputOf(started)}`));
+  await until(
+    `the app answers (output so far:\n${outputOf(started)})`,
+    async () => {
+      addresses = appAddressesIn(outputOf(started));
+      return addresses !== undefined && uiAnswers(addresses.origin);
+    },
+    exited,
+  );
   const pids = descendants(root);
   // task-service at least (node --watch and the task-service it runs under npm run dev).
   assert.ok(pids.length >= 1, `no process below ${root}`);
   return { addresses: addresses!, pids };
 }
 
-async function stopCleanly(started: Started): Promise<void> {
-  const pids = descendants(started.child.pid!);
-  started.child.kill('SIGINT');
-  await until('the app stopped', () => started.child.exitCode !== null);
+async function stopCleanly(started: ManagedChild): Promise<void> {
+  const pids = descendants(started.pid);
+  started.process.kill('SIGINT');
+  await until('the app stopped', () => !started.alive);
   await until('its processes ended', () => pids.every((pid) => !alive(pid)));
 }
 
@@ -133,7 +144,7 @@ describe('what npm start starts ends with it', () => {
     test(`kill -9 of ${script}: its processes end, and it starts again on the same ports`, async () => {
       const first = run(['--conditions=development', script], ANY_PORTS);
       const { addresses, pids } = await ready(first);
-      process.kill(first.child.pid!, 'SIGKILL');
+      process.kill(first.pid, 'SIGKILL');
       await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
       assert.equal(
         await uiAnswers(addresses.origin),
@@ -155,11 +166,7 @@ describe('what npm start starts ends with it', () => {
     const started = run(['--conditions=development', 'scripts/dev.ts'], ANY_PORTS);
     try {
       const { addresses } = await ready(started);
-      const listeningPorts = () =>
-        started
-          .output()
-          .split('\n')
-          .flatMap((line) => listeningPortIn(line) ?? []);
+      const listeningPorts = () => started.output().flatMap((line) => listeningPortIn(line) ?? []);
       assert.deepEqual(listeningPorts(), [Number(new URL(addresses.taskService).port)]);
 
       // A change node --watch sees; the file's content and times stay as they were.
@@ -182,7 +189,7 @@ describe('what npm start starts ends with it', () => {
     assert.ok(npm, 'run through npm, which names itself in npm_execpath');
     const started = run([npm, 'start'], ANY_PORTS);
     const { addresses, pids } = await ready(started);
-    process.kill(started.child.pid!, 'SIGKILL');
+    process.kill(started.pid, 'SIGKILL');
     await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
     assert.equal(await uiAnswers(addresses.origin), false);
   });

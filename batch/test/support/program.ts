@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnChild, type ManagedChild } from '@task-manager/testing';
 import type { LogLine } from './logs.ts';
 
 /** The job's entry point, from its sources. */
@@ -22,23 +20,27 @@ export interface ProgramRun {
 export async function runProgram(
   args: string[],
   env: Record<string, string>,
-  onLine?: (line: LogLine, child: ReturnType<typeof spawn>) => void | Promise<void>,
+  onLine?: (line: LogLine, child: ManagedChild) => void | Promise<void>,
 ): Promise<ProgramRun> {
-  const child = spawn(process.execPath, ['--conditions=development', MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const lines: LogLine[] = [];
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const reading = (async () => {
-    for await (const text of createInterface({ input: child.stdout })) {
-      const line = JSON.parse(text) as LogLine;
-      lines.push(line);
-      await onLine?.(line, child);
-    }
-  })();
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  await reading;
-  return { code, signal, lines, stderr };
+  // Each line is handled once the one before has been; a failure comes out below.
+  let handled = Promise.resolve();
+  const child = spawnChild({
+    name: 'the report job',
+    command: process.execPath,
+    args: ['--conditions=development', MAIN, ...args],
+    env: { LOG_LEVEL: 'info', ...env },
+    keepOutput: true,
+    onLine: (text, stream) => {
+      if (stream !== 'stdout') return;
+      handled = handled.then(async () => {
+        const line = JSON.parse(text) as LogLine;
+        lines.push(line);
+        await onLine?.(line, child);
+      });
+    },
+  });
+  const { code, signal } = await child.finished;
+  await handled;
+  return { code, signal, lines, stderr: child.output('stderr').join('\n') };
 }

@@ -4,12 +4,9 @@
  * and create the tables once DynamoDB answers — or give up clearly at its deadline.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { eventually, spawnChild, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import { backoffDelay, createDynamoClients, loadDynamoConfig } from '../src/index.ts';
 
 const COMMAND = new URL('../src/bin/create-tables.ts', import.meta.url).pathname;
@@ -23,31 +20,30 @@ after(() => dynamo.stop());
 type Line = Record<string, unknown>;
 
 interface Run {
-  stdout: Line[];
-  stderr: Line[];
+  /** The JSON lines it has written so far. */
+  stdout(): Line[];
+  stderr(): Line[];
   exitCode: Promise<number | null>;
 }
 
-function collect(stream: NodeJS.ReadableStream, into: Line[]): void {
-  createInterface({ input: stream }).on('line', (line) => into.push(JSON.parse(line) as Line));
-}
-
 function runCreateTables(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--conditions=development', COMMAND], {
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnChild({
+    name: 'create-tables',
+    command: process.execPath,
+    args: ['--conditions=development', COMMAND],
+    env,
+    keepOutput: true,
   });
-  const run: Run = {
-    stdout: [],
-    stderr: [],
-    exitCode: once(child, 'exit').then(([code]) => code as number | null),
+  const parsed = (stream: 'stdout' | 'stderr') =>
+    child.output(stream).map((line) => JSON.parse(line) as Line);
+  return {
+    stdout: () => parsed('stdout'),
+    stderr: () => parsed('stderr'),
+    exitCode: child.finished.then(({ code }) => code),
   };
-  collect(child.stdout, run.stdout);
-  collect(child.stderr, run.stderr);
-  return run;
 }
 
-const waits = (run: Run) => run.stdout.filter((line) => line.level === 'warn');
+const waits = (run: Run) => run.stdout().filter((line) => line.level === 'warn');
 
 /** Short SDK timeouts so each attempt against a closed port fails fast. */
 const FAST_FAILING = { DYNAMODB_TIMEOUT_MS: '500', DYNAMODB_MAX_ATTEMPTS: '1' };
@@ -71,7 +67,7 @@ test(
     } finally {
       await dynamo.start();
     }
-    assert.equal(await run.exitCode, 0, JSON.stringify(run.stderr));
+    assert.equal(await run.exitCode, 0, JSON.stringify(run.stderr()));
 
     const logged = waits(run);
     assert.deepEqual(
@@ -83,7 +79,7 @@ test(
       assert.equal(line.endpoint, dynamo.endpoint);
       assert.match(String(line.error), /ECONNREFUSED/, 'the line names the error');
     }
-    assert.deepEqual(run.stdout.at(-1), {
+    assert.deepEqual(run.stdout().at(-1), {
       level: 'info',
       msg: 'tables ready',
       tables: { 'waited-tasks': 'created', 'waited-reports': 'created', 'waited-keys': 'created' },
@@ -112,7 +108,7 @@ test(
         CREATE_TABLES_WAIT_SECONDS: '1',
       });
       assert.equal(await run.exitCode, 1);
-      const [failure, ...more] = run.stderr;
+      const [failure, ...more] = run.stderr();
       assert.deepEqual(more, []);
       assert.equal(failure?.msg, 'create-tables failed');
       const message = String(failure?.error);
@@ -139,6 +135,6 @@ test('a bad setting stops it at once, naming the variable', async () => {
     CREATE_TABLES_WAIT_SECONDS: 'soon',
   });
   assert.equal(await run.exitCode, 1);
-  assert.match(String(run.stderr[0]?.error), /CREATE_TABLES_WAIT_SECONDS must be an integer/);
-  assert.deepEqual(run.stdout, []);
+  assert.match(String(run.stderr()[0]?.error), /CREATE_TABLES_WAIT_SECONDS must be an integer/);
+  assert.deepEqual(run.stdout(), []);
 });

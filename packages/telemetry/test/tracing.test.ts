@@ -5,8 +5,6 @@
  * collector that is down or silent costs a bounded wait at exit and nothing else.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import {
   MODULE_RECORDER,
+  spawnChild,
   startDownServer,
   startOtlpReceiver,
   type OtlpReceiver,
@@ -42,19 +41,16 @@ interface FixtureRun {
 let runs = 0;
 async function runFixture(env: Record<string, string>): Promise<FixtureRun> {
   const recordTo = path.join(scratch, `modules-${(runs += 1)}.json`);
-  const child = spawn(
-    process.execPath,
-    ['--conditions=development', '--import', MODULE_RECORDER, FIXTURE],
-    {
-      env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: recordTo, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [code] = (await once(child, 'exit')) as [number | null];
+  const child = spawnChild({
+    name: 'traced-program',
+    command: process.execPath,
+    args: ['--conditions=development', '--import', MODULE_RECORDER, FIXTURE],
+    env: { RECORD_MODULES_TO: recordTo, ...env },
+    keepOutput: true,
+  });
+  const { code } = await child.finished;
+  const stdout = child.output('stdout').join('\n');
+  const stderr = child.output('stderr').join('\n');
   const modules = JSON.parse(await readFile(recordTo, 'utf8')) as string[];
   assert.ok(stdout.trim() !== '', `no output; stderr: ${stderr}`);
   return { code, result: JSON.parse(stdout), stderr, modules };

@@ -16,9 +16,16 @@ export interface ManagedChild {
   readonly spawnedAt: number;
   /** Resolves when the process has exited (never rejects). */
   readonly exited: Promise<Exit>;
+  /**
+   * Resolves once it has exited and all it wrote has been read: when its pipes close, which for
+   * a group also waits for what its leader started.
+   */
+  readonly finished: Promise<Exit>;
   readonly alive: boolean;
   /** The last lines of stdout and stderr, for diagnostics when something fails. */
   tail(): string[];
+  /** Every line of `stream`, or of both in the order they came; empty unless keepOutput. */
+  output(stream?: 'stdout' | 'stderr'): string[];
   /** Sends a signal; resolves to the performance.now() at which it was sent. */
   signal(signal: NodeJS.Signals): number;
   /** SIGKILL unless it has already exited, then waits for the exit. */
@@ -34,6 +41,8 @@ export interface SpawnOptions {
   /** Its own process group: signals and kill() reach its children too (`npm start`'s). */
   group?: boolean;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Keeps every line, not just the tail: for tests that check all that a program wrote. */
+  keepOutput?: boolean;
 }
 
 const TAIL_LINES = 40;
@@ -65,10 +74,12 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
   if (group) groups.add(pid);
 
   const lines: string[] = [];
+  const kept: { line: string; stream: 'stdout' | 'stderr' }[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
     createInterface({ input: child[stream] }).on('line', (line) => {
       lines.push(stream === 'stderr' ? `[stderr] ${line}` : line);
       if (lines.length > TAIL_LINES) lines.shift();
+      if (options.keepOutput) kept.push({ line, stream });
       options.onLine?.(line, stream);
     });
   }
@@ -81,6 +92,11 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
       resolve({ code, signal });
     });
   });
+  const finished = new Promise<Exit>((resolve) => {
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+      resolve({ code, signal }),
+    );
+  });
 
   return {
     name: options.name,
@@ -88,10 +104,13 @@ export function spawnChild(options: SpawnOptions): ManagedChild {
     pid,
     spawnedAt,
     exited,
+    finished,
     get alive() {
       return alive;
     },
     tail: () => [...lines],
+    output: (stream) =>
+      kept.filter((entry) => !stream || entry.stream === stream).map(({ line }) => line),
     signal(signal) {
       const at = performance.now();
       send(pid, group, signal);
@@ -128,6 +147,13 @@ export async function spawnListening(
   // Once it listens, its exit is someone else's business.
   exitedFirst.catch(() => {});
   return { child, port: await Promise.race([listening.promise, exitedFirst]) };
+}
+
+/** Aborts, with the error `reason` makes of the exit, once the child has exited. */
+export function exitSignal(child: ManagedChild, reason: (exit: Exit) => Error): AbortSignal {
+  const controller = new AbortController();
+  void child.exited.then((exit) => controller.abort(reason(exit)));
+  return controller.signal;
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */

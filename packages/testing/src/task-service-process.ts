@@ -4,9 +4,15 @@
  * (npm would follow that edge into every image's production install).
  */
 import { request } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO_ROOT } from './builds.ts';
-import { exitWithin, spawnListening, type Exit, type ManagedChild } from './child-processes.ts';
+import {
+  exitSignal,
+  exitWithin,
+  spawnListening,
+  type Exit,
+  type ManagedChild,
+} from './child-processes.ts';
+import { eventually } from './eventually.ts';
 
 /** How a Node.js program's image starts it: node's flags, the entry (from /app), its env. */
 export interface ProgramLaunch {
@@ -66,21 +72,21 @@ export async function waitUntilReady(
   instance: Pick<TaskServiceInstance, 'url' | 'child' | 'name'>,
   options: { timeoutMs: number; intervalMs: number },
 ): Promise<number> {
-  const deadline = performance.now() + options.timeoutMs;
   const tail = () => instance.child.tail().join('\n  ');
-  while (performance.now() < deadline) {
-    if (!instance.child.alive) {
-      const exit = await instance.child.exited;
-      throw new Error(
-        `${instance.name} exited (${exit.code ?? exit.signal}) before ready:\n  ${tail()}`,
-      );
-    }
-    if ((await statusOf(`${instance.url}/health/readiness`, 1000)) === 200) {
+  const exited = exitSignal(
+    instance.child,
+    (exit) =>
+      new Error(`${instance.name} exited (${exit.code ?? exit.signal}) before ready:\n  ${tail()}`),
+  );
+  return eventually(
+    async () => {
+      if ((await statusOf(`${instance.url}/health/readiness`, 1000)) !== 200) {
+        throw new Error(`${instance.name} not ready within ${options.timeoutMs} ms:\n  ${tail()}`);
+      }
       return performance.now();
-    }
-    await sleep(options.intervalMs);
-  }
-  throw new Error(`${instance.name} not ready within ${options.timeoutMs} ms:\n  ${tail()}`);
+    },
+    { ...options, signal: exited },
+  );
 }
 
 export interface Shutdown extends Exit {

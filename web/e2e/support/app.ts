@@ -5,8 +5,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { exitWithin, REPO_ROOT, spawnChild, statusOf } from '@task-manager/testing';
+import {
+  eventually,
+  exitSignal,
+  exitWithin,
+  REPO_ROOT,
+  spawnChild,
+  statusOf,
+} from '@task-manager/testing';
 import { appAddressesIn, type AppAddresses } from '../../../scripts/app-addresses.ts';
 
 const START_TIMEOUT_MS = 180_000;
@@ -18,7 +24,6 @@ const inherited = process.env as Record<string, string>;
 
 export async function startApp(): Promise<RunningApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'task-manager-e2e-'));
-  const output: string[] = [];
   const app = spawnChild({
     name: 'npm start',
     command: process.execPath,
@@ -34,7 +39,7 @@ export async function startApp(): Promise<RunningApp> {
       IDP_PORT: '0',
       DATA_DIR: dataDir,
     },
-    onLine: (line) => output.push(line),
+    keepOutput: true,
   });
   const stop = async (): Promise<void> => {
     if (app.alive) {
@@ -44,27 +49,32 @@ export async function startApp(): Promise<RunningApp> {
     await app.kill();
     await rm(dataDir, { recursive: true, force: true });
   };
+  const exited = exitSignal(
+    app,
+    ({ code }) =>
+      new Error(
+        `the app exited with code ${code} before it was ready:\n${app.output().join('\n')}`,
+      ),
+  );
   try {
     // Ready once npm start has printed its addresses, the UI answers and the API reports ready.
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!app.alive) {
-        const { code } = await app.exited;
+    const addresses = await eventually(
+      async () => {
+        const found = appAddressesIn(app.output().join('\n'));
+        if (
+          found &&
+          (await statusOf(`${found.origin}/health/readiness`, 2000)) === 200 &&
+          (await statusOf(found.origin, 2000)) === 200
+        ) {
+          return found;
+        }
         throw new Error(
-          `the app exited with code ${code} before it was ready:\n${output.join('\n')}`,
+          `the app was not ready after ${START_TIMEOUT_MS} ms:\n${app.output().join('\n')}`,
         );
-      }
-      const addresses = appAddressesIn(output.join('\n'));
-      if (
-        addresses &&
-        (await statusOf(`${addresses.origin}/health/readiness`, 2000)) === 200 &&
-        (await statusOf(addresses.origin, 2000)) === 200
-      ) {
-        return { ...addresses, stop };
-      }
-      await delay(250);
-    }
-    throw new Error(`the app was not ready after ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`);
+      },
+      { timeoutMs: START_TIMEOUT_MS, intervalMs: 250, signal: exited },
+    );
+    return { ...addresses, stop };
   } catch (error) {
     await stop();
     throw error;
