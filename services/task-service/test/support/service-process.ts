@@ -19,6 +19,7 @@ export interface ServiceProcess {
   /** Parsed JSON lines from stdout. */
   logs: Record<string, unknown>[];
   stderr: () => string;
+  /** Its exit, once all it wrote has been read: the logs and stderr are complete by then. */
   exited: Promise<Exit>;
 }
 
@@ -34,18 +35,23 @@ export function spawnService(
 ): ServiceProcess {
   const args = entry === SOURCE_MAIN ? ['--conditions=development', ...nodeArgs] : nodeArgs;
   const logs: Record<string, unknown>[] = [];
-  let stderr = '';
   const child = spawnChild({
     name: 'task-service',
     command: process.execPath,
     args: [...args, entry],
     env,
+    keepOutput: true,
     onLine: (line, stream) => {
-      if (stream === 'stderr') stderr += `${line}\n`;
-      else if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      if (stream === 'stdout' && line !== '')
+        logs.push(JSON.parse(line) as Record<string, unknown>);
     },
   });
-  return { process: child.process, logs, stderr: () => stderr, exited: child.exited };
+  const stderr = () =>
+    child
+      .output('stderr')
+      .map((line) => `${line}\n`)
+      .join('');
+  return { process: child.process, logs, stderr, exited: child.finished };
 }
 
 /** Starts the service on an ephemeral port and waits until it is ready. */
