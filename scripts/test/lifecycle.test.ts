@@ -152,7 +152,9 @@ describe('what npm start starts ends with it', () => {
         'nothing answers on the UI port any more',
       );
 
-      // Every port the first run had is free again.
+      // Every port the first run had is free again. Taking them again is the very point (a user
+      // restarts on the ports they configured); were one taken meanwhile by another process,
+      // the run would fail loudly (EADDRINUSE), never pass wrongly.
       const second = run(['--conditions=development', script], portsOf(addresses));
       try {
         assert.deepEqual((await ready(second)).addresses, addresses);
