@@ -66,6 +66,9 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
     },
     async start() {
       if (running) return;
+      // The same port, as a restarted DynamoDB keeps its address. Between stop() and start() it
+      // must refuse connections, so it cannot be held (the fault proxy's cut() resets instead);
+      // were it taken meanwhile, this listen fails loudly with EADDRINUSE, never passes wrongly.
       await listen(server, port, host);
       running = true;
     },
