@@ -5,9 +5,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig, taskRecordFromItem } from '@task-manager/task-store';
-import { stopTaskService, withProductionTimeouts } from '@task-manager/testing';
+import { statusOf, stopTaskService, withProductionTimeouts } from '@task-manager/testing';
 import {
-  countInto,
   distribution,
   ms,
   percentile,
@@ -15,7 +14,7 @@ import {
   type Outcome,
   type VerifyContext,
 } from '../harness/context.ts';
-import { createHttpClient, errorBodyProblems, type Reply } from '../harness/http.ts';
+import { errorBodyProblems, type Reply } from '../harness/http.ts';
 import { runLoad, SUCCESS, type Operation, type StoredTask } from '../harness/load.ts';
 import { scanTable } from '../harness/tables.ts';
 
@@ -35,11 +34,11 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
   let stoppedAt = Infinity;
   let restartedAt = Infinity;
 
-  const during = new Map<number, number>();
-  const atCut = new Map<number, number>();
+  const during: number[] = [];
+  const atCut: number[] = [];
   const inFlightAtCut = (reply: Reply): boolean =>
     reply.startedAt < stoppedAt && reply.startedAt + reply.ms > stoppedAt;
-  const unexpected = new Map<string, number>();
+  const unexpected: string[] = [];
   let successesAfter = 0;
   let badRefusals = 0;
   let withRetryAfter = 0;
@@ -53,23 +52,22 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
         refusalSample ||= `${problems.join(', ')}: ${reply.body.slice(0, 120)}`;
       }
     } else if (reply.status !== SUCCESS[op]) {
-      countInto(unexpected, `${op} ${reply.status || reply.error}`);
+      unexpected.push(`${op} ${reply.status || reply.error}`);
     }
-    if (inFlightAtCut(reply)) countInto(atCut, reply.status);
+    if (inFlightAtCut(reply)) atCut.push(reply.status);
     if (reply.startedAt >= stoppedAt && reply.startedAt + reply.ms <= restartedAt) {
-      countInto(during, reply.status);
+      during.push(reply.status);
     }
     if (reply.startedAt > restartedAt && reply.status === SUCCESS[op]) successesAfter++;
   };
 
   // Readiness probed every 200 ms on a connection of its own, as the kubelet would.
   const probes: Array<{ at: number; status: number }> = [];
-  const probeClient = createHttpClient(service.url, { timeoutMs: 2000, keepAlive: false });
   let probing = true;
   const prober = (async () => {
     while (probing) {
-      const reply = await probeClient.send({ method: 'GET', path: '/health/readiness' });
-      probes.push({ at: reply.startedAt + reply.ms, status: reply.status });
+      const status = await statusOf(`${service.url}/health/readiness`, 2000);
+      probes.push({ at: performance.now(), status });
       await sleep(200);
     }
   })();
@@ -94,12 +92,12 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     const failures: string[] = [];
     const alive = service.child.alive;
     if (!alive) failures.push('task-service exited during the outage');
-    if (unexpected.size > 0) {
+    if (unexpected.length > 0) {
       failures.push(`replies other than success or 503: ${distribution(unexpected)}`);
     }
-    const not503 = new Map([...during].filter(([status]) => status !== 503));
-    if (not503.size > 0) failures.push(`while down, not 503: ${distribution(not503)}`);
-    if (!during.has(503)) failures.push('no request was refused with 503');
+    const not503 = during.filter((status) => status !== 503);
+    if (not503.length > 0) failures.push(`while down, not 503: ${distribution(not503)}`);
+    if (!during.includes(503)) failures.push('no request was refused with 503');
     if (badRefusals > 0) {
       failures.push(`${badRefusals} 503s without a proper error: ${refusalSample}`);
     }
@@ -128,12 +126,13 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
         `${problems.length} definite answers disagree with the table: ${problems.slice(0, 5).join('; ')}`,
       );
     }
-    const refusals = load.statuses.get(503) ?? 0;
+    const count = (status: number) => load.statuses.filter((s) => s === status).length;
+    const refusals = count(503);
     return {
       figures: [
         `${load.latencies.length} requests`,
         `while down ${distribution(during) || 'none'}`,
-        `500s ${load.statuses.get(500) ?? 0}`,
+        `500s ${count(500)}`,
         `503s with a JSON error ${refusals - badRefusals}/${refusals} (Retry-After on ${withRetryAfter})`,
         `max ${ms(maxLatency)} (bound ${ms(latencyBound)} = ${timeoutMs} ms × ${maxAttempts} + ${LATENCY_MARGIN_MS})`,
         `process ${alive ? 'alive' : 'DEAD'}`,
@@ -151,7 +150,6 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
   } finally {
     probing = false;
     await prober;
-    probeClient.close();
     await stopTaskService(service);
   }
 }

@@ -10,14 +10,8 @@ import {
   type Shutdown,
   type TaskServiceInstance,
 } from '@task-manager/testing';
-import {
-  distribution,
-  LOAD_DURATION_MS,
-  seconds,
-  type Outcome,
-  type VerifyContext,
-} from '../harness/context.ts';
-import { loadFailures, loadFigures, runLoad } from '../harness/load.ts';
+import { distribution, seconds, type Outcome, type VerifyContext } from '../harness/context.ts';
+import { LOAD_DURATION_MS, loadFailures, loadFigures, runLoad } from '../harness/load.ts';
 import { startServiceProxy } from '../harness/service-proxy.ts';
 
 /** The Pod spec's preStop sleep: time for endpoint removal to reach every node's kube-proxy. */

@@ -25,13 +25,6 @@ import { LogAudit } from '../checks/logs.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 
 export const ADMIN_USER = 'verify-admin';
-/** The issue's load: 50 connections for 30 s (VERIFY_LOAD_SECONDS shortens it). */
-export const LOAD_CONNECTIONS = 50;
-const loadSeconds = Number(process.env.VERIFY_LOAD_SECONDS ?? '30');
-if (!(loadSeconds >= 1)) throw new Error('VERIFY_LOAD_SECONDS must be at least 1 (seconds)');
-export const LOAD_DURATION_MS = loadSeconds * 1000;
-/** A request without a response after this long counts as hung. */
-export const REQUEST_TIMEOUT_MS = 10_000;
 /** The report job's built entry point, as its image's CMD runs it. */
 const REPORT_JOB_ENTRY = resolve(import.meta.dirname, '../../batch/dist/main.js');
 
@@ -67,9 +60,10 @@ export async function createContext() {
     AWS_ACCESS_KEY_ID: 'AKIAVERIFYCANARY0000',
     AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
   });
-  /** Spawns task-service without waiting for readiness; probes every second, as in Kubernetes. */
-  const spawnService = (name: string, tables: TestTables): Promise<TaskServiceInstance> =>
-    spawnTaskService({
+  const newTables = (): Promise<TestTables> => createTestTables(dynamo.endpoint);
+  /** Starts task-service on `tables` and waits until it is ready (it probes DynamoDB every second). */
+  const startService = async (name: string, tables: TestTables): Promise<TaskServiceInstance> => {
+    const instance = await spawnTaskService({
       name,
       launch: TASK_SERVICE_LAUNCH,
       env: {
@@ -81,11 +75,6 @@ export async function createContext() {
       },
       onLine: logs.scan,
     });
-
-  const newTables = (): Promise<TestTables> => createTestTables(dynamo.endpoint);
-  /** Starts task-service on the given tables and waits until it is ready. */
-  const startService = async (name: string, tables: TestTables): Promise<TaskServiceInstance> => {
-    const instance = await spawnService(name, tables);
     await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });
     return instance;
   };
@@ -103,7 +92,6 @@ export async function createContext() {
     },
     /** New, uniquely named tables on the shared DynamoDB. */
     newTables,
-    spawnService,
     startService,
     /**
      * Runs `check` against a task-service of its own, on new tables, with a client; stops both
@@ -162,12 +150,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.max(Math.ceil((p / 100) * sorted.length), 1) - 1]!;
 }
 
-export function countInto<K>(counts: Map<K, number>, key: K): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-/** "503:12 200:40": counts per key, most frequent first. */
-export function distribution(counts: ReadonlyMap<string | number, number>): string {
+/** "503:12 200:40": how often each value occurs, most frequent first. */
+export function distribution(values: Iterable<string | number>): string {
+  const counts = new Map<string | number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => b[1] - a[1])
     .map(([key, count]) => `${key}:${count}`)

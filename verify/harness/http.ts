@@ -29,13 +29,9 @@ export interface Reply {
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
 
-/** `keepAlive: false` opens a connection per request, as the kubelet's probes do. */
-export function createHttpClient(
-  baseUrl: string,
-  { connections = 1, timeoutMs = 10_000, keepAlive = true } = {},
-) {
+export function createHttpClient(baseUrl: string, { connections = 1, timeoutMs = 10_000 } = {}) {
   const { hostname, port } = new URL(baseUrl);
-  const agent = new Agent({ keepAlive, maxSockets: connections });
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
 
   const send = async (req: HttpRequest): Promise<Reply> => {
     const startedAt = performance.now();
@@ -52,22 +48,17 @@ export function createHttpClient(
     // Errors before the response fail the request (once() below); later ones, like the server
     // closing while an over-limit body is still going out, do not change its answer.
     outgoing.on('error', () => {});
+    let reply: Omit<Reply, 'startedAt' | 'ms'>;
     try {
       const [response] = (await once(outgoing, 'response')) as [IncomingMessage];
-      const status = response.statusCode ?? 0;
-      const reply = { status, headers: response.headers, body: await text(response) };
-      return { ...reply, startedAt, ms: performance.now() - startedAt };
+      const body = await text(response);
+      reply = { status: response.statusCode ?? 0, headers: response.headers, body };
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       const reason = signal.aborted ? `no response within ${timeoutMs} ms` : message;
-      const failure = {
-        status: 0,
-        headers: {},
-        body: '',
-        error: `${code ? `${code}: ` : ''}${reason}`,
-      };
-      return { ...failure, startedAt, ms: performance.now() - startedAt };
+      reply = { status: 0, headers: {}, body: '', error: `${code ? `${code}: ` : ''}${reason}` };
     }
+    return { ...reply, startedAt, ms: performance.now() - startedAt };
   };
 
   return { baseUrl, send, close: () => agent.destroy() };

@@ -3,17 +3,16 @@
  * create, list, complete and delete tasks as fast as the API answers, journaling every write.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  countInto,
-  distribution,
-  LOAD_CONNECTIONS,
-  LOAD_DURATION_MS,
-  ms,
-  percentile,
-  REQUEST_TIMEOUT_MS,
-  type VerifyContext,
-} from './context.ts';
+import { distribution, ms, percentile, type VerifyContext } from './context.ts';
 import { createHttpClient, jsonBody, type HttpRequest, type Reply } from './http.ts';
+
+/** The load: 50 connections for 30 s (VERIFY_LOAD_SECONDS shortens it). */
+const LOAD_CONNECTIONS = 50;
+const loadSeconds = Number(process.env.VERIFY_LOAD_SECONDS ?? '30');
+if (!(loadSeconds >= 1)) throw new Error('VERIFY_LOAD_SECONDS must be at least 1 (seconds)');
+export const LOAD_DURATION_MS = loadSeconds * 1000;
+/** A request without a response after this long counts as hung. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export type Operation = 'create' | 'list' | 'complete' | 'delete';
 type Write = Exclude<Operation, 'list'>;
@@ -53,9 +52,9 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
     latencies: [] as number[],
     /** Replies other than the operation's success status, transport failures included. */
     failed: 0,
-    statuses: new Map<number, number>(),
-    transportErrors: new Map<string, number>(),
-    operations: new Map<Operation, number>(),
+    statuses: [] as number[],
+    transportErrors: [] as string[],
+    operations: [] as Operation[],
     /** A few unexpected replies, for the failure report. */
     samples: [] as string[],
     journal: new WriteJournal(),
@@ -66,9 +65,9 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
   const send = async (op: Operation, req: HttpRequest): Promise<Reply> => {
     const reply = await client.send(req);
     result.latencies.push(reply.ms);
-    countInto(result.operations, op);
-    countInto(result.statuses, reply.status);
-    if (reply.status === 0) countInto(result.transportErrors, reply.error ?? 'unknown');
+    result.operations.push(op);
+    result.statuses.push(reply.status);
+    if (reply.status === 0) result.transportErrors.push(reply.error ?? 'unknown');
     if (reply.status !== SUCCESS[op]) {
       result.failed++;
       if (result.samples.length < 5) {

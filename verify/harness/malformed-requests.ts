@@ -477,24 +477,22 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     ),
   );
 
-  const foreignCursor = fc.constantFrom<MalformedRequest>(
-    {
-      fault: "listTasks: another user's cursor",
-      method: 'GET',
-      path: `/api/tasks?cursor=${ownerCursor}`,
-      headers: auth[OTHER]!,
-      expect: [400],
+  const asUser = (user: string, fault: string, path: string, expect: number[]) => ({
+    fault,
+    method: 'GET',
+    path,
+    headers: auth[user]!,
+    expect,
+  });
+  const foreignCursor = fc
+    .constantFrom(
+      [OTHER, "listTasks: another user's cursor", '/api/tasks'],
+      [ADMIN_USER, "listReports: a task list's cursor", '/api/reports'],
+    )
+    .map(([user, fault, path]) => ({
+      ...asUser(user, fault, `${path}?cursor=${ownerCursor}`, [400]),
       field: 'cursor',
-    },
-    {
-      fault: "listReports: a task list's cursor",
-      method: 'GET',
-      path: `/api/reports?cursor=${ownerCursor}`,
-      headers: auth[ADMIN_USER]!,
-      expect: [400],
-      field: 'cursor',
-    },
-  );
+    }));
 
   // Parameters the operation does not take are refused, rather than ignored (a PATCH ?dryRun=1
   // that wrote anyway).
@@ -513,13 +511,6 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       };
     });
 
-  const asUser = (user: string, fault: string, path: string, expect: number[]) => ({
-    fault,
-    method: 'GET',
-    path,
-    headers: auth[user]!,
-    expect,
-  });
   const reportsAsNonAdmin = fc
     .tuple(
       fc.constantFrom(OWNER, OTHER),

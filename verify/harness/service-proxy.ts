@@ -4,8 +4,7 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { countInto } from './context.ts';
-import { createHttpClient, type HttpClient } from './http.ts';
+import { statusOf } from '@task-manager/testing';
 
 interface Endpoint {
   name: string;
@@ -13,9 +12,9 @@ interface Endpoint {
 }
 
 export async function startServiceProxy(probeIntervalMs: number) {
-  const members = new Map<string, Endpoint & { ready: boolean; probe: HttpClient }>();
-  /** Connections accepted per endpoint name. */
-  const connections = new Map<string, number>();
+  const members = new Map<string, Endpoint & { ready: boolean }>();
+  /** The endpoint name of every connection accepted. */
+  const connections: string[] = [];
   const sockets = new Set<Socket>();
   let next = 0;
 
@@ -23,7 +22,7 @@ export async function startServiceProxy(probeIntervalMs: number) {
     const ready = [...members.values()].filter((member) => member.ready);
     if (ready.length === 0) return client.resetAndDestroy();
     const member = ready[next++ % ready.length]!;
-    countInto(connections, member.name);
+    connections.push(member.name);
     const upstream = connect({ host: '127.0.0.1', port: member.port });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -41,8 +40,8 @@ export async function startServiceProxy(probeIntervalMs: number) {
   const timer = setInterval(() => {
     probing = probing.then(async () => {
       const probes = [...members.values()].map(async (member) => {
-        const reply = await member.probe.send({ method: 'GET', path: '/health/readiness' });
-        member.ready = reply.status === 200;
+        const url = `http://127.0.0.1:${member.port}/health/readiness`;
+        member.ready = (await statusOf(url, 1000)) === 200;
       });
       await Promise.all(probes);
     });
@@ -53,13 +52,10 @@ export async function startServiceProxy(probeIntervalMs: number) {
     connections,
     /** Adds an endpoint; it receives connections once its readiness probe answers 200. */
     add(endpoint: Endpoint): void {
-      const url = `http://127.0.0.1:${endpoint.port}`;
-      const probe = createHttpClient(url, { timeoutMs: 1000, keepAlive: false });
-      members.set(endpoint.name, { ...endpoint, ready: false, probe });
+      members.set(endpoint.name, { ...endpoint, ready: false });
     },
     /** Takes an endpoint out of the rotation (the Pod is terminating). */
     remove(endpoint: Endpoint): void {
-      members.get(endpoint.name)?.probe.close();
       members.delete(endpoint.name);
     },
     /** Names of the endpoints currently routed to. */
@@ -67,7 +63,6 @@ export async function startServiceProxy(probeIntervalMs: number) {
     async close(): Promise<void> {
       clearInterval(timer);
       await probing;
-      for (const member of members.values()) member.probe.close();
       for (const socket of sockets) socket.destroy();
       server.close();
     },
