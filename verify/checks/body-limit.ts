@@ -1,4 +1,5 @@
 /** Bodies over 64 KiB get 413 (with Content-Length or chunked); one just under is read. */
+import { JSON_TYPE } from '../harness/api-fixture.ts';
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 import { errorBodyProblems } from '../harness/http.ts';
 
@@ -22,21 +23,12 @@ const CASES: Array<[label: string, bytes: number, chunked: boolean, expect: numb
 
 export function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
   return context.withService(async ({ client }) => {
-    const headers = {
-      ...(await context.credentials('verify-limits')),
-      'content-type': 'application/json',
-    };
+    const headers = { ...(await context.credentials('verify-limits')), ...JSON_TYPE };
     const failures: string[] = [];
     const seen: string[] = [];
     for (const [label, bytes, chunked, expected] of CASES) {
-      const body = bodyOf(bytes);
-      const reply = await client.send({
-        method: 'POST',
-        path: '/api/tasks',
-        headers,
-        body,
-        chunked,
-      });
+      const request = { method: 'POST', path: '/api/tasks', headers, chunked };
+      const reply = await client.send({ ...request, body: bodyOf(bytes) });
       seen.push(`${label} → ${reply.status || reply.error}`);
       const problems =
         reply.status !== expected

@@ -1,4 +1,5 @@
 /** helmet's headers on successes, errors and unknown routes alike: a browser renders them all. */
+import { JSON_TYPE } from '../harness/api-fixture.ts';
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 import type { HttpRequest } from '../harness/http.ts';
 
@@ -19,15 +20,7 @@ export async function securityHeadersCheck(context: VerifyContext): Promise<Outc
     ['200', { method: 'GET', path: '/api/me', headers: user }],
     ['404 task', { method: 'GET', path: '/api/tasks/none', headers: user }],
     ['401', { method: 'GET', path: '/api/tasks' }],
-    [
-      '400',
-      {
-        method: 'POST',
-        path: '/api/tasks',
-        headers: { ...user, 'content-type': 'application/json' },
-        body: '{',
-      },
-    ],
+    ['400', { method: 'POST', path: '/api/tasks', headers: { ...user, ...JSON_TYPE }, body: '{' }],
     ['404 route', { method: 'GET', path: '/nowhere' }],
     ['probe', { method: 'GET', path: '/health/readiness' }],
   ];

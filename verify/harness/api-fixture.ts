@@ -8,7 +8,7 @@ import { jsonBody, type HttpClient, type HttpRequest, type Reply } from './http.
 
 export const OWNER = 'verify-alice';
 export const OTHER = 'verify-bob';
-export const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
+const VALID_CREATE = { title: 'ok', contents: 'fine', startAt: '2030-01-08T09:00:00+09:00' };
 export const JSON_TYPE = { 'content-type': 'application/json' };
 export type Fixture = Awaited<ReturnType<typeof createFixture>>;
 
@@ -144,7 +144,7 @@ export async function createFixture(
     }
     return reply;
   };
-  const json = { ...auth[OWNER], 'content-type': 'application/json' };
+  const json = { ...auth[OWNER], ...JSON_TYPE };
 
   /** The owner's task ids with their current ETags. */
   const ownerTasks = new Map<string, string>();
