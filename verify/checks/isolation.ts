@@ -13,7 +13,7 @@ import {
   validRequest,
 } from '../harness/api-fixture.ts';
 import { ADMIN_USER, type Outcome, type VerifyContext } from '../harness/context.ts';
-import { errorBodyProblems, jsonBody, type HttpRequest } from '../harness/http.ts';
+import { errorBodyProblems, parseJson, type HttpRequest } from '../harness/http.ts';
 import { changesSince, snapshotTables } from '../harness/tables.ts';
 
 /** A request, the status it must get and, for a list, an id its body must not contain. */
@@ -42,7 +42,7 @@ export function isolationCheck(context: VerifyContext): Promise<Outcome> {
         JSON.stringify({ title: 'bob only', startAt: '2030-01-08T12:00:00Z' }),
       ),
     );
-    const otherPath = `/api/tasks/${(jsonBody(otherTask) as { taskId: string }).taskId}`;
+    const otherPath = `/api/tasks/${(parseJson(otherTask.body) as { taskId: string }).taskId}`;
     // That first change of B's records B's name in the background: stored before the snapshot
     // below, it cannot land among the refused requests' (non-)writes.
     await untilNameStored(tables, OTHER);
@@ -131,7 +131,7 @@ export function isolationCheck(context: VerifyContext): Promise<Outcome> {
       }
       figures.push(`${figure} ${refused}/${probes.filter(([, expect]) => expect >= 400).length}`);
     }
-    const me = jsonBody(await client.send(get('/api/me', b))) as {
+    const me = parseJson((await client.send(get('/api/me', b))).body) as {
       userId?: string;
       isAdmin?: boolean;
     };

@@ -1,5 +1,6 @@
 /** Every line the children wrote: JSON on stdout, and no planted or sent secret anywhere. */
 import type { Outcome, VerifyContext } from '../harness/context.ts';
+import { parseJson } from '../harness/http.ts';
 
 /** Reads every line the children write (spawnChild's onLine). */
 export class LogAudit {
@@ -20,18 +21,11 @@ export class LogAudit {
 
   readonly scan = (line: string, stream: 'stdout' | 'stderr'): void => {
     this.lines++;
+    const jsonObject = line.startsWith('{') && parseJson(line) !== undefined;
     if (stream === 'stderr') this.stderrLines++;
-    else if (!isJsonObject(line)) this.nonJson.push(line.slice(0, 160));
+    else if (!jsonObject) this.nonJson.push(line.slice(0, 160));
     if ([...this.secrets].some((secret) => line.includes(secret))) this.withSecret++;
   };
-}
-
-function isJsonObject(line: string): boolean {
-  try {
-    return line.startsWith('{') && JSON.parse(line) !== undefined;
-  } catch {
-    return false;
-  }
 }
 
 export async function logsCheck({ logs }: VerifyContext): Promise<Outcome> {

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { readUserNames, ReportWriter } from '@task-manager/task-store';
 import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
-import { jsonBody, type HttpClient, type HttpRequest, type Reply } from './http.ts';
+import { parseJson, type HttpClient, type HttpRequest, type Reply } from './http.ts';
 
 export const OWNER = 'verify-alice';
 export const OTHER = 'verify-bob';
@@ -152,7 +152,8 @@ export async function createFixture(
     const startAt = `2030-01-0${7 + index}T09:00:00+09:00`;
     const body = JSON.stringify({ title, startAt });
     const created = await expect(201, { method: 'POST', path: '/api/tasks', headers: json, body });
-    ownerTasks.set((jsonBody(created) as { taskId: string }).taskId, String(created.headers.etag));
+    const { taskId } = parseJson(created.body) as { taskId: string };
+    ownerTasks.set(taskId, String(created.headers.etag));
   }
   const [firstId, firstEtag] = [...ownerTasks][0]!;
   const done = await expect(200, {
@@ -182,7 +183,7 @@ export async function createFixture(
   }
   const nextCursor = async (path: string, user: string): Promise<string> => {
     const page = await expect(200, { method: 'GET', path, headers: auth[user] });
-    const cursor = (jsonBody(page) as { nextCursor: string | null }).nextCursor;
+    const cursor = (parseJson(page.body) as { nextCursor: string | null }).nextCursor;
     if (!cursor) throw new Error(`fixture: GET ${path} (3 tasks, 2 reports) has no nextCursor`);
     return cursor;
   };

@@ -64,10 +64,10 @@ export function createHttpClient(baseUrl: string, { connections = 1, timeoutMs =
   return { baseUrl, send, close: () => agent.destroy() };
 }
 
-/** The parsed JSON body, or undefined when the body is not JSON. */
-export function jsonBody(reply: Reply): unknown {
+/** The parsed JSON text, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(reply.body) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
@@ -92,7 +92,7 @@ const LEAKS: Array<[string, RegExp]> = [
  */
 export function errorBodyProblems(reply: Reply): string[] {
   const type = String(reply.headers['content-type'] ?? '');
-  const body = jsonBody(reply) as { error?: unknown; details?: unknown } | null | undefined;
+  const body = parseJson(reply.body) as { error?: unknown; details?: unknown } | null | undefined;
   const details = body?.details;
   const problems = [
     !type.startsWith('application/json') && `content-type "${type}"`,
@@ -116,7 +116,7 @@ export function errorBodyProblems(reply: Reply): string[] {
 
 /** The fields the error's details name. */
 export function detailFields(reply: Reply): string[] {
-  const details = (jsonBody(reply) as { details?: unknown } | null | undefined)?.details;
+  const details = (parseJson(reply.body) as { details?: unknown } | null | undefined)?.details;
   return Array.isArray(details)
     ? details.map((detail: { field?: unknown }) => String(detail?.field))
     : [];

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { distribution, ms, percentile, type VerifyContext } from './context.ts';
-import { createHttpClient, jsonBody, type HttpRequest, type Reply } from './http.ts';
+import { createHttpClient, parseJson, type HttpRequest, type Reply } from './http.ts';
 
 /** The issue's load: 50 connections for 30 s (VERIFY_LOAD_SECONDS shortens it). */
 const LOAD_CONNECTIONS = 50;
@@ -29,7 +29,7 @@ const MAX_LIVE_TASKS = 30;
 const WEEK_START = Date.parse('2030-01-07T00:00:00Z');
 const WEEK_MS = 7 * 24 * 3_600_000;
 
-export interface LoadOptions {
+interface LoadOptions {
   baseUrl: string;
   /** User ids are `${userPrefix}-${loop}`. */
   userPrefix: string;
@@ -40,7 +40,7 @@ export interface LoadOptions {
   mayHaveApplied?: (reply: Reply) => boolean;
 }
 
-export type LoadResult = Awaited<ReturnType<typeof runLoad>>;
+type LoadResult = Awaited<ReturnType<typeof runLoad>>;
 
 export async function runLoad(context: VerifyContext, options: LoadOptions) {
   const { userPrefix, durationMs = LOAD_DURATION_MS } = options;
@@ -103,7 +103,9 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
         const task = { title, contents: `load ${sequence}`, startAt: randomStartAt() };
         const body = JSON.stringify(task);
         reply = await send(op, { method: 'POST', path: '/api/tasks', headers: json, body });
-        const { taskId } = (reply.status === 201 ? jsonBody(reply) : {}) as { taskId?: string };
+        const { taskId } = (reply.status === 201 ? parseJson(reply.body) : {}) as {
+          taskId?: string;
+        };
         if (taskId) live.set(taskId, { title, etag: String(reply.headers.etag), done: false });
         const owner = { userId: `${userPrefix}-${index}`, ...(taskId && { taskId }) };
         result.journal.create({ ...task, ...owner }, Boolean(taskId), mayHaveApplied(reply));
@@ -198,7 +200,7 @@ interface Expected extends StoredTask {
  * response, or a failure answered while it was on its way to DynamoDB, may have been applied
  * with only its response lost: its outcome no client can know, so it is only counted.
  */
-export class WriteJournal {
+class WriteJournal {
   /** Every task the load tried to create, by its (unique) title. */
   private readonly tasks = new Map<string, Expected>();
   /** Writes answered 2xx, and otherwise (or not at all). */
