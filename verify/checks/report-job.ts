@@ -29,7 +29,7 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
   await seedCompletedTasks(tables);
   const failures: string[] = [];
   const run = (label: string, fault?: (job: ManagedChild) => unknown) =>
-    runJob(context, tables, { label, failures, fault });
+    runJob(context, tables, failures, label, fault);
 
   // 1. DynamoDB goes away mid-run, on a day with no report yet: nothing may be published.
   const down = await run('DynamoDB outage', () => context.dynamo.stop());
@@ -87,11 +87,9 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
 async function runJob(
   context: VerifyContext,
   tables: TestTables,
-  {
-    label,
-    failures,
-    fault,
-  }: { label: string; failures: string[]; fault?: (job: ManagedChild) => unknown },
+  failures: string[],
+  label: string,
+  fault?: (job: ManagedChild) => unknown,
 ) {
   let faultAt = NaN;
   let faultFailed: unknown;
