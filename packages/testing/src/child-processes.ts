@@ -157,7 +157,7 @@ export function exitSignal(child: ManagedChild, reason: (exit: Exit) => Error): 
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
-export function killAllChildren(): void {
+function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
   for (const pid of groups) send(pid, true, 'SIGKILL');
 }
