@@ -26,7 +26,7 @@ export interface ManagedChild {
   tail(): string[];
   /** Every line of `stream`, or of both in the order they came; empty unless keepOutput. */
   output(stream?: 'stdout' | 'stderr'): string[];
-  /** Sends a signal; resolves to the performance.now() at which it was sent. */
+  /** Sends a signal; returns the performance.now() at which it was sent. */
   signal(signal: NodeJS.Signals): number;
   /** SIGKILL unless it has already exited, then waits for the exit. */
   kill(): Promise<Exit>;
