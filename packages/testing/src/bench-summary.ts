@@ -36,18 +36,12 @@ export function readRatios(file: string): BenchRatio[] {
     .map((line) => JSON.parse(line) as BenchRatio);
 }
 
-/** Whether `row` meets its goal; undefined when it has none. */
-export function meetsGoal(row: BenchRatio): boolean | undefined {
-  if (row.goal === undefined) return undefined;
-  return 'atLeast' in row.goal ? row.ratio >= row.goal.atLeast : row.ratio <= row.goal.atMost;
-}
-
 /** The rows as an aligned text table: benchmark, measure, ratio, goal, met, detail. */
 export function ratioTable(rows: readonly BenchRatio[]): string {
   const header = ['benchmark', 'measure', 'ratio', 'goal', 'met', 'figures'];
   const cells = rows.map((row) => {
     const { goal } = row;
-    const met = meetsGoal(row);
+    const met = goal && ('atLeast' in goal ? row.ratio >= goal.atLeast : row.ratio <= goal.atMost);
     return [
       row.benchmark,
       row.measure,

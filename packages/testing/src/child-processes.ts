@@ -26,7 +26,7 @@ export interface ManagedChild {
   tail(): string[];
   /** Every line of `stream`, or of both in the order they came; empty unless keepOutput. */
   output(stream?: 'stdout' | 'stderr'): string[];
-  /** Sends a signal; resolves to the performance.now() at which it was sent. */
+  /** Sends a signal; returns the performance.now() at which it was sent. */
   signal(signal: NodeJS.Signals): number;
   /** SIGKILL unless it has already exited, then waits for the exit. */
   kill(): Promise<Exit>;
@@ -157,7 +157,7 @@ export function exitSignal(child: ManagedChild, reason: (exit: Exit) => Error): 
 }
 
 /** Kills every child still running; synchronous so it also works in an 'exit' handler. */
-export function killAllChildren(): void {
+function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
   for (const pid of groups) send(pid, true, 'SIGKILL');
 }

@@ -19,7 +19,6 @@ export interface DynaliteOptions {
 
 export interface DynaliteServer {
   readonly endpoint: string;
-  readonly port: number;
   /** Stops answering: closes the listener and drops open connections. */
   stop(): Promise<void>;
   /** Starts answering again on the same port, with the same data. */
@@ -50,7 +49,6 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
 
   return {
     endpoint: `http://${host}:${port}`,
-    port,
     get running() {
       return running;
     },
@@ -75,7 +73,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
   };
 }
 
-export interface DynaliteProcess extends Omit<DynaliteServer, 'port'> {
+export interface DynaliteProcess extends DynaliteServer {
   readonly pid: number;
   close(): Promise<void>;
 }

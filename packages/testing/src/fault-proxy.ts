@@ -157,21 +157,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return proxy;
 }
 
-export interface DownServer {
-  readonly endpoint: string;
-  close(): Promise<void>;
-}
+export type DownServer = Pick<FaultProxy, 'endpoint' | 'close'>;
 
-/**
- * A server that is down: every connection is reset as it arrives (ECONNRESET). Its port stays
- * held, where a port merely closed ("nothing listens") could be taken meanwhile by another
- * process, which would then answer instead.
- */
+/** A server that is down: a proxy cut for good, so it resets every connection and keeps its port. */
 export async function startDownServer(): Promise<DownServer> {
-  const server = createServer((socket) => socket.resetAndDestroy()).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  // Port 0 is never dialled: a cut proxy resets each connection before it connects upstream.
+  const proxy = await startFaultProxy('http://127.0.0.1:0');
+  proxy.cut();
+  return proxy;
 }

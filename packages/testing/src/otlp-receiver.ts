@@ -26,7 +26,6 @@ const { ExportTraceServiceRequest, ExportTraceServiceResponse } = (
 export type Encoding = 'protobuf' | 'json';
 
 const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'] as const;
-export type SpanKindName = (typeof SPAN_KINDS)[number];
 const STATUS_CODES = ['unset', 'ok', 'error'] as const;
 
 export interface ReceivedSpan {
@@ -36,7 +35,7 @@ export interface ReceivedSpan {
   /** undefined for a root span. */
   parentSpanId: string | undefined;
   name: string;
-  kind: SpanKindName;
+  kind: (typeof SPAN_KINDS)[number];
   attributes: Record<string, unknown>;
   status: { code: (typeof STATUS_CODES)[number]; message?: string };
   /** The attributes of the resource that sent it (service.name, k8s.pod.name, ...). */
@@ -46,7 +45,6 @@ export interface ReceivedSpan {
 }
 
 export interface ExportRequest {
-  path: string;
   contentType: string;
   bytes: number;
 }
@@ -90,7 +88,7 @@ function id(value: unknown, encoding: Encoding): string | undefined {
 }
 
 /** The spans of one ExportTraceServiceRequest, in its JSON shape. */
-export function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
+function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
   for (const resourceSpans of (request.resourceSpans as Json[] | undefined) ?? []) {
     const resource = attributes((resourceSpans.resource as Json | undefined)?.attributes as Json[]);
@@ -158,7 +156,7 @@ export async function startOtlpReceiver(options: { decode?: boolean } = {}): Pro
       const received = await buffer(request);
       const gzipped = request.headers['content-encoding'] === 'gzip';
       const body = gzipped ? gunzipSync(received) : received;
-      requests.push({ path: request.url ?? '', contentType, bytes: body.length });
+      requests.push({ contentType, bytes: body.length });
       const encoding = encodingOf(contentType);
       if (request.method !== 'POST' || request.url !== '/v1/traces') {
         response.writeHead(404).end();

@@ -25,7 +25,7 @@ import {
 
 /** The app's public origin in tests. Nothing listens there: callbacks are delivered by hand. */
 const PUBLIC_URL = 'http://localhost:8080';
-export const TEST_AUDIENCE = 'http://localhost:8080/api';
+const TEST_AUDIENCE = 'http://localhost:8080/api';
 export const TEST_CLIENT_ID = 'task-manager-test';
 export const SESSION_COOKIE = 'tm_session';
 

@@ -14,10 +14,7 @@ export interface TestTables {
   env: Record<string, string>;
 }
 
-/**
- * Creates uniquely named tables on the given endpoint, so test files that share one
- * server never see each other's data.
- */
+/** Creates uniquely named tables, so test files that share one server never see each other's data. */
 export async function createTestTables(endpoint: string): Promise<TestTables> {
   const suffix = randomUUID().slice(0, 8);
   const env = {

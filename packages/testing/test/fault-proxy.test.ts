@@ -1,36 +1,40 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { createDynamoClients } from '@task-manager/task-store';
 import { createTestTables, startDownServer, startDynalite, startFaultProxy } from '../src/index.ts';
 import { eventually } from '../src/eventually.ts';
 
-test('a stalled call is held while its client waits, and no longer once the client hangs up', async () => {
+/** dynalite behind a proxy, and a client that reaches it through the proxy, never retrying. */
+async function dynamoBehindProxy(t: TestContext) {
   const dynamo = await startDynalite();
   const proxy = await startFaultProxy(dynamo.endpoint);
-  try {
-    const { config } = await createTestTables(dynamo.endpoint);
-    const { client } = createDynamoClients({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
-    proxy.stall = true;
-    const abort = new AbortController();
-    const call = client
-      .send(new DescribeTableCommand({ TableName: config.tasksTable }), {
-        abortSignal: abort.signal,
-      })
-      .catch((error: Error) => error.name);
-    await eventually(() => assert.deepEqual(proxy.heldCalls, ['DescribeTable']));
-    // Before the fix the entry stayed forever, so a later test waiting for a call of the
-    // same kind to be held went ahead before its own call had even been sent.
-    abort.abort();
-    client.destroy();
-    assert.equal(await call, 'AbortError');
-    await eventually(() => assert.deepEqual(proxy.heldCalls, []));
-  } finally {
+  t.after(async () => {
     await proxy.close();
     await dynamo.stop();
-  }
+  });
+  const { config } = await createTestTables(dynamo.endpoint);
+  const { client } = createDynamoClients({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
+  const describeTable = () => new DescribeTableCommand({ TableName: config.tasksTable });
+  return { proxy, client, describeTable };
+}
+
+test('a stalled call is held while its client waits, and no longer once the client hangs up', async (t) => {
+  const { proxy, client, describeTable } = await dynamoBehindProxy(t);
+  proxy.stall = true;
+  const abort = new AbortController();
+  const call = client
+    .send(describeTable(), { abortSignal: abort.signal })
+    .catch((error: Error) => error.name);
+  await eventually(() => assert.deepEqual(proxy.heldCalls, ['DescribeTable']));
+  // Before the fix the entry stayed forever, so a later test waiting for a call of the
+  // same kind to be held went ahead before its own call had even been sent.
+  abort.abort();
+  client.destroy();
+  assert.equal(await call, 'AbortError');
+  await eventually(() => assert.deepEqual(proxy.heldCalls, []));
 });
 
 test('a stall holds each chunk until it ends, then forwards them all, in order', async () => {
@@ -61,35 +65,26 @@ test('a stall holds each chunk until it ends, then forwards them all, in order',
   }
 });
 
-test('a cut resets open connections and each new one until restore; requests are recorded', async () => {
-  const dynamo = await startDynalite();
-  const proxy = await startFaultProxy(dynamo.endpoint);
-  try {
-    const { config } = await createTestTables(dynamo.endpoint);
-    const { client } = createDynamoClients({ ...config, endpoint: proxy.endpoint, maxAttempts: 1 });
-    const describeTable = () =>
-      client.send(new DescribeTableCommand({ TableName: config.tasksTable })).then(
-        () => 'answered',
-        (error: NodeJS.ErrnoException) => error.code,
-      );
-    assert.equal(await describeTable(), 'answered');
-    await fetch(`${proxy.endpoint}/some/path?x=1`);
-    const { port } = new URL(proxy.endpoint);
-    const open = connect(Number(port), '127.0.0.1');
-    await once(open, 'connect');
-    const reset = once(open, 'error');
+test('a cut resets open connections and each new one until restore; requests are recorded', async (t) => {
+  const { proxy, client, describeTable } = await dynamoBehindProxy(t);
+  const describe = () =>
+    client.send(describeTable()).then(
+      () => 'answered',
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+  assert.equal(await describe(), 'answered');
+  await fetch(`${proxy.endpoint}/some/path?x=1`);
+  const open = connect(Number(new URL(proxy.endpoint).port), '127.0.0.1');
+  await once(open, 'connect');
+  const reset = once(open, 'error');
 
-    proxy.cut();
-    assert.equal(((await reset)[0] as NodeJS.ErrnoException).code, 'ECONNRESET');
-    assert.equal(await describeTable(), 'ECONNRESET');
-    proxy.restore();
-    assert.equal(await describeTable(), 'answered', 'the same endpoint answers again');
-    // The call made during the cut never reached the server.
-    assert.deepEqual(proxy.requests, ['POST /', 'GET /some/path?x=1', 'POST /']);
-  } finally {
-    await proxy.close();
-    await dynamo.stop();
-  }
+  proxy.cut();
+  assert.equal(((await reset)[0] as NodeJS.ErrnoException).code, 'ECONNRESET');
+  assert.equal(await describe(), 'ECONNRESET');
+  proxy.restore();
+  assert.equal(await describe(), 'answered', 'the same endpoint answers again');
+  // The call made during the cut never reached the server.
+  assert.deepEqual(proxy.requests, ['POST /', 'GET /some/path?x=1', 'POST /']);
 });
 
 test('a down server resets every connection, and keeps resetting them', async () => {
