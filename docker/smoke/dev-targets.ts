@@ -11,6 +11,7 @@ import { eventually, REPO_ROOT } from '@task-manager/testing';
 import { devImages } from './images.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
 import { dockerChecked, expectPid1, expectStatus, FAILED, probe, request } from './support.ts';
+import { secondsSince } from './support.ts';
 
 /** Skaffold's file sync: `tar xmf - -C / --no-same-owner` as the container's user. */
 function syncFile(container: string, file: string, contents: string): void {
@@ -48,8 +49,7 @@ async function restartsOnSync(container: Container): Promise<string> {
   };
   await eventually(restarted, { timeoutMs: 30_000, intervalMs: 250 });
   await live(container.url);
-  const seconds = (performance.now() - synced) / 1000;
-  return `node --watch restarted it; live again ${seconds.toFixed(1)} s after the sync`;
+  return `node --watch restarted it; live again ${secondsSince(synced)} after the sync`;
 }
 
 /** A synced new module (the app does not import it), then its update: Vite's watcher saw both. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { docker, dockerChecked, expectPid1, FAILED, jsonLines, probe } from './support.ts';
-import type { Check, CommandResult } from './support.ts';
+import { secondsSince, type Check, type CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
@@ -78,9 +78,9 @@ export class Sandbox {
   async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = secondsSince(started);
     const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
-    const outcome = `exit ${exit.trim()} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
+    const outcome = `exit ${exit.trim()} after ${seconds} of a ${graceSeconds} s grace period`;
     return { exitCode: Number(exit), outcome };
   }
 

@@ -13,7 +13,7 @@ import { dynaliteImage, images } from './images.ts';
 import { checkStdout, GRACE_SECONDS, NODE_PID1, startApp } from './sandbox.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
 import { docker, dockerChecked, expectJson, expectStatus, jsonLines } from './support.ts';
-import { FAILED, probe, request } from './support.ts';
+import { FAILED, probe, request, secondsSince } from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -61,14 +61,12 @@ export async function startService(smoke: Smoke, env: Env) {
   if (!container) return undefined;
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
   const started = await smoke.check(`${image}: GET /health/startup answers 200`, async () => {
-    const seconds = await probe(`${container.url}/health/startup`, { attemptMs: 1000 });
-    return `after ${seconds.toFixed(1)} s`;
+    return `after ${await probe(`${container.url}/health/startup`, { attemptMs: 1000 })}`;
   });
   if (started === FAILED) return undefined;
   const readiness = `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`;
   const ready = await smoke.check(readiness, async () => {
-    const seconds = await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 });
-    return `${seconds.toFixed(1)} s after startup`;
+    return `${await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 })} after startup`;
   });
   return ready === FAILED ? undefined : container;
 }
@@ -242,8 +240,8 @@ export async function stopDuringRequest(
       const stopped = await smoke.sandbox.stopCleanly(service.name);
       const answer = await inFlight;
       assert.ok(answer.at > stopping, 'the request was answered before the stop: not in flight');
-      const seconds = ((answer.at - sent) / 1000).toFixed(1);
-      return `${stopped}; the in-flight request answered ${answer.status} after ${seconds} s`;
+      const after = secondsSince(sent, answer.at);
+      return `${stopped}; the in-flight request answered ${answer.status} after ${after}`;
     } finally {
       await docker(['unpause', dynamodb.name]);
     }

@@ -99,17 +99,21 @@ export function expectJson<T>(response: HttpResponse, status: number, what: stri
   return JSON.parse(response.body) as T;
 }
 
-/** Seconds until `url` answers 200, as the kubelet probes: every `periodMs`, `attemptMs` each. */
+/** The seconds from `started` to `ended` (performance.now() values), as reported: "1.2 s". */
+export const secondsSince = (started: number, ended = performance.now()): string =>
+  `${((ended - started) / 1000).toFixed(1)} s`;
+
+/** Waits until `url` answers 200, as the kubelet probes: every `periodMs`, `attemptMs` each. */
 export async function probe(
   url: string,
   { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000 } = {},
-): Promise<number> {
+): Promise<string> {
   const started = performance.now();
   await eventually(
     async () => expectStatus(await request(url, { timeoutMs: attemptMs }), 200, url),
     { timeoutMs, intervalMs: periodMs },
   );
-  return (performance.now() - started) / 1000;
+  return secondsSince(started);
 }
 
 /** Progress notes go to stderr: stdout is node:test's report. */
