@@ -103,16 +103,21 @@ export function expectJson<T>(response: HttpResponse, status: number, what: stri
 export const secondsSince = (started: number, ended = performance.now()): string =>
   `${((ended - started) / 1000).toFixed(1)} s`;
 
-/** Waits until `url` answers 200, as the kubelet probes: every `periodMs`, `attemptMs` each. */
+/**
+ * Waits until `url` answers 200, with `includes` in its body, as the kubelet probes: every
+ * `periodMs`, `attemptMs` each. Reports how long it took.
+ */
 export async function probe(
   url: string,
-  { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000 } = {},
+  { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000, includes = '' } = {},
 ): Promise<string> {
   const started = performance.now();
-  await eventually(
-    async () => expectStatus(await request(url, { timeoutMs: attemptMs }), 200, url),
-    { timeoutMs, intervalMs: periodMs },
-  );
+  const answers = async () => {
+    const response = await request(url, { timeoutMs: attemptMs });
+    expectStatus(response, 200, url);
+    assert.ok(response.body.includes(includes), `${url} does not show ${includes}`);
+  };
+  await eventually(answers, { timeoutMs, intervalMs: periodMs });
   return secondsSince(started);
 }
 
