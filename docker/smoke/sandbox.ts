@@ -137,12 +137,13 @@ export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {
   const { image, port, probes, pid1 } = spec;
   const container = await check(
     `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
+    async (t) => {
       const started = await sandbox.start(spec, port);
       for (const path of probes) await probe(`${started.url}${path}`, spec.probeOptions);
+      const answered = probes.map((path) => `${path} 200`);
+      t.diagnostic([`${started.name} on ${started.url}`, ...answered].join('; '));
       return started;
     },
-    ({ name, url }) => [`${name} on ${url}`, ...probes.map((path) => `${path} 200`)].join('; '),
   );
   if (container === FAILED) return undefined;
   await check(`${image}: ${pid1.program} is PID 1, as ${pid1.user}`, () =>

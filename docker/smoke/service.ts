@@ -111,20 +111,17 @@ export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeS
 export async function exerciseTasks({ check }: Smoke, base: string, signIn: SmokeSignIn) {
   const bearer = () => signIn.bearer(SMOKE_USER);
   const startAt = new Date(Date.now() + 3_600_000).toISOString();
-  const created = await check(
-    `${image}: POST /api/tasks creates a task (201)`,
-    async () => {
-      const title = 'Smoke-test the containers';
-      const json = { title, contents: 'created by docker/smoke', startAt };
-      const headers = await bearer();
-      const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
-      const task = expectJson<Task>(response, 201, 'POST /api/tasks');
-      assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
-      assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
-      return { task, etag: response.headers.get('etag') };
-    },
-    ({ task }) => `taskId ${task.taskId}`,
-  );
+  const created = await check(`${image}: POST /api/tasks creates a task (201)`, async (t) => {
+    const title = 'Smoke-test the containers';
+    const json = { title, contents: 'created by docker/smoke', startAt };
+    const headers = await bearer();
+    const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
+    const task = expectJson<Task>(response, 201, 'POST /api/tasks');
+    assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
+    assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
+    t.diagnostic(`taskId ${task.taskId}`);
+    return { task, etag: response.headers.get('etag') };
+  });
   if (created === FAILED) return undefined;
   const { task, etag } = created;
 
@@ -142,7 +139,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
 
   const completed = await check(
     `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
-    async () => {
+    async (t) => {
       const url = `${base}/api/tasks/${task.taskId}`;
       const headers = { ...(await bearer()), ...(etag && { 'If-Match': etag }) };
       const response = await request(url, { method: 'PATCH', headers, json: { done: true } });
@@ -150,9 +147,9 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
       assert.ok(completed.done && completed.completedAt, `not completed: ${response.body}`);
       const reread = expectJson<Task>(await request(url, { headers: await bearer() }), 200, 'GET');
       assert.ok(reread.done, 'GET after PATCH does not show it done');
+      t.diagnostic(`completedAt ${completed.completedAt}`);
       return completed;
     },
-    (completed) => `completedAt ${completed.completedAt}`,
   );
   return completed === FAILED ? undefined : completed;
 }

@@ -8,23 +8,18 @@ import { eventually } from '@task-manager/testing';
 /** What a check that failed returns: unlike undefined, no body returns it. */
 export const FAILED = Symbol('failed');
 
-/**
- * One check, a subtest: `body` throws to fail. Its value, or FAILED; a string it returns, or
- * `detail` of its value, is reported with it.
- */
+/** One check, a subtest (`t`): `body` throws to fail. Its value, or FAILED; a string is reported. */
 export type Check = <T>(
   name: string,
-  body: () => T | Promise<T>,
-  detail?: (value: T) => string,
+  body: (t: TestContext) => T | Promise<T>,
 ) => Promise<T | typeof FAILED>;
 
 export function checksOf(t: TestContext): Check {
-  return async (name, body, detail = (value) => (typeof value === 'string' ? value : '')) => {
+  return async (name, body) => {
     let outcome: Awaited<ReturnType<typeof body>> | typeof FAILED = FAILED;
     await t.test(name, async (check) => {
-      outcome = await body();
-      const text = detail(outcome);
-      if (text) check.diagnostic(text);
+      outcome = await body(check);
+      if (typeof outcome === 'string' && outcome) check.diagnostic(outcome);
     });
     return outcome;
   };
