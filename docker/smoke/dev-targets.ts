@@ -10,7 +10,7 @@ import path from 'node:path';
 import { eventually, REPO_ROOT } from '@task-manager/testing';
 import { devImages } from './images.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
-import { dockerChecked, expectPid1, expectStatus, FAILED, probe, request } from './support.ts';
+import { dockerChecked, expectPid1, FAILED, probe, secondsSince } from './support.ts';
 
 /** Skaffold's file sync: `tar xmf - -C / --no-same-owner` as the container's user. */
 function syncFile(container: string, file: string, contents: string): void {
@@ -35,6 +35,9 @@ async function nodeProcesses(container: string): Promise<string[]> {
 
 const live = (url: string) => probe(`${url}/health/liveness`, { periodMs: 250, attemptMs: 1000 });
 
+/** Vite compiles a module on its first request: an attempt may take seconds. */
+const polled = { periodMs: 250, attemptMs: 10_000 };
+
 /** task-service restarts under node --watch when its source changes. */
 async function restartsOnSync(container: Container): Promise<string> {
   const before = await nodeProcesses(container.name);
@@ -48,33 +51,23 @@ async function restartsOnSync(container: Container): Promise<string> {
   };
   await eventually(restarted, { timeoutMs: 30_000, intervalMs: 250 });
   await live(container.url);
-  const seconds = (performance.now() - synced) / 1000;
-  return `node --watch restarted it; live again ${seconds.toFixed(1)} s after the sync`;
+  return `node --watch restarted it; live again ${secondsSince(synced)} after the sync`;
 }
 
 /** A synced new module (the app does not import it), then its update: Vite's watcher saw both. */
 async function servesSyncedChanges(container: Container): Promise<string> {
   const module = `src/smoke-sync-${container.name}.ts`;
   for (const version of ['first', 'second']) {
-    syncFile(container.name, `/app/web/${module}`, `export const synced = '${version} version';\n`);
-    const served = async () => {
-      const response = await request(`${container.url}/${module}`);
-      assert.ok(response.status === 200 && response.body.includes(`${version} version`));
-    };
-    await eventually(served, { timeoutMs: 15_000, intervalMs: 250 });
+    const includes = `${version} version`;
+    syncFile(container.name, `/app/web/${module}`, `export const synced = '${includes}';\n`);
+    await probe(`${container.url}/${module}`, { ...polled, timeoutMs: 15_000, includes });
   }
   return 'a synced new module was served, then its synced update';
 }
 
 /** The dev server answers GET / with its own index.html. */
-async function viteAnswers(url: string): Promise<void> {
-  const answer = async () => {
-    const response = await request(`${url}/`);
-    expectStatus(response, 200, 'GET /');
-    assert.ok(response.body.includes('/@vite/client'), 'not the dev server’s index.html');
-  };
-  await eventually(answer, { timeoutMs: 60_000, intervalMs: 250 });
-}
+const viteAnswers = (url: string) =>
+  probe(`${url}/`, { ...polled, timeoutMs: 60_000, includes: '/@vite/client' });
 
 export async function checkDevTargets({ check, sandbox }: Smoke, serviceEnv: Env): Promise<void> {
   const targets = [

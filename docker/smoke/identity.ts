@@ -51,31 +51,28 @@ export async function stopProvider({ check, sandbox }: Smoke, container: Contain
 }
 
 /** Sign-in for the smoke test's requests, through the Ingress (the app's and issuer's origin). */
-export class SmokeSignIn {
-  readonly issuer: string;
-  readonly publicUrl: string;
-
-  constructor(issuer: string, publicUrl: string) {
-    this.issuer = issuer;
-    this.publicUrl = publicUrl;
-  }
-
-  /** `user`'s Authorization header, a fresh token (they last 10 min) as `npm run token` gets. */
-  async bearer(user: string): Promise<Record<string, string>> {
-    const { accessToken } = await fetchAccessToken({ issuer: this.issuer, user });
-    return { Authorization: `Bearer ${accessToken}` };
-  }
-
-  /** The session cookie of `user`, signed in as a browser: /auth/login, sign-in page, callback. */
-  async session(user: string): Promise<string> {
-    const jar = new CookieJar();
-    const back = await browse(new URL('/auth/login?returnTo=%2F', this.publicUrl), {
-      user,
-      jar,
-      stopAt: (url) => url.origin === this.publicUrl && url.pathname === '/',
-    });
-    const cookie = jar.header(back);
-    assert.ok(cookie?.includes('tm_session='), `no session cookie after signing in: ${cookie}`);
-    return cookie!;
-  }
+export function smokeSignIn(issuer: string, publicUrl: string) {
+  return {
+    issuer,
+    publicUrl,
+    /** `user`'s Authorization header, a fresh token (they last 10 min) as `npm run token` gets. */
+    async bearer(user: string): Promise<Record<string, string>> {
+      const { accessToken } = await fetchAccessToken({ issuer, user });
+      return { Authorization: `Bearer ${accessToken}` };
+    },
+    /** The session cookie of `user`, signed in as a browser: /auth/login, sign-in page, callback. */
+    async session(user: string): Promise<string> {
+      const jar = new CookieJar();
+      const back = await browse(new URL('/auth/login?returnTo=%2F', publicUrl), {
+        user,
+        jar,
+        stopAt: (url) => url.origin === publicUrl && url.pathname === '/',
+      });
+      const cookie = jar.header(back);
+      assert.ok(cookie?.includes('tm_session='), `no session cookie after signing in: ${cookie}`);
+      return cookie!;
+    },
+  };
 }
+
+export type SmokeSignIn = ReturnType<typeof smokeSignIn>;

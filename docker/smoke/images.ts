@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '@task-manager/testing';
-import { docker, dockerChecked, FAILED, note, type Check } from './support.ts';
+import { docker, dockerChecked, FAILED, note, secondsSince, type Check } from './support.ts';
 
 /** `target`: a stage built as an image of its own. */
 export type ImageSpec = { dockerfile: string; tag: string; target?: string };
@@ -38,7 +38,7 @@ async function build({ dockerfile, tag, target }: ImageSpec): Promise<string> {
   if (target) args.push('--target', target);
   // A cold build (npm ci of every workspace) takes a few minutes on two cores.
   await dockerChecked(args, { cwd: REPO_ROOT, timeout: 540_000 });
-  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  return secondsSince(started);
 }
 
 type Inspected = {
@@ -109,9 +109,8 @@ async function ensureBaseImages(standinTool: string): Promise<string> {
   // Without an engine or a docker CLI yet (the tool provides both), all are absent.
   const absent = async () => {
     const inspect = (base: string) => docker(['image', 'inspect', base]).catch(() => ({ code: 1 }));
-    return (await Promise.all(bases.map(inspect))).flatMap(({ code }, i) =>
-      code ? [bases[i]!] : [],
-    );
+    const codes = (await Promise.all(bases.map(inspect))).map(({ code }) => code);
+    return bases.filter((_, i) => codes[i] !== 0);
   };
   const missing = await absent();
   if (missing.length === 0) return `${bases.join(', ')}: all present`;

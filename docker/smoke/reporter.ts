@@ -5,7 +5,7 @@ import type { SmokeSignIn } from './identity.ts';
 import { images } from './images.ts';
 import { SMOKE_ADMIN, SMOKE_USER, TRACING, type Task } from './service.ts';
 import type { Env, Smoke } from './sandbox.ts';
-import { expectJson, expectStatus, FAILED, jsonLines, request } from './support.ts';
+import { expectJson, expectStatus, FAILED, jsonLines, request, secondsSince } from './support.ts';
 
 const image = images.reporter.tag;
 
@@ -25,8 +25,7 @@ export async function runReporter({ check, sandbox }: Smoke, env: Env, date: str
   const ran = await check(`${image}: ${command.join(' ')} exits 0`, async () => {
     const started = performance.now();
     const lines = await runJob('task-reporter', env);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    return `${seconds} s; stdout ${lines.length} lines, all JSON`;
+    return `${secondsSince(started)}; stdout ${lines.length} lines, all JSON`;
   });
   if (ran === FAILED) return false;
   await check(

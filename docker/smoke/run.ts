@@ -13,7 +13,7 @@ import { TASK_SERVICE_ENV_VARS } from '../../services/task-service/src/config.ts
 import { checkInBrowser } from './browser.ts';
 import { environmentFor, readConfigMap, readLocalSignIn } from './cluster-config.ts';
 import { checkDevTargets } from './dev-targets.ts';
-import { PROVIDER_ENV, runSecrets, SmokeSignIn, startProvider, stopProvider } from './identity.ts';
+import { PROVIDER_ENV, runSecrets, smokeSignIn, startProvider, stopProvider } from './identity.ts';
 import { checkImages } from './image-checks.ts';
 import { buildImages, images } from './images.ts';
 import { startIngress, type Ingress } from './ingress.ts';
@@ -47,7 +47,7 @@ async function runContainers(smoke: Smoke, ingress: Ingress): Promise<void> {
   const serviceEnv = environmentFor(settings, TASK_SERVICE_ENV_VARS, DYNAMODB_ENDPOINT);
   const providerEnv = environmentFor(settings, PROVIDER_ENV);
   const reporterEnv = environmentFor(configMap, REPORTER_ENV_VARS, DYNAMODB_ENDPOINT);
-  const signIn = new SmokeSignIn(settings.OIDC_ISSUER!, settings.PUBLIC_URL!);
+  const signIn = smokeSignIn(settings.OIDC_ISSUER!, settings.PUBLIC_URL!);
   const unread = PROVIDER_ENV.filter((name) => !IDENTITY_PROVIDER_ENV_VARS.includes(name));
   assert.deepEqual(unread, [], 'PROVIDER_ENV names variables the identity provider does not read');
 

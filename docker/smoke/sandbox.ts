@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { docker, dockerChecked, expectPid1, FAILED, jsonLines, probe } from './support.ts';
-import type { Check, CommandResult } from './support.ts';
+import { secondsSince, type Check, type CommandResult } from './support.ts';
 
 const LABEL = 'task-manager.smoke-run';
 
@@ -78,9 +78,9 @@ export class Sandbox {
   async stop(name: string, graceSeconds = GRACE_SECONDS) {
     const started = performance.now();
     await dockerChecked(['stop', '--time', String(graceSeconds), name]);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = secondsSince(started);
     const exit = await dockerChecked(['inspect', '--format', '{{.State.ExitCode}}', name]);
-    const outcome = `exit ${exit.trim()} after ${seconds.toFixed(1)} s of a ${graceSeconds} s grace period`;
+    const outcome = `exit ${exit.trim()} after ${seconds} of a ${graceSeconds} s grace period`;
     return { exitCode: Number(exit), outcome };
   }
 
@@ -137,12 +137,13 @@ export async function startApp({ check, sandbox }: Smoke, spec: AppSpec) {
   const { image, port, probes, pid1 } = spec;
   const container = await check(
     `${image}: starts read-only, without capabilities, as the image's user`,
-    async () => {
+    async (t) => {
       const started = await sandbox.start(spec, port);
       for (const path of probes) await probe(`${started.url}${path}`, spec.probeOptions);
+      const answered = probes.map((path) => `${path} 200`);
+      t.diagnostic([`${started.name} on ${started.url}`, ...answered].join('; '));
       return started;
     },
-    ({ name, url }) => [`${name} on ${url}`, ...probes.map((path) => `${path} 200`)].join('; '),
   );
   if (container === FAILED) return undefined;
   await check(`${image}: ${pid1.program} is PID 1, as ${pid1.user}`, () =>

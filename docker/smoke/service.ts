@@ -13,7 +13,7 @@ import { dynaliteImage, images } from './images.ts';
 import { checkStdout, GRACE_SECONDS, NODE_PID1, startApp } from './sandbox.ts';
 import type { Container, Env, Smoke } from './sandbox.ts';
 import { docker, dockerChecked, expectJson, expectStatus, jsonLines } from './support.ts';
-import { FAILED, probe, request } from './support.ts';
+import { FAILED, probe, request, secondsSince } from './support.ts';
 
 export const SMOKE_USER = 'smoke-user';
 /** Made an admin by the provider (IDP_ADMIN_USERS: the groups claim), not by ADMIN_USERS. */
@@ -61,14 +61,12 @@ export async function startService(smoke: Smoke, env: Env) {
   if (!container) return undefined;
   // The manifest's probes: startup first (1 s period, 1 s timeout, 30 failures), then readiness.
   const started = await smoke.check(`${image}: GET /health/startup answers 200`, async () => {
-    const seconds = await probe(`${container.url}/health/startup`, { attemptMs: 1000 });
-    return `after ${seconds.toFixed(1)} s`;
+    return `after ${await probe(`${container.url}/health/startup`, { attemptMs: 1000 })}`;
   });
   if (started === FAILED) return undefined;
   const readiness = `${image}: GET /health/readiness answers 200 (DynamoDB reachable)`;
   const ready = await smoke.check(readiness, async () => {
-    const seconds = await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 });
-    return `${seconds.toFixed(1)} s after startup`;
+    return `${await probe(`${container.url}/health/readiness`, { timeoutMs: 20_000 })} after startup`;
   });
   return ready === FAILED ? undefined : container;
 }
@@ -113,20 +111,17 @@ export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeS
 export async function exerciseTasks({ check }: Smoke, base: string, signIn: SmokeSignIn) {
   const bearer = () => signIn.bearer(SMOKE_USER);
   const startAt = new Date(Date.now() + 3_600_000).toISOString();
-  const created = await check(
-    `${image}: POST /api/tasks creates a task (201)`,
-    async () => {
-      const title = 'Smoke-test the containers';
-      const json = { title, contents: 'created by docker/smoke', startAt };
-      const headers = await bearer();
-      const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
-      const task = expectJson<Task>(response, 201, 'POST /api/tasks');
-      assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
-      assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
-      return { task, etag: response.headers.get('etag') };
-    },
-    ({ task }) => `taskId ${task.taskId}`,
-  );
+  const created = await check(`${image}: POST /api/tasks creates a task (201)`, async (t) => {
+    const title = 'Smoke-test the containers';
+    const json = { title, contents: 'created by docker/smoke', startAt };
+    const headers = await bearer();
+    const response = await request(`${base}/api/tasks`, { method: 'POST', headers, json });
+    const task = expectJson<Task>(response, 201, 'POST /api/tasks');
+    assert.equal(response.headers.get('location'), `/api/tasks/${task.taskId}`, 'Location');
+    assert.ok(response.headers.get('x-request-id'), 'no X-Request-Id header');
+    t.diagnostic(`taskId ${task.taskId}`);
+    return { task, etag: response.headers.get('etag') };
+  });
   if (created === FAILED) return undefined;
   const { task, etag } = created;
 
@@ -144,7 +139,7 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
 
   const completed = await check(
     `${image}: PATCH /api/tasks/:id completes it (If-Match)`,
-    async () => {
+    async (t) => {
       const url = `${base}/api/tasks/${task.taskId}`;
       const headers = { ...(await bearer()), ...(etag && { 'If-Match': etag }) };
       const response = await request(url, { method: 'PATCH', headers, json: { done: true } });
@@ -152,9 +147,9 @@ export async function exerciseTasks({ check }: Smoke, base: string, signIn: Smok
       assert.ok(completed.done && completed.completedAt, `not completed: ${response.body}`);
       const reread = expectJson<Task>(await request(url, { headers: await bearer() }), 200, 'GET');
       assert.ok(reread.done, 'GET after PATCH does not show it done');
+      t.diagnostic(`completedAt ${completed.completedAt}`);
       return completed;
     },
-    (completed) => `completedAt ${completed.completedAt}`,
   );
   return completed === FAILED ? undefined : completed;
 }
@@ -242,8 +237,8 @@ export async function stopDuringRequest(
       const stopped = await smoke.sandbox.stopCleanly(service.name);
       const answer = await inFlight;
       assert.ok(answer.at > stopping, 'the request was answered before the stop: not in flight');
-      const seconds = ((answer.at - sent) / 1000).toFixed(1);
-      return `${stopped}; the in-flight request answered ${answer.status} after ${seconds} s`;
+      const after = secondsSince(sent, answer.at);
+      return `${stopped}; the in-flight request answered ${answer.status} after ${after}`;
     } finally {
       await docker(['unpause', dynamodb.name]);
     }

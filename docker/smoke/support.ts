@@ -8,23 +8,18 @@ import { eventually } from '@task-manager/testing';
 /** What a check that failed returns: unlike undefined, no body returns it. */
 export const FAILED = Symbol('failed');
 
-/**
- * One check, a subtest: `body` throws to fail. Its value, or FAILED; a string it returns, or
- * `detail` of its value, is reported with it.
- */
+/** One check, a subtest (`t`): `body` throws to fail. Its value, or FAILED; a string is reported. */
 export type Check = <T>(
   name: string,
-  body: () => T | Promise<T>,
-  detail?: (value: T) => string,
+  body: (t: TestContext) => T | Promise<T>,
 ) => Promise<T | typeof FAILED>;
 
 export function checksOf(t: TestContext): Check {
-  return async (name, body, detail = (value) => (typeof value === 'string' ? value : '')) => {
+  return async (name, body) => {
     let outcome: Awaited<ReturnType<typeof body>> | typeof FAILED = FAILED;
     await t.test(name, async (check) => {
-      outcome = await body();
-      const text = detail(outcome);
-      if (text) check.diagnostic(text);
+      outcome = await body(check);
+      if (typeof outcome === 'string' && outcome) check.diagnostic(outcome);
     });
     return outcome;
   };
@@ -99,17 +94,26 @@ export function expectJson<T>(response: HttpResponse, status: number, what: stri
   return JSON.parse(response.body) as T;
 }
 
-/** Seconds until `url` answers 200, as the kubelet probes: every `periodMs`, `attemptMs` each. */
+/** The seconds from `started` to `ended` (performance.now() values), as reported: "1.2 s". */
+export const secondsSince = (started: number, ended = performance.now()): string =>
+  `${((ended - started) / 1000).toFixed(1)} s`;
+
+/**
+ * Waits until `url` answers 200, with `includes` in its body, as the kubelet probes: every
+ * `periodMs`, `attemptMs` each. Reports how long it took.
+ */
 export async function probe(
   url: string,
-  { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000 } = {},
-): Promise<number> {
+  { periodMs = 500, attemptMs = 2000, timeoutMs = 30_000, includes = '' } = {},
+): Promise<string> {
   const started = performance.now();
-  await eventually(
-    async () => expectStatus(await request(url, { timeoutMs: attemptMs }), 200, url),
-    { timeoutMs, intervalMs: periodMs },
-  );
-  return (performance.now() - started) / 1000;
+  const answers = async () => {
+    const response = await request(url, { timeoutMs: attemptMs });
+    expectStatus(response, 200, url);
+    assert.ok(response.body.includes(includes), `${url} does not show ${includes}`);
+  };
+  await eventually(answers, { timeoutMs, intervalMs: periodMs });
+  return secondsSince(started);
 }
 
 /** Progress notes go to stderr: stdout is node:test's report. */

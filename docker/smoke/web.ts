@@ -105,10 +105,6 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
       await get('/assets', 301, { location: '/assets/' });
     },
   );
-
-  await check(`${image}: GET /healthz answers 200`, async () =>
-    (await get('/healthz', 200)).body.trim(),
-  );
 }
 
 /** `docker stop` (SIGQUIT: graceful) while a request's headers are arriving: nginx finishes it. */
