@@ -8,14 +8,17 @@ const SCRIPT = `
   process.stdout.write('last\\n', () => process.exit(3));
 `;
 
-test('keeps every line of each stream in order, all read once finished; the exit aborts its signal', async () => {
-  const child = spawnChild({
+const writer = (keepOutput: boolean) =>
+  spawnChild({
     name: 'writer',
     command: process.execPath,
     args: ['-e', SCRIPT],
     env: {},
-    keepOutput: true,
+    keepOutput,
   });
+
+test('keeps every line of each stream in order, all read once finished; the exit aborts its signal', async () => {
+  const child = writer(true);
   const signal = exitSignal(child, ({ code }) => new Error(`exited ${code}`));
   assert.deepEqual(await child.finished, { code: 3, signal: null });
   assert.deepEqual(child.output('stdout'), ['one', 'two', 'last']);
@@ -26,12 +29,7 @@ test('keeps every line of each stream in order, all read once finished; the exit
 });
 
 test('without keepOutput only the tail is kept, stderr lines marked', async () => {
-  const child = spawnChild({
-    name: 'writer',
-    command: process.execPath,
-    args: ['-e', SCRIPT],
-    env: {},
-  });
+  const child = writer(false);
   await child.finished;
   assert.deepEqual(child.output(), []);
   // The two streams are read apart: their lines' order between them is not fixed.
