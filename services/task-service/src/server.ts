@@ -22,6 +22,10 @@ import { dynamoReportSource } from './report-source.ts';
 
 export type ShutdownOutcome = 'graceful' | 'forced';
 
+/** The log line of shutdown's first step, with the requests still in flight: tests wait for it. */
+export const SHUTDOWN_BEGUN_MESSAGE =
+  'shutting down: no longer ready, finishing in-flight requests';
+
 /**
  * How long, once shutdown begins, keep-alive connections stay open for one more request
  * (answered with Connection: close) before the ones still idle are closed.
@@ -123,7 +127,7 @@ export async function startTaskService(
     monitor.stop();
     logger.info(
       { inFlight: inFlight.size, timeoutMs: config.shutdownTimeoutMs },
-      'shutting down: no longer ready, finishing in-flight requests',
+      SHUTDOWN_BEGUN_MESSAGE,
     );
     for (const res of inFlight) {
       if (!res.headersSent) res.setHeader('Connection', 'close');

@@ -19,6 +19,7 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
+import { SHUTDOWN_BEGUN_MESSAGE } from '../src/server.ts';
 import {
   BUILT_MAIN,
   spawnService,
@@ -58,9 +59,7 @@ function stallDynamo(t: TestContext): void {
 /** Waits for the child's shutdown to begin (not ready, no new connections); its log line. */
 function shutdownBegun(child: ServiceProcess): Promise<Record<string, unknown>> {
   return eventually(() => {
-    const line = child.logs.find(
-      ({ msg }) => msg === 'shutting down: no longer ready, finishing in-flight requests',
-    );
+    const line = child.logs.find(({ msg }) => msg === SHUTDOWN_BEGUN_MESSAGE);
     assert.ok(line, 'the shutdown has begun');
     return line;
   });

@@ -16,6 +16,7 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
+import { SHUTDOWN_BEGUN_MESSAGE } from '../src/server.ts';
 import { runService, type RunningForTest } from './support/running-service.ts';
 import { as, ALICE } from './support/test-service.ts';
 
@@ -143,9 +144,7 @@ test('"task-service stopped" is logged after the line of every request it waited
   for (const { response } of await Promise.all(answers)) assert.equal(response.statusCode, 200);
 
   const messages = service.logs.lines.map((line) => line.msg);
-  const begun = service.logs.lines.find(
-    ({ msg }) => msg === 'shutting down: no longer ready, finishing in-flight requests',
-  );
+  const begun = service.logs.lines.find(({ msg }) => msg === SHUTDOWN_BEGUN_MESSAGE);
   assert.equal(begun?.inFlight, requests, 'it waited for every one');
   assert.equal(messages.filter((msg) => msg === 'request completed').length, requests);
   assert.equal(messages.at(-1), 'task-service stopped');
