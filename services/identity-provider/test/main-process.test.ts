@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { eventually, spawnChild, spawnListening, type SpawnOptions } from '@task-manager/testing';
+import {
+  eventually,
+  spawnChild,
+  spawnListening,
+  statusOf,
+  type SpawnOptions,
+} from '@task-manager/testing';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -43,14 +49,10 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
   );
   t.after(() => child.kill());
   // Poll until it answers (a busy machine may take a while to start it).
+  const readiness = `http://127.0.0.1:${port}/health/readiness`;
   await eventually(
-    async () => {
-      const ready = await fetch(`http://127.0.0.1:${port}/health/readiness`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      assert.ok(ready, child.output('stderr').join('\n'));
-    },
+    async () =>
+      assert.equal(await statusOf(readiness, 2000), 200, child.output('stderr').join('\n')),
     { timeoutMs: 30_000, intervalMs: 100 },
   );
   const metadata = (await (
