@@ -180,6 +180,8 @@ export async function forgedTokens(identity: TestIdentity, sub: string, realToke
     ['from another issuer', { iss: 'http://localhost:1' }],
     ['for another audience', { aud: 'https://other-api.example' }],
     ['an ID token (for the client, not the API)', { aud: 'task-manager-cli' }],
+    ['without a subject', { sub: undefined }],
+    ['a subject that is no user id of this API', { sub: '../admin' }],
   ];
   return [
     {

@@ -154,6 +154,14 @@ describe('who may read reports', () => {
       });
     }
   });
+
+  test('ADMIN_USERS makes an admin of someone outside the admin group, and only them', async () => {
+    const listed = await createTestService(dynamo, { adminUsers: ['carol'] });
+    await request(listed.app).get('/api/reports').set(as('carol')).expect(200);
+    const me = await request(listed.app).get('/api/me').set(as('carol')).expect(200);
+    assert.equal(me.body.isAdmin, true);
+    await request(listed.app).get('/api/reports').set(as(ALICE)).expect(403);
+  });
 });
 
 describe('GET /api/reports', () => {
