@@ -515,6 +515,28 @@ describe('keyboard, small screens, many tabs', () => {
     }
   });
 
+  test('two tabs signing in at once both finish, the one started first too', async () => {
+    const { page, context, problems } = await suite.newPerson();
+    try {
+      const other = await context.newPage();
+      // Both at the provider's page, the second started last.
+      for (const tab of [page, other]) {
+        await tab.goto(`${suite.app.origin}/`);
+        await tab.waitForURL('**/signin');
+        await tab.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await tab.waitForURL(`${suite.app.issuer}/interaction/**`);
+      }
+      for (const tab of [page, other]) {
+        await signInAtProvider(tab, 'uma');
+        await tab.getByText('Signed in as uma').waitFor();
+        assert.equal(new URL(tab.url()).pathname, '/', 'no "Signing in did not finish"');
+      }
+      assertNoProblems(problems.filter((problem) => !problem.includes('401')));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('headings go in order on every page: no h3 straight under the h1', async () => {
     const user = 'hana';
     await createTaskViaApi(user, { title: 'One task', startAt: inHours(30) });

@@ -103,6 +103,29 @@ describe('Bearer tokens', () => {
     }
   });
 
+  test('an Authorization that is not "Bearer <token>": 401 invalid_request; the scheme is case-blind', async () => {
+    const token = as(ALICE).Authorization!.slice('Bearer '.length);
+    const malformed = [
+      'Bearer',
+      'Bearer ',
+      'bearer a b',
+      'Basic dXNlcjpwYXNz',
+      `Token ${token}`,
+      `NotBearer ${token}`,
+      `Bearer ${token} extra`,
+      token,
+    ];
+    for (const value of malformed) {
+      const response = await me({ Authorization: value });
+      assertRefused(response, 'Authorization', token, value);
+      assert.equal(response.body.details[0].message, 'must be "Bearer <access token>"');
+      assert.match(response.headers['www-authenticate']!, /error="invalid_request"/);
+    }
+    for (const value of [`bearer ${token}`, `BEARER  ${token}`]) {
+      assert.equal((await me({ Authorization: value })).body.userId, ALICE, value);
+    }
+  });
+
   test('a token expired by less than the clock tolerance still works; more does not', async () => {
     const justExpired = await signedByProvider(validClaims({ exp: now() - 5 }));
     assert.equal((await me({ Authorization: `Bearer ${justExpired}` })).status, 200);
@@ -161,11 +184,13 @@ describe('the session cookie', () => {
   test('sign-in starts with PKCE S256, state and nonce, kept in an HttpOnly cookie for the callback only', async () => {
     const login = await request(service.app).get('/auth/login?returnTo=/done').expect(303);
     const setCookie = String(login.headers['set-cookie']);
-    assert.match(
-      setCookie,
-      /^tm_sign_in=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; SameSite=Lax$/,
-    );
+    const named =
+      /^tm_sign_in\.([\w-]+)=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; SameSite=Lax$/;
+    assert.match(setCookie, named);
+    assert.equal(login.headers['cache-control'], 'no-store');
     const location = new URL(login.headers.location!);
+    // The cookie of this sign-in, named after its state: sign-ins in several tabs each keep theirs.
+    assert.equal(named.exec(setCookie)![1], location.searchParams.get('state'));
     assert.equal(location.origin, identity.issuer);
     assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
     for (const name of ['state', 'nonce', 'code_challenge']) {
@@ -175,6 +200,84 @@ describe('the session cookie', () => {
       location.searchParams.get('redirect_uri'),
       `${identity.env.PUBLIC_URL}/auth/callback`,
     );
+  });
+
+  test('a callback that cannot finish returns to the sign-in page, not a 503, clearing only its own cookie', async () => {
+    const started = await service.auth.sessions.sealSignIn(
+      { state: 'the-state', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/done' },
+      now(),
+      600,
+    );
+    const mine = { Cookie: `tm_sign_in.the-state=${started}` };
+    const cleared = (name: string) =>
+      new RegExp(`^tm_sign_in\\.${name}=; Max-Age=0; Path=/auth/callback; HttpOnly; SameSite=Lax$`);
+    const cases: [string, string, Record<string, string>, RegExp | undefined][] = [
+      ['no sign-in started', 'code=c&state=the-state', {}, undefined],
+      // Another tab's sign-in under way: its cookie stays for when it comes back.
+      ['another sign-in’s state', 'code=c&state=other-state', mine, undefined],
+      [
+        'not a state at all',
+        'code=c&state=a%20b',
+        { Cookie: `tm_sign_in.a b=${started}` },
+        undefined,
+      ],
+      // Fails openid-client's state check (a cookie under another sign-in's name).
+      [
+        'a cookie of another state',
+        'code=c&state=other-state',
+        { Cookie: `tm_sign_in.other-state=${started}` },
+        cleared('other-state'),
+      ],
+      [
+        'a code the provider never issued',
+        'code=never-issued&state=the-state',
+        mine,
+        cleared('the-state'),
+      ],
+      ['the provider refused', 'error=access_denied&state=the-state', mine, cleared('the-state')],
+    ];
+    for (const [label, query, headers, setCookie] of cases) {
+      const response = await request(service.app)
+        .get(`/auth/callback?${query}`)
+        .set(headers)
+        .expect(303);
+      assert.equal(response.headers.location, '/signin?error=sign-in-failed', label);
+      assert.equal(response.headers['cache-control'], 'no-store', label);
+      if (setCookie) assert.match(String(response.headers['set-cookie']), setCookie, label);
+      else assert.equal(response.headers['set-cookie'], undefined, label);
+    }
+  });
+
+  test('over https both cookies are Secure and prefixed, so only this host can set them', async () => {
+    const secure = await createTestService(dynamo, {
+      env: { PUBLIC_URL: 'https://tasks.example' },
+    });
+    const login = await request(secure.app).get('/auth/login').expect(303);
+    assert.match(
+      String(login.headers['set-cookie']),
+      /^__Secure-tm_sign_in\.[\w-]+=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    const sealed = await secure.auth.sessions.sealSession({
+      identity: { userId: ALICE, name: ALICE, groups: [] },
+      idToken: undefined,
+      signedInAt: now(),
+      issuedAt: now() - 1200,
+    });
+    // Old enough to be renewed: the new cookie keeps the prefix and the Secure flag.
+    const renewed = await request(secure.app)
+      .get('/api/me')
+      .set('Cookie', `__Host-tm_session=${sealed}`)
+      .expect(200);
+    assert.match(
+      String(renewed.headers['set-cookie']),
+      /^__Host-tm_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    // The unprefixed name, which a subdomain or plain http could plant, counts for nothing.
+    const unprefixed = await request(secure.app)
+      .get('/api/me')
+      .set('Cookie', `${SESSION_COOKIE}=${sealed}`)
+      .expect(401);
+    assert.equal(unprefixed.body.details[0].field, 'Authorization');
   });
 
   test('tampered, foreign or misused cookies: 401, and the cookie is cleared', async () => {
@@ -293,6 +396,7 @@ describe('the session cookie', () => {
       .post('/auth/logout')
       .set(withCookie(mine, { ...origin(), Accept: 'application/json' }))
       .expect(200);
+    assert.equal(response.headers['cache-control'], 'no-store');
     assert.match(String(response.headers['set-cookie']), /^tm_session=; Max-Age=0; Path=\//);
     const redirect = new URL(response.body.redirectTo);
     assert.equal(`${redirect.origin}${redirect.pathname}`, `${identity.issuer}/session/end`);
@@ -359,6 +463,20 @@ describe('session limits', () => {
     await ask().expect(200);
     clock = idleStart + 599 + 601;
     await ask().expect(401);
+  });
+  test('lowered limits apply to sessions already out there, not only to new ones', async () => {
+    const cookie = await identity.signIn(await service.baseUrl(), 'hank');
+    // Replicas two minutes on, under the limits they were given then.
+    const ask = async (env: Record<string, string>) => {
+      const later = await createTestService(dynamo, { env, now: () => now() + 120 });
+      const response = await request(later.app)
+        .get('/api/me')
+        .set('Cookie', `${SESSION_COOKIE}=${cookie}`);
+      return response.status;
+    };
+    assert.equal(await ask({}), 200);
+    assert.equal(await ask({ SESSION_IDLE_TIMEOUT_SECONDS: '60' }), 401);
+    assert.equal(await ask({ SESSION_MAX_AGE_SECONDS: '60' }), 401);
   });
 });
 

@@ -329,7 +329,7 @@ describe('the service', () => {
     );
     await call('get', '/auth/callback?code=c&state=s', 503, {
       app: cutOff.app,
-      headers: { Cookie: `tm_sign_in=${started}`, Accept: 'application/json' },
+      headers: { Cookie: `tm_sign_in.s=${started}`, Accept: 'application/json' },
     });
 
     // An item that breaks the data model: the unexpected-error path.

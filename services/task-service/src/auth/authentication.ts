@@ -35,6 +35,7 @@ export interface Authentication {
 
 export interface CookieNames {
   session: string;
+  /** Followed by ".<state>": one cookie per sign-in under way (routes/auth.ts). */
   signIn: string;
   /** Secure everywhere except plain-http localhost, where browsers would drop such cookies. */
   secure: boolean;

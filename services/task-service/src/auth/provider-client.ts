@@ -31,6 +31,23 @@ export class ProviderRefusedError extends Error {
   }
 }
 
+/** The authorization response failed the checks: it is not this browser's sign-in, or not intact. */
+export class SignInCheckError extends Error {
+  override name = 'SignInCheckError';
+}
+
+/**
+ * openid-client's codes for a response that failed its checks: state, nonce, the ID token's
+ * claims and times (oauth4webapi's constants, which openid-client does not re-export). Its other
+ * codes, such as a timeout or an unexpected status, mean the provider is in trouble.
+ */
+const FAILED_CHECKS = new Set([
+  'OAUTH_INVALID_RESPONSE',
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+]);
+
 /** A failed discovery is retried at most this often, so an outage is not hammered. */
 const RETRY_AFTER_MS = 2000;
 const TIMEOUT_SECONDS = 5;
@@ -117,7 +134,8 @@ export async function authorizationRequest(
 
 /**
  * Exchanges the code in `callbackUrl`, checking state, nonce and PKCE; returns the ID token's
- * claims. Throws ProviderRefusedError when the provider answers with an OAuth error.
+ * claims. Throws ProviderRefusedError when the provider answers with an OAuth error, and
+ * SignInCheckError when the response fails a check (a callback from another sign-in, say).
  */
 export async function exchangeCode(
   configuration: client.Configuration,
@@ -139,6 +157,16 @@ export async function exchangeCode(
       error instanceof oidc.ResponseBodyError
     ) {
       throw new ProviderRefusedError(error.error, { cause: error });
+    }
+    // openid-client's argument checks throw a TypeError with a code; fetch's own has none.
+    const failedCheck =
+      error instanceof oidc.ClientError
+        ? FAILED_CHECKS.has(error.code ?? '')
+        : error instanceof TypeError && 'code' in error;
+    if (failedCheck) {
+      throw new SignInCheckError('the authorization response did not pass the checks', {
+        cause: error,
+      });
     }
     throw error;
   }

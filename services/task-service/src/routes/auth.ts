@@ -26,6 +26,7 @@ import {
   exchangeCode,
   ProviderRefusedError,
   ProviderUnavailableError,
+  SignInCheckError,
 } from '../auth/provider-client.ts';
 import { methodNotAllowed, unavailableError } from '../middleware/errors.ts';
 
@@ -36,12 +37,24 @@ export const SIGN_IN_PAGE = '/signin';
 const SIGN_IN_TTL_SECONDS = 600;
 
 /**
+ * Each sign-in under way has a cookie of its own, named after its state, so that sign-ins started
+ * in several tabs at once each find theirs when they come back, whichever finishes first.
+ */
+function signInCookie(auth: Authentication, state: string): string {
+  return `${auth.cookies.signIn}.${state}`;
+}
+
+/** openid-client's states are base64url: anything else names no sign-in (nor a valid cookie). */
+const STATE = /^[\w-]{1,128}$/;
+
+/**
  * Only a path of this app: "/tasks?x=1", never "//evil.example" or "https://…", so a crafted
  * link cannot use the sign-in to send someone elsewhere.
  */
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2048) return '/';
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  if (!value.startsWith('/') || value.startsWith('//')) return '/';
+  // Control characters, and any backslash: browsers read "/\evil.example" as "//evil.example".
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return '/';
   return value;
@@ -109,7 +122,7 @@ export function authRouter(auth: Authentication): Router {
       auth.now(),
       SIGN_IN_TTL_SECONDS,
     );
-    setCookie(res, auth, auth.cookies.signIn, sealed, {
+    setCookie(res, auth, signInCookie(auth, request.state), sealed, {
       path: CALLBACK_PATH,
       maxAge: SIGN_IN_TTL_SECONDS,
     });
@@ -120,9 +133,13 @@ export function authRouter(auth: Authentication): Router {
 
   router.get(CALLBACK_PATH, async (req, res) => {
     res.set('Cache-Control', 'no-store');
-    // The sign-in cookie is used once, whatever happens next.
-    setCookie(res, auth, auth.cookies.signIn, '', { path: CALLBACK_PATH, maxAge: 0 });
-    const sealed = readCookie(req, auth.cookies.signIn);
+    const { state } = req.query;
+    const name = typeof state === 'string' && STATE.test(state) && signInCookie(auth, state);
+    const sealed = name ? readCookie(req, name) : undefined;
+    // This sign-in's cookie is used once, whatever happens next; other tabs' are left alone.
+    if (name && sealed !== undefined) {
+      setCookie(res, auth, name, '', { path: CALLBACK_PATH, maxAge: 0 });
+    }
     const started = sealed ? await auth.sessions.openSignIn(sealed, auth.now()) : undefined;
     if (!started) {
       backToSignIn(res, 'no sign-in was started in this browser, or it took too long');
@@ -137,13 +154,8 @@ export function authRouter(auth: Authentication): Router {
         answerUnavailable(req, res, error);
         return;
       }
-      if (error instanceof ProviderRefusedError) {
+      if (error instanceof ProviderRefusedError || error instanceof SignInCheckError) {
         backToSignIn(res, error.message, error.cause);
-        return;
-      }
-      if (error instanceof TypeError && 'code' in error) {
-        // openid-client's checks: state, nonce, PKCE, issuer, ID token claims.
-        backToSignIn(res, 'the authorization response did not pass the checks', error);
         return;
       }
       // The code exchange itself failed (the provider went away mid-way).
