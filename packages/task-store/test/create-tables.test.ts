@@ -48,6 +48,29 @@ test('ensureTables creates every table with its indexes, and is idempotent', asy
   client.destroy();
 });
 
+test('a table another create-tables made meanwhile counts as existing, not as a failure', async () => {
+  const config = loadDynamoConfig({
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    TASKS_TABLE: 'race-tasks',
+    REPORTS_TABLE: 'race-reports',
+    IDEMPOTENCY_TABLE: 'race-idempotency',
+  });
+  const { client } = createDynamoClients(config);
+  // Another run (a second init container) creates each table between this run's look and its
+  // own CreateTable, which dynalite then refuses with ResourceInUseException.
+  const racing = {
+    async send(command: Parameters<DynamoDBClient['send']>[0]) {
+      if (command instanceof CreateTableCommand) await client.send(command);
+      return client.send(command);
+    },
+  } as unknown as DynamoDBClient;
+  assert.deepEqual(await ensureTables(racing, config), {
+    tables: { 'race-tasks': 'exists', 'race-reports': 'exists', 'race-idempotency': 'exists' },
+    timeToLive: { 'race-idempotency': 'unsupported' },
+  });
+  client.destroy();
+});
+
 test('the schema asks for TTL on the idempotency table, on its expiresAt attribute', () => {
   const { timeToLive } = tableDefinitions({
     tasksTable: 't',
