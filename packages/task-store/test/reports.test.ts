@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   getReport,
@@ -182,6 +187,31 @@ describe('ReportWriter and getReport', () => {
     );
     const old = await getReport(doc, table, '2026-11-19');
     assert.deepEqual(old?.summary.perUser, [{ userId: 'user-1', name: 'user-1', count: 2 }]);
+  });
+
+  test('names DynamoDB leaves unprocessed are asked for again, a bounded number of times', async () => {
+    const { doc, table } = await tables();
+    for (const user of ['a', 'b', 'c']) await recordUserName(doc, table, user, `Name ${user}`);
+    // dynalite never leaves keys unprocessed: this client reads the first key of each call from
+    // it and returns the others unprocessed, as a throttled DynamoDB may.
+    const asked: number[] = [];
+    const throttled = {
+      send: async (command: BatchGetCommand) => {
+        const [first, ...rest] = command.input.RequestItems![table]!.Keys!;
+        asked.push(rest.length + 1);
+        const answer = await doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: [first!] } } }),
+        );
+        return { ...answer, UnprocessedKeys: rest.length > 0 ? { [table]: { Keys: rest } } : {} };
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const names = await readUserNames(throttled, table, ['a', 'b', 'c'], { baseDelayMs: 1 });
+    assert.deepEqual(Object.fromEntries(names), { a: 'Name a', b: 'Name b', c: 'Name c' });
+    assert.deepEqual(asked, [3, 2, 1]);
+    await assert.rejects(
+      readUserNames(throttled, table, ['a', 'b', 'c'], { baseDelayMs: 1, maxAttempts: 2 }),
+      /1 user names stayed unprocessed after 2 calls/,
+    );
   });
 
   test('a day without completed tasks has a report with no lines', async () => {
