@@ -402,6 +402,68 @@ describe('ReportWriter and getReport', () => {
     assert.equal((await storedItems(doc, table, '2026-11-20')).length, 0);
   });
 
+  test('a write that fails while publish() waits for it fails the run: nothing is published', async () => {
+    const { doc, table } = await tables();
+    let calls = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // The second and last write, sent by publish(), reports a failure when it returns.
+        if (context.commandName === 'BatchWriteItemCommand' && (calls += 1) === 2) {
+          throw new Error('simulated failure of the last write');
+        }
+        return output;
+      },
+      { step: 'initialize', name: 'failLastWrite' },
+    );
+    const run = writer(doc, table);
+    for (let n = 0; n < 30; n += 1) await run.add(line(n));
+    await assert.rejects(run.publish(), /simulated failure of the last write/);
+    assert.equal(await getReport(doc, table, '2026-11-20'), undefined);
+  });
+
+  test('a run aborted while its last write is under way publishes nothing', async () => {
+    const { doc, table } = await tables();
+    const controller = new AbortController();
+    let calls = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // Stopped once publish() has sent the last write, before that write returns.
+        if (context.commandName === 'BatchWriteItemCommand' && (calls += 1) === 2) {
+          controller.abort();
+        }
+        return output;
+      },
+      { step: 'initialize', name: 'abortDuringLastWrite' },
+    );
+    const run = writer(doc, table, { signal: controller.signal });
+    for (let n = 0; n < 30; n += 1) await run.add(line(n));
+    await assert.rejects(run.publish(), /abort/i);
+    assert.equal(await getReport(doc, table, '2026-11-20'), undefined);
+    assert.equal(await run.discard(), 30);
+  });
+
+  test('a publish that failed may still have been applied: its lines are not discarded', async () => {
+    const { doc, table } = await tables();
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // The summary is stored, but its answer does not get back.
+        if (context.commandName === 'PutItemCommand') throw new Error('simulated lost answer');
+        return output;
+      },
+      { step: 'initialize', name: 'losePublishAnswer' },
+    );
+    const run = writer(doc, table);
+    const lines = [line(1), line(2), line(3)];
+    for (const item of lines) await run.add(item);
+    await assert.rejects(run.publish(), /simulated lost answer/);
+    await assert.rejects(run.discard(), /may have been published/);
+    const report = await getReport(doc, table, '2026-11-20');
+    assert.deepEqual(await collect(report!.lines), lines);
+  });
+
   test('rejects a malformed date, run id or maxInFlight', async () => {
     const { doc, table } = await tables();
     assert.throws(() => writer(doc, table, { date: '2026-02-30' }), RangeError);
