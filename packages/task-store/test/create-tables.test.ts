@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -80,6 +82,44 @@ test('the schema asks for TTL on the idempotency table, on its expiresAt attribu
   assert.deepEqual(timeToLive, [
     { TableName: 'i', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } },
   ]);
+});
+
+test('TTL is turned on once: where it is on already, it is left alone', async () => {
+  const config = loadDynamoConfig({
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    TASKS_TABLE: 'ttl-tasks',
+    REPORTS_TABLE: 'ttl-reports',
+    IDEMPOTENCY_TABLE: 'ttl-idempotency',
+  });
+  const { client } = createDynamoClients(config);
+  // dynalite has no TTL: this client answers for it as DynamoDB does, which refuses to enable
+  // TTL a second time, and passes everything else on to dynalite.
+  let status = 'DISABLED';
+  const updates: unknown[] = [];
+  const withTimeToLive = {
+    async send(command: Parameters<DynamoDBClient['send']>[0]) {
+      if (command instanceof DescribeTimeToLiveCommand) {
+        return { TimeToLiveDescription: { TimeToLiveStatus: status } };
+      }
+      if (command instanceof UpdateTimeToLiveCommand) {
+        if (status === 'ENABLED') {
+          throw Object.assign(new Error('TimeToLive is already enabled'), {
+            name: 'ValidationException',
+          });
+        }
+        updates.push(command.input);
+        status = 'ENABLED';
+        return {};
+      }
+      return client.send(command);
+    },
+  } as unknown as DynamoDBClient;
+  for (let run = 1; run <= 2; run += 1) {
+    const { timeToLive } = await ensureTables(withTimeToLive, config);
+    assert.deepEqual(timeToLive, { 'ttl-idempotency': 'enabled' }, `run ${run}`);
+  }
+  assert.deepEqual(updates, tableDefinitions(config).timeToLive);
+  client.destroy();
 });
 
 /** The tasks table as the schema had it before index byUserCompletion. */
