@@ -25,14 +25,19 @@ before(async () => {
 });
 after(() => dynamo.stop());
 
-test('ensureTables creates every table with its indexes, and is idempotent', async () => {
+/** Dynalite tables named `<prefix>-tasks`, `<prefix>-reports` and `<prefix>-idempotency`. */
+function tablesNamed(prefix: string) {
   const config = loadDynamoConfig({
     DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'ct-tasks',
-    REPORTS_TABLE: 'ct-reports',
-    IDEMPOTENCY_TABLE: 'ct-idempotency',
+    TASKS_TABLE: `${prefix}-tasks`,
+    REPORTS_TABLE: `${prefix}-reports`,
+    IDEMPOTENCY_TABLE: `${prefix}-idempotency`,
   });
-  const { client } = createDynamoClients(config);
+  return { config, client: createDynamoClients(config).client };
+}
+
+test('ensureTables creates every table with its indexes, and is idempotent', async () => {
+  const { config, client } = tablesNamed('ct');
   // dynalite has no TTL: it says so instead of failing, and readers check expiry themselves.
   assert.deepEqual(await ensureTables(client, config), {
     tables: { 'ct-tasks': 'created', 'ct-reports': 'created', 'ct-idempotency': 'created' },
@@ -51,13 +56,7 @@ test('ensureTables creates every table with its indexes, and is idempotent', asy
 });
 
 test('a table another create-tables made meanwhile counts as existing, not as a failure', async () => {
-  const config = loadDynamoConfig({
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'race-tasks',
-    REPORTS_TABLE: 'race-reports',
-    IDEMPOTENCY_TABLE: 'race-idempotency',
-  });
-  const { client } = createDynamoClients(config);
+  const { config, client } = tablesNamed('race');
   // Another run (a second init container) creates each table between this run's look and its
   // own CreateTable, which dynalite then refuses with ResourceInUseException.
   const racing = {
@@ -85,13 +84,7 @@ test('the schema asks for TTL on the idempotency table, on its expiresAt attribu
 });
 
 test('TTL is turned on once: where it is on already, it is left alone', async () => {
-  const config = loadDynamoConfig({
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'ttl-tasks',
-    REPORTS_TABLE: 'ttl-reports',
-    IDEMPOTENCY_TABLE: 'ttl-idempotency',
-  });
-  const { client } = createDynamoClients(config);
+  const { config, client } = tablesNamed('ttl');
   // dynalite has no TTL: this client answers for it as DynamoDB does, which refuses to enable
   // TTL a second time, and passes everything else on to dynalite.
   let status = 'DISABLED';
@@ -138,13 +131,7 @@ function tasksTableWithout(indexName: string, tableName: string): CreateTableCom
 }
 
 test('on dynalite, a missing index of an existing table is reported, not silently skipped', async () => {
-  const config = loadDynamoConfig({
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'old-tasks',
-    REPORTS_TABLE: 'old-reports',
-    IDEMPOTENCY_TABLE: 'old-idempotency',
-  });
-  const { client } = createDynamoClients(config);
+  const { config, client } = tablesNamed('old');
   await client.send(
     new CreateTableCommand(tasksTableWithout(TASK_INDEX.byUserCompletion, 'old-tasks')),
   );
