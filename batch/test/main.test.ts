@@ -114,7 +114,11 @@ describe('the report program', () => {
 
   test('without --date it reports yesterday in REPORT_TIMEZONE', async () => {
     const tables = await createTestTables(dynamo.endpoint);
-    const zone = 'Pacific/Kiritimati';
+    // A zone whose date differs from UTC's right now (UTC+14 from 10:00 UTC, UTC-11 before
+    // 11:00 UTC), so that a job reporting yesterday in UTC instead fails.
+    const zone = ['Pacific/Kiritimati', 'Pacific/Pago_Pago'].find(
+      (name) => yesterday(new Date(), name) !== yesterday(new Date(), 'UTC'),
+    )!;
     const expected = new Set([yesterday(new Date(), zone)]);
     const run = await runProgram([], jobEnv(tables, { REPORT_TIMEZONE: zone }));
     expected.add(yesterday(new Date(), zone)); // in case the test straddles local midnight

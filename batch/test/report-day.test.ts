@@ -109,6 +109,8 @@ describe('yesterday', () => {
   test('across DST changes and month and year ends', () => {
     // 01:00 EDT on 2026-03-09, the day after clocks sprang forward.
     assert.equal(yesterday(new Date('2026-03-09T05:00:00.000Z'), 'America/New_York'), '2026-03-08');
+    // 00:30 EDT on 2026-03-09: 24 hours earlier it was still 2026-03-07 (23:30 EST).
+    assert.equal(yesterday(new Date('2026-03-09T04:30:00.000Z'), 'America/New_York'), '2026-03-08');
     // 01:00 EST on 2026-11-02, the day after clocks fell back.
     assert.equal(yesterday(new Date('2026-11-02T06:00:00.000Z'), 'America/New_York'), '2026-11-01');
     assert.equal(yesterday(new Date('2027-01-01T00:30:00.000Z'), 'UTC'), '2026-12-31');

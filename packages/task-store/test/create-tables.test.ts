@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -23,14 +25,19 @@ before(async () => {
 });
 after(() => dynamo.stop());
 
-test('ensureTables creates every table with its indexes, and is idempotent', async () => {
+/** Dynalite tables named `<prefix>-tasks`, `<prefix>-reports` and `<prefix>-idempotency`. */
+function tablesNamed(prefix: string) {
   const config = loadDynamoConfig({
     DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'ct-tasks',
-    REPORTS_TABLE: 'ct-reports',
-    IDEMPOTENCY_TABLE: 'ct-idempotency',
+    TASKS_TABLE: `${prefix}-tasks`,
+    REPORTS_TABLE: `${prefix}-reports`,
+    IDEMPOTENCY_TABLE: `${prefix}-idempotency`,
   });
-  const { client } = createDynamoClients(config);
+  return { config, client: createDynamoClients(config).client };
+}
+
+test('ensureTables creates every table with its indexes, and is idempotent', async () => {
+  const { config, client } = tablesNamed('ct');
   // dynalite has no TTL: it says so instead of failing, and readers check expiry themselves.
   assert.deepEqual(await ensureTables(client, config), {
     tables: { 'ct-tasks': 'created', 'ct-reports': 'created', 'ct-idempotency': 'created' },
@@ -48,6 +55,23 @@ test('ensureTables creates every table with its indexes, and is idempotent', asy
   client.destroy();
 });
 
+test('a table another create-tables made meanwhile counts as existing, not as a failure', async () => {
+  const { config, client } = tablesNamed('race');
+  // Another run (a second init container) creates each table between this run's look and its
+  // own CreateTable, which dynalite then refuses with ResourceInUseException.
+  const racing = {
+    async send(command: Parameters<DynamoDBClient['send']>[0]) {
+      if (command instanceof CreateTableCommand) await client.send(command);
+      return client.send(command);
+    },
+  } as unknown as DynamoDBClient;
+  assert.deepEqual(await ensureTables(racing, config), {
+    tables: { 'race-tasks': 'exists', 'race-reports': 'exists', 'race-idempotency': 'exists' },
+    timeToLive: { 'race-idempotency': 'unsupported' },
+  });
+  client.destroy();
+});
+
 test('the schema asks for TTL on the idempotency table, on its expiresAt attribute', () => {
   const { timeToLive } = tableDefinitions({
     tasksTable: 't',
@@ -57,6 +81,38 @@ test('the schema asks for TTL on the idempotency table, on its expiresAt attribu
   assert.deepEqual(timeToLive, [
     { TableName: 'i', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } },
   ]);
+});
+
+test('TTL is turned on once: where it is on already, it is left alone', async () => {
+  const { config, client } = tablesNamed('ttl');
+  // dynalite has no TTL: this client answers for it as DynamoDB does, which refuses to enable
+  // TTL a second time, and passes everything else on to dynalite.
+  let status = 'DISABLED';
+  const updates: unknown[] = [];
+  const withTimeToLive = {
+    async send(command: Parameters<DynamoDBClient['send']>[0]) {
+      if (command instanceof DescribeTimeToLiveCommand) {
+        return { TimeToLiveDescription: { TimeToLiveStatus: status } };
+      }
+      if (command instanceof UpdateTimeToLiveCommand) {
+        if (status === 'ENABLED') {
+          throw Object.assign(new Error('TimeToLive is already enabled'), {
+            name: 'ValidationException',
+          });
+        }
+        updates.push(command.input);
+        status = 'ENABLED';
+        return {};
+      }
+      return client.send(command);
+    },
+  } as unknown as DynamoDBClient;
+  for (let run = 1; run <= 2; run += 1) {
+    const { timeToLive } = await ensureTables(withTimeToLive, config);
+    assert.deepEqual(timeToLive, { 'ttl-idempotency': 'enabled' }, `run ${run}`);
+  }
+  assert.deepEqual(updates, tableDefinitions(config).timeToLive);
+  client.destroy();
 });
 
 /** The tasks table as the schema had it before index byUserCompletion. */
@@ -75,13 +131,7 @@ function tasksTableWithout(indexName: string, tableName: string): CreateTableCom
 }
 
 test('on dynalite, a missing index of an existing table is reported, not silently skipped', async () => {
-  const config = loadDynamoConfig({
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    TASKS_TABLE: 'old-tasks',
-    REPORTS_TABLE: 'old-reports',
-    IDEMPOTENCY_TABLE: 'old-idempotency',
-  });
-  const { client } = createDynamoClients(config);
+  const { config, client } = tablesNamed('old');
   await client.send(
     new CreateTableCommand(tasksTableWithout(TASK_INDEX.byUserCompletion, 'old-tasks')),
   );

@@ -48,6 +48,16 @@ describe('cursor codec', () => {
     }
   });
 
+  test('accepts a cursor of MAX_CURSOR_LENGTH characters and refuses a longer one', () => {
+    const cursorOf = (filler: number) => encodeCursor({ date: 'x'.repeat(filler) });
+    let filler = 0;
+    while (cursorOf(filler + 1).length <= MAX_CURSOR_LENGTH) filler += 1;
+    assert.equal(cursorOf(filler).length, MAX_CURSOR_LENGTH);
+    assert.deepEqual(decodeCursor(cursorOf(filler)), { date: 'x'.repeat(filler) });
+    // Well formed in every other way: only its length refuses it.
+    assert.throws(() => decodeCursor(cursorOf(filler + 1)), InvalidCursorError);
+  });
+
   test('a report cursor is not a task cursor, and a task cursor names its user and order', () => {
     const position = {
       userId: 'alice',

@@ -48,6 +48,11 @@ function serviceError(name: string, status: number): DynamoDBServiceException {
   });
 }
 
+/** A transport failure as the SDK reports it: the Node.js error code, and the attempts made. */
+function withCode(code: string): Error {
+  return Object.assign(new Error(`socket ${code}`), { code, $metadata: { attempts: 3 } });
+}
+
 test('a refused connection (DynamoDB not listening yet) is transient', async () => {
   await dynamo.stop();
   try {
@@ -110,8 +115,6 @@ test('each kind of failure is named, from real SDK errors where one can be provo
   } finally {
     await dynamo.start();
   }
-  const withCode = (code: string) =>
-    Object.assign(new Error(`socket ${code}`), { code, $metadata: { attempts: 3 } });
   assert.equal(classifyDynamoError(withCode('ECONNRESET')), 'dropped');
   assert.equal(classifyDynamoError(withCode('ETIMEDOUT')), 'timeout');
   assert.equal(
@@ -123,4 +126,19 @@ test('each kind of failure is named, from real SDK errors where one can be provo
   assert.equal(classifyDynamoError(serviceError('AccessDeniedException', 400)), 'refused');
   assert.equal(classifyDynamoError(serviceError('ValidationException', 400)), 'caller-bug');
   assert.equal(classifyDynamoError(new TypeError('x is undefined')), undefined);
+});
+
+test('the network error code decides, wherever the SDK left it', () => {
+  for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']) {
+    assert.equal(classifyDynamoError(withCode(code)), 'unreachable', code);
+  }
+  for (const code of ['ECONNRESET', 'EPIPE', 'ECONNABORTED']) {
+    assert.equal(classifyDynamoError(withCode(code)), 'dropped', code);
+  }
+  // A pooled connection reset comes out as a TimeoutError without a code; its message names it.
+  const reset = Object.assign(new Error('socket hang up (read ECONNRESET)'), {
+    name: 'TimeoutError',
+    $metadata: { attempts: 3 },
+  });
+  assert.equal(classifyDynamoError(reset), 'dropped');
 });

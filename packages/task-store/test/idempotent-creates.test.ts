@@ -147,4 +147,20 @@ describe('IdempotentCreates', () => {
     assert.deepEqual((await creates.create('alice', 'unlucky', task)).record, retry.record);
     proxied.client.destroy();
   });
+
+  test("a claim whose answer was lost finds itself on the SDK's retry: created, not replayed", async () => {
+    const { tables, tasks, storedTasks } = await setUp();
+    // The idempotency table through a proxy that loses the answer to the claim's put, which
+    // DynamoDB stored: the SDK's retry of that put then meets the claim it made itself.
+    const proxied = createDynamoClients({ ...tables.config, endpoint: proxy.endpoint });
+    const creates = new IdempotentCreates(proxied.doc, tables.config.idempotencyTable, tasks);
+    const lostBefore = proxy.lost.length;
+    proxy.loseNextResponse('PutItem', tables.config.idempotencyTable);
+    const first = await creates.create('alice', 'lost-claim', task);
+    assert.equal(proxy.lost.length, lostBefore + 1, 'the first answer was lost');
+    assert.equal(first.replayed, false);
+    assert.equal((await storedTasks('alice')).length, 1);
+    assert.equal((await creates.create('alice', 'lost-claim', task)).replayed, true);
+    proxied.client.destroy();
+  });
 });

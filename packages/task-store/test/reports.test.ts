@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   getReport,
@@ -182,6 +187,31 @@ describe('ReportWriter and getReport', () => {
     );
     const old = await getReport(doc, table, '2026-11-19');
     assert.deepEqual(old?.summary.perUser, [{ userId: 'user-1', name: 'user-1', count: 2 }]);
+  });
+
+  test('names DynamoDB leaves unprocessed are asked for again, a bounded number of times', async () => {
+    const { doc, table } = await tables();
+    for (const user of ['a', 'b', 'c']) await recordUserName(doc, table, user, `Name ${user}`);
+    // dynalite never leaves keys unprocessed: this client reads the first key of each call from
+    // it and returns the others unprocessed, as a throttled DynamoDB may.
+    const asked: number[] = [];
+    const throttled = {
+      send: async (command: BatchGetCommand) => {
+        const [first, ...rest] = command.input.RequestItems![table]!.Keys!;
+        asked.push(rest.length + 1);
+        const answer = await doc.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: [first!] } } }),
+        );
+        return { ...answer, UnprocessedKeys: rest.length > 0 ? { [table]: { Keys: rest } } : {} };
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const names = await readUserNames(throttled, table, ['a', 'b', 'c'], { baseDelayMs: 1 });
+    assert.deepEqual(Object.fromEntries(names), { a: 'Name a', b: 'Name b', c: 'Name c' });
+    assert.deepEqual(asked, [3, 2, 1]);
+    await assert.rejects(
+      readUserNames(throttled, table, ['a', 'b', 'c'], { baseDelayMs: 1, maxAttempts: 2 }),
+      /1 user names stayed unprocessed after 2 calls/,
+    );
   });
 
   test('a day without completed tasks has a report with no lines', async () => {
@@ -370,6 +400,68 @@ describe('ReportWriter and getReport', () => {
     const deleted = await run.discard();
     assert.ok(deleted >= 25, `${deleted} lines deleted`);
     assert.equal((await storedItems(doc, table, '2026-11-20')).length, 0);
+  });
+
+  test('a write that fails while publish() waits for it fails the run: nothing is published', async () => {
+    const { doc, table } = await tables();
+    let calls = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // The second and last write, sent by publish(), reports a failure when it returns.
+        if (context.commandName === 'BatchWriteItemCommand' && (calls += 1) === 2) {
+          throw new Error('simulated failure of the last write');
+        }
+        return output;
+      },
+      { step: 'initialize', name: 'failLastWrite' },
+    );
+    const run = writer(doc, table);
+    for (let n = 0; n < 30; n += 1) await run.add(line(n));
+    await assert.rejects(run.publish(), /simulated failure of the last write/);
+    assert.equal(await getReport(doc, table, '2026-11-20'), undefined);
+  });
+
+  test('a run aborted while its last write is under way publishes nothing', async () => {
+    const { doc, table } = await tables();
+    const controller = new AbortController();
+    let calls = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // Stopped once publish() has sent the last write, before that write returns.
+        if (context.commandName === 'BatchWriteItemCommand' && (calls += 1) === 2) {
+          controller.abort();
+        }
+        return output;
+      },
+      { step: 'initialize', name: 'abortDuringLastWrite' },
+    );
+    const run = writer(doc, table, { signal: controller.signal });
+    for (let n = 0; n < 30; n += 1) await run.add(line(n));
+    await assert.rejects(run.publish(), /abort/i);
+    assert.equal(await getReport(doc, table, '2026-11-20'), undefined);
+    assert.equal(await run.discard(), 30);
+  });
+
+  test('a publish that failed may still have been applied: its lines are not discarded', async () => {
+    const { doc, table } = await tables();
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        // The summary is stored, but its answer does not get back.
+        if (context.commandName === 'PutItemCommand') throw new Error('simulated lost answer');
+        return output;
+      },
+      { step: 'initialize', name: 'losePublishAnswer' },
+    );
+    const run = writer(doc, table);
+    const lines = [line(1), line(2), line(3)];
+    for (const item of lines) await run.add(item);
+    await assert.rejects(run.publish(), /simulated lost answer/);
+    await assert.rejects(run.discard(), /may have been published/);
+    const report = await getReport(doc, table, '2026-11-20');
+    assert.deepEqual(await collect(report!.lines), lines);
   });
 
   test('rejects a malformed date, run id or maxInFlight', async () => {

@@ -23,6 +23,8 @@ function simulatedClock() {
     advance: (ms: number) => void (now += ms),
     now: () => now,
     sleep: async (ms: number) => {
+      // Would retry at once, forever, on this clock: fail instead of hanging the test.
+      assert.ok(ms > 0, `a pause of ${ms} ms`);
       pauses.push(ms);
       now += ms;
     },

@@ -289,6 +289,29 @@ describe('list', () => {
     assert.deepEqual(empty, { items: [], nextCursor: null });
   });
 
+  test('refuses a query it cannot answer as asked, with RangeError', async () => {
+    const { repo } = await setUp();
+    await seed(repo, 'alice', 2);
+    for (const query of [
+      { limit: 0 },
+      { limit: 1.5 },
+      { limit: 5, q: ' \t\u3000 ' },
+      { limit: 5, sort: 'completedAt', from: '2026-11-01T00:00:00Z' },
+      { limit: 5, sort: 'completedAt', to: '2026-11-02T00:00:00Z' },
+    ] as const) {
+      await assert.rejects(repo.list('alice', query), RangeError, JSON.stringify(query));
+    }
+  });
+
+  test('bounds finer than a millisecond compare exactly', async () => {
+    const { repo } = await setUp();
+    await seed(repo, 'alice', 4); // tasks 0 and 1 start at 00:00Z, tasks 2 and 3 at 01:00Z
+    const justAfter = '2026-11-01T01:00:00.0001Z';
+    assert.deepEqual((await readAll(repo, 'alice', { from: justAfter, limit: 5 })).titles, []);
+    const before = await readAll(repo, 'alice', { to: justAfter, limit: 5 });
+    assert.deepEqual(before.titles.sort(), ['task 0', 'task 1', 'task 2', 'task 3']);
+  });
+
   test('rejects cursors that are garbage, tampered, foreign or outside the window', async () => {
     const { repo } = await setUp();
     await seed(repo, 'alice', 4);
