@@ -24,6 +24,8 @@ import {
 } from '@task-manager/testing';
 import {
   createDynamoClients,
+  getReport,
+  ReportWriter,
   TaskNotFoundError,
   TaskRepository,
   TaskVersionMismatchError,
@@ -134,6 +136,39 @@ describe('a write whose response was lost, retried by the SDK', () => {
     );
     assert.equal(typeof Item?.writeToken, 'string');
     assert.equal('writeToken' in created.task, false);
+  });
+});
+
+describe('a report summary whose response was lost, retried by the SDK', () => {
+  const window = { start: new Date('2026-11-19T15:00:00Z'), end: new Date('2026-11-20T15:00:00Z') };
+  const line = { taskId: 't1', userId: 'u', title: 'x', completedAt: '2026-11-20T01:00:00.000Z' };
+
+  test('is published, not superseded: the report stands and the run removes older runs', async () => {
+    const tables = await createTestTables(dynamo.endpoint);
+    const table = tables.config.reportsTable;
+    const older = new ReportWriter(tables.clients.doc, table, {
+      date: '2026-11-20',
+      timeZone: 'Asia/Tokyo',
+      window,
+    });
+    await older.add({ ...line, title: 'older' });
+    await older.publish();
+    const { doc } = createDynamoClients({ ...tables.config, endpoint: proxy.endpoint });
+    const run = new ReportWriter(doc, table, {
+      date: '2026-11-20',
+      timeZone: 'Asia/Tokyo',
+      window,
+    });
+    await run.add(line);
+    const lostBefore = proxy.lost.length;
+    proxy.loseNextResponse('PutItem');
+    await run.publish();
+    assert.equal(proxy.lost.length, lostBefore + 1, 'the first response was lost');
+    assert.equal(await run.removeOlderRuns(), 1);
+    const report = await getReport(tables.clients.doc, table, '2026-11-20');
+    const lines = [];
+    for await (const stored of report!.lines) lines.push(stored);
+    assert.deepEqual(lines, [line]);
   });
 });
 
