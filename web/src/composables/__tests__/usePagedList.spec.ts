@@ -34,6 +34,15 @@ const page = (ids: string[], nextCursor: string | null = null): Page<Item> => ({
 });
 const ids = (items: readonly Item[]) => items.map((item) => item.id);
 
+/** A list showing its first page (`shown`), with more to load after cursor c1. */
+async function withFirstPage(shown: string[]) {
+  const source = manualSource();
+  const loaded = source.list.reload();
+  source.calls[0]!.answer(page(shown, 'c1'));
+  await loaded;
+  return source;
+}
+
 describe('usePagedList', () => {
   it('a newer load cancels the older one, whose answer never shows', async () => {
     const { list, calls } = manualSource();
@@ -49,10 +58,7 @@ describe('usePagedList', () => {
   });
 
   it('asks for one page at a time: “load more” while one is loading does nothing', async () => {
-    const { list, calls } = manualSource();
-    const loaded = list.reload();
-    calls[0]!.answer(page(['a'], 'c1'));
-    await loaded;
+    const { list, calls } = await withFirstPage(['a']);
     const more = list.loadMore();
     const again = list.loadMore();
     expect(calls.map((call) => call.cursor)).toEqual([undefined, 'c1']);
@@ -63,10 +69,7 @@ describe('usePagedList', () => {
   });
 
   it('a page of items already shown adds nothing, and says so', async () => {
-    const { list, calls } = manualSource();
-    const loaded = list.reload();
-    calls[0]!.answer(page(['a', 'b'], 'c1'));
-    await loaded;
+    const { list, calls } = await withFirstPage(['a', 'b']);
     const more = list.loadMore();
     calls[1]!.answer(page(['b']));
     expect(await more).toBe(-1);
@@ -74,10 +77,7 @@ describe('usePagedList', () => {
   });
 
   it('starting again forgets a failed “load more”', async () => {
-    const { list, calls } = manualSource();
-    const loaded = list.reload();
-    calls[0]!.answer(page(['a'], 'c1'));
-    await loaded;
+    const { list, calls } = await withFirstPage(['a']);
     const more = list.loadMore();
     calls[1]!.fail(new Error('offline'));
     await more;

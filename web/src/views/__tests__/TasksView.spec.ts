@@ -44,6 +44,14 @@ const titles = (wrapper: Pick<Awaited<ReturnType<typeof mountView>>, 'findAll'>)
 
 const patchBody = async (request: Request) => (await request.json()) as Partial<Task>;
 
+/** Creates a task through the view's New task dialog, with a title and the default start. */
+async function createInDialog(wrapper: Awaited<ReturnType<typeof mountView>>, title: string) {
+  await buttonNamed(wrapper, 'New task').trigger('click');
+  await wrapper.find('dialog input[type="text"]').setValue(title);
+  await wrapper.find('dialog form').trigger('submit');
+  await flushPromises();
+}
+
 describe('TasksView: loading', () => {
   it('shows progress, then the tasks with state, local start time and line breaks kept', async () => {
     // A fixed instant and zone make the expected bounds literal. 08:30 in Tokyo is still the day
@@ -468,10 +476,7 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
       request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView('upcoming');
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Forgot this');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Forgot this');
     expect(wrapper.find('.group-overdue').text()).toContain('Forgot this');
     expect(useAnnouncer().message.value).toBe('Task “Forgot this” created.');
   });
@@ -482,10 +487,7 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
       request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView('done');
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Elsewhere');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Elsewhere');
     expect(useAnnouncer().message.value).toBe(
       'Task “Elsewhere” created. It is listed under Upcoming.',
     );
@@ -497,10 +499,7 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
       request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView('upcoming', '/?status=done');
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Hidden');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Hidden');
     expect(useAnnouncer().message.value).toBe(
       'Task “Hidden” created. The current status filter or search hides it.',
     );
@@ -598,10 +597,7 @@ describe('TasksView: created and edited tasks', () => {
       request.method === 'POST' ? json(201, middle, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Middle');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Middle');
     expect(titles(wrapper)).toEqual(['Early', 'Middle', 'Late']);
     expect(wrapper.find('dialog').attributes('open')).toBeUndefined();
   });
