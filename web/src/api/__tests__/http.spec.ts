@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiError, fakeApi, json } from '@/__tests__/fake-api';
-import { ApiError, configureApi } from '../http';
+import { ApiError, configureApi, isAbortError } from '../http';
 import { createTask, listTasks, updateTask } from '../tasks';
 import { fetchReportCsv } from '../reports';
 
@@ -51,9 +51,18 @@ describe('API client', () => {
 
   it('turns the error body into an ApiError with field details and request id', async () => {
     fakeApi(() =>
-      apiError(400, 'Invalid task', [
-        { field: 'title', message: 'must be at most 100 characters' },
-      ]),
+      json(
+        400,
+        {
+          error: 'Invalid task',
+          details: [
+            { field: 'title', message: 'must be at most 100 characters' },
+            // Not the API's shape: left out, rather than shown as "startAt: undefined".
+            { field: 'startAt' },
+          ],
+        },
+        { 'X-Request-Id': 'req-1' },
+      ),
     );
     const error = await createTask({ title: 'x', contents: '', startAt: 'x' }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
@@ -61,6 +70,7 @@ describe('API client', () => {
     expect(error.message).toBe('Invalid task');
     expect(error.requestId).toBe('req-1');
     expect(error.messageFor('title')).toBe('must be at most 100 characters');
+    expect(error.details).toHaveLength(1);
   });
 
   it('copes with error pages that are not the API JSON', async () => {
@@ -76,6 +86,12 @@ describe('API client', () => {
     const error = await listTasks({ status: 'all' }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error.status).toBe(0);
+  });
+
+  it('leaves a cancelled request a cancellation, not a network failure', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new DOMException('aborted', 'AbortError')));
+    const error = await listTasks({ status: 'all' }).catch((e) => e);
+    expect(isAbortError(error)).toBe(true);
   });
 
   it('tells the app when the API refuses the user', async () => {

@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiError, fakeApi, json, makeTask } from '@/__tests__/fake-api';
+import { apiError, deferred, fakeApi, json, makeTask } from '@/__tests__/fake-api';
 import { buttonNamed, control, description } from '@/__tests__/dom';
 import { configureApi } from '@/api/http';
 import type { Task } from '@/api/types';
@@ -39,6 +39,8 @@ describe('TaskDialog: creating', () => {
     expect(wrapper.findAll('.field-error')).toHaveLength(0);
     expect(control(wrapper, 'Starts at').element.value).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00$/);
     expect(control(wrapper, 'Title').attributes('autofocus')).toBeDefined();
+    expect(control(wrapper, 'Title').attributes('aria-required')).toBe('true');
+    expect(control(wrapper, 'Starts at').attributes('aria-required')).toBe('true');
   });
 
   it('shows the title limit as the person types', async () => {
@@ -47,10 +49,12 @@ describe('TaskDialog: creating', () => {
     await title.setValue('a'.repeat(100));
     expect(description(wrapper, title)).toBe('100 of 100 characters');
     expect(title.attributes('aria-invalid')).toBe('false');
+    expect(wrapper.find('.counter').classes()).not.toContain('over');
 
     await title.setValue('a'.repeat(101));
     expect(description(wrapper, title)).toBe('Use at most 100 characters. | 101 of 100 characters');
     expect(title.attributes('aria-invalid')).toBe('true');
+    expect(wrapper.find('.counter').classes()).toContain('over');
 
     // Surrounding spaces are trimmed away by the API, so they do not count.
     await title.setValue(`  ${'a'.repeat(100)}  `);
@@ -157,7 +161,7 @@ describe('TaskDialog: creating', () => {
   it('saving again after a failure is the same attempt: same Idempotency-Key, until the task changes', async () => {
     const { requests } = fakeApi(() => apiError(503, 'Service unavailable'));
     const wrapper = open();
-    await fill(wrapper, { Title: 'Pay rent' });
+    await fill(wrapper, { Title: 'Pay rent', 'Starts at': '2026-11-22T09:30' });
     for (let attempt = 0; attempt < 2; attempt += 1) {
       await wrapper.find('form').trigger('submit');
       await flushPromises();
@@ -172,13 +176,41 @@ describe('TaskDialog: creating', () => {
     expect(keys[2]).not.toBe(keys[0]);
     expect(keys[2]).toMatch(/^[0-9a-f]{32}$/);
 
-    // A new dialog is a new attempt, even for the same task.
-    wrapper.unmount();
-    const again = open();
-    await fill(again, { Title: 'Pay the rent' });
-    await again.find('form').trigger('submit');
+    // Other details make another task too.
+    await fill(wrapper, { Details: 'by Friday' });
+    await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(requests.at(-1)!.headers.get('Idempotency-Key')).not.toBe(keys[2]);
+    const detailsKey = requests.at(-1)!.headers.get('Idempotency-Key');
+    expect(detailsKey).not.toBe(keys[2]);
+
+    // Opening the dialog again is a new attempt, even for the same task.
+    await wrapper.setProps({ open: false });
+    await wrapper.setProps({ open: true });
+    await flushPromises();
+    await fill(wrapper, {
+      Title: 'Pay the rent',
+      Details: 'by Friday',
+      'Starts at': '2026-11-22T09:30',
+    });
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(requests.at(-1)!.headers.get('Idempotency-Key')).not.toBe(detailsKey);
+  });
+
+  it('while saving, a second submit sends nothing and Escape neither closes nor asks', async () => {
+    const answer = deferred<Response>();
+    const { requests } = fakeApi(() => answer.promise);
+    const wrapper = open();
+    await fill(wrapper, { Title: 'Once' });
+    await wrapper.find('form').trigger('submit');
+    await wrapper.find('form').trigger('submit');
+    expect(requests).toHaveLength(1);
+    await wrapper.find('dialog').trigger('cancel');
+    expect(wrapper.emitted('close')).toBeUndefined();
+    expect(wrapper.findAll('dialog')[1]!.attributes('open')).toBeUndefined();
+    answer.resolve(json(201, makeTask({ title: 'Once' })));
+    await flushPromises();
+    expect(wrapper.emitted('saved')).toHaveLength(1);
   });
 
   it('closes on Escape (the dialog cancel event)', async () => {
@@ -323,6 +355,33 @@ describe('TaskDialog: editing', () => {
     expect(wrapper.emitted('saved')?.[0]?.[1]).toBe(false);
   });
 
+  it('an edit that changes nothing, or only adds spaces the API trims, saves nothing and closes', async () => {
+    const task = makeTask({ title: 'Same' });
+    const { requests } = fakeApi(() => json(200, task, { ETag: '"1"' }));
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    await control(wrapper, 'Title').setValue('Same  ');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
+  it('a task deleted while being edited leaves nothing to save: Cancel closes without asking', async () => {
+    const task = makeTask({ title: 'Doomed' });
+    fakeApi((request) =>
+      request.method === 'GET' ? json(200, task, { ETag: '"1"' }) : apiError(404, 'Task not found'),
+    );
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    await control(wrapper, 'Title').setValue('Edited');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.emitted('gone')).toEqual([[task.taskId]]);
+    await buttonNamed(wrapper, 'Cancel').trigger('click');
+    expect(wrapper.emitted('close')).toHaveLength(1);
+  });
+
   /** Alice edits "Mine" to "My edit" while someone else changes its details: a 412. */
   async function conflicted() {
     const mine = makeTask({ title: 'Mine', contents: 'Old notes' });
@@ -384,6 +443,10 @@ describe('TaskDialog: editing', () => {
     expect(control(wrapper, 'Details').element.value).toBe('Their notes');
     expect(wrapper.text()).toContain('The current version is shown now.');
     expect(requests).toHaveLength(3);
+    // A fresh start: "required" waits again until the person leaves the field.
+    await control(wrapper, 'Title').setValue('');
+    expect(wrapper.findAll('.field-error')).toHaveLength(0);
+    await control(wrapper, 'Title').setValue('Mine');
     // Nothing unsaved now: Cancel closes without asking.
     await buttonNamed(wrapper, 'Cancel').trigger('click');
     expect(wrapper.emitted('close')).toHaveLength(1);
@@ -483,6 +546,38 @@ describe('TaskDialog: the session ends while typing', () => {
     await flushPromises();
     const patch = requests.find((request) => request.method === 'PATCH')!;
     expect(patch.headers.get('If-Match')).toBe('"4"');
+  });
+
+  it('“Keep mine” cut short by the sign-in goes on from the version it was saving over', async () => {
+    const task = makeTask({ title: 'Mine' });
+    let reads = 0;
+    let patches = 0;
+    fakeApi((request) => {
+      if (request.method === 'GET') return json(200, task, { ETag: `"${++reads}"` });
+      return ++patches === 1
+        ? apiError(412, 'The task has changed')
+        : apiError(401, 'authentication required');
+    });
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    await fill(wrapper, { Title: 'My edit' });
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    await buttonNamed(wrapper, 'Keep mine').trigger('click');
+    await flushPromises();
+    expect(JSON.parse(sessionStorage.getItem(DRAFT_STORAGE_KEY)!)).toMatchObject({
+      etag: '"2"',
+      values: { title: 'My edit' },
+    });
+  });
+
+  it('a closed dialog keeps no draft', async () => {
+    const wrapper = open();
+    await flushPromises();
+    await fill(wrapper, { Title: 'Abandoned' });
+    await wrapper.setProps({ open: false });
+    useSession().reauthenticate();
+    expect(sessionStorage.getItem(DRAFT_STORAGE_KEY)).toBeNull();
   });
 
   it('a draft for another dialog is left alone', async () => {

@@ -27,6 +27,24 @@ afterEach(() => {
   resetSession();
 });
 
+/**
+ * Counts the messages this tab's channel receives, from then on. Nothing a tab does can show
+ * that a message asked nothing, so a test that expects nothing waits for the message itself.
+ */
+function countReceived(): () => number {
+  let received = 0;
+  vi.stubGlobal(
+    'BroadcastChannel',
+    class extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        this.addEventListener('message', () => (received += 1));
+      }
+    },
+  );
+  return () => received;
+}
+
 /** Polls until a condition holds: a message between channels arrives on a later turn. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) {
@@ -53,6 +71,8 @@ describe('useSession across tabs', () => {
     otherTab.postMessage({ userId: 'alice' });
     await until(() => router.currentRoute.value.path === '/done');
     expect(useSession().me.value?.userId).toBe('alice');
+    // Someone signing in where nobody was is no reason to reload the page.
+    expect(assign).not.toHaveBeenCalled();
     // It asked the API itself rather than trusting the message.
     expect(requests.filter((request) => request.url.endsWith('/api/me'))).toHaveLength(2);
   });
@@ -90,18 +110,7 @@ describe('useSession across tabs', () => {
   });
 
   it('a message that says nothing new asks nothing', async () => {
-    // Counts what this tab's channel receives. Nothing the tab does can show that a message
-    // asked nothing, so the test waits for the message itself.
-    let received = 0;
-    vi.stubGlobal(
-      'BroadcastChannel',
-      class extends BroadcastChannel {
-        constructor(name: string) {
-          super(name);
-          this.addEventListener('message', () => (received += 1));
-        }
-      },
-    );
+    const received = countReceived();
     const { requests } = fakeApi(() => json(200, { userId: 'alice', name: 'a', isAdmin: false }));
     await useSession().ensureSession();
     otherTab.postMessage({ userId: 'alice' });
@@ -109,7 +118,39 @@ describe('useSession across tabs', () => {
     otherTab.postMessage({ userId: 'bob' });
     // A tab sends its request as a message arrives, so once all three have, every request is
     // counted. Only the news asked; the API, still saying alice, changes nothing in between.
-    await until(() => received === 3);
+    await until(() => received() === 3);
     expect(requests).toHaveLength(2);
+  });
+
+  it('a tab leaving to sign in again heeds no news from the others', async () => {
+    const received = countReceived();
+    let user = 'alice';
+    const { requests } = fakeApi(() => json(200, { userId: user, name: user, isAdmin: false }));
+    const session = useSession();
+    await session.ensureSession();
+    session.reauthenticate();
+    user = 'bob';
+    otherTab.postMessage({ userId: 'bob' });
+    await until(() => received() === 1);
+    // Only the trip to the identity provider: no question to the API, no reload over the trip.
+    expect(requests).toHaveLength(1);
+    expect(assign).toHaveBeenCalledOnce();
+  });
+});
+
+describe('useSession', () => {
+  it('asks the API once for callers at the same time', async () => {
+    const { requests } = fakeApi(() => json(200, { userId: 'alice', name: 'a', isAdmin: false }));
+    const session = useSession();
+    const answers = await Promise.all([session.ensureSession(), session.ensureSession()]);
+    expect(answers).toEqual(['signed-in', 'signed-in']);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a failure other than 401 signs nobody out: the status stays as it was, with the error', async () => {
+    fakeApi(() => apiError(503, 'unavailable'));
+    const session = useSession();
+    expect(await session.ensureSession()).toBe('unknown');
+    expect(session.meError.value).toMatchObject({ status: 503 });
   });
 });

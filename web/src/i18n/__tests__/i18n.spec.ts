@@ -62,6 +62,19 @@ describe('i18n', () => {
     expect(formattingLocale('ja', ['en-US'])).toBe('ja');
   });
 
+  it('shows a calendar date as that very day, whatever the browser’s time zone', () => {
+    const zone = process.env.TZ;
+    // West of UTC, midnight UTC is still the day before.
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      setLocale('en');
+      expect(useI18n().formatCalendarDate('2026-11-21')).toBe('Nov 21, 2026');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('switches language, remembers it and sets the document language', () => {
     const { t, locale } = useI18n();
     setLocale('ja');

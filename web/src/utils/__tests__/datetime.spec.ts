@@ -32,6 +32,11 @@ describe('date-time conversions', () => {
     expect(toIsoWithOffset(fromDateTimeLocalValue('2026-07-15T08:00')!)).toBe(
       '2026-07-15T08:00:00-04:00',
     );
+    // Zero is +00:00: "-00:00" would say the offset is unknown (RFC 3339).
+    useZone('Europe/London');
+    expect(toIsoWithOffset(fromDateTimeLocalValue('2026-01-15T08:00')!)).toBe(
+      '2026-01-15T08:00:00+00:00',
+    );
   });
 
   it('reads years 0 to 99 as written, not as 1900 to 1999', () => {

@@ -1,6 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { apiError, fakeApi, json } from '@/__tests__/fake-api';
+import { apiError, deferred, fakeApi, json } from '@/__tests__/fake-api';
 import { buttonNamed } from '@/__tests__/dom';
 import { configureApi } from '@/api/http';
 import type { ReportSummary } from '@/api/types';
@@ -17,8 +17,8 @@ const summary = (date: string, count: number): ReportSummary => ({
   timeZone: 'Asia/Tokyo',
   count,
   perUser: [
-    { userId: 'alice', name: 'alice', count: count - 1 },
-    { userId: 'bob', name: 'bob', count: 1 },
+    { userId: 'u-alice', name: 'Alice', count: count - 1 },
+    { userId: 'u-bob', name: 'Bob', count: 1 },
   ],
   generatedAt: '2026-11-21T16:00:05Z',
   partial: false,
@@ -41,7 +41,7 @@ describe('ReportsView', () => {
     const rows = wrapper
       .findAll('tbody tr')
       .map((row) => row.findAll('th, td').map((cell) => cell.text()));
-    expect(rows[0]!.slice(0, 4)).toEqual(['Nov 21, 2026', '4', 'alice (3), bob (1)', 'Asia/Tokyo']);
+    expect(rows[0]!.slice(0, 4)).toEqual(['Nov 21, 2026', '4', 'Alice (3), Bob (1)', 'Asia/Tokyo']);
     expect(wrapper.findAll('rect')).toHaveLength(2);
     expect(new URL(requests[0]!.url).searchParams.get('limit')).toBe('30');
 
@@ -102,6 +102,30 @@ describe('ReportsView', () => {
     expect(await createObjectURL.mock.calls[0]![0].text()).toBe(csv);
     expect(clicked[0]!.download).toBe('tasks-completed-2026-11-21.csv');
     expect(clicked[0]!.href).toBe('blob:report');
+  });
+
+  it('a second click while a day downloads fetches it once', async () => {
+    const csv = deferred<Response>();
+    const { requests } = fakeApi((request) =>
+      request.headers.get('Accept') === 'text/csv'
+        ? csv.promise
+        : json(200, { items: [summary('2026-11-21', 4)], nextCursor: null }),
+    );
+    vi.stubGlobal(
+      'URL',
+      Object.assign(URL, { createObjectURL: () => 'blob:report', revokeObjectURL: () => {} }),
+    );
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    const button = buttonNamed(wrapper, 'Download CSV of Nov 21, 2026');
+    await button.trigger('click');
+    await button.trigger('click');
+    csv.resolve(new Response('taskId,userId,title,completedAt\r\n'));
+    await flushPromises();
+    expect(requests.filter((request) => request.headers.get('Accept') === 'text/csv')).toHaveLength(
+      1,
+    );
   });
 
   it('tells non-admins that reports are for administrators', async () => {

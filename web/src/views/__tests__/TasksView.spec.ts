@@ -44,6 +44,14 @@ const titles = (wrapper: Pick<Awaited<ReturnType<typeof mountView>>, 'findAll'>)
 
 const patchBody = async (request: Request) => (await request.json()) as Partial<Task>;
 
+/** Creates a task through the view's New task dialog, with a title and the default start. */
+async function createInDialog(wrapper: Awaited<ReturnType<typeof mountView>>, title: string) {
+  await buttonNamed(wrapper, 'New task').trigger('click');
+  await wrapper.find('dialog input[type="text"]').setValue(title);
+  await wrapper.find('dialog form').trigger('submit');
+  await flushPromises();
+}
+
 describe('TasksView: loading', () => {
   it('shows progress, then the tasks with state, local start time and line breaks kept', async () => {
     // A fixed instant and zone make the expected bounds literal. 08:30 in Tokyo is still the day
@@ -290,6 +298,38 @@ describe('TasksView: delete', () => {
     expect(wrapper.find('dialog[open] [role="alert"]').text()).toContain('(request req-1)');
     expect(titles(wrapper)).toEqual(['Stays']);
   });
+
+  it('a change between reading and deleting: reads the task again and deletes that version', async () => {
+    const task = makeTask({ title: 'Busy' });
+    let deletes = 0;
+    const { requests, tasks } = taskServer([task], (request) => {
+      if (request.method !== 'DELETE' || ++deletes > 1) return undefined;
+      tasks.get(task.taskId)!.version += 1;
+      return apiError(412, 'the task has changed');
+    });
+    const wrapper = await mountView();
+    await buttonNamed(wrapper, 'Delete “Busy”').trigger('click');
+    await buttonNamed(wrapper, 'Delete').trigger('click');
+    await flushPromises();
+    const removals = requests.filter((request) => request.method === 'DELETE');
+    expect(removals.map((request) => request.headers.get('If-Match'))).toEqual(['"1"', '"2"']);
+    expect(titles(wrapper)).toEqual([]);
+    expect(useAnnouncer().message.value).toBe('Task “Busy” deleted.');
+  });
+
+  it('a task already deleted elsewhere is simply gone, with nothing to undo', async () => {
+    const task = makeTask({ title: 'Ghost' });
+    const { tasks } = taskServer([task]);
+    const wrapper = await mountView();
+    tasks.delete(task.taskId);
+    await buttonNamed(wrapper, 'Delete “Ghost”').trigger('click');
+    await buttonNamed(wrapper, 'Delete').trigger('click');
+    await flushPromises();
+    expect(titles(wrapper)).toEqual([]);
+    const { message, action } = useAnnouncer();
+    expect(message.value).toBe('Task “Ghost” deleted.');
+    expect(action.value).toBeNull();
+  });
 });
 
 describe('TasksView: Undo of done and reopen, and tasks deleted elsewhere', () => {
@@ -402,6 +442,31 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
     expect(wrapper.find('.count').text()).toBe(`${titles(wrapper).length} tasks`);
   });
 
+  it('an overdue task marked done stays in view, under Earlier', async () => {
+    const task = makeTask({
+      title: 'Late bill',
+      startAt: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+    });
+    taskServer([task]);
+    const wrapper = await mountView('upcoming');
+    await buttonNamed(wrapper, 'Mark done “Late bill”').trigger('click');
+    await flushPromises();
+    expect(wrapper.findAll('section h2').map((heading) => heading.text())).toEqual(['Earlier (1)']);
+  });
+
+  it('counts a group exactly once a later one began; the last may have more to load', async () => {
+    const overdue = makeTask({ startAt: new Date(Date.now() - 2 * 86_400_000).toISOString() });
+    const later = Array.from({ length: PAGE_SIZE }, (_, index) =>
+      makeTask({ startAt: new Date(Date.now() + (3 + index) * 86_400_000).toISOString() }),
+    );
+    fakeApi((request) => listAnswer([overdue, ...later], request));
+    const wrapper = await mountView('upcoming');
+    expect(wrapper.findAll('section h2').map((heading) => heading.text())).toEqual([
+      'Overdue (1)',
+      `Later (${PAGE_SIZE - 1} shown, more to load)`,
+    ]);
+  });
+
   it('a task created with a past time shows among the overdue ones', async () => {
     const created = makeTask({
       title: 'Forgot this',
@@ -411,10 +476,7 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
       request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView('upcoming');
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Forgot this');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Forgot this');
     expect(wrapper.find('.group-overdue').text()).toContain('Forgot this');
     expect(useAnnouncer().message.value).toBe('Task “Forgot this” created.');
   });
@@ -425,12 +487,21 @@ describe('TasksView: Upcoming in groups, overdue first', () => {
       request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView('done');
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Elsewhere');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Elsewhere');
     expect(useAnnouncer().message.value).toBe(
       'Task “Elsewhere” created. It is listed under Upcoming.',
+    );
+  });
+
+  it('a created task this view’s filter hides: the message says so', async () => {
+    const created = makeTask({ title: 'Hidden', startAt: '2099-01-01T00:00:00Z' });
+    taskServer([], (request) =>
+      request.method === 'POST' ? json(201, created, { ETag: '"1"' }) : undefined,
+    );
+    const wrapper = await mountView('upcoming', '/?status=done');
+    await createInDialog(wrapper, 'Hidden');
+    expect(useAnnouncer().message.value).toBe(
+      'Task “Hidden” created. The current status filter or search hides it.',
     );
   });
 });
@@ -526,10 +597,7 @@ describe('TasksView: created and edited tasks', () => {
       request.method === 'POST' ? json(201, middle, { ETag: '"1"' }) : undefined,
     );
     const wrapper = await mountView();
-    await buttonNamed(wrapper, 'New task').trigger('click');
-    await wrapper.find('dialog input[type="text"]').setValue('Middle');
-    await wrapper.find('dialog form').trigger('submit');
-    await flushPromises();
+    await createInDialog(wrapper, 'Middle');
     expect(titles(wrapper)).toEqual(['Early', 'Middle', 'Late']);
     expect(wrapper.find('dialog').attributes('open')).toBeUndefined();
   });
