@@ -7,7 +7,7 @@
  * It starts first: its address is the app's public URL, which the identity provider and
  * task-service are configured with. Where task-service listens is known only after that, and
  * under `npm run dev` it can change with every restart, so the proxy is pointed at it later
- * (routeApiTo); until then the API's paths answer 502.
+ * (routeApiTo); until then the API's paths answer 503 "starting", with Retry-After.
  */
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -37,10 +37,12 @@ export interface WebPreview {
  */
 export async function startWebPreview(options: { port: number }): Promise<WebPreview> {
   const vite = await importVite();
+  let apiOrigin: string | undefined;
   const server = await vite.preview({
     root: WEB_DIR,
     logLevel: 'warn',
     preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
+    plugins: [whileApiStarts(() => apiOrigin === undefined)],
   });
   const { port } = server.httpServer.address() as AddressInfo;
   // The proxy reads its options on each request (http-proxy copies them per request), so a
@@ -49,6 +51,7 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
     (route): route is Vite.ProxyOptions => typeof route === 'object',
   );
   const routeApiTo = (origin: string | undefined) => {
+    apiOrigin = origin;
     for (const route of routes) route.target = origin;
   };
   // Not vite.config.ts's default (127.0.0.1:3000, maybe another app's) before task-service is up.
@@ -57,5 +60,30 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
     origin: `http://localhost:${port}`,
     routeApiTo,
     close: () => server.close(),
+  };
+}
+
+/**
+ * While task-service is not listening yet, its paths answer 503 with Retry-After and the API's
+ * error shape, instead of the proxy's 502 and a stack trace in the terminal for each request.
+ * A preview server hook runs before Vite's own middlewares, the proxy among them.
+ */
+function whileApiStarts(starting: () => boolean): Vite.Plugin {
+  return {
+    name: 'task-manager:while-api-starts',
+    configurePreviewServer(server) {
+      const apiPaths = Object.keys(server.config.preview.proxy ?? {});
+      server.middlewares.use((req, res, next) => {
+        const path = req.url ?? '';
+        if (!starting() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
+        res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+        res.end(
+          JSON.stringify({
+            error: 'task-service is starting, try again shortly',
+            details: [{ field: 'task-service', message: 'is not listening yet' }],
+          }),
+        );
+      });
+    },
   };
 }
