@@ -43,6 +43,7 @@ describe('npm start: ports', () => {
       (error) => error instanceof ConfigError && error.message.includes('LOG_LEVEL'),
     );
     assert.equal(loadLocalConfig({ API_PORT: '0', LOG_LEVEL: 'debug' }).apiPort, 0);
+    assert.equal(loadLocalConfig({ API_PORT: '0', LOG_LEVEL: 'trace' }).apiPort, 0);
     assert.equal(loadLocalConfig({ API_PORT: '3001', LOG_LEVEL: 'warn' }).apiPort, 3001);
   });
 });

@@ -28,6 +28,13 @@ test('--help and -h print the usage, with the whole user-id rule, on stdout: exi
   }
 });
 
+test('no provider at the address: the reason on stderr, exit 1', () => {
+  const run = token('alice');
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stderr, /^token: could not sign in at http:\/\/localhost:1 /);
+  assert.equal(run.stdout, '');
+});
+
 test('no user, two users or a name the rule refuses: the usage on stderr, exit 2', () => {
   for (const args of [[], ['alice', 'bob'], ['.alice'], ['a'.repeat(USER_ID_MAX_LENGTH + 1)]]) {
     const run = token(...args);

@@ -32,6 +32,13 @@ describe('when tracing is on', () => {
     assert.equal(enabled(ENDPOINT).endpoint, 'http://jaeger:4318');
     const traces = 'http://collector:4318/v1/traces';
     assert.equal(enabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces }).endpoint, traces);
+    const secure = 'https://collector.example:4318';
+    assert.equal(enabled({ OTEL_EXPORTER_OTLP_ENDPOINT: secure }).endpoint, secure);
+    // Both set: the traces-specific one wins.
+    assert.equal(
+      enabled({ ...ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: traces }).endpoint,
+      traces,
+    );
   });
 
   test('OTEL_SDK_DISABLED=true and OTEL_TRACES_EXPORTER=none turn it off despite an endpoint', () => {
@@ -86,6 +93,7 @@ describe('values', () => {
       }).sampler;
     assert.deepEqual(sampler('always_off'), { name: 'always_off', ratio: 1 });
     assert.deepEqual(sampler('traceidratio', '0.25'), { name: 'traceidratio', ratio: 0.25 });
+    assert.deepEqual(sampler('traceidratio', '1'), { name: 'traceidratio', ratio: 1 });
     assert.deepEqual(sampler('ParentBased_TraceIdRatio', '0'), {
       name: 'parentbased_traceidratio',
       ratio: 0,
@@ -110,6 +118,13 @@ describe('values', () => {
         exportTimeoutMillis: 1000,
       },
     );
+    // A batch may be the whole queue; the largest value allowed is accepted.
+    const whole = enabled({
+      ...ENDPOINT,
+      OTEL_BSP_MAX_QUEUE_SIZE: '1000000000',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1000000000',
+    }).batch;
+    assert.equal(whole.maxExportBatchSize, whole.maxQueueSize);
   });
 });
 
@@ -139,10 +154,18 @@ describe('bad values are reported by name, even while tracing is off', () => {
       /OTEL_TRACES_SAMPLER_ARG must be a number/,
     ],
     [
+      { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0x1' },
+      /OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "0x1"/,
+    ],
+    [
       { OTEL_BSP_MAX_QUEUE_SIZE: '0' },
       /OTEL_BSP_MAX_QUEUE_SIZE must be a positive integer, got "0"/,
     ],
     [{ OTEL_BSP_SCHEDULE_DELAY: '1.5' }, /OTEL_BSP_SCHEDULE_DELAY must be a positive integer/],
+    [
+      { OTEL_BSP_EXPORT_TIMEOUT: '1000000001' },
+      /OTEL_BSP_EXPORT_TIMEOUT must be a positive integer, got "1000000001"/,
+    ],
     [
       { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20' },
       /OTEL_BSP_MAX_EXPORT_BATCH_SIZE \(20\) must not exceed OTEL_BSP_MAX_QUEUE_SIZE \(10\)/,
@@ -176,7 +199,7 @@ describe('bad values are reported by name, even while tracing is off', () => {
       tracingSettingsProblems({
         ...ENDPOINT,
         OTEL_RESOURCE_ATTRIBUTES:
-          'k8s.pod.name=task-service-7d9c,k8s.namespace.name=default,team=a%2Cb',
+          'k8s.pod.name=task-service-7d9c,k8s.namespace.name=default,team=a%2Cb,',
         OTEL_SERVICE_NAME: 'api',
       }),
       [],

@@ -136,14 +136,31 @@ describe('with an OTLP endpoint', () => {
     assert.equal(receiver.spans[renamed]!.resource['service.name'], 'renamed');
   });
 
-  test('OTEL_TRACES_SAMPLER=always_off: the work runs, no span is recorded', async () => {
+  const samplers: Record<string, string>[] = [
+    { OTEL_TRACES_SAMPLER: 'always_off' },
+    { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' },
+    { OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' },
+  ];
+  for (const sampler of samplers) {
+    const name = Object.entries(sampler).map(([key, value]) => `${key}=${value}`);
+    test(`${name.join(' ')}: the work runs, no span is recorded`, async () => {
+      const received = receiver.spans.length;
+      const run = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, ...sampler });
+      assert.deepEqual(run.result, { started: true, flushed: 'flushed', ran: 5 });
+      assert.equal(receiver.spans.length, received);
+    });
+  }
+
+  test('OTEL_BSP_MAX_EXPORT_BATCH_SIZE=1: one export request per span', async () => {
+    const requests = receiver.requests.length;
     const received = receiver.spans.length;
     const run = await runFixture({
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_TRACES_SAMPLER: 'always_off',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1',
     });
-    assert.deepEqual(run.result, { started: true, flushed: 'flushed', ran: 5 });
-    assert.equal(receiver.spans.length, received);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(receiver.spans.length - received, 4);
+    assert.equal(receiver.requests.length - requests, 4);
   });
 
   test('the SDK is loaded when tracing is on (the control for the tests below)', async () => {

@@ -125,7 +125,6 @@ export function createProvider(settings: ProviderSettings, interactionUrl: strin
           return {
             scope: 'tasks',
             audience: apiAudience,
-            accessTokenTTL: settings.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: SIGNING_ALG } },
           };
@@ -155,6 +154,7 @@ export function createProvider(settings: ProviderSettings, interactionUrl: strin
     },
     interactions: { url: (_ctx, interaction) => `${interactionUrl}/${interaction.uid}` },
     ttl: {
+      // The API's too: a number here overrides a resource server's accessTokenTTL.
       AccessToken: settings.accessTokenTtlSeconds,
       AuthorizationCode: 60,
       IdToken: 3600,

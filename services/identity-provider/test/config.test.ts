@@ -24,6 +24,35 @@ test('the web client is registered from the settings task-service shares', () =>
   assert.deepEqual(config.adminUsers, ['admin']);
   assert.equal(config.adminGroup, 'task-admins');
   assert.equal(config.keys, undefined);
+  assert.equal(config.cookieKeys, undefined);
+  assert.equal(config.accessTokenTtlSeconds, 600);
+});
+
+test('lists are comma-separated, trimmed, empty items ignored', () => {
+  const config = loadConfig({
+    ...REQUIRED,
+    IDP_ADMIN_USERS: ' alice , bob,',
+    IDP_COOKIE_KEYS: 'new-key, old-key',
+  });
+  assert.deepEqual(config.adminUsers, ['alice', 'bob']);
+  assert.deepEqual(config.cookieKeys, ['new-key', 'old-key']);
+});
+
+test('PORT and IDP_ACCESS_TOKEN_TTL_SECONDS are held to their ranges, bounds included', () => {
+  const load = (env: Record<string, string>) => loadConfig({ ...REQUIRED, ...env });
+  assert.equal(load({ PORT: '65535', IDP_ACCESS_TOKEN_TTL_SECONDS: '30' }).port, 65_535);
+  assert.equal(load({ IDP_ACCESS_TOKEN_TTL_SECONDS: '86400' }).accessTokenTtlSeconds, 86_400);
+  for (const [name, value] of [
+    ['PORT', '65536'],
+    ['IDP_ACCESS_TOKEN_TTL_SECONDS', '29'],
+    ['IDP_ACCESS_TOKEN_TTL_SECONDS', '86401'],
+  ] as const) {
+    assert.throws(
+      () => load({ [name]: value }),
+      (error) => error instanceof ConfigError && error.message.includes(name),
+      `${name}=${value}`,
+    );
+  }
 });
 
 test('every missing or bad value is named in one error, secrets never echoed', () => {

@@ -55,8 +55,11 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
       assert.equal(await statusOf(readiness, 2000), 200, child.output('stderr').join('\n')),
     { timeoutMs: 30_000, intervalMs: 100 },
   );
+  // Query strings carry codes and states: they must never reach the log.
   const metadata = (await (
-    await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`)
+    await fetch(
+      `http://127.0.0.1:${port}/.well-known/openid-configuration?state=query-never-logged`,
+    )
   ).json()) as { issuer: string };
   assert.equal(metadata.issuer, issuer);
 
@@ -72,6 +75,7 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
   assert.deepEqual(logged, ['/.well-known/openid-configuration']);
   assert.equal(lines.at(-1)?.msg, 'identity provider stopped');
   assert.ok(!child.output('stdout').join('\n').includes('secret-value-never-logged'));
+  assert.ok(!child.output('stdout').join('\n').includes('query-never-logged'));
 });
 
 test('bad settings: exit 1 with one JSON line naming them', async () => {

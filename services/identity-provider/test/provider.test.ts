@@ -69,6 +69,15 @@ describe('discovery and keys', () => {
       assert.equal(key.d, undefined, 'no private part');
       assert.equal(typeof key.kid, 'string');
     }
+    // What the running provider hands its callers is the public half too.
+    assert.deepEqual(
+      provider.keys.keys.map((key) => key.kid),
+      jwks.keys.map((key) => key.kid),
+    );
+    for (const key of provider.keys.keys) {
+      for (const part of ['d', 'p', 'q', 'dp', 'dq', 'qi'])
+        assert.equal((key as Record<string, unknown>)[part], undefined, part);
+    }
   });
 
   test('describes itself by its issuer whatever address it is reached at', async () => {
@@ -94,6 +103,9 @@ describe('discovery and keys', () => {
       const { accessToken } = await fetchAccessToken({ issuer: withPath.issuer, user: 'alice' });
       assert.equal(decodeJwt(accessToken).iss, withPath.issuer);
       assert.equal((await fetch(`${origin}/elsewhere`)).status, 404);
+      // Another path of the same length as /idp is not the provider's either.
+      const outside = await fetch(`${origin}/api/.well-known/openid-configuration`);
+      assert.equal(outside.status, 404);
     } finally {
       await withPath.close();
     }
@@ -122,7 +134,12 @@ describe('signing in', () => {
     assert.match(html, /Development only/);
     assert.match(html, /no\s+password/);
     assert.doesNotMatch(html, /type="password"/);
-    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal(page.headers.get('cache-control'), 'no-store');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /frame-ancestors 'none'/, 'never framed (clickjacking)');
+    // The sign-in ends with a redirect to the app, which form-action must allow.
+    assert.match(csp, /form-action 'self' http:\/\/localhost:8080(;|$)/);
 
     const action = new URL(`${interaction.pathname}/login`, provider.issuer);
     const refused = await fetch(action, {
@@ -158,8 +175,9 @@ describe('signing in', () => {
     assert.equal(expiresIn, 600);
     assert.equal(decodeJwt(idToken!).aud, 'task-manager-cli');
 
+    // Spaces around the name typed are not part of it.
     const alice = decodeJwt(
-      (await fetchAccessToken({ issuer: provider.issuer, user: 'alice' })).accessToken,
+      (await fetchAccessToken({ issuer: provider.issuer, user: ' alice ' })).accessToken,
     );
     assert.equal(alice.sub, 'alice');
     assert.deepEqual(alice.groups, []);
@@ -178,11 +196,67 @@ describe('signing in', () => {
 
   test('an unregistered redirect URI is refused, never followed', async () => {
     const response = await fetch(
-      authorizationUrl({ client_id: 'task-manager', redirect_uri: 'https://evil.example/cb' }),
+      authorizationUrl({
+        client_id: 'task-manager',
+        redirect_uri: 'https://evil.example/cb',
+        state: '<script>alert(1)</script>',
+      }),
       { redirect: 'manual' },
     );
     assert.equal(response.status, 400);
     assert.equal(response.headers.get('location'), null);
+    // The error page shows the request's state, escaped.
+    const html = await response.text();
+    assert.match(html, /&lt;script&gt;alert\(1\)/);
+    assert.doesNotMatch(html, /<script>alert/);
+  });
+
+  test('tokens are for the API only: another resource is refused', async () => {
+    const response = await fetch(authorizationUrl({ resource: 'https://other.example/api' }), {
+      redirect: 'manual',
+    });
+    const location = new URL(response.headers.get('location') ?? 'http://x/', provider.issuer);
+    assert.equal(location.searchParams.get('error'), 'invalid_target');
+  });
+
+  test('the access token lives as long as configured', async () => {
+    const shortLived = await startIdentityProvider({
+      webClient,
+      apiAudience: AUDIENCE,
+      accessTokenTtlSeconds: 120,
+    });
+    try {
+      const { accessToken, expiresIn } = await fetchAccessToken({
+        issuer: shortLived.issuer,
+        user: 'alice',
+      });
+      const claims = decodeJwt(accessToken);
+      assert.equal(claims.exp! - claims.iat!, 120);
+      assert.equal(expiresIn, 120);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  test("the sign-in form: only its own interaction's page, POST only, and a bounded body", async () => {
+    const jar = new CookieJar();
+    const start = authorizationUrl({});
+    const first = await fetch(start, { redirect: 'manual' });
+    jar.store(start, first);
+    const interaction = new URL(first.headers.get('location')!, provider.issuer);
+    const cookie = { Cookie: jar.header(interaction)! };
+    // The interaction's cookie sent to another interaction's address (a browser would not).
+    const other = new URL(`${interaction.pathname.replace(/[^/]+$/, 'other-uid')}`, interaction);
+    assert.equal((await fetch(other, { headers: cookie })).status, 400);
+
+    const login = new URL(`${interaction.pathname}/login`, interaction);
+    assert.equal((await fetch(login, { headers: cookie })).status, 405);
+    const tooLarge = await fetch(login, {
+      method: 'POST',
+      headers: { ...cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `username=alice&padding=${'x'.repeat(5000)}`,
+    });
+    assert.equal(tooLarge.status, 413);
   });
 
   test('the confidential client signs in with its secret; a wrong secret is refused', async () => {
