@@ -71,6 +71,12 @@ describe('POST /api/tasks', () => {
     assert.equal(task.contents, contents);
   });
 
+  test('a title is trimmed before it is checked: tabs and line breaks around it go too', async () => {
+    const title = '\t Write the report\r\n';
+    const { task } = await createTask(service.app, ALICE, newTask({ title }));
+    assert.equal(task.title, 'Write the report');
+  });
+
   test('the whole supported range of start times is accepted, at millisecond precision', async () => {
     const cases: [string, string][] = [
       ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
