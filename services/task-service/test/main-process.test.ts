@@ -107,6 +107,31 @@ describe('node dist/main.js', () => {
     });
   }
 
+  test('a shutdown that has to cut a request at SHUTDOWN_TIMEOUT_MS exits 1', async (t) => {
+    const child = await startService(BUILT_MAIN, {
+      ...identityEnv,
+      ...tables.env,
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      DYNAMODB_TIMEOUT_MS: '30000',
+      SHUTDOWN_TIMEOUT_MS: '300',
+    });
+    t.after(() => child.process.kill('SIGKILL'));
+    stallDynamo(t);
+    const stuck = request(child.baseUrl)
+      .get('/api/tasks')
+      .set(as(ALICE))
+      .then(
+        () => 'answered',
+        () => 'connection closed',
+      );
+    await eventually(() => assert.ok(proxy.heldCalls.includes('Query')));
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, { code: 1, signal: null });
+    assert.equal(await stuck, 'connection closed');
+    const stopped = child.logs.find((line) => line.msg === 'task-service stopped');
+    assert.equal(stopped?.outcome, 'forced');
+  });
+
   test('a second signal exits at once, non-zero, without waiting', async (t) => {
     const child = await startService(BUILT_MAIN, {
       ...identityEnv,
