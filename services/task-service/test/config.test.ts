@@ -185,12 +185,13 @@ test('bad values are all reported in one ConfigError', () => {
     () =>
       loadConfig({
         ...AUTH,
-        PORT: '70000',
+        PORT: '65536',
         LOG_LEVEL: 'verbose',
         SHUTDOWN_TIMEOUT_MS: '10s',
         READINESS_INTERVAL_MS: '0',
         ADMIN_USERS: 'ok,not ok',
         DYNAMODB_ENDPOINT: 'localhost:8000',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -202,6 +203,7 @@ test('bad values are all reported in one ConfigError', () => {
         'READINESS_INTERVAL_MS',
         'ADMIN_USERS',
         'DYNAMODB_ENDPOINT',
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
       ]) {
         assert.match(error.message, new RegExp(`${name} must`), name);
       }
