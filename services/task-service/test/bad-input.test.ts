@@ -450,6 +450,7 @@ describe('query parameters on routes that take none', () => {
         assert.equal(detail.message, 'is not a known field', route);
       }
     }
+    await expectRejected(agent.get('/api/me?dryRun=true').set(as(ALICE)), 400, ['dryRun']);
   });
 
   test('credentials are still checked first: 401 without them', async () => {
