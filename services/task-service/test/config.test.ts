@@ -99,6 +99,29 @@ test('every variable is read', () => {
   });
 });
 
+test('each range includes its bounds', () => {
+  const lowest = loadConfig({
+    ...AUTH,
+    PORT: '0',
+    SHUTDOWN_TIMEOUT_MS: '0',
+    READINESS_INTERVAL_MS: '100',
+  });
+  assert.deepEqual(
+    [lowest.port, lowest.shutdownTimeoutMs, lowest.readinessIntervalMs],
+    [0, 0, 100],
+  );
+  const highest = loadConfig({
+    ...AUTH,
+    PORT: '65535',
+    SHUTDOWN_TIMEOUT_MS: '600000',
+    READINESS_INTERVAL_MS: '300000',
+  });
+  assert.deepEqual(
+    [highest.port, highest.shutdownTimeoutMs, highest.readinessIntervalMs],
+    [65_535, 600_000, 300_000],
+  );
+});
+
 test('TASK_SERVICE_ENV_VARS lists the shared DynamoDB variables and the service ones', () => {
   for (const name of DYNAMO_ENV_VARS) assert.ok(TASK_SERVICE_ENV_VARS.includes(name));
   for (const name of [
