@@ -144,5 +144,8 @@ describe('exact comparison of bounds', () => {
       compareInstants('2026-01-01T00:00:00.0001Z', '2026-01-01T09:00:00.0002+09:00'),
       -1,
     );
+    // Fractions written to different lengths: .0001 is after .000, and .000100 is .0001.
+    assert.equal(compareInstants('2026-01-01T00:00:00.0001Z', '2026-01-01T00:00:00.000Z'), 1);
+    assert.equal(compareInstants('2026-01-01T00:00:00.000100Z', '2026-01-01T00:00:00.0001Z'), 0);
   });
 });

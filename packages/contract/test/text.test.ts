@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { textProblem } from '../src/index.ts';
 
-const CONTROL = ['\0', '\x07', '\b', '\x1b', '\x7f', '\x80', '\x85', '\x9f'];
+// Vertical tab and form feed too: white space to some, but neither a line break nor a tab.
+const CONTROL = ['\0', '\x07', '\b', '\v', '\f', '\x1b', '\x7f', '\x80', '\x85', '\x9f'];
 const INVISIBLE_ONLY = [
   '\u200b', // zero-width space
   ' \u200b\u2060 ', // spaces around a word joiner

@@ -450,6 +450,7 @@ describe('query parameters on routes that take none', () => {
         assert.equal(detail.message, 'is not a known field', route);
       }
     }
+    await expectRejected(agent.get('/api/me?dryRun=true').set(as(ALICE)), 400, ['dryRun']);
   });
 
   test('credentials are still checked first: 401 without them', async () => {
@@ -563,6 +564,12 @@ describe('percent-encoding in the query string', () => {
     );
     assert.equal(rejected.body.error, 'invalid query parameters');
     assert.equal(rejected.body.details[0]!.message, 'contains an invalid percent-encoded sequence');
+    // What does decode in such a name is decoded: '+' and %20 are spaces.
+    await expectRejected(
+      request(service.app).get('/api/tasks?due+by%20me%zz=1').set(as(ALICE)),
+      400,
+      ['due by me%zz'],
+    );
   });
 
   test('well-formed encodings still mean what they say', async () => {

@@ -99,6 +99,22 @@ test('every variable is read', () => {
   });
 });
 
+test('each range includes its bounds', () => {
+  for (const bounds of [
+    [0, 0, 100],
+    [65_535, 600_000, 300_000],
+  ]) {
+    const [port, shutdownTimeoutMs, readinessIntervalMs] = bounds.map(String);
+    const config = loadConfig({
+      ...AUTH,
+      PORT: port,
+      SHUTDOWN_TIMEOUT_MS: shutdownTimeoutMs,
+      READINESS_INTERVAL_MS: readinessIntervalMs,
+    });
+    assert.deepEqual([config.port, config.shutdownTimeoutMs, config.readinessIntervalMs], bounds);
+  }
+});
+
 test('TASK_SERVICE_ENV_VARS lists the shared DynamoDB variables and the service ones', () => {
   for (const name of DYNAMO_ENV_VARS) assert.ok(TASK_SERVICE_ENV_VARS.includes(name));
   for (const name of [
@@ -185,12 +201,13 @@ test('bad values are all reported in one ConfigError', () => {
     () =>
       loadConfig({
         ...AUTH,
-        PORT: '70000',
+        PORT: '65536',
         LOG_LEVEL: 'verbose',
         SHUTDOWN_TIMEOUT_MS: '10s',
         READINESS_INTERVAL_MS: '0',
         ADMIN_USERS: 'ok,not ok',
         DYNAMODB_ENDPOINT: 'localhost:8000',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
@@ -202,6 +219,7 @@ test('bad values are all reported in one ConfigError', () => {
         'READINESS_INTERVAL_MS',
         'ADMIN_USERS',
         'DYNAMODB_ENDPOINT',
+        'OTEL_EXPORTER_OTLP_PROTOCOL',
       ]) {
         assert.match(error.message, new RegExp(`${name} must`), name);
       }

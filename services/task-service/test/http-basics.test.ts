@@ -258,13 +258,17 @@ describe('routing and headers', () => {
     await request(service.app).post('/health/liveness').expect(405).expect('Allow', 'GET, HEAD');
   });
 
-  test('security headers are set, and API answers are not cached', async () => {
+  test('security headers are set, and API, probe and metrics answers are not cached', async () => {
     const response = await request(service.app).get('/api/tasks').set(as(ALICE)).expect(200);
     assert.equal(response.headers['x-content-type-options'], 'nosniff');
     assert.ok(response.headers['content-security-policy']);
     assert.equal(response.headers['x-powered-by'], undefined);
     assert.equal(response.headers['cache-control'], 'no-store');
     assert.equal(response.headers.etag, undefined, 'lists carry no ETag');
+    for (const path of ['/health/liveness', '/health/readiness', '/health/startup', '/metrics']) {
+      const answer = await request(service.app).get(path).expect(200);
+      assert.equal(answer.headers['cache-control'], 'no-store', path);
+    }
   });
 });
 

@@ -107,16 +107,18 @@ describe('node dist/main.js', () => {
     });
   }
 
-  test('a second signal exits at once, non-zero, without waiting', async (t) => {
+  /** Starts the program with a list request held in flight: its DynamoDB call gets no answer. */
+  async function startWithRequestHeld(t: TestContext, env: Record<string, string> = {}) {
     const child = await startService(BUILT_MAIN, {
       ...identityEnv,
       ...tables.env,
       DYNAMODB_ENDPOINT: proxy.endpoint,
       DYNAMODB_TIMEOUT_MS: '30000',
+      ...env,
     });
     t.after(() => child.process.kill('SIGKILL'));
     stallDynamo(t);
-    const stuck = request(child.baseUrl)
+    const held = request(child.baseUrl)
       .get('/api/tasks')
       .set(as(ALICE))
       .then(
@@ -124,13 +126,27 @@ describe('node dist/main.js', () => {
         () => 'connection closed',
       );
     await eventually(() => assert.ok(proxy.heldCalls.includes('Query')));
+    return { child, held };
+  }
+
+  test('a shutdown that has to cut a request at SHUTDOWN_TIMEOUT_MS exits 1', async (t) => {
+    const { child, held } = await startWithRequestHeld(t, { SHUTDOWN_TIMEOUT_MS: '300' });
+    child.process.kill('SIGTERM');
+    assert.deepEqual(await child.exited, { code: 1, signal: null });
+    assert.equal(await held, 'connection closed');
+    const stopped = child.logs.find((line) => line.msg === 'task-service stopped');
+    assert.equal(stopped?.outcome, 'forced');
+  });
+
+  test('a second signal exits at once, non-zero, without waiting', async (t) => {
+    const { child, held } = await startWithRequestHeld(t);
     child.process.kill('SIGTERM');
     await eventually(() =>
       assert.ok(child.logs.some((line) => line.msg === 'signal received, shutting down')),
     );
     child.process.kill('SIGTERM');
     assert.deepEqual(await child.exited, { code: 143, signal: null });
-    assert.equal(await stuck, 'connection closed');
+    assert.equal(await held, 'connection closed');
     assert.ok(child.logs.some((line) => String(line.msg).startsWith('second signal')));
   });
 

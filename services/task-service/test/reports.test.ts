@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReportWriter, type ReportLine } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { dynamoReportSource } from '../src/report-source.ts';
 import { as, ALICE, BOB, createTestService, type TestService } from './support/test-service.ts';
 
 let dynamo: DynaliteServer;
@@ -310,6 +312,43 @@ describe('GET /api/reports/:date', () => {
       .expect('Content-Type', /application\/json/);
     const refused = await asAdmin('/api/reports/2026-11-21').set('Accept', 'text/html').expect(406);
     assert.equal(refused.body.details[0].field, 'Accept');
+  });
+
+  test('a report replaced while it is read is read again: the new one, whole', async () => {
+    const date = '2026-12-01';
+    const line = (taskId: string): ReportLine => ({
+      taskId,
+      userId: ALICE,
+      title: taskId,
+      completedAt: '2026-11-30T16:00:00.000Z',
+    });
+    await publish(date, [line('first-1'), line('first-2')]);
+    // The re-run publishes, and removes the first run's lines, just as they are to be read.
+    const { doc } = service.tables.clients;
+    let rerun: Promise<void> | undefined;
+    const racing = new Proxy(doc, {
+      get: (target, property) =>
+        property === 'send'
+          ? async (command: QueryCommand, options?: object) => {
+              if (command instanceof QueryCommand) {
+                rerun ??= publish(date, [line('second-1'), line('second-2'), line('x')], {
+                  now: new Date(`${date}T17:00:00Z`), // later than the first run
+                });
+                await rerun;
+              }
+              return target.send(command, options);
+            }
+          : Reflect.get(target, property),
+    }) as DynamoDBDocumentClient;
+
+    const report = await dynamoReportSource(racing, service.tables.config.reportsTable).get(date);
+    assert.ok(rerun, 'the lines were read while the report was replaced');
+    assert.ok(report);
+    assert.equal(report.summary.count, 3);
+    assert.deepEqual(
+      report.lines.map(({ taskId }) => taskId),
+      ['second-1', 'second-2', 'x'],
+    );
   });
 
   test('no report for the date: 404; not a date: 400 date', async () => {

@@ -123,6 +123,10 @@ test('requests still running at SHUTDOWN_TIMEOUT_MS are cut and the outcome is f
   assert.equal(await service.stop(), 'forced');
   assert.equal(await stuck, 'ECONNRESET');
   assert.ok(service.logs.lines.some((line) => line.msg.startsWith('shutdown timeout reached')));
+  // The cut request's line comes before the last one, though it is written after its connection.
+  const messages = service.logs.lines.map((line) => line.msg);
+  assert.ok(messages.includes('request aborted before the response was sent'));
+  assert.equal(messages.at(-1), 'task-service stopped');
 });
 
 test('"task-service stopped" is logged after the line of every request it waited for', async () => {

@@ -71,6 +71,23 @@ describe('POST /api/tasks', () => {
     assert.equal(task.contents, contents);
   });
 
+  test('a title is trimmed before it is checked: tabs and line breaks around it go too', async () => {
+    const title = '\t Write the report\r\n';
+    const { task } = await createTask(service.app, ALICE, newTask({ title }));
+    assert.equal(task.title, 'Write the report');
+  });
+
+  test('a chunked body, with no Content-Length, is read like any other', async () => {
+    const chunked = request(service.app)
+      .post('/api/tasks')
+      .set(as(ALICE))
+      .set('Content-Type', 'application/json')
+      .set('Transfer-Encoding', 'chunked');
+    chunked.write(JSON.stringify(newTask({ title: 'streamed' })));
+    const response = await chunked.expect(201);
+    assert.equal(response.body.title, 'streamed');
+  });
+
   test('the whole supported range of start times is accepted, at millisecond precision', async () => {
     const cases: [string, string][] = [
       ['0000-01-01T00:00:00Z', '0000-01-01T00:00:00.000Z'],
@@ -103,7 +120,10 @@ describe('GET /api/tasks/:taskId', () => {
         .get(`/api/tasks/${id}`)
         .set(as(ALICE))
         .expect(404);
-      assert.equal(response.body.error, 'task not found');
+      assert.deepEqual(response.body, {
+        error: 'task not found',
+        details: [{ field: 'taskId', message: 'no such task' }],
+      });
     }
   });
 });
