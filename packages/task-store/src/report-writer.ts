@@ -17,14 +17,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   BATCH_WRITE_LIMIT,
   batchWrite,
   type BatchWriteOptions,
   type WriteRequest,
 } from './batch-write.ts';
+import { itemAfterFailure } from './item-after-failure.ts';
 import { queryPages } from './query-pages.ts';
 import {
   isPartialReport,
@@ -224,7 +224,13 @@ export class ReportWriter {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The SDK retries a put whose answer was lost; the retry then finds this run's own
       // summary, which is success, not a newer run.
-      if ((await this.#publishedRunId(error)) !== this.runId) {
+      const standing = await itemAfterFailure(
+        this.#doc,
+        error,
+        this.#tableName,
+        summaryKey(this.date),
+      );
+      if (standing?.runId !== this.runId) {
         this.#state = 'superseded';
         throw new SupersededRunError(
           `a newer run has already published the report for ${this.date}; run ${this.runId} was not published`,
@@ -233,22 +239,6 @@ export class ReportWriter {
     }
     this.#state = 'published';
     return { summary, runId: this.runId };
-  }
-
-  /**
-   * The run whose summary stands, after a put was refused: DynamoDB returns the item with the
-   * error; servers that do not, such as dynalite, cost one consistent read instead.
-   */
-  async #publishedRunId(error: ConditionalCheckFailedException): Promise<unknown> {
-    if (error.Item !== undefined) return unmarshall(error.Item).runId;
-    const { Item } = await this.#doc.send(
-      new GetCommand({
-        TableName: this.#tableName,
-        Key: summaryKey(this.date),
-        ConsistentRead: true,
-      }),
-    );
-    return Item?.runId;
   }
 
   /**

@@ -23,7 +23,6 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { matchesSearch, searchTerms } from '@task-manager/contract';
 import {
   boundKey,
@@ -34,6 +33,7 @@ import {
   toUtcIso,
 } from './schema.ts';
 import { InvalidCursorError } from './cursor-codec.ts';
+import { itemAfterFailure } from './item-after-failure.ts';
 import { decodeTaskCursor, encodeTaskCursor, type TaskSortKey } from './task-cursor.ts';
 import { TaskNotFoundError, TaskVersionMismatchError } from './task-errors.ts';
 import {
@@ -172,7 +172,7 @@ export class TaskRepository {
       );
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const current = await this.#itemAfterFailure(error, userId, taskId);
+      const current = await itemAfterFailure(this.#doc, error, this.#tableName, { userId, taskId });
       if (current === undefined) throw error;
       // Our first attempt stored it and only its response was lost: created all the same.
       if (current.writeToken !== writeToken) {
@@ -295,7 +295,7 @@ export class TaskRepository {
       return taskRecordFromItem(Attributes ?? {});
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const current = await this.#itemAfterFailure(error, userId, taskId);
+      const current = await itemAfterFailure(this.#doc, error, this.#tableName, { userId, taskId });
       // Our first attempt applied it; only its response was lost.
       if (current !== undefined && current.writeToken === writeToken) {
         return taskRecordFromItem(current);
@@ -324,7 +324,7 @@ export class TaskRepository {
       );
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const current = await this.#itemAfterFailure(error, userId, taskId);
+      const current = await itemAfterFailure(this.#doc, error, this.#tableName, { userId, taskId });
       // Gone, and the SDK sent the request more than once: an earlier attempt deleted it and
       // its response was lost. (Had someone else deleted it meanwhile, it is gone all the same.)
       if (current === undefined && attemptsOf(error) > 1) return;
@@ -465,23 +465,6 @@ export class TaskRepository {
     ];
     if (conditions.length > 0) names['#version'] = 'version';
     return conditions;
-  }
-
-  /**
-   * The item as it stood when a conditional write failed: DynamoDB returns it with the error
-   * (ReturnValuesOnConditionCheckFailure); servers that do not, such as dynalite, cost one
-   * consistent read instead.
-   */
-  async #itemAfterFailure(
-    error: ConditionalCheckFailedException,
-    userId: string,
-    taskId: string,
-  ): Promise<Record<string, unknown> | undefined> {
-    if (error.Item !== undefined) return unmarshall(error.Item);
-    const { Item } = await this.#doc.send(
-      new GetCommand({ TableName: this.#tableName, Key: { userId, taskId }, ConsistentRead: true }),
-    );
-    return Item;
   }
 }
 
