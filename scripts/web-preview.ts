@@ -37,12 +37,14 @@ export interface WebPreview {
  */
 export async function startWebPreview(options: { port: number }): Promise<WebPreview> {
   const vite = await importVite();
-  let apiOrigin: string | undefined;
+  // Until routeApiTo, the API's paths answer "starting": never vite.config.ts's default target
+  // (127.0.0.1:3000, maybe another app's).
+  let routed = false;
   const server = await vite.preview({
     root: WEB_DIR,
     logLevel: 'warn',
     preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-    plugins: [whileApiStarts(() => apiOrigin === undefined)],
+    plugins: [whileApiStarts(() => !routed)],
   });
   const { port } = server.httpServer.address() as AddressInfo;
   // The proxy reads its options on each request (http-proxy copies them per request), so a
@@ -50,12 +52,10 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   const routes = Object.values(server.config.preview.proxy ?? {}).filter(
     (route): route is Vite.ProxyOptions => typeof route === 'object',
   );
-  const routeApiTo = (origin: string | undefined) => {
-    apiOrigin = origin;
+  const routeApiTo = (origin: string) => {
     for (const route of routes) route.target = origin;
+    routed = true;
   };
-  // Not vite.config.ts's default (127.0.0.1:3000, maybe another app's) before task-service is up.
-  routeApiTo(undefined);
   return {
     origin: `http://localhost:${port}`,
     routeApiTo,
