@@ -101,22 +101,9 @@ export async function startTestIdentity(
       return value;
     },
     async signIn(baseUrl, user) {
-      const jar = new CookieJar();
-      const callback = await browse(new URL('/auth/login?returnTo=%2F', baseUrl), {
-        user,
-        jar,
-        stopAt: (url) => url.origin === PUBLIC_URL && url.pathname === '/auth/callback',
-      });
-      // In production a proxy routes the public origin to an instance; here, to this one.
-      const local = new URL(`${callback.pathname}${callback.search}`, baseUrl);
-      const cookie = jar.header(local);
-      const response = await fetch(local, {
-        redirect: 'manual',
-        headers: cookie ? { Cookie: cookie } : {},
-      });
-      await response.arrayBuffer();
-      jar.store(local, response);
-      const session = jar.get(local, SESSION_COOKIE);
+      const browser = signInBrowser(baseUrl);
+      const response = await browser.visit(new URL('/auth/login?returnTo=%2F', baseUrl), user);
+      const session = browser.jar.get(new URL(baseUrl), SESSION_COOKIE);
       if (response.status !== 303 || !session) {
         throw new Error(
           `sign-in of ${user} failed: ${response.status} ${response.headers.get('location')}`,
@@ -125,6 +112,32 @@ export async function startTestIdentity(
       return session;
     },
     close: () => provider.close(),
+  };
+}
+
+/**
+ * A browser signing in to the app at `baseUrl`: `visit` follows the provider's pages from `start`
+ * (entering `user` in its form) and delivers the provider's redirect to the app's callback here,
+ * with the browser's cookies; it resolves to the callback's answer. In production a proxy routes
+ * the public origin to an instance; here, to this one.
+ */
+export function signInBrowser(baseUrl: string) {
+  const jar = new CookieJar();
+  const stopAt = (url: URL) => url.origin === PUBLIC_URL && url.pathname === '/auth/callback';
+  return {
+    jar,
+    async visit(start: URL, user: string): Promise<Response> {
+      const callback = await browse(start, { user, jar, stopAt });
+      const local = new URL(`${callback.pathname}${callback.search}`, baseUrl);
+      const cookie = jar.header(local);
+      const response = await fetch(local, {
+        redirect: 'manual',
+        headers: cookie ? { Cookie: cookie } : {},
+      });
+      await response.arrayBuffer();
+      jar.store(local, response);
+      return response;
+    },
   };
 }
 

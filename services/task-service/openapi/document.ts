@@ -408,8 +408,10 @@ export const api: ZodOpenApiObject = {
         summary: 'Start signing in - redirects the browser to the identity provider.',
         description: md`
           Authorization code flow with PKCE (S256), \`state\` and \`nonce\`, kept until the callback in
-          a short-lived, encrypted, HttpOnly cookie. After the callback the browser returns to
-          \`returnTo\`, a path of this app (anything else is replaced by \`/\`).
+          a short-lived, encrypted, HttpOnly cookie, and \`max_age\` (SESSION_MAX_AGE_SECONDS), so the
+          provider asks for credentials again when its own sign-in is older than a session may be.
+          After the callback the browser returns to \`returnTo\`, a path of this app (anything else
+          is replaced by \`/\`).
         `,
         ...open,
         parameters: [
@@ -446,11 +448,17 @@ export const api: ZodOpenApiObject = {
           (HttpOnly, SameSite=Lax, Secure except on plain-http localhost) and redirects to
           \`returnTo\`. A sign-in that cannot finish (no sign-in started in this browser, an error from
           the provider, a failed check) redirects to \`/signin?error=sign-in-failed\` instead.
+
+          A provider sign-in (\`auth_time\`) older than SESSION_MAX_AGE_SECONDS would give a session
+          that has already ended: the browser goes back to the provider once more, with
+          \`prompt=login\`, and if that answer is as old, to the sign-in page with the error.
         `,
         ...open,
         parameters: [parameters.requestId],
         responses: {
-          303: redirect('Signed in (to returnTo), or not (to the sign-in page).'),
+          303: redirect(
+            'Signed in (to returnTo), or not (to the sign-in page), or asked to sign in again.',
+          ),
           503: providerUnavailable(
             'The identity provider cannot be reached; nothing was signed in.',
           ),

@@ -14,6 +14,7 @@ import {
   forgedTokens,
   SESSION_COOKIE,
   signedByProvider as signedWithProviderKey,
+  signInBrowser,
   startDynalite,
   validClaims as claimsFor,
   type DynaliteServer,
@@ -193,6 +194,9 @@ describe('the session cookie', () => {
     assert.equal(named.exec(setCookie)![1], location.searchParams.get('state'));
     assert.equal(location.origin, identity.issuer);
     assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+    // The provider asks for credentials again when its sign-in is older than the session limit.
+    assert.equal(location.searchParams.get('max_age'), '43200');
+    assert.equal(location.searchParams.get('prompt'), null);
     for (const name of ['state', 'nonce', 'code_challenge']) {
       assert.ok((location.searchParams.get(name) ?? '').length >= 43, name);
     }
@@ -204,7 +208,13 @@ describe('the session cookie', () => {
 
   test('a callback that cannot finish returns to the sign-in page, not a 503, clearing only its own cookie', async () => {
     const started = await service.auth.sessions.sealSignIn(
-      { state: 'the-state', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/done' },
+      {
+        state: 'the-state',
+        nonce: 'n',
+        codeVerifier: 'v'.repeat(43),
+        returnTo: '/done',
+        forcedLogin: false,
+      },
       now(),
       600,
     );
@@ -297,7 +307,7 @@ describe('the session cookie', () => {
       return `${part.slice(0, at)}${part[at] === 'A' ? 'B' : 'A'}${part.slice(at + 1)}`;
     };
     const signInCookie = await service.auth.sessions.sealSignIn(
-      { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/' },
+      { state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/', forcedLogin: false },
       now(),
       600,
     );
@@ -457,6 +467,7 @@ describe('session limits', () => {
     assert.equal(ended.body.details[0].field, 'Cookie');
 
     // Idle: a fresh session left alone for longer than the idle limit.
+    clock = now();
     const idleStart = clock;
     cookie = await identity.signIn(await limited.baseUrl(), 'erin');
     clock = idleStart + 599;
@@ -464,6 +475,50 @@ describe('session limits', () => {
     clock = idleStart + 599 + 601;
     await ask().expect(401);
   });
+  test('a provider sign-in older than the absolute limit is asked for again, never a session that has already ended', async () => {
+    // The provider answers with a sign-in older than SESSION_MAX_AGE_SECONDS, as one that ignores
+    // max_age does: here, because this replica's clock is past the limit of the provider's auth_time.
+    let clock = now() + 1800 + 60;
+    const limited = await createTestService(dynamo, {
+      now: () => clock,
+      env: { SESSION_MAX_AGE_SECONDS: '1800' },
+    });
+    const base = await limited.baseUrl();
+    const sessionOf = (browser: ReturnType<typeof signInBrowser>) =>
+      browser.jar.get(new URL(base), SESSION_COOKIE);
+
+    // The callback issues no session; it starts a sign-in that asks for the credentials again.
+    const browser = signInBrowser(base);
+    const first = await browser.visit(new URL('/auth/login?returnTo=%2Flater', base), 'ivy');
+    assert.equal(first.status, 303);
+    const again = new URL(first.headers.get('location')!);
+    assert.equal(again.origin, identity.issuer);
+    assert.equal(again.searchParams.get('prompt'), 'login');
+    assert.equal(again.searchParams.get('max_age'), '1800');
+    assert.match(String(first.headers.getSetCookie()), /tm_sign_in\.[\w-]+=[^;]+; Max-Age=600/);
+    assert.equal(sessionOf(browser), undefined);
+
+    // This time the sign-in is recent: a session, and back to where the person was going.
+    clock = now();
+    const second = await browser.visit(again, 'ivy');
+    assert.equal(second.status, 303);
+    assert.equal(second.headers.get('location'), '/later');
+    const response = await request(limited.app)
+      .get('/api/me')
+      .set('Cookie', `${SESSION_COOKIE}=${sessionOf(browser)}`)
+      .expect(200);
+    assert.equal(response.body.userId, 'ivy');
+
+    // A provider that answers the forced sign-in with an old one too: a clear failure, no loop.
+    clock = now() + 1800 + 60;
+    const stale = signInBrowser(base);
+    const retry = await stale.visit(new URL('/auth/login', base), 'ivy');
+    const failed = await stale.visit(new URL(retry.headers.get('location')!), 'ivy');
+    assert.equal(failed.status, 303);
+    assert.equal(failed.headers.get('location'), '/signin?error=sign-in-failed');
+    assert.equal(sessionOf(stale), undefined);
+  });
+
   test('lowered limits apply to sessions already out there, not only to new ones', async () => {
     const cookie = await identity.signIn(await service.baseUrl(), 'hank');
     // Replicas two minutes on, under the limits they were given then.

@@ -323,7 +323,7 @@ describe('the service', () => {
     });
     await call('get', '/auth/login', 503, { app: cutOff.app, headers: { Accept: 'text/html' } });
     const started = await cutOff.auth.sessions.sealSignIn(
-      { state: 's', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/' },
+      { state: 's', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/', forcedLogin: false },
       cutOff.auth.now(),
       60,
     );

@@ -12,6 +12,9 @@ import type { Logger } from 'pino';
 import type { AuthConfig } from './auth-config.ts';
 import { backchannelFetch, type Fetch } from './backchannel.ts';
 
+/** The provider's metadata and this client's registration, as openid-client holds them. */
+export type Configuration = client.Configuration;
+
 /** openid-client, loaded once, when first needed. */
 const openid = (): Promise<typeof client> => import('openid-client');
 
@@ -111,11 +114,23 @@ export interface AuthorizationRequest {
   codeVerifier: string;
 }
 
-/** `scopes`: OIDC_SCOPES, the claims the app uses as this provider names them. */
+export interface AuthorizationOptions {
+  /** OIDC_SCOPES: the claims the app uses, as this provider names them. */
+  scopes: string;
+  /**
+   * `max_age`: how long ago the person may have last entered their credentials at the provider
+   * (SESSION_MAX_AGE_SECONDS). A provider that honours it asks again when its own sign-in is
+   * older, and says when that was in `auth_time`.
+   */
+  maxAgeSeconds: number;
+  /** `prompt=login`: ask for the person's credentials again, whatever the provider's session. */
+  forceLogin?: boolean;
+}
+
 export async function authorizationRequest(
   configuration: client.Configuration,
   redirectUri: string,
-  scopes: string,
+  { scopes, maxAgeSeconds, forceLogin = false }: AuthorizationOptions,
 ): Promise<AuthorizationRequest> {
   const oidc = await openid();
   const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -128,6 +143,8 @@ export async function authorizationRequest(
     code_challenge_method: 'S256',
     state,
     nonce,
+    max_age: String(maxAgeSeconds),
+    ...(forceLogin ? { prompt: 'login' } : {}),
   });
   return { url, state, nonce, codeVerifier };
 }

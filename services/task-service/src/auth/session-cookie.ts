@@ -31,6 +31,8 @@ export interface SignInState {
   nonce: string;
   codeVerifier: string;
   returnTo: string;
+  /** This sign-in asked the provider for the person's credentials again (`prompt=login`). */
+  forcedLogin: boolean;
 }
 
 export interface SessionLimits {
@@ -103,7 +105,7 @@ export class SessionCodec {
   async openSignIn(token: string, now: number): Promise<SignInState | undefined> {
     const payload = await this.#open(token, 'sign-in', now);
     if (!payload) return undefined;
-    const { state, nonce, codeVerifier, returnTo } = payload;
+    const { state, nonce, codeVerifier, returnTo, forcedLogin } = payload;
     if (
       typeof state !== 'string' ||
       typeof nonce !== 'string' ||
@@ -112,7 +114,7 @@ export class SessionCodec {
     ) {
       return undefined;
     }
-    return { state, nonce, codeVerifier, returnTo };
+    return { state, nonce, codeVerifier, returnTo, forcedLogin: forcedLogin === true };
   }
 
   async #seal(purpose: Purpose, claims: JWTPayload, issuedAt: number, expiresAt: number) {

@@ -27,6 +27,7 @@ import {
   ProviderRefusedError,
   ProviderUnavailableError,
   SignInCheckError,
+  type Configuration,
 } from '../auth/provider-client.ts';
 import { methodNotAllowed, unavailableError } from '../middleware/errors.ts';
 
@@ -106,6 +107,32 @@ export function authRouter(auth: Authentication): Router {
   const { publicUrl } = auth.config;
   const redirectUri = `${publicUrl}${CALLBACK_PATH}`;
 
+  /** Starts a sign-in at the provider: its cookie for the callback, and the browser sent there. */
+  async function startSignIn(
+    res: Response,
+    configuration: Configuration,
+    returnTo: string,
+    forcedLogin = false,
+  ): Promise<void> {
+    const request = await authorizationRequest(configuration, redirectUri, {
+      scopes: auth.config.scopes,
+      maxAgeSeconds: auth.sessions.limits.maxAgeSeconds,
+      forceLogin: forcedLogin,
+    });
+    const { state, nonce, codeVerifier } = request;
+    const sealed = await auth.sessions.sealSignIn(
+      { state, nonce, codeVerifier, returnTo, forcedLogin },
+      auth.now(),
+      SIGN_IN_TTL_SECONDS,
+    );
+    setCookie(res, auth, signInCookie(auth, state), sealed, {
+      path: CALLBACK_PATH,
+      maxAge: SIGN_IN_TTL_SECONDS,
+    });
+    res.set('Cache-Control', 'no-store');
+    seeOther(res, request.url.href);
+  }
+
   router.get('/auth/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo);
     let configuration;
@@ -116,18 +143,7 @@ export function authRouter(auth: Authentication): Router {
       answerUnavailable(req, res, error);
       return;
     }
-    const request = await authorizationRequest(configuration, redirectUri, auth.config.scopes);
-    const sealed = await auth.sessions.sealSignIn(
-      { state: request.state, nonce: request.nonce, codeVerifier: request.codeVerifier, returnTo },
-      auth.now(),
-      SIGN_IN_TTL_SECONDS,
-    );
-    setCookie(res, auth, signInCookie(auth, request.state), sealed, {
-      path: CALLBACK_PATH,
-      maxAge: SIGN_IN_TTL_SECONDS,
-    });
-    res.set('Cache-Control', 'no-store');
-    seeOther(res, request.url.href);
+    await startSignIn(res, configuration, returnTo);
   });
   router.all('/auth/login', methodNotAllowed(['GET', 'HEAD']));
 
@@ -145,9 +161,10 @@ export function authRouter(auth: Authentication): Router {
       backToSignIn(res, 'no sign-in was started in this browser, or it took too long');
       return;
     }
+    let configuration;
     let result;
     try {
-      const configuration = await auth.provider.configuration();
+      configuration = await auth.provider.configuration();
       result = await exchangeCode(configuration, new URL(req.originalUrl, publicUrl), started);
     } catch (error) {
       if (error instanceof ProviderUnavailableError) {
@@ -172,13 +189,25 @@ export function authRouter(auth: Authentication): Router {
       return;
     }
     const now = auth.now();
-    await issueSession(res, auth, {
+    const session = {
       identity: identity.identity,
       idToken: result.idToken,
       signedInAt:
         typeof result.claims.auth_time === 'number' ? Math.min(result.claims.auth_time, now) : now,
       issuedAt: now,
-    });
+    };
+    // The absolute limit counts from when the person last entered their credentials. A provider
+    // that ignores max_age can answer with an older sign-in, which would give a session that has
+    // already ended: ask once more, for the credentials this time, rather than issue that.
+    if (auth.sessions.expiresAt(session) <= now) {
+      if (started.forcedLogin) {
+        backToSignIn(res, 'the identity provider did not ask for the credentials again');
+      } else {
+        await startSignIn(res, configuration, started.returnTo, true);
+      }
+      return;
+    }
+    await issueSession(res, auth, session);
     res.locals.context.userId = identity.identity.userId;
     void auth.profiles.remember(identity.identity);
     seeOther(res, started.returnTo);
