@@ -84,8 +84,9 @@ describe('ReportsView', () => {
         ? new Response(csv, { headers: { 'Content-Type': 'text/csv; charset=utf-8' } })
         : json(200, { items: [summary('2026-11-21', 4)], nextCursor: null }),
     );
-    const createObjectURL = vi.fn((_blob: Blob) => 'blob:report');
-    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() }));
+    // Spies, not assignments: restoreMocks puts URL's own methods back after each test.
+    const createObjectURL = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:report');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
     const clicked: HTMLAnchorElement[] = [];
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
       this: HTMLAnchorElement,
@@ -99,7 +100,7 @@ describe('ReportsView', () => {
     await flushPromises();
 
     expect(new URL(requests[1]!.url).pathname).toBe('/api/reports/2026-11-21');
-    expect(await createObjectURL.mock.calls[0]![0].text()).toBe(csv);
+    expect(await (createObjectURL.mock.calls[0]![0] as Blob).text()).toBe(csv);
     expect(clicked[0]!.download).toBe('tasks-completed-2026-11-21.csv');
     expect(clicked[0]!.href).toBe('blob:report');
   });
@@ -111,10 +112,8 @@ describe('ReportsView', () => {
         ? csv.promise
         : json(200, { items: [summary('2026-11-21', 4)], nextCursor: null }),
     );
-    vi.stubGlobal(
-      'URL',
-      Object.assign(URL, { createObjectURL: () => 'blob:report', revokeObjectURL: () => {} }),
-    );
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:report');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
     const wrapper = mount(ReportsView);
     await flushPromises();
