@@ -17,8 +17,6 @@ const en = {
     intro: 'Sign in with your account at the identity provider; you come back here afterwards.',
     submit: 'Sign in',
     failed: 'Signing in did not finish. Try again.',
-    localMode:
-      'With npm start, the sign-in page is a development identity provider: it asks only for a name, with no password. Sign in as “admin” to see the reports.',
   },
   tasks: {
     heading: 'Your tasks',
