@@ -182,11 +182,10 @@ describe('the session cookie', () => {
     assert.ok(!Buffer.from(cookie.split('.')[3]!, 'base64url').toString('latin1').includes(ALICE));
   });
 
-  test('sign-in starts with PKCE S256, state and nonce, kept in an HttpOnly cookie for the callback only', async () => {
+  test('sign-in starts with PKCE S256, state and nonce, kept in an HttpOnly cookie of its own', async () => {
     const login = await request(service.app).get('/auth/login?returnTo=/done').expect(303);
     const setCookie = String(login.headers['set-cookie']);
-    const named =
-      /^tm_sign_in\.([\w-]+)=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; SameSite=Lax$/;
+    const named = /^tm_sign_in\.([\w-]+)=[^;]+; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/;
     assert.match(setCookie, named);
     assert.equal(login.headers['cache-control'], 'no-store');
     const location = new URL(login.headers.location!);
@@ -220,7 +219,7 @@ describe('the session cookie', () => {
     );
     const mine = { Cookie: `tm_sign_in.the-state=${started}` };
     const cleared = (name: string) =>
-      new RegExp(`^tm_sign_in\\.${name}=; Max-Age=0; Path=/auth/callback; HttpOnly; SameSite=Lax$`);
+      new RegExp(`^tm_sign_in\\.${name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax$`);
     const cases: [string, string, Record<string, string>, RegExp | undefined][] = [
       ['no sign-in started', 'code=c&state=the-state', {}, undefined],
       // Another tab's sign-in under way: its cookie stays for when it comes back.
@@ -265,7 +264,7 @@ describe('the session cookie', () => {
     const login = await request(secure.app).get('/auth/login').expect(303);
     assert.match(
       String(login.headers['set-cookie']),
-      /^__Secure-tm_sign_in\.[\w-]+=[^;]+; Max-Age=600; Path=\/auth\/callback; HttpOnly; Secure; SameSite=Lax$/,
+      /^__Host-tm_sign_in\.[\w-]+=[^;]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
     );
     const sealed = await secure.auth.sessions.sealSession({
       identity: { userId: ALICE, name: ALICE, groups: [] },
@@ -288,6 +287,19 @@ describe('the session cookie', () => {
       .set('Cookie', `${SESSION_COOKIE}=${sealed}`)
       .expect(401);
     assert.equal(unprefixed.body.details[0].field, 'Authorization');
+    // Nor does a sign-in cookie a subdomain could plant: it would finish another's sign-in here.
+    const started = await secure.auth.sessions.sealSignIn(
+      { state: 's', nonce: 'n', codeVerifier: 'v'.repeat(43), returnTo: '/', forcedLogin: false },
+      now(),
+      600,
+    );
+    for (const name of ['tm_sign_in.s', '__Secure-tm_sign_in.s']) {
+      const planted = await request(secure.app)
+        .get('/auth/callback?code=c&state=s')
+        .set('Cookie', `${name}=${started}`)
+        .expect(303);
+      assert.equal(planted.headers.location, '/signin?error=sign-in-failed', name);
+    }
   });
 
   test('tampered, foreign or misused cookies: 401, and the cookie is cleared', async () => {

@@ -43,10 +43,11 @@ export interface CookieNames {
 
 export function cookieNames(publicUrl: string): CookieNames {
   const secure = new URL(publicUrl).protocol === 'https:';
-  // __Host- and __Secure- make the browser refuse these cookies unless they are Secure (and,
-  // for __Host-, set by this host for the whole path), so a subdomain cannot plant one.
+  // __Host- makes the browser refuse these cookies unless they are Secure, set by this host, for
+  // the whole path: a subdomain cannot plant one. A planted sign-in cookie would let another site
+  // finish its own sign-in in a victim's browser, signing the victim in as someone else.
   return secure
-    ? { session: '__Host-tm_session', signIn: '__Secure-tm_sign_in', secure }
+    ? { session: '__Host-tm_session', signIn: '__Host-tm_sign_in', secure }
     : { session: 'tm_session', signIn: 'tm_sign_in', secure };
 }
 

@@ -125,10 +125,8 @@ export function authRouter(auth: Authentication): Router {
       auth.now(),
       SIGN_IN_TTL_SECONDS,
     );
-    setCookie(res, auth, signInCookie(auth, state), sealed, {
-      path: CALLBACK_PATH,
-      maxAge: SIGN_IN_TTL_SECONDS,
-    });
+    // Path=/, as __Host- requires: it goes with every request for the few minutes of a sign-in.
+    setCookie(res, auth, signInCookie(auth, state), sealed, { maxAge: SIGN_IN_TTL_SECONDS });
     res.set('Cache-Control', 'no-store');
     seeOther(res, request.url.href);
   }
@@ -154,7 +152,7 @@ export function authRouter(auth: Authentication): Router {
     const sealed = name ? readCookie(req, name) : undefined;
     // This sign-in's cookie is used once, whatever happens next; other tabs' are left alone.
     if (name && sealed !== undefined) {
-      setCookie(res, auth, name, '', { path: CALLBACK_PATH, maxAge: 0 });
+      setCookie(res, auth, name, '', { maxAge: 0 });
     }
     const started = sealed ? await auth.sessions.openSignIn(sealed, auth.now()) : undefined;
     if (!started) {
