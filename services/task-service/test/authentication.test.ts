@@ -302,6 +302,35 @@ describe('the session cookie', () => {
     }
   });
 
+  test('a person in many groups, with a long ID token, still gets a cookie a browser keeps', async () => {
+    const inGroups = async (count: number) => {
+      const groups = Array.from({ length: count }, (_, i) => `project-${i}-contributors-tokyo`);
+      groups.push('task-admins');
+      // The provider's token lists every group; so would the session, sealed whole.
+      const idToken = await signedByProvider(validClaims({ groups }));
+      const old = await service.auth.sessions.sealSession({
+        identity: { userId: 'grace', name: 'grace', groups },
+        idToken,
+        signedInAt: now(),
+        issuedAt: now() - 1200,
+      });
+      assert.ok(`tm_session=${old}`.length > 4096, 'a browser would drop the whole session');
+      const response = await me(withCookie(old));
+      assert.equal(response.body.isAdmin, true);
+      const [renewed] = /^tm_session=[^;]+/.exec(String(response.headers['set-cookie']))!;
+      assert.ok(renewed.length <= 4096, `${renewed.length} bytes`);
+      const session = await service.auth.sessions.openSession(renewed.split('=')[1]!, now());
+      // Only the group the app acts on is kept.
+      assert.deepEqual(session?.identity.groups, ['task-admins']);
+      return { idToken, kept: session?.idToken };
+    };
+    // Without the other groups the ID token fits, and stays for the provider's sign-out.
+    const some = await inGroups(40);
+    assert.equal(some.kept, some.idToken);
+    // A token too long even so is left out: signing out then goes without id_token_hint.
+    assert.equal((await inGroups(100)).kept, undefined);
+  });
+
   test('tampered, foreign or misused cookies: 401, and the cookie is cleared', async () => {
     const foreign = await new SessionCodec(
       [{ kid: 'other-deployment', key: new Uint8Array(32).fill(7) }],

@@ -14,7 +14,7 @@ import { parse as parseCookies, serialize, type SerializeOptions } from 'cookie'
 import { HttpError } from '../http-errors.ts';
 import type { AuthConfig } from './auth-config.ts';
 import { bearerVerifier, type BearerVerifier } from './bearer.ts';
-import { isAdmin, type Identity } from './identity.ts';
+import { isAdmin, withAdminGroupOnly, type Identity } from './identity.ts';
 import { providerClient, type ProviderClient } from './provider-client.ts';
 import { SessionCodec, type Session } from './session-cookie.ts';
 import type { UserProfiles } from './user-profiles.ts';
@@ -96,8 +96,20 @@ export function setCookie(
   );
 }
 
+/** Browsers drop a longer cookie (name and value) without a word, so the person lands signed out. */
+const COOKIE_MAX_BYTES = 4096;
+
+/**
+ * Sets the session cookie. It keeps only what the app acts on, so a person in many groups (a
+ * token listing them all) still fits: of the groups, the admin group; the ID token, which is only
+ * a hint for the provider's sign-out, when there is room for it.
+ */
 export async function issueSession(res: Response, auth: Authentication, session: Session) {
-  const value = await auth.sessions.sealSession(session);
+  const kept = { ...session, identity: withAdminGroupOnly(session.identity, auth.config) };
+  const fits = (value: string) =>
+    auth.cookies.session.length + 1 + value.length <= COOKIE_MAX_BYTES;
+  let value = await auth.sessions.sealSession(kept);
+  if (!fits(value)) value = await auth.sessions.sealSession({ ...kept, idToken: undefined });
   setCookie(res, auth, auth.cookies.session, value, {
     maxAge: auth.sessions.expiresAt(session) - session.issuedAt,
   });

@@ -58,3 +58,8 @@ export function identityFromClaims(
 export function isAdmin(identity: Identity, rule: AdminRule): boolean {
   return identity.groups.includes(rule.adminGroup) || rule.adminUsers.has(identity.userId);
 }
+
+/** The identity without the groups that make no difference here (a session keeps no more). */
+export function withAdminGroupOnly(identity: Identity, rule: AdminRule): Identity {
+  return { ...identity, groups: identity.groups.filter((group) => group === rule.adminGroup) };
+}
