@@ -24,7 +24,7 @@ import {
 import { readUserNames } from '@task-manager/task-store';
 import type { Identity } from '../src/auth/identity.ts';
 import { SessionCodec } from '../src/auth/session-cookie.ts';
-import { sessionKeyId } from '../src/auth/auth-config.ts';
+import { sessionKeyId, type SessionKey } from '../src/auth/auth-config.ts';
 import {
   ALICE,
   as,
@@ -332,15 +332,19 @@ describe('the session cookie', () => {
   });
 
   test('tampered, foreign or misused cookies: 401, and the cookie is cleared', async () => {
-    const foreign = await new SessionCodec(
-      [{ kid: 'other-deployment', key: new Uint8Array(32).fill(7) }],
-      { idleSeconds: 3600, maxAgeSeconds: 3600 },
-    ).sealSession({
-      identity: { userId: 'admin', name: 'admin', groups: ['task-admins'] },
-      idToken: undefined,
-      signedInAt: now(),
-      issuedAt: now(),
-    });
+    const sealedBy = (keys: SessionKey[], audience: string) =>
+      new SessionCodec(keys, { idleSeconds: 3600, maxAgeSeconds: 3600 }, audience).sealSession({
+        identity: { userId: 'admin', name: 'admin', groups: ['task-admins'] },
+        idToken: undefined,
+        signedInAt: now(),
+        issuedAt: now(),
+      });
+    const here = identity.env.PUBLIC_URL!;
+    const foreign = await sealedBy([{ kid: 'other', key: new Uint8Array(32).fill(7) }], here);
+    // A Secret copied from staging: the same keys, another deployment.
+    const staging = await sealedBy(service.auth.config.sessionKeys, 'https://staging.example');
+    const control = await sealedBy(service.auth.config.sessionKeys, here);
+    assert.equal((await me(withCookie(control))).status, 200, 'the control is accepted');
     const parts = cookie.split('.');
     // One character in the middle replaced by another (never by itself).
     const flipped = (part: string) => {
@@ -366,6 +370,7 @@ describe('the session cookie', () => {
         ].join('.'),
       ],
       ['sealed by another deployment', foreign],
+      ['sealed by another deployment with the same keys', staging],
       ['the sign-in cookie passed off as a session', signInCookie],
       ['not a JWE', 'alice'],
     ];

@@ -60,10 +60,11 @@ export function createAuthentication(
   const provider = providerClient(config, logger);
   return {
     config,
-    sessions: new SessionCodec(config.sessionKeys, {
-      idleSeconds: config.sessionIdleSeconds,
-      maxAgeSeconds: config.sessionMaxAgeSeconds,
-    }),
+    sessions: new SessionCodec(
+      config.sessionKeys,
+      { idleSeconds: config.sessionIdleSeconds, maxAgeSeconds: config.sessionMaxAgeSeconds },
+      config.publicUrl,
+    ),
     bearer: bearerVerifier(config, provider, logger),
     provider,
     profiles,

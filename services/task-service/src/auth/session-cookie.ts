@@ -43,11 +43,18 @@ export interface SessionLimits {
 export class SessionCodec {
   readonly #keys: readonly SessionKey[];
   readonly #limits: SessionLimits;
+  readonly #audience: string;
 
-  constructor(keys: readonly SessionKey[], limits: SessionLimits) {
+  /**
+   * `audience`: this deployment (PUBLIC_URL), sealed into every cookie and required when one is
+   * opened, so deployments that share SESSION_KEYS (a Secret copied from staging) refuse each
+   * other's cookies.
+   */
+  constructor(keys: readonly SessionKey[], limits: SessionLimits, audience: string) {
     if (keys.length === 0) throw new Error('at least one session key is needed');
     this.#keys = keys;
     this.#limits = limits;
+    this.#audience = audience;
   }
 
   get limits(): SessionLimits {
@@ -121,6 +128,7 @@ export class SessionCodec {
     const [current] = this.#keys;
     return new EncryptJWT({ ...claims, pur: purpose })
       .setProtectedHeader({ ...ENCRYPTION, kid: current!.kid })
+      .setAudience(this.#audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .encrypt(current!.key);
@@ -139,6 +147,7 @@ export class SessionCodec {
           keyManagementAlgorithms: [ENCRYPTION.alg],
           contentEncryptionAlgorithms: [ENCRYPTION.enc],
           currentDate: new Date(now * 1000),
+          audience: this.#audience,
           requiredClaims: ['iat', 'exp'],
         },
       );
