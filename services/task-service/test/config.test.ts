@@ -190,6 +190,15 @@ test('plain http only on this machine; keys must be 256-bit; values never echoed
   }
 });
 
+test('an access-token audience that is the client id is refused, unless it is read from client_id', () => {
+  const clientAudience = { ...AUTH, OIDC_AUDIENCE: AUTH.OIDC_CLIENT_ID };
+  // An ID token names the client id in aud: it would pass as an access token.
+  assert.throws(() => loadConfig(clientAudience), /OIDC_AUDIENCE must name the API/);
+  // Cognito: access tokens name the client in client_id, and ID tokens are refused by token_use.
+  const cognito = loadConfig({ ...clientAudience, OIDC_AUDIENCE_CLAIM: 'client_id' }).auth;
+  assert.equal(cognito.audience, AUTH.OIDC_CLIENT_ID);
+});
+
 test('a session key may carry the = padding that `basenc --base64url` writes', () => {
   const padded = `${KEY_1}=`;
   const [key] = loadConfig({ ...AUTH, SESSION_KEYS: padded }).auth.sessionKeys;

@@ -133,6 +133,20 @@ function readAudienceClaim(env: Env): AudienceClaim {
   return value as AudienceClaim;
 }
 
+/**
+ * An ID token names the client id in `aud`: were that the audience access tokens must name, an
+ * ID token (which also travels in the sign-out URL) would pass as one.
+ */
+function refuseIdTokensAsAccessTokens(
+  config: Partial<Pick<AuthConfig, 'audience' | 'audienceClaim' | 'clientId'>>,
+): void {
+  if (config.audienceClaim === 'aud' && config.audience === config.clientId) {
+    throw new ConfigError(
+      'OIDC_AUDIENCE must name the API, not OIDC_CLIENT_ID: ID tokens name the client, so one would pass as an access token (for a provider whose access tokens name the client, such as Cognito, set OIDC_AUDIENCE_CLAIM=client_id)',
+    );
+  }
+}
+
 /** RFC 6749's scope-token: printable ASCII except space, `"` and `\`. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -216,5 +230,6 @@ export function loadAuthConfig(env: Env, attempt: <T>(read: () => T) => T | unde
     adminGroup: attempt(() => readString(env, 'ADMIN_GROUP', 'task-admins')),
     adminUsers: attempt(() => readAdminUsers(env)),
   };
+  attempt(() => refuseIdTokensAsAccessTokens(config));
   return config as AuthConfig;
 }
