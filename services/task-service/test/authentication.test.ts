@@ -413,6 +413,7 @@ describe('the session cookie', () => {
     const taskId = created.find((record) => record.task.title === 'mine')!.task.taskId;
     for (const [method, body] of [
       ['patch', { title: 'changed' }],
+      ['put', newTask({ title: 'replaced' })],
       ['delete', undefined],
     ] as const) {
       await request(service.app)

@@ -4,9 +4,10 @@
  * the browser. Nothing else counts: no header names a user (X-Forwarded-User is read nowhere).
  *
  * The cookie is an ambient credential, sent by the browser whoever made the page that sends the
- * request, so an unsafe request (POST, PATCH, DELETE) it authenticates must come from the app's
- * own origin (Origin, or Sec-Fetch-Site for browsers that send no Origin): another site cannot act
- * for a signed-in person. A Bearer token is only ever sent on purpose, so it needs no such check.
+ * request, so an unsafe request (POST, PUT, PATCH, DELETE) it authenticates must come from the
+ * app's own origin (Origin, or Sec-Fetch-Site for browsers that send no Origin): another site
+ * cannot act for a signed-in person. A Bearer token is only ever sent on purpose, so it needs no
+ * such check.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
