@@ -43,7 +43,7 @@ test('every variable is read', () => {
   const config = loadConfig({
     ...AUTH,
     SESSION_KEYS: ` ${KEY_2}, ${KEY_1} `,
-    OIDC_BACKCHANNEL_URL: 'http://identity-provider:9000',
+    OIDC_BACKCHANNEL_URL: 'https://identity-provider:9443',
     OIDC_AUDIENCE_CLAIM: 'client_id',
     OIDC_GROUPS_CLAIM: 'cognito:groups',
     OIDC_SCOPES: ' openid profile  email ',
@@ -75,7 +75,7 @@ test('every variable is read', () => {
   assert.equal(config.auth.clientSecret, 'client-secret');
   assert.equal(config.auth.audience, AUTH.OIDC_AUDIENCE);
   assert.equal(config.auth.publicUrl, 'https://tasks.example.com');
-  assert.equal(config.auth.backchannelUrl, 'http://identity-provider:9000');
+  assert.equal(config.auth.backchannelUrl, 'https://identity-provider:9443');
   assert.equal(config.auth.audienceClaim, 'client_id');
   assert.equal(config.auth.groupsClaim, 'cognito:groups');
   assert.equal(config.auth.scopes, 'openid profile email');
@@ -197,6 +197,21 @@ test('an access-token audience that is the client id is refused, unless it is re
   // Cognito: access tokens name the client in client_id, and ID tokens are refused by token_use.
   const cognito = loadConfig({ ...clientAudience, OIDC_AUDIENCE_CLAIM: 'client_id' }).auth;
   assert.equal(cognito.audience, AUTH.OIDC_CLIENT_ID);
+});
+
+test('an https issuer is never reached over a plain-http back channel', () => {
+  const backchannel = (url: string) => ({ ...AUTH, OIDC_BACKCHANNEL_URL: url });
+  assert.throws(() => loadConfig(backchannel('http://idp.internal:9000')), /must be https/);
+  assert.equal(
+    loadConfig(backchannel('https://idp.internal:9443')).auth.backchannelUrl,
+    'https://idp.internal:9443',
+  );
+  // A local cluster: a plain-http issuer on localhost, its provider at a Service.
+  const local = { OIDC_ISSUER: 'http://localhost:8080/idp', PUBLIC_URL: 'http://localhost:8080' };
+  assert.equal(
+    loadConfig({ ...backchannel('http://identity-provider:9000'), ...local }).auth.backchannelUrl,
+    'http://identity-provider:9000',
+  );
 });
 
 test('a session key may carry the = padding that `basenc --base64url` writes', () => {

@@ -110,7 +110,11 @@ function readPublicUrl(env: Env): string {
   return url.origin;
 }
 
-/** The back channel may be plain http: it is a cluster-internal address (a Service name). */
+/**
+ * The back channel may be plain http, a cluster-internal address (a Service name), only for a
+ * plain-http issuer (a local cluster): it carries the client secret and the code exchange, and
+ * openid-client trusts the ID token it returns on the strength of the connection's TLS.
+ */
 function readBackchannelUrl(env: Env): string | undefined {
   const raw = readOptionalString(env, 'OIDC_BACKCHANNEL_URL');
   if (raw === undefined) return undefined;
@@ -143,6 +147,17 @@ function refuseIdTokensAsAccessTokens(
   if (config.audienceClaim === 'aud' && config.audience === config.clientId) {
     throw new ConfigError(
       'OIDC_AUDIENCE must name the API, not OIDC_CLIENT_ID: ID tokens name the client, so one would pass as an access token (for a provider whose access tokens name the client, such as Cognito, set OIDC_AUDIENCE_CLAIM=client_id)',
+    );
+  }
+}
+
+function refuseDowngradedBackchannel(
+  config: Partial<Pick<AuthConfig, 'issuer' | 'backchannelUrl'>>,
+) {
+  const { issuer, backchannelUrl } = config;
+  if (issuer?.startsWith('https:') && backchannelUrl?.startsWith('http:')) {
+    throw new ConfigError(
+      `OIDC_BACKCHANNEL_URL must be https when OIDC_ISSUER is, got "${backchannelUrl}": the client secret and the code exchange go over it`,
     );
   }
 }
@@ -231,5 +246,6 @@ export function loadAuthConfig(env: Env, attempt: <T>(read: () => T) => T | unde
     adminUsers: attempt(() => readAdminUsers(env)),
   };
   attempt(() => refuseIdTokensAsAccessTokens(config));
+  attempt(() => refuseDowngradedBackchannel(config));
   return config as AuthConfig;
 }
