@@ -81,7 +81,6 @@ describe('task manager UI', () => {
 
       // Sign in at the development provider, after being told that a name is not acceptable.
       await page.waitForURL('**/signin');
-      await page.getByText('development identity provider', { exact: false }).waitFor();
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL(`${suite.app.issuer}/interaction/**`);
       await page.getByText('Development only.').waitFor();
