@@ -153,7 +153,7 @@ function refuseIdTokensAsAccessTokens(
 
 function refuseDowngradedBackchannel(
   config: Partial<Pick<AuthConfig, 'issuer' | 'backchannelUrl'>>,
-) {
+): void {
   const { issuer, backchannelUrl } = config;
   if (issuer?.startsWith('https:') && backchannelUrl?.startsWith('http:')) {
     throw new ConfigError(
