@@ -524,7 +524,7 @@ describe('session limits', () => {
   });
   test('a provider sign-in older than the absolute limit is asked for again, never a session that has already ended', async () => {
     // The provider answers with a sign-in older than SESSION_MAX_AGE_SECONDS, as one that ignores
-    // max_age does: here, because this replica's clock is past the limit of the provider's auth_time.
+    // max_age does: here, because this replica's clock is past that limit of its auth_time.
     let clock = now() + 1800 + 60;
     const limited = await createTestService(dynamo, {
       now: () => clock,

@@ -98,7 +98,7 @@ export function setCookie(
   );
 }
 
-/** Browsers drop a longer cookie (name and value) without a word, so the person lands signed out. */
+/** Browsers drop a longer cookie (name and value) silently: the person would land signed out. */
 const COOKIE_MAX_BYTES = 4096;
 
 /**
