@@ -14,8 +14,14 @@ export const LIFELINE_ENV = 'TASK_MANAGER_LIFELINE';
 
 const mode = process.env[LIFELINE_ENV];
 if (mode === 'stdin' || mode === 'stdin-under-watch') {
+  // Should the watcher die first, this process is adopted by another (init, or a desktop's
+  // `systemd --user`), which must never get the SIGTERM: it then stops itself. The watcher is
+  // alive while the IPC channel node --watch opens to its child is connected, and it is the
+  // parent as at load (the channel's close may be read after the lifeline's).
+  const watcher = mode === 'stdin-under-watch' ? process.ppid : undefined;
   const stop = (): void => {
-    process.kill(mode === 'stdin-under-watch' ? process.ppid : process.pid, 'SIGTERM');
+    const watcherAlive = process.connected === true && process.ppid === watcher;
+    process.kill(watcherAlive ? watcher : process.pid, 'SIGTERM');
   };
   process.stdin.once('end', stop);
   process.stdin.once('close', stop);

@@ -1,13 +1,15 @@
 /**
  * `npm start` and `npm run dev` own what they start: however they end — kill -9 of the start
  * script, or of npm itself — the processes they started end too, and `npm start` comes up
- * again on the same ports right after. Real processes, real signals, real ports.
+ * again on the same ports right after; a port that is taken, or a task-service that dies,
+ * ends the start with a message saying so. Real processes, real signals, real ports.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, stat, utimes } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { listeningPortIn } from '@task-manager/task-service/launch';
 import {
@@ -18,6 +20,7 @@ import {
   type ManagedChild,
 } from '@task-manager/testing';
 import { appAddressesIn, type AppAddresses } from '../app-addresses.ts';
+import { lifelineFor } from '../children.ts';
 
 const DEADLINE_MS = 180_000;
 
@@ -61,6 +64,11 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The parent of `pid` now, from the process table. */
+function parentOf(pid: number): number {
+  return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }));
 }
 
 /** Every process below `pid`, from the process table. */
@@ -194,5 +202,38 @@ describe('what npm start starts ends with it', () => {
     process.kill(started.pid, 'SIGKILL');
     await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
     assert.equal(await uiAnswers(addresses.origin), false);
+  });
+});
+
+describe('the lifeline under node --watch', () => {
+  test('a child whose watcher died first stops itself when the start script ends', async () => {
+    // What npm run dev runs task-service as, with a program that says when it runs.
+    const program = join(dataDir, 'watched.mjs');
+    await writeFile(program, "console.log('running'); setInterval(() => {}, 1 << 30);\n");
+    const lifeline = lifelineFor({ watch: true, env: process.env });
+    const watcher = spawn(process.execPath, [...lifeline.nodeArgs, '--watch', program], {
+      cwd: REPO_ROOT,
+      env: lifeline.spawn.env,
+      stdio: [lifeline.spawn.stdin, 'pipe', 'inherit'],
+    });
+    // --import runs first: once the program runs, the lifeline holds.
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: watcher.stdout }).on('line', (line) => {
+        if (line === 'running') resolve();
+      });
+      watcher.once('exit', () => reject(new Error('node --watch exited')));
+    });
+    const [child] = descendants(watcher.pid!);
+    assert.ok(child, 'node --watch runs the program in a child');
+    try {
+      process.kill(watcher.pid!, 'SIGKILL');
+      // Adopted by init (or a subreaper), which its lifeline must leave alone.
+      await until('the child is adopted', () => parentOf(child) !== watcher.pid);
+      // What the start script's death does: the lifeline's other end closes.
+      watcher.stdin.end();
+      await until('the child stopped', () => !alive(child));
+    } finally {
+      if (alive(child)) process.kill(child, 'SIGKILL');
+    }
   });
 });
