@@ -41,7 +41,8 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
     await Promise.all(running.map((child) => once(child, 'exit')));
     await web?.close();
     await identity?.provider.close();
-    // Closing dynalite closes its LevelDB, so the next start finds consistent data.
+    // Refuses new requests; dynalite handed each write to LevelDB before answering it, so the
+    // exit that follows loses nothing that was answered.
     await dynamo?.server.stop();
     process.exit(exitCode);
   };
@@ -101,9 +102,9 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
     children.push(api.process);
     if (stopping) return;
     // task-service stopping by itself (a crash) ends the app: a half-running app misleads.
-    void api.exited.then((code) => {
+    void api.exited.then((how) => {
       if (!stopping) {
-        console.error(`task-service exited with code ${code}; stopping`);
+        console.error(`task-service exited ${how}; stopping`);
         void stop(1);
       }
     });

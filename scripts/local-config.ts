@@ -53,3 +53,11 @@ export function loadLocalConfig(env: Env): LocalConfig {
   }
   return config;
 }
+
+/** What npm start says when a port it was given is taken: which setting moves it. */
+export function portInUse(variable: string, port: number, cause?: unknown): Error {
+  return new Error(
+    `port ${port} is in use: is another npm start running? Set ${variable} to use another port.`,
+    { cause },
+  );
+}

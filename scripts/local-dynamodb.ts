@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createDynamoClients, loadDynamoConfig, type DynamoConfig } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { portInUse } from './local-config.ts';
 import { upgradeLocalTables } from './local-table-upgrade.ts';
 
 export interface LocalDynamo {
@@ -26,10 +27,7 @@ export async function startLocalDynamo(options: {
     server = await startDynalite({ port: options.port, path: options.dataDir });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(
-        `port ${options.port} is in use: is another npm start running? Set DYNAMODB_PORT to use another port.`,
-        { cause: error },
-      );
+      throw portInUse('DYNAMODB_PORT', options.port, error);
     }
     throw error;
   }

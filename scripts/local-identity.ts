@@ -16,6 +16,7 @@ import {
   type SigningKeys,
 } from '@task-manager/identity-provider';
 import { pino } from 'pino';
+import { portInUse } from './local-config.ts';
 
 /** The confidential client task-service signs people in with. */
 export const LOCAL_CLIENT_ID = 'task-manager';
@@ -82,10 +83,7 @@ export async function startLocalIdentity(options: {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(
-        `port ${options.port} is in use: is another npm start running? Set IDP_PORT to use another port.`,
-        { cause: error },
-      );
+      throw portInUse('IDP_PORT', options.port, error);
     }
     throw error;
   }

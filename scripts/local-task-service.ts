@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listeningPortIn } from '@task-manager/task-service/launch';
 import { holdLifeline, lifelineFor } from './children.ts';
-import { REPO_ROOT } from './local-config.ts';
+import { portInUse, REPO_ROOT } from './local-config.ts';
 
 const MAIN = 'services/task-service/src/main.ts';
 
@@ -15,7 +15,8 @@ export interface TaskServiceProcess {
   process: ChildProcess;
   /** Where the service listens, on loopback (its first start's address). */
   origin: string;
-  exited: Promise<number | null>;
+  /** Resolves when it has exited, with how: "with code 1", "on SIGKILL". */
+  exited: Promise<string>;
 }
 
 const originOf = (port: number) => `http://127.0.0.1:${port}`;
@@ -60,33 +61,52 @@ export async function startTaskServiceProcess(options: {
     detached: true,
   });
   holdLifeline(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ? `on ${signal}` : `with code ${code}`)),
+  );
+  let portTaken = false;
   const firstPort = new Promise<number>((resolve) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       process.stdout.write(`${line}\n`);
+      portTaken ||= saysAddressInUse(line);
       const port = listeningPortIn(line);
       if (port === undefined) return;
       options.onListening(originOf(port));
       resolve(port);
     });
   });
-  const port = await Promise.race([firstPort, exited.then(exitedEarly)]);
+  const port = await Promise.race([
+    firstPort,
+    exited.then((how): never => {
+      if (portTaken) throw portInUse('API_PORT', options.port);
+      exitedEarly(how);
+    }),
+  ]);
   const origin = originOf(port);
   await waitForStartup(origin, exited);
   return { process: child, origin, exited };
 }
 
-function exitedEarly(code: number | null): never {
-  throw new Error(`task-service exited with code ${code}`);
+function exitedEarly(how: string): never {
+  throw new Error(`task-service exited ${how}`);
+}
+
+/** Whether a task-service log line is its failure to listen on a port that is taken. */
+function saysAddressInUse(line: string): boolean {
+  try {
+    return (JSON.parse(line) as { err?: { code?: unknown } }).err?.code === 'EADDRINUSE';
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves when /health/startup answers 200; rejects if the process exits first. */
-async function waitForStartup(origin: string, exited: Promise<number | null>): Promise<void> {
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
+async function waitForStartup(origin: string, exited: Promise<string>): Promise<void> {
+  let exit: string | undefined;
+  void exited.then((how) => (exit = how));
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`task-service exited with code ${exitCode}`);
+    if (exit !== undefined) exitedEarly(exit);
     const started = await fetch(`${origin}/health/startup`, { signal: AbortSignal.timeout(1000) })
       .then((response) => response.ok)
       .catch(() => false);

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Vite from 'vite';
+import { portInUse } from './local-config.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
@@ -40,12 +41,19 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   // Until routeApiTo, the API's paths answer "starting": never vite.config.ts's default target
   // (127.0.0.1:3000, maybe another app's).
   let routed = false;
-  const server = await vite.preview({
-    root: WEB_DIR,
-    logLevel: 'warn',
-    preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-    plugins: [whileApiStarts(() => !routed)],
-  });
+  const server = await vite
+    .preview({
+      root: WEB_DIR,
+      logLevel: 'warn',
+      preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
+      plugins: [whileApiStarts(() => !routed)],
+    })
+    .catch((error: unknown) => {
+      // Vite's own error carries no code, only this message.
+      const taken =
+        error instanceof Error && error.message === `Port ${options.port} is already in use`;
+      throw taken ? portInUse('WEB_PORT', options.port, error) : error;
+    });
   const { port } = server.httpServer.address() as AddressInfo;
   // The proxy reads its options on each request (http-proxy copies them per request), so a
   // target set here routes every request from then on.

@@ -6,8 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
@@ -69,6 +71,11 @@ function alive(pid: number): boolean {
 /** The parent of `pid` now, from the process table. */
 function parentOf(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }));
+}
+
+/** The command line of `pid`, from the process table. */
+function commandOf(pid: number): string {
+  return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
 }
 
 /** Every process below `pid`, from the process table. */
@@ -202,6 +209,40 @@ describe('what npm start starts ends with it', () => {
     process.kill(started.pid, 'SIGKILL');
     await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
     assert.equal(await uiAnswers(addresses.origin), false);
+  });
+});
+
+describe('npm start says what went wrong, and stops', () => {
+  for (const variable of Object.keys(ANY_PORTS)) {
+    test(`a port that is taken names the setting that moves it: ${variable}`, async () => {
+      const holder = createServer().listen(0, '127.0.0.1');
+      await once(holder, 'listening');
+      const taken = (holder.address() as AddressInfo).port;
+      try {
+        const started = run(['--conditions=development', 'scripts/start.ts'], {
+          ...ANY_PORTS,
+          [variable]: String(taken),
+        });
+        const { code } = await started.finished;
+        const output = outputOf(started);
+        assert.equal(code, 1, output);
+        assert.match(output, new RegExp(`port ${taken} is in use: .*Set ${variable} `));
+      } finally {
+        holder.close();
+      }
+    });
+  }
+
+  test('task-service killed: npm start says how it ended, and stops everything', async () => {
+    const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
+    const { pids } = await ready(started);
+    const taskService = pids.find((pid) => commandOf(pid).includes('task-service/src/main.ts'));
+    assert.ok(taskService, `no task-service among ${pids.join(', ')}`);
+    process.kill(taskService, 'SIGKILL');
+    const { code } = await started.exited;
+    assert.equal(code, 1);
+    assert.match(outputOf(started), /task-service exited on SIGKILL; stopping/);
+    await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
   });
 });
 
