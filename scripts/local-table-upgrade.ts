@@ -12,17 +12,16 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   batchWrite,
   ensureTables,
   IndexNotAddedError,
   type DynamoClients,
   type EnsureTablesResult,
+  type StoredItem,
   type TableNames,
 } from '@task-manager/task-store';
-
-type Item = Record<string, unknown>;
+import { scanTable } from '@task-manager/testing';
 
 export interface UpgradeLog {
   (message: string): void;
@@ -30,21 +29,8 @@ export interface UpgradeLog {
 
 const backupPath = (dir: string, table: string) => path.join(dir, `${table}.rebuild-backup.json`);
 
-async function scanAll(clients: DynamoClients, tableName: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: ScanCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await clients.doc.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
-}
-
 async function putBack(clients: DynamoClients, tableName: string, file: string): Promise<number> {
-  const items = JSON.parse(await readFile(file, 'utf8')) as Item[];
+  const items = JSON.parse(await readFile(file, 'utf8')) as StoredItem[];
   await batchWrite(
     clients.doc,
     tableName,
@@ -72,7 +58,7 @@ export async function upgradeLocalTables(
       if (!(error instanceof IndexNotAddedError)) throw error;
       const table = error.tableName;
       const file = backupPath(backupDir, table);
-      const items = await scanAll(clients, table);
+      const items = await scanTable(clients, table);
       await writeFile(file, JSON.stringify(items), { mode: 0o600 });
       log(`rebuilding table ${table} to add index ${error.indexName} (${items.length} items)`);
       await clients.client.send(new DeleteTableCommand({ TableName: table }));

@@ -5,7 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig, taskRecordFromItem } from '@task-manager/task-store';
-import { statusOf, stopTaskService, withProductionTimeouts } from '@task-manager/testing';
+import {
+  scanTable,
+  statusOf,
+  stopTaskService,
+  withProductionTimeouts,
+} from '@task-manager/testing';
 import {
   distribution,
   ms,
@@ -16,7 +21,6 @@ import {
 } from '../harness/context.ts';
 import { errorBodyProblems, type Reply } from '../harness/http.ts';
 import { runLoad, SUCCESS, type Operation, type StoredTask } from '../harness/load.ts';
-import { scanTable } from '../harness/tables.ts';
 
 const BEFORE_MS = 5000;
 const OUTAGE_MS = 10_000;
@@ -117,7 +121,7 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     if (successesAfter === 0) failures.push('no request succeeded after DynamoDB came back');
 
     // Parsed as task-store reads them: an item it could not read fails the check.
-    const stored: StoredTask[] = (await scanTable(tables, tables.config.tasksTable)).map(
+    const stored: StoredTask[] = (await scanTable(tables.clients, tables.config.tasksTable)).map(
       (item) => ({ ...taskRecordFromItem(item).task, userId: String(item.userId) }),
     );
     const { checked, problems, ambiguous, ambiguousApplied } = load.journal.compare(stored);

@@ -10,9 +10,14 @@ import {
   newTaskItem,
   reportPartitionKey,
 } from '@task-manager/task-store';
-import { exitWithin, type Exit, type ManagedChild, type TestTables } from '@task-manager/testing';
+import {
+  exitWithin,
+  scanTable,
+  type Exit,
+  type ManagedChild,
+  type TestTables,
+} from '@task-manager/testing';
 import { seconds, type Outcome, type VerifyContext } from '../harness/context.ts';
-import { scanTable } from '../harness/tables.ts';
 
 // A day that is over: the job refuses a day that has not begun (exit 2), and would publish
 // one that is still going on as partial.
@@ -61,7 +66,7 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
     { ...reference, generatedAt: undefined },
   );
   if (!same) failures.push('rerun: the report differs from the clean run');
-  const stored = (await scanTable(tables, tables.config.reportsTable)).filter(
+  const stored = (await scanTable(tables.clients, tables.config.reportsTable)).filter(
     (item) => item.pk === reportPartitionKey(DATE),
   ).length;
   if (stored !== TASKS + 1) {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import {
   createDynamoClients,
   ensureTables,
   loadDynamoConfig,
   type DynamoClients,
   type DynamoConfig,
+  type StoredItem,
 } from '@task-manager/task-store';
 
 export interface TestTables {
@@ -43,4 +45,21 @@ export function withProductionTimeouts(tables: TestTables): Record<string, strin
   delete env.DYNAMODB_TIMEOUT_MS;
   delete env.DYNAMODB_MAX_ATTEMPTS;
   return env;
+}
+
+/**
+ * Every item of a table, all pages, read consistently: what tests and verify compare the API's
+ * answers with, and what npm start copies when it rebuilds a local table. The app never scans.
+ */
+export async function scanTable(
+  clients: Pick<DynamoClients, 'doc'>,
+  tableName: string,
+): Promise<StoredItem[]> {
+  const items: StoredItem[] = [];
+  const pages = paginateScan(
+    { client: clients.doc },
+    { TableName: tableName, ConsistentRead: true },
+  );
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return items;
 }

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { scanTable, startDynalite, type DynaliteServer } from '@task-manager/testing';
 import {
   as,
   ALICE,
@@ -33,10 +32,8 @@ after(() => dynamo.stop());
 
 /** Every item in the table, to compare before and after a rejected request. */
 async function tableSnapshot(): Promise<string> {
-  const { Items = [] } = await service.tables.clients.doc.send(
-    new ScanCommand({ TableName: service.tables.config.tasksTable, ConsistentRead: true }),
-  );
-  return JSON.stringify(Items.sort((a, b) => String(a.taskId).localeCompare(String(b.taskId))));
+  const items = await scanTable(service.tables.clients, service.tables.config.tasksTable);
+  return JSON.stringify(items.sort((a, b) => String(a.taskId).localeCompare(String(b.taskId))));
 }
 
 let snapshot: string;
