@@ -2,6 +2,7 @@
 // eslint-config-prettier switches off the stylistic rules that would fight it.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import node from 'eslint-plugin-n';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -48,6 +49,13 @@ export default tseslint.config(
       // Awaiting what is no promise misleads the reader about what the call does.
       '@typescript-eslint/await-thenable': 'error',
     },
+  },
+  {
+    // Every package a file imports is declared by the package.json nearest to it. One that comes
+    // only through another's dependencies (hoisted) works until that one changes or leaves, and
+    // is missing from an image built with that workspace's dependencies alone.
+    plugins: { n: node },
+    rules: { 'n/no-extraneous-import': 'error' },
   },
   {
     files: ['web/src/**/*.{ts,vue}'],
