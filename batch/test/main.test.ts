@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { getReport, listReportSummaries } from '@task-manager/task-store';
 import {
   createTestTables,
@@ -42,22 +42,18 @@ async function tablesWithTasks(server: DynaliteServer, count: number): Promise<T
 }
 
 async function storedItemCount(tables: TestTables, date = DATE): Promise<number> {
+  const pages = paginateQuery(
+    { client: tables.clients.doc },
+    {
+      TableName: tables.config.reportsTable,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `REPORT#${date}` },
+      Select: 'COUNT',
+      ConsistentRead: true,
+    },
+  );
   let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await tables.clients.doc.send(
-      new QueryCommand({
-        TableName: tables.config.reportsTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `REPORT#${date}` },
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for await (const page of pages) count += page.Count ?? 0;
   return count;
 }
 
