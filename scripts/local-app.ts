@@ -6,11 +6,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { relative } from 'node:path';
 import { ConfigError } from '@task-manager/task-store';
 import { ensureBuilt } from '@task-manager/testing';
 import { addressLines } from './app-addresses.ts';
-import { loadLocalConfig, REPO_ROOT } from './local-config.ts';
+import { loadLocalConfig, shownPath } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
 import { startLocalIdentity, type LocalIdentity } from './local-identity.ts';
 import { startTaskServiceProcess } from './local-task-service.ts';
@@ -109,8 +108,6 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       }
     });
 
-    const inRepo = relative(REPO_ROOT, config.dynamoDataDir);
-    const dataDir = inRepo.startsWith('..') ? config.dynamoDataDir : inRepo;
     console.log(
       [
         '',
@@ -122,7 +119,7 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
             dynamoEndpoint: dynamo.server.endpoint,
             issuer: identity.provider.issuer,
           },
-          dataDir,
+          shownPath(config.dynamoDataDir),
         ),
         'Sign in as "admin" to see the reports; `npm run token -- <name>` prints an API token.',
         'Press Ctrl-C to stop.',

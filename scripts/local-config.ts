@@ -7,7 +7,7 @@
  * one; the addresses npm start prints say which (appAddressesIn reads them back). End-to-end
  * tests run a private instance that way.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readLogLevel } from '@task-manager/runtime';
 import { ConfigError, readInteger, readString, type Env } from '@task-manager/task-store';
@@ -60,4 +60,10 @@ export function portInUse(variable: string, port: number, cause?: unknown): Erro
     `port ${port} is in use: is another npm start running? Set ${variable} to use another port.`,
     { cause },
   );
+}
+
+/** A path as npm start shows it: from the repository root when inside it. */
+export function shownPath(dir: string): string {
+  const inRepo = relative(REPO_ROOT, dir);
+  return inRepo.startsWith('..') ? dir : inRepo;
 }

@@ -233,6 +233,22 @@ describe('npm start says what went wrong, and stops', () => {
     });
   }
 
+  test('a data directory another npm start has open names the setting that moves it', async () => {
+    const first = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
+    try {
+      await ready(first);
+      const second = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
+      const { code } = await second.finished;
+      const output = outputOf(second);
+      assert.equal(code, 1, output);
+      assert.match(output, /dynamodb is in use: .*Set DATA_DIR /);
+      // The first one is unharmed.
+      assert.equal(first.alive, true);
+    } finally {
+      await stopCleanly(first);
+    }
+  });
+
   test('task-service killed: npm start says how it ended, and stops everything', async () => {
     const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
     const { pids } = await ready(started);
