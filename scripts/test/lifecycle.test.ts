@@ -68,14 +68,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The parent of `pid` now, from the process table. */
-function parentOf(pid: number): number {
-  return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }));
-}
-
-/** The command line of `pid`, from the process table. */
-function commandOf(pid: number): string {
-  return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+/** A column of the process table for `pid` (its parent, its command line); empty once it is gone. */
+function psColumn(pid: number, column: 'ppid' | 'args'): string {
+  try {
+    return execFileSync('ps', ['-o', `${column}=`, '-p', String(pid)], { encoding: 'utf8' }).trim();
+  } catch {
+    // ps exits 1 when no such process is left.
+    return '';
+  }
 }
 
 /** Every process below `pid`, from the process table. */
@@ -252,7 +252,9 @@ describe('npm start says what went wrong, and stops', () => {
   test('task-service killed: npm start says how it ended, and stops everything', async () => {
     const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
     const { pids } = await ready(started);
-    const taskService = pids.find((pid) => commandOf(pid).includes('task-service/src/main.ts'));
+    const taskService = pids.find((pid) =>
+      psColumn(pid, 'args').includes('task-service/src/main.ts'),
+    );
     assert.ok(taskService, `no task-service among ${pids.join(', ')}`);
     process.kill(taskService, 'SIGKILL');
     const { code } = await started.exited;
@@ -284,8 +286,9 @@ describe('the lifeline under node --watch', () => {
     assert.ok(child, 'node --watch runs the program in a child');
     try {
       process.kill(watcher.pid!, 'SIGKILL');
-      // Adopted by init (or a subreaper), which its lifeline must leave alone.
-      await until('the child is adopted', () => parentOf(child) !== watcher.pid);
+      // Adopted by init (or a subreaper), which its lifeline must leave alone. (It may even be
+      // gone already: Node closes the watcher's stdin, the lifeline's other end, on its exit.)
+      await until('the child is adopted', () => psColumn(child, 'ppid') !== String(watcher.pid));
       // What the start script's death does: the lifeline's other end closes.
       watcher.stdin.end();
       await until('the child stopped', () => !alive(child));
