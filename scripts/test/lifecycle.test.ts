@@ -17,6 +17,7 @@ import { listeningPortIn } from '@task-manager/task-service/launch';
 import {
   eventually,
   exitSignal,
+  exitWithin,
   REPO_ROOT,
   spawnChild,
   type ManagedChild,
@@ -212,6 +213,17 @@ describe('what npm start starts ends with it', () => {
   });
 });
 
+/** How a run that must fail ended, and all it wrote; a failure if it still runs at the deadline. */
+async function failureOf(started: ManagedChild): Promise<{ code: number | null; output: string }> {
+  const exit = await exitWithin(started, DEADLINE_MS);
+  if (exit === undefined) {
+    await started.kill();
+    assert.fail(`it is still running:\n${outputOf(started)}`);
+  }
+  await started.finished;
+  return { code: exit.code, output: outputOf(started) };
+}
+
 describe('npm start says what went wrong, and stops', () => {
   for (const variable of Object.keys(ANY_PORTS)) {
     test(`a port that is taken names the setting that moves it: ${variable}`, async () => {
@@ -223,8 +235,7 @@ describe('npm start says what went wrong, and stops', () => {
           ...ANY_PORTS,
           [variable]: String(taken),
         });
-        const { code } = await started.finished;
-        const output = outputOf(started);
+        const { code, output } = await failureOf(started);
         assert.equal(code, 1, output);
         assert.match(output, new RegExp(`port ${taken} is in use: .*Set ${variable} `));
       } finally {
@@ -238,8 +249,7 @@ describe('npm start says what went wrong, and stops', () => {
     try {
       await ready(first);
       const second = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
-      const { code } = await second.finished;
-      const output = outputOf(second);
+      const { code, output } = await failureOf(second);
       assert.equal(code, 1, output);
       assert.match(output, /dynamodb is in use: .*Set DATA_DIR /);
       // The first one is unharmed.
@@ -257,9 +267,9 @@ describe('npm start says what went wrong, and stops', () => {
     );
     assert.ok(taskService, `no task-service among ${pids.join(', ')}`);
     process.kill(taskService, 'SIGKILL');
-    const { code } = await started.exited;
-    assert.equal(code, 1);
-    assert.match(outputOf(started), /task-service exited on SIGKILL; stopping/);
+    const { code, output } = await failureOf(started);
+    assert.equal(code, 1, output);
+    assert.match(output, /task-service exited on SIGKILL; stopping/);
     await until(`${pids.join(', ')} ended`, () => pids.every((pid) => !alive(pid)));
   });
 });
@@ -286,8 +296,8 @@ describe('the lifeline under node --watch', () => {
     assert.ok(child, 'node --watch runs the program in a child');
     try {
       process.kill(watcher.pid!, 'SIGKILL');
-      // Adopted by init (or a subreaper), which its lifeline must leave alone. (It may even be
-      // gone already: Node closes the watcher's stdin, the lifeline's other end, on its exit.)
+      // Adopted by init (or a subreaper), which its lifeline must leave alone. (A child already
+      // gone passes here too; the wait below is what asks that it stopped.)
       await until('the child is adopted', () => psColumn(child, 'ppid') !== String(watcher.pid));
       // What the start script's death does: the lifeline's other end closes.
       watcher.stdin.end();
