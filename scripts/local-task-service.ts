@@ -93,6 +93,8 @@ function exitedEarly(how: string): never {
 
 /** Whether a task-service log line is its failure to listen on a port that is taken. */
 function saysAddressInUse(line: string): boolean {
+  // Every request logs a line: only a line that can be this one is parsed.
+  if (!line.includes('EADDRINUSE')) return false;
   try {
     return (JSON.parse(line) as { err?: { code?: unknown } }).err?.code === 'EADDRINUSE';
   } catch {
