@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { text } from 'node:stream/consumers';
+import { errorBody } from '@task-manager/task-service/responses';
 
 export interface HttpRequest {
   method: string;
@@ -87,24 +88,22 @@ const LEAKS: Array<[string, RegExp]> = [
 ];
 
 /**
- * What is wrong with an error reply (services/task-service/openapi.yaml): it must be JSON
- * `{ error: string, details: [{ field, message }] }` with an X-Request-Id, leaking nothing.
+ * What is wrong with an error reply: its body must be the API's one error shape (the service's
+ * own `errorBody` schema, from which openapi.yaml's Error is generated), in JSON, with an
+ * X-Request-Id, leaking nothing.
  */
 export function errorBodyProblems(reply: Reply): string[] {
   const type = String(reply.headers['content-type'] ?? '');
-  const body = parseJson(reply.body) as { error?: unknown; details?: unknown } | null | undefined;
-  const details = body?.details;
+  const body = parseJson(reply.body);
+  const shape = errorBody.safeParse(body);
   const problems = [
     !type.startsWith('application/json') && `content-type "${type}"`,
     body === undefined && 'body is not JSON',
-    (typeof body?.error !== 'string' || body.error === '') && 'no "error" string',
-    !(
-      Array.isArray(details) &&
-      details.every(
-        (d: { field?: unknown; message?: unknown } | null) =>
-          typeof d?.field === 'string' && typeof d.message === 'string',
-      )
-    ) && 'no "details" array of string field and message',
+    ...(body === undefined || shape.success
+      ? []
+      : shape.error.issues.map(
+          (issue) => `${['body', ...issue.path].join('.')}: ${issue.message}`,
+        )),
     !reply.headers['x-request-id'] && 'no X-Request-Id header',
     ...LEAKS.map(([kind, pattern]) => {
       const found = pattern.exec(reply.body)?.[0];
