@@ -3,14 +3,11 @@
  * nothing, concurrent attempts create one task, another body is refused, keys expire.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   createTestTables,
-  startDynalite,
-  startFaultProxy,
-  type DynaliteServer,
-  type FaultProxy,
+  dynaliteBehindProxyForFile,
   type TestTables,
 } from '@task-manager/testing';
 import {
@@ -21,21 +18,12 @@ import {
   TaskRepository,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-let proxy: FaultProxy;
-before(async () => {
-  dynamo = await startDynalite();
-  proxy = await startFaultProxy(dynamo.endpoint);
-});
-after(async () => {
-  await proxy.close();
-  await dynamo.stop();
-});
+const servers = dynaliteBehindProxyForFile();
 
 const task = { title: 'Pay the rent', startAt: '2026-12-01T09:00:00+09:00' };
 
 async function setUp(options: { now?: () => Date } = {}) {
-  const tables: TestTables = await createTestTables(dynamo.endpoint);
+  const tables: TestTables = await createTestTables(servers.dynamo.endpoint);
   const tasks = new TaskRepository(tables.clients.doc, tables.config.tasksTable, options);
   const creates = new IdempotentCreates(
     tables.clients.doc,
@@ -127,7 +115,7 @@ describe('IdempotentCreates', () => {
     // retry: the first attempt fails although DynamoDB stored the task (a 503 for the client).
     const proxied = createDynamoClients({
       ...tables.config,
-      endpoint: proxy.endpoint,
+      endpoint: servers.proxy.endpoint,
       maxAttempts: 1,
     });
     const creates = new IdempotentCreates(
@@ -135,7 +123,7 @@ describe('IdempotentCreates', () => {
       tables.config.idempotencyTable,
       new TaskRepository(proxied.doc, tables.config.tasksTable),
     );
-    proxy.loseNextResponse('PutItem', tables.config.tasksTable);
+    servers.proxy.loseNextResponse('PutItem', tables.config.tasksTable);
     await assert.rejects(creates.create('alice', 'unlucky', task));
     assert.equal((await storedTasks('alice')).length, 1, 'the write happened');
 
@@ -152,12 +140,12 @@ describe('IdempotentCreates', () => {
     const { tables, tasks, storedTasks } = await setUp();
     // The idempotency table through a proxy that loses the answer to the claim's put, which
     // DynamoDB stored: the SDK's retry of that put then meets the claim it made itself.
-    const proxied = createDynamoClients({ ...tables.config, endpoint: proxy.endpoint });
+    const proxied = createDynamoClients({ ...tables.config, endpoint: servers.proxy.endpoint });
     const creates = new IdempotentCreates(proxied.doc, tables.config.idempotencyTable, tasks);
-    const lostBefore = proxy.lost.length;
-    proxy.loseNextResponse('PutItem', tables.config.idempotencyTable);
+    const lostBefore = servers.proxy.lost.length;
+    servers.proxy.loseNextResponse('PutItem', tables.config.idempotencyTable);
     const first = await creates.create('alice', 'lost-claim', task);
-    assert.equal(proxy.lost.length, lostBefore + 1, 'the first answer was lost');
+    assert.equal(servers.proxy.lost.length, lostBefore + 1, 'the first answer was lost');
     assert.equal(first.replayed, false);
     assert.equal((await storedTasks('alice')).length, 1);
     assert.equal((await creates.create('alice', 'lost-claim', task)).replayed, true);

@@ -5,7 +5,7 @@
  * task. The response is really lost here: a proxy cuts the connection after dynalite answered.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -16,10 +16,7 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   createTestTables,
-  startDynalite,
-  startFaultProxy,
-  type DynaliteServer,
-  type FaultProxy,
+  dynaliteBehindProxyForFile,
   type TestTables,
 } from '@task-manager/testing';
 import {
@@ -31,16 +28,7 @@ import {
   TaskVersionMismatchError,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-let proxy: FaultProxy;
-before(async () => {
-  dynamo = await startDynalite();
-  proxy = await startFaultProxy(dynamo.endpoint);
-});
-after(async () => {
-  await proxy.close();
-  await dynamo.stop();
-});
+const servers = dynaliteBehindProxyForFile();
 
 /** A repository that talks to dynalite through the proxy, and one that reads it directly. */
 async function setUp(): Promise<{
@@ -48,9 +36,9 @@ async function setUp(): Promise<{
   direct: TaskRepository;
   tables: TestTables;
 }> {
-  const tables = await createTestTables(dynamo.endpoint);
+  const tables = await createTestTables(servers.dynamo.endpoint);
   assert.ok(tables.config.maxAttempts > 1, 'the SDK must be allowed to retry');
-  const { doc } = createDynamoClients({ ...tables.config, endpoint: proxy.endpoint });
+  const { doc } = createDynamoClients({ ...tables.config, endpoint: servers.proxy.endpoint });
   return {
     repo: new TaskRepository(doc, tables.config.tasksTable),
     direct: new TaskRepository(tables.clients.doc, tables.config.tasksTable),
@@ -73,9 +61,9 @@ async function storedItems(tables: TestTables, userId: string): Promise<Record<s
 describe('a write whose response was lost, retried by the SDK', () => {
   test('create succeeds with the task it stored, and stores exactly one', async () => {
     const { repo, tables } = await setUp();
-    proxy.loseNextResponse('PutItem');
+    servers.proxy.loseNextResponse('PutItem');
     const created = await repo.create('alice', { title: 'once', startAt: '2026-11-21T00:00:00Z' });
-    assert.deepEqual(proxy.lost, ['PutItem'], 'the first response was lost');
+    assert.deepEqual(servers.proxy.lost, ['PutItem'], 'the first response was lost');
     const items = await storedItems(tables, 'alice');
     assert.equal(items.length, 1);
     assert.equal(items[0]?.taskId, created.task.taskId);
@@ -86,15 +74,15 @@ describe('a write whose response was lost, retried by the SDK', () => {
   test('an update with an expected version succeeds, applied once', async () => {
     const { repo, direct } = await setUp();
     const { task } = await direct.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
-    const lostBefore = proxy.lost.length;
-    proxy.loseNextResponse('UpdateItem');
+    const lostBefore = servers.proxy.lost.length;
+    servers.proxy.loseNextResponse('UpdateItem');
     const updated = await repo.update(
       'alice',
       task.taskId,
       { title: 'renamed', done: true },
       { expectedVersions: [1] },
     );
-    assert.equal(proxy.lost.length, lostBefore + 1, 'the first response was lost');
+    assert.equal(servers.proxy.lost.length, lostBefore + 1, 'the first response was lost');
     assert.equal(updated.version, 2);
     assert.equal(updated.task.title, 'renamed');
     assert.equal(updated.task.done, true);
@@ -104,10 +92,10 @@ describe('a write whose response was lost, retried by the SDK', () => {
   test('an update without an expected version is applied once, not once per attempt', async () => {
     const { repo, direct } = await setUp();
     const { task } = await direct.create('alice', { title: 't', startAt: '2026-11-21T00:00:00Z' });
-    const lostBefore = proxy.lost.length;
-    proxy.loseNextResponse('UpdateItem');
+    const lostBefore = servers.proxy.lost.length;
+    servers.proxy.loseNextResponse('UpdateItem');
     const updated = await repo.update('alice', task.taskId, { title: 'renamed' });
-    assert.equal(proxy.lost.length, lostBefore + 1, 'the first response was lost');
+    assert.equal(servers.proxy.lost.length, lostBefore + 1, 'the first response was lost');
     assert.equal(updated.version, 2);
     assert.equal((await direct.get('alice', task.taskId))?.version, 2);
   });
@@ -116,12 +104,12 @@ describe('a write whose response was lost, retried by the SDK', () => {
     const { repo, direct, tables } = await setUp();
     const a = await direct.create('alice', { title: 'a', startAt: '2026-11-21T00:00:00Z' });
     const b = await direct.create('alice', { title: 'b', startAt: '2026-11-21T00:00:00Z' });
-    const lostBefore = proxy.lost.length;
-    proxy.loseNextResponse('DeleteItem');
+    const lostBefore = servers.proxy.lost.length;
+    servers.proxy.loseNextResponse('DeleteItem');
     await repo.delete('alice', a.task.taskId, { expectedVersions: [1] });
-    proxy.loseNextResponse('DeleteItem');
+    servers.proxy.loseNextResponse('DeleteItem');
     await repo.delete('alice', b.task.taskId);
-    assert.equal(proxy.lost.length, lostBefore + 2, 'both first responses were lost');
+    assert.equal(servers.proxy.lost.length, lostBefore + 2, 'both first responses were lost');
     assert.deepEqual(await storedItems(tables, 'alice'), []);
   });
 
@@ -144,7 +132,7 @@ describe('a report summary whose response was lost, retried by the SDK', () => {
   const line = { taskId: 't1', userId: 'u', title: 'x', completedAt: '2026-11-20T01:00:00.000Z' };
 
   test('is published, not superseded: the report stands and the run removes older runs', async () => {
-    const tables = await createTestTables(dynamo.endpoint);
+    const tables = await createTestTables(servers.dynamo.endpoint);
     const table = tables.config.reportsTable;
     const older = new ReportWriter(tables.clients.doc, table, {
       date: '2026-11-20',
@@ -153,17 +141,17 @@ describe('a report summary whose response was lost, retried by the SDK', () => {
     });
     await older.add({ ...line, title: 'older' });
     await older.publish();
-    const { doc } = createDynamoClients({ ...tables.config, endpoint: proxy.endpoint });
+    const { doc } = createDynamoClients({ ...tables.config, endpoint: servers.proxy.endpoint });
     const run = new ReportWriter(doc, table, {
       date: '2026-11-20',
       timeZone: 'Asia/Tokyo',
       window,
     });
     await run.add(line);
-    const lostBefore = proxy.lost.length;
-    proxy.loseNextResponse('PutItem');
+    const lostBefore = servers.proxy.lost.length;
+    servers.proxy.loseNextResponse('PutItem');
     await run.publish();
-    assert.equal(proxy.lost.length, lostBefore + 1, 'the first response was lost');
+    assert.equal(servers.proxy.lost.length, lostBefore + 1, 'the first response was lost');
     assert.equal(await run.removeOlderRuns(), 1);
     const report = await getReport(tables.clients.doc, table, '2026-11-20');
     const lines = [];

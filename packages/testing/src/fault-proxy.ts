@@ -8,6 +8,8 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { after, before } from 'node:test';
+import { startDynalite, type DynaliteServer } from './dynalite-server.ts';
 
 export interface FaultProxy {
   readonly endpoint: string;
@@ -165,4 +167,28 @@ export async function startDownServer(): Promise<DownServer> {
   const proxy = await startFaultProxy('http://127.0.0.1:0');
   proxy.cut();
   return proxy;
+}
+
+export interface DynaliteBehindProxy {
+  /** The server itself: what a test reads directly, or stops for an outage. */
+  readonly dynamo: DynaliteServer;
+  /** In front of it: the endpoint the code under test is given. */
+  readonly proxy: FaultProxy;
+}
+
+/**
+ * For a test file (node:test hooks): dynalite with a fault proxy in front of it, from before the
+ * file's first test to after its last. The fields are set once `before` has run.
+ */
+export function dynaliteBehindProxyForFile(): DynaliteBehindProxy {
+  const servers: { dynamo?: DynaliteServer; proxy?: FaultProxy } = {};
+  before(async () => {
+    servers.dynamo = await startDynalite();
+    servers.proxy = await startFaultProxy(servers.dynamo.endpoint);
+  });
+  after(async () => {
+    await servers.proxy?.close();
+    await servers.dynamo?.stop();
+  });
+  return servers as DynaliteBehindProxy;
 }

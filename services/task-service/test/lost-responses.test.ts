@@ -4,30 +4,18 @@
  * happened — the write was done once — not the conflict or absence the retry runs into.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
-import {
-  startDynalite,
-  startFaultProxy,
-  type DynaliteServer,
-  type FaultProxy,
-} from '@task-manager/testing';
+import { dynaliteBehindProxyForFile } from '@task-manager/testing';
 import { as, ALICE, createTask, createTestService, newTask } from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
-let proxy: FaultProxy;
-before(async () => {
-  dynamo = await startDynalite();
-  proxy = await startFaultProxy(dynamo.endpoint);
-});
-after(async () => {
-  await proxy.close();
-  await dynamo.stop();
-});
+const servers = dynaliteBehindProxyForFile();
 
 async function setUp() {
-  const service = await createTestService(dynamo, { dynamoEndpoint: proxy.endpoint });
+  const service = await createTestService(servers.dynamo, {
+    dynamoEndpoint: servers.proxy.endpoint,
+  });
   const stored = async (): Promise<Record<string, unknown>[]> => {
     const { Items = [] } = await service.tables.clients.doc.send(
       new QueryCommand({
@@ -44,10 +32,14 @@ async function setUp() {
 
 /** Runs `write` with the response to the next `operation` lost, and checks that it was. */
 async function losingResponseTo<T>(operation: string, write: () => Promise<T>): Promise<T> {
-  const before = proxy.lost.length;
-  proxy.loseNextResponse(operation);
+  const before = servers.proxy.lost.length;
+  servers.proxy.loseNextResponse(operation);
   const result = await write();
-  assert.deepEqual(proxy.lost.slice(before), [operation], `the ${operation} response was lost`);
+  assert.deepEqual(
+    servers.proxy.lost.slice(before),
+    [operation],
+    `the ${operation} response was lost`,
+  );
   return result;
 }
 
