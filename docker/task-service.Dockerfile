@@ -94,6 +94,8 @@ COPY --from=build /app/packages/task-store/dist packages/task-store/dist
 COPY --from=build /app/packages/telemetry/dist packages/telemetry/dist
 # Owned by root like the rest: COPY keeps the owner, and the compile cache was made by user 1000.
 COPY --from=build --chown=0:0 /app/services/task-service/dist services/task-service/dist
+# The API's contract, which the service serves at /api/openapi.yaml (read as it starts).
+COPY services/task-service/openapi.yaml services/task-service/
 RUN find packages services -path '*/dist/*' \( -name '*.d.ts' -o -name '*.map' \) -delete
 
 # ---- runtime (default target): root-owned files, run as the image's `node` user (1000). node is

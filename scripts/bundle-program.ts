@@ -45,6 +45,9 @@ export interface BundledPackage {
   licenseText: string | null;
 }
 
+/** The program is CommonJS, which has no import.meta: its directory is __dirname (services/task-service/src/contract-file.ts). */
+const PROGRAM_DEFINES = { 'import.meta.dirname': '__dirname' };
+
 /** main.ts's import of the program points at the separate bundle instead of inlining it. */
 const programStaysSeparate: Plugin = {
   name: 'program-stays-separate',
@@ -108,6 +111,7 @@ export async function inlinedPackages(workspaceDir: string): Promise<BundledPack
     entryPoints: ['src/run.ts'],
     outfile: `dist/${PROGRAM_BUNDLE}`,
     format: 'cjs',
+    define: PROGRAM_DEFINES,
     conditions: ['development'],
     write: false,
     metafile: true,
@@ -176,6 +180,7 @@ export async function bundleProgram(
     entryPoints: ['src/run.ts'],
     outfile: `dist/${PROGRAM_BUNDLE}`,
     format: 'cjs',
+    define: PROGRAM_DEFINES,
     metafile: true,
   });
   const packages = bundledPackages(program.metafile, workspaceDir);

@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
-import { COMPILE_CACHE_DIR, TASK_SERVICE_COMMAND } from '@task-manager/task-service/launch';
-import { TASK_SERVICE_MALLOC_ENV } from '@task-manager/task-service/launch';
+import {
+  COMPILE_CACHE_DIR,
+  TASK_SERVICE_COMMAND,
+  TASK_SERVICE_CONTRACT,
+  TASK_SERVICE_MALLOC_ENV,
+} from '@task-manager/task-service/launch';
 import { REPO_ROOT } from '@task-manager/testing';
 import { allImages, findInImage, images, inspectImage, sizeOnTopOf } from './images.ts';
 import { checkBuildContextFilter, checkNoSecrets } from './secrets.ts';
@@ -75,26 +79,34 @@ function productionClosure(workspace: string): Set<string> {
 /** Dev tools that must never reach a runtime image (named in the report when absent). */
 const DEV_ONLY = ['dynalite', 'classic-level', 'typescript', '@task-manager/testing', 'vite'];
 
-/** The node images: the workspace each installs, and how it runs. */
+/** The node images: the workspace each installs, how it runs, and any file it reads besides code. */
 const NODE_IMAGES = [
   {
     image: images.service.tag,
     workspace: 'services/task-service',
     command: TASK_SERVICE_COMMAND,
     env: TASK_SERVICE_MALLOC_ENV,
+    data: [TASK_SERVICE_CONTRACT],
   },
-  { image: images.reporter.tag, workspace: 'batch', command: REPORTER_COMMAND, env: {} },
+  {
+    image: images.reporter.tag,
+    workspace: 'batch',
+    command: REPORTER_COMMAND,
+    env: {},
+    data: [] as string[],
+  },
   {
     image: images.provider.tag,
     workspace: 'services/identity-provider',
     command: ['node', 'services/identity-provider/dist/main.js'],
     env: {},
+    data: [] as string[],
   },
 ];
 
 async function checkNodeImage(
   check: Check,
-  { image, workspace, command, env }: (typeof NODE_IMAGES)[number],
+  { image, workspace, command, env, data }: (typeof NODE_IMAGES)[number],
 ): Promise<void> {
   const { Config: config } = await inspectImage(image);
   const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
@@ -118,17 +130,24 @@ async function checkNodeImage(
     return `${installed.size} packages; no ${DEV_ONLY.join(', ')}`;
   });
 
-  await check(`${image}: only compiled JavaScript outside node_modules`, () => {
+  const alsoData = data.length > 0 ? ` and ${data.join(', ')}` : '';
+  await check(`${image}: only compiled JavaScript${alsoData} outside node_modules`, () => {
     const files = tree.filter((entry) => entry.type === 'f' && outsideNodeModules(entry.path));
     // Compiled JavaScript and manifests, and V8's compiled code of a bundle (dist/compile-cache).
     const runtime = (parts: string[]) =>
       parts.at(-1) === 'package.json' ||
       (parts.includes('dist') &&
         (parts.includes(COMPILE_CACHE_DIR) || /\.(?:js|mjs|cjs|json)$/.test(parts.at(-1)!)));
-    const others = files.map((entry) => entry.path).filter((file) => !runtime(file.split('/')));
+    const paths = files.map((entry) => entry.path);
+    const others = paths.filter((file) => !runtime(file.split('/')) && !data.includes(file));
     assert.deepEqual(others, [], 'also ships');
+    assert.deepEqual(
+      data.filter((file) => !paths.includes(file)),
+      [],
+      'lacks what it reads',
+    );
     assert.deepEqual(sourceFiles(tree), [], 'ships sources or tests');
-    return `${files.length} files: dist/*.js, package.json and any compile cache`;
+    return `${files.length} files: dist/*.js, package.json and any compile cache${alsoData}`;
   });
 
   await check(`${image}: /app is root-owned and read-only to the app user`, () => {

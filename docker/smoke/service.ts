@@ -4,9 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PROGRAM_BUNDLE, TASK_SERVICE_BUNDLE } from '@task-manager/task-service/launch';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  PROGRAM_BUNDLE,
+  TASK_SERVICE_BUNDLE,
+  TASK_SERVICE_CONTRACT,
+} from '@task-manager/task-service/launch';
 import { CREATE_TABLES_ENV_VARS } from '@task-manager/task-store';
-import { eventually } from '@task-manager/testing';
+import { eventually, REPO_ROOT } from '@task-manager/testing';
 import { environmentFor } from './cluster-config.ts';
 import type { SmokeSignIn } from './identity.ts';
 import { dynaliteImage, images } from './images.ts';
@@ -82,6 +88,18 @@ export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeS
     assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
     return details[0]?.message;
   });
+
+  await check(
+    `${image}: anyone reads its contract, through the Ingress (/api/openapi.yaml)`,
+    async () => {
+      const response = await request(`${signIn.publicUrl}/api/openapi.yaml`);
+      expectStatus(response, 200, 'GET /api/openapi.yaml');
+      assert.equal(response.headers.get('content-type'), 'application/yaml; charset=utf-8');
+      const contract = readFileSync(path.join(REPO_ROOT, TASK_SERVICE_CONTRACT), 'utf8');
+      assert.ok(response.body === contract, "not the repository's openapi.yaml");
+      return `${contract.length} characters: the repository's openapi.yaml`;
+    },
+  );
 
   await check(`${image}: a Bearer token from the provider's container names the user`, async () => {
     const response = await request(`${base}/api/me`, { headers: await signIn.bearer(SMOKE_USER) });

@@ -74,29 +74,37 @@ function resolved<T>(node: unknown): T {
   ) as T;
 }
 
-/** Every operation of the API (/api), read from openapi.yaml: the one list of routes. */
+/**
+ * Every operation of the API (/api) that acts for a user, read from openapi.yaml: the one list of
+ * routes. Those anyone may call (`security: []`, the document itself) take no credentials to refuse.
+ */
 export const operations: Operation[] = Object.entries(document.paths)
   .filter(([path]) => path.startsWith('/api/'))
   .flatMap(([path, { parameters: shared = [], ...methods }]) =>
-    Object.entries(methods).map(([method, operation]) => {
-      const { operationId, parameters = [], requestBody, responses } = operation;
-      const content = (requestBody as { content?: Record<string, { schema: { $ref: string } }> })
-        ?.content;
-      const schemaRef = content?.['application/json']?.schema.$ref;
-      return {
-        id: operationId as string,
-        method: method.toUpperCase(),
-        path,
-        parameters: resolved<Parameter[]>([...(shared as unknown[]), ...(parameters as unknown[])]),
-        statuses: Object.keys(responses as object),
-        ...(schemaRef && {
-          body: {
-            name: schemaRef.split('/').pop()!,
-            schema: resolved<Schema>({ $ref: schemaRef }),
-          },
-        }),
-      };
-    }),
+    Object.entries(methods)
+      .filter(([, { security }]) => !(Array.isArray(security) && security.length === 0))
+      .map(([method, operation]) => {
+        const { operationId, parameters = [], requestBody, responses } = operation;
+        const content = (requestBody as { content?: Record<string, { schema: { $ref: string } }> })
+          ?.content;
+        const schemaRef = content?.['application/json']?.schema.$ref;
+        return {
+          id: operationId as string,
+          method: method.toUpperCase(),
+          path,
+          parameters: resolved<Parameter[]>([
+            ...(shared as unknown[]),
+            ...(parameters as unknown[]),
+          ]),
+          statuses: Object.keys(responses as object),
+          ...(schemaRef && {
+            body: {
+              name: schemaRef.split('/').pop()!,
+              schema: resolved<Schema>({ $ref: schemaRef }),
+            },
+          }),
+        };
+      }),
   );
 
 /**

@@ -12,6 +12,7 @@ import { IDEMPOTENCY_KEY_HEADER } from '../src/idempotency-key.ts';
 import { JSON_BODY_LIMIT_BYTES, REQUEST_CONTENT_CODINGS } from '../src/middleware/json-body.ts';
 import { SINGLETON_HEADERS } from '../src/middleware/singleton-headers.ts';
 import { errorBody, me, report, reportPage, signedOut, task, taskPage } from '../src/responses.ts';
+import { CONTRACT_PATH } from '../src/routes/contract.ts';
 import { REPORT_CSV_HEADER } from '../src/routes/reports.ts';
 import {
   createTaskBody,
@@ -108,6 +109,7 @@ export const api: ZodOpenApiObject = {
       description:
         'Daily reports of completed tasks, for administrators (members of ADMIN_GROUP, or ADMIN_USERS).',
     },
+    { name: 'contract', description: 'This description of the API, served by the API itself.' },
     { name: 'operations', description: 'Kubernetes probes and Prometheus metrics.' },
   ],
 
@@ -484,6 +486,26 @@ export const api: ZodOpenApiObject = {
           },
           303: redirect("Signed out of the app; on to the provider's end-session endpoint."),
           403: responses.crossOrigin,
+        },
+      },
+    },
+
+    [CONTRACT_PATH]: {
+      get: {
+        tags: ['contract'],
+        operationId: 'getContract',
+        ...open,
+        summary: 'This document, as the running version of the API has it.',
+        parameters: [parameters.requestId],
+        responses: {
+          200: {
+            description: 'The OpenAPI document, in YAML.',
+            headers: withRequestId(),
+            content: {
+              'application/yaml': { schema: z.string().regex(/(?:^|\n)openapi: 3\.1\.0\n/) },
+            },
+          },
+          400: responses.badRequest,
         },
       },
     },

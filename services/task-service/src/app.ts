@@ -18,6 +18,7 @@ import { singletonHeaders } from './middleware/singleton-headers.ts';
 import type { ReportSource } from './report-source.ts';
 import { healthRouter } from './routes/health.ts';
 import { authRouter } from './routes/auth.ts';
+import { contractRouter } from './routes/contract.ts';
 import { meRouter } from './routes/me.ts';
 import { metricsRouter } from './routes/metrics.ts';
 import { reportsRouter } from './routes/reports.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(authRouter(deps.auth));
   app.use('/api', noStore, singletonHeaders);
+  app.use(contractRouter());
   app.use(meRouter(deps.auth));
   app.use(tasksRouter(deps.tasks, deps.creates, deps.auth));
   app.use(reportsRouter(deps.reports, deps.auth));

@@ -50,6 +50,12 @@ export const TASK_SERVICE_ENTRY = 'services/task-service/dist/main.js';
 /** The bundle the entry point loads, relative to the repository root (the image's /app). */
 export const TASK_SERVICE_BUNDLE = `services/task-service/dist/${PROGRAM_BUNDLE}`;
 
+/**
+ * The API's contract, which the service reads as it starts and serves (src/contract-file.ts),
+ * relative to the repository root (the image's /app): the one file it needs besides code.
+ */
+export const TASK_SERVICE_CONTRACT = 'services/task-service/openapi.yaml';
+
 /** The command of the task-service image. */
 export const TASK_SERVICE_COMMAND = [
   'node',

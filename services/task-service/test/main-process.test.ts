@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import request from 'supertest';
@@ -19,6 +20,7 @@ import {
   type FaultProxy,
   type TestTables,
 } from '@task-manager/testing';
+import { CONTRACT_FILE } from '../src/contract-file.ts';
 import { SHUTDOWN_BEGUN_MESSAGE } from '../src/server.ts';
 import {
   BUILT_MAIN,
@@ -106,6 +108,14 @@ describe('node dist/main.js', () => {
       assert.equal(child.stderr(), '');
     });
   }
+
+  test('serves its contract, found beside the bundle', async (t) => {
+    const child = await startService(BUILT_MAIN, { ...identityEnv, ...tables.env });
+    t.after(() => child.process.kill('SIGKILL'));
+    const response = await request(child.baseUrl).get('/api/openapi.yaml').buffer(true);
+    assert.equal(response.status, 200);
+    assert.ok(response.text === readFileSync(CONTRACT_FILE, 'utf8'), 'not openapi.yaml');
+  });
 
   /** Starts the program with a list request held in flight: its DynamoDB call gets no answer. */
   async function startWithRequestHeld(t: TestContext, env: Record<string, string> = {}) {

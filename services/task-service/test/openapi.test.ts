@@ -151,6 +151,10 @@ describe('the service', () => {
     await call('get', '/health/startup', 200);
     await call('get', '/metrics', 200);
 
+    // This document.
+    await call('get', '/api/openapi.yaml', 200);
+    await call('get', '/api/openapi.yaml?v=3', 400);
+
     // Me.
     await call('get', '/api/me', 200, { user: admin });
     await call('get', '/api/me', 401);

@@ -219,6 +219,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/openapi.yaml': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This document, as the running version of the API has it. */
+    get: operations['getContract'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health/liveness': {
     parameters: {
       query?: never;
@@ -1144,6 +1161,31 @@ export interface operations {
         content?: never;
       };
       403: components['responses']['CrossOrigin'];
+    };
+  };
+  getContract: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Kept and echoed when well-formed; otherwise the service generates one. */
+        'X-Request-Id'?: components['parameters']['RequestId'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The OpenAPI document, in YAML. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['RequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/yaml': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
     };
   };
   liveness: {
