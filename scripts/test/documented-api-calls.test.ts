@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
+import { OpenApiValidator } from '@task-manager/testing';
 import { repositoryFiles, ROOT } from './support/repository-files.ts';
 
 /** The API's paths anyone may call (every operation `security: []`), from the contract. */
-const contract = parse(
-  readFileSync(path.join(ROOT, 'services/task-service/openapi.yaml'), 'utf8'),
-) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+const contract = new OpenApiValidator().document as {
+  paths: Record<string, Record<string, { security?: unknown[] }>>;
+};
 const PUBLIC_PATHS = Object.entries(contract.paths)
   .filter(
     ([apiPath, methods]) =>

@@ -3,7 +3,7 @@
  * request with the seed and path that replay it. No request may change a stored item.
  */
 import fc from 'fast-check';
-import { createFixture } from '../harness/api-fixture.ts';
+import { contractProblems, createFixture } from '../harness/api-fixture.ts';
 import { distribution, type Outcome, type VerifyContext } from '../harness/context.ts';
 import { detailFields, errorBodyProblems, type Reply } from '../harness/http.ts';
 import { malformedRequests, type MalformedRequest } from '../harness/malformed-requests.ts';
@@ -21,7 +21,7 @@ function answerProblem(request: MalformedRequest, reply: Reply): string | undefi
   if (!request.expect.includes(reply.status)) {
     return `answered ${reply.status}, expected ${request.expect.join('/')}: ${body}`;
   }
-  const problems = errorBodyProblems(reply);
+  const problems = [...errorBodyProblems(reply), ...contractProblems(request, reply)];
   if (problems.length > 0) return `answered ${reply.status} ${problems.join(', ')}: ${body}`;
   const field = request.field?.toLowerCase();
   if (field && !detailFields(reply).some((named) => named.toLowerCase() === field)) {

@@ -1,5 +1,5 @@
 /** Bodies over 64 KiB get 413 (with Content-Length or chunked); one just under is read. */
-import { JSON_TYPE } from '../harness/api-fixture.ts';
+import { contractProblems, JSON_TYPE } from '../harness/api-fixture.ts';
 import type { Outcome, VerifyContext } from '../harness/context.ts';
 import { errorBodyProblems } from '../harness/http.ts';
 
@@ -33,9 +33,10 @@ export function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
       const problems =
         reply.status !== expected
           ? [`${reply.status || reply.error}, expected ${expected}`]
-          : expected >= 400
-            ? errorBodyProblems(reply)
-            : [];
+          : [
+              ...(expected >= 400 ? errorBodyProblems(reply) : []),
+              ...contractProblems(request, reply),
+            ];
       if (problems.length > 0) failures.push(`${label}: ${problems.join(', ')}`);
     }
     return { figures: seen, failures };

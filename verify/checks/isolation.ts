@@ -4,6 +4,7 @@
  * a positive control, so a broken route cannot pass for isolation.
  */
 import {
+  contractProblems,
   createFixture,
   JSON_TYPE,
   operations,
@@ -122,9 +123,10 @@ export function isolationCheck(context: VerifyContext): Promise<Outcome> {
             ? [`${reply.status || reply.error}, expected ${expect} ${reply.body.slice(0, 120)}`]
             : mustNotContain && reply.body.includes(mustNotContain)
               ? ["the response contains another user's task"]
-              : expect >= 400
-                ? errorBodyProblems(reply)
-                : [];
+              : [
+                  ...(expect >= 400 ? errorBodyProblems(reply) : []),
+                  ...contractProblems(request, reply),
+                ];
         if (expect < 400) controls++;
         if (problems.length > 0) failures.push(`${label}: ${problems.join(', ')}`);
         else if (expect >= 400) refused++;

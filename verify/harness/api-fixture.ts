@@ -1,8 +1,12 @@
 /** Known data to aim requests at, made through the API and the report job's writer. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { readUserNames, ReportWriter } from '@task-manager/task-store';
-import { eventually, forgedTokens, type TestTables } from '@task-manager/testing';
+import {
+  dereference,
+  eventually,
+  forgedTokens,
+  OpenApiValidator,
+  type TestTables,
+} from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
 import { parseJson, type HttpClient, type HttpRequest, type Reply } from './http.ts';
 
@@ -53,25 +57,22 @@ export const VALID_BODIES: Record<string, object> = {
   RestoredTask: { ...VALID_CREATE, done: false },
 };
 
-const document = parse(
-  readFileSync(new URL('../../services/task-service/openapi.yaml', import.meta.url), 'utf8'),
-) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+/** The contract, read once: the routes below, and the check of every answer against it. */
+export const contract = new OpenApiValidator();
+const document = contract.document as {
+  paths: Record<string, Record<string, Record<string, unknown>>>;
+};
+const resolved = <T>(node: unknown): T => dereference<T>(document, node);
 
-/** `node` with every `$ref` in it replaced by what it names (the local keys win). */
-function resolved<T>(node: unknown): T {
-  if (Array.isArray(node)) return node.map(resolved) as T;
-  if (typeof node !== 'object' || node === null) return node as T;
-  const { $ref, ...rest } = node as Record<string, unknown>;
-  if (typeof $ref === 'string') {
-    const target = $ref
-      .split('/')
-      .slice(1)
-      .reduce((at: Record<string, unknown>, key) => at[key] as Record<string, unknown>, document);
-    return resolved({ ...target, ...rest });
-  }
-  return Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, resolved(value)]),
-  ) as T;
+/**
+ * What the contract finds wrong with `reply` (its status documented for the operation, its
+ * headers, media type and body); nothing for a request outside the contract (an unknown route or
+ * method), which only the error shape judges (errorBodyProblems), or one that got no answer.
+ */
+export function contractProblems(request: HttpRequest, reply: Reply): string[] {
+  if (reply.status === 0 || !contract.documents(request.method, request.path)) return [];
+  const { status, headers, body: text } = reply;
+  return contract.problems(request.method, request.path, { status, headers, text });
 }
 
 /**

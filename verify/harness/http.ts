@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { text } from 'node:stream/consumers';
+import { buffer } from 'node:stream/consumers';
 import { errorBody } from '@task-manager/task-service/responses';
 
 export interface HttpRequest {
@@ -52,7 +52,8 @@ export function createHttpClient(baseUrl: string, { connections = 1, timeoutMs =
     let reply: Omit<Reply, 'startedAt' | 'ms'>;
     try {
       const [response] = (await once(outgoing, 'response')) as [IncomingMessage];
-      const body = await text(response);
+      // Decoded as sent: TextDecoder (consumers' text()) would drop a byte order mark.
+      const body = (await buffer(response)).toString('utf8');
       reply = { status: response.statusCode ?? 0, headers: response.headers, body };
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;

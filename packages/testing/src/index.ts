@@ -10,3 +10,4 @@ export * from './builds.ts';
 export * from './child-processes.ts';
 export * from './task-service-process.ts';
 export * from './chromium.ts';
+export * from './openapi-validator.ts';

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { OPENAPI_FILE, renderOpenApiYaml } from '../openapi/generate.ts';
+import { renderOpenApiYaml } from '../openapi/generate.ts';
+import { CONTRACT_FILE } from '../src/contract-file.ts';
 
 test('openapi.yaml is what the zod schemas and the description produce', async () => {
-  const committed = readFileSync(OPENAPI_FILE, 'utf8');
+  const committed = readFileSync(CONTRACT_FILE, 'utf8');
   const generated = await renderOpenApiYaml();
   assert.ok(
     committed === generated,

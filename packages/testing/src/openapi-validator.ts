@@ -1,15 +1,18 @@
 /**
- * Checks real responses against openapi.yaml: the status must be documented for the
- * operation, required headers present and valid, the media type documented, and the body
- * valid against its JSON Schema (OpenAPI 3.1 schemas are JSON Schema 2020-12, so ajv's 2020
- * validator reads them as they are).
+ * The API's contract (services/task-service/openapi.yaml) as the tests and `npm run verify` read
+ * it: real responses checked against it (the status must be documented for the operation,
+ * required headers present and valid, the media type documented, and the body valid against its
+ * JSON Schema; OpenAPI 3.1 schemas are JSON Schema 2020-12, so ajv's 2020 validator reads them as
+ * they are), and its parts with every `$ref` resolved (`dereference`).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { REPO_ROOT } from './builds.ts';
 
-export const OPENAPI_PATH = new URL('../../openapi.yaml', import.meta.url);
+const OPENAPI_FILE = path.join(REPO_ROOT, 'services/task-service/openapi.yaml');
 
 type Json = Record<string, unknown>;
 
@@ -35,7 +38,7 @@ export class OpenApiValidator {
   /** "GET /api/tasks/{taskId} 404" for every response checked. */
   readonly observed = new Set<string>();
 
-  constructor(document: Json = parse(readFileSync(OPENAPI_PATH, 'utf8')) as Json) {
+  constructor(document: Json = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json) {
     this.document = document;
     // strict: false because the document around the schemas has OpenAPI keywords.
     this.#ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -99,19 +102,30 @@ export class OpenApiValidator {
     );
   }
 
+  /** The path template `url` (a path, with any query) matches; its dot segments are the server's to judge. */
+  #template(url: string): string | undefined {
+    const path = url.split('?')[0]!;
+    return this.#templates.find(({ pattern }) => pattern.test(path))?.template;
+  }
+
+  /** Whether the document describes the operation a `method` request to `url` calls. */
+  documents(method: string, url: string): boolean {
+    const template = this.#template(url);
+    return template !== undefined && this.#paths()[template]![method.toLowerCase()] !== undefined;
+  }
+
   /** Everything wrong with this response according to the document ([] when it conforms). */
   problems(method: string, url: string, response: ObservedResponse): string[] {
-    const path = new URL(url, 'http://localhost').pathname;
-    const match = this.#templates.find(({ pattern }) => pattern.test(path));
-    if (!match) return [`${path} is not a documented path`];
-    const operation = this.#paths()[match.template]![method.toLowerCase()] as Json | undefined;
-    if (!operation) return [`${method} ${match.template} is not a documented operation`];
-    const key = `${method.toUpperCase()} ${match.template} ${response.status}`;
+    const template = this.#template(url);
+    if (!template) return [`${url.split('?')[0]} is not a documented path`];
+    const operation = this.#paths()[template]![method.toLowerCase()] as Json | undefined;
+    if (!operation) return [`${method} ${template} is not a documented operation`];
+    const key = `${method.toUpperCase()} ${template} ${response.status}`;
     this.observed.add(key);
     const responses = operation.responses as Record<string, Json>;
     const documented = responses[String(response.status)];
     if (!documented) return [`${key}: status ${response.status} is not documented`];
-    const base = `/paths/${pointerEscape(match.template)}/${method.toLowerCase()}/responses/${response.status}`;
+    const base = `/paths/${pointerEscape(template)}/${method.toLowerCase()}/responses/${response.status}`;
     const { value: spec, pointer } = this.#resolve(documented, base);
     const problems: string[] = [];
 
@@ -150,4 +164,24 @@ export class OpenApiValidator {
     problems.push(...this.#schemaProblems(schemaPointer, body, `${key}: body`));
     return problems;
   }
+}
+
+/** `node`, a part of `document`, with every `$ref` in it replaced by what it names (local keys win). */
+export function dereference<T>(document: unknown, node: unknown): T {
+  if (Array.isArray(node)) return node.map((item) => dereference(document, item)) as T;
+  if (typeof node !== 'object' || node === null) return node as T;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string') {
+    const target = $ref
+      .split('/')
+      .slice(1)
+      .reduce(
+        (at: Record<string, unknown>, key) => at[key] as Record<string, unknown>,
+        document as Json,
+      );
+    return dereference(document, { ...target, ...rest });
+  }
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, dereference(document, value)]),
+  ) as T;
 }
