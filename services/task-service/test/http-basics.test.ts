@@ -1,6 +1,7 @@
 /**
  * What every response shares: request ids, one log line per request, errors logged once
- * and never leaked, metrics, security headers, unknown routes, probes, and /api/me.
+ * and never leaked, metrics, security headers, unknown routes, probes, /api/me, and the contract
+ * the service serves (exactly what the zod schemas and the description generate now).
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -9,7 +10,9 @@ import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { parse } from 'yaml';
 import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { renderOpenApiYaml } from '../openapi/generate.ts';
 import {
   as,
   ALICE,
@@ -320,6 +323,38 @@ describe('probes of the app', () => {
     assert.deepEqual(
       refused.map((line) => [line.status, line.level, line.msg]),
       [[405, 'info', 'request rejected']],
+    );
+  });
+});
+
+describe('GET /api/openapi.yaml', () => {
+  test('GET /api/openapi.yaml serves the generated document, without credentials', async () => {
+    const response = await request(service.app).get('/api/openapi.yaml').buffer(true);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers['content-type'], 'application/yaml; charset=utf-8');
+    const served = String(response.text);
+    assert.ok(
+      served === (await renderOpenApiYaml()),
+      'the served document is not the generated one',
+    );
+    const document = parse(served) as { paths: Record<string, unknown> };
+    assert.ok('/api/openapi.yaml' in document.paths, 'it describes itself');
+  });
+
+  test('HEAD answers its headers; other methods 405; query parameters 400 naming them', async () => {
+    const head = await request(service.app).head('/api/openapi.yaml');
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-type'], 'application/yaml; charset=utf-8');
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const response = await request(service.app)[method]('/api/openapi.yaml');
+      assert.equal(response.status, 405, method);
+      assert.equal(response.headers.allow, 'GET, HEAD');
+    }
+    const query = await request(service.app).get('/api/openapi.yaml?format=json');
+    assert.equal(query.status, 400);
+    assert.deepEqual(
+      (query.body as { details: { field: string }[] }).details.map((detail) => detail.field),
+      ['format'],
     );
   });
 });
