@@ -19,7 +19,8 @@ import {
   type Outcome,
   type VerifyContext,
 } from '../harness/context.ts';
-import { errorBodyProblems, type Reply } from '../harness/http.ts';
+import { contractProblems } from '../harness/api-fixture.ts';
+import { errorBodyProblems, type HttpRequest, type Reply } from '../harness/http.ts';
 import { runLoad, SUCCESS, type Operation, type StoredTask } from '../harness/load.ts';
 
 const BEFORE_MS = 5000;
@@ -47,9 +48,9 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
   let badRefusals = 0;
   let withRetryAfter = 0;
   let refusalSample = '';
-  const onReply = (op: Operation, reply: Reply): void => {
+  const onReply = (op: Operation, reply: Reply, request: HttpRequest): void => {
     if (reply.status === 503) {
-      const problems = errorBodyProblems(reply);
+      const problems = [...errorBodyProblems(reply), ...contractProblems(request, reply)];
       if (reply.headers['retry-after']) withRetryAfter++;
       if (problems.length > 0) {
         badRefusals++;

@@ -35,7 +35,7 @@ interface LoadOptions {
   userPrefix: string;
   durationMs?: number;
   /** Sees every reply as it arrives (the outage check's phase bookkeeping). */
-  onReply?: (op: Operation, reply: Reply) => void;
+  onReply?: (op: Operation, reply: Reply, request: HttpRequest) => void;
   /** Whether a failed write may have been applied anyway; one without a response always may. */
   mayHaveApplied?: (reply: Reply) => boolean;
 }
@@ -74,7 +74,7 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
         result.samples.push(`${op} → ${reply.status || reply.error} ${reply.body.slice(0, 200)}`);
       }
     }
-    options.onReply?.(op, reply);
+    options.onReply?.(op, reply, req);
     return reply;
   };
   const randomStartAt = (): string =>
