@@ -19,9 +19,14 @@ import {
   type Outcome,
   type VerifyContext,
 } from '../harness/context.ts';
-import { contractProblems } from '../harness/api-fixture.ts';
-import { errorBodyProblems, type HttpRequest, type Reply } from '../harness/http.ts';
-import { runLoad, SUCCESS, type Operation, type StoredTask } from '../harness/load.ts';
+import { errorBodyProblems, type Reply } from '../harness/http.ts';
+import {
+  contractFailures,
+  runLoad,
+  SUCCESS,
+  type Operation,
+  type StoredTask,
+} from '../harness/load.ts';
 
 const BEFORE_MS = 5000;
 const OUTAGE_MS = 10_000;
@@ -48,9 +53,9 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
   let badRefusals = 0;
   let withRetryAfter = 0;
   let refusalSample = '';
-  const onReply = (op: Operation, reply: Reply, request: HttpRequest): void => {
+  const onReply = (op: Operation, reply: Reply): void => {
     if (reply.status === 503) {
-      const problems = [...errorBodyProblems(reply), ...contractProblems(request, reply)];
+      const problems = errorBodyProblems(reply);
       if (reply.headers['retry-after']) withRetryAfter++;
       if (problems.length > 0) {
         badRefusals++;
@@ -106,6 +111,7 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     if (badRefusals > 0) {
       failures.push(`${badRefusals} 503s without a proper error: ${refusalSample}`);
     }
+    failures.push(...contractFailures(load));
     const maxLatency = percentile(load.latencies, 100);
     if (maxLatency > latencyBound) {
       failures.push(`a request took ${ms(maxLatency)}, beyond the ${ms(latencyBound)} bound`);
@@ -139,6 +145,7 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
         `while down ${distribution(during) || 'none'}`,
         `500s ${count(500)}`,
         `503s with a JSON error ${refusals - badRefusals}/${refusals} (Retry-After on ${withRetryAfter})`,
+        `${load.offContract} answers off the contract`,
         `max ${ms(maxLatency)} (bound ${ms(latencyBound)} = ${timeoutMs} ms × ${maxAttempts} + ${LATENCY_MARGIN_MS})`,
         `process ${alive ? 'alive' : 'DEAD'}`,
         `readiness false during: ${falseDuring ? 'yes' : 'no'}`,

@@ -62,7 +62,7 @@ export async function rollingRestartCheck(context: VerifyContext): Promise<Outco
     }
     return {
       figures: [
-        ...loadFigures(load).slice(0, 6),
+        ...loadFigures(load).slice(0, 7),
         ...replacements.map(
           ([name, { code, signal, exitMs }]) =>
             `${name} exit ${code ?? signal} ${seconds(exitMs)} after SIGTERM`,

@@ -3,6 +3,7 @@
  * create, list, complete and delete tasks as fast as the API answers, journaling every write.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { contractProblems } from './api-fixture.ts';
 import { distribution, ms, percentile, type VerifyContext } from './context.ts';
 import { createHttpClient, parseJson, type HttpRequest, type Reply } from './http.ts';
 
@@ -35,7 +36,7 @@ interface LoadOptions {
   userPrefix: string;
   durationMs?: number;
   /** Sees every reply as it arrives (the outage check's phase bookkeeping). */
-  onReply?: (op: Operation, reply: Reply, request: HttpRequest) => void;
+  onReply?: (op: Operation, reply: Reply) => void;
   /** Whether a failed write may have been applied anyway; one without a response always may. */
   mayHaveApplied?: (reply: Reply) => boolean;
 }
@@ -57,6 +58,9 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
     operations: [] as Operation[],
     /** A few unexpected replies, for the failure report. */
     samples: [] as string[],
+    /** Answers openapi.yaml does not describe for their operation, and a few of them. */
+    offContract: 0,
+    offContractSamples: [] as string[],
     journal: new WriteJournal(),
     elapsedMs: 0,
   };
@@ -74,7 +78,11 @@ export async function runLoad(context: VerifyContext, options: LoadOptions) {
         result.samples.push(`${op} → ${reply.status || reply.error} ${reply.body.slice(0, 200)}`);
       }
     }
-    options.onReply?.(op, reply, req);
+    const problems = contractProblems(req, reply);
+    if (problems.length > 0 && ++result.offContract <= 3) {
+      result.offContractSamples.push(problems.join(', '));
+    }
+    options.onReply?.(op, reply);
     return reply;
   };
   const randomStartAt = (): string =>
@@ -158,6 +166,7 @@ export function loadFigures(load: LoadResult): string[] {
   return [
     `${requests} requests`,
     `${load.failed} errors`,
+    `${load.offContract} off the contract`,
     `p50 ${ms(percentile(load.latencies, 50))}`,
     `p99 ${ms(percentile(load.latencies, 99))}`,
     `max ${ms(percentile(load.latencies, 100))}`,
@@ -167,15 +176,25 @@ export function loadFigures(load: LoadResult): string[] {
   ];
 }
 
-/** Every request must be answered with its operation's success status. */
+/** Every answer must be one openapi.yaml describes for its operation, whatever its status. */
+export function contractFailures(load: LoadResult): string[] {
+  if (load.offContract === 0) return [];
+  const samples = load.offContractSamples.join(' | ');
+  return [`${load.offContract} answers the contract does not describe, e.g. ${samples}`];
+}
+
+/** Every request must be answered with its operation's success status, as the contract says. */
 export function loadFailures(load: LoadResult): string[] {
   if (load.latencies.length === 0) return ['no request was made'];
-  if (load.failed === 0) return [];
   const transport = distribution(load.transportErrors) || 'no transport errors';
-  return [
-    `${load.failed} failed requests (statuses ${distribution(load.statuses)}; ${transport}); ` +
-      `e.g. ${load.samples.join(' | ')}`,
-  ];
+  const failed =
+    load.failed === 0
+      ? []
+      : [
+          `${load.failed} failed requests (statuses ${distribution(load.statuses)}; ${transport}); ` +
+            `e.g. ${load.samples.join(' | ')}`,
+        ];
+  return [...failed, ...contractFailures(load)];
 }
 
 /** A task as stored in the table (read directly, bypassing the API). */
