@@ -11,6 +11,7 @@ import {
   TASK_SERVICE_BUNDLE,
   TASK_SERVICE_CONTRACT,
 } from '@task-manager/task-service/launch';
+import type { ErrorBody } from '@task-manager/task-service/responses';
 import { CREATE_TABLES_ENV_VARS } from '@task-manager/task-store';
 import { eventually, REPO_ROOT } from '@task-manager/testing';
 import { environmentFor } from './cluster-config.ts';
@@ -78,13 +79,12 @@ export async function startService(smoke: Smoke, env: Env) {
 }
 
 type Me = { userId: string; isAdmin: boolean };
-type Problem = { details: Array<{ message: string }> };
 
 /** Who task-service says a caller is: nobody, a token's subject, a session's (admin by group). */
 export async function checkSignIn({ check }: Smoke, base: string, signIn: SmokeSignIn) {
   await check(`${image}: no credentials: 401 with a Bearer challenge`, async () => {
     const response = await request(`${base}/api/tasks`);
-    const { details } = expectJson<Problem>(response, 401, 'GET /api/tasks');
+    const { details } = expectJson<ErrorBody>(response, 401, 'GET /api/tasks');
     assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
     return details[0]?.message;
   });
