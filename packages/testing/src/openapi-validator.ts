@@ -76,13 +76,7 @@ export class OpenApiValidator {
   #resolve(value: Json, pointer: string): { value: Json; pointer: string } {
     const ref = value.$ref;
     if (typeof ref !== 'string') return { value, pointer };
-    const target = ref.slice(1);
-    let current: unknown = this.document;
-    for (const segment of target.split('/').slice(1)) {
-      current = (current as Json)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
-    }
-    if (current === undefined) throw new Error(`unresolvable $ref ${ref}`);
-    return this.#resolve(current as Json, target);
+    return this.#resolve(refTarget(this.document, ref), ref.slice(1));
   }
 
   #validator(pointer: string): ValidateFunction {
@@ -166,21 +160,23 @@ export class OpenApiValidator {
   }
 }
 
+/** What a local `$ref` ("#/components/schemas/Task") names in `document`. */
+function refTarget(document: unknown, ref: string): Json {
+  let current = document;
+  for (const segment of ref.split('/').slice(1)) {
+    current = (current as Json)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  if (current === undefined) throw new Error(`unresolvable $ref ${ref}`);
+  return current as Json;
+}
+
 /** `node`, a part of `document`, with every `$ref` in it replaced by what it names (local keys win). */
 export function dereference<T>(document: unknown, node: unknown): T {
   if (Array.isArray(node)) return node.map((item) => dereference(document, item)) as T;
   if (typeof node !== 'object' || node === null) return node as T;
-  const { $ref, ...rest } = node as Record<string, unknown>;
-  if (typeof $ref === 'string') {
-    const target = $ref
-      .split('/')
-      .slice(1)
-      .reduce(
-        (at: Record<string, unknown>, key) => at[key] as Record<string, unknown>,
-        document as Json,
-      );
-    return dereference(document, { ...target, ...rest });
-  }
+  const { $ref, ...rest } = node as Json;
+  if (typeof $ref === 'string')
+    return dereference(document, { ...refTarget(document, $ref), ...rest });
   return Object.fromEntries(
     Object.entries(rest).map(([key, value]) => [key, dereference(document, value)]),
   ) as T;
