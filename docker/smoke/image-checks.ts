@@ -88,25 +88,18 @@ const NODE_IMAGES = [
     env: TASK_SERVICE_MALLOC_ENV,
     data: [TASK_SERVICE_CONTRACT],
   },
-  {
-    image: images.reporter.tag,
-    workspace: 'batch',
-    command: REPORTER_COMMAND,
-    env: {},
-    data: [] as string[],
-  },
+  { image: images.reporter.tag, workspace: 'batch', command: REPORTER_COMMAND, env: {} },
   {
     image: images.provider.tag,
     workspace: 'services/identity-provider',
     command: ['node', 'services/identity-provider/dist/main.js'],
     env: {},
-    data: [] as string[],
   },
 ];
 
 async function checkNodeImage(
   check: Check,
-  { image, workspace, command, env, data }: (typeof NODE_IMAGES)[number],
+  { image, workspace, command, env, data = [] }: (typeof NODE_IMAGES)[number],
 ): Promise<void> {
   const { Config: config } = await inspectImage(image);
   const settings = Object.entries(env).map(([name, value]) => `${name}=${value}`);
