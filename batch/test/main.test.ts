@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { getReport, listReportSummaries } from '@task-manager/task-store';
 import {
@@ -9,6 +9,7 @@ import {
   startFaultProxy,
   type DynaliteServer,
   type TestTables,
+  dynaliteForFile,
 } from '@task-manager/testing';
 import { dayWindow, localDate, yesterday } from '../src/report-day.ts';
 import type { LogLine } from './support/logs.ts';
@@ -21,11 +22,7 @@ const TIME_ZONE = 'Asia/Tokyo';
 // Enough tasks that a run is still reading when the test acts on its first progress line.
 const MANY = 3000;
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 function jobEnv(tables: TestTables, extra: Record<string, string> = {}): Record<string, string> {
   return { ...tables.env, REPORT_TIMEZONE: TIME_ZONE, REPORT_PROGRESS_EVERY: '100', ...extra };

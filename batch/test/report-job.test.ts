@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   getReport,
@@ -7,22 +7,13 @@ import {
   type ReportLine,
   type ReportSummary,
 } from '@task-manager/task-store';
-import {
-  createTestTables,
-  startDynalite,
-  type DynaliteServer,
-  type TestTables,
-} from '@task-manager/testing';
+import { createTestTables, type TestTables, dynaliteForFile } from '@task-manager/testing';
 import { dayWindow } from '../src/report-day.ts';
 import { ReportRunError, runReportJob, type ReportJobParams } from '../src/report-job.ts';
 import { capturingLogger, type LogLine } from './support/logs.ts';
 import { completedTasksSpread, seedTasks, type SeedTask } from './support/tasks.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 async function tablesWith(tasks: Iterable<SeedTask>): Promise<TestTables> {
   const tables = await createTestTables(dynamo.endpoint);

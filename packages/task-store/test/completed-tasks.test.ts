@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { createTestTables, dynaliteForFile } from '@task-manager/testing';
 import {
   batchWrite,
   completedTasksBetween,
@@ -12,11 +12,7 @@ import {
   type DynamoClients,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 /** A task item as the task repository stores it; done when completedAt is given. */
 function taskItem(taskId: string, completedAt?: string, userId = 'alice') {

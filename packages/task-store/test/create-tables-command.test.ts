@@ -4,18 +4,14 @@
  * and create the tables once DynamoDB answers — or give up clearly at its deadline.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { eventually, spawnChild, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { eventually, spawnChild, dynaliteForFile } from '@task-manager/testing';
 import { backoffDelay, createDynamoClients, loadDynamoConfig } from '../src/index.ts';
 
 const COMMAND = new URL('../src/bin/create-tables.ts', import.meta.url).pathname;
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 type Line = Record<string, unknown>;
 

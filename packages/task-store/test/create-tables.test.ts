@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,7 +8,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { dynaliteForFile } from '@task-manager/testing';
 import {
   addMissingIndexes,
   createDynamoClients,
@@ -19,11 +19,7 @@ import {
   TASK_INDEX,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 /** Dynalite tables named `<prefix>-tasks`, `<prefix>-reports` and `<prefix>-idempotency`. */
 function tablesNamed(prefix: string) {

@@ -3,13 +3,13 @@
  * waiting and the report job's messages), on errors from real SDK calls where possible.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   DescribeTableCommand,
   DynamoDBServiceException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { dynaliteForFile } from '@task-manager/testing';
 import { createDynamoClients, loadDynamoConfig } from '../src/index.ts';
 import {
   classifyDynamoError,
@@ -17,11 +17,7 @@ import {
   isTransientDynamoError,
 } from '../src/dynamo-errors.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 async function failureOf(endpoint: string): Promise<unknown> {
   const config = loadDynamoConfig({

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { test } from 'node:test';
+import { createTestTables, dynaliteForFile } from '@task-manager/testing';
 import { batchWrite, type DynamoClients } from '../src/index.ts';
 import { queryPages } from '../src/query-pages.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 /** A report partition of `count` lines (sk line-00 …), and a count of the Queries sent. */
 async function partition(count: number) {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   BatchGetCommand,
   PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { createTestTables, dynaliteForFile } from '@task-manager/testing';
 import {
   getReport,
   InvalidCursorError,
@@ -21,11 +21,7 @@ import {
   type ReportRunOptions,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 async function tables(): Promise<{ doc: DynamoDBDocumentClient; table: string }> {
   const { clients, config } = await createTestTables(dynamo.endpoint);

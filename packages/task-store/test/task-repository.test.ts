@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { createTestTables, dynaliteForFile } from '@task-manager/testing';
 import {
   InvalidCursorError,
   TASK_INDEX,
@@ -15,11 +15,7 @@ import {
   type TaskRecord,
 } from '../src/index.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 /** A repository on fresh tables, with a clock the test moves by hand. */
 async function setUp(): Promise<{

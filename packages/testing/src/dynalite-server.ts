@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { forFile } from './for-file.ts';
 
 // dynalite ships no types.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => Server;
@@ -71,6 +72,14 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
       running = true;
     },
   };
+}
+
+/** For a test file: dynalite from before its first test to after its last (see forFile). */
+export function dynaliteForFile(options: DynaliteOptions = {}): DynaliteServer {
+  return forFile(
+    () => startDynalite(options),
+    (dynamo) => dynamo.stop(),
+  );
 }
 
 export interface DynaliteProcess extends DynaliteServer {

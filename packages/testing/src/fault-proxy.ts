@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { after, before } from 'node:test';
+import { forFile } from './for-file.ts';
 import { startDynalite, type DynaliteServer } from './dynalite-server.ts';
 
 export interface FaultProxy {
@@ -176,19 +176,16 @@ export interface DynaliteBehindProxy {
   readonly proxy: FaultProxy;
 }
 
-/**
- * For a test file (node:test hooks): dynalite with a fault proxy in front of it, from before the
- * file's first test to after its last. The fields are set once `before` has run.
- */
+/** For a test file: dynalite with a fault proxy in front of it (see forFile). */
 export function dynaliteBehindProxyForFile(): DynaliteBehindProxy {
-  const servers: { dynamo?: DynaliteServer; proxy?: FaultProxy } = {};
-  before(async () => {
-    servers.dynamo = await startDynalite();
-    servers.proxy = await startFaultProxy(servers.dynamo.endpoint);
-  });
-  after(async () => {
-    await servers.proxy?.close();
-    await servers.dynamo?.stop();
-  });
-  return servers as DynaliteBehindProxy;
+  return forFile(
+    async () => {
+      const dynamo = await startDynalite();
+      return { dynamo, proxy: await startFaultProxy(dynamo.endpoint) };
+    },
+    async ({ dynamo, proxy }) => {
+      await proxy.close();
+      await dynamo.stop();
+    },
+  );
 }

@@ -1,4 +1,5 @@
 export * from './dynalite-server.ts';
+export * from './for-file.ts';
 export * from './fault-proxy.ts';
 export * from './test-tables.ts';
 export * from './eventually.ts';

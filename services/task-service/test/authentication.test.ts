@@ -7,7 +7,7 @@
  * private key or from keys it never had.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import request from 'supertest';
 import {
@@ -15,9 +15,7 @@ import {
   SESSION_COOKIE,
   signedByProvider as signedWithProviderKey,
   signInBrowser,
-  startDynalite,
   validClaims as claimsFor,
-  type DynaliteServer,
   type TestIdentity,
   eventually,
 } from '@task-manager/testing';
@@ -29,22 +27,18 @@ import {
   ALICE,
   as,
   createTestService,
+  serviceForFile,
   newTask,
   testIdentity,
-  type TestService,
 } from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
 let identity: TestIdentity;
-let service: TestService;
+const service = serviceForFile();
 const now = () => Math.floor(Date.now() / 1000);
 
 before(async () => {
-  dynamo = await startDynalite();
   identity = await testIdentity();
-  service = await createTestService(dynamo);
 });
-after(() => dynamo.stop());
 
 const signedByProvider = (claims: JWTPayload) => signedWithProviderKey(identity, claims);
 const validClaims = (overrides: JWTPayload = {}) => claimsFor(identity, 'mallory', overrides);
@@ -258,7 +252,7 @@ describe('the session cookie', () => {
   });
 
   test('over https both cookies are Secure and prefixed, so only this host can set them', async () => {
-    const secure = await createTestService(dynamo, {
+    const secure = await createTestService(service.dynamo, {
       env: { PUBLIC_URL: 'https://tasks.example' },
     });
     const login = await request(secure.app).get('/auth/login').expect(303);
@@ -474,7 +468,7 @@ describe('the session cookie', () => {
 describe('session limits', () => {
   test('idle and absolute limits, with sliding renewal that does not re-set on every request', async () => {
     let clock = now();
-    const limited = await createTestService(dynamo, {
+    const limited = await createTestService(service.dynamo, {
       now: () => clock,
       env: { SESSION_IDLE_TIMEOUT_SECONDS: '600', SESSION_MAX_AGE_SECONDS: '1800' },
     });
@@ -526,7 +520,7 @@ describe('session limits', () => {
     // The provider answers with a sign-in older than SESSION_MAX_AGE_SECONDS, as one that ignores
     // max_age does: here, because this replica's clock is past that limit of its auth_time.
     let clock = now() + 1800 + 60;
-    const limited = await createTestService(dynamo, {
+    const limited = await createTestService(service.dynamo, {
       now: () => clock,
       env: { SESSION_MAX_AGE_SECONDS: '1800' },
     });
@@ -570,7 +564,7 @@ describe('session limits', () => {
     const cookie = await identity.signIn(await service.baseUrl(), 'hank');
     // Replicas two minutes on, under the limits they were given then.
     const ask = async (env: Record<string, string>) => {
-      const later = await createTestService(dynamo, { env, now: () => now() + 120 });
+      const later = await createTestService(service.dynamo, { env, now: () => now() + 120 });
       const response = await request(later.app)
         .get('/api/me')
         .set('Cookie', `${SESSION_COOKIE}=${cookie}`);
@@ -586,14 +580,14 @@ describe('key rotation', () => {
   test('old sessions keep working after a new key is put first; new ones use the new key', async () => {
     const oldKey = identity.env.SESSION_KEYS!;
     const newKey = Buffer.alloc(32, 9).toString('base64url');
-    const before = await createTestService(dynamo, { env: { SESSION_KEYS: oldKey } });
+    const before = await createTestService(service.dynamo, { env: { SESSION_KEYS: oldKey } });
     const oldSession = await identity.signIn(await before.baseUrl(), 'frank');
     assert.equal(
       decodeProtectedHeader(oldSession).kid,
       sessionKeyId(Buffer.from(oldKey, 'base64url')),
     );
 
-    const rotated = await createTestService(dynamo, {
+    const rotated = await createTestService(service.dynamo, {
       env: { SESSION_KEYS: `${newKey},${oldKey}` },
     });
     await request(rotated.app)
@@ -607,7 +601,7 @@ describe('key rotation', () => {
     );
 
     // Once the old key is removed, its sessions end; the new ones carry on.
-    const retired = await createTestService(dynamo, { env: { SESSION_KEYS: newKey } });
+    const retired = await createTestService(service.dynamo, { env: { SESSION_KEYS: newKey } });
     await request(retired.app)
       .get('/api/me')
       .set('Cookie', `${SESSION_COOKIE}=${oldSession}`)
@@ -641,7 +635,7 @@ describe('returnTo', () => {
 describe('display names for the reports', () => {
   test('recorded when a person signs in or a change of theirs succeeds; not on reads or refusals', async () => {
     const recorded: Identity[] = [];
-    const recording = await createTestService(dynamo, {
+    const recording = await createTestService(service.dynamo, {
       profiles: { remember: async (who) => void recorded.push(who) },
     });
     await identity.token('oscar');

@@ -5,30 +5,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import request from 'supertest';
-import { scanTable, startDynalite, type DynaliteServer } from '@task-manager/testing';
-import {
-  as,
-  ALICE,
-  BOB,
-  createTask,
-  createTestService,
-  newTask,
-  type TestService,
-} from './support/test-service.ts';
+import { scanTable } from '@task-manager/testing';
+import { as, ALICE, BOB, createTask, serviceForFile, newTask } from './support/test-service.ts';
 
 const ADMIN = 'admin';
-let dynamo: DynaliteServer;
-let service: TestService;
 let existingPath: string;
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo, { adminUsers: [ADMIN] });
+const service = serviceForFile({ adminUsers: [ADMIN] }, async () => {
   const { task } = await createTask(service.app, ALICE, newTask({ title: 'untouched' }));
   existingPath = `/api/tasks/${task.taskId}`;
 });
-after(() => dynamo.stop());
 
 /** Every item in the table, to compare before and after a rejected request. */
 async function tableSnapshot(): Promise<string> {

@@ -8,10 +8,10 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
 import type { Server } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { eventually, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { eventually } from '@task-manager/testing';
 import { renderOpenApiYaml } from '../openapi/generate.ts';
 import {
   as,
@@ -19,16 +19,10 @@ import {
   BOB,
   createTask,
   createTestService,
-  type TestService,
+  serviceForFile,
 } from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
-let service: TestService;
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo, { adminUsers: ['admin'] });
-});
-after(() => dynamo.stop());
+const service = serviceForFile({ adminUsers: ['admin'] });
 
 describe('request ids', () => {
   test('a well-formed X-Request-Id is echoed; otherwise one is generated', async () => {
@@ -286,7 +280,7 @@ describe('GET /api/me', () => {
 
 describe('probes of the app', () => {
   test('readiness follows the table check and turns 503 when shutdown begins', async () => {
-    const live = await createTestService(dynamo);
+    const live = await createTestService(service.dynamo);
     await request(live.app).get('/health/readiness').expect(200, { status: 'ok' });
     await request(live.app).get('/health/startup').expect(200, { status: 'ok' });
     live.health.recordTableCheck({ ok: false, reason: 'the tasks table is not reachable (x)' });

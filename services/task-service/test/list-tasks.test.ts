@@ -1,28 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import request from 'supertest';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
-import {
-  as,
-  ALICE,
-  BOB,
-  createTask,
-  createTestService,
-  newTask,
-  type TestService,
-} from './support/test-service.ts';
+import { as, ALICE, BOB, createTask, serviceForFile, newTask } from './support/test-service.ts';
 import type { Task } from '../src/responses.ts';
 
-let dynamo: DynaliteServer;
-let service: TestService;
+const service = serviceForFile({}, createTasks);
 
 // 120 tasks for alice, one every hour from 2026-11-01T00:00Z (given in Tokyo time, so the
 // API must compare instants, not strings), every fourth one done: 30 done, 90 open.
 const TOTAL = 120;
 const DONE = 30;
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo);
+async function createTasks(): Promise<void> {
   for (let hour = TOTAL - 1; hour >= 0; hour -= 1) {
     const utc = new Date(Date.UTC(2026, 10, 1, hour));
     const tokyo = new Date(utc.getTime() + 9 * 3_600_000).toISOString().slice(0, 19) + '+09:00';
@@ -40,8 +28,7 @@ before(async () => {
     }
   }
   await createTask(service.app, BOB, newTask({ title: 'bob', startAt: '2026-11-01T05:30:00Z' }));
-});
-after(() => dynamo.stop());
+}
 
 /** Follows nextCursor to the end; returns the size of each page and every task. */
 async function readAll(query: string): Promise<{ pages: number[]; tasks: Task[] }> {

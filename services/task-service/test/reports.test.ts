@@ -3,17 +3,22 @@
  * exactly what the job publishes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import request from 'supertest';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ReportWriter, type ReportLine } from '@task-manager/task-store';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
 import { dynamoReportSource } from '../src/report-source.ts';
-import { as, ALICE, BOB, createTestService, type TestService } from './support/test-service.ts';
+import {
+  as,
+  ALICE,
+  BOB,
+  createTestService,
+  serviceForFile,
+  type TestService,
+} from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
-let service: TestService;
 const ADMIN = 'admin';
+const service = serviceForFile({ adminUsers: [ADMIN] }, publishReports);
 
 const TRICKY_LINES: ReportLine[] = [
   {
@@ -83,9 +88,8 @@ async function publish(
   await writer.removeOlderRuns();
 }
 
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo, { adminUsers: [ADMIN] });
+/** The reports the tests read: tricky titles, formulas, and enough days for paging. */
+async function publishReports(): Promise<void> {
   await publish('2026-11-21', TRICKY_LINES);
   // The oldest report: titles a spreadsheet would run as formulas.
   await publish('2026-10-25', FORMULA_LINES);
@@ -102,8 +106,7 @@ before(async () => {
     ]);
   }
   await publish('2026-10-26', []);
-});
-after(() => dynamo.stop());
+}
 
 const asAdmin = (path: string) => request(service.app).get(path).set(as(ADMIN));
 
@@ -158,7 +161,7 @@ describe('who may read reports', () => {
   });
 
   test('ADMIN_USERS makes an admin of someone outside the admin group, and only them', async () => {
-    const listed = await createTestService(dynamo, { adminUsers: ['carol'] });
+    const listed = await createTestService(service.dynamo, { adminUsers: ['carol'] });
     await request(listed.app).get('/api/reports').set(as('carol')).expect(200);
     const me = await request(listed.app).get('/api/me').set(as('carol')).expect(200);
     assert.equal(me.body.isAdmin, true);
@@ -279,7 +282,7 @@ describe('GET /api/reports/:date', () => {
   });
 
   test('a report made before its day ended says it is partial, in the list and on its own', async () => {
-    const own = await createTestService(dynamo, { adminUsers: [ADMIN] });
+    const own = await createTestService(service.dynamo, { adminUsers: [ADMIN] });
     // The Tokyo day 2026-11-21 ends at 15:00 UTC; this run was at 09:00 UTC.
     await publish('2026-11-21', TRICKY_LINES.slice(0, 2), {
       into: own,

@@ -4,27 +4,12 @@
  * dynalite, real tokens.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import request from 'supertest';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
-import {
-  as,
-  ALICE,
-  BOB,
-  createTask,
-  createTestService,
-  newTask,
-  type TestService,
-} from './support/test-service.ts';
+import { as, ALICE, BOB, createTask, serviceForFile, newTask } from './support/test-service.ts';
 import type { Task } from '../src/responses.ts';
 
-let dynamo: DynaliteServer;
-let service: TestService;
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo);
-});
-after(() => dynamo.stop());
+const service = serviceForFile();
 
 const get = (url: string, user = ALICE) => request(service.app).get(url).set(as(user));
 

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import request from 'supertest';
-import { startDynalite, type DynaliteServer } from '@task-manager/testing';
-import {
-  as,
-  ALICE,
-  BOB,
-  createTask,
-  createTestService,
-  newTask,
-  type TestService,
-} from './support/test-service.ts';
+import { as, ALICE, BOB, createTask, serviceForFile, newTask } from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
-let service: TestService;
-before(async () => {
-  dynamo = await startDynalite();
-  service = await createTestService(dynamo);
-});
-after(() => dynamo.stop());
+const service = serviceForFile();
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

@@ -4,18 +4,14 @@
  * is tried again on the person's next change.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { readUserNames } from '@task-manager/task-store';
-import { createTestTables, startDynalite, type DynaliteServer } from '@task-manager/testing';
+import { createTestTables, dynaliteForFile } from '@task-manager/testing';
 import { createLogger } from '../src/logger.ts';
 import { dynamoUserProfiles } from '../src/auth/user-profiles.ts';
 import { LogCapture } from './support/test-service.ts';
 
-let dynamo: DynaliteServer;
-before(async () => {
-  dynamo = await startDynalite();
-});
-after(() => dynamo.stop());
+const dynamo = dynaliteForFile();
 
 async function profilesOnNewTables(tableName?: string) {
   const tables = await createTestTables(dynamo.endpoint);

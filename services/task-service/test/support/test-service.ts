@@ -13,6 +13,8 @@ import request from 'supertest';
 import { createDynamoClients, IdempotentCreates, TaskRepository } from '@task-manager/task-store';
 import {
   createTestTables,
+  forFile,
+  startDynalite,
   startTestIdentity,
   type DynaliteServer,
   type TestIdentity,
@@ -41,6 +43,8 @@ export class LogCapture extends Writable {
 
 export interface TestService {
   app: Express;
+  /** The dynalite server its tables are on (a second service can share it). */
+  dynamo: DynaliteServer;
   tables: TestTables;
   tasks: TaskRepository;
   health: HealthState;
@@ -82,20 +86,22 @@ async function listen(app: Express): Promise<Server> {
   return server;
 }
 
+export interface TestServiceOptions {
+  adminUsers?: string[];
+  /** Extra task-service settings (SESSION_IDLE_TIMEOUT_SECONDS...). */
+  env?: Record<string, string>;
+  /** The clock sessions and tokens are checked against, in epoch seconds. */
+  now?: () => number;
+  /** Where display names go (default: the reports table, as in production). */
+  profiles?: UserProfiles;
+  started?: boolean;
+  /** Where the app reaches DynamoDB, when not directly (a proxy in front of `dynamo`). */
+  dynamoEndpoint?: string;
+}
+
 export async function createTestService(
   dynamo: DynaliteServer,
-  options: {
-    adminUsers?: string[];
-    /** Extra task-service settings (SESSION_IDLE_TIMEOUT_SECONDS...). */
-    env?: Record<string, string>;
-    /** The clock sessions and tokens are checked against, in epoch seconds. */
-    now?: () => number;
-    /** Where display names go (default: the reports table, as in production). */
-    profiles?: UserProfiles;
-    started?: boolean;
-    /** Where the app reaches DynamoDB, when not directly (a proxy in front of `dynamo`). */
-    dynamoEndpoint?: string;
-  } = {},
+  options: TestServiceOptions = {},
 ): Promise<TestService> {
   const tables = await createTestTables(dynamo.endpoint);
   const { doc } =
@@ -135,7 +141,19 @@ export async function createTestService(
     server ??= listen(app);
     return `http://127.0.0.1:${((await server).address() as AddressInfo).port}`;
   };
-  return { app, tables, tasks, health, logs, auth, baseUrl };
+  return { app, dynamo, tables, tasks, health, logs, auth, baseUrl };
+}
+
+/** For a test file: a service on a dynalite of its own, given its data by `prepare` (see forFile). */
+export function serviceForFile(
+  options: TestServiceOptions = {},
+  prepare?: () => Promise<void>,
+): TestService {
+  return forFile(
+    async () => createTestService(await startDynalite(), options),
+    (service) => service.dynamo.stop(),
+    prepare,
+  );
 }
 
 export const ALICE = 'alice';
