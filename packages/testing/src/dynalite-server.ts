@@ -76,10 +76,11 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
 
 /** For a test file: dynalite from before its first test to after its last (see forFile). */
 export function dynaliteForFile(options: DynaliteOptions = {}): DynaliteServer {
-  return forFile(
-    () => startDynalite(options),
-    (dynamo) => dynamo.stop(),
-  );
+  return forFile(async (stopLater) => {
+    const dynamo = await startDynalite(options);
+    stopLater(() => dynamo.stop());
+    return dynamo;
+  });
 }
 
 export interface DynaliteProcess extends DynaliteServer {

@@ -178,14 +178,11 @@ export interface DynaliteBehindProxy {
 
 /** For a test file: dynalite with a fault proxy in front of it (see forFile). */
 export function dynaliteBehindProxyForFile(): DynaliteBehindProxy {
-  return forFile(
-    async () => {
-      const dynamo = await startDynalite();
-      return { dynamo, proxy: await startFaultProxy(dynamo.endpoint) };
-    },
-    async ({ dynamo, proxy }) => {
-      await proxy.close();
-      await dynamo.stop();
-    },
-  );
+  return forFile(async (stopLater) => {
+    const dynamo = await startDynalite();
+    stopLater(() => dynamo.stop());
+    const proxy = await startFaultProxy(dynamo.endpoint);
+    stopLater(() => proxy.close());
+    return { dynamo, proxy };
+  });
 }

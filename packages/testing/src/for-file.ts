@@ -3,24 +3,28 @@
  */
 import { after, before } from 'node:test';
 
+/** Called by `start` for each thing it started, with what stops it. */
+export type StopLater = (stop: () => Promise<void>) => void;
+
 /**
- * Starts what `start` makes in a before() hook, then runs `prepare` (the file's data), and stops
- * it in an after() hook. What this returns stands in for what `start` made: each field is read
- * from that when used. Read it in tests and in `prepare`, not in another top-level before() hook
- * of the file: node:test starts a file's top-level hooks together, not one after another.
+ * Runs `start` in a before() hook, then `prepare` (the file's data), and in an after() hook stops,
+ * last first, what `start` said it started, also when it failed halfway: a server left listening
+ * keeps the file's process from ending. What this returns stands in for what `start` made: each
+ * field is read from that when used. Read it in tests and in `prepare`, not in another top-level
+ * before() hook of the file: node:test starts a file's top-level hooks together, not in turn.
  */
 export function forFile<T extends object>(
-  start: () => Promise<T>,
-  stop: (started: T) => Promise<void>,
+  start: (stopLater: StopLater) => Promise<T>,
   prepare?: () => Promise<void>,
 ): T {
+  const stops: Array<() => Promise<void>> = [];
   let started: T | undefined;
   before(async () => {
-    started = await start();
+    started = await start((stop) => stops.unshift(stop));
     await prepare?.();
   });
   after(async () => {
-    if (started !== undefined) await stop(started);
+    for (const stop of stops) await stop();
   });
   return new Proxy({} as T, {
     get(_target, field) {

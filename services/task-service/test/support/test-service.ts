@@ -149,11 +149,11 @@ export function serviceForFile(
   options: TestServiceOptions = {},
   prepare?: () => Promise<void>,
 ): TestService {
-  return forFile(
-    async () => createTestService(await startDynalite(), options),
-    (service) => service.dynamo.stop(),
-    prepare,
-  );
+  return forFile(async (stopLater) => {
+    const dynamo = await startDynalite();
+    stopLater(() => dynamo.stop());
+    return createTestService(dynamo, options);
+  }, prepare);
 }
 
 export const ALICE = 'alice';
