@@ -36,7 +36,7 @@ before(async () => {
     completedTasksSpread(TASKS, dayWindow(DATE, TIME_ZONE)),
   );
 });
-after(() => dynamo.stop());
+after(() => dynamo?.stop());
 
 function jobEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { ...tables.env, REPORT_TIMEZONE: TIME_ZONE, REPORT_PROGRESS_EVERY: '100', ...extra };

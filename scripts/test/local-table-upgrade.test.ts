@@ -31,9 +31,9 @@ before(async () => {
   backupDir = await mkdtemp(join(tmpdir(), 'local-table-upgrade-'));
 });
 after(async () => {
-  clients.client.destroy();
-  await dynamo.stop();
-  await rm(backupDir, { recursive: true, force: true });
+  clients?.client.destroy();
+  await dynamo?.stop();
+  if (backupDir) await rm(backupDir, { recursive: true, force: true });
 });
 
 function names(prefix: string): TableNames {

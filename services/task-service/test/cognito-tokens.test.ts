@@ -43,7 +43,7 @@ before(async () => {
   cognito = await createTestService(dynamo, { env: COGNITO });
   standard = await createTestService(dynamo);
 });
-after(() => dynamo.stop());
+after(() => dynamo?.stop());
 
 const cognitoToken = (overrides: JWTPayload = {}) =>
   signedLikeCognito(identity, cognitoAccessClaims(identity, sub, TEST_CLIENT_ID, overrides));

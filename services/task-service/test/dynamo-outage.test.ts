@@ -31,8 +31,8 @@ before(async () => {
   tables = await createTestTables(dynamo.endpoint);
 });
 after(async () => {
-  await dynamo.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await dynamo?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 async function probe(baseUrl: string, name: string): Promise<number> {

@@ -31,8 +31,8 @@ before(async () => {
   service = await createTestService(dynamo, { dynamoEndpoint: proxy.endpoint });
 });
 after(async () => {
-  await proxy.close();
-  await dynamo.stop();
+  await proxy?.close();
+  await dynamo?.stop();
 });
 
 async function storedTasks(userId: string): Promise<Record<string, unknown>[]> {

@@ -29,8 +29,8 @@ before(async () => {
   relay = await startFaultProxy(`http://127.0.0.1:${identity.provider.port}`);
 });
 after(async () => {
-  await relay.close();
-  await dynamo.stop();
+  await relay?.close();
+  await dynamo?.stop();
 });
 
 const serviceViaRelay = () =>

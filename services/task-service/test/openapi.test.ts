@@ -38,8 +38,8 @@ before(async () => {
   service = await createTestService(dynamo, { adminUsers: ['admin'] });
 });
 after(async () => {
-  await dynamo.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await dynamo?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
 type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';

@@ -29,7 +29,7 @@ before(async () => {
 });
 after(async () => {
   for (const service of running) await service.stop();
-  await dynamo.stop();
+  await dynamo?.stop();
 });
 
 async function start(): Promise<RunningForTest> {

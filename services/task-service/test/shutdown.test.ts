@@ -29,8 +29,8 @@ before(async () => {
   proxy = await startFaultProxy(dynamo.endpoint);
 });
 after(async () => {
-  await proxy.close();
-  await dynamo.stop();
+  await proxy?.close();
+  await dynamo?.stop();
 });
 
 async function startBehindProxy(env: Record<string, string> = {}): Promise<RunningForTest> {
