@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   createTestTables,
   dynaliteBehindProxyForFile,
+  scanTable,
   type TestTables,
 } from '@task-manager/testing';
 import {
@@ -31,17 +31,8 @@ async function setUp(options: { now?: () => Date } = {}) {
     tasks,
     options,
   );
-  const storedTasks = async (userId: string) => {
-    const { Items = [] } = await tables.clients.doc.send(
-      new QueryCommand({
-        TableName: tables.config.tasksTable,
-        KeyConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: { ':userId': userId },
-        ConsistentRead: true,
-      }),
-    );
-    return Items;
-  };
+  const storedTasks = async (userId: string) =>
+    (await scanTable(tables.clients, tables.config.tasksTable)).filter((t) => t.userId === userId);
   return { tables, tasks, creates, storedTasks };
 }
 

@@ -7,16 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   createTestTables,
   dynaliteBehindProxyForFile,
+  scanTable,
   type TestTables,
 } from '@task-manager/testing';
 import {
@@ -47,15 +43,8 @@ async function setUp(): Promise<{
 }
 
 async function storedItems(tables: TestTables, userId: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await tables.clients.doc.send(
-    new QueryCommand({
-      TableName: tables.config.tasksTable,
-      KeyConditionExpression: 'userId = :userId',
-      ExpressionAttributeValues: { ':userId': userId },
-      ConsistentRead: true,
-    }),
-  );
-  return Items;
+  const items = await scanTable(tables.clients, tables.config.tasksTable);
+  return items.filter((item) => item.userId === userId);
 }
 
 describe('a write whose response was lost, retried by the SDK', () => {
