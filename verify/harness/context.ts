@@ -75,7 +75,13 @@ export async function createContext() {
       },
       onLine: logs.scan,
     });
-    await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 });
+    // One that never gets ready is stopped here, not left to load the machine under later checks.
+    await waitUntilReady(instance, { timeoutMs: 20_000, intervalMs: 50 }).catch(
+      async (error: unknown) => {
+        await stopTaskService(instance);
+        throw error;
+      },
+    );
     return instance;
   };
 
