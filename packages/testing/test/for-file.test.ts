@@ -43,6 +43,7 @@ test(
       name: 'a test file whose set-up fails',
       command: process.execPath,
       args: ['--test', new URL('fixtures/start-fails-halfway.ts', import.meta.url).pathname],
+      env: {},
       keepOutput: true,
     });
     t.signal.addEventListener('abort', () => void child.kill());
