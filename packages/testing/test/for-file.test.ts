@@ -45,6 +45,8 @@ test(
       args: ['--test', new URL('fixtures/start-fails-halfway.ts', import.meta.url).pathname],
       env: {},
       keepOutput: true,
+      // node --test runs the file in a process of its own: kill() must reach that one too.
+      group: true,
     });
     t.signal.addEventListener('abort', () => void child.kill());
     const { code } = await child.finished;
