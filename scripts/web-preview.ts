@@ -7,8 +7,10 @@
  * It starts first: its address is the app's public URL, which the identity provider and
  * task-service are configured with. Where task-service listens is known only after that, and
  * under `npm run dev` it can change with every restart, so the proxy is pointed at it later
- * (routeApiTo); until then the API's paths answer 503 "starting", with Retry-After.
+ * (routeApiTo); until then, and whenever task-service refuses connections (while `npm run dev`
+ * restarts it), the API's paths answer 503 "starting", with Retry-After.
  */
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -44,9 +46,10 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   const server = await vite
     .preview({
       root: WEB_DIR,
-      logLevel: 'warn',
+      // Vite logs every proxy error with its stack; a refused connection is answered instead.
+      customLogger: withoutRefusedConnections(vite.createLogger('warn')),
       preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-      plugins: [whileApiStarts(() => !routed)],
+      plugins: [whileApiIsDown(() => !routed)],
     })
     .catch((error: unknown) => {
       // Vite's own error carries no code, only this message.
@@ -71,27 +74,61 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   };
 }
 
+/** A connection task-service refused: nothing listens there (not started, or restarting). */
+const refused = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
+
+/** The API's error shape: 503 with Retry-After, while task-service does not listen. */
+function answerStarting(res: ServerResponse): void {
+  res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+  res.end(
+    JSON.stringify({
+      error: 'task-service is starting, try again shortly',
+      details: [{ field: 'task-service', message: 'is not listening' }],
+    }),
+  );
+}
+
 /**
- * While task-service is not listening yet, its paths answer 503 with Retry-After and the API's
- * error shape, instead of the proxy's 502 and a stack trace in the terminal for each request.
- * A preview server hook runs before Vite's own middlewares, the proxy among them.
+ * While task-service does not listen (before its first start, and while `npm run dev` restarts
+ * it), its paths answer 503 with Retry-After and the API's error shape, instead of the proxy's
+ * 502 and a stack trace in the terminal for each request, as the Ingress answers while no Pod is
+ * ready. Only a refused connection: a request task-service accepted and then lost may have been
+ * carried out, and keeps the proxy's 502. A preview server hook runs before Vite's own
+ * middlewares, the proxy among them, and before the proxies are made (so their `configure` can
+ * still be extended).
  */
-function whileApiStarts(starting: () => boolean): Vite.Plugin {
+function whileApiIsDown(notRouted: () => boolean): Vite.Plugin {
   return {
-    name: 'task-manager:while-api-starts',
+    name: 'task-manager:while-api-is-down',
     configurePreviewServer(server) {
-      const apiPaths = Object.keys(server.config.preview.proxy ?? {});
+      const routes = server.config.preview.proxy ?? {};
+      for (const route of Object.values(routes)) {
+        if (typeof route !== 'object') continue;
+        const { configure } = route;
+        // Registered before Vite's own error listener, which then finds the answer sent.
+        route.configure = (proxy, options) => {
+          proxy.on('error', (error, _req, res) => {
+            if (refused(error) && 'writeHead' in res && !res.headersSent) answerStarting(res);
+          });
+          configure?.(proxy, options);
+        };
+      }
+      const apiPaths = Object.keys(routes);
       server.middlewares.use((req, res, next) => {
         const path = req.url ?? '';
-        if (!starting() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
-        res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-        res.end(
-          JSON.stringify({
-            error: 'task-service is starting, try again shortly',
-            details: [{ field: 'task-service', message: 'is not listening yet' }],
-          }),
-        );
+        if (!notRouted() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
+        answerStarting(res);
       });
     },
   };
+}
+
+/** `logger`, leaving out the proxy's refused connections, which are answered 503 instead. */
+function withoutRefusedConnections(logger: Vite.Logger): Vite.Logger {
+  const { error } = logger;
+  logger.error = (message, options) => {
+    if (!refused(options?.error)) error(message, options);
+  };
+  return logger;
 }
