@@ -10,17 +10,20 @@
  * (routeApiTo); until then, and whenever task-service refuses connections (while `npm run dev`
  * restarts it), the API's paths answer 503 "starting", with Retry-After.
  */
-import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Vite from 'vite';
+import { answerApiDown, refused } from '../web/api-proxy.ts';
 import { portInUse } from './local-config.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
 
-/** The web workspace's Vite (a dependency of web/, not of the repository root). */
+/**
+ * The web workspace's own Vite, the one its config and plugins are written for (were the root's
+ * declared version ever to differ), loaded only when the UI starts.
+ */
 async function importVite(): Promise<typeof Vite> {
   const require = createRequire(join(WEB_DIR, 'package.json'));
   return (await import(pathToFileURL(require.resolve('vite')).href)) as typeof Vite;
@@ -46,10 +49,11 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   const server = await vite
     .preview({
       root: WEB_DIR,
-      // Vite logs every proxy error with its stack; a refused connection is answered instead.
+      // Vite logs every proxy error with its stack; a refused connection is answered 503 instead
+      // (web/api-proxy.ts), and under `npm run dev` it is expected at every restart.
       customLogger: withoutRefusedConnections(vite.createLogger('warn')),
       preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-      plugins: [whileApiIsDown(() => !routed)],
+      plugins: [untilRouted(() => !routed)],
     })
     .catch((error: unknown) => {
       // Vite's own error carries no code, only this message.
@@ -74,51 +78,21 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
   };
 }
 
-/** A connection task-service refused: nothing listens there (not started, or restarting). */
-const refused = (error: unknown) =>
-  (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
-
-/** The API's error shape: 503 with Retry-After, while task-service does not listen. */
-function answerStarting(res: ServerResponse): void {
-  res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-  res.end(
-    JSON.stringify({
-      error: 'task-service is starting, try again shortly',
-      details: [{ field: 'task-service', message: 'is not listening' }],
-    }),
-  );
-}
-
 /**
- * While task-service does not listen (before its first start, and while `npm run dev` restarts
- * it), its paths answer 503 with Retry-After and the API's error shape, instead of the proxy's
- * 502 and a stack trace in the terminal for each request, as the Ingress answers while no Pod is
- * ready. Only a refused connection: a request task-service accepted and then lost may have been
- * carried out, and keeps the proxy's 502. A preview server hook runs before Vite's own
- * middlewares, the proxy among them, and before the proxies are made (so their `configure` can
- * still be extended).
+ * Until the proxy is pointed at task-service, its paths answer as while it does not listen
+ * (web/api-proxy.ts): 503 with Retry-After and the API's error shape, instead of the proxy's
+ * 502 and a stack trace in the terminal for each request. A preview server hook runs before
+ * Vite's own middlewares, the proxy among them.
  */
-function whileApiIsDown(notRouted: () => boolean): Vite.Plugin {
+function untilRouted(notRouted: () => boolean): Vite.Plugin {
   return {
-    name: 'task-manager:while-api-is-down',
+    name: 'task-manager:until-routed',
     configurePreviewServer(server) {
-      const routes = server.config.preview.proxy ?? {};
-      for (const route of Object.values(routes)) {
-        if (typeof route !== 'object') continue;
-        const { configure } = route;
-        // Registered before Vite's own error listener, which then finds the answer sent.
-        route.configure = (proxy, options) => {
-          proxy.on('error', (error, _req, res) => {
-            if (refused(error) && 'writeHead' in res && !res.headersSent) answerStarting(res);
-          });
-          configure?.(proxy, options);
-        };
-      }
-      const apiPaths = Object.keys(routes);
+      const apiPaths = Object.keys(server.config.preview.proxy ?? {});
       server.middlewares.use((req, res, next) => {
         const path = req.url ?? '';
         if (!notRouted() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
-        answerStarting(res);
+        answerApiDown(res);
       });
     },
   };

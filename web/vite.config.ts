@@ -1,6 +1,7 @@
 import { fileURLToPath, URL } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { apiProxy } from './api-proxy';
 
 /**
  * Where the task API runs. The browser only ever talks to its own origin; the dev server and
@@ -34,21 +35,7 @@ export const contentSecurityPolicy = [
  */
 const cors = false;
 
-/**
- * Node's HTTP server keeps the first line of a header that carries one value (Authorization,
- * Content-Type…) and drops the rest, and the proxy forwards what Node kept; nginx and the Ingress
- * forward every line as sent. Sending each header's lines as they came lets task-service see what
- * it sees in the cluster: a repeated Authorization is refused there, not quietly cut here.
- */
-const forwardEveryHeaderLine: ProxyOptions['configure'] = (server) => {
-  server.on('proxyReq', (proxyRequest, request) => {
-    for (const [name, lines] of Object.entries(request.headersDistinct)) {
-      if (lines !== undefined && lines.length > 1) proxyRequest.setHeader(name, lines);
-    }
-  });
-};
-
-const toApi: ProxyOptions = { target: apiOrigin, configure: forwardEveryHeaderLine };
+const toApi = apiProxy(apiOrigin);
 const proxy: Record<string, ProxyOptions> = { '/api': toApi, '/auth': toApi, '/health': toApi };
 
 /**

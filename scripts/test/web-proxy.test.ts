@@ -1,0 +1,131 @@
+/**
+ * The Vite servers in front of task-service (web/api-proxy.ts): `vite preview` as `npm start`
+ * runs it (scripts/web-preview.ts), which listens before task-service does and says "starting"
+ * until it is pointed at task-service, and again whenever task-service refuses connections
+ * (`npm run dev` restarting it); and the dev server, which answers the same way. Needs web/dist
+ * (`npm run build`).
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test, type TestContext } from 'node:test';
+import { createServer as createViteServer } from 'vite';
+import { startWebPreview, WEB_DIR, type WebPreview } from '../web-preview.ts';
+
+/** vite.config.ts reads API_ORIGIN (where the API's paths go by default) as it loads. */
+async function withApiOrigin<T>(origin: string, load: () => Promise<T>): Promise<T> {
+  const previous = process.env.API_ORIGIN;
+  process.env.API_ORIGIN = origin;
+  try {
+    return await load();
+  } finally {
+    if (previous === undefined) delete process.env.API_ORIGIN;
+    else process.env.API_ORIGIN = previous;
+  }
+}
+
+let web: WebPreview;
+/** Something else listening where vite.config.ts sends the API by default (127.0.0.1:3000). */
+let otherApp: Awaited<ReturnType<typeof listen>>;
+before(async () => {
+  otherApp = await listen((_req, res) => res.end('another app'));
+  web = await withApiOrigin(otherApp.origin, () => startWebPreview({ port: 0 }));
+});
+after(async () => {
+  await web?.close();
+  if (otherApp) await close(otherApp.server);
+});
+
+const API_PATHS = ['/api/me', '/auth/login', '/health/ready'];
+
+/** A server on loopback, and its origin. */
+async function listen(handler: RequestListener, port = 0) {
+  const server = createServer(handler).listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** A stand-in for task-service, closed after the test `t` if it still listens then. */
+async function standIn(t: TestContext, handler: RequestListener, port = 0) {
+  const api = await listen(handler, port);
+  t.after(() => (api.server.listening ? close(api.server) : undefined));
+  return api;
+}
+
+const close = (server: Server) =>
+  new Promise<void>((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+
+const answersFromService = (req: { url?: string }, res: { end(text: string): void }) =>
+  res.end(`task-service: ${req.url}`);
+
+async function assertStarting(path: string, origin = web.origin): Promise<void> {
+  const response = await fetch(`${origin}${path}`, { redirect: 'manual' });
+  assert.equal(response.status, 503, path);
+  assert.equal(response.headers.get('retry-after'), '1', path);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
+  assert.deepEqual(await response.json(), {
+    error: 'task-service is starting, try again shortly',
+    details: [{ field: 'task-service', message: 'is not listening' }],
+  });
+}
+
+test('the API says "starting" (503, Retry-After) until task-service listens, never sent elsewhere; the UI is served all along', async (t) => {
+  const api = await standIn(t, answersFromService);
+  for (const path of API_PATHS) await assertStarting(path);
+  // The UI itself is served all along.
+  assert.equal((await fetch(`${web.origin}/`)).status, 200);
+
+  web.routeApiTo(api.origin);
+  const routed = await fetch(`${web.origin}/api/me`);
+  assert.equal(await routed.text(), 'task-service: /api/me');
+});
+
+test('while task-service restarts it is "starting" again, not the proxy\'s 502, and the terminal stays quiet', async (t) => {
+  const logged = t.mock.method(console, 'error');
+  const first = await standIn(t, answersFromService);
+  web.routeApiTo(first.origin);
+  assert.equal(await (await fetch(`${web.origin}/api/me`)).text(), 'task-service: /api/me');
+
+  // Stopped, as node --watch stops it before starting it again: nothing listens there.
+  await close(first.server);
+  for (const path of API_PATHS) await assertStarting(path);
+  assert.equal((await fetch(`${web.origin}/`)).status, 200, 'the UI is still served');
+  assert.deepEqual(
+    logged.mock.calls.map((call) => String(call.arguments[0])),
+    [],
+    'no proxy error with a stack trace for a refused connection',
+  );
+
+  // Back on the same port, the same route answers again.
+  const port = Number(new URL(first.origin).port);
+  await standIn(t, answersFromService, port);
+  assert.equal(await (await fetch(`${web.origin}/api/me`)).text(), 'task-service: /api/me');
+});
+
+test("a request task-service took and then lost keeps the proxy's 502: it may have been carried out", async (t) => {
+  const api = await standIn(t, (req) => req.socket.destroy());
+  web.routeApiTo(api.origin);
+  const response = await fetch(`${web.origin}/api/tasks`, { method: 'POST', body: '{}' });
+  assert.equal(response.status, 502);
+});
+
+test('the dev server (npm run dev -w @task-manager/web) answers the same while task-service does not listen', async (t) => {
+  const api = await standIn(t, answersFromService);
+  const dev = await withApiOrigin(api.origin, () =>
+    createViteServer({
+      root: WEB_DIR,
+      logLevel: 'silent',
+      server: { port: 0, strictPort: true, host: '127.0.0.1' },
+    }),
+  );
+  t.after(() => dev.close());
+  await dev.listen();
+  const origin = `http://127.0.0.1:${(dev.httpServer!.address() as AddressInfo).port}`;
+  assert.equal(await (await fetch(`${origin}/api/me`)).text(), 'task-service: /api/me');
+  await close(api.server);
+  for (const path of API_PATHS) await assertStarting(path, origin);
+});
