@@ -26,7 +26,10 @@ const forwardEveryHeaderLine: Configure = (server) => {
 export const refused = (error: unknown): boolean =>
   (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
 
-/** 503 with Retry-After in the API's error shape: what the Ingress answers while no Pod is ready. */
+/**
+ * 503 with Retry-After, in the API's error shape: the status the Ingress gives while no Pod is
+ * ready.
+ */
 export function answerApiDown(res: ServerResponse): void {
   res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
   res.end(
