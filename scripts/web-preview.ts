@@ -37,6 +37,10 @@ export interface WebPreview {
   close(): Promise<void>;
 }
 
+/** The address people open: localhost, which the app's settings name, at the port it got. */
+const originOf = (server: Vite.PreviewServer['httpServer']) =>
+  `http://localhost:${(server.address() as AddressInfo).port}`;
+
 /**
  * Starts `vite preview` on 127.0.0.1:port (0: any free port; strictPort: a busy port is an
  * error, not a surprise elsewhere) and resolves once it listens.
@@ -53,7 +57,7 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
       // (web/api-proxy.ts), and under `npm run dev` it is expected at every restart.
       customLogger: withoutRefusedConnections(vite.createLogger('warn')),
       preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-      plugins: [untilRouted(() => !routed)],
+      plugins: [untilRouted(() => !routed), pagesAtOrigin()],
     })
     .catch((error: unknown) => {
       // Vite's own error carries no code, only this message.
@@ -61,7 +65,6 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
         error instanceof Error && error.message === `Port ${options.port} is already in use`;
       throw taken ? portInUse('WEB_PORT', options.port, error) : error;
     });
-  const { port } = server.httpServer.address() as AddressInfo;
   // The proxy reads its options on each request (http-proxy copies them per request), so a
   // target set here routes every request from then on.
   const routes = Object.values(server.config.preview.proxy ?? {}).filter(
@@ -72,7 +75,7 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
     routed = true;
   };
   return {
-    origin: `http://localhost:${port}`,
+    origin: originOf(server.httpServer),
     routeApiTo,
     close: () => server.close(),
   };
@@ -93,6 +96,34 @@ function untilRouted(notRouted: () => boolean): Vite.Plugin {
         const path = req.url ?? '';
         if (!notRouted() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
         answerApiDown(res);
+      });
+    },
+  };
+}
+
+/**
+ * A page opened at another name of this server (http://127.0.0.1:8080 for
+ * http://localhost:8080) is sent to the same path at the app's address, the PUBLIC_URL that
+ * task-service and the identity provider are given: a sign-in started at another name would
+ * leave its cookie where the provider does not bring the browser back, and fail. The API's paths
+ * are left alone, for scripts that call them at either name.
+ */
+function pagesAtOrigin(): Vite.Plugin {
+  return {
+    name: 'task-manager:pages-at-origin',
+    configurePreviewServer(server) {
+      const apiPaths = Object.keys(server.config.preview.proxy ?? {});
+      server.middlewares.use((req, res, next) => {
+        const origin = originOf(server.httpServer);
+        const path = req.url ?? '';
+        const page =
+          (req.method === 'GET' || req.method === 'HEAD') &&
+          path.startsWith('/') &&
+          !apiPaths.some((prefix) => path.startsWith(prefix));
+        if (!page || req.headers.host?.toLowerCase() === new URL(origin).host) {
+          return next();
+        }
+        res.writeHead(302, { Location: `${origin}${path}` }).end();
       });
     },
   };

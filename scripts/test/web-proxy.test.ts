@@ -106,6 +106,22 @@ test('while task-service restarts it is "starting" again, not the proxy\'s 502, 
   assert.equal(await (await fetch(`${web.origin}/api/me`)).text(), 'task-service: /api/me');
 });
 
+test("a page opened at another name of the server goes to the app's address; the API's paths stay", async (t) => {
+  const api = await standIn(t, answersFromService);
+  web.routeApiTo(api.origin);
+  const elsewhere = `http://127.0.0.1:${new URL(web.origin).port}`;
+  for (const path of ['/', '/done?q=x%20y', '/signin', '/assets/none.js']) {
+    const page = await fetch(`${elsewhere}${path}`, { redirect: 'manual' });
+    assert.equal(page.status, 302, path);
+    assert.equal(page.headers.get('location'), `${web.origin}${path}`, path);
+  }
+  assert.equal((await fetch(`${web.origin}/done`, { redirect: 'manual' })).status, 200);
+  for (const path of API_PATHS) {
+    const answer = await fetch(`${elsewhere}${path}`, { redirect: 'manual' });
+    assert.equal(await answer.text(), `task-service: ${path}`, path);
+  }
+});
+
 test("a request task-service took and then lost keeps the proxy's 502: it may have been carried out", async (t) => {
   const api = await standIn(t, (req) => req.socket.destroy());
   web.routeApiTo(api.origin);
