@@ -8,7 +8,8 @@
  * task-service are configured with. Where task-service listens is known only after that, and
  * under `npm run dev` it can change with every restart, so the proxy is pointed at it later
  * (routeApiTo); until then, and whenever task-service refuses connections (while `npm run dev`
- * restarts it), the API's paths answer 503 "starting", with Retry-After.
+ * restarts it), the API's paths answer 503 "starting", with Retry-After. A page opened at
+ * another name of the machine (127.0.0.1) is sent to that address first.
  */
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -57,7 +58,7 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
       // (web/api-proxy.ts), and under `npm run dev` it is expected at every restart.
       customLogger: withoutRefusedConnections(vite.createLogger('warn')),
       preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-      plugins: [untilRouted(() => !routed), pagesAtOrigin()],
+      plugins: [inFrontOfVite(() => !routed)],
     })
     .catch((error: unknown) => {
       // Vite's own error carries no code, only this message.
@@ -82,47 +83,29 @@ export async function startWebPreview(options: { port: number }): Promise<WebPre
 }
 
 /**
- * Until the proxy is pointed at task-service, its paths answer as while it does not listen
- * (web/api-proxy.ts): 503 with Retry-After and the API's error shape, instead of the proxy's
- * 502 and a stack trace in the terminal for each request. A preview server hook runs before
- * Vite's own middlewares, the proxy among them.
+ * What `npm start` adds in front of Vite's own middlewares (the proxy among them), for the two
+ * kinds of path:
+ * - The API's, until the proxy is pointed at task-service: answered as while it does not listen
+ *   (web/api-proxy.ts), 503 with Retry-After, never sent to vite.config.ts's default target.
+ * - A page opened at another name of this server (http://127.0.0.1:8080 for
+ *   http://localhost:8080): sent to the same path at the app's address, the PUBLIC_URL that
+ *   task-service and the identity provider are given. A sign-in started at another name would
+ *   leave its cookie where the provider does not bring the browser back, and fail. The API's
+ *   paths are left alone, for scripts that call them at either name.
  */
-function untilRouted(notRouted: () => boolean): Vite.Plugin {
+function inFrontOfVite(notRouted: () => boolean): Vite.Plugin {
   return {
-    name: 'task-manager:until-routed',
+    name: 'task-manager:in-front-of-vite',
     configurePreviewServer(server) {
       const apiPaths = Object.keys(server.config.preview.proxy ?? {});
       server.middlewares.use((req, res, next) => {
         const path = req.url ?? '';
-        if (!notRouted() || !apiPaths.some((prefix) => path.startsWith(prefix))) return next();
-        answerApiDown(res);
-      });
-    },
-  };
-}
-
-/**
- * A page opened at another name of this server (http://127.0.0.1:8080 for
- * http://localhost:8080) is sent to the same path at the app's address, the PUBLIC_URL that
- * task-service and the identity provider are given: a sign-in started at another name would
- * leave its cookie where the provider does not bring the browser back, and fail. The API's paths
- * are left alone, for scripts that call them at either name.
- */
-function pagesAtOrigin(): Vite.Plugin {
-  return {
-    name: 'task-manager:pages-at-origin',
-    configurePreviewServer(server) {
-      const apiPaths = Object.keys(server.config.preview.proxy ?? {});
-      server.middlewares.use((req, res, next) => {
-        const origin = originOf(server.httpServer);
-        const path = req.url ?? '';
-        const page =
-          (req.method === 'GET' || req.method === 'HEAD') &&
-          path.startsWith('/') &&
-          !apiPaths.some((prefix) => path.startsWith(prefix));
-        if (!page || req.headers.host?.toLowerCase() === new URL(origin).host) {
-          return next();
+        if (apiPaths.some((prefix) => path.startsWith(prefix))) {
+          return notRouted() ? answerApiDown(res) : next();
         }
+        const origin = originOf(server.httpServer);
+        const page = (req.method === 'GET' || req.method === 'HEAD') && path.startsWith('/');
+        if (!page || req.headers.host?.toLowerCase() === new URL(origin).host) return next();
         res.writeHead(302, { Location: `${origin}${path}` }).end();
       });
     },
