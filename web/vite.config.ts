@@ -1,7 +1,7 @@
 import { fileURLToPath, URL } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig, type ProxyOptions } from 'vite';
-import { apiProxy } from './api-proxy';
+import { apiProxy } from './api-proxy.ts';
 
 /**
  * Where the task API runs. The browser only ever talks to its own origin; the dev server and

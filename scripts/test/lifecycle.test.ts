@@ -213,6 +213,31 @@ describe('what npm start starts ends with it', () => {
   });
 });
 
+/**
+ * The one warning a start prints on purpose, explained in the README: the development provider
+ * keeps its sign-ins in memory.
+ */
+const EXPLAINED_WARNINGS = [/^oidc-provider WARNING: a quick start development-only in-memory/];
+
+describe('npm start says only what its user needs', () => {
+  for (const script of ['scripts/start.ts', 'scripts/dev.ts']) {
+    test(`${script} starts without a warning nobody explained`, async () => {
+      const started = run(['--conditions=development', script], ANY_PORTS);
+      try {
+        await ready(started);
+        // Node's, Vite's ("(!) …") or a library's warnings, and log records of warn and above.
+        const warnings = started
+          .output()
+          .filter((line) => /warn|\(!\)|deprecat|error|fatal/i.test(line))
+          .filter((line) => !EXPLAINED_WARNINGS.some((explained) => explained.test(line)));
+        assert.deepEqual(warnings, []);
+      } finally {
+        await stopCleanly(started);
+      }
+    });
+  }
+});
+
 /** How a run that must fail ended, and all it wrote; a failure if it still runs at the deadline. */
 async function failureOf(started: ManagedChild): Promise<{ code: number | null; output: string }> {
   const exit = await exitWithin(started, DEADLINE_MS);
