@@ -71,3 +71,19 @@ ${body}
   ].join('; ');
   return { html, contentSecurityPolicy };
 }
+
+/**
+ * The page a person sees when signing in cannot go on (an expired sign-in page, a bad request of
+ * a client): what went wrong, as the provider answered it, and the way back to the app, where
+ * signing in starts again.
+ */
+export function errorPage(answer: object, appUrl: string): Page {
+  const details = Object.entries(answer)
+    .map(([key, value]) => `<p><b>${escapeHtml(key)}</b>: ${escapeHtml(String(value))}</p>`)
+    .join('');
+  return page(
+    'Sign-in error',
+    `<h1>Something went wrong</h1>${details}
+<p><a href="${escapeHtml(appUrl)}">Back to the app</a>, to sign in again.</p>`,
+  );
+}

@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import { USER_ID_MAX_LENGTH, USER_ID_RULE, isUserId } from '@task-manager/contract';
 import { escapeHtml, page } from './html.ts';
 import { APP_SCOPES, origins, send } from './provider.ts';
+import { recordError } from './request-errors.ts';
 
 const INTERACTION = /^\/interaction\/([A-Za-z0-9_-]{1,64})(\/login)?$/;
 const MAX_FORM_BYTES = 4096;
@@ -79,10 +80,7 @@ export function interactions(provider: Provider, options: InteractionOptions): M
       const grant = details.grantId
         ? await provider.Grant.find(details.grantId)
         : new provider.Grant({ clientId: String(details.params.client_id), accountId });
-      if (!accountId || !grant) {
-        ctx.status = 400;
-        return;
-      }
+      if (!accountId || !grant) return ctx.throw(400, 'no account or grant to consent for');
       grant.addOIDCScope(APP_SCOPES);
       grant.addResourceScope(options.apiAudience, 'tasks');
       const grantId = await grant.save();
@@ -97,23 +95,13 @@ export function interactions(provider: Provider, options: InteractionOptions): M
     }
     if (ctx.method !== 'POST') ctx.throw(405);
     const form = await readForm(ctx.req);
-    if (!form) {
-      ctx.status = 413;
-      return;
-    }
+    if (!form) return ctx.throw(413, `the form is larger than ${MAX_FORM_BYTES} bytes`);
     const username = (form.get('username') ?? '').trim();
     if (!isUserId(username)) {
+      const problem = username === '' ? 'Enter a user name.' : `Use only ${USER_ID_RULE}.`;
+      recordError(ctx.req, { error: 'invalid_request', error_description: `username: ${problem}` });
       ctx.status = 400;
-      send(
-        ctx,
-        loginPage(
-          options,
-          uid,
-          clientName,
-          username,
-          username === '' ? 'Enter a user name.' : `Use only ${USER_ID_RULE}.`,
-        ),
-      );
+      send(ctx, loginPage(options, uid, clientName, username, problem));
       return;
     }
     // The provider answers the browser itself (a 303 back to the authorization request).

@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import Provider, { errors, type Configuration } from 'oidc-provider';
 import { isUserId } from '@task-manager/contract';
 import { SIGNING_ALG, type SigningKeys } from './keys.ts';
-import { escapeHtml, page } from './html.ts';
+import { errorPage, page } from './html.ts';
 
 /** The confidential client: task-service, the app's backend-for-frontend. */
 export interface WebClient {
@@ -163,13 +163,15 @@ export function createProvider(settings: ProviderSettings, interactionUrl: strin
       Session: 14 * 86_400,
     },
     async renderError(ctx, out) {
-      const details = Object.entries(out)
-        .map(([key, value]) => `<p><b>${escapeHtml(key)}</b>: ${escapeHtml(String(value))}</p>`)
-        .join('');
-      send(ctx, page('Sign-in error', `<h1>Something went wrong</h1>${details}`));
+      send(ctx, errorPage(out, appUrl(webClient)));
     },
   };
   return new Provider(settings.issuer, configuration);
+}
+
+/** Where the app starts: the origin it is redirected back to after signing in. */
+export function appUrl(webClient: WebClient): string {
+  return `${new URL(webClient.redirectUris[0]!).origin}/`;
 }
 
 /** The origins of a list of URLs, for a Content-Security-Policy. */

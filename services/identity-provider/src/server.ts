@@ -14,9 +14,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { requestIdFrom, requestLogOptions } from '@task-manager/runtime';
 import { interactions } from './interactions.ts';
 import { generateSigningKeys, type SigningKeys } from './keys.ts';
-import { createProvider, type WebClient } from './provider.ts';
+import { appUrl, createProvider, type WebClient } from './provider.ts';
+import { answerErrors, errorFields, recordedError, recordError } from './request-errors.ts';
 
 export interface IdentityProviderOptions {
   /** 0 picks a free port. */
@@ -86,6 +89,20 @@ export async function startIdentityProvider(
     },
     interactionUrl,
   );
+  // Each request's error, for its one log line: those the provider answers itself (one event
+  // for each endpoint this configuration serves, provider.ts, and one for the rest), and those
+  // answered by answerErrors.
+  const record = (ctx: { req: IncomingMessage }, error: unknown) => recordError(ctx.req, error);
+  provider.on('authorization.error', record);
+  provider.on('grant.error', record);
+  provider.on('userinfo.error', record);
+  provider.on('jwks.error', record);
+  provider.on('discovery.error', record);
+  provider.on('end_session.error', record);
+  provider.on('end_session_confirm.error', record);
+  provider.on('end_session_success.error', record);
+  provider.on('server_error', record);
+  provider.use(answerErrors(appUrl(options.webClient)));
   // Trust the forwarded host and protocol, and set them to the issuer's (see the top comment).
   provider.proxy = true;
   provider.use(async (ctx, next) => {
@@ -101,27 +118,41 @@ export async function startIdentityProvider(
       redirectUris: options.webClient.redirectUris,
     }),
   );
-  provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'provider error'));
+
+  const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0]!;
+  const localPath = (path: string) =>
+    basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
+  const requestLog = pinoHttp(
+    requestLogOptions(logger, {
+      requestId(req, res) {
+        const id = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      describe(req, res) {
+        const path = pathOf(req);
+        const error = recordedError(req);
+        return {
+          // Query strings carry codes and states: only the path is logged.
+          fields: {
+            method: req.method,
+            path,
+            status: res.statusCode,
+            ...(error !== undefined && errorFields(error, res.statusCode)),
+          },
+          failed: error !== undefined,
+          // The kubelet probes every few seconds: at debug level, so they do not drown sign-ins.
+          quiet: HEALTH.has(localPath(path)),
+        };
+      },
+    }),
+  );
 
   const handle = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? '/').split('?')[0]!;
-    const local = basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
-    // The kubelet probes every few seconds: at debug level, so they do not drown sign-ins.
-    const level = HEALTH.has(local) ? 'debug' : 'info';
-    // Query strings carry codes and states: only the path is logged.
-    res.once('close', () => {
-      logger[level](
-        {
-          method: req.method,
-          path,
-          status: res.statusCode,
-          durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
-        },
-        'request',
-      );
-    });
+    requestLog(req, res);
+    const path = pathOf(req);
+    const local = localPath(path);
     if (HEALTH.has(local)) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       res.end('{"status":"ok"}');
@@ -129,7 +160,9 @@ export async function startIdentityProvider(
     }
     if (basePath) {
       if (!path.startsWith(`${basePath}/`) && path !== basePath) {
-        res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"not found"}');
+        const notFound = { error: 'not_found' };
+        recordError(req, notFound);
+        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify(notFound));
         return;
       }
       // Mounted at the issuer's path: oidc-provider reads the mount path from originalUrl.

@@ -71,7 +71,7 @@ test('serves discovery and probes from its environment, logs JSON, stops cleanly
   assert.ok(lines.every((line) => line.service === 'identity-provider'));
   assert.ok(lines.some((line) => line.msg === 'identity provider listening'));
   // Requests are logged at info, the probes (polled above) at debug only.
-  const logged = lines.filter((line) => line.msg === 'request').map((line) => line.path);
+  const logged = lines.filter((line) => line.path !== undefined).map((line) => line.path);
   assert.deepEqual(logged, ['/.well-known/openid-configuration']);
   assert.equal(lines.at(-1)?.msg, 'identity provider stopped');
   assert.ok(!child.output('stdout').join('\n').includes('secret-value-never-logged'));

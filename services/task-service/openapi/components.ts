@@ -12,10 +12,10 @@ import type {
   ZodOpenApiResponsesObject,
   ZodOpenApiSecuritySchemeObject,
 } from 'zod-openapi';
+import { REQUEST_ID_PATTERN } from '@task-manager/runtime';
 import { cookieNames } from '../src/auth/authentication.ts';
 import { MAX_LISTED_TAGS } from '../src/conditional-requests.ts';
 import { JSON_BODY_LIMIT_BYTES } from '../src/middleware/json-body.ts';
-import { REQUEST_ID_PATTERN } from '../src/middleware/request-id.ts';
 import { errorBody, probeOk, probeUnavailable } from '../src/responses.ts';
 
 const plainHttp = cookieNames('http://localhost');
