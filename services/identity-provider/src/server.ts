@@ -129,20 +129,17 @@ export async function startIdentityProvider(
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      describe(req, res) {
-        const path = pathOf(req);
+      failed: (req) => recordedError(req) !== undefined,
+      // The kubelet probes every few seconds: at debug level, so they do not drown sign-ins.
+      quiet: (req) => HEALTH.has(localPath(pathOf(req))),
+      fields(req, res) {
         const error = recordedError(req);
+        // Query strings carry codes and states: only the path is logged.
         return {
-          // Query strings carry codes and states: only the path is logged.
-          fields: {
-            method: req.method,
-            path,
-            status: res.statusCode,
-            ...(error !== undefined && errorFields(error, res.statusCode)),
-          },
-          failed: error !== undefined,
-          // The kubelet probes every few seconds: at debug level, so they do not drown sign-ins.
-          quiet: HEALTH.has(localPath(path)),
+          method: req.method,
+          path: pathOf(req),
+          status: res.statusCode,
+          ...(error !== undefined && errorFields(error, res.statusCode)),
         };
       },
     }),

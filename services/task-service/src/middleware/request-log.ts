@@ -22,25 +22,22 @@ export function requestLog(logger: Logger): HttpLogger {
   return pinoHttp(
     requestLogOptions(logger, {
       requestId: (_req, res) => contextOf(res as Response).requestId,
-      describe(req, res) {
-        const { path } = req as Request;
-        const context = contextOf(res as Response);
-        const { failure } = context;
+      failed: (_req, res) => contextOf(res as Response).failure !== undefined,
+      quiet: (req) =>
+        QUIET_PATH_PREFIXES.some((prefix) => (req as Request).path.startsWith(prefix)),
+      fields(req, res) {
+        const { userId, failure } = contextOf(res as Response);
         return {
-          fields: {
-            method: req.method,
-            route: routeOf(req),
-            path,
-            status: res.statusCode,
-            ...(context.userId === undefined ? {} : { userId: context.userId }),
-            ...(failure && {
-              error: failure.body.error,
-              ...(failure.body.details.length > 0 && { details: failure.body.details }),
-              ...(failure.cause !== undefined && { err: failure.cause }),
-            }),
-          },
-          failed: failure !== undefined,
-          quiet: QUIET_PATH_PREFIXES.some((prefix) => path.startsWith(prefix)),
+          method: req.method,
+          route: routeOf(req),
+          path: (req as Request).path,
+          status: res.statusCode,
+          ...(userId === undefined ? {} : { userId }),
+          ...(failure && {
+            error: failure.body.error,
+            ...(failure.body.details.length > 0 && { details: failure.body.details }),
+            ...(failure.cause !== undefined && { err: failure.cause }),
+          }),
         };
       },
     }),
