@@ -84,7 +84,7 @@ async function runContainers(smoke: Smoke, ingress: Ingress): Promise<void> {
   const web = await startWeb(smoke);
   if (web) {
     ingress.upstreams.set('task-web', web.url);
-    await checkWeb(smoke, web.url);
+    await checkWeb(smoke, web);
     if (service && task) await checkInBrowser(smoke, ingress.url, signIn.issuer, task, reportDate);
   }
   await checkDevTargets(smoke, serviceEnv);

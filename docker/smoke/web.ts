@@ -4,7 +4,7 @@ import net from 'node:net';
 import { eventually } from '@task-manager/testing';
 import { images } from './images.ts';
 import { checkStdout, startApp, type Container, type Smoke } from './sandbox.ts';
-import { docker, expectStatus, FAILED, request, type HttpResponse } from './support.ts';
+import { docker, expectStatus, FAILED, jsonLines, request, type HttpResponse } from './support.ts';
 
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
@@ -24,7 +24,9 @@ export function startWeb(smoke: Smoke) {
   });
 }
 
-export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
+export async function checkWeb(smoke: Smoke, web: Container): Promise<void> {
+  const { check } = smoke;
+  const base = web.url;
   // Its status, and the `headers` it must have ('' for one it must not have).
   const get = async (path: string, status: number, headers: Record<string, string> = {}) => {
     const response = await request(`${base}${path}`, { headers: { 'Accept-Encoding': 'gzip' } });
@@ -103,6 +105,28 @@ export async function checkWeb({ check }: Smoke, base: string): Promise<void> {
       }
       // Behind the Ingress an absolute redirect would name this container's port.
       await get('/assets', 301, { location: '/assets/' });
+    },
+  );
+  await checkRequestIds(smoke, web);
+}
+
+/** X-Request-Id: the caller's when it is safe to log, nginx's own otherwise; answered and logged. */
+async function checkRequestIds({ check, sandbox }: Smoke, web: Container): Promise<void> {
+  await check(
+    `${image}: the caller's X-Request-Id is answered and logged, an unsafe one replaced`,
+    async () => {
+      const idOf = async (sent: string) =>
+        (await request(`${web.url}/`, { headers: { 'X-Request-Id': sent } })).headers.get(
+          'x-request-id',
+        ) ?? '';
+      assert.equal(await idOf('smoke-web-trace.1'), 'smoke-web-trace.1');
+      const replaced = await idOf('no "quotes" in logs');
+      assert.match(replaced, /^[0-9a-f]{32}$/, "nginx's own id");
+      // nginx writes its access log line once the response is sent: poll for both.
+      await eventually(async () => {
+        const logged = jsonLines((await sandbox.logs(web.name)).stdout).map((l) => l.requestId);
+        assert.ok(logged.includes('smoke-web-trace.1') && logged.includes(replaced), 'not yet');
+      });
     },
   );
 }
