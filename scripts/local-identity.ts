@@ -15,7 +15,7 @@ import {
   type RunningIdentityProvider,
   type SigningKeys,
 } from '@task-manager/identity-provider';
-import { pino } from 'pino';
+import { createLogger } from '@task-manager/runtime';
 import { portInUse } from './local-config.ts';
 
 /** The confidential client task-service signs people in with. */
@@ -79,7 +79,8 @@ export async function startLocalIdentity(options: {
         postLogoutRedirectUris: [`${options.publicUrl}/signin`],
       },
       apiAudience: audience,
-      logger: pino({ level: 'warn', base: { service: 'identity-provider' } }),
+      // Its server errors, in the shape of task-service's lines; each sign-in's line is not needed.
+      logger: createLogger('identity-provider', 'warn'),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
