@@ -322,6 +322,33 @@ describe('task manager UI', () => {
     }
   });
 
+  test('a sign-in page that can no longer finish says why, and leads back to signing in', async () => {
+    const { page, context, problems } = await suite.newPerson();
+    try {
+      await page.goto(`${suite.app.origin}/`);
+      await page.waitForURL('**/signin');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${suite.app.issuer}/interaction/**`);
+      // The provider no longer knows this sign-in, as when its page was left open past its
+      // 10 minutes: the cookie that ties the page to it is gone.
+      await context.clearCookies({ name: /^_interaction/ });
+      await page.getByLabel('User name').fill('mia');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Something went wrong' }).waitFor();
+      await page.getByText('interaction session id cookie not found').waitFor();
+
+      await page.getByRole('link', { name: 'Back to the app' }).click();
+      await page.waitForURL(`${suite.app.origin}/signin`);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await suite.signInAtProvider(page, 'mia');
+      await page.getByRole('button', { name: 'New task' }).waitFor();
+      // The refused form post is the one failed request.
+      assertNoProblems(problems.filter((problem) => !/^400 .*\/interaction\//.test(problem)));
+    } finally {
+      await context.close();
+    }
+  });
+
   test('works with the keyboard alone, with visible focus', async () => {
     const { page, context, problems } = await suite.newPerson();
     try {
