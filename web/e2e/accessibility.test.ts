@@ -1,7 +1,8 @@
 /**
  * axe-core on every page state the issue names — the sign-in pages (the app's and the
- * provider's, with its error), the task lists (grouped, searched, empty, failing), the dialogs
- * (new task with errors, discard, conflict, delete, shortcuts), the Undo notice, the reports,
+ * provider's, with its error, and its page for a sign-in that cannot finish), the task lists
+ * (grouped, searched, empty, failing), the dialogs (new task with errors, discard, conflict,
+ * delete, shortcuts), the Undo notice, the reports,
  * the refusal to a non-admin, an unknown address — in English and Japanese, at 375 and 1440 px,
  * light and dark: no serious or critical finding anywhere. Each state is photographed too
  * (web/artifacts/a11y-<state>-<locale>-<width>-<scheme>.png).
@@ -151,6 +152,12 @@ async function walkThrough(
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText(`Use only ${USER_ID_RULE}.`).waitFor();
     await check('provider-error');
+    // A sign-in page the provider no longer knows (left open too long): its error page.
+    const signInPage = page.url().replace(/\/login$/, '');
+    await page.goto(`${suite.app.issuer}/interaction/no-such-sign-in`);
+    await page.getByRole('link', { name: 'Back to the app' }).waitFor();
+    await check('provider-cannot-finish');
+    await page.goto(signInPage);
     await signInAtProvider(page, user);
 
     await article(page, 'Plan the holiday').waitFor();
