@@ -72,6 +72,8 @@ export function answerErrors(appUrl: string): Middleware {
       }
     } catch (error) {
       recordError(ctx.req, error);
+      // Too late to answer: Koa ends the response.
+      if (ctx.headerSent) throw error;
       const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
       ctx.status = Number(status ?? statusCode ?? 500);
       const answer = answerFor(error);

@@ -119,7 +119,9 @@ export async function startIdentityProvider(
     }),
   );
 
-  const pathOf = (req: IncomingMessage) => (req.url ?? '/').split('?')[0]!;
+  // The path as requested: mounted at the issuer's path, req.url loses that prefix (below).
+  const pathOf = (req: IncomingMessage & { originalUrl?: string }) =>
+    (req.originalUrl ?? req.url ?? '/').split('?')[0]!;
   const localPath = (path: string) =>
     basePath && path.startsWith(basePath) ? path.slice(basePath.length) : path;
   const requestLog = pinoHttp(

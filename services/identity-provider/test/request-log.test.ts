@@ -114,6 +114,24 @@ describe('the request log', () => {
     assert.equal((await lineOf(probe)).level, 'debug');
   });
 
+  test('behind an Ingress path, the path logged is the one requested', async () => {
+    const mounted = await startIdentityProvider({
+      webClient,
+      apiAudience: `${APP}/api`,
+      issuer: (port) => `http://localhost:${port}/idp`,
+      logger: createLogger('identity-provider', 'debug', destination),
+    });
+    try {
+      const discovery = await fetch(`${mounted.issuer}/.well-known/openid-configuration`);
+      assert.equal(discovery.status, 200);
+      assert.equal((await lineOf(discovery)).path, '/idp/.well-known/openid-configuration');
+      const probe = await lineOf(await fetch(`${mounted.issuer}/health/readiness`));
+      assert.deepEqual([probe.path, probe.level], ['/idp/health/readiness', 'debug']);
+    } finally {
+      await mounted.close();
+    }
+  });
+
   test('each error is logged once: what the client was told and why, with no code, token or secret', async () => {
     const { page, cookie } = await signInPage();
     const login = new URL(`${page.pathname}/login`, page);
