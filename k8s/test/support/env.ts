@@ -67,12 +67,8 @@ export function resolveEnv(container: IContainer, objects: KubeObject[]): Resolv
     objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === name)
       ? (find<IConfigMap>(objects, 'ConfigMap', name).data ?? {})
       : undefined;
-  for (const { configMapRef: ref, prefix = '' } of container.envFrom ?? []) {
-    const values = data(ref?.name);
-    if (!ref) env.problems.push(`${container.name}: only envFrom.configMapRef is expected`);
-    else if (!values && !ref.optional) env.problems.push(`missing ConfigMap ${ref.name}`);
-    for (const [key, value] of Object.entries(values ?? {})) env.values.set(prefix + key, value);
-  }
+  // envFrom would hand a container every key of a ConfigMap, read or not: each variable is named.
+  if (container.envFrom) env.problems.push(`${container.name}: envFrom instead of named variables`);
   for (const { name, value, valueFrom } of container.env ?? []) {
     const field = valueFrom?.fieldRef?.fieldPath ?? valueFrom?.resourceFieldRef?.resource;
     const configMapRef = valueFrom?.configMapKeyRef;
