@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '@task-manager/testing';
+import { baseImages, readStages, REPO_ROOT } from '@task-manager/testing';
 import { docker, dockerChecked, FAILED, note, secondsSince, type Check } from './support.ts';
 
 /** `target`: a stage built as an image of its own. */
@@ -68,29 +68,9 @@ export async function findInImage(image: string, args: string[], { mayLack = fal
   return stdout;
 }
 
-/** The public images named by FROM lines (after ARG defaults), excluding the files' own stages. */
-export function baseImagesOf(dockerfile: string): string[] {
-  const args = new Map<string, string>();
-  const stages = new Set<string>();
-  const bases: string[] = [];
-  for (const line of readFileSync(path.join(REPO_ROOT, dockerfile), 'utf8').split('\n')) {
-    const [instruction, ...words] = line.trim().split(/\s+/);
-    if (instruction?.toUpperCase() === 'ARG' && words[0]?.includes('=')) {
-      const [name = '', ...value] = words[0].split('=');
-      args.set(name, value.join('='));
-    } else if (instruction?.toUpperCase() === 'FROM') {
-      const [from = '', as, stage] = words.filter((word) => !word.startsWith('--'));
-      const base = from.replace(/\$\{?(\w+)\}?/g, (_, name: string) => args.get(name) ?? '');
-      if (!stages.has(base) && base !== 'scratch') bases.push(base);
-      if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
-    }
-  }
-  return bases;
-}
-
 /** The image's size and what the project adds on top of the base image of its last stage. */
 export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<string> {
-  const base = baseImagesOf(dockerfile).at(-1) ?? '';
+  const base = baseImages(readStages(dockerfile)).at(-1) ?? '';
   const [mine, theirs] = await Promise.all([inspectImage(tag), inspectImage(base)]);
   const [layers = [], baseLayers = []] = [mine.RootFS.Layers, theirs.RootFS.Layers];
   const shared = baseLayers.every((layer, index) => layers[index] === layer);
@@ -105,7 +85,7 @@ export async function sizeOnTopOf({ tag, dockerfile }: ImageSpec): Promise<strin
 /** The base images: present, else pulled, else (no registry) built by `standinTool`. */
 async function ensureBaseImages(standinTool: string): Promise<string> {
   const dockerfiles = allImages.map((spec) => spec.dockerfile);
-  const bases = [...new Set(dockerfiles.flatMap(baseImagesOf))].sort();
+  const bases = [...new Set(dockerfiles.flatMap((file) => baseImages(readStages(file))))].sort();
   // Without an engine or a docker CLI yet (the tool provides both), all are absent.
   const absent = async () => {
     const inspect = (base: string) => docker(['image', 'inspect', base]).catch(() => ({ code: 1 }));

@@ -204,34 +204,3 @@ describe('Skaffold profile resolution', () => {
     assert.throws(() => s.resolveProfiles(base, ['unknown']));
   });
 });
-
-test('Dockerfile stages inherit USER, WORKDIR and ENV from the stage they are built on', () => {
-  const stages = s.parseStages(`ARG IMAGE=node:24-bookworm-slim
-FROM \${IMAGE} AS deps
-WORKDIR /app
-ENV A=1 B=deps
-COPY package.json \\
-     package-lock.json ./
-FROM deps AS dev
-# USER root
-USER 1000:1000
-ENV B=dev \\
-    C=x=y:z
-ENV D legacy form
-FROM \${IMAGE} AS runtime
-COPY --from=deps /app ./`);
-  const named = stages.map(({ name, copies }) => [name, copies]);
-  assert.deepEqual(named, [
-    ['deps', ['package.json', 'package-lock.json']],
-    ['dev', []],
-    ['runtime', []],
-  ]);
-  assert.deepEqual(s.effective(stages, stages[1]!), {
-    user: '1000:1000',
-    workdir: '/app',
-    cmd: undefined,
-    env: { A: '1', B: 'dev', C: 'x=y:z', D: 'legacy form' },
-  });
-  const last = s.effective(stages, s.targetStage(stages, undefined)!);
-  assert.deepEqual(last, { user: undefined, workdir: undefined, cmd: undefined, env: {} });
-});

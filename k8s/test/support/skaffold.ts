@@ -1,8 +1,9 @@
 /**
  * skaffold.yaml as Skaffold resolves it for a command (profile fields overlaid, then their JSON
- * patches), and enough of a Dockerfile parser to check the stages its artifacts build.
+ * patches), and the Dockerfile stages its artifacts build.
  */
-import { overlayOf, readText, readYaml, type Variant } from './kube.ts';
+import { effective, readStages, targetStage } from '@task-manager/testing';
+import { overlayOf, readYaml, type Variant } from './kube.ts';
 
 export interface Artifact {
   image: string;
@@ -102,70 +103,9 @@ export function skaffoldFor(variant: Variant): SkaffoldConfig {
   return overlayOf(variant) === 'aws' ? resolveProfiles(config, ['aws']) : config;
 }
 
-interface Settings {
-  user?: string;
-  workdir?: string;
-  /** The CMD instruction's argument, as written (exec form is a JSON array). */
-  cmd?: string;
-  env: Record<string, string>;
-}
-
-export interface Stage extends Settings {
-  name: string | undefined;
-  from: string;
-  /** Source paths of the stage's COPY instructions from the build context (not --from). */
-  copies: string[];
-}
-
-const SETTINGS = { USER: 'user', WORKDIR: 'workdir', CMD: 'cmd' } as const;
-
-export function parseStages(text: string): Stage[] {
-  const stages: Stage[] = [];
-  const lines = text.replace(/^\s*#.*\n/gm, '').replace(/\\\n/g, ' ');
-  for (const [keyword = '', ...rest] of lines.split('\n').map((line) => line.trim().split(/\s+/))) {
-    const instruction = keyword.toUpperCase();
-    const args = rest.filter((arg) => !arg.startsWith('--'));
-    const stage = stages.at(-1);
-    const setting = SETTINGS[instruction as keyof typeof SETTINGS];
-    if (instruction === 'FROM') {
-      const as = args.findIndex((arg) => arg.toUpperCase() === 'AS');
-      const name = as >= 0 ? args[as + 1] : undefined;
-      stages.push({ from: args[0] ?? '', name, env: {}, copies: [] });
-    } else if (stage && setting) {
-      stage[setting] = rest.join(' ');
-    } else if (stage && instruction === 'ENV') {
-      // `ENV a=1 b=2`, or the legacy `ENV name value`; values as written (no quotes here).
-      const pairs = rest[0]?.includes('=')
-        ? rest.map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)])
-        : [[rest[0], rest.slice(1).join(' ')]];
-      Object.assign(stage.env, Object.fromEntries(pairs));
-    } else if (stage && instruction === 'COPY' && !rest.some((arg) => arg.startsWith('--from'))) {
-      stage.copies.push(...args.slice(0, -1));
-    }
-  }
-  return stages;
-}
-
-/** The stage a build target names (the last stage when no target is given). */
-export function targetStage(stages: Stage[], target: string | undefined): Stage | undefined {
-  return target === undefined ? stages.at(-1) : stages.find((stage) => stage.name === target);
-}
-
-/** A stage's effective USER/WORKDIR/CMD/ENV, inherited from the stage it is built FROM. */
-export function effective(stages: Stage[], stage: Stage): Settings {
-  const parent = stages.find((candidate) => candidate.name === stage.from && candidate !== stage);
-  const inherited: Settings = parent ? effective(stages, parent) : { env: {} };
-  return {
-    user: stage.user ?? inherited.user,
-    workdir: stage.workdir ?? inherited.workdir,
-    cmd: stage.cmd ?? inherited.cmd,
-    env: { ...inherited.env, ...stage.env },
-  };
-}
-
 /** The build target of a Dockerfile, with its effective settings. */
 export function dockerTarget(dockerfile: string, target: string | undefined) {
-  const stages = parseStages(readText(dockerfile));
+  const stages = readStages(dockerfile);
   const stage = targetStage(stages, target);
   if (!stage) throw new Error(`${dockerfile} has no stage ${target}`);
   return { ...stage, ...effective(stages, stage), last: stage === stages.at(-1) };

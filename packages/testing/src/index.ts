@@ -12,3 +12,4 @@ export * from './child-processes.ts';
 export * from './task-service-process.ts';
 export * from './chromium.ts';
 export * from './openapi-validator.ts';
+export * from './dockerfile.ts';
