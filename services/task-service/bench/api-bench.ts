@@ -249,6 +249,7 @@ for (let sample = 0; sample < STARTUP_SAMPLES; sample += 1) {
 const api = await runningApi({});
 const tracedApi = await runningApi(TRACING_ON);
 // With the service's heap flags and malloc settings, so that only the HTTP layer differs.
+const bareServers: ManagedChild[] = [];
 async function bareServer(env: Record<string, string>): Promise<Api> {
   const { child, url } = await startBenchProcess(
     './bare-server.ts',
@@ -261,6 +262,7 @@ async function bareServer(env: Record<string, string>): Promise<Api> {
     },
     { flags: TASK_SERVICE_HEAP_FLAGS },
   );
+  bareServers.push(child);
   return { url, pid: child.pid };
 }
 const bare = await bareServer({});
@@ -541,5 +543,9 @@ const { requests, bytes } = JSON.parse(await collectorReported) as {
 console.log(
   `\ncollector: ${requests} export requests, ${number(bytes / 2 ** 20)} MiB of spans received`,
 );
-await Promise.all([dynamo.close(), ...services.map((service) => stopTaskService(service))]);
-// The bare servers end with the benchmark (service-process.ts).
+// Every child is stopped: a running child's output pipes would keep this process from ending.
+await Promise.all([
+  dynamo.close(),
+  ...services.map((service) => stopTaskService(service)),
+  ...bareServers.map((child) => child.kill()),
+]);

@@ -1,8 +1,9 @@
 /**
  * The benchmarks' child processes, started through the harness `npm run verify` uses too
  * (@task-manager/testing: child-processes.ts, task-service-process.ts): task-service as the image
- * runs it, the OTLP collector and the bare server, each on a port the kernel chooses, all killed
- * when the benchmark exits, however it exits. And what /proc says about them.
+ * runs it, the OTLP collector and the bare server, each on a port the kernel chooses. A benchmark
+ * stops them at its end (their output pipes would keep it from ending); should it fail first,
+ * they are killed as it exits. And what /proc says about them.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
