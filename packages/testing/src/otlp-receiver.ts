@@ -1,27 +1,24 @@
 /**
  * A real OTLP/HTTP trace receiver: POST /v1/traces in protobuf or JSON, gzip or not, decoded
- * into spans as a collector would. Protobuf is decoded with the protobufjs root that
- * @opentelemetry/otlp-transformer shipped up to 0.216.0, the root devDependency
- * otlp-protobuf-root (declared here, npm would install it into the production images).
+ * into spans as a collector would. Protobuf is decoded by protobufjs with the protocol's own
+ * messages (otlp-traces.proto). protobufjs is a root devDependency: declared by this package,
+ * npm would install it into the production images.
  */
 import { once } from 'node:events';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { buffer } from 'node:stream/consumers';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import type * as Protobuf from 'protobufjs';
 
-interface ProtobufType {
-  decode(buffer: Uint8Array): unknown;
-  encode(message: object): { finish(): Uint8Array };
-  toObject(message: unknown, options: Record<string, unknown>): unknown;
-}
-type Messages = 'ExportTraceServiceRequest' | 'ExportTraceServiceResponse';
-const { ExportTraceServiceRequest, ExportTraceServiceResponse } = (
-  createRequire(import.meta.url)('otlp-protobuf-root/build/src/generated/root.js') as {
-    opentelemetry: { proto: { collector: { trace: { v1: Record<Messages, ProtobufType> } } } };
-  }
-).opentelemetry.proto.collector.trace.v1;
+const protobuf = createRequire(import.meta.url)('protobufjs') as typeof Protobuf;
+const messages = protobuf.loadSync(fileURLToPath(new URL('otlp-traces.proto', import.meta.url)));
+const messageType = (name: string) =>
+  messages.lookupType(`opentelemetry.proto.collector.trace.v1.${name}`);
+const ExportTraceServiceRequest = messageType('ExportTraceServiceRequest');
+const ExportTraceServiceResponse = messageType('ExportTraceServiceResponse');
 
 export type Encoding = 'protobuf' | 'json';
 
