@@ -56,6 +56,7 @@ import {
   startDynaliteProcess,
   startTestIdentity,
   stopTaskService,
+  type ManagedChild,
   type TaskServiceInstance,
 } from '@task-manager/testing';
 import { bearerVerifier } from '../src/auth/bearer.ts';
