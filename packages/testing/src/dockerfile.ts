@@ -71,7 +71,7 @@ export function targetStage(stages: Stage[], target: string | undefined): Stage 
   return target === undefined ? stages.at(-1) : stages.find((stage) => stage.name === target);
 }
 
-/** The stage an image's FROM names, if it is one of the file's own earlier stages. */
+/** The earlier stage of the same file that a stage's FROM names, if it names one. */
 const parentOf = (stages: Stage[], stage: Stage) =>
   stages.slice(0, stages.indexOf(stage)).find((candidate) => candidate.name === stage.from);
 
