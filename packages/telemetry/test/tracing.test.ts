@@ -104,7 +104,9 @@ describe('with an OTLP endpoint', () => {
       assert.deepEqual(outer!.attributes, {
         'app.text': 'hello',
         'app.count': 3,
+        'app.ratio': 0.25,
         'app.flag': true,
+        'app.tags': ['a', 'b'],
         'app.later': 'set after start',
       });
       assert.equal(outer!.kind, 'internal');

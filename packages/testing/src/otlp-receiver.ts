@@ -60,7 +60,10 @@ export interface OtlpReceiver {
 
 type Json = Record<string, unknown>;
 
-/** An OTLP AnyValue as a plain value (int64 values arrive as strings or numbers). */
+/**
+ * An OTLP AnyValue as a plain value (int64 values arrive as strings or numbers). Span
+ * attributes in OpenTelemetry JS are primitives or arrays of them, so maps are not read.
+ */
 function anyValue(value: Json | undefined): unknown {
   if (!value) return undefined;
   if ('stringValue' in value) return value.stringValue;
@@ -70,7 +73,6 @@ function anyValue(value: Json | undefined): unknown {
   if ('arrayValue' in value) {
     return ((value.arrayValue as Json).values as Json[] | undefined)?.map(anyValue) ?? [];
   }
-  if ('kvlistValue' in value) return attributes((value.kvlistValue as Json).values as Json[]);
   return undefined;
 }
 
@@ -117,7 +119,7 @@ function spansOf(request: Json, encoding: Encoding): ReceivedSpan[] {
 }
 
 /** protobufjs's plain object, shaped as OTLP/JSON but for ids (base64 bytes, not hex). */
-const TO_JSON = { longs: String, enums: Number, bytes: String };
+const TO_JSON = { longs: String, bytes: String };
 
 function decode(body: Buffer, encoding: Encoding): ReceivedSpan[] {
   if (encoding === 'json') return spansOf(JSON.parse(body.toString('utf8')) as Json, 'json');
