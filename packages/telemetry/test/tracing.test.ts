@@ -106,7 +106,6 @@ describe('with an OTLP endpoint', () => {
         'app.count': 3,
         'app.ratio': 0.25,
         'app.flag': true,
-        'app.tags': ['a', 'b'],
         'app.later': 'set after start',
       });
       assert.equal(outer!.kind, 'internal');
