@@ -16,6 +16,9 @@ export const SECRET_VARIABLES: readonly string[] = [...SECRET_ENV_VARS, 'IDP_COO
 /** In an image, also a signing-key file: it would point at a key baked into the image. */
 const IMAGE_SECRET_VARIABLES = [...SECRET_VARIABLES, 'IDP_SIGNING_KEYS_FILE'];
 
+/** Public names that a long random token's pattern would take for one: AWS's TLS policies. */
+const PUBLIC_NAMES = /^ELBSecurityPolicy-[\w-]+-\d{4}-\d{2}$/;
+
 /** A private key block, a JWK's private part, or a long random token (mixed case and digits). */
 export function secretLooking(text: string): string[] {
   const patterns = [
@@ -23,7 +26,9 @@ export function secretLooking(text: string): string[] {
     /"d"\s*:\s*"[\w-]{20,}"/g,
     /(?<![\w-])(?=[\w-]*[A-Z])(?=[\w-]*[a-z])(?=[\w-]*\d)[\w-]{32,}(?![\w-])/g,
   ];
-  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[0]));
+  return patterns
+    .flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[0]))
+    .filter((found) => !PUBLIC_NAMES.test(found));
 }
 
 /** File names that hold secrets: env files, keys, npm and cloud credentials, npm start's data. */

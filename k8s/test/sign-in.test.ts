@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { globSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import type { IService } from 'kubernetes-models/v1/Service';
 import {
   startIdentityProvider,
   type RunningIdentityProvider,
@@ -180,19 +181,49 @@ for (const variant of AWS_VARIANTS) {
       assert.doesNotMatch(JSON.stringify(objects), /identity-provider:|localhost/);
     });
 
-    test('the app is served on its own host over TLS, the host PUBLIC_URL names', () => {
+    test('the app is served on its own host, https only, the host PUBLIC_URL names', () => {
       const publicUrl = new URL(settings.PUBLIC_URL!);
       assert.equal(publicUrl.protocol, 'https:', 'the session cookie is Secure');
+      assert.equal(publicUrl.origin, settings.PUBLIC_URL, 'an origin: no port, path or slash');
       const { spec, metadata } = k.ingress(objects);
       const hosts = spec?.rules?.map((rule) => rule.host);
       assert.deepEqual(hosts, [publicUrl.hostname]);
-      const [tls, ...more] = spec?.tls ?? [];
-      assert.equal(more.length, 0);
-      assert.deepEqual(tls?.hosts, [publicUrl.hostname]);
-      // A certificate Secret made by cert-manager (render.test.ts: none is rendered).
-      assert.ok(tls?.secretName);
-      assert.ok(metadata.annotations?.['cert-manager.io/cluster-issuer']);
+      // The ALB's certificate is found in ACM by this host: none is kept in the cluster.
+      assert.deepEqual(spec?.tls, [{ hosts: [publicUrl.hostname] }]);
+      const annotations = metadata.annotations ?? {};
+      const alb = (name: string) => annotations[`alb.ingress.kubernetes.io/${name}`];
+      const listeners = JSON.parse(alb('listen-ports') ?? '[]') as Record<string, number>[];
+      assert.deepEqual(listeners, [{ HTTP: 80 }, { HTTPS: 443 }]);
+      assert.equal(alb('ssl-redirect'), '443', 'plain http only redirects');
+      assert.match(alb('ssl-policy') ?? '', /^ELBSecurityPolicy-TLS13-1-2-/, 'TLS 1.2 or 1.3');
+      assert.equal(alb('scheme'), 'internet-facing');
+      // No setting of another controller is left to mislead a reader.
+      assert.deepEqual(
+        Object.keys(annotations).filter((key) => !key.startsWith('alb.ingress.kubernetes.io/')),
+        [],
+      );
       assert.deepEqual(k.ingressRoute(objects, CALLBACK_PATH), TO_SERVICE);
+    });
+
+    test("the load balancer checks each Pod where its readiness probe does, on the probe's port", () => {
+      const { annotations } = k.ingress(objects).metadata;
+      assert.equal(
+        annotations?.['alb.ingress.kubernetes.io/target-type'],
+        'ip',
+        'it sends to the Pods themselves, health checks too',
+      );
+      const backends = new Set(k.ingressPaths(objects).map((p) => p.backend.service!.name));
+      assert.deepEqual([...backends].sort(), ['task-service', 'task-web']);
+      for (const name of backends) {
+        const service = k.find<IService>(objects, 'Service', name);
+        const { httpGet } = k.mainContainer(objects, name).readinessProbe ?? {};
+        const path = service.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path'];
+        assert.equal(path, httpGet?.path, name);
+        // The ALB checks on the port it sends traffic to: the one the probe asks.
+        const { containerPort } = k.serviceBackend(objects, name, 'http');
+        const probePort = k.containerPort(k.mainContainer(objects, name), String(httpGet?.port));
+        assert.equal(probePort, containerPort, name);
+      }
     });
 
     test('signs in with Amazon Cognito, as documented: its issuer form, client_id audience, cognito:groups', () => {
@@ -243,6 +274,12 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
     assert.deepEqual(secretLooking('if (pem.startsWith("-----BEGIN PRIVATE KEY-----")) {'), []);
     const harmless = `task-manager-config-849dghgk8h sha256:${'ab12'.repeat(16)} tolerateFailuresUntilDeadline`;
     assert.deepEqual(secretLooking(harmless), []);
+    // The ALB's TLS policy names are public, though shaped like a token; a key is still found.
+    const policy = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
+    assert.deepEqual(secretLooking(`ssl-policy: ${policy}`), []);
+    assert.deepEqual(secretLooking(`ssl-policy: ${policy} key: ELBSecurityPolicy-${key}`), [
+      `ELBSecurityPolicy-${key}`,
+    ]);
   });
 });
 
