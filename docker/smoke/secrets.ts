@@ -16,8 +16,11 @@ export const SECRET_VARIABLES: readonly string[] = [...SECRET_ENV_VARS, 'IDP_COO
 /** In an image, also a signing-key file: it would point at a key baked into the image. */
 const IMAGE_SECRET_VARIABLES = [...SECRET_VARIABLES, 'IDP_SIGNING_KEYS_FILE'];
 
-/** Public names that a long random token's pattern would take for one: AWS's TLS policies. */
-const PUBLIC_NAMES = /^ELBSecurityPolicy-[\w-]+-\d{4}-\d{2}$/;
+/**
+ * A name ending in a year and month is a versioned name, such as an AWS TLS policy's
+ * (ELBSecurityPolicy-TLS13-1-2-2021-06): a random token ends that way less than once in 10^8.
+ */
+const VERSIONED_NAME = /-\d{4}-\d{2}$/;
 
 /** A private key block, a JWK's private part, or a long random token (mixed case and digits). */
 export function secretLooking(text: string): string[] {
@@ -28,7 +31,7 @@ export function secretLooking(text: string): string[] {
   ];
   return patterns
     .flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[0]))
-    .filter((found) => !PUBLIC_NAMES.test(found));
+    .filter((found) => !VERSIONED_NAME.test(found));
 }
 
 /** File names that hold secrets: env files, keys, npm and cloud credentials, npm start's data. */

@@ -216,12 +216,13 @@ for (const variant of AWS_VARIANTS) {
       assert.deepEqual([...backends].sort(), ['task-service', 'task-web']);
       for (const name of backends) {
         const service = k.find<IService>(objects, 'Service', name);
-        const { httpGet } = k.mainContainer(objects, name).readinessProbe ?? {};
+        const container = k.mainContainer(objects, name);
+        const { httpGet } = container.readinessProbe ?? {};
         const path = service.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path'];
         assert.equal(path, httpGet?.path, name);
         // The ALB checks on the port it sends traffic to: the one the probe asks.
         const { containerPort } = k.serviceBackend(objects, name, 'http');
-        const probePort = k.containerPort(k.mainContainer(objects, name), String(httpGet?.port));
+        const probePort = k.containerPort(container, String(httpGet?.port));
         assert.equal(probePort, containerPort, name);
       }
     });
@@ -274,7 +275,7 @@ describe('nothing trusts an identity header, and no secret is kept in a manifest
     assert.deepEqual(secretLooking('if (pem.startsWith("-----BEGIN PRIVATE KEY-----")) {'), []);
     const harmless = `task-manager-config-849dghgk8h sha256:${'ab12'.repeat(16)} tolerateFailuresUntilDeadline`;
     assert.deepEqual(secretLooking(harmless), []);
-    // The ALB's TLS policy names are public, though shaped like a token; a key is still found.
+    // A versioned name (an ALB TLS policy's) is shaped like a token but is not; a key still is.
     const policy = 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06';
     assert.deepEqual(secretLooking(`ssl-policy: ${policy}`), []);
     assert.deepEqual(secretLooking(`ssl-policy: ${policy} key: ELBSecurityPolicy-${key}`), [
