@@ -48,24 +48,43 @@ const originOf = (server: Vite.PreviewServer['httpServer']) =>
  */
 export async function startWebPreview(options: { port: number }): Promise<WebPreview> {
   const vite = await importVite();
+  if (options.port === 0) return retryLostPort(() => previewOn(vite, 0));
+  return previewOn(vite, options.port).catch((error: unknown) => {
+    throw lostPort(error) ? portInUse('WEB_PORT', options.port, error) : error;
+  });
+}
+
+/** Vite's own error for a port it could not bind carries no code, only this message. */
+const lostPort = (error: unknown) =>
+  error instanceof Error && /^Port \d+ is already in use$/.test(error.message);
+
+/**
+ * Vite does not listen on port 0 and read the port back: it finds a free port, closes it and
+ * binds it again, so another process can take it in between. When any port will do, that is a
+ * race lost, not a busy port: start again, on another free port (`attempts` times at most).
+ */
+export async function retryLostPort<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!lostPort(error) || attempt === attempts) throw error;
+    }
+  }
+}
+
+async function previewOn(vite: typeof Vite, port: number): Promise<WebPreview> {
   // Until routeApiTo, the API's paths answer "starting": never vite.config.ts's default target
   // (127.0.0.1:3000, maybe another app's).
   let routed = false;
-  const server = await vite
-    .preview({
-      root: WEB_DIR,
-      // Vite logs every proxy error with its stack; a refused connection is answered 503 instead
-      // (web/api-proxy.ts), and under `npm run dev` it is expected at every restart.
-      customLogger: withoutRefusedConnections(vite.createLogger('warn')),
-      preview: { port: options.port, strictPort: true, host: '127.0.0.1', open: false },
-      plugins: [inFrontOfVite(() => !routed)],
-    })
-    .catch((error: unknown) => {
-      // Vite's own error carries no code, only this message.
-      const taken =
-        error instanceof Error && error.message === `Port ${options.port} is already in use`;
-      throw taken ? portInUse('WEB_PORT', options.port, error) : error;
-    });
+  const server = await vite.preview({
+    root: WEB_DIR,
+    // Vite logs every proxy error with its stack; a refused connection is answered 503 instead
+    // (web/api-proxy.ts), and under `npm run dev` it is expected at every restart.
+    customLogger: withoutRefusedConnections(vite.createLogger('warn')),
+    preview: { port, strictPort: true, host: '127.0.0.1', open: false },
+    plugins: [inFrontOfVite(() => !routed)],
+  });
   // The proxy reads its options on each request (http-proxy copies them per request), so a
   // target set here routes every request from then on.
   const routes = Object.values(server.config.preview.proxy ?? {}).filter(

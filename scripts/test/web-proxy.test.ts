@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import { createServer as createViteServer } from 'vite';
-import { startWebPreview, WEB_DIR, type WebPreview } from '../web-preview.ts';
+import { retryLostPort, startWebPreview, WEB_DIR, type WebPreview } from '../web-preview.ts';
 
 /** vite.config.ts reads API_ORIGIN (where the API's paths go by default) as it loads. */
 async function withApiOrigin<T>(origin: string, load: () => Promise<T>): Promise<T> {
@@ -144,4 +144,40 @@ test('the dev server (npm run dev -w @task-manager/web) answers the same while t
   assert.equal(await (await fetch(`${origin}/api/me`)).text(), 'task-service: /api/me');
   await close(api.server);
   for (const path of API_PATHS) await assertStarting(path, origin);
+});
+
+// Vite's pick-then-bind race on port 0 cannot be forced from outside (the port it picks is known
+// only inside it), so these give the retry a start that loses it as Vite reports it.
+describe('WEB_PORT=0: a free port taken before Vite binds it is a race lost, tried again', () => {
+  const lost = (port: number) => new Error(`Port ${port} is already in use`);
+  /** A start that fails with each of `failures` in turn, then listens. */
+  const startFailing = (...failures: Error[]) => {
+    const start = async () => {
+      start.calls++;
+      const failure = failures.shift();
+      if (failure) throw failure;
+      return 'listening';
+    };
+    start.calls = 0;
+    return start;
+  };
+
+  test('lost twice, then started on a third port', async () => {
+    const start = startFailing(lost(40001), lost(40002));
+    assert.equal(await retryLostPort(start), 'listening');
+    assert.equal(start.calls, 3);
+  });
+
+  test('any other failure is not retried', async () => {
+    const denied = Object.assign(new Error('listen EACCES: permission denied'), { code: 'EACCES' });
+    const start = startFailing(denied);
+    await assert.rejects(retryLostPort(start), denied);
+    assert.equal(start.calls, 1);
+  });
+
+  test('lost every time: the last loss is the error, after the attempts allowed', async () => {
+    const start = startFailing(lost(1), lost(2), lost(3), lost(4));
+    await assert.rejects(retryLostPort(start, 3), { message: 'Port 3 is already in use' });
+    assert.equal(start.calls, 3);
+  });
 });
