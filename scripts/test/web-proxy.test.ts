@@ -139,7 +139,8 @@ test('the dev server (npm run dev -w @task-manager/web) answers the same while t
     }),
   );
   t.after(() => dev.close());
-  await dev.listen();
+  // The dev server picks its port as preview does (see retryLostPort).
+  await retryLostPort(() => dev.listen());
   const origin = `http://127.0.0.1:${(dev.httpServer!.address() as AddressInfo).port}`;
   assert.equal(await (await fetch(`${origin}/api/me`)).text(), 'task-service: /api/me');
   await close(api.server);
