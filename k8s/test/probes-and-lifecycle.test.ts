@@ -8,6 +8,8 @@ import { describe, test } from 'node:test';
 import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { TRACES_FLUSH_TIMEOUT_MS } from '../../packages/telemetry/src/index.ts';
 import * as k from './support/kube.ts';
 import { failureBudget, probeViolations } from './support/policies.ts';
@@ -19,6 +21,12 @@ const APP_DEPLOYMENTS = ['task-service', 'task-web'];
 
 const mainContainer = (variant: k.Variant, name: string) =>
   k.mainContainer(k.render(variant), name);
+
+/**
+ * The pause before SIGTERM behind an ALB (target-type ip): the AWS Load Balancer Controller
+ * deregisters a stopping Pod through the AWS API, and the ALB still sends to it meanwhile.
+ */
+const ALB_DEREGISTRATION_SECONDS = 15;
 
 /** Seconds nginx keeps serving requests in flight after its graceful stop (docker/nginx). */
 const nginxShutdownSeconds = () =>
@@ -64,23 +72,56 @@ for (const variant of k.ALL_VARIANTS) {
       assert.equal(livenessProbe?.httpGet?.path, path);
     });
 
+    /** Seconds each app may take to stop after SIGTERM. */
+    const drainSeconds = (): Record<string, number> => ({
+      // Draining, then exporting the last spans (bounded; tracing may be on in any variant).
+      'task-service': shutdownSeconds() + TRACES_FLUSH_TIMEOUT_MS / 1000,
+      'task-web': nginxShutdownSeconds(),
+    });
+    const preStopSeconds = (name: string) =>
+      mainContainer(variant, name).lifecycle?.preStop?.sleep?.seconds;
+    const graceSeconds = (name: string) =>
+      k.workload(objects(), name).pod.terminationGracePeriodSeconds ?? 30;
+
     test('grace periods exceed the preStop pause plus the time the app may take to drain and export its last spans', () => {
-      const drainSeconds: Record<string, number> = {
-        // Draining, then exporting the last spans (bounded; tracing may be on in any variant).
-        'task-service': shutdownSeconds() + TRACES_FLUSH_TIMEOUT_MS / 1000,
-        'task-web': nginxShutdownSeconds(),
-      };
       for (const name of APP_DEPLOYMENTS) {
-        const workload = k.workload(objects(), name);
-        const preStop = mainContainer(variant, name).lifecycle?.preStop?.sleep?.seconds;
+        const preStop = preStopSeconds(name);
         assert.ok(preStop !== undefined && preStop >= 3, `${name}: preStop sleep of a few seconds`);
-        const grace = workload.pod.terminationGracePeriodSeconds ?? 30;
+        const [grace, drain] = [graceSeconds(name), drainSeconds()[name]!];
         assert.ok(
-          grace > preStop + drainSeconds[name]!,
-          `${name}: grace ${grace} s <= preStop ${preStop} s + drain ${drainSeconds[name]} s`,
+          grace > preStop + drain,
+          `${name}: grace ${grace} s <= preStop ${preStop} s + drain ${drain} s`,
         );
       }
     });
+
+    if (k.overlayOf(variant) === 'aws') {
+      test('behind the ALB a stopping Pod gets no new requests before SIGTERM, and the ALB waits for the ones it has', () => {
+        const ingress = k.find<IIngress>(objects(), 'Ingress', 'task-manager');
+        assert.equal(ingress.spec?.ingressClassName, 'alb');
+        const attributes = (annotations: Record<string, string> | undefined) =>
+          annotations?.['alb.ingress.kubernetes.io/target-group-attributes'];
+        for (const name of APP_DEPLOYMENTS) {
+          const preStop = preStopSeconds(name) ?? 0;
+          assert.ok(
+            preStop >= ALB_DEREGISTRATION_SECONDS,
+            `${name}: preStop ${preStop} s < ${ALB_DEREGISTRATION_SECONDS} s`,
+          );
+          // A Service's own target-group attributes would replace the Ingress's.
+          const service = k.find<IService>(objects(), 'Service', name);
+          const set =
+            attributes(service.metadata?.annotations) ?? attributes(ingress.metadata?.annotations);
+          const delay = Number(
+            /(?:^|,)deregistration_delay\.timeout_seconds=(\d+)(?:,|$)/.exec(set ?? '')?.[1],
+          );
+          const [servesFor, grace] = [preStop + drainSeconds()[name]!, graceSeconds(name)];
+          assert.ok(
+            delay >= servesFor && delay <= grace,
+            `${name}: the ALB's deregistration delay ${delay} s is not within [${servesFor}, ${grace}] s`,
+          );
+        }
+      });
+    }
 
     test('app Deployments roll one new Pod at a time and never drop below their replicas', () => {
       for (const name of APP_DEPLOYMENTS) {
