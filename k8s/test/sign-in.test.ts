@@ -158,9 +158,11 @@ for (const variant of LOCAL_VARIANTS) {
       // Plain http is only accepted for localhost; the Ingress answers any host name.
       assert.equal(publicUrl.hostname, 'localhost');
       assert.equal(k.ingress(objects).spec?.rules?.[0]?.host, undefined);
-      // minikube: Skaffold forwards that port to the ingress controller; kind maps the same one.
+      // minikube: Skaffold forwards that port to the ingress controller and prints
+      // http://<address>:<localPort>, the link people open; kind maps the same port.
       const forward = loadSkaffoldConfig().portForward?.[0];
       assert.equal(String(forward?.localPort), publicUrl.port, "Skaffold's port-forward");
+      assert.equal(forward?.address, publicUrl.hostname, 'the address Skaffold prints');
     });
   });
 }

@@ -201,6 +201,7 @@ describe('manifests and deploy', () => {
           namespace: 'ingress-nginx',
           port: 80,
           localPort: 8080,
+          address: 'localhost',
         },
       ]);
     }
@@ -229,7 +230,13 @@ describe('skaffold dev -p tracing', () => {
   test("forwards Jaeger's UI to localhost:16686, beside the ingress on 8080", () => {
     assert.deepEqual(devTracing.portForward, [
       ...(config.portForward ?? []),
-      { resourceType: 'service', resourceName: 'jaeger', port: 16686, localPort: 16686 },
+      {
+        resourceType: 'service',
+        resourceName: 'jaeger',
+        port: 16686,
+        localPort: 16686,
+        address: 'localhost',
+      },
     ]);
     // tracing.test.ts: the jaeger Service of dev+tracing has that port, named ui.
   });
