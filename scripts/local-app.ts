@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { ConfigError } from '@task-manager/task-store';
 import { ensureBuilt } from '@task-manager/testing';
 import { addressLines } from './app-addresses.ts';
+import { holdDataDir } from './data-dir-lock.ts';
 import { loadLocalConfig, shownPath } from './local-config.ts';
 import { startLocalDynamo, type LocalDynamo } from './local-dynamodb.ts';
 import { startLocalIdentity, type LocalIdentity } from './local-identity.ts';
@@ -71,6 +72,8 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   });
 
   try {
+    // Before anything in DATA_DIR is read or opened: one npm start per directory.
+    await holdDataDir(config.dataDir);
     dynamo = await startLocalDynamo({
       port: config.dynamoPort,
       dataDir: config.dynamoDataDir,

@@ -6,8 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createDynamoClients, loadDynamoConfig, type DynamoConfig } from '@task-manager/task-store';
 import { startDynalite, type DynaliteServer } from '@task-manager/testing';
-import { Level } from 'level';
-import { portInUse, shownPath } from './local-config.ts';
+import { assertStoreFree } from './data-dir-lock.ts';
+import { portInUse } from './local-config.ts';
 import { upgradeLocalTables } from './local-table-upgrade.ts';
 
 export interface LocalDynamo {
@@ -17,34 +17,13 @@ export interface LocalDynamo {
   env: Record<string, string>;
 }
 
-/**
- * Fails as npm start should when another process has the directory's LevelDB open. dynalite
- * (which opens it with the same `level`) would start regardless and crash the process on its
- * first request with "Database is closed".
- */
-async function assertDataDirFree(dir: string): Promise<void> {
-  const db = new Level(dir);
-  try {
-    await db.open();
-  } catch (error) {
-    if ((error as { cause?: { code?: unknown } }).cause?.code === 'LEVEL_LOCKED') {
-      throw new Error(
-        `${shownPath(dir)} is in use: is another npm start running? Set DATA_DIR to use another directory.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  await db.close();
-}
-
 export async function startLocalDynamo(options: {
   port: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
 }): Promise<LocalDynamo> {
   await mkdir(options.dataDir, { recursive: true });
-  await assertDataDirFree(options.dataDir);
+  await assertStoreFree(options.dataDir);
   let server: DynaliteServer;
   try {
     server = await startDynalite({ port: options.port, path: options.dataDir });

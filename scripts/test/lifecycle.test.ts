@@ -14,6 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { Level } from 'level';
 import { listeningPortIn } from '@task-manager/task-service/launch';
 import {
   eventually,
@@ -25,6 +26,7 @@ import {
 } from '@task-manager/testing';
 import { appAddressesIn, type AppAddresses } from '../app-addresses.ts';
 import { lifelineFor } from '../children.ts';
+import { DATA_DIR_LOCK } from '../data-dir-lock.ts';
 
 const DEADLINE_MS = 180_000;
 
@@ -275,11 +277,40 @@ describe('npm start says what went wrong, and stops', () => {
       const second = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
       const { code, output } = await failureOf(second);
       assert.equal(code, 1, output);
-      assert.match(output, /dynamodb is in use: .*Set DATA_DIR /);
+      assert.ok(output.includes(`${dataDir} is in use: `), output);
+      assert.match(output, / is in use: .*Set DATA_DIR /);
       // The first one is unharmed.
       assert.equal(first.alive, true);
     } finally {
       await stopCleanly(first);
+    }
+  });
+
+  // The moment two starts launched together would race in: one has taken DATA_DIR, its store
+  // is not open yet. Held here by this test, in its own process, for as long as it likes.
+  test('a data directory is taken before its store opens: a start never races another', async () => {
+    const lock = new Level(join(dataDir, DATA_DIR_LOCK));
+    await lock.open();
+    try {
+      const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
+      const { code, output } = await failureOf(started);
+      assert.equal(code, 1, output);
+      assert.ok(output.includes(`${dataDir} is in use: `), output);
+    } finally {
+      await lock.close();
+    }
+  });
+
+  test('a store some other program has open (no lock taken) is refused too, by name', async () => {
+    const store = new Level(join(dataDir, 'dynamodb'));
+    await store.open();
+    try {
+      const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
+      const { code, output } = await failureOf(started);
+      assert.equal(code, 1, output);
+      assert.ok(output.includes(`${join(dataDir, 'dynamodb')} is in use: `), output);
+    } finally {
+      await store.close();
     }
   });
 
