@@ -1,8 +1,8 @@
 /**
  * One `npm start` per DATA_DIR. Two would share dynalite's store and the development secrets.
- * LevelDB lets one process at a time open a store, but dynalite opens its own after it starts
- * listening and, when that fails, crashes on its first request ("Database is closed"): the
- * directory must be known to be free before, and stay ours after.
+ * LevelDB lets one process at a time open a store, but dynalite does not wait to see its open
+ * succeed: when it failed, dynalite crashes on its first request ("Database is closed"). So
+ * the directory must be known to be free before dynalite starts, and stay ours after.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
