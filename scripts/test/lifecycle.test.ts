@@ -286,6 +286,23 @@ describe('npm start says what went wrong, and stops', () => {
     }
   });
 
+  test('two starts launched together on one data directory: one runs, the other says why', async () => {
+    const starts = [0, 1].map(() =>
+      run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS),
+    );
+    try {
+      // Which one gets DATA_DIR is up to the machine; that exactly one does is not.
+      await until('one of them stopped', () => starts.some((started) => !started.alive));
+      const loser = starts.find((started) => !started.alive)!;
+      const { code, output } = await failureOf(loser);
+      assert.equal(code, 1, output);
+      assert.ok(output.includes(`${dataDir} is in use: `), output);
+      await ready(starts.find((started) => started !== loser)!);
+    } finally {
+      await Promise.all(starts.filter((started) => started.alive).map(stopCleanly));
+    }
+  });
+
   // The moment two starts launched together would race in: one has taken DATA_DIR, its store
   // is not open yet. Held here by this test, in its own process, for as long as it likes.
   test('a data directory is taken before its store opens: a start never races another', async () => {
