@@ -250,6 +250,14 @@ async function failureOf(started: ManagedChild): Promise<{ code: number | null; 
   return { code: exit.code, output: outputOf(started) };
 }
 
+/** A start that must stop at once, with exit code 1, naming `dir` as the one in use. */
+async function assertRefusedFor(started: ManagedChild, dir: string): Promise<void> {
+  const { code, output } = await failureOf(started);
+  assert.equal(code, 1, output);
+  assert.ok(output.includes(`${dir} is in use: `), output);
+  assert.match(output, / is in use: .*Set DATA_DIR /);
+}
+
 describe('npm start says what went wrong, and stops', () => {
   for (const variable of Object.keys(ANY_PORTS)) {
     test(`a port that is taken names the setting that moves it: ${variable}`, async () => {
@@ -275,10 +283,7 @@ describe('npm start says what went wrong, and stops', () => {
     try {
       await ready(first);
       const second = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
-      const { code, output } = await failureOf(second);
-      assert.equal(code, 1, output);
-      assert.ok(output.includes(`${dataDir} is in use: `), output);
-      assert.match(output, / is in use: .*Set DATA_DIR /);
+      await assertRefusedFor(second, dataDir);
       // The first one is unharmed.
       assert.equal(first.alive, true);
     } finally {
@@ -294,9 +299,7 @@ describe('npm start says what went wrong, and stops', () => {
       // Which one gets DATA_DIR is up to the machine; that exactly one does is not.
       await until('one of them stopped', () => starts.some((started) => !started.alive));
       const loser = starts.find((started) => !started.alive)!;
-      const { code, output } = await failureOf(loser);
-      assert.equal(code, 1, output);
-      assert.ok(output.includes(`${dataDir} is in use: `), output);
+      await assertRefusedFor(loser, dataDir);
       await ready(starts.find((started) => started !== loser)!);
     } finally {
       await Promise.all(starts.filter((started) => started.alive).map(stopCleanly));
@@ -310,9 +313,7 @@ describe('npm start says what went wrong, and stops', () => {
     await lock.open();
     try {
       const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
-      const { code, output } = await failureOf(started);
-      assert.equal(code, 1, output);
-      assert.ok(output.includes(`${dataDir} is in use: `), output);
+      await assertRefusedFor(started, dataDir);
     } finally {
       await lock.close();
     }
@@ -323,9 +324,7 @@ describe('npm start says what went wrong, and stops', () => {
     await store.open();
     try {
       const started = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
-      const { code, output } = await failureOf(started);
-      assert.equal(code, 1, output);
-      assert.ok(output.includes(`${join(dataDir, 'dynamodb')} is in use: `), output);
+      await assertRefusedFor(started, join(dataDir, 'dynamodb'));
     } finally {
       await store.close();
     }
