@@ -413,7 +413,9 @@ export const api: ZodOpenApiObject = {
           a short-lived, encrypted, HttpOnly cookie, and \`max_age\` (SESSION_MAX_AGE_SECONDS), so the
           provider asks for credentials again when its own sign-in is older than a session may be.
           After the callback the browser returns to \`returnTo\`, a path of this app (anything else
-          is replaced by \`/\`).
+          is replaced by \`/\`). When PUBLIC_URL is http://localhost:port, a request to another
+          name of the machine at that port (127.0.0.1, [::1]) is first sent to this path at
+          PUBLIC_URL, where the provider returns, with the checked \`returnTo\` and no cookie.
         `,
         ...open,
         parameters: [
@@ -432,7 +434,9 @@ export const api: ZodOpenApiObject = {
             }),
         ],
         responses: {
-          303: redirect("To the identity provider's authorization endpoint."),
+          303: redirect(
+            "To the identity provider's authorization endpoint (or first to PUBLIC_URL, above).",
+          ),
           503: providerUnavailable(md`
             The identity provider cannot be reached. JSON for API clients; a browser (Accept:
             text/html) gets a page that says so.

@@ -199,6 +199,46 @@ describe('the session cookie', () => {
     );
   });
 
+  test('a sign-in started at another loopback name of PUBLIC_URL starts again there first', async () => {
+    // PUBLIC_URL is http://localhost:8080: the provider brings the browser back only there.
+    const login = (host: string, query = '?returnTo=/done') =>
+      request(service.app).get(`/auth/login${query}`).set('Host', host).expect(303);
+    for (const host of ['127.0.0.1:8080', '[::1]:8080']) {
+      const sent = await login(host);
+      assert.equal(
+        sent.headers.location,
+        'http://localhost:8080/auth/login?returnTo=%2Fdone',
+        host,
+      );
+      assert.equal(sent.headers['set-cookie'], undefined, `${host}: no cookie left there`);
+      // Only the checked returnTo goes along: a crafted one still ends at this app's root.
+      const crafted = await login(host, '?returnTo=//evil.example&x=1');
+      assert.equal(crafted.headers.location, 'http://localhost:8080/auth/login?returnTo=%2F');
+    }
+    // PUBLIC_URL's own name (in any case), another port (maybe another server) and names that
+    // are not loopback go straight to the provider, with the sign-in's cookie.
+    for (const host of [
+      'localhost:8080',
+      'LOCALHOST:8080',
+      '127.0.0.1:8081',
+      'tasks.example:8080',
+      '127.0.0.1:8080@evil.example',
+      '[::1',
+    ]) {
+      const direct = await login(host);
+      assert.equal(new URL(direct.headers.location!).origin, identity.issuer, host);
+      assert.match(String(direct.headers['set-cookie']), /^tm_sign_in\./, host);
+    }
+    // A deployment at a real host name is never sent elsewhere, whatever Host its proxy sends.
+    const hosted = await createTestService(service.dynamo, {
+      env: { PUBLIC_URL: 'https://tasks.example' },
+    });
+    for (const host of ['127.0.0.1:443', 'localhost', 'internal.svc:8080']) {
+      const direct = await request(hosted.app).get('/auth/login').set('Host', host).expect(303);
+      assert.equal(new URL(direct.headers.location!).origin, identity.issuer, host);
+    }
+  });
+
   test('a callback that cannot finish returns to the sign-in page, not a 503, clearing only its own cookie', async () => {
     const started = await service.auth.sessions.sealSignIn(
       {

@@ -159,7 +159,9 @@ export interface paths {
      *     a short-lived, encrypted, HttpOnly cookie, and `max_age` (SESSION_MAX_AGE_SECONDS), so the
      *     provider asks for credentials again when its own sign-in is older than a session may be.
      *     After the callback the browser returns to `returnTo`, a path of this app (anything else
-     *     is replaced by `/`).
+     *     is replaced by `/`). When PUBLIC_URL is http://localhost:port, a request to another
+     *     name of the machine at that port (127.0.0.1, [::1]) is first sent to this path at
+     *     PUBLIC_URL, where the provider returns, with the checked `returnTo` and no cookie.
      */
     get: operations['signIn'];
     put?: never;
@@ -1065,7 +1067,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description To the identity provider's authorization endpoint. */
+      /** @description To the identity provider's authorization endpoint (or first to PUBLIC_URL, above). */
       303: {
         headers: {
           'X-Request-Id': components['headers']['RequestId'];

@@ -73,7 +73,8 @@ export type AudienceClaim = (typeof AUDIENCE_CLAIMS)[number];
 /** Asks for the claims the app uses: the profile for names, groups for admins. */
 export const DEFAULT_SCOPES = 'openid profile groups';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** The names of this machine, as URL.hostname spells them. */
+export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** An http(s) URL; plain http only on this machine (a cookie or code over http elsewhere leaks). */
 function readSecureUrl(

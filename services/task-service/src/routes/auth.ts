@@ -3,7 +3,8 @@
  * so tokens stay here and the browser only ever holds the encrypted session cookie.
  *
  *   GET  /auth/login?returnTo=/path  → the provider's sign-in (authorization code + PKCE, state,
- *                                      nonce kept in a short-lived encrypted cookie)
+ *                                      nonce kept in a short-lived encrypted cookie); at another
+ *                                      name of a loopback PUBLIC_URL, first to PUBLIC_URL
  *   GET  /auth/callback              → exchanges the code, sets the session cookie, returns to
  *                                      returnTo
  *   POST /auth/logout                → clears the session and sends the browser on to the
@@ -19,6 +20,7 @@ import {
   setCookie,
   type Authentication,
 } from '../auth/authentication.ts';
+import { LOOPBACK_HOSTS } from '../auth/auth-config.ts';
 import { identityFromClaims } from '../auth/identity.ts';
 import {
   authorizationRequest,
@@ -59,6 +61,26 @@ export function safeReturnTo(value: unknown): string {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return '/';
   return value;
+}
+
+/**
+ * Whether a request came to PUBLIC_URL's own server under another of this machine's names:
+ * http://127.0.0.1:8080 or http://[::1]:8080 for http://localhost:8080 (a local cluster or
+ * `npm start`, typed by hand). To the browser that is another site, so a sign-in started there
+ * would keep its cookie where the provider does not bring it back (to PUBLIC_URL), and fail.
+ * Only loopback names at PUBLIC_URL's own port: a deployment whose proxy rewrites Host is never
+ * sent round in circles, and another port may be another server.
+ */
+export function atAnotherLoopbackName(host: string | undefined, publicUrl: string): boolean {
+  const app = new URL(publicUrl);
+  if (host === undefined || !LOOPBACK_HOSTS.has(app.hostname)) return false;
+  const seen = URL.parse(`${app.protocol}//${host}`);
+  return (
+    seen !== null &&
+    LOOPBACK_HOSTS.has(seen.hostname) &&
+    seen.port === app.port &&
+    seen.hostname !== app.hostname
+  );
 }
 
 /**
@@ -133,6 +155,11 @@ export function authRouter(auth: Authentication): Router {
 
   router.get('/auth/login', async (req, res) => {
     const returnTo = safeReturnTo(req.query.returnTo);
+    if (atAnotherLoopbackName(req.headers.host, publicUrl)) {
+      // Start again at PUBLIC_URL, before any cookie is set, carrying only the checked returnTo.
+      seeOther(res, `${publicUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+      return;
+    }
     let configuration;
     try {
       configuration = await auth.provider.configuration();
