@@ -349,6 +349,22 @@ describe('task manager UI', () => {
     }
   });
 
+  test('a sign-in started at another name of this machine (127.0.0.1) ends signed in at the app', async () => {
+    const { page, context, problems } = await suite.newPerson();
+    try {
+      // Where the Sign in button leads, on a page opened at 127.0.0.1 (in a cluster nginx serves
+      // the page at any name; npm start would first send the page itself to localhost).
+      const elsewhere = `http://127.0.0.1:${new URL(suite.app.origin).port}`;
+      await page.goto(`${elsewhere}/auth/login?returnTo=%2Fdone`);
+      await signInAtProvider(page, 'omar');
+      await page.waitForURL(`${suite.app.origin}/done`);
+      await page.getByText('Signed in as omar').waitFor();
+      assertNoProblems(problems);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('works with the keyboard alone, with visible focus', async () => {
     const { page, context, problems } = await suite.newPerson();
     try {
