@@ -108,9 +108,9 @@ async function previewOn(vite: typeof Vite, port: number): Promise<WebPreview> {
  *   (web/api-proxy.ts), 503 with Retry-After, never sent to vite.config.ts's default target.
  * - A page opened at another name of this server (http://127.0.0.1:8080 for
  *   http://localhost:8080): sent to the same path at the app's address, the PUBLIC_URL that
- *   task-service and the identity provider are given. A sign-in started at another name would
- *   leave its cookie where the provider does not bring the browser back, and fail. The API's
- *   paths are left alone, for scripts that call them at either name.
+ *   task-service and the identity provider are given, so the page's links and API calls are
+ *   made there (/auth/login at another name would be sent there by task-service itself). The
+ *   API's paths are left alone, for scripts that call them at either name.
  */
 function inFrontOfVite(notRouted: () => boolean): Vite.Plugin {
   return {
