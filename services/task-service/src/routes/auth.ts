@@ -71,7 +71,7 @@ export function safeReturnTo(value: unknown): string {
  * Only loopback names at PUBLIC_URL's own port: a deployment whose proxy rewrites Host is never
  * sent round in circles, and another port may be another server.
  */
-export function atAnotherLoopbackName(host: string | undefined, publicUrl: string): boolean {
+function atAnotherLoopbackName(host: string | undefined, publicUrl: string): boolean {
   const app = new URL(publicUrl);
   if (host === undefined || !LOOPBACK_HOSTS.has(app.hostname)) return false;
   const seen = URL.parse(`${app.protocol}//${host}`);
