@@ -68,8 +68,9 @@ export function safeReturnTo(value: unknown): string {
  * http://127.0.0.1:8080 or http://[::1]:8080 for http://localhost:8080 (a local cluster or
  * `npm start`, typed by hand). To the browser that is another site, so a sign-in started there
  * would keep its cookie where the provider does not bring it back (to PUBLIC_URL), and fail.
- * Only loopback names at PUBLIC_URL's own port: a deployment whose proxy rewrites Host is never
- * sent round in circles, and another port may be another server.
+ * Only when PUBLIC_URL itself is a loopback name, and only at its port: a deployment at a real
+ * host name is never redirected, whatever Host its proxy passes on, and another port may be
+ * another server.
  */
 function atAnotherLoopbackName(host: string | undefined, publicUrl: string): boolean {
   const app = new URL(publicUrl);
