@@ -7,9 +7,13 @@ import ListMore from '../ListMore.vue';
 
 beforeEach(() => setLocale('en'));
 
-const state = { loading: false, error: null, hasMore: false };
+const state: { loading: boolean; error: unknown; hasMore: boolean } = {
+  loading: false,
+  error: null,
+  hasMore: false,
+};
 const labels = { label: 'Load more', loadingLabel: 'Loading more…' };
-const listEnd = (props: Partial<typeof state> | { error: unknown }) =>
+const listEnd = (props: Partial<typeof state>) =>
   mount(ListMore, { props: { ...state, ...labels, ...props } });
 
 describe('ListMore', () => {
