@@ -80,7 +80,7 @@ export const INSTRUMENTED_MODULES = [
 ];
 
 /** The attribute a server span carries the request id in: X-Request-Id and trace id meet here. */
-export const REQUEST_ID_ATTRIBUTE = 'app.request.id';
+const REQUEST_ID_ATTRIBUTE = 'app.request.id';
 
 function registerModuleHooks(): void {
   if (supportsSyncHooks()) {

@@ -149,7 +149,7 @@ export const createTaskBody = z
   .strictObject({ title, contents: contents.optional(), startAt }, bodyObject)
   .meta({ id: 'NewTask' });
 
-export const PATCHABLE_FIELDS = ['title', 'contents', 'startAt', 'done'] as const;
+const PATCHABLE_FIELDS = ['title', 'contents', 'startAt', 'done'] as const;
 
 const completedOnlyWhenDone = {
   message: 'may only be given with done: true',

@@ -71,7 +71,7 @@ export interface ApiResponse {
   etag: string | null;
 }
 
-export function apiUrl(path: string, query: Query = {}, base = '/api'): string {
+function apiUrl(path: string, query: Query = {}, base = '/api'): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') params.set(name, String(value));

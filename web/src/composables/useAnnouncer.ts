@@ -17,9 +17,9 @@ let remaining = 0;
 let startedAt = 0;
 let held = false;
 
-export const ANNOUNCEMENT_MS = 6000;
+const ANNOUNCEMENT_MS = 6000;
 /** How long an Undo stays offered: long enough to notice, read and press it. */
-export const UNDO_MS = 10_000;
+const UNDO_MS = 10_000;
 
 function clear(): void {
   clearTimeout(timer);

@@ -40,7 +40,7 @@ export function queryFor(view: TaskView, options: ListOptions): LocationQueryRaw
 }
 
 /** The orders a person can choose, as "<sort>-<order>"; by completion only among done tasks. */
-export const SORT_CHOICES = [
+const SORT_CHOICES = [
   'startAt-asc',
   'startAt-desc',
   'completedAt-desc',

@@ -1,14 +1,13 @@
 import { onBeforeUnmount, onMounted, ref } from 'vue';
 
 /** The single-key shortcuts of the app, as the shortcut list shows them. */
-export const SHORTCUT_KEYS = ['n', '/', 'z', '?'] as const;
-export type ShortcutKey = (typeof SHORTCUT_KEYS)[number];
+export type ShortcutKey = 'n' | '/' | 'z' | '?';
 
 /**
  * Whether a key press is the person typing (in a field, a list box, editable text) or
  * meant for something else (a modifier held, a dialog open): then no shortcut fires.
  */
-export function isTyping(event: KeyboardEvent): boolean {
+function isTyping(event: KeyboardEvent): boolean {
   if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return true;
   const target = event.target;
   if (target instanceof HTMLElement) {

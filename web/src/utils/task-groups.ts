@@ -14,7 +14,7 @@ export interface TaskGroup {
 }
 
 /** YYYY-MM-DD of an instant in a time zone. */
-export function dayKey(instant: Date, timeZone: string): string {
+function dayKey(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
@@ -23,7 +23,7 @@ export function dayKey(instant: Date, timeZone: string): string {
   }).format(instant);
 }
 
-export function groupOf(task: Task, now: Date, timeZone: string): TaskGroupKey {
+function groupOf(task: Task, now: Date, timeZone: string): TaskGroupKey {
   if (isOverdue(task, now)) return 'overdue';
   const day = dayKey(new Date(task.startAt), timeZone);
   const today = dayKey(now, timeZone);

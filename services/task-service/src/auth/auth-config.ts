@@ -67,11 +67,11 @@ export interface AuthConfig {
   adminUsers: ReadonlySet<string>;
 }
 
-export const AUDIENCE_CLAIMS = ['aud', 'client_id'] as const;
+const AUDIENCE_CLAIMS = ['aud', 'client_id'] as const;
 export type AudienceClaim = (typeof AUDIENCE_CLAIMS)[number];
 
 /** Asks for the claims the app uses: the profile for names, groups for admins. */
-export const DEFAULT_SCOPES = 'openid profile groups';
+const DEFAULT_SCOPES = 'openid profile groups';
 
 /** The names of this machine, as URL.hostname spells them. */
 export const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -18,7 +18,7 @@ import { identityFromClaims, type Identity } from './identity.ts';
 import { ProviderUnavailableError, type ProviderClient } from './provider-client.ts';
 import { VerifiedTokens } from './verified-tokens.ts';
 
-export const ACCEPTED_ALGORITHMS = [
+const ACCEPTED_ALGORITHMS = [
   'RS256',
   'RS384',
   'RS512',
@@ -31,7 +31,7 @@ export const ACCEPTED_ALGORITHMS = [
   'EdDSA',
 ];
 /** Clocks on different machines disagree a little; more than this is a wrong token. */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 export type BearerResult = { identity: Identity } | { problem: string };
 

@@ -16,7 +16,7 @@ import type { Identity } from './identity.ts';
 /** How long a verified token is trusted without checking it again, at most. */
 export const MAX_AGE_SECONDS = 300;
 /** Enough for every client of a busy replica; a few hundred KB at most. */
-export const MAX_ENTRIES = 1000;
+const MAX_ENTRIES = 1000;
 
 interface Entry {
   identity: Identity;
