@@ -25,7 +25,7 @@ const summary = (date: string, count: number): ReportSummary => ({
 });
 
 describe('ReportsView', () => {
-  it('lists the reports in a table with a chart, and pages with the cursor', async () => {
+  it('lists the reports in a table with a chart, and pages with the cursor, focus on the first new day', async () => {
     const { requests } = fakeApi((request) =>
       new URL(request.url).searchParams.get('cursor') === 'c2'
         ? json(200, { items: [summary('2026-11-19', 2)], nextCursor: null })
@@ -34,7 +34,7 @@ describe('ReportsView', () => {
             nextCursor: 'c2',
           }),
     );
-    const wrapper = mount(ReportsView);
+    const wrapper = mount(ReportsView, { attachTo: document.body });
     expect(wrapper.find('[role="status"]').text()).toBe('Loading reports…');
     await flushPromises();
 
@@ -49,6 +49,10 @@ describe('ReportsView', () => {
     await flushPromises();
     expect(wrapper.findAll('tbody tr')).toHaveLength(3);
     expect(wrapper.findAll('rect')).toHaveLength(3);
+    // The pressed button is gone: the keyboard goes on from the first day the page brought.
+    expect(document.activeElement?.textContent).toContain('Nov 19, 2026');
+    expect(document.activeElement?.closest('tr')?.dataset.reportDate).toBe('2026-11-19');
+    wrapper.unmount();
   });
 
   it('marks a partial report in its row and explains it once; complete reports are unmarked', async () => {
