@@ -1,5 +1,6 @@
 import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { VueWrapper } from '@vue/test-utils';
 import { buttonNamed } from '@/__tests__/dom';
 import { ApiError } from '@/api/http';
 import { setLocale } from '@/i18n';
@@ -32,6 +33,25 @@ const listEnd = (props: Partial<typeof state>, first = -1) => {
   return { wrapper, load, items };
 };
 
+/**
+ * A list end whose page arrives when the test says, with the states usePagedList gives it
+ * meanwhile (loading, then the page or its error).
+ */
+const pagedListEnd = () => {
+  let arrive: (outcome: { first: number; error?: unknown }) => void = () => {};
+  const end = listEnd({ hasMore: true });
+  const wrapper: VueWrapper = end.wrapper;
+  end.load.mockImplementation(async () => {
+    await wrapper.setProps({ loading: true, error: null });
+    const { first, error = null } = await new Promise<{ first: number; error?: unknown }>(
+      (resolve) => (arrive = resolve),
+    );
+    await wrapper.setProps({ loading: false, error });
+    return first;
+  });
+  return { ...end, arrive: (first: number, error?: unknown) => arrive({ first, error }) };
+};
+
 describe('ListMore', () => {
   it('offers the next page while there is one, and asks for it once per press', async () => {
     const { wrapper, load } = listEnd({ hasMore: true });
@@ -40,25 +60,59 @@ describe('ListMore', () => {
     expect(wrapper.find('[role="status"]').exists()).toBe(false);
   });
 
-  it('once the page is in, focus goes to its first item (the pressed button is gone)', async () => {
+  it('once the page is in, focus goes to its first item', async () => {
     const { wrapper, items } = listEnd({ hasMore: true }, 2);
     await buttonNamed(wrapper, 'Load more').trigger('click');
     await flushPromises();
     expect(document.activeElement).toBe(items[2]);
   });
 
-  it('says the page is loading, and offers nothing to press meanwhile', () => {
-    const { wrapper } = listEnd({ loading: true, hasMore: true });
+  it('while the page loads the button stays, busy, with the keyboard on it; pressing it asks nothing', async () => {
+    const { wrapper, load, items, arrive } = pagedListEnd();
+    const button = buttonNamed(wrapper, 'Load more');
+    button.element.focus();
+    await button.trigger('click');
+    await flushPromises();
     expect(wrapper.get('[role="status"]').text()).toBe('Loading more…');
-    expect(wrapper.findAll('button')).toHaveLength(0);
+    expect(button.attributes('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(button.element);
+    await button.trigger('click');
+    expect(load).toHaveBeenCalledTimes(1);
+
+    arrive(1);
+    await flushPromises();
+    expect(button.attributes('aria-disabled')).toBe('false');
+    expect(document.activeElement).toBe(items[1]);
   });
 
-  it('a page that failed says why, and Try again asks for it again', async () => {
-    const { wrapper, load } = listEnd({ error: new ApiError(503, 'down'), hasMore: true });
+  it('a page that failed says why; focus goes to Try again, stays through the retry, then to the page', async () => {
+    const { wrapper, load, items, arrive } = pagedListEnd();
+    buttonNamed(wrapper, 'Load more').element.focus();
+    await buttonNamed(wrapper, 'Load more').trigger('click');
+    arrive(-1, new ApiError(503, 'down'));
+    await flushPromises();
     expect(wrapper.get('[role="alert"]').text()).toContain('The service is unavailable');
     expect(wrapper.findAll('button').map((button) => button.text())).toEqual(['Try again']);
+    expect(document.activeElement?.textContent?.trim()).toBe('Try again');
+
     await buttonNamed(wrapper, 'Try again').trigger('click');
-    expect(load).toHaveBeenCalledTimes(1);
+    await flushPromises();
+    expect(load).toHaveBeenCalledTimes(2);
+    // The alert went with the retry: the busy button has the keyboard, not the page's top.
+    expect(document.activeElement).toBe(buttonNamed(wrapper, 'Load more').element);
+    arrive(0);
+    await flushPromises();
+    expect(document.activeElement).toBe(items[0]);
+  });
+
+  it('focus the user moved elsewhere while the page loaded stays there', async () => {
+    const { wrapper, items, arrive } = pagedListEnd();
+    await buttonNamed(wrapper, 'Load more').trigger('click');
+    await flushPromises();
+    items[0]!.focus();
+    arrive(2);
+    await flushPromises();
+    expect(document.activeElement).toBe(items[0]);
   });
 
   it('at the end of the list: nothing at all', () => {
