@@ -1,5 +1,5 @@
 import { computed, reactive, ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue';
-import { ApiError } from '@/api/http';
+import { ApiError, isAbortError } from '@/api/http';
 import { createAttemptKeys } from '@/api/idempotency';
 import { createTask, getTask, updateTask } from '@/api/tasks';
 import type { Task, TaskChanges } from '@/api/types';
@@ -145,6 +145,8 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
 
   // Each opening of the dialog to create a task is a new series of attempts.
   let createKey = createAttemptKeys();
+  /** The read of the task to edit in flight; the next opening cancels it (another task's, maybe). */
+  let reading: AbortController | null = null;
 
   function markClean(): void {
     baseline.value = JSON.stringify(values);
@@ -156,6 +158,9 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
   }
 
   function reset(): void {
+    reading?.abort();
+    reading = null;
+    loading.value = false;
     createKey = createAttemptKeys();
     Object.assign(values, { title: '', contents: '', startAt: '' });
     Object.assign(touched, { title: false, contents: false, startAt: false });
@@ -178,29 +183,37 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
     markClean();
   }
 
-  function markGone(): void {
+  function markGone(id: string): void {
     gone.value = true;
     conflict.value = null;
     formError.value = t('form.gone');
-    const id = toValue(taskId);
-    if (id) events.gone(id);
+    // A draft waiting for it has nothing left to finish: it would reopen this dialog forever.
+    takeDraft(id);
+    events.gone(id);
   }
 
-  async function load(): Promise<void> {
-    const id = toValue(taskId);
-    if (!id) return;
+  /** Reads the task to edit; false when a newer opening cancelled the read. */
+  async function load(id: string): Promise<boolean> {
+    const controller = new AbortController();
+    reading = controller;
     loading.value = true;
     loadError.value = null;
     try {
-      const result = await getTask(id);
+      const result = await getTask(id, controller.signal);
+      if (controller.signal.aborted) return false;
       fill(result.task, result.etag);
       clearMessages();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) markGone();
+      if (controller.signal.aborted || isAbortError(error)) return false;
+      if (error instanceof ApiError && error.status === 404) markGone(id);
       else loadError.value = error;
     } finally {
-      loading.value = false;
+      if (reading === controller) {
+        reading = null;
+        loading.value = false;
+      }
     }
+    return true;
   }
 
   /** Puts back what was typed before the session ended (see utils/draft.ts). */
@@ -208,19 +221,25 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
     const draft = takeDraft(toValue(taskId));
     if (!draft) return false;
     Object.assign(values, draft.values);
-    // The edit continues from the version it started on: a change made meanwhile is a 412.
+    // The edit goes on from the version it started from: a change made meanwhile is a 412, and
+    // only the fields the person changed from that version are theirs to keep.
     if (draft.etag) etag.value = draft.etag;
+    if (draft.original) original.value = draft.original;
     for (const field of TASK_FIELDS) touched[field] = true;
     restoredNotice.value = true;
     return true;
   }
 
-  /** Called when the dialog opens: a fresh form, or the task to edit, or a waiting draft. */
+  /**
+   * Called when the dialog opens (and on "Try again" after the task could not be read): a fresh
+   * form, or the task to edit, with any draft waiting for it. False when there is no form to
+   * fill: the read failed, found the task gone, or was cancelled by a newer opening.
+   */
   async function start(): Promise<boolean> {
     reset();
-    if (toValue(taskId)) {
-      await load();
-      if (loadError.value || gone.value) return false;
+    const id = toValue(taskId);
+    if (id) {
+      if (!(await load(id)) || loadError.value || gone.value) return false;
       restoreDraft();
       return true;
     }
@@ -296,7 +315,7 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
       conflict.value = { theirs: current.task, etag: current.etag, mine };
       events.refreshed(current.task);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) markGone();
+      if (error instanceof ApiError && error.status === 404) markGone(id);
       else formError.value = describeError(error, t);
     }
   }
@@ -313,7 +332,7 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
       return;
     }
     if (error.status === 404 && id) {
-      markGone();
+      markGone(id);
       return;
     }
     const unplaced: string[] = [];
@@ -365,8 +384,8 @@ export function useTaskForm(taskId: MaybeRefOrGetter<string | null>, events: Tas
     editing,
     dirty,
     etag,
+    original,
     start,
-    load,
     submit,
     keepMine,
     takeTheirs,

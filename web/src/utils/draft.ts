@@ -3,6 +3,7 @@
  * the next save answers 401 and the app leaves for the identity provider; the draft waits in
  * sessionStorage (this tab only, gone when it closes) and the dialog takes it back on return.
  */
+import type { Task } from '@/api/types';
 import type { TaskFormValues } from './task-validation';
 
 export const DRAFT_STORAGE_KEY = 'task-manager.draft';
@@ -13,7 +14,19 @@ export interface TaskDraft {
   values: TaskFormValues;
   /** The version the edit started from, so a change made meanwhile is still caught (412). */
   etag: string | null;
+  /** That version itself: what the person changed is measured from it, not from a newer one. */
+  original: Task | null;
 }
+
+const isTaskLike = (value: unknown): value is Task => {
+  const task = value as Partial<Task> | null;
+  return (
+    typeof task?.taskId === 'string' &&
+    typeof task.title === 'string' &&
+    typeof task.contents === 'string' &&
+    typeof task.startAt === 'string'
+  );
+};
 
 function isDraft(value: unknown): value is TaskDraft {
   if (typeof value !== 'object' || value === null) return false;
@@ -22,6 +35,7 @@ function isDraft(value: unknown): value is TaskDraft {
   return (
     (draft.taskId === null || typeof draft.taskId === 'string') &&
     (draft.etag === null || typeof draft.etag === 'string') &&
+    (draft.original === null || isTaskLike(draft.original)) &&
     typeof values?.title === 'string' &&
     typeof values.contents === 'string' &&
     typeof values.startAt === 'string'

@@ -461,6 +461,30 @@ describe('TaskDialog: editing', () => {
     expect(buttonNamed(wrapper, 'Save changes').attributes('aria-disabled')).toBe('true');
   });
 
+  it('a read for an earlier opening that answers late changes nothing in the next one', async () => {
+    const first = makeTask({ title: 'First' });
+    const second = makeTask({ title: 'Second' });
+    for (const late of [json(200, first, { ETag: '"1"' }), apiError(404, 'Task not found')]) {
+      const firstAnswer = deferred<Response>();
+      fakeApi((request) =>
+        request.url.endsWith(first.taskId)
+          ? firstAnswer.promise
+          : json(200, second, { ETag: '"2"' }),
+      );
+      const wrapper = open(first.taskId);
+      await flushPromises();
+      await wrapper.setProps({ open: false });
+      await wrapper.setProps({ open: true, taskId: second.taskId });
+      await flushPromises();
+      firstAnswer.resolve(late);
+      await flushPromises();
+      expect(control(wrapper, 'Title').element.value).toBe('Second');
+      expect(wrapper.text()).not.toContain('no longer exists');
+      expect(wrapper.emitted('gone')).toBeUndefined();
+      wrapper.unmount();
+    }
+  });
+
   it('offers to try again when the task cannot be read', async () => {
     let calls = 0;
     fakeApi(() =>
@@ -571,6 +595,86 @@ describe('TaskDialog: the session ends while typing', () => {
     });
   });
 
+  /** A draft left for `task` by a session that ended while "After" was typed in its title. */
+  function draftFor(task: Task, etag: string) {
+    sessionStorage.setItem(
+      DRAFT_STORAGE_KEY,
+      JSON.stringify({
+        taskId: task.taskId,
+        values: { title: 'After', contents: task.contents, startAt: '2026-11-22T09:00' },
+        etag,
+        original: task,
+      }),
+    );
+  }
+
+  it('a draft is measured from the version it started on: “Keep mine” keeps only what was typed', async () => {
+    const task = makeTask({ title: 'Before', contents: 'Old notes' });
+    const theirs = { ...task, contents: 'Their notes' };
+    fakeApi((request) =>
+      request.method === 'GET'
+        ? json(200, task, { ETag: '"4"' })
+        : apiError(401, 'authentication required'),
+    );
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    await fill(wrapper, { Title: 'After' });
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    wrapper.unmount();
+
+    // Meanwhile someone else changed the details: the save after signing in is a conflict.
+    resetSession();
+    let patches = 0;
+    const { requests } = fakeApi((request) => {
+      if (request.method === 'GET') return json(200, theirs, { ETag: '"5"' });
+      return ++patches === 1
+        ? apiError(412, 'The task has changed')
+        : json(200, { ...theirs, title: 'After' }, { ETag: '"6"' });
+    });
+    const again = open(task.taskId);
+    await flushPromises();
+    await again.find('form').trigger('submit');
+    await flushPromises();
+    const [yours] = again.findAll('section');
+    expect(yours!.text()).toContain('Their notes');
+    expect(yours!.text()).not.toContain('Old notes');
+    await buttonNamed(again, 'Keep mine').trigger('click');
+    await flushPromises();
+    const [first, second] = requests.filter((request) => request.method === 'PATCH');
+    expect(first!.headers.get('If-Match')).toBe('"4"');
+    expect(await first!.json()).toEqual({ title: 'After' });
+    expect(second!.headers.get('If-Match')).toBe('"5"');
+    expect(await second!.json()).toEqual({ title: 'After' });
+  });
+
+  it('a draft for a task deleted meanwhile goes with it, so no dialog reopens for it', async () => {
+    const task = makeTask({ title: 'Before' });
+    draftFor(task, '"4"');
+    fakeApi(() => apiError(404, 'Task not found'));
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    expect(wrapper.text()).toContain('This task no longer exists');
+    expect(sessionStorage.getItem(DRAFT_STORAGE_KEY)).toBeNull();
+  });
+
+  it('a draft waits through a failed read: Try again puts it back, with focus on the title', async () => {
+    const task = makeTask({ title: 'Before' });
+    draftFor(task, '"4"');
+    let reads = 0;
+    fakeApi(() =>
+      ++reads === 1 ? apiError(503, 'Unavailable') : json(200, task, { ETag: '"4"' }),
+    );
+    const wrapper = open(task.taskId);
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toContain('The service is unavailable');
+    await buttonNamed(wrapper, 'Try again').trigger('click');
+    await flushPromises();
+    expect(control(wrapper, 'Title').element.value).toBe('After');
+    expect(wrapper.text()).toContain('What you had typed is back');
+    expect(document.activeElement).toBe(control(wrapper, 'Title').element);
+  });
+
   it('a closed dialog keeps no draft', async () => {
     const wrapper = open();
     await flushPromises();
@@ -587,6 +691,7 @@ describe('TaskDialog: the session ends while typing', () => {
         taskId: 'other',
         values: { title: 'x', contents: '', startAt: '' },
         etag: null,
+        original: null,
       }),
     );
     fakeApi(() => json(200, {}));
