@@ -291,6 +291,26 @@ describe('the session cookie', () => {
     }
   });
 
+  test('a client secret the provider refuses: back to the sign-in page, the log saying why', async () => {
+    const misconfigured = await createTestService(service.dynamo, {
+      env: { OIDC_CLIENT_SECRET: 'not-the-registered-secret' },
+    });
+    const base = await misconfigured.baseUrl();
+    const browser = signInBrowser(base);
+    const response = await browser.visit(new URL('/auth/login', base), 'ivy');
+    // Not "the identity provider cannot be reached" (503): it was reached, and said no.
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/signin?error=sign-in-failed');
+    assert.equal(browser.jar.get(new URL(base), SESSION_COOKIE), undefined);
+    const lines = misconfigured.logs.lines.filter((line) => line.route === '/auth/callback');
+    assert.equal(lines.length, 1);
+    assert.deepEqual(lines[0]!.details, [
+      { field: 'callback', message: 'the identity provider answered invalid_client' },
+    ]);
+    assert.match(JSON.stringify(lines[0]!.err), /invalid_client/);
+    assert.ok(!JSON.stringify(misconfigured.logs.lines).includes('not-the-registered-secret'));
+  });
+
   test('over https both cookies are Secure and prefixed, so only this host can set them', async () => {
     const secure = await createTestService(service.dynamo, {
       env: { PUBLIC_URL: 'https://tasks.example' },

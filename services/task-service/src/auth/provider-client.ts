@@ -175,6 +175,12 @@ export async function exchangeCode(
     ) {
       throw new ProviderRefusedError(error.error, { cause: error });
     }
+    // The token endpoint refused this client's own credentials (a 401 with WWW-Authenticate,
+    // e.g. invalid_client: a wrong OIDC_CLIENT_SECRET). A refusal, not an outage.
+    if (error instanceof oidc.WWWAuthenticateChallengeError) {
+      const code = error.cause.find((challenge) => challenge.parameters.error)?.parameters.error;
+      throw new ProviderRefusedError(code ?? `status ${error.status}`, { cause: error });
+    }
     // openid-client's argument checks throw a TypeError with a code; fetch's own has none.
     const failedCheck =
       error instanceof oidc.ClientError

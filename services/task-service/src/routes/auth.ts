@@ -85,19 +85,20 @@ function atAnotherLoopbackName(host: string | undefined, publicUrl: string): boo
 }
 
 /**
- * The provider is down: 503. An API client gets the usual JSON (errors.ts); a person in a
- * browser gets a page saying so, with the same status, rather than raw JSON.
+ * The provider is down: 503. An API client gets the usual JSON; a person in a browser gets a page
+ * saying so, with the same status, rather than raw JSON. `cause` goes into the request's log line
+ * where nothing else has logged it (an outage found by discovery is logged once, where found).
  */
-function answerUnavailable(req: Request, res: Response, error: ProviderUnavailableError): void {
-  if (wantsJson(req)) throw error;
-  const body = unavailableError();
-  res.locals.context.failure = {
-    status: 503,
-    body: { error: body.message, details: body.details },
-  };
+function answerUnavailable(req: Request, res: Response, cause?: unknown): void {
+  const answer = unavailableError();
+  const body = { error: answer.message, details: answer.details };
+  res.locals.context.failure = { status: 503, body, ...(cause === undefined ? {} : { cause }) };
+  res.status(503).set(answer.headers);
+  if (wantsJson(req)) {
+    res.json(body);
+    return;
+  }
   res
-    .status(503)
-    .set(body.headers)
     .type('html')
     .send(
       '<!doctype html><html lang="en"><meta charset="utf-8"><title>Sign-in unavailable</title>' +
@@ -166,7 +167,7 @@ export function authRouter(auth: Authentication): Router {
       configuration = await auth.provider.configuration();
     } catch (error) {
       if (!(error instanceof ProviderUnavailableError)) throw error;
-      answerUnavailable(req, res, error);
+      answerUnavailable(req, res);
       return;
     }
     await startSignIn(res, configuration, returnTo);
@@ -194,19 +195,16 @@ export function authRouter(auth: Authentication): Router {
       result = await exchangeCode(configuration, new URL(req.originalUrl, publicUrl), started);
     } catch (error) {
       if (error instanceof ProviderUnavailableError) {
-        answerUnavailable(req, res, error);
+        answerUnavailable(req, res);
         return;
       }
       if (error instanceof ProviderRefusedError || error instanceof SignInCheckError) {
         backToSignIn(res, error.message, error.cause);
         return;
       }
-      // The code exchange itself failed (the provider went away mid-way).
-      answerUnavailable(
-        req,
-        res,
-        new ProviderUnavailableError('the code exchange failed', { cause: error }),
-      );
+      // The code exchange itself failed (the provider went away mid-way, or answered nonsense):
+      // nothing else has logged why, so this request's log line does.
+      answerUnavailable(req, res, error);
       return;
     }
     const identity = identityFromClaims(result.claims, auth.config.groupsClaim);
