@@ -7,6 +7,9 @@
  * private key or from keys it never had.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { before, describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import request from 'supertest';
@@ -76,6 +79,52 @@ describe('Bearer tokens', () => {
     // below is due to the one thing that is wrong with it.
     const forged = await me({ Authorization: `Bearer ${await signedByProvider(validClaims())}` });
     assert.deepEqual(forged.body, { userId: 'mallory', name: 'Mallory', isAdmin: true });
+  });
+
+  test('an issuer spelled with a trailing slash (Auth0, Entra ID v1): its tokens are accepted, whichever way OIDC_ISSUER has it', async () => {
+    // Providers whose metadata name their issuer with a slash, at an origin and under a path: the
+    // development provider’s metadata, served from another address (its keys stay where they are).
+    const metadata = (await (
+      await fetch(`${identity.issuer}/.well-known/openid-configuration`)
+    ).json()) as Record<string, unknown>;
+    const server = createServer((req, res) => {
+      const prefix = req.url?.replace(/\.well-known\/openid-configuration$/, '');
+      if (prefix === req.url || !['/', '/tenant/'].includes(prefix!)) {
+        return res.writeHead(404).end();
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ ...metadata, issuer: `${origin}${prefix}` }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      // [OIDC_ISSUER as an operator might write it, the issuer as the provider spells it]
+      const cases = [
+        [`${origin}/`, `${origin}/`],
+        [origin, `${origin}/`],
+        [`${origin}/tenant/`, `${origin}/tenant/`],
+      ];
+      for (const [configured, issuer] of cases) {
+        const label = `OIDC_ISSUER=${configured}`;
+        const trusting = await createTestService(service.dynamo, {
+          env: { OIDC_ISSUER: configured! },
+        });
+        const ask = async (iss: string) => {
+          const token = await signedByProvider(validClaims({ iss }));
+          const response = await request(trusting.app)
+            .get('/api/me')
+            .set('Authorization', `Bearer ${token}`);
+          return { response, token };
+        };
+        assert.equal((await ask(issuer!)).response.status, 200, label);
+        // `iss` is compared exactly, as the provider spells it: another spelling is not it.
+        const other = await ask(issuer!.slice(0, -1));
+        assertRefused(other.response, 'Authorization', other.token, label);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   test('refused, each: a forged, expired, not yet valid, foreign or tampered token', async () => {

@@ -93,8 +93,9 @@ function readSecureUrl(
   } catch {
     throw new ConfigError(`${name} must be a URL, got "${raw}"`);
   }
-  if (url.protocol === 'https:') return raw.replace(/\/$/, '');
-  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return raw.replace(/\/$/, '');
+  // As given: an issuer is an exact string, and some end in a slash (see bearer.ts).
+  if (url.protocol === 'https:') return raw;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return raw;
   throw new ConfigError(
     `${name} must be an https URL (plain http only for localhost or 127.0.0.1), got "${raw}"`,
   );

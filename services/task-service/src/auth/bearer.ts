@@ -44,30 +44,40 @@ export function bearerVerifier(
   provider: ProviderClient,
   logger: Logger,
 ): BearerVerifier {
-  let keys: JWTVerifyGetKey | undefined;
+  let trusted: { issuer: string; getKey: JWTVerifyGetKey } | undefined;
   let keysUnreachable = false;
   const verified = new VerifiedTokens();
 
-  async function keySet(): Promise<JWTVerifyGetKey> {
-    if (keys) return keys;
-    const jwksUri = (await provider.configuration()).serverMetadata().jwks_uri;
-    if (!jwksUri) throw new ProviderUnavailableError('the identity provider publishes no jwks_uri');
-    keys = createRemoteJWKSet(new URL(jwksUri), {
-      [customFetch]: provider.fetch,
-      timeoutDuration: 5000,
-    });
-    return keys;
+  /**
+   * The provider's keys, and its issuer as it spells it in `iss`: the exact string tokens must
+   * carry. Discovery has checked it is the URL OIDC_ISSUER names, with or without the trailing
+   * slash some providers put in it (Auth0's https://tenant.auth0.com/).
+   */
+  async function trustedIssuer(): Promise<{ issuer: string; getKey: JWTVerifyGetKey }> {
+    if (trusted) return trusted;
+    const metadata = (await provider.configuration()).serverMetadata();
+    if (!metadata.jwks_uri) {
+      throw new ProviderUnavailableError('the identity provider publishes no jwks_uri');
+    }
+    trusted = {
+      issuer: metadata.issuer,
+      getKey: createRemoteJWKSet(new URL(metadata.jwks_uri), {
+        [customFetch]: provider.fetch,
+        timeoutDuration: 5000,
+      }),
+    };
+    return trusted;
   }
 
   return {
     async verify(token, now) {
       const known = verified.get(token, now);
       if (known !== undefined) return { identity: known };
-      const getKey = await keySet();
+      const { issuer, getKey } = await trustedIssuer();
       try {
         const byAud = config.audienceClaim === 'aud';
         const { payload } = await jwtVerify(token, getKey, {
-          issuer: config.issuer,
+          issuer,
           ...(byAud ? { audience: config.audience } : {}),
           algorithms: ACCEPTED_ALGORITHMS,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
