@@ -74,7 +74,7 @@ export interface ReportRunOptions {
    * deletes everything the run stored instead of racing a write that lands after it.
    */
   signal?: AbortSignal;
-  /** Clock for generatedAt; tests pass a fixed one. */
+  /** Clock for generatedAt (read once, when the run is created); tests pass a fixed one. */
   now?: () => Date;
   /**
    * BatchWriteItem calls kept in flight while more lines are added. Against a
@@ -94,8 +94,8 @@ export interface PublishedReport {
 type RunState = 'writing' | 'publishing' | 'published' | 'superseded' | 'discarded';
 
 /**
- * One run of a date's report: add() its lines in any order, then publish(), then
- * removeOlderRuns(). If anything goes wrong before publish() succeeds, discard() removes
+ * One run of a date's report, created before the day's tasks are read: add() its lines in any
+ * order, then publish(), then removeOlderRuns(). If anything goes wrong before publish() succeeds, discard() removes
  * what the run wrote (best effort: leftovers are invisible and the next run deletes them).
  *
  * Lines are buffered 25 at a time and written by BatchWriteItem, a few calls at once; add()
@@ -118,12 +118,19 @@ export class ReportWriter {
   /** The first failed write; the run cannot be published after it. */
   #writeError: { error: unknown } | undefined;
   #state: RunState = 'writing';
+  /**
+   * The instant the report is as of: the run is created before the day's tasks are read, so a
+   * task completed after it may be missing. Judging `partial` by the time of publishing instead
+   * would call a report complete that read the day's last minutes before they had passed.
+   */
+  readonly #generatedAt: string;
 
   constructor(doc: DynamoDBDocumentClient, tableName: string, options: ReportRunOptions) {
     if (!isReportDate(options.date)) {
       throw new RangeError(`date must be a YYYY-MM-DD calendar date, got "${options.date}"`);
     }
-    const runId = options.runId ?? newRunId(options.now?.());
+    const createdAt = options.now?.() ?? new Date();
+    const runId = options.runId ?? newRunId(createdAt);
     if (!RUN_ID_PATTERN.test(runId)) {
       throw new RangeError(`runId must match ${RUN_ID_PATTERN}, got "${runId}"`);
     }
@@ -138,6 +145,7 @@ export class ReportWriter {
     this.date = options.date;
     this.timeZone = options.timeZone;
     this.runId = runId;
+    this.#generatedAt = createdAt.toISOString();
   }
 
   /** Lines added so far. */
@@ -184,7 +192,7 @@ export class ReportWriter {
     this.#throwIfWriteFailed();
     this.#options.signal?.throwIfAborted();
     const names = await readUserNames(this.#doc, this.#tableName, this.#perUser.keys());
-    const generatedAt = (this.#options.now?.() ?? new Date()).toISOString();
+    const generatedAt = this.#generatedAt;
     const summary: ReportSummary = {
       date: this.date,
       timeZone: this.timeZone,

@@ -136,11 +136,16 @@ describe('ReportWriter and getReport', () => {
 
   test('a report made before its day ended is partial until a run after the end replaces it', async () => {
     const { doc, table } = await tables();
-    // The Tokyo day 2026-11-20 ends at 2026-11-20T15:00:00Z.
-    const early = writer(doc, table, { now: () => new Date('2026-11-20T14:59:59.999Z') });
+    // The Tokyo day 2026-11-20 ends at 2026-11-20T15:00:00Z. A run that began reading just
+    // before then is partial, even though it publishes after: it is as of when it began (a task
+    // completed in between may be missing).
+    let clock = new Date('2026-11-20T14:59:59.999Z');
+    const early = writer(doc, table, { now: () => clock });
+    clock = new Date('2026-11-20T15:00:05.000Z');
     await publish(early, [line(1, 'alice')]);
     const partial = await getReport(doc, table, '2026-11-20');
     assert.equal(partial?.summary.partial, true);
+    assert.equal(partial?.summary.generatedAt, '2026-11-20T14:59:59.999Z');
     assert.equal((await listReportSummaries(doc, table, { limit: 1 })).items[0]?.partial, true);
 
     const final = writer(doc, table, { now: () => new Date('2026-11-20T15:00:00.000Z') });

@@ -87,10 +87,14 @@ export const reportSummary = z
         })
         .meta({ id: 'UserCount' }),
     ),
-    generatedAt: utcDateTime,
+    generatedAt: utcDateTime.meta({
+      description:
+        'When the run that made the report began reading the day’s tasks: the report is as of ' +
+        'then.',
+    }),
     partial: z.boolean().meta({
       description:
-        'True when the report was made before its day ended (`npm run report -- --date` ' +
+        'True when the report is as of an instant before its day ended (`npm run report -- --date` ' +
         'today, say): tasks completed later that day are missing. A run after the ' +
         "day's end (the nightly CronJob) replaces it with the complete report.",
     }),

@@ -400,8 +400,9 @@ export interface components {
       timeZone: string;
       count: number;
       perUser: components['schemas']['UserCount'][];
+      /** @description When the run that made the report began reading the day’s tasks: the report is as of then. */
       generatedAt: components['schemas']['UtcDateTime'];
-      /** @description True when the report was made before its day ended (`npm run report -- --date` today, say): tasks completed later that day are missing. A run after the day's end (the nightly CronJob) replaces it with the complete report. */
+      /** @description True when the report is as of an instant before its day ended (`npm run report -- --date` today, say): tasks completed later that day are missing. A run after the day's end (the nightly CronJob) replaces it with the complete report. */
       partial: boolean;
     };
     UserCount: {
@@ -418,8 +419,9 @@ export interface components {
       timeZone: string;
       count: number;
       perUser: components['schemas']['UserCount'][];
+      /** @description When the run that made the report began reading the day’s tasks: the report is as of then. */
       generatedAt: components['schemas']['UtcDateTime'];
-      /** @description True when the report was made before its day ended (`npm run report -- --date` today, say): tasks completed later that day are missing. A run after the day's end (the nightly CronJob) replaces it with the complete report. */
+      /** @description True when the report is as of an instant before its day ended (`npm run report -- --date` today, say): tasks completed later that day are missing. A run after the day's end (the nightly CronJob) replaces it with the complete report. */
       partial: boolean;
       items: components['schemas']['ReportLine'][];
     };
