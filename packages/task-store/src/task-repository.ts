@@ -109,6 +109,14 @@ const MAX_EVALUATED_PER_QUERY = 1000;
  */
 export const SEARCH_EVALUATED_PER_REQUEST = 500;
 
+/**
+ * A status filter is DynamoDB's: it reads the user's tasks and drops those of the other status,
+ * so a page of open tasks behind thousands of done ones would cost a Query per thousand of them,
+ * all in one request. One request examines at most this many; a page may then hold fewer tasks
+ * than asked for (even none), with a cursor to go on from.
+ */
+export const STATUS_FILTER_EVALUATED_PER_REQUEST = 2000;
+
 function isConditionalCheckFailure(error: unknown): error is ConditionalCheckFailedException {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
@@ -334,11 +342,11 @@ export class TaskRepository {
 
   /**
    * One page of a user's tasks in startAt order (or by completion time), from index byStart
-   * (or byUserCompletion): a Query on the user's partition, never a Scan. Without `q`, a page
-   * holds `limit` tasks whenever that many match, even with a status filter, and nextCursor is
-   * null exactly when no further task matches. With `q`, one request examines at most
-   * SEARCH_EVALUATED_PER_REQUEST tasks: a page may hold fewer matches (even none) and still
-   * have a nextCursor to search on from.
+   * (or byUserCompletion): a Query on the user's partition, never a Scan. A page holds `limit`
+   * tasks whenever that many match within what one request may examine: all of them unfiltered,
+   * STATUS_FILTER_EVALUATED_PER_REQUEST with a status filter, SEARCH_EVALUATED_PER_REQUEST with
+   * `q`. Past that, a page may hold fewer (even none) and still have a nextCursor to go on from;
+   * nextCursor is null exactly when no further task matches.
    */
   async list(userId: string, query: TaskListQuery): Promise<TaskPage> {
     const { limit, status = 'all', sort = 'startAt', order = 'asc' } = query;
@@ -403,7 +411,12 @@ export class TaskRepository {
     // page never ends with a cursor to an empty one.
     const matched: Record<string, unknown>[] = [];
     let evaluate = limit + 1;
-    let budget = terms === undefined ? Infinity : SEARCH_EVALUATED_PER_REQUEST;
+    let budget =
+      terms !== undefined
+        ? SEARCH_EVALUATED_PER_REQUEST
+        : statusFiltered
+          ? STATUS_FILTER_EVALUATED_PER_REQUEST
+          : Infinity;
     for (;;) {
       const page = await this.#doc.send(
         new QueryCommand({
@@ -429,7 +442,7 @@ export class TaskRepository {
       }
       exclusiveStartKey = page.LastEvaluatedKey;
       if (budget <= 0) {
-        // The search examined all it may in one request: the next one goes on from here.
+        // The filter or search examined all it may in one request: the next one goes on here.
         return {
           items: matched.map(taskRecordFromItem),
           nextCursor: cursorAt(page.LastEvaluatedKey),

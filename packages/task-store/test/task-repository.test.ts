@@ -12,6 +12,7 @@ import {
   encodeTaskCursor,
   newTaskItem,
   SEARCH_EVALUATED_PER_REQUEST,
+  STATUS_FILTER_EVALUATED_PER_REQUEST,
   type TaskRecord,
 } from '../src/index.ts';
 
@@ -439,6 +440,39 @@ describe('list', () => {
     assert.deepEqual(
       second.items.map((r) => r.task.title),
       [`needle ${total - 2}`],
+    );
+    assert.equal(second.nextCursor, null);
+  });
+
+  test('a status filter examines a bounded number of tasks per request and goes on with the cursor', async () => {
+    const { tables } = await setUp();
+    const done = STATUS_FILTER_EVALUATED_PER_REQUEST + 100;
+    // Thousands of done tasks, then one open one, written directly for speed.
+    const requests = Array.from({ length: done + 1 }, (_, index) => {
+      const startAt = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
+      const taskId = `t-${String(index).padStart(5, '0')}`;
+      const item = newTaskItem('alice', taskId, { title: `task ${index}`, startAt }, new Date());
+      return { PutRequest: { Item: index < done ? { ...item, done: true } : item } };
+    });
+    await batchWrite(tables.clients.doc, tables.config.tasksTable, requests);
+    const scanned: number[] = [];
+    const counting = new TaskRepository(
+      withScannedCounts(tables.clients.doc, scanned),
+      tables.config.tasksTable,
+    );
+    const first = await counting.list('alice', { limit: 10, status: 'open' });
+    assert.deepEqual(first.items, []);
+    assert.ok(first.nextCursor, 'more to read');
+    const examined = scanned.reduce((a, b) => a + b, 0);
+    assert.ok(examined <= STATUS_FILTER_EVALUATED_PER_REQUEST, `examined ${scanned.join('+')}`);
+    const second = await counting.list('alice', {
+      limit: 10,
+      status: 'open',
+      cursor: first.nextCursor,
+    });
+    assert.deepEqual(
+      second.items.map((r) => r.task.title),
+      [`task ${done}`],
     );
     assert.equal(second.nextCursor, null);
   });

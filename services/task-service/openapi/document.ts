@@ -8,6 +8,10 @@
 import md from 'dedent';
 import { z } from 'zod';
 import type { ZodOpenApiObject, ZodOpenApiOperationObject } from 'zod-openapi';
+import {
+  SEARCH_EVALUATED_PER_REQUEST,
+  STATUS_FILTER_EVALUATED_PER_REQUEST,
+} from '@task-manager/task-store';
 import { IDEMPOTENCY_KEY_HEADER } from '../src/idempotency-key.ts';
 import { JSON_BODY_LIMIT_BYTES, REQUEST_CONTENT_CODINGS } from '../src/middleware/json-body.ts';
 import { SINGLETON_HEADERS } from '../src/middleware/singleton-headers.ts';
@@ -120,10 +124,14 @@ export const api: ZodOpenApiObject = {
         operationId: 'listTasks',
         summary: 'List or search my tasks, by start time or by completion time.',
         description: md`
-          A page holds \`limit\` tasks whenever that many match (also with a status filter), and
-          \`nextCursor\` is null exactly when no further task matches. \`from\` is inclusive, \`to\`
-          exclusive; both compare instants, whatever their offsets. Unknown or repeated
+          Without a filter a page holds \`limit\` tasks whenever that many remain, and
+          \`nextCursor\` is null exactly when no further task matches. \`from\` is inclusive,
+          \`to\` exclusive; both compare instants, whatever their offsets. Unknown or repeated
           parameters are errors.
+
+          With \`status=open\` or \`status=done\`, one request examines at most
+          ${STATUS_FILTER_EVALUATED_PER_REQUEST} tasks: past them a page may hold fewer than
+          \`limit\` tasks, even none, while \`nextCursor\` says where to go on.
 
           \`sort=completedAt\` lists the done tasks by the time they were completed (with
           \`order=desc\`, newest first); it takes no \`from\`, \`to\` or \`status=open\`.
@@ -132,9 +140,9 @@ export const api: ZodOpenApiObject = {
           case-insensitive and Unicode-aware (both sides compared after NFKC normalisation and
           case folding, so \`ｶﾀｶﾅ\` finds \`カタカナ\` and \`ＴＡＳＫ\` finds \`task\`). A search reads
           the user's own tasks in list order (a Query of their partition, never a Scan) and
-          examines at most 500 of them per request: a page may then hold fewer than \`limit\`
-          tasks, even none, while \`nextCursor\` says where to search on. Pass it as \`cursor\`
-          with the same parameters until it is null.
+          examines at most ${SEARCH_EVALUATED_PER_REQUEST} of them per request: a page may then
+          hold fewer than \`limit\` tasks, even none, while \`nextCursor\` says where to search
+          on. Pass it as \`cursor\` with the same parameters until it is null.
         `,
         parameters: [parameters.requestId],
         requestParams: { query: listTasksQuery },

@@ -13,10 +13,14 @@ export interface paths {
     };
     /**
      * List or search my tasks, by start time or by completion time.
-     * @description A page holds `limit` tasks whenever that many match (also with a status filter), and
-     *     `nextCursor` is null exactly when no further task matches. `from` is inclusive, `to`
-     *     exclusive; both compare instants, whatever their offsets. Unknown or repeated
+     * @description Without a filter a page holds `limit` tasks whenever that many remain, and
+     *     `nextCursor` is null exactly when no further task matches. `from` is inclusive,
+     *     `to` exclusive; both compare instants, whatever their offsets. Unknown or repeated
      *     parameters are errors.
+     *
+     *     With `status=open` or `status=done`, one request examines at most
+     *     2000 tasks: past them a page may hold fewer than
+     *     `limit` tasks, even none, while `nextCursor` says where to go on.
      *
      *     `sort=completedAt` lists the done tasks by the time they were completed (with
      *     `order=desc`, newest first); it takes no `from`, `to` or `status=open`.
@@ -25,9 +29,9 @@ export interface paths {
      *     case-insensitive and Unicode-aware (both sides compared after NFKC normalisation and
      *     case folding, so `ｶﾀｶﾅ` finds `カタカナ` and `ＴＡＳＫ` finds `task`). A search reads
      *     the user's own tasks in list order (a Query of their partition, never a Scan) and
-     *     examines at most 500 of them per request: a page may then hold fewer than `limit`
-     *     tasks, even none, while `nextCursor` says where to search on. Pass it as `cursor`
-     *     with the same parameters until it is null.
+     *     examines at most 500 of them per request: a page may then
+     *     hold fewer than `limit` tasks, even none, while `nextCursor` says where to search
+     *     on. Pass it as `cursor` with the same parameters until it is null.
      */
     get: operations['listTasks'];
     put?: never;

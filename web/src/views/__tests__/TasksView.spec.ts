@@ -115,6 +115,23 @@ describe('TasksView: loading', () => {
     expect(wrapper.find('dialog h2').text()).toBe('New task');
   });
 
+  it('pages that come back empty with a cursor (a filter that examined all it may) are not “no tasks”', async () => {
+    const later = makeTask({ title: 'Far down the list' });
+    const { requests } = fakeApi((request) => {
+      const cursor = Number(new URL(request.url).searchParams.get('cursor') ?? 0);
+      return cursor < 5
+        ? json(200, { items: [], nextCursor: String(cursor + 1) })
+        : json(200, { items: [later], nextCursor: null });
+    });
+    const wrapper = await mountView('all', '/all?q=far');
+    expect(wrapper.find('.empty').exists()).toBe(false);
+    expect(wrapper.find('.count').text()).toBe('0 found so far for “far”; more to search');
+    await buttonNamed(wrapper, 'Search further').trigger('click');
+    await flushPromises();
+    expect(titles(wrapper)).toEqual(['Far down the list']);
+    expect(requests).toHaveLength(6);
+  });
+
   it('pages through the API cursor with Load more, and focus goes to the first new task', async () => {
     const all = Array.from({ length: PAGE_SIZE + 3 }, (_, index) =>
       makeTask({
@@ -611,6 +628,7 @@ describe('TasksView: back from signing in again', () => {
         taskId: null,
         values: { title: 'Drafted before', contents: '', startAt: '2026-11-22T09:00' },
         etag: null,
+        original: null,
       }),
     );
     fakeApi(() => json(200, { items: [], nextCursor: null }));
