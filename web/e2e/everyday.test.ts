@@ -528,8 +528,9 @@ describe('keyboard, small screens, many tabs', () => {
       await other.getByText('Signed in as tomas').waitFor();
 
       await signOut(page);
-      // The other tab noticed, and asks for a sign-in too (coming back to where it was).
-      await other.waitForURL(`${suite.app.origin}/signin?redirect=/all`);
+      // The other tab noticed, says why, and asks for a sign-in too (coming back to where it was).
+      await other.waitForURL(`${suite.app.origin}/signin?redirect=/all&reason=unauthorized`);
+      await other.getByRole('alert').getByText('Your session has ended. Sign in again.').waitFor();
       await other.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();

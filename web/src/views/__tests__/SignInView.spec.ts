@@ -56,6 +56,13 @@ describe('SignInView', () => {
     expect(wrapper.find('[role="alert"]').text()).toBe('Signing in did not finish. Try again.');
   });
 
+  it('says when the session ended (signed out in another tab, or it ran out), and only then', async () => {
+    const { wrapper } = await mountAt('/signin?redirect=/all&reason=unauthorized');
+    expect(wrapper.find('[role="alert"]').text()).toBe('Your session has ended. Sign in again.');
+    const plain = await mountAt('/signin?redirect=/all');
+    expect(plain.wrapper.find('[role="alert"]').exists()).toBe(false);
+  });
+
   it('already signed in: goes on to where the person was heading', async () => {
     const { router } = await mountAt('/signin?redirect=/reports', true);
     expect(router.currentRoute.value.path).toBe('/reports');
