@@ -206,6 +206,10 @@ describe('TasksView: done and reopen', () => {
     expect(wrapper.find('[role="alert"]').text()).toContain(
       'Could not update “Pay rent”, so it was put back. The service is unavailable',
     );
+    // It was about that list: another view (the same component) does not keep it.
+    await wrapper.setProps({ view: 'all' });
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
   });
 
   it('reopens a done task and rolls back on a network failure', async () => {
