@@ -1,4 +1,4 @@
-import { computed, ref, shallowRef, type Ref } from 'vue';
+import { computed, onScopeDispose, ref, shallowRef, type Ref } from 'vue';
 import { isAbortError } from '@/api/http';
 import type { Page } from '@/api/types';
 
@@ -12,7 +12,7 @@ export interface PagedListSource<T> {
 /**
  * A list read page by page with the API's cursor, written once for the tasks and the reports:
  * the first load and "load more", each with its own progress and error, a newer load
- * cancelling an older one. The list may also be changed in place (`items`) by its owner.
+ * cancelling an older one, and its owner going away cancelling both. The list may also be changed in place (`items`) by its owner.
  */
 export function usePagedList<T>(source: PagedListSource<T>) {
   const items = ref([]) as Ref<T[]>;
@@ -84,6 +84,8 @@ export function usePagedList<T>(source: PagedListSource<T>) {
   function cancel(): void {
     request?.abort();
   }
+  // Owned by a view (or any effect scope): when it goes, so does the request it no longer needs.
+  onScopeDispose(cancel, true);
 
   return {
     items,

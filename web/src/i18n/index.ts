@@ -121,6 +121,13 @@ export function useI18n() {
   const formatNumber = (value: number) =>
     new Intl.NumberFormat(formattingLocale(locale.value)).format(value);
 
+  /** Items side by side, as the language lists them ("a, b, c"; 「a、b、c」). */
+  const formatList = (items: string[]) =>
+    new Intl.ListFormat(formattingLocale(locale.value), {
+      type: 'conjunction',
+      style: 'narrow',
+    }).format(items);
+
   return {
     locale: readonly(locale),
     setLocale,
@@ -128,5 +135,6 @@ export function useI18n() {
     formatDateTime,
     formatCalendarDate,
     formatNumber,
+    formatList,
   };
 }

@@ -1,3 +1,4 @@
+import { effectScope } from 'vue';
 import { describe, expect, it } from 'vitest';
 import type { Page } from '@/api/types';
 import { usePagedList } from '@/composables/usePagedList';
@@ -55,6 +56,16 @@ describe('usePagedList', () => {
     expect(ids(list.items.value)).toEqual(['b']);
     expect(list.loading.value).toBe(false);
     expect(list.loadError.value).toBeNull();
+  });
+
+  it('its owner going away (the view unmounted) cancels the request in flight', async () => {
+    const scope = effectScope();
+    const { list, calls } = scope.run(manualSource)!;
+    const loading = list.reload();
+    scope.stop();
+    expect(calls[0]!.signal.aborted).toBe(true);
+    await loading;
+    expect(list.items.value).toEqual([]);
   });
 
   it('asks for one page at a time: “load more” while one is loading does nothing', async () => {

@@ -71,8 +71,6 @@ const en = {
     cancel: 'Cancel',
     loading: 'Loading the task…',
     fixErrors: 'Check the fields marked below, then save again.',
-    stale:
-      'Someone changed this task after you opened it (perhaps in another tab). The latest version is shown now: check it, make your change again and save.',
     gone: 'This task no longer exists; it may have been deleted elsewhere. Close this dialog.',
     restored: 'You were signed in again. What you had typed is back: check it, then save.',
   },
@@ -204,6 +202,7 @@ const en = {
     chartSummary:
       'Bar chart of tasks completed per day from {from} to {to}, at most {max} a day. The table lists every figure.',
     none: 'none',
+    userCount: '{name} ({count})',
     partial: 'partial',
     partialNote:
       'Partial: made before the day was over, so tasks completed later that day are missing. The nightly run replaces it with the complete report.',

@@ -55,6 +55,17 @@ describe('ReportsView', () => {
     wrapper.unmount();
   });
 
+  it('lists who completed how many as the language lists things', async () => {
+    fakeApi(() => json(200, { items: [summary('2026-11-21', 1201)], nextCursor: null }));
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    const cell = () => wrapper.findAll('tbody td')[1]!.text();
+    expect(cell()).toBe('Alice (1,200), Bob (1)');
+    setLocale('ja');
+    await flushPromises();
+    expect(cell()).toBe('Alice（1,200）、Bob（1）');
+  });
+
   it('marks a partial report in its row and explains it once; complete reports are unmarked', async () => {
     fakeApi(() =>
       json(200, {
