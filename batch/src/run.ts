@@ -96,7 +96,7 @@ async function run(span: SpanHandle): Promise<number> {
         date: result.summary.date,
         timeZone: result.summary.timeZone,
         count: result.summary.count,
-        users: result.summary.perUser.length,
+        users: result.summary.users,
         generatedAt: result.summary.generatedAt,
         partial: result.summary.partial,
         runId: result.runId,

@@ -96,6 +96,7 @@ test('a failed clean-up after publishing says the report is published', () => {
     date: '2026-11-20',
     timeZone: 'Asia/Tokyo',
     count: 42,
+    users: 0,
     perUser: [],
     generatedAt: '2026-11-20T16:00:00.000Z',
     partial: false,

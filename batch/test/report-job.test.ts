@@ -99,6 +99,7 @@ describe('runReportJob', () => {
       date: '2026-11-20',
       timeZone: 'Asia/Tokyo',
       count: 3,
+      users: 2,
       perUser: [
         { userId: 'alice', name: 'Alice Liddell', count: 1 },
         { userId: 'bob', name: 'bob', count: 2 },

@@ -10,6 +10,7 @@ export * from './cursor-codec.ts';
 // The item codecs (summaryKey, parseSummary, parseLine) stay inside the package.
 export {
   isPartialReport,
+  REPORT_PER_USER_LIMIT,
   isReportDate,
   type Report,
   type ReportLine,

@@ -13,6 +13,13 @@ export interface UserCount {
   count: number;
 }
 
+/**
+ * The most people a report names with their counts: those who completed the most (ties by id).
+ * A summary is one DynamoDB item, at most 400 KB, so it cannot name everyone on a day thousands
+ * completed something; `users` still counts them all, and the lines name every one.
+ */
+export const REPORT_PER_USER_LIMIT = 100;
+
 /** What a report says about its day. */
 export interface ReportSummary {
   /** The reported calendar day, YYYY-MM-DD, in `timeZone`. */
@@ -21,9 +28,14 @@ export interface ReportSummary {
   timeZone: string;
   /** Number of tasks completed that day (= number of lines). */
   count: number;
-  /** Tasks completed per user, sorted by userId; users with none are absent. */
+  /** How many people completed at least one task that day. */
+  users: number;
+  /**
+   * Tasks completed per user, for the REPORT_PER_USER_LIMIT who completed the most, sorted by
+   * userId; users with none are absent.
+   */
   perUser: UserCount[];
-  /** When the report was published (UTC ISO 8601). */
+  /** The instant the report is as of: when its run began reading (UTC ISO 8601). */
   generatedAt: string;
   /**
    * True when the report was made before its day ended, so tasks completed later that day are
@@ -86,6 +98,8 @@ export function parseSummary(item: StoredItem): StoredSummary {
       date: String(item.date),
       timeZone: String(item.timeZone),
       count: Number(item.count),
+      // Reports published before the limit named every user: their list is the count.
+      users: typeof item.users === 'number' ? item.users : perUser.length,
       // Reports published before names were recorded have none: the id stands in.
       perUser: perUser.map(({ userId, name, count }) => ({
         userId,

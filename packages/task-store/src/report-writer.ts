@@ -27,6 +27,7 @@ import {
 import { itemAfterFailure } from './item-after-failure.ts';
 import { queryPages } from './query-pages.ts';
 import {
+  REPORT_PER_USER_LIMIT,
   isPartialReport,
   isReportDate,
   summaryKey,
@@ -191,15 +192,24 @@ export class ReportWriter {
     await Promise.all(this.#inFlight);
     this.#throwIfWriteFailed();
     this.#options.signal?.throwIfAborted();
-    const names = await readUserNames(this.#doc, this.#tableName, this.#perUser.keys());
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const named = [...this.#perUser]
+      .sort(([idA, countA], [idB, countB]) => countB - countA || byId(idA, idB))
+      .slice(0, REPORT_PER_USER_LIMIT);
+    const names = await readUserNames(
+      this.#doc,
+      this.#tableName,
+      named.map(([userId]) => userId),
+    );
     const generatedAt = this.#generatedAt;
     const summary: ReportSummary = {
       date: this.date,
       timeZone: this.timeZone,
       count: this.#count,
-      perUser: [...this.#perUser]
+      users: this.#perUser.size,
+      perUser: named
         .map(([userId, count]) => ({ userId, name: names.get(userId) ?? userId, count }))
-        .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)),
+        .sort((a, b) => byId(a.userId, b.userId)),
       generatedAt,
       partial: isPartialReport(generatedAt, this.#options.window.end.toISOString()),
     };
@@ -217,6 +227,7 @@ export class ReportWriter {
             date: summary.date,
             timeZone: summary.timeZone,
             count: summary.count,
+            users: summary.users,
             perUser: summary.perUser,
             generatedAt: summary.generatedAt,
             runId: this.runId,

@@ -14,6 +14,7 @@ import {
   listReportSummaries,
   readUserNames,
   recordUserName,
+  REPORT_PER_USER_LIMIT,
   ReportChangedError,
   ReportWriter,
   SupersededRunError,
@@ -114,6 +115,7 @@ describe('ReportWriter and getReport', () => {
       date: '2026-11-20',
       timeZone: 'Asia/Tokyo',
       count: 4,
+      users: 3,
       perUser: [
         { userId: 'alice', name: 'Alice Liddell', count: 1 },
         { userId: 'bob', name: 'Robert Tables', count: 2 },
@@ -188,6 +190,46 @@ describe('ReportWriter and getReport', () => {
     );
     const old = await getReport(doc, table, '2026-11-19');
     assert.deepEqual(old?.summary.perUser, [{ userId: 'user-1', name: 'user-1', count: 2 }]);
+    // Published before the limit: its list named everyone.
+    assert.equal(old?.summary.users, 1);
+  });
+
+  test('a day of many people names the ones who completed the most, and counts them all', async () => {
+    const { doc, table } = await tables();
+    const people = REPORT_PER_USER_LIMIT + 30;
+    // person-000 completes 1 task, person-001 2, ... up to 4; then again from 1.
+    const lines: ReportLine[] = [];
+    for (let person = 0; person < people; person += 1) {
+      for (let done = 0; done <= person % 4; done += 1) {
+        lines.push(line(lines.length, `person-${String(person).padStart(3, '0')}`));
+      }
+    }
+    await recordUserName(doc, table, 'person-003', 'Dee');
+    const run = writer(doc, table);
+    await publish(run, lines);
+    const { summary } = (await getReport(doc, table, '2026-11-20'))!;
+    assert.equal(summary.count, lines.length);
+    assert.equal(summary.users, people);
+    assert.equal(summary.perUser.length, REPORT_PER_USER_LIMIT);
+    // Those who completed the most (ties by id) up to the limit, listed by id.
+    const counts = new Map<string, number>();
+    for (const { userId } of lines) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+    const expected = [...counts]
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .slice(0, REPORT_PER_USER_LIMIT)
+      .map(([userId]) => userId)
+      .sort();
+    assert.deepEqual(
+      summary.perUser.map((entry) => entry.userId),
+      expected,
+    );
+    for (const entry of summary.perUser) assert.equal(entry.count, counts.get(entry.userId));
+    assert.equal(summary.perUser.find((entry) => entry.userId === 'person-003')?.name, 'Dee');
+    // The lines still name every one of them.
+    const named = new Set(
+      (await collect((await getReport(doc, table, '2026-11-20'))!.lines)).map((l) => l.userId),
+    );
+    assert.equal(named.size, people);
   });
 
   test('names DynamoDB leaves unprocessed are asked for again, a bounded number of times', async () => {
@@ -510,6 +552,7 @@ describe('listReportSummaries', () => {
       'partial',
       'perUser',
       'timeZone',
+      'users',
     ]);
   });
 

@@ -9,6 +9,7 @@
  * characters (code points), as JSON Schema counts them.
  */
 import { CONTENTS_MAX, TITLE_MAX, USER_ID_PATTERN, USER_ID_RULE } from '@task-manager/contract';
+import { REPORT_PER_USER_LIMIT } from '@task-manager/task-store';
 import { z } from 'zod';
 import { NAME_MAX } from './auth/identity.ts';
 import { REPORT_LIST_LIMIT, TASK_LIST_LIMIT } from './validation.ts';
@@ -75,18 +76,28 @@ export const reportSummary = z
     date: z.string().meta({ format: 'date' }),
     timeZone: z.string().meta({ description: 'The IANA time zone that defines the day.' }),
     count: z.int().min(0),
-    perUser: z.array(
-      z
-        .strictObject({
-          userId: z.string(),
-          name: z.string().min(1).meta({
-            description:
-              "The person's display name when the report was published (the id when unknown).",
-          }),
-          count: z.int().min(1),
-        })
-        .meta({ id: 'UserCount' }),
-    ),
+    users: z.int().min(0).meta({
+      description: 'How many people completed at least one task that day.',
+    }),
+    perUser: z
+      .array(
+        z
+          .strictObject({
+            userId: z.string(),
+            name: z.string().min(1).meta({
+              description:
+                "The person's display name when the report was published (the id when unknown).",
+            }),
+            count: z.int().min(1),
+          })
+          .meta({ id: 'UserCount' }),
+      )
+      .max(REPORT_PER_USER_LIMIT)
+      .meta({
+        description:
+          `Tasks completed per person, sorted by userId, for the ${REPORT_PER_USER_LIMIT} who ` +
+          'completed the most (ties by userId): `users` counts everyone, the CSV names everyone.',
+      }),
     generatedAt: utcDateTime.meta({
       description:
         'When the run that made the report began reading the day’s tasks: the report is as of ' +

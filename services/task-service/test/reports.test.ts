@@ -177,6 +177,7 @@ describe('GET /api/reports', () => {
       date: '2026-11-21',
       timeZone: 'Asia/Tokyo',
       count: 5,
+      users: 2,
       // No names were recorded for them: the ids stand in.
       perUser: [
         { userId: ALICE, name: ALICE, count: 2 },

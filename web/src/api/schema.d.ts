@@ -403,6 +403,9 @@ export interface components {
       /** @description The IANA time zone that defines the day. */
       timeZone: string;
       count: number;
+      /** @description How many people completed at least one task that day. */
+      users: number;
+      /** @description Tasks completed per person, sorted by userId, for the 100 who completed the most (ties by userId): `users` counts everyone, the CSV names everyone. */
       perUser: components['schemas']['UserCount'][];
       /** @description When the run that made the report began reading the day’s tasks: the report is as of then. */
       generatedAt: components['schemas']['UtcDateTime'];
@@ -422,6 +425,9 @@ export interface components {
       /** @description The IANA time zone that defines the day. */
       timeZone: string;
       count: number;
+      /** @description How many people completed at least one task that day. */
+      users: number;
+      /** @description Tasks completed per person, sorted by userId, for the 100 who completed the most (ties by userId): `users` counts everyone, the CSV names everyone. */
       perUser: components['schemas']['UserCount'][];
       /** @description When the run that made the report began reading the day’s tasks: the report is as of then. */
       generatedAt: components['schemas']['UtcDateTime'];

@@ -11,6 +11,7 @@ function report(date: string, count: number): ReportSummary {
     date,
     timeZone: 'Asia/Tokyo',
     count,
+    users: count ? 1 : 0,
     perUser: count ? [{ userId: 'alice', name: 'alice', count }] : [],
     generatedAt: `${date}T16:00:00Z`,
     partial: false,

@@ -203,6 +203,7 @@ const en = {
       'Bar chart of tasks completed per day from {from} to {to}, at most {max} a day. The table lists every figure.',
     none: 'none',
     userCount: '{name} ({count})',
+    others: '{count} other ({tasks}) | {count} others ({tasks})',
     partial: 'partial',
     partialNote:
       'Partial: made before the day was over, so tasks completed later that day are missing. The nightly run replaces it with the complete report.',

@@ -205,6 +205,7 @@ const ja: Messages = {
       '{from} から {to} までの日ごとの完了タスク数の棒グラフ（最大 {max} 件/日）。すべての数値は下の表にあります。',
     none: 'なし',
     userCount: '{name}（{count}）',
+    others: 'ほか {count} 人（{tasks}）',
     partial: '途中集計',
     partialNote:
       '途中集計：その日が終わる前に作成されたため、それ以降に完了したタスクは含まれていません。夜間の実行で完全なレポートに置き換わります。',

@@ -16,6 +16,7 @@ const summary = (date: string, count: number): ReportSummary => ({
   date,
   timeZone: 'Asia/Tokyo',
   count,
+  users: 2,
   perUser: [
     { userId: 'u-alice', name: 'Alice', count: count - 1 },
     { userId: 'u-bob', name: 'Bob', count: 1 },
@@ -64,6 +65,31 @@ describe('ReportsView', () => {
     setLocale('ja');
     await flushPromises();
     expect(cell()).toBe('Alice（1,200）、Bob（1）');
+  });
+
+  it('a day of more people than the report names: the rest are counted together', async () => {
+    // Alice and Bob are named, with 1,001 of the day's 1,500 tasks; the others did 499.
+    const busy = (date: string, users: number): ReportSummary => ({
+      ...summary(date, 1500),
+      users,
+      perUser: [
+        { userId: 'u-alice', name: 'Alice', count: 1000 },
+        { userId: 'u-bob', name: 'Bob', count: 1 },
+      ],
+    });
+    fakeApi(() =>
+      json(200, { items: [busy('2026-11-21', 3), busy('2026-11-20', 2347)], nextCursor: null }),
+    );
+    const wrapper = mount(ReportsView);
+    await flushPromises();
+    const cells = () => wrapper.findAll('tbody tr').map((row) => row.findAll('td')[1]!.text());
+    expect(cells()).toEqual([
+      'Alice (1,000), Bob (1), 1 other (499)',
+      'Alice (1,000), Bob (1), 2,345 others (499)',
+    ]);
+    setLocale('ja');
+    await flushPromises();
+    expect(cells()[1]).toBe('Alice（1,000）、Bob（1）、ほか 2,345 人（499）');
   });
 
   it('marks a partial report in its row and explains it once; complete reports are unmarked', async () => {
