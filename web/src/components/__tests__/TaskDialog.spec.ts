@@ -419,6 +419,9 @@ describe('TaskDialog: editing', () => {
     expect(current!.text()).toContain('Mine');
     expect(current!.text()).toContain('Their notes');
     expect(current!.text()).toContain('differs');
+    // The form (and the field focus was in) gave way to this view: focus is on its safe choice.
+    expect(document.activeElement?.textContent?.trim()).toBe('Cancel');
+    expect(document.activeElement?.closest('.conflict')).not.toBeNull();
     // The list behind the dialog gets the current version at once.
     expect(wrapper.emitted('refreshed')?.[0]?.[0]).toEqual(theirs);
     expect(wrapper.emitted('saved')).toBeUndefined();
@@ -437,9 +440,11 @@ describe('TaskDialog: editing', () => {
 
   it('"Take the current one" puts the current version in the form and saves nothing', async () => {
     const { wrapper, requests } = await conflicted();
+    buttonNamed(wrapper, 'Take the current one').element.focus();
     await buttonNamed(wrapper, 'Take the current one').trigger('click');
     await flushPromises();
     expect(control(wrapper, 'Title').element.value).toBe('Mine');
+    expect(document.activeElement).toBe(control(wrapper, 'Title').element);
     expect(control(wrapper, 'Details').element.value).toBe('Their notes');
     expect(wrapper.text()).toContain('The current version is shown now.');
     expect(requests).toHaveLength(3);

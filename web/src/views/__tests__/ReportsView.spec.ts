@@ -168,6 +168,24 @@ describe('ReportsView', () => {
     );
   });
 
+  it('a list that could not be read offers Try again; afterwards the keyboard is at the heading', async () => {
+    let calls = 0;
+    fakeApi(() =>
+      ++calls === 1
+        ? apiError(503, 'unavailable')
+        : json(200, { items: [summary('2026-11-21', 2)], nextCursor: null }),
+    );
+    const wrapper = mount(ReportsView, { attachTo: document.body });
+    await flushPromises();
+    const retry = buttonNamed(wrapper, 'Try again');
+    retry.element.focus();
+    await retry.trigger('click');
+    await flushPromises();
+    expect(wrapper.findAll('tbody tr')).toHaveLength(1);
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
+    wrapper.unmount();
+  });
+
   it('tells non-admins that reports are for administrators', async () => {
     fakeApi(() => apiError(403, 'Forbidden'));
     const wrapper = mount(ReportsView);

@@ -162,9 +162,12 @@ describe('TasksView: loading', () => {
     expect(wrapper.find('[role="alert"]').text()).toContain(
       'Cannot reach the server. Check your connection, then try again.',
     );
+    buttonNamed(wrapper, 'Try again').element.focus();
     await buttonNamed(wrapper, 'Try again').trigger('click');
     await flushPromises();
     expect(titles(wrapper)).toEqual(['Back']);
+    // The button went with its alert: the keyboard goes on from the heading, not the page's top.
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
   });
 });
 
@@ -404,12 +407,20 @@ describe('TasksView: Undo of done and reopen, and tasks deleted elsewhere', () =
     const { tasks } = taskServer([task]);
     const wrapper = await mountView('all');
     tasks.delete(task.taskId);
+    buttonNamed(wrapper, 'Mark done “Ghost”').element.focus();
     await buttonNamed(wrapper, 'Mark done “Ghost”').trigger('click');
     await flushPromises();
     expect(titles(wrapper)).toEqual([]);
     expect(wrapper.find('[role="alert"]').text()).toContain(
       '“Ghost” no longer exists: it was deleted elsewhere, so it was removed from the list.',
     );
+    // The pressed button went with the task; then Dismiss goes with the alert: the heading.
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
+    buttonNamed(wrapper, 'Dismiss').element.focus();
+    await buttonNamed(wrapper, 'Dismiss').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
+    expect(document.activeElement).toBe(wrapper.find('h1').element);
   });
 });
 
