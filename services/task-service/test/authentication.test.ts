@@ -8,10 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { before, describe, test } from 'node:test';
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import {
+  decodeJwt,
+  decodeProtectedHeader,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import request from 'supertest';
 import {
   forgedTokens,
@@ -67,6 +75,17 @@ function assertRefused(
   }
 }
 
+/** An HTTP server on an ephemeral loopback port, standing in for part of a provider. */
+async function providerStandIn(handler: RequestListener) {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  };
+}
+
 async function me(headers: Record<string, string>): Promise<request.Response> {
   return request(service.app).get('/api/me').set(headers);
 }
@@ -87,7 +106,8 @@ describe('Bearer tokens', () => {
     const metadata = (await (
       await fetch(`${identity.issuer}/.well-known/openid-configuration`)
     ).json()) as Record<string, unknown>;
-    const server = createServer((req, res) => {
+    let origin = '';
+    const standIn = await providerStandIn((req, res) => {
       const prefix = req.url?.replace(/\.well-known\/openid-configuration$/, '');
       if (prefix === req.url || !['/', '/tenant/'].includes(prefix!)) {
         return res.writeHead(404).end();
@@ -95,9 +115,7 @@ describe('Bearer tokens', () => {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ ...metadata, issuer: `${origin}${prefix}` }));
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = standIn.origin;
     try {
       // [OIDC_ISSUER as an operator might write it, the issuer as the provider spells it]
       const cases = [
@@ -123,7 +141,7 @@ describe('Bearer tokens', () => {
         assertRefused(other.response, 'Authorization', other.token, label);
       }
     } finally {
-      server.close();
+      standIn.close();
     }
   });
 
@@ -667,6 +685,60 @@ describe('session limits', () => {
     assert.equal(failed.status, 303);
     assert.equal(failed.headers.get('location'), '/signin?error=sign-in-failed');
     assert.equal(sessionOf(stale), undefined);
+  });
+
+  test('a provider that leaves out auth_time is asked for the credentials once; the limit counts from then', async () => {
+    // The provider's back channel through a stand-in that takes auth_time out of every ID token
+    // and signs it again with the provider's own key: a provider that never sends it.
+    const standIn = await providerStandIn(async (req, res) => {
+      const body = await buffer(req);
+      const upstream = await fetch(new URL(req.url!, identity.issuer), {
+        method: req.method,
+        headers: {
+          ...(req.headers.authorization && { authorization: req.headers.authorization }),
+          ...(req.headers['content-type'] && { 'content-type': req.headers['content-type'] }),
+        },
+        ...(req.method === 'POST' ? { body } : {}),
+      });
+      const answer = (await upstream.json()) as { id_token?: string };
+      if (answer.id_token) {
+        const { kid, alg } = decodeProtectedHeader(answer.id_token);
+        const { auth_time: _dropped, ...claims } = decodeJwt(answer.id_token);
+        const key = identity.keys.keys.find((candidate) => candidate.kid === kid) as JWK;
+        answer.id_token = await new SignJWT(claims)
+          .setProtectedHeader({ alg: alg!, kid: kid! })
+          .sign(await importJWK(key, alg));
+      }
+      res.writeHead(upstream.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    });
+    try {
+      const silent = await createTestService(service.dynamo, {
+        env: { OIDC_BACKCHANNEL_URL: standIn.origin },
+      });
+      const base = await silent.baseUrl();
+      const browser = signInBrowser(base);
+      const sessionOf = () => browser.jar.get(new URL(base), SESSION_COOKIE);
+
+      // Not a session counted from now on the provider's silent word: a sign-in with credentials.
+      const first = await browser.visit(new URL('/auth/login?returnTo=%2Flater', base), 'una');
+      assert.equal(first.status, 303);
+      const again = new URL(first.headers.get('location')!);
+      assert.equal(again.origin, identity.issuer);
+      assert.equal(again.searchParams.get('prompt'), 'login');
+      assert.equal(sessionOf(), undefined);
+
+      // That one asked for them: the session starts, and its absolute limit, now.
+      const before = now();
+      const second = await browser.visit(again, 'una');
+      assert.equal(second.status, 303);
+      assert.equal(second.headers.get('location'), '/later');
+      const session = await silent.auth.sessions.openSession(sessionOf()!, now());
+      assert.equal(session?.identity.userId, 'una');
+      assert.ok(session!.signedInAt >= before, `signed in at ${session!.signedInAt}`);
+    } finally {
+      standIn.close();
+    }
   });
 
   test('lowered limits apply to sessions already out there, not only to new ones', async () => {

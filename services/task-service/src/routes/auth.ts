@@ -213,16 +213,24 @@ export function authRouter(auth: Authentication): Router {
       return;
     }
     const now = auth.now();
+    const authTime = result.claims.auth_time;
+    // The absolute limit counts from when the person last entered their credentials, which the
+    // provider says in auth_time. One that leaves it out has said nothing of when that was: only
+    // a sign-in that asked for the credentials (prompt=login) is known to be now, so ask once
+    // for that rather than start the limit afresh on every silent sign-in.
+    if (typeof authTime !== 'number' && !started.forcedLogin) {
+      await startSignIn(res, configuration, started.returnTo, true);
+      return;
+    }
     const session = {
       identity: identity.identity,
       idToken: result.idToken,
-      signedInAt:
-        typeof result.claims.auth_time === 'number' ? Math.min(result.claims.auth_time, now) : now,
+      signedInAt: typeof authTime === 'number' ? Math.min(authTime, now) : now,
       issuedAt: now,
     };
-    // The absolute limit counts from when the person last entered their credentials. A provider
-    // that ignores max_age can answer with an older sign-in, which would give a session that has
-    // already ended: ask once more, for the credentials this time, rather than issue that.
+    // A provider that ignores max_age can answer with an older sign-in, which would give a
+    // session that has already ended: ask once more, for the credentials this time, rather than
+    // issue that.
     if (auth.sessions.expiresAt(session) <= now) {
       if (started.forcedLogin) {
         backToSignIn(res, 'the identity provider did not ask for the credentials again');
