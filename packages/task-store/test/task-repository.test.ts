@@ -399,29 +399,11 @@ describe('list', () => {
   });
 
   test('a search examines a bounded number of tasks per request and goes on with the cursor', async () => {
-    const { tables } = await setUp();
     const total = SEARCH_EVALUATED_PER_REQUEST + 150;
-    // Many tasks, written directly for speed; a match near the start and one near the end.
-    const requests = Array.from({ length: total }, (_, index) => {
-      const startAt = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
-      const title = index === 3 || index === total - 2 ? `needle ${index}` : `hay ${index}`;
-      return {
-        PutRequest: {
-          Item: newTaskItem(
-            'alice',
-            `t-${String(index).padStart(4, '0')}`,
-            { title, startAt },
-            new Date(),
-          ),
-        },
-      };
-    });
-    await batchWrite(tables.clients.doc, tables.config.tasksTable, requests);
-    const scanned: number[] = [];
-    const counting = new TaskRepository(
-      withScannedCounts(tables.clients.doc, scanned),
-      tables.config.tasksTable,
-    );
+    // Many tasks; a match near the start and one near the end.
+    const { counting, scanned } = await storedAndCounted(total, (index) => ({
+      title: index === 3 || index === total - 2 ? `needle ${index}` : `hay ${index}`,
+    }));
     const first = await counting.list('alice', { limit: 10, q: 'needle' });
     assert.deepEqual(
       first.items.map((r) => r.task.title),
@@ -445,21 +427,12 @@ describe('list', () => {
   });
 
   test('a status filter examines a bounded number of tasks per request and goes on with the cursor', async () => {
-    const { tables } = await setUp();
     const done = STATUS_FILTER_EVALUATED_PER_REQUEST + 100;
-    // Thousands of done tasks, then one open one, written directly for speed.
-    const requests = Array.from({ length: done + 1 }, (_, index) => {
-      const startAt = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
-      const taskId = `t-${String(index).padStart(5, '0')}`;
-      const item = newTaskItem('alice', taskId, { title: `task ${index}`, startAt }, new Date());
-      return { PutRequest: { Item: index < done ? { ...item, done: true } : item } };
-    });
-    await batchWrite(tables.clients.doc, tables.config.tasksTable, requests);
-    const scanned: number[] = [];
-    const counting = new TaskRepository(
-      withScannedCounts(tables.clients.doc, scanned),
-      tables.config.tasksTable,
-    );
+    // Thousands of done tasks, then one open one.
+    const { counting, scanned } = await storedAndCounted(done + 1, (index) => ({
+      title: `task ${index}`,
+      done: index < done,
+    }));
     const first = await counting.list('alice', { limit: 10, status: 'open' });
     assert.deepEqual(first.items, []);
     assert.ok(first.nextCursor, 'more to read');
@@ -532,6 +505,31 @@ describe('list', () => {
 });
 
 /** A document client that records each Query's ScannedCount. */
+/**
+ * `count` of alice's tasks, one a minute from 2026-01-01 (written straight to the table, for
+ * speed), and a repository that records how many items each of its Queries examined.
+ */
+async function storedAndCounted(
+  count: number,
+  taskAt: (index: number) => { title: string; done?: boolean },
+) {
+  const { tables } = await setUp();
+  const requests = Array.from({ length: count }, (_, index) => {
+    const startAt = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
+    const { title, done = false } = taskAt(index);
+    const taskId = `t-${String(index).padStart(5, '0')}`;
+    const item = newTaskItem('alice', taskId, { title, startAt }, new Date());
+    return { PutRequest: { Item: { ...item, done } } };
+  });
+  await batchWrite(tables.clients.doc, tables.config.tasksTable, requests);
+  const scanned: number[] = [];
+  const counting = new TaskRepository(
+    withScannedCounts(tables.clients.doc, scanned),
+    tables.config.tasksTable,
+  );
+  return { counting, scanned };
+}
+
 function withScannedCounts(doc: DynamoDBDocumentClient, scanned: number[]): DynamoDBDocumentClient {
   return new Proxy(doc, {
     get(target, property, receiver) {

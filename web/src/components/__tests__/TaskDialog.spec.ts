@@ -548,8 +548,8 @@ describe('TaskDialog: the session ends while typing', () => {
     expect(requests.some((request) => request.method === 'POST')).toBe(true);
   });
 
-  it('an edit keeps the version it started from, so a change made meanwhile is still caught', async () => {
-    const task = makeTask({ title: 'Before' });
+  /** Edits `task` (version "4"): "After" in its title, and the save finds the session ended. */
+  async function typeAfterThenLoseSession(task: Task): Promise<void> {
     fakeApi((request) =>
       request.method === 'GET'
         ? json(200, task, { ETag: '"4"' })
@@ -561,6 +561,11 @@ describe('TaskDialog: the session ends while typing', () => {
     await wrapper.find('form').trigger('submit');
     await flushPromises();
     wrapper.unmount();
+  }
+
+  it('an edit keeps the version it started from, so a change made meanwhile is still caught', async () => {
+    const task = makeTask({ title: 'Before' });
+    await typeAfterThenLoseSession(task);
 
     resetSession();
     const { requests } = fakeApi((request) =>
@@ -616,17 +621,7 @@ describe('TaskDialog: the session ends while typing', () => {
   it('a draft is measured from the version it started on: “Keep mine” keeps only what was typed', async () => {
     const task = makeTask({ title: 'Before', contents: 'Old notes' });
     const theirs = { ...task, contents: 'Their notes' };
-    fakeApi((request) =>
-      request.method === 'GET'
-        ? json(200, task, { ETag: '"4"' })
-        : apiError(401, 'authentication required'),
-    );
-    const wrapper = open(task.taskId);
-    await flushPromises();
-    await fill(wrapper, { Title: 'After' });
-    await wrapper.find('form').trigger('submit');
-    await flushPromises();
-    wrapper.unmount();
+    await typeAfterThenLoseSession(task);
 
     // Meanwhile someone else changed the details: the save after signing in is a conflict.
     resetSession();
