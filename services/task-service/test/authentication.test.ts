@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import { before, describe, test } from 'node:test';
@@ -76,8 +76,15 @@ function assertRefused(
 }
 
 /** An HTTP server on an ephemeral loopback port, standing in for part of a provider. */
-async function providerStandIn(handler: RequestListener) {
-  const server = createServer(handler);
+async function providerStandIn(
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+) {
+  const server = createServer((req, res) => {
+    // A failure here is the test's own: answer it, so the service's call fails visibly.
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      res.writeHead(500).end(String(error));
+    });
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
@@ -110,7 +117,8 @@ describe('Bearer tokens', () => {
     const standIn = await providerStandIn((req, res) => {
       const prefix = req.url?.replace(/\.well-known\/openid-configuration$/, '');
       if (prefix === req.url || !['/', '/tenant/'].includes(prefix!)) {
-        return res.writeHead(404).end();
+        res.writeHead(404).end();
+        return;
       }
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify({ ...metadata, issuer: `${origin}${prefix}` }));
@@ -703,7 +711,8 @@ describe('session limits', () => {
       const answer = (await upstream.json()) as { id_token?: string };
       if (answer.id_token) {
         const { kid, alg } = decodeProtectedHeader(answer.id_token);
-        const { auth_time: _dropped, ...claims } = decodeJwt(answer.id_token);
+        const claims = decodeJwt(answer.id_token);
+        delete claims.auth_time;
         const key = identity.keys.keys.find((candidate) => candidate.kid === kid) as JWK;
         answer.id_token = await new SignJWT(claims)
           .setProtectedHeader({ alg: alg!, kid: kid! })
