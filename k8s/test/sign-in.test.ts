@@ -159,7 +159,7 @@ for (const variant of LOCAL_VARIANTS) {
       assert.equal(publicUrl.hostname, 'localhost');
       assert.equal(k.ingress(objects).spec?.rules?.[0]?.host, undefined);
       // minikube: Skaffold forwards that port to the ingress controller and prints
-      // http://<address>:<localPort>, the link people open; kind maps the same port.
+      // http://<address>:<localPort>, the link people open (minikube and kind alike).
       const forward = loadSkaffoldConfig().portForward?.[0];
       assert.equal(String(forward?.localPort), publicUrl.port, "Skaffold's port-forward");
       assert.equal(forward?.address, publicUrl.hostname, 'the address Skaffold prints');

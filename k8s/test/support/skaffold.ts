@@ -70,27 +70,58 @@ export function applyJsonPatch(document: unknown, operations: JsonPatchOperation
   return result;
 }
 
-export function profilesActivatedBy(config: SkaffoldConfig, command: string): string[] {
-  const profiles = config.profiles ?? [];
-  return profiles
-    .filter((p) => p.activation?.some((a) => a.command === command))
-    .map((p) => p.name);
+/**
+ * The profiles Skaffold applies, in its order (pkg/skaffold/schema/profiles.go): those that
+ * switch themselves on for this command and kube context, in file order, then those named with
+ * `-p` that are not on already.
+ */
+export function profilesFor(
+  config: SkaffoldConfig,
+  { command, kubeContext = 'minikube' }: { command: string; kubeContext?: string },
+  named: string[] = [],
+): string[] {
+  const auto = (config.profiles ?? [])
+    .filter((profile) =>
+      profile.activation?.some(
+        (when) =>
+          (when.command === undefined || when.command === command) &&
+          (when.kubeContext === undefined || when.kubeContext === kubeContext) &&
+          when.env === undefined,
+      ),
+    )
+    .map((profile) => profile.name);
+  return [...auto, ...named.filter((name) => !auto.includes(name))];
 }
 
 /** Fields of a profile that select or patch it rather than overlay the configuration. */
 const PROFILE_CONTROL_FIELDS = ['name', 'activation', 'requiresAllActivations', 'patches'];
 
-/** The configuration with the named profiles applied, in the order the file declares them. */
+/**
+ * Skaffold writes the configuration out as YAML and reads it back after each profile's patches,
+ * and its fields omit empty lists: a list a patch emptied is gone for the next profile.
+ */
+function withoutEmptyLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmptyLists);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, field]) => !(Array.isArray(field) && field.length === 0))
+      .map(([key, field]) => [key, withoutEmptyLists(field)]),
+  );
+}
+
+/** The configuration with the profiles applied in the order given (see profilesFor). */
 export function resolveProfiles(config: SkaffoldConfig, names: string[]): SkaffoldConfig {
   const { profiles = [], ...base } = config;
-  const unknown = names.filter((name) => !profiles.some((profile) => profile.name === name));
-  if (unknown.length > 0) throw new Error(`no profile ${unknown.join(', ')}`);
   let resolved: unknown = base;
-  for (const profile of profiles.filter((candidate) => names.includes(candidate.name))) {
+  for (const name of names) {
+    const profile = profiles.find((candidate) => candidate.name === name);
+    if (!profile) throw new Error(`no profile ${name}`);
     const fields = Object.fromEntries(
       Object.entries(profile).filter(([key]) => !PROFILE_CONTROL_FIELDS.includes(key)),
     );
-    resolved = applyJsonPatch(overlay(resolved, fields), profile.patches ?? []);
+    const patched = applyJsonPatch(overlay(resolved, fields), profile.patches ?? []);
+    resolved = withoutEmptyLists(patched);
   }
   return resolved as SkaffoldConfig;
 }
@@ -99,7 +130,7 @@ export function resolveProfiles(config: SkaffoldConfig, names: string[]): Skaffo
 export function skaffoldFor(variant: Variant): SkaffoldConfig {
   const config = loadSkaffoldConfig();
   if (overlayOf(variant) === 'dev')
-    return resolveProfiles(config, profilesActivatedBy(config, 'dev'));
+    return resolveProfiles(config, profilesFor(config, { command: 'dev' }));
   return overlayOf(variant) === 'aws' ? resolveProfiles(config, ['aws']) : config;
 }
 
