@@ -97,9 +97,15 @@ describe('resource policy', () => {
 });
 
 describe('image policy', () => {
-  type Options = { pull?: 'Always'; artifact?: string; release?: string };
-  const check = (image: string, { pull, artifact = 'task-service', release }: Options = {}) => {
-    const { main } = taskService((_, c) => Object.assign(c, { image, imagePullPolicy: pull }));
+  /** `pull`: the container's imagePullPolicy, IfNotPresent unless given (null: unset). */
+  type Options = { pull?: string | null; artifact?: string; release?: string };
+  const check = (
+    image: string,
+    { pull = 'IfNotPresent', artifact = 'task-service', release }: Options = {},
+  ) => {
+    const { main } = taskService((_, c) =>
+      Object.assign(c, { image, imagePullPolicy: pull ?? undefined }),
+    );
     return p.imageViolations(main, [artifact], release).join('\n');
   };
 
@@ -110,12 +116,16 @@ describe('image policy', () => {
     }
   });
 
-  test('catches :latest, unpinned and tagged-artifact images, and Always pulls of local images', () => {
+  test('catches :latest, unpinned and tagged-artifact images, and pulls of images built here', () => {
     assert.match(check('localstack/localstack:latest'), /:latest/);
     assert.match(check('localstack/localstack'), /not pinned/);
     assert.match(check('localstack/localstack:stable'), /not pinned/);
     assert.match(check('task-service:1.0.0'), /no tag or digest/);
-    assert.match(check('task-service', { pull: 'Always' }), /imagePullPolicy Always/);
+    assert.match(check('task-service', { pull: 'Always' }), /imagePullPolicy Always pulls/);
+    // Unset, an untagged image is pulled Always by the kubelet (without Skaffold's tag).
+    assert.match(check('task-service', { pull: null }), /imagePullPolicy unset pulls/);
+    assert.equal(check('task-service', { pull: 'Never' }), '');
+    assert.equal(check('localstack/localstack:4.14.0', { pull: null }), '');
   });
 
   test('where the release tag is required, an artifact must carry exactly that tag', () => {

@@ -96,8 +96,10 @@ export function imageViolations(ref: ContainerRef, artifacts: readonly string[],
       image !== `${name}:${release}` &&
       `artifact image ${image} must be tagged with the release ${release}`,
     ours &&
-      imagePullPolicy === 'Always' &&
-      'imagePullPolicy Always cannot find images built into the cluster',
+      imagePullPolicy !== 'IfNotPresent' &&
+      imagePullPolicy !== 'Never' &&
+      `imagePullPolicy ${imagePullPolicy ?? 'unset'} pulls the image from a registry (unset: Always, ` +
+        'for an untagged image, when applied without Skaffold), but it is built into the cluster',
     !ours &&
       !image.includes('@sha256:') &&
       !/^v?\d+(\.\d+){1,2}/.test(tag ?? '') &&
