@@ -125,12 +125,25 @@ for (const variant of k.ALL_VARIANTS) {
   });
 }
 
-test('aws: task-service spreads across nodes and zones', () => {
-  const spread = k.workload(k.render('aws'), 'task-service').pod.topologySpreadConstraints ?? [];
-  assert.deepEqual(spread.map((c) => c.topologyKey).sort(), [
-    'kubernetes.io/hostname',
-    'topology.kubernetes.io/zone',
-  ]);
+test('aws: every Deployment of more than one replica spreads across nodes and zones', () => {
+  const rendered = k.render('aws');
+  const scaled = new Set(
+    k
+      .ofKind<{ spec: { scaleTargetRef: { name: string } } }>(rendered, 'HorizontalPodAutoscaler')
+      .map((hpa) => hpa.spec.scaleTargetRef.name),
+  );
+  const many = k
+    .ofKind<IDeployment>(rendered, 'Deployment')
+    .filter((d) => (d.spec?.replicas ?? 1) > 1 || scaled.has(d.metadata.name));
+  assert.deepEqual(many.map((d) => d.metadata.name).sort(), ['task-service', 'task-web']);
+  for (const deployment of many) {
+    const spread = deployment.spec?.template.spec?.topologySpreadConstraints ?? [];
+    assert.deepEqual(
+      spread.map((c) => c.topologyKey).sort(),
+      ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'],
+      deployment.metadata.name,
+    );
+  }
 });
 
 describe('aws images without Skaffold', () => {
