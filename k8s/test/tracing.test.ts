@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { parse } from 'yaml';
 import { readTracingSettings } from '../../packages/telemetry/src/settings.ts';
@@ -24,8 +23,8 @@ const jaegerContainer = (variant: k.Variant) => k.mainContainer(k.render(variant
 
 /** Jaeger's own configuration, as mounted from its ConfigMap. */
 function jaegerConfig(variant: k.Variant): Json {
-  const configMap = k.find<IConfigMap>(k.render(variant), 'ConfigMap', 'jaeger-config');
-  return parse(configMap.data?.['config.yaml'] ?? '') as Json;
+  const [configMap] = k.generatedConfigMaps(k.render(variant), 'jaeger-config');
+  return parse(configMap?.data?.['config.yaml'] ?? '') as Json;
 }
 
 const at = (value: unknown, ...path: string[]): unknown =>
@@ -42,7 +41,8 @@ for (const variant of k.ALL_VARIANTS.filter(k.hasTracing)) {
       const mount = container.volumeMounts?.find((m) => m.mountPath === '/etc/jaeger');
       assert.equal(mount?.readOnly, true);
       const volume = workload(variant, 'jaeger').pod.volumes?.find((v) => v.name === mount?.name);
-      assert.equal(volume?.configMap?.name, 'jaeger-config');
+      // Generated from a file, hashed: a changed configuration rolls Jaeger.
+      assert.match(volume?.configMap?.name ?? '', k.generatedName('jaeger-config'));
       // The traces are in memory: one replica.
       assert.equal(workload(variant, 'jaeger').replicas, 1);
     });
