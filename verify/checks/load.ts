@@ -14,7 +14,11 @@ import { distribution, seconds, type Outcome, type VerifyContext } from '../harn
 import { LOAD_DURATION_MS, loadFailures, loadFigures, runLoad } from '../harness/load.ts';
 import { startServiceProxy } from '../harness/service-proxy.ts';
 
-/** The Pod spec's preStop sleep: time for endpoint removal to reach every node's kube-proxy. */
+/**
+ * The preStop pause before SIGTERM. The Pod spec's is 5 s, time for endpoint removal to reach
+ * every node's kube-proxy; here the "Service" is verify's own proxy, which has taken the
+ * instance out of rotation before the pause starts, so 2 s keeps the run short.
+ */
 const PRE_STOP_MS = 2000;
 const PROBE_INTERVAL_MS = 500;
 /** The service's SHUTDOWN_TIMEOUT_MS in verify (context.ts): the exit must come within it. */

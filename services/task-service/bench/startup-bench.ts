@@ -2,7 +2,7 @@
  * `npm run bench:startup`: the built task-service's start→ready time against a bare `node -e`
  * HTTP server, and a floor: that server after loading task-service's third-party packages, which
  * task-service loads before it listens, so its ratio cannot go below the floor's. Figures only:
- * nothing is asserted. STARTUP_SAMPLES (default 10) starts of each, alternating.
+ * nothing is asserted. BENCH_STARTUP_SAMPLES (default 10) starts of each, alternating.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import {
 } from '@task-manager/testing';
 import { startupMs } from './service-process.ts';
 
-const SAMPLES = Number(process.env.STARTUP_SAMPLES ?? 10);
+const SAMPLES = Number(process.env.BENCH_STARTUP_SAMPLES ?? 10);
 const SERVICE_DIR = fileURLToPath(new URL('..', import.meta.url));
 // Listens on a port the kernel chooses and prints it, as task-service logs its own.
 const BARE_SERVER =
