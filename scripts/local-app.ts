@@ -100,8 +100,10 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
       watch: options.watch,
       env: process.env,
       onListening: web.routeApiTo,
+      // Stopped with the rest even before it is up (a failed first start under --watch leaves
+      // node's watcher running, waiting for a change).
+      onSpawn: (child) => children.push(child),
     });
-    children.push(api.process);
     if (stopping) return;
     // task-service stopping by itself (a crash) ends the app: a half-running app misleads.
     void api.exited.then((how) => {

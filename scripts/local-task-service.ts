@@ -34,6 +34,8 @@ export async function startTaskServiceProcess(options: {
    * every restart under watch, which with port 0 may be on another port.
    */
   onListening: (origin: string) => void;
+  /** Called with the process as soon as it exists, so whoever stops the app can stop it too. */
+  onSpawn: (child: ChildProcess) => void;
 }): Promise<TaskServiceProcess> {
   const lifeline = lifelineFor({
     watch: options.watch,
@@ -61,23 +63,32 @@ export async function startTaskServiceProcess(options: {
     detached: true,
   });
   holdLifeline(child);
+  options.onSpawn(child);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ? `on ${signal}` : `with code ${code}`)),
   );
   let portTaken = false;
+  let sawFatal: () => void = () => {};
+  const fatal = new Promise<string>((resolve) => {
+    sawFatal = () => resolve('with a fatal error (its log above says why)');
+  });
   const firstPort = new Promise<number>((resolve) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       process.stdout.write(`${line}\n`);
       portTaken ||= saysAddressInUse(line);
+      if (isFatal(line)) sawFatal();
       const port = listeningPortIn(line);
       if (port === undefined) return;
       options.onListening(originOf(port));
       resolve(port);
     });
   });
+  // Under --watch the process is node's watcher, which stays up, waiting for a change, when the
+  // service fails: the service's own fatal line is what says that its first start failed.
+  const failed = options.watch ? Promise.race([exited, fatal]) : exited;
   const port = await Promise.race([
     firstPort,
-    exited.then((how): never => {
+    failed.then((how): never => {
       if (portTaken) throw portInUse('API_PORT', options.port);
       exitedEarly(how);
     }),
@@ -89,6 +100,16 @@ export async function startTaskServiceProcess(options: {
 
 function exitedEarly(how: string): never {
   throw new Error(`task-service exited ${how}`);
+}
+
+/** Whether a task-service log line is fatal: it is about to exit (or, watched, to wait). */
+function isFatal(line: string): boolean {
+  if (!line.includes('"fatal"')) return false;
+  try {
+    return (JSON.parse(line) as { level?: unknown }).level === 'fatal';
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a task-service log line is its failure to listen on a port that is taken. */

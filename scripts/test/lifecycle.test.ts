@@ -278,6 +278,23 @@ describe('npm start says what went wrong, and stops', () => {
     });
   }
 
+  test('npm run dev too: its watcher outlives the failed first start, and still it stops', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const taken = (holder.address() as AddressInfo).port;
+    try {
+      const started = run(['--conditions=development', 'scripts/dev.ts'], {
+        ...ANY_PORTS,
+        API_PORT: String(taken),
+      });
+      const { code, output } = await failureOf(started);
+      assert.equal(code, 1, output);
+      assert.match(output, new RegExp(`port ${taken} is in use: .*Set API_PORT `));
+    } finally {
+      holder.close();
+    }
+  });
+
   test('a data directory another npm start has open names the setting that moves it', async () => {
     const first = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
     try {
