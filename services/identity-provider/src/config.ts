@@ -117,8 +117,11 @@ export function loadConfig(env: Env): IdentityProviderConfig {
       }
     }),
     cookieKeys: attempt(() => {
-      const keys = readOptionalString(env, 'IDP_COOKIE_KEYS');
-      return keys === undefined ? undefined : keys.split(',').map((key) => key.trim());
+      if (readOptionalString(env, 'IDP_COOKIE_KEYS') === undefined) return undefined;
+      // An empty item would be a key too: cookies signed with nothing anyone could forge.
+      const keys = list(env, 'IDP_COOKIE_KEYS', '');
+      if (keys.length === 0) throw new ConfigError('IDP_COOKIE_KEYS names no key');
+      return keys;
     }),
   };
   problems.throwIfAny();

@@ -32,10 +32,15 @@ test('lists are comma-separated, trimmed, empty items ignored', () => {
   const config = loadConfig({
     ...REQUIRED,
     IDP_ADMIN_USERS: ' alice , bob,',
-    IDP_COOKIE_KEYS: 'new-key, old-key',
+    IDP_COOKIE_KEYS: ',new-key, old-key,,',
   });
   assert.deepEqual(config.adminUsers, ['alice', 'bob']);
+  // An empty cookie key would sign cookies with nothing: never one of the keys.
   assert.deepEqual(config.cookieKeys, ['new-key', 'old-key']);
+  assert.throws(
+    () => loadConfig({ ...REQUIRED, IDP_COOKIE_KEYS: ' , ' }),
+    (error) => error instanceof ConfigError && /IDP_COOKIE_KEYS names no key/.test(error.message),
+  );
 });
 
 test('PORT and IDP_ACCESS_TOKEN_TTL_SECONDS are held to their ranges, bounds included', () => {
