@@ -67,6 +67,8 @@ function describeCause(cause: unknown, endpoint: string | undefined): string {
 
 function describeCleanup(cleanup: CleanupOutcome): string {
   switch (cleanup.status) {
+    case 'kept-as-maybe-published':
+      return 'its lines are kept';
     case 'nothing-written':
       return 'nothing had been written';
     case 'deleted':
@@ -97,8 +99,12 @@ export function describeFailure(
     const reason = stoppedBy
       ? `stopped by ${stoppedBy} after ${error.tasksRead} tasks`
       : describeCause(error.cause, endpoint);
+    const outcome =
+      error.cleanup.status === 'kept-as-maybe-published'
+        ? 'the report may have been published all the same (its summary was sent, and no answer came): run the job again to be sure, and'
+        : 'nothing was published (the previous report of the day, if any, is unchanged) and';
     return {
-      message: `${reason}; nothing was published (the previous report of the day, if any, is unchanged) and ${describeCleanup(error.cleanup)}`,
+      message: `${reason}; ${outcome} ${describeCleanup(error.cleanup)}`,
       exitCode,
       fields: { runId: error.runId, tasksRead: error.tasksRead, cleanup: error.cleanup },
     };

@@ -43,6 +43,8 @@ export interface ReportJobResult {
 }
 
 export type CleanupOutcome =
+  /** The summary was sent but its answer never came: readers may see this run, so it stays. */
+  | { status: 'kept-as-maybe-published' }
   | { status: 'nothing-written' }
   | { status: 'deleted'; lines: number }
   | { status: 'failed'; error: string };
@@ -135,6 +137,7 @@ export async function runReportJob(
  * to readers either way and the next successful run deletes whatever is left.
  */
 async function discard(writer: ReportWriter, timeoutMs: number): Promise<CleanupOutcome> {
+  if (writer.mayBePublished) return { status: 'kept-as-maybe-published' };
   if (writer.count === 0) return { status: 'nothing-written' };
   try {
     return { status: 'deleted', lines: await writer.discard(AbortSignal.timeout(timeoutMs)) };

@@ -91,6 +91,21 @@ test('a run that a newer run superseded, and lines that could not be deleted', (
   );
 });
 
+test('a summary sent without an answer: the report may be published, and the message says so', () => {
+  const failure = describeFailure(
+    new ReportRunError(awsError('TimeoutError', 'socket timed out'), 'run-1', 5, {
+      status: 'kept-as-maybe-published',
+    }),
+    { endpoint },
+  );
+  assert.equal(failure.exitCode, 1);
+  assert.doesNotMatch(failure.message, /nothing was published/);
+  assert.match(
+    failure.message,
+    /may have been published all the same .* run the job again .* lines are kept$/,
+  );
+});
+
 test('a failed clean-up after publishing says the report is published', () => {
   const summary = {
     date: '2026-11-20',

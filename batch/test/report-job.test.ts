@@ -270,6 +270,26 @@ describe('runReportJob', () => {
     });
   });
 
+  test('a summary stored whose answer is lost: the run says it may be published, and keeps its lines', async () => {
+    const window = dayWindow('2026-11-20', 'Asia/Tokyo');
+    const tables = await tablesWith(completedTasksSpread(30, window));
+    tables.clients.doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        if (context.commandName === 'PutItemCommand') throw new Error('simulated lost answer');
+        return output;
+      },
+      { step: 'initialize', name: 'losePublishAnswer' },
+    );
+    await assert.rejects(runJob(tables, '2026-11-20', 'Asia/Tokyo'), (error: unknown) => {
+      assert.ok(error instanceof ReportRunError);
+      assert.deepEqual(error.cleanup, { status: 'kept-as-maybe-published' });
+      return true;
+    });
+    // It was stored after all: readers see it whole.
+    assert.equal((await readReport(tables, '2026-11-20'))?.lines.length, 30);
+  });
+
   test('an aborted run publishes nothing and deletes the lines it wrote', async () => {
     const window = dayWindow('2026-11-20', 'Asia/Tokyo');
     const tables = await tablesWith(completedTasksSpread(300, window));

@@ -149,6 +149,14 @@ export class ReportWriter {
     this.#generatedAt = createdAt.toISOString();
   }
 
+  /**
+   * Whether readers may be seeing this run: publish() sent the summary, and whether it was stored
+   * is known only if its answer came (a lost answer leaves it unknown, and the lines are kept).
+   */
+  get mayBePublished(): boolean {
+    return this.#state === 'publishing' || this.#state === 'published';
+  }
+
   /** Lines added so far. */
   get count(): number {
     return this.#count;
@@ -284,7 +292,7 @@ export class ReportWriter {
    * run's own signal, which is usually the reason for discarding.
    */
   async discard(signal?: AbortSignal): Promise<number> {
-    if (this.#state === 'publishing' || this.#state === 'published') {
+    if (this.mayBePublished) {
       throw new Error(`run ${this.runId} may have been published; its lines are not discarded`);
     }
     this.#state = 'discarded';
