@@ -258,42 +258,32 @@ async function assertRefusedFor(started: ManagedChild, dir: string): Promise<voi
   assert.match(output, / is in use: .*Set DATA_DIR /);
 }
 
+/** `script` started with `variable` on a port something else holds: it stops, naming it. */
+async function assertStopsOnTakenPort(script: string, variable: string): Promise<void> {
+  const holder = createServer().listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  const taken = (holder.address() as AddressInfo).port;
+  try {
+    const started = run(['--conditions=development', script], {
+      ...ANY_PORTS,
+      [variable]: String(taken),
+    });
+    const { code, output } = await failureOf(started);
+    assert.equal(code, 1, output);
+    assert.match(output, new RegExp(`port ${taken} is in use: .*Set ${variable} `));
+  } finally {
+    holder.close();
+  }
+}
+
 describe('npm start says what went wrong, and stops', () => {
   for (const variable of Object.keys(ANY_PORTS)) {
-    test(`a port that is taken names the setting that moves it: ${variable}`, async () => {
-      const holder = createServer().listen(0, '127.0.0.1');
-      await once(holder, 'listening');
-      const taken = (holder.address() as AddressInfo).port;
-      try {
-        const started = run(['--conditions=development', 'scripts/start.ts'], {
-          ...ANY_PORTS,
-          [variable]: String(taken),
-        });
-        const { code, output } = await failureOf(started);
-        assert.equal(code, 1, output);
-        assert.match(output, new RegExp(`port ${taken} is in use: .*Set ${variable} `));
-      } finally {
-        holder.close();
-      }
-    });
+    test(`a port that is taken names the setting that moves it: ${variable}`, () =>
+      assertStopsOnTakenPort('scripts/start.ts', variable));
   }
 
-  test('npm run dev too: its watcher outlives the failed first start, and still it stops', async () => {
-    const holder = createServer().listen(0, '127.0.0.1');
-    await once(holder, 'listening');
-    const taken = (holder.address() as AddressInfo).port;
-    try {
-      const started = run(['--conditions=development', 'scripts/dev.ts'], {
-        ...ANY_PORTS,
-        API_PORT: String(taken),
-      });
-      const { code, output } = await failureOf(started);
-      assert.equal(code, 1, output);
-      assert.match(output, new RegExp(`port ${taken} is in use: .*Set API_PORT `));
-    } finally {
-      holder.close();
-    }
-  });
+  test('npm run dev too: its watcher outlives the failed first start, and still it stops', () =>
+    assertStopsOnTakenPort('scripts/dev.ts', 'API_PORT'));
 
   test('a data directory another npm start has open names the setting that moves it', async () => {
     const first = run(['--conditions=development', 'scripts/start.ts'], ANY_PORTS);
