@@ -75,8 +75,11 @@ export async function startTaskServiceProcess(options: {
   const firstPort = new Promise<number>((resolve) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       process.stdout.write(`${line}\n`);
-      portTaken ||= saysAddressInUse(line);
-      if (isFatal(line)) sawFatal();
+      const fatalLine = fatalIn(line);
+      if (fatalLine) {
+        portTaken ||= fatalLine.err?.code === 'EADDRINUSE';
+        sawFatal();
+      }
       const port = listeningPortIn(line);
       if (port === undefined) return;
       options.onListening(originOf(port));
@@ -102,24 +105,18 @@ function exitedEarly(how: string): never {
   throw new Error(`task-service exited ${how}`);
 }
 
-/** Whether a task-service log line is fatal: it is about to exit (or, watched, to wait). */
-function isFatal(line: string): boolean {
-  if (!line.includes('"fatal"')) return false;
+/**
+ * A task-service log line at level fatal, parsed: it is about to exit (or, watched, to wait for
+ * a change). Its failure to listen on a port that is taken is one (err.code EADDRINUSE).
+ */
+function fatalIn(line: string): { err?: { code?: unknown } } | undefined {
+  // Every request logs a line: only a line that can be a fatal one is parsed.
+  if (!line.includes('"fatal"')) return undefined;
   try {
-    return (JSON.parse(line) as { level?: unknown }).level === 'fatal';
+    const parsed = JSON.parse(line) as { level?: unknown; err?: { code?: unknown } };
+    return parsed.level === 'fatal' ? parsed : undefined;
   } catch {
-    return false;
-  }
-}
-
-/** Whether a task-service log line is its failure to listen on a port that is taken. */
-function saysAddressInUse(line: string): boolean {
-  // Every request logs a line: only a line that can be this one is parsed.
-  if (!line.includes('EADDRINUSE')) return false;
-  try {
-    return (JSON.parse(line) as { err?: { code?: unknown } }).err?.code === 'EADDRINUSE';
-  } catch {
-    return false;
+    return undefined;
   }
 }
 

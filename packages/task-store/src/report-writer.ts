@@ -96,8 +96,9 @@ type RunState = 'writing' | 'publishing' | 'published' | 'superseded' | 'discard
 
 /**
  * One run of a date's report, created before the day's tasks are read: add() its lines in any
- * order, then publish(), then removeOlderRuns(). If anything goes wrong before publish() succeeds, discard() removes
- * what the run wrote (best effort: leftovers are invisible and the next run deletes them).
+ * order, then publish(), then removeOlderRuns(). If anything goes wrong before publish()
+ * succeeds, discard() removes what the run wrote (best effort: leftovers are invisible and the
+ * next run deletes them).
  *
  * Lines are buffered 25 at a time and written by BatchWriteItem, a few calls at once; add()
  * waits while that many are in flight, so memory stays flat however many lines a run has.

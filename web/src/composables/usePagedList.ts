@@ -12,7 +12,8 @@ export interface PagedListSource<T> {
 /**
  * A list read page by page with the API's cursor, written once for the tasks and the reports:
  * the first load and "load more", each with its own progress and error, a newer load
- * cancelling an older one, and its owner going away cancelling both. The list may also be changed in place (`items`) by its owner.
+ * cancelling an older one, and its owner going away cancelling both. The list may also be
+ * changed in place (`items`) by its owner.
  */
 export function usePagedList<T>(source: PagedListSource<T>) {
   const items = ref([]) as Ref<T[]>;
