@@ -33,12 +33,16 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
   let web: WebPreview | undefined;
   let stopping = false;
   let stoppedAt = 0;
+  // A stop during the UI's build stops the build, and waits for it to end.
+  const building = new AbortController();
+  let webBuild: Promise<unknown> = Promise.resolve();
 
   const stop = async (exitCode: number): Promise<never> => {
     stopping = true;
+    building.abort();
     const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
     for (const child of running) child.kill('SIGTERM');
-    await Promise.all(running.map((child) => once(child, 'exit')));
+    await Promise.all([...running.map((child) => once(child, 'exit')), webBuild.catch(() => {})]);
     await web?.close();
     await identity?.provider.close();
     // Refuses new requests; dynalite handed each write to LevelDB before answering it, so the
@@ -83,7 +87,8 @@ export async function runLocalApp(options: { watch: boolean }): Promise<void> {
     // The UI first: its address is the public URL the provider and task-service are given. It
     // is served built, as in the cluster: built first when missing or out of date, with what it
     // is built from (Vite's production build reads the contract's compiled dist/).
-    await ensureBuilt(['@task-manager/web'], console.log);
+    webBuild = ensureBuilt(['@task-manager/web'], { log: console.log, signal: building.signal });
+    await webBuild;
     if (stopping) return;
     web = await startWebPreview({ port: config.webPort });
     if (stopping) return;

@@ -116,21 +116,49 @@ export function staleBuilds(
   return builds.filter((build) => stale.has(build.workspace));
 }
 
+export interface EnsureBuiltOptions {
+  log?: (message: string) => void;
+  /**
+   * Stops a build in progress, and fails it, with everything the build started: it runs in a
+   * process group of its own then (npm passes a signal on to the shell running the script, not
+   * to the build under it), so only this signal stops it, not a Ctrl-C at the terminal.
+   */
+  signal?: AbortSignal;
+  builds?: readonly Build[];
+  root?: string;
+}
+
 /** Builds what `workspaces` need and is stale, in order; resolves to the workspaces built. */
 export async function ensureBuilt(
   workspaces: readonly string[],
-  log: (message: string) => void = (message) => console.error(message),
+  {
+    log = (message) => console.error(message),
+    signal,
+    builds = BUILDS,
+    root = REPO_ROOT,
+  }: EnsureBuiltOptions = {},
 ): Promise<string[]> {
   const built: string[] = [];
-  for (const { workspace } of staleBuilds(workspaces)) {
+  for (const { workspace } of staleBuilds(workspaces, builds, root)) {
+    signal?.throwIfAborted();
     log(`building ${workspace} (out of date)`);
     const npm = spawn('npm', ['run', 'build', '--silent', '-w', workspace], {
-      cwd: REPO_ROOT,
+      cwd: root,
       // To stderr: verify and the benchmarks print their figures on stdout.
       stdio: ['ignore', 2, 2],
+      detached: signal !== undefined,
     });
-    const [code] = (await once(npm, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`npm run build -w ${workspace} exited with ${code}`);
+    const stop = (): void => {
+      process.kill(-npm.pid!, 'SIGTERM');
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const [code] = (await once(npm, 'exit')) as [number | null];
+      signal?.throwIfAborted();
+      if (code !== 0) throw new Error(`npm run build -w ${workspace} exited with ${code}`);
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
     built.push(workspace);
   }
   return built;

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { BUILDS, REPO_ROOT, staleBuilds, type Build } from '../src/builds.ts';
+import { BUILDS, ensureBuilt, REPO_ROOT, staleBuilds, type Build } from '../src/builds.ts';
+import { eventually } from '../src/eventually.ts';
 
 // A miniature repository: a library, a program that inlines it, and one it only loads.
 const builds: Build[] = [
@@ -69,6 +70,61 @@ describe('staleBuilds', () => {
 
   test('an unknown workspace is an error, not silently fresh', () => {
     assert.throws(() => stale('nothing'), /no build is known for nothing/);
+  });
+});
+
+describe('ensureBuilt', () => {
+  // A workspace repository of its own, whose build writes its pid, then its output, or waits
+  // for ever when told to (a build still running when its caller is stopped).
+  const repo = mkdtempSync(path.join(tmpdir(), 'ensure-built-'));
+  after(() => rmSync(repo, { recursive: true, force: true }));
+  const site: Build = { workspace: 'site', output: 'site/dist/index.html', sources: ['site/src'] };
+  const write = (relative: string, text: string) => {
+    mkdirSync(path.dirname(path.join(repo, relative)), { recursive: true });
+    writeFileSync(path.join(repo, relative), text);
+  };
+  write('package.json', JSON.stringify({ name: 'mini', private: true, workspaces: ['site'] }));
+  write('site/package.json', JSON.stringify({ name: 'site', scripts: { build: 'node build.js' } }));
+  write(
+    'site/build.js',
+    `const fs = require('node:fs');
+    fs.writeFileSync('build.pid', String(process.pid));
+    if (fs.existsSync('src/hang')) setInterval(() => {}, 1000);
+    else fs.mkdirSync('dist', { recursive: true }), fs.writeFileSync('dist/index.html', 'built');`,
+  );
+  const buildPid = (): number => {
+    const pid = Number(readFileSync(path.join(repo, 'site/build.pid'), 'utf8'));
+    assert.ok(pid > 0, 'no pid written yet');
+    return pid;
+  };
+  const running = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const quiet = { builds: [site], root: repo, log: () => {} };
+
+  test('builds what is stale, and then nothing', async () => {
+    write('site/src/index.ts', 'one');
+    assert.deepEqual(await ensureBuilt(['site'], quiet), ['site']);
+    assert.equal(readFileSync(path.join(repo, site.output), 'utf8'), 'built');
+    assert.deepEqual(await ensureBuilt(['site'], quiet), []);
+  });
+
+  test('its signal stops a build in progress, with what the build started, and fails it', async () => {
+    write('site/src/hang', 'wait');
+    rmSync(path.join(repo, 'site/build.pid'), { force: true });
+    const stopping = new AbortController();
+    const building = ensureBuilt(['site'], { ...quiet, signal: stopping.signal });
+    // The build's own process, under npm and its shell.
+    const pid = await eventually(buildPid);
+    assert.ok(running(pid));
+    stopping.abort(new Error('stopped'));
+    await assert.rejects(building, /stopped/);
+    await eventually(() => assert.equal(running(pid), false, `the build (pid ${pid}) still runs`));
   });
 });
 
