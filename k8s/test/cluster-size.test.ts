@@ -3,7 +3,7 @@
  * rollout's surge, the report Job) plus what runs beside them; a raised request fails here.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import * as k from './support/kube.ts';
 
@@ -74,15 +74,13 @@ const appRequests = (objects: k.KubeObject[]) =>
 /** `skaffold dev` is the heaviest (dev images), with Jaeger when traced; `skaffold run` fits. */
 const app = () =>
   atLeast(...(['dev', 'dev+tracing', 'local'] as k.Variant[]).map((v) => appRequests(k.render(v))));
-const needed = () => sum(app(), SYSTEM_PODS, INGRESS_CONTROLLER, NODE_HEADROOM);
-const neededWithCalico = () =>
-  sum(
-    atLeast(app(), appRequests(k.render('local+network-policies'))),
-    SYSTEM_PODS,
-    INGRESS_CONTROLLER,
-    CALICO,
-    NODE_HEADROOM,
-  );
+/** What runs beside the app on the node, and the headroom it needs. */
+const BESIDE_APP = sum(SYSTEM_PODS, INGRESS_CONTROLLER, NODE_HEADROOM);
+/** The whole node; with Calico, `skaffold run` of the NetworkPolicies variant must fit as well. */
+const needed = (calico = false) =>
+  calico
+    ? sum(atLeast(app(), appRequests(k.render('local+network-policies'))), BESIDE_APP, CALICO)
+    : sum(app(), BESIDE_APP);
 
 /** Whole CPUs and whole GiB, as `minikube start --cpus=N --memory=Ng` takes them. */
 const minikubeFlags = ({ cpu, memory }: Resources) => ({
@@ -97,24 +95,20 @@ function memoryMiB(value: string): number {
   return Number(match[1]) * (match[2]?.toLowerCase() === 'g' ? 1024 : 1);
 }
 
-describe('what the cluster must hold', () => {
-  test('each Pod counts its largest init container or its containers, whichever is more', () => {
-    // dev: create-tables 50m/64Mi, task-service 100m/192Mi.
-    const service = k.workload(k.render('dev'), 'task-service');
-    assert.deepEqual(podRequests(service), { cpu: 0.1, memory: 192 * MI });
-    assert.equal(peakPods(service), 3, 'two replicas and one more during a rollout');
-    assert.equal(peakPods(k.workload(k.render('dev'), 'localstack')), 1, 'Recreate: never two');
-  });
+test('each Pod counts its largest init container or its containers, whichever is more', () => {
+  // dev: create-tables 50m/64Mi, task-service 100m/192Mi.
+  const service = k.workload(k.render('dev'), 'task-service');
+  assert.deepEqual(podRequests(service), { cpu: 0.1, memory: 192 * MI });
+  assert.equal(peakPods(service), 3, 'two replicas and one more during a rollout');
+  assert.equal(peakPods(k.workload(k.render('dev'), 'localstack')), 1, 'Recreate: never two');
+});
 
-  test('the documentation states the computed requests', () => {
-    for (const [what, { cpu, memory }] of Object.entries({ app: app(), total: needed() })) {
-      const figures = `${Math.round(cpu * 1000)}m CPU, ${Math.round(memory / MI)} MiB`;
-      assert.ok(
-        k.readText('k8s/README.md').includes(figures),
-        `k8s/README.md states ${what}: ${figures}`,
-      );
-    }
-  });
+test('the documentation states the computed requests', () => {
+  const readme = k.readText('k8s/README.md');
+  for (const [what, { cpu, memory }] of Object.entries({ app: app(), total: needed() })) {
+    const figures = `${Math.round(cpu * 1000)}m CPU, ${Math.round(memory / MI)} MiB`;
+    assert.ok(readme.includes(figures), `k8s/README.md states ${what}: ${figures}`);
+  }
 });
 
 test('every documented `minikube start` gives at least the CPUs and memory computed', () => {
@@ -129,9 +123,7 @@ test('every documented `minikube start` gives at least the CPUs and memory compu
   assert.ok(commands.length >= 3, commands.map((c) => c.where).join('\n'));
   for (const { where, line } of commands) {
     const flag = (name: string) => new RegExp(`--${name}[= ]([\\w.]+)`).exec(line)?.[1];
-    const { cpus, memoryGiB } = minikubeFlags(
-      /--cni[= ]calico\b/.test(line) ? neededWithCalico() : needed(),
-    );
+    const { cpus, memoryGiB } = minikubeFlags(needed(/--cni[= ]calico\b/.test(line)));
     assert.ok(Number(flag('cpus') ?? 0) >= cpus, `${where}: needs --cpus=${cpus}`);
     assert.ok(
       memoryMiB(flag('memory') ?? '0') >= memoryGiB * 1024,

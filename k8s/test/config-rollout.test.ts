@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import { readConfigMap, readLocalSignIn } from '../../docker/smoke/cluster-config.ts';
 import * as k from './support/kube.ts';
 
@@ -21,26 +21,17 @@ function configMapsReadBy(workload: k.Workload): string[] {
 }
 
 for (const variant of k.ALL_VARIANTS) {
-  describe(variant, () => {
-    const configMaps = () => k.ofKind(k.render(variant), 'ConfigMap').map((c) => c.metadata.name);
-
-    test('the settings ConfigMap is generated: its name carries a hash of its data', () => {
-      const names = configMaps();
-      assert.ok(
-        names.some((name) => k.generatedName(k.APP_CONFIG).test(name)),
-        names.join(', '),
-      );
-      assert.ok(!names.includes(k.APP_CONFIG), 'no plain (unhashed) task-manager-config');
-    });
-
-    test('every reference to a ConfigMap names one that is rendered, hash included', () => {
-      const rendered = configMaps();
-      for (const workload of k.workloads(k.render(variant))) {
-        for (const name of configMapsReadBy(workload)) {
-          assert.ok(rendered.includes(name), `${workload.name} refers to ConfigMap ${name}`);
-        }
+  test(`${variant}: the settings ConfigMap's name carries a hash of its data; every reference names a rendered ConfigMap`, () => {
+    const objects = k.render(variant);
+    const names = k.ofKind(objects, 'ConfigMap').map((c) => c.metadata.name);
+    const hashed = (name: string) => k.generatedName(k.APP_CONFIG).test(name);
+    assert.ok(names.some(hashed), names.join(', '));
+    assert.ok(!names.includes(k.APP_CONFIG), 'no plain (unhashed) task-manager-config');
+    for (const workload of k.workloads(objects)) {
+      for (const name of configMapsReadBy(workload)) {
+        assert.ok(names.includes(name), `${workload.name} refers to ConfigMap ${name}`);
       }
-    });
+    }
   });
 }
 
@@ -52,26 +43,16 @@ test('changing one setting rolls exactly the workloads that read the settings', 
   assert.equal(k.appConfig(after).LOG_LEVEL, 'warn');
   const settings = k.appConfigMap(before).metadata.name;
   assert.notEqual(k.appConfigMap(after).metadata.name, settings);
-
-  const rolled = k
-    .workloads(before)
-    .filter((w) => !isDeepStrictEqual(w.pod, k.workload(after, w.name).pod))
-    .map((w) => w.name)
-    .sort();
-  const readers = k
-    .workloads(before)
-    .filter((w) => configMapsReadBy(w).includes(settings))
-    .map((w) => w.name)
-    .sort();
-  assert.deepEqual(readers, ['identity-provider', 'task-reporter', 'task-service']);
-  assert.deepEqual(rolled, readers);
+  const workloads = k.workloads(before);
+  const rolled = workloads.filter((w) => !isDeepStrictEqual(w.pod, k.workload(after, w.name).pod));
+  const readers = workloads.filter((w) => configMapsReadBy(w).includes(settings));
+  assert.deepEqual(k.namesOf(readers), ['identity-provider', 'task-reporter', 'task-service']);
+  assert.deepEqual(k.namesOf(rolled), k.namesOf(readers));
 });
 
 test('the container smoke test runs with the values Kustomize generates for k8s/base', () => {
-  assert.deepEqual(
-    readConfigMap(k.fromRoot('k8s/base')),
-    k.appConfig(k.renderDirectory('k8s/base')),
-  );
+  const generated = k.appConfig(k.renderDirectory('k8s/base'));
+  assert.deepEqual(readConfigMap(k.fromRoot('k8s/base')), generated);
 });
 
 test("the container smoke test signs in with the local cluster's settings, moved to its address", () => {

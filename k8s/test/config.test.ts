@@ -9,6 +9,7 @@ import * as e from './support/env.ts';
 import * as k from './support/kube.ts';
 
 const ON_AWS = 'unset: the SDK uses the regional DynamoDB endpoint of AWS_REGION';
+const DYNAMODB_CLIENTS: e.ProgramName[] = ['task-service', 'task-reporter', 'create-tables'];
 
 const TRACING_OFF = 'unset: no OTLP endpoint, so tracing is off (k8s/components/tracing sets it)';
 /** What the tracing component leaves to the apps' defaults (packages/telemetry/src/settings.ts). */
@@ -27,12 +28,11 @@ const TRACING_DEFAULTS: Partial<Record<(typeof TRACING_ENV_VARS)[number], string
 
 /** Variables a program reads that the manifests leave to its default, and why. */
 function leftToDefault(variant: k.Variant, program: e.ProgramName): Record<string, string> {
+  const onAws = k.overlayOf(variant) === 'aws';
   const unset: Record<string, string> = {};
   if (program === 'task-service') {
     unset.HOST = 'unset: listen on every interface, as a Pod must';
-    if (variant.startsWith('aws')) {
-      unset.OIDC_BACKCHANNEL_URL = 'unset: the Pod reaches the provider at its issuer URL';
-    }
+    if (onAws) unset.OIDC_BACKCHANNEL_URL = 'unset: the Pod reaches the provider at its issuer URL';
   }
   if (program === 'identity-provider') {
     unset.HOST = 'unset: its default 0.0.0.0, every interface';
@@ -43,12 +43,7 @@ function leftToDefault(variant: k.Variant, program: e.ProgramName): Record<strin
       'unset: a key is generated at start; a restart invalidates access tokens (k8s/README.md)';
     unset.IDP_COOKIE_KEYS = 'unset: random at start, like the sign-ins it keeps in memory';
   }
-  if (
-    variant.startsWith('aws') &&
-    ['task-service', 'task-reporter', 'create-tables'].includes(program)
-  ) {
-    unset.DYNAMODB_ENDPOINT = ON_AWS;
-  }
+  if (onAws && DYNAMODB_CLIENTS.includes(program)) unset.DYNAMODB_ENDPOINT = ON_AWS;
   if (program === 'task-service' || program === 'task-reporter') {
     for (const name of TRACING_ENV_VARS) {
       const reason = k.hasTracing(variant) ? TRACING_DEFAULTS[name] : TRACING_OFF;
@@ -87,10 +82,7 @@ for (const variant of k.ALL_VARIANTS) {
 
     test('Pods opt out of service links, so their environment is only what the manifests list', () => {
       const linked = k.workloads(objects()).filter((w) => w.pod.enableServiceLinks !== false);
-      assert.deepEqual(
-        linked.map((w) => w.name),
-        [],
-      );
+      assert.deepEqual(k.namesOf(linked), []);
     });
 
     test('every environment reference resolves', () => {
@@ -102,11 +94,9 @@ for (const variant of k.ALL_VARIANTS) {
 
     test('each program gets every variable it reads, except those documented as left unset', () => {
       for (const { ref, program, env } of appContainers()) {
-        const set = variables(env).sort();
-        const expected = e.PROGRAMS[program].reads
-          .filter((name) => !(name in leftToDefault(variant, program)))
-          .sort();
-        assert.deepEqual(set, expected, `${ref.id} (${program})`);
+        const unset = leftToDefault(variant, program);
+        const expected = e.PROGRAMS[program].reads.filter((name) => !(name in unset));
+        assert.deepEqual(variables(env).sort(), expected.sort(), `${ref.id} (${program})`);
       }
     });
 
@@ -125,43 +115,35 @@ for (const variant of k.ALL_VARIANTS) {
           const where = `${ref.id}: ${entry.name}`;
           if (env.fromPod.has(entry.name)) {
             assert.ok(helpers.has(entry.name), `${where}: from the Downward API, used by nothing`);
-            continue;
-          }
-          if (entry.value !== undefined) {
+          } else if (entry.value !== undefined) {
             // A literal only to compose the Pod's own facts into a variable the program reads.
             const references = env.references.get(entry.name) ?? [];
             assert.ok(
               references.length > 0 && references.every((name) => helpers.has(name)),
               `${where} is a literal: settings belong in a ConfigMap`,
             );
-            continue;
-          }
-          if (e.SECRET_VARIABLES.includes(entry.name)) {
+          } else if (e.SECRET_VARIABLES.includes(entry.name)) {
             const secret = entry.valueFrom?.secretKeyRef;
             assert.deepEqual(secret, { name: e.SIGN_IN_SECRET, key: entry.name }, where);
-            continue;
+          } else {
+            // Both ConfigMaps are generated, so a changed value rolls the Pods (hashed names).
+            const source = entry.valueFrom?.configMapKeyRef;
+            const configMap = (TRACING_ENV_VARS as readonly string[]).includes(entry.name)
+              ? k.generatedName('task-manager-tracing')
+              : new RegExp(`^${k.appConfigMap(objects()).metadata.name}$`);
+            assert.match(source?.name ?? '', configMap, where);
+            assert.equal(source?.key, entry.name, where);
           }
-          // Both ConfigMaps are generated, so a changed value rolls the Pods (hashed names).
-          const source = entry.valueFrom?.configMapKeyRef;
-          const configMap = (TRACING_ENV_VARS as readonly string[]).includes(entry.name)
-            ? k.generatedName('task-manager-tracing')
-            : new RegExp(`^${k.appConfigMap(objects()).metadata.name}$`);
-          assert.match(source?.name ?? '', configMap, where);
-          assert.equal(source?.key, entry.name, where);
         }
       }
     });
 
     test('no secret is a ConfigMap key or a literal value', () => {
-      const secretKeys = Object.keys(k.appConfig(objects())).filter((key) =>
-        e.SECRET_VARIABLES.includes(key),
-      );
-      assert.deepEqual(secretKeys, []);
-      for (const ref of allContainers()) {
-        for (const entry of ref.container.env ?? []) {
-          if (e.SECRET_VARIABLES.includes(entry.name)) {
-            assert.equal(entry.value, undefined, `${ref.id}: ${entry.name} is a literal`);
-          }
+      const isSecret = (name: string) => e.SECRET_VARIABLES.includes(name);
+      assert.deepEqual(Object.keys(k.appConfig(objects())).filter(isSecret), []);
+      for (const { id, container } of allContainers()) {
+        for (const { name, value } of container.env ?? []) {
+          if (isSecret(name)) assert.equal(value, undefined, `${id}: ${name} is a literal`);
         }
       }
     });
@@ -186,31 +168,27 @@ for (const variant of k.ALL_VARIANTS) {
         assert.equal(k.containerPort(ref.container, 'http'), port, ref.id);
       }
     });
+
+    if (k.overlayOf(variant) === 'aws') {
+      test('nothing mentions DYNAMODB_ENDPOINT and no AWS credentials are configured', () => {
+        const text = JSON.stringify(objects());
+        assert.doesNotMatch(text, /DYNAMODB_ENDPOINT/);
+        assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
+        // The only Secret read is the one of sign-in.
+        const secrets = allContainers().flatMap((ref) =>
+          e.resolveEnv(ref.container, objects()).secretRefs.map((r) => r.secret),
+        );
+        assert.deepEqual([...new Set(secrets)], [e.SIGN_IN_SECRET]);
+      });
+    } else {
+      test('DYNAMODB_ENDPOINT is the LocalStack Service', () => {
+        const endpoint = new URL(k.appConfig(objects()).DYNAMODB_ENDPOINT ?? '');
+        const backend = k.serviceBackend(objects(), endpoint.hostname, Number(endpoint.port));
+        assert.equal(backend.workload, 'localstack');
+      });
+    }
   });
 }
-
-test('locally, DYNAMODB_ENDPOINT is the LocalStack Service', () => {
-  for (const variant of ['local', 'dev', 'local+network-policies'] as const) {
-    const objects = k.render(variant);
-    const endpoint = new URL(k.appConfig(objects).DYNAMODB_ENDPOINT ?? '');
-    const backend = k.serviceBackend(objects, endpoint.hostname, Number(endpoint.port));
-    assert.equal(backend.workload, 'localstack', variant);
-  }
-});
-
-test('on AWS nothing mentions DYNAMODB_ENDPOINT and no AWS credentials are configured', () => {
-  for (const variant of ['aws', 'aws+network-policies'] as const) {
-    const objects = k.render(variant);
-    const text = JSON.stringify(objects);
-    assert.doesNotMatch(text, /DYNAMODB_ENDPOINT/, variant);
-    assert.doesNotMatch(text, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/, variant);
-    // The only Secret read is the one of sign-in.
-    const secrets = k
-      .allContainers(objects)
-      .flatMap((ref) => e.resolveEnv(ref.container, objects).secretRefs.map((r) => r.secret));
-    assert.deepEqual([...new Set(secrets)], [e.SIGN_IN_SECRET], variant);
-  }
-});
 
 test('the shared DynamoDB settings are the same for task-service and the report job', () => {
   const objects = k.render('local');

@@ -99,10 +99,8 @@ describe('on a cluster without the Secret', () => {
 test('an existing Secret is left as it is, so sessions survive a redeploy', async () => {
   const result = await run({ existing: [`//${SIGN_IN_SECRET}`] });
   assert.equal(result.code, 0, result.stderr);
-  const calls = result.calls.map((call) => call.args);
-  assert.deepEqual(calls, [
-    ['get', 'secret', SIGN_IN_SECRET, '--ignore-not-found', '--output=name'],
-  ]);
+  const get = ['get', 'secret', SIGN_IN_SECRET, '--ignore-not-found', '--output=name'];
+  assert.deepEqual(result.calls, [{ args: get }]);
   assert.match(result.stdout, /exists in the context's namespace; left as it is/);
 });
 

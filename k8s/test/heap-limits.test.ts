@@ -33,40 +33,37 @@ test('the heap bound is old space plus three semi-spaces, and both flags are req
 });
 
 /**
- * The built programs: the command their image runs, and the command their manifest sets (none
- * for task-service, which runs its image's CMD). The dev overlay runs sources under
- * `node --watch`, with more memory.
+ * The built programs (docker/<workload>.Dockerfile): the command their image runs, the environment
+ * it sets, and the command their manifest sets (none for task-service, which runs its image's
+ * CMD). The dev overlay runs sources under `node --watch`, with more memory.
  */
 const PROGRAMS = [
   {
     workload: 'task-service',
-    dockerfile: 'docker/task-service.Dockerfile',
     imageCommand: TASK_SERVICE_COMMAND,
+    imageEnv: TASK_SERVICE_MALLOC_ENV,
     flags: TASK_SERVICE_HEAP_FLAGS,
     command: undefined,
   },
   {
     workload: 'task-reporter',
-    dockerfile: 'docker/task-reporter.Dockerfile',
     imageCommand: REPORTER_COMMAND,
+    imageEnv: {},
     flags: REPORTER_HEAP_FLAGS,
     command: REPORTER_COMMAND,
   },
 ] as const;
 
-test("each image's runtime stage runs its program's command, heap flags included", () => {
-  for (const { dockerfile, imageCommand } of PROGRAMS) {
-    const { last, cmd = '' } = dockerTarget(dockerfile, 'runtime');
+test("each image's runtime stage runs its program's command, heap flags included, with the malloc settings of launch.ts", () => {
+  for (const { workload, imageCommand, imageEnv } of PROGRAMS) {
+    const dockerfile = `docker/${workload}.Dockerfile`;
+    const { last, cmd = '', env } = dockerTarget(dockerfile, 'runtime');
     assert.ok(last, `${dockerfile}: the last stage is the runtime target`);
     // Exec form: skaffold.test.ts, "node itself is PID 1 of every Node image".
     assert.deepEqual(JSON.parse(cmd), imageCommand, dockerfile);
-  }
-});
-
-test("task-service's runtime stage sets the malloc settings of launch.ts", () => {
-  const { env } = dockerTarget('docker/task-service.Dockerfile', 'runtime');
-  for (const [name, value] of Object.entries(TASK_SERVICE_MALLOC_ENV)) {
-    assert.equal(env[name], value, `ENV ${name}`);
+    for (const [name, value] of Object.entries(imageEnv)) {
+      assert.equal(env[name], value, `${dockerfile}: ENV ${name}`);
+    }
   }
 });
 

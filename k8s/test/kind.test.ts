@@ -25,14 +25,8 @@ const boolean = { type: 'boolean' };
 const strings = { type: 'array', items: string };
 const listOf = (items: unknown) => ({ type: 'array', items });
 const port = { type: 'integer', minimum: -1, maximum: 65535 };
-const patchesJson6902 = listOf(
-  object({ group: string, version: string, kind: string, patch: string }, [
-    'group',
-    'version',
-    'kind',
-    'patch',
-  ]),
-);
+const patchFields = { group: string, version: string, kind: string, patch: string };
+const patchesJson6902 = listOf(object(patchFields, Object.keys(patchFields)));
 const kindClusterSchema = object(
   {
     kind: { const: 'Cluster' },
@@ -91,6 +85,7 @@ interface KindNode {
   extraPortMappings?: Array<{ containerPort?: number; hostPort?: number; protocol?: string }>;
 }
 const cluster = readYaml(KIND_FILE) as { name?: string; nodes?: KindNode[] };
+const nodes = cluster.nodes ?? [];
 const errors = schemaErrors(kindClusterSchema);
 
 describe('the kind cluster file', () => {
@@ -106,31 +101,27 @@ describe('the kind cluster file', () => {
   });
 
   test('one control-plane, ready for ingress-nginx; no port of this machine mapped into it', () => {
-    const planes = (cluster.nodes ?? []).filter(
-      (n) => (n.role ?? 'control-plane') === 'control-plane',
-    );
+    const planes = nodes.filter((node) => (node.role ?? 'control-plane') === 'control-plane');
     assert.equal(planes.length, 1);
     // The nodeSelector of ingress-nginx's kind manifest.
     assert.equal(planes[0]!.labels?.['ingress-ready'], 'true');
     // A mapped port listens on every interface unless told otherwise, and the development
     // provider signs anyone in as anyone: the way in is Skaffold's port-forward, on localhost
     // (skaffold.test.ts), as on minikube.
-    for (const node of cluster.nodes ?? []) assert.deepEqual(node.extraPortMappings ?? [], []);
+    for (const node of nodes) assert.deepEqual(node.extraPortMappings ?? [], []);
     assert.equal(loadSkaffoldConfig().portForward?.[0]?.address, 'localhost');
   });
 
   test('two workers, enough for task-service to spread and for a drain to move it', () => {
-    const workers = (cluster.nodes ?? []).filter((n) => n.role === 'worker');
+    const workers = nodes.filter((node) => node.role === 'worker');
     assert.equal(workers.length, 2);
     const service = find<IDeployment>(render('local'), 'Deployment', 'task-service').spec!;
     const replicas = service.replicas ?? 1;
     assert.ok(replicas >= 2 && replicas <= workers.length, `${replicas} replicas, one per worker`);
     const spread = service.template.spec?.topologySpreadConstraints ?? [];
-    assert.ok(
-      spread.some((c) => c.topologyKey === 'kubernetes.io/hostname'),
-      'spread across nodes',
-    );
-    // A drain keeps one replica serving: overlays.test.ts, the budgets allow one Pod down at a time.
+    const keys = spread.map((constraint) => constraint.topologyKey);
+    assert.ok(keys.includes('kubernetes.io/hostname'), 'spread across nodes');
+    // A drain keeps one replica serving: overlays.test.ts's budgets allow one Pod down at a time.
   });
 
   test('its name gives the kube context kind-<name>, which Skaffold treats as a local kind cluster', () => {

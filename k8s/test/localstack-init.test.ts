@@ -127,8 +127,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       { TABLES_DIR: k.fromRoot(TABLES_DIR), STANDIN_DYNAMODB_ENDPOINT: dynamo.endpoint },
     );
 
-  const clients = () =>
-    createDynamoClients(loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
+  const dynamoConfig = () => loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint });
 
   test('creates every table with one create-table call per definition, then turns on TTL', async () => {
     const result = await runHook();
@@ -141,10 +140,8 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
       ...DEFINITION_FILES.map(call('create-table')),
       ...TIME_TO_LIVE_FILES.map(call('update-time-to-live')),
     ];
-    assert.deepEqual(
-      result.calls.map((c) => c.args),
-      expected,
-    );
+    const args = result.calls.map((call) => call.args);
+    assert.deepEqual(args, expected);
     assert.match(result.stdout, /time to live on for task-idempotency-keys\b/);
     for (const call of result.calls) {
       assert.ok(call.accessKeyId && call.region, 'awslocal gets credentials and a region');
@@ -154,14 +151,12 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
   });
 
   test('the tables are the ones create-tables makes, and they work', async () => {
-    const { client, doc } = clients();
+    const config = dynamoConfig();
+    const { client, doc } = createDynamoClients(config);
     try {
       // create-tables finds them in place...
-      const config = loadDynamoConfig({ DYNAMODB_ENDPOINT: dynamo.endpoint });
-      assert.deepEqual(
-        (await ensureTables(client, config)).tables,
-        Object.fromEntries(TABLES.map((name) => [name, 'exists'])),
-      );
+      const { tables } = await ensureTables(client, config);
+      assert.deepEqual(tables, Object.fromEntries(TABLES.map((name) => [name, 'exists'])));
       // ...identical, keys and indexes, to what it creates itself.
       const reference = {
         tasksTable: 'reference-tasks',
@@ -252,7 +247,7 @@ describe('the hook, run with a stand-in awslocal against dynalite', () => {
         body: JSON.stringify({ title: 'after the restart', startAt: '2026-01-01T09:00:00Z' }),
       });
     const poll = { timeoutMs: 30_000, intervalMs: 100 };
-    const { client } = clients();
+    const { client } = createDynamoClients(dynamoConfig());
     try {
       await eventually(async () => assert.equal(await status('/health/readiness'), 200), poll);
 

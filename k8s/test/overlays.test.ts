@@ -17,29 +17,23 @@ import { imageName } from './support/policies.ts';
 import { skaffoldFor } from './support/skaffold.ts';
 
 const AWS_OVERLAY = 'k8s/overlays/aws';
-const replicas = (variant: 'local' | 'aws', name: string) =>
-  k.workload(k.render(variant), name).replicas;
 
-test('local: two task-service replicas and LocalStack on port 4566', () => {
-  assert.equal(replicas('local', 'task-service'), 2);
-  const service = k.find<IService>(k.render('local'), 'Service', 'localstack');
+test('local: two task-service replicas; LocalStack runs DynamoDB only, one instance on port 4566, ready when its health endpoint is', () => {
+  const objects = k.render('local');
+  assert.equal(k.workload(objects, 'task-service').replicas, 2);
+  const service = k.find<IService>(objects, 'Service', 'localstack');
   const ports = service.spec?.ports?.map((p) => [p.port, p.targetPort]);
   assert.deepEqual(ports, [[4566, 'http']]);
-});
-
-test('local: LocalStack runs DynamoDB only, one instance, ready when its health endpoint is', () => {
-  const deployment = k.find<IDeployment>(k.render('local'), 'Deployment', 'localstack').spec!;
-  assert.equal(deployment.replicas, 1);
-  assert.equal(deployment.strategy?.type, 'Recreate');
-  const container = deployment.template.spec!.containers[0]!;
+  const { replicas, strategy } = k.find<IDeployment>(objects, 'Deployment', 'localstack').spec!;
+  assert.equal(replicas, 1);
+  assert.equal(strategy?.type, 'Recreate');
+  const container = k.mainContainer(objects, 'localstack');
   assert.equal(container.readinessProbe?.httpGet?.path, '/_localstack/health');
   assert.equal(k.containerPort(container, 'http'), 4566);
-  assert.equal(container.env?.find((e) => e.name === 'SERVICES')?.value, 'dynamodb');
-});
-
-test('local: the LocalStack auth token comes from an optional Secret the user creates', () => {
-  const env = k.mainContainer(k.render('local'), 'localstack').env ?? [];
-  assert.deepEqual(env.find((e) => e.name === 'LOCALSTACK_AUTH_TOKEN')?.valueFrom?.secretKeyRef, {
+  const env = (name: string) => container.env?.find((entry) => entry.name === name);
+  assert.equal(env('SERVICES')?.value, 'dynamodb');
+  // Its auth token comes from an optional Secret the user creates.
+  assert.deepEqual(env('LOCALSTACK_AUTH_TOKEN')?.valueFrom?.secretKeyRef, {
     name: 'localstack-auth',
     key: 'auth-token',
     optional: true,
@@ -47,24 +41,17 @@ test('local: the LocalStack auth token comes from an optional Secret the user cr
 });
 
 test('aws: task-service scales 3-10 on CPU under its autoscaler; task-web runs two', () => {
-  assert.equal(replicas('aws', 'task-service'), undefined, 'the autoscaler owns the count');
-  assert.equal(replicas('aws', 'task-web'), 2);
-  const hpa = k.find<IHorizontalPodAutoscaler>(
-    k.render('aws'),
-    'HorizontalPodAutoscaler',
-    'task-service',
-  );
+  const objects = k.render('aws');
+  assert.equal(k.workload(objects, 'task-service').replicas, undefined, 'the autoscaler owns it');
+  assert.equal(k.workload(objects, 'task-web').replicas, 2);
+  const hpa = k.find<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler', 'task-service');
   assert.equal(hpa.apiVersion, 'autoscaling/v2');
-  assert.deepEqual(hpa.spec?.scaleTargetRef, {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    name: 'task-service',
-  });
-  assert.deepEqual([hpa.spec?.minReplicas, hpa.spec?.maxReplicas], [3, 10]);
-  assert.deepEqual(
-    hpa.spec?.metrics?.map((m) => [m.type, m.resource?.name, m.resource?.target.type]),
-    [['Resource', 'cpu', 'Utilization']],
-  );
+  const spec = hpa.spec!;
+  const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'task-service' };
+  assert.deepEqual(spec.scaleTargetRef, target);
+  assert.deepEqual([spec.minReplicas, spec.maxReplicas], [3, 10]);
+  const metrics = spec.metrics?.map((m) => [m.type, m.resource?.name, m.resource?.target.type]);
+  assert.deepEqual(metrics, [['Resource', 'cpu', 'Utilization']]);
 });
 
 test('every cluster: disruption budgets let a drain take one Pod of task-service and task-web at a time', () => {
@@ -81,11 +68,8 @@ test('aws: each DynamoDB client has an IAM role on its ServiceAccount (placehold
   const annotations = (name: string) =>
     k.find<IServiceAccount>(k.render('aws'), 'ServiceAccount', name).metadata.annotations;
   for (const name of ['task-service', 'task-reporter']) {
-    assert.match(
-      annotations(name)?.['eks.amazonaws.com/role-arn'] ?? '',
-      /^arn:aws:iam::\d{12}:role\/REPLACE-ME-/,
-      name,
-    );
+    const role = annotations(name)?.['eks.amazonaws.com/role-arn'] ?? '';
+    assert.match(role, /^arn:aws:iam::\d{12}:role\/REPLACE-ME-/, name);
   }
   assert.equal(annotations('task-web'), undefined, 'the UI needs no AWS access');
 });
@@ -126,37 +110,25 @@ for (const variant of k.ALL_VARIANTS) {
 }
 
 test('aws: every Deployment of more than one replica spreads across nodes and zones', () => {
-  const rendered = k.render('aws');
-  const scaled = new Set(
-    k
-      .ofKind<{ spec: { scaleTargetRef: { name: string } } }>(rendered, 'HorizontalPodAutoscaler')
-      .map((hpa) => hpa.spec.scaleTargetRef.name),
-  );
-  const many = k
-    .ofKind<IDeployment>(rendered, 'Deployment')
-    .filter((d) => (d.spec?.replicas ?? 1) > 1 || scaled.has(d.metadata.name));
-  assert.deepEqual(many.map((d) => d.metadata.name).sort(), ['task-service', 'task-web']);
-  for (const deployment of many) {
-    const spread = deployment.spec?.template.spec?.topologySpreadConstraints ?? [];
-    assert.deepEqual(
-      spread.map((c) => c.topologyKey).sort(),
-      ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'],
-      deployment.metadata.name,
-    );
+  const objects = k.render('aws');
+  const hpas = k.ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+  const scaled = hpas.map((hpa) => hpa.spec?.scaleTargetRef.name);
+  const isMany = (w: k.Workload) => (w.replicas ?? 1) > 1 || scaled.includes(w.name);
+  const many = k.workloads(objects).filter((w) => w.kind === 'Deployment' && isMany(w));
+  assert.deepEqual(k.namesOf(many), ['task-service', 'task-web']);
+  for (const { name, pod } of many) {
+    const keys = (pod.topologySpreadConstraints ?? []).map((c) => c.topologyKey).sort();
+    assert.deepEqual(keys, ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'], name);
   }
 });
 
 describe('aws images without Skaffold', () => {
-  const mappings =
-    (k.readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: Array<Record<string, string>> })
-      .images ?? [];
+  type ImageMapping = { name: string; newName?: string; newTag?: string };
+  const overlay = k.readYaml(`${AWS_OVERLAY}/kustomization.yaml`) as { images?: ImageMapping[] };
+  const mappings = overlay.images ?? [];
 
   test('each image of the project is mapped to a registry and the release tag', () => {
-    assert.deepEqual(mappings.map((m) => m.name).sort(), [
-      'task-reporter',
-      'task-service',
-      'task-web',
-    ]);
+    assert.deepEqual(k.namesOf(mappings), ['task-reporter', 'task-service', 'task-web']);
     for (const mapping of mappings) {
       assert.match(mapping.newName ?? '', /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//);
       assert.equal(mapping.newTag, k.RELEASE, `${mapping.name}: the root package.json version`);
@@ -178,10 +150,8 @@ describe('aws images without Skaffold', () => {
     assert.deepEqual(awsArtifacts.sort(), mappings.map((m) => m.newName).sort());
     const bare = skaffoldFor('local').build.artifacts.map((a) => a.image);
     for (const artifact of awsArtifacts) {
-      assert.ok(
-        bare.some((name) => artifact.endsWith(`/${name}`)),
-        artifact,
-      );
+      const renamed = bare.some((name) => artifact.endsWith(`/${name}`));
+      assert.ok(renamed, artifact);
     }
   });
 });
@@ -213,10 +183,9 @@ describe('NetworkPolicies on AWS', () => {
         ports: [{ protocol: 'TCP', port: 'http' }],
       },
     ]);
-    const admitted = k
-      .workloads(objects)
-      .filter((w) => k.selects(policy.spec?.podSelector ?? {}, w.podLabels));
-    assert.deepEqual(admitted.map((w) => w.name).sort(), ['task-service', 'task-web']);
+    const selector = policy.spec?.podSelector ?? {};
+    const admitted = k.workloads(objects).filter((w) => k.selects(selector, w.podLabels));
+    assert.deepEqual(k.namesOf(admitted), ['task-service', 'task-web']);
     for (const name of ['task-web', 'task-service']) find(`${name}-allow-ingress-controller`);
   });
 

@@ -29,18 +29,13 @@ describe('security policy', () => {
   test('catches each weakened setting', () => {
     type Case = [string, IPodSecurityContext, ISecurityContext, Partial<IContainer>, RegExp];
     // [name, Pod securityContext, container securityContext, container fields, expected problem]
+    const addsNetAdmin = { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } };
     const cases: Case[] = [
       ['root', { runAsNonRoot: false }, {}, {}, /runAsNonRoot is not true/],
       ['no uid', { runAsUser: undefined }, {}, {}, /runAsUser/],
       ['escalation', {}, { allowPrivilegeEscalation: true }, {}, /allowPrivilegeEscalation/],
       ['capabilities kept', {}, { capabilities: { drop: ['NET_RAW'] } }, {}, /drop ALL/],
-      [
-        'capability added',
-        {},
-        { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } },
-        {},
-        /added: NET_ADMIN/,
-      ],
+      ['capability added', {}, addsNetAdmin, {}, /added: NET_ADMIN/],
       ['seccomp', { seccompProfile: { type: 'Unconfined' } }, {}, {}, /seccompProfile/],
       ['writable', {}, { readOnlyRootFilesystem: false }, {}, /readOnlyRootFilesystem is not true/],
       ['no /tmp', {}, {}, { volumeMounts: [] }, /without an emptyDir \/tmp/],
@@ -108,32 +103,34 @@ describe('image policy', () => {
     );
     return p.imageViolations(main, [artifact], release).join('\n');
   };
-
-  test('accepts bare artifacts and pinned third-party images', () => {
-    const digest = `busybox@sha256:${'a'.repeat(64)}`;
-    for (const image of ['task-service', 'localstack/localstack:4.14.0', digest]) {
-      assert.equal(check(image), '', image);
-    }
-  });
-
-  test('catches :latest, unpinned and tagged-artifact images, and pulls of images built here', () => {
-    assert.match(check('localstack/localstack:latest'), /:latest/);
-    assert.match(check('localstack/localstack'), /not pinned/);
-    assert.match(check('localstack/localstack:stable'), /not pinned/);
-    assert.match(check('task-service:1.0.0'), /no tag or digest/);
-    assert.match(check('task-service', { pull: 'Always' }), /imagePullPolicy Always pulls/);
+  const released = { artifact: 'registry/task-service', release: '1.2.3' };
+  /** [image, options, the problem reported ('': none)] */
+  const CASES: Array<[string, Options, RegExp | '']> = [
+    ['task-service', {}, ''],
+    ['localstack/localstack:4.14.0', {}, ''],
+    [`busybox@sha256:${'a'.repeat(64)}`, {}, ''],
+    ['localstack/localstack:latest', {}, /uses :latest/],
+    ['localstack/localstack', {}, /not pinned/],
+    ['localstack/localstack:stable', {}, /not pinned/],
+    ['task-service:1.0.0', {}, /no tag or digest/],
+    ['task-service', { pull: 'Always' }, /imagePullPolicy Always pulls/],
     // Unset, an untagged image is pulled Always by the kubelet (without Skaffold's tag).
-    assert.match(check('task-service', { pull: null }), /imagePullPolicy unset pulls/);
-    assert.equal(check('task-service', { pull: 'Never' }), '');
-    assert.equal(check('localstack/localstack:4.14.0', { pull: null }), '');
-  });
+    ['task-service', { pull: null }, /imagePullPolicy unset pulls/],
+    ['task-service', { pull: 'Never' }, ''],
+    ['localstack/localstack:4.14.0', { pull: null }, ''],
+    // Where the release tag is required, an artifact must carry exactly that tag.
+    ['registry/task-service:1.2.3', released, ''],
+    ['registry/task-service', released, /must be tagged with the release 1.2.3/],
+    ['registry/task-service:1.2.4', released, /must be tagged with the release/],
+  ];
 
-  test('where the release tag is required, an artifact must carry exactly that tag', () => {
-    const tagged = (image: string) =>
-      check(image, { artifact: 'registry/task-service', release: '1.2.3' });
-    assert.equal(tagged('registry/task-service:1.2.3'), '');
-    assert.match(tagged('registry/task-service'), /must be tagged with the release 1.2.3/);
-    assert.match(tagged('registry/task-service:1.2.4'), /must be tagged with the release/);
+  test('accepts bare artifacts and pinned images; catches :latest, unpinned, wrongly tagged and pulled artifacts', () => {
+    for (const [image, options, expected] of CASES) {
+      const problems = check(image, options);
+      const where = `${image} ${JSON.stringify(options)}`;
+      if (expected === '') assert.equal(problems, '', where);
+      else assert.match(problems, expected, where);
+    }
   });
 });
 
@@ -168,10 +165,8 @@ describe('environment resolution', () => {
     });
     const required = resolveEnv({ name: 'x', env: [ref()] }, objects);
     assert.deepEqual(required.problems, [`A: ConfigMap ${name} has no key NOPE`]);
-    const optional = resolveEnv(
-      { name: 'x', env: [ref(true), { name: 'B', value: 'literal' }] },
-      objects,
-    );
+    const env = [ref(true), { name: 'B', value: 'literal' }];
+    const optional = resolveEnv({ name: 'x', env }, objects);
     assert.deepEqual([...optional.values], [['B', 'literal']]);
     assert.deepEqual(optional.problems, []);
   });

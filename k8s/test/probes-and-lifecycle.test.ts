@@ -9,7 +9,6 @@ import { REPORTER_COMMAND } from '@task-manager/batch/launch';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IService } from 'kubernetes-models/v1/Service';
-import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { TRACES_FLUSH_TIMEOUT_MS } from '../../packages/telemetry/src/index.ts';
 import * as k from './support/kube.ts';
 import { failureBudget, probeViolations } from './support/policies.ts';
@@ -47,10 +46,8 @@ for (const variant of k.ALL_VARIANTS) {
     });
 
     test("task-service's probes use its /health endpoints with thresholds fit for its timings", () => {
-      const { startupProbe, readinessProbe, livenessProbe } = mainContainer(
-        variant,
-        'task-service',
-      );
+      const container = mainContainer(variant, 'task-service');
+      const { startupProbe, readinessProbe, livenessProbe } = container;
       assert.equal(startupProbe?.httpGet?.path, '/health/startup');
       assert.equal(readinessProbe?.httpGet?.path, '/health/readiness');
       assert.equal(livenessProbe?.httpGet?.path, '/health/liveness');
@@ -97,7 +94,7 @@ for (const variant of k.ALL_VARIANTS) {
 
     if (k.overlayOf(variant) === 'aws') {
       test('behind the ALB a stopping Pod gets no new requests before SIGTERM, and the ALB waits for the ones it has', () => {
-        const ingress = k.find<IIngress>(objects(), 'Ingress', 'task-manager');
+        const ingress = k.ingress(objects());
         assert.equal(ingress.spec?.ingressClassName, 'alb');
         const attributes = (annotations: Record<string, string> | undefined) =>
           annotations?.['alb.ingress.kubernetes.io/target-group-attributes'];
@@ -139,11 +136,7 @@ for (const variant of k.ALL_VARIANTS) {
             ? ['node', '--conditions=development', 'packages/task-store/src/bin/create-tables.ts']
             : ['node', 'packages/task-store/dist/bin/create-tables.js'];
         const init = k.workload(objects(), name).pod.initContainers ?? [];
-        assert.deepEqual(
-          init.map((c) => c.name),
-          ['create-tables'],
-          name,
-        );
+        assert.deepEqual(k.namesOf(init), ['create-tables'], name);
         assert.deepEqual(init[0]!.command, createTables, name);
         assert.equal(init[0]!.image, mainContainer(variant, name).image, name);
       }

@@ -20,16 +20,12 @@ for (const variant of k.ALL_VARIANTS) {
 
     test('Deployment and CronJob selectors/labels select their own Pods', () => {
       for (const { metadata, spec } of ofKind<IDeployment>('Deployment')) {
-        assert.ok(
-          k.matchesSelector(spec?.template.metadata?.labels ?? {}, spec?.selector.matchLabels),
-          metadata.name,
-        );
+        const labels = spec?.template.metadata?.labels ?? {};
+        assert.ok(k.matchesSelector(labels, spec?.selector.matchLabels), metadata.name);
       }
       for (const { metadata, spec } of ofKind<ICronJob>('CronJob')) {
-        assert.equal(
-          spec?.jobTemplate.spec?.template.metadata?.labels?.['app.kubernetes.io/name'],
-          metadata.name,
-        );
+        const labels = spec?.jobTemplate.spec?.template.metadata?.labels ?? {};
+        assert.equal(labels['app.kubernetes.io/name'], metadata.name);
       }
     });
 
@@ -48,17 +44,15 @@ for (const variant of k.ALL_VARIANTS) {
       assert.deepEqual([ingress?.metadata.name, others.length], ['task-manager', 0]);
       const [rule, ...more] = ingress!.spec?.rules ?? [];
       assert.equal(more.length, 0);
-      // Locally no host, so it answers at localhost:8080; aws serves its own host (sign-in.test.ts).
+      // Locally no host: it answers at localhost:8080; aws serves its own host (sign-in.test.ts).
       const aws = variant.startsWith('aws');
       // ingress-nginx on the local clusters; the AWS Load Balancer Controller's ALB on aws.
       assert.equal(ingress!.spec?.ingressClassName, aws ? 'alb' : 'nginx');
       assert.equal(rule!.host === undefined, !aws, 'host');
-      const routes = (rule!.http?.paths ?? []).map(({ path, pathType, backend }) => [
-        path,
-        pathType,
-        backend.service?.name,
-        backend.service?.port?.name,
-      ]);
+      const routes = (rule!.http?.paths ?? []).map(({ path, pathType, backend }) => {
+        const { name, port } = backend.service ?? {};
+        return [path, pathType, name, port?.name];
+      });
       const idp = aws ? [] : [['/idp', 'Prefix', 'identity-provider', 'http']];
       const expected = [
         ['/api', 'Prefix', 'task-service', 'http'],
@@ -73,10 +67,8 @@ for (const variant of k.ALL_VARIANTS) {
       const accounts = ofKind('ServiceAccount').map((o) => o.metadata.name);
       for (const workload of pods()) {
         const account = workload.pod.serviceAccountName;
-        assert.ok(
-          account === undefined || accounts.includes(account),
-          `${workload.name}: ${account}`,
-        );
+        const exists = account === undefined || accounts.includes(account);
+        assert.ok(exists, `${workload.name}: ${account}`);
         const volumes = (workload.pod.volumes ?? []).map((v) => v.name);
         for (const { id, container } of k.containers(workload)) {
           for (const { name } of container.volumeMounts ?? [])
@@ -96,7 +88,9 @@ for (const variant of k.ALL_VARIANTS) {
         assert.equal(targets.length === 0, inert, `${where} selects ${targets.length}`);
         for (const rule of policy.spec?.ingress ?? []) {
           for (const { port } of rule.ports ?? []) {
-            for (const w of targets) assert.ok(k.declaresPort(w, port!), `${where}: ${w.name}`);
+            for (const { name, pod } of targets) {
+              assert.ok(k.findPort(pod.containers, port!), `${where}: ${name}`);
+            }
           }
           for (const { podSelector, namespaceSelector } of rule.from ?? []) {
             if (podSelector && !namespaceSelector) {

@@ -1,4 +1,4 @@
-/** Every variant renders, every object validates (kubernetes-models), exactly the objects expected. */
+/** Every variant renders exactly the objects expected, each valid (kubernetes-models). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';

@@ -28,21 +28,19 @@ const PROVIDER = 'identity-provider';
 const SHARED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_AUDIENCE', 'PUBLIC_URL', 'ADMIN_GROUP'];
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com\/([a-z0-9-]+)_\w+$/;
 
-/** The environment a program gets, also with stand-ins for the Secret's values. */
-function envOf(objects: k.KubeObject[], name: string) {
-  const resolved = e.envOf(objects, name);
-  const values = Object.fromEntries(resolved.values);
-  return { values, withSecrets: e.programEnv(resolved), secretRefs: resolved.secretRefs };
-}
-
 const TO_SERVICE = { service: 'task-service', port: 'http' };
+const TO_PROVIDER = { service: PROVIDER, port: 'http' };
+/** The annotations of the AWS Load Balancer Controller. */
+const ALB = 'alb.ingress.kubernetes.io/';
 
 for (const variant of LOCAL_VARIANTS) {
   describe(`${variant}: the issuer, both roads to it, and the app's address`, () => {
     const objects = k.render(variant);
-    const provider = envOf(objects, PROVIDER);
-    const service = envOf(objects, 'task-service');
-    const providerConfig = loadProviderConfig(provider.withSecrets);
+    const provider = e.envOf(objects, PROVIDER);
+    const service = e.envOf(objects, 'task-service');
+    const providerConfig = loadProviderConfig(e.programEnv(provider));
+    /** What task-service is given, by variable. */
+    const settings = Object.fromEntries(service.values);
     let running: RunningIdentityProvider;
     let discovery: Record<string, unknown>;
 
@@ -59,7 +57,7 @@ for (const variant of LOCAL_VARIANTS) {
     after(() => running.close());
 
     test('every endpoint the provider publishes is on the issuer, and the Ingress routes it there, unrewritten', () => {
-      assert.equal(discovery.issuer, provider.values.OIDC_ISSUER);
+      assert.equal(discovery.issuer, provider.values.get('OIDC_ISSUER'));
       const endpoints = Object.entries(discovery).filter(
         ([key]) => key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer',
       );
@@ -75,29 +73,18 @@ for (const variant of LOCAL_VARIANTS) {
         const url = new URL(String(value));
         assert.equal(url.origin, issuer.origin, `${key}: on the issuer's origin`);
         assert.ok(url.pathname.startsWith(issuer.pathname), `${key}: under the issuer's path`);
-        assert.deepEqual(
-          k.ingressRoute(objects, url.pathname),
-          { service: PROVIDER, port: 'http' },
-          key,
-        );
+        assert.deepEqual(k.ingressRoute(objects, url.pathname), TO_PROVIDER, key);
       }
-      const backend = k.serviceBackend(objects, PROVIDER, 'http');
-      assert.deepEqual(backend, {
-        workload: PROVIDER,
-        port: 9000,
-        containerPort: providerConfig.port,
-      });
+      const backend = { workload: PROVIDER, port: 9000, containerPort: providerConfig.port };
+      assert.deepEqual(k.serviceBackend(objects, PROVIDER, 'http'), backend);
       // The provider serves its pages under the issuer's path itself: no rewrite in between.
       const annotations = Object.keys(k.ingress(objects).metadata.annotations ?? {});
       assert.ok(!annotations.some((key) => /rewrite-target|use-regex/.test(key)), 'no rewriting');
     });
 
-    test('the container smoke test gives the provider what its Deployment gives it', () => {
+    test('the container smoke test gives the provider what its Deployment gives it, and its miniature Ingress routes as this one does', () => {
       const env = k.mainContainer(objects, PROVIDER).env ?? [];
-      assert.deepEqual(env.map((entry) => entry.name).sort(), [...PROVIDER_ENV].sort());
-    });
-
-    test("the container smoke test's miniature Ingress routes as this one does", () => {
+      assert.deepEqual(k.namesOf(env), [...PROVIDER_ENV].sort());
       const routes = k.ingressPaths(objects).map((p) => ({
         path: p.path,
         service: p.backend.service?.name,
@@ -116,20 +103,20 @@ for (const variant of LOCAL_VARIANTS) {
 
     test('the provider and task-service agree: one issuer, client, audience, address and admin group, one client secret', () => {
       for (const name of SHARED) {
-        assert.ok(provider.values[name], `${name} is set`);
-        assert.equal(provider.values[name], service.values[name], name);
+        assert.ok(provider.values.get(name), `${name} is set`);
+        assert.equal(provider.values.get(name), settings[name], name);
       }
-      const secretOf = (refs: typeof service.secretRefs) =>
+      const secretOf = (refs: e.ResolvedEnv['secretRefs']) =>
         refs.find((ref) => ref.variable === 'OIDC_CLIENT_SECRET');
       assert.deepEqual(secretOf(provider.secretRefs), secretOf(service.secretRefs));
       assert.equal(secretOf(service.secretRefs)?.secret, e.SIGN_IN_SECRET);
       // The access tokens' audience is the API's absolute URI, on the app's address.
-      assert.equal(service.values.OIDC_AUDIENCE_CLAIM, 'aud');
-      assert.equal(new URL(service.values.OIDC_AUDIENCE!).origin, service.values.PUBLIC_URL);
+      assert.equal(settings.OIDC_AUDIENCE_CLAIM, 'aud');
+      assert.equal(new URL(settings.OIDC_AUDIENCE!).origin, settings.PUBLIC_URL);
     });
 
     test("task-service's back channel names the provider's Service, its DNS name and port", () => {
-      const backchannel = new URL(service.values.OIDC_BACKCHANNEL_URL!);
+      const backchannel = new URL(settings.OIDC_BACKCHANNEL_URL!);
       assert.equal(backchannel.protocol, 'http:', 'inside the cluster');
       const port = Number(backchannel.port || 80);
       const backend = k.serviceBackend(objects, backchannel.hostname, port);
@@ -138,7 +125,7 @@ for (const variant of LOCAL_VARIANTS) {
       // path kept: the provider answers under the issuer's path there too.
       for (const key of ['token_endpoint', 'jwks_uri']) {
         const called = new URL(
-          backchannelUrlFor(String(discovery[key]), service.values.OIDC_ISSUER!, backchannel.href),
+          backchannelUrlFor(String(discovery[key]), settings.OIDC_ISSUER!, backchannel.href),
         );
         assert.equal(called.origin, backchannel.origin, key);
         assert.equal(called.pathname, new URL(String(discovery[key])).pathname, key);
@@ -146,8 +133,8 @@ for (const variant of LOCAL_VARIANTS) {
     });
 
     test("PUBLIC_URL is the cluster's one address: the callback reaches task-service, the sign-in page the UI", () => {
-      const publicUrl = new URL(service.values.PUBLIC_URL!);
-      assert.equal(new URL(service.values.OIDC_ISSUER!).origin, publicUrl.origin, 'one address');
+      const publicUrl = new URL(settings.PUBLIC_URL!);
+      assert.equal(new URL(settings.OIDC_ISSUER!).origin, publicUrl.origin, 'one address');
       const { redirectUris, postLogoutRedirectUris } = providerConfig.webClient;
       assert.deepEqual(redirectUris, [`${publicUrl.origin}${CALLBACK_PATH}`]);
       assert.deepEqual(postLogoutRedirectUris, [`${publicUrl.origin}${SIGN_IN_PAGE}`]);
@@ -174,10 +161,8 @@ for (const variant of AWS_VARIANTS) {
 
     test('no development identity provider: no workload, Service, route or setting of it', () => {
       // No object of it: render.test.ts lists every object of the aws variants.
-      assert.equal(
-        k.ingressRoute(objects, '/idp/.well-known/openid-configuration')?.service,
-        'task-web',
-      );
+      const discovery = k.ingressRoute(objects, '/idp/.well-known/openid-configuration');
+      assert.equal(discovery?.service, 'task-web');
       const keys = Object.keys(settings).filter((key) => /^IDP_|BACKCHANNEL/.test(key));
       assert.deepEqual(keys, []);
       assert.doesNotMatch(JSON.stringify(objects), /identity-provider:|localhost/);
@@ -193,34 +178,28 @@ for (const variant of AWS_VARIANTS) {
       // The ALB's certificate is found in ACM by this host: none is kept in the cluster.
       assert.deepEqual(spec?.tls, [{ hosts: [publicUrl.hostname] }]);
       const annotations = metadata.annotations ?? {};
-      const alb = (name: string) => annotations[`alb.ingress.kubernetes.io/${name}`];
+      const alb = (name: string) => annotations[`${ALB}${name}`];
       const listeners = JSON.parse(alb('listen-ports') ?? '[]') as Record<string, number>[];
       assert.deepEqual(listeners, [{ HTTP: 80 }, { HTTPS: 443 }]);
       assert.equal(alb('ssl-redirect'), '443', 'plain http only redirects');
       assert.match(alb('ssl-policy') ?? '', /^ELBSecurityPolicy-TLS13-1-2-/, 'TLS 1.2 or 1.3');
       assert.equal(alb('scheme'), 'internet-facing');
       // No setting of another controller is left to mislead a reader.
-      assert.deepEqual(
-        Object.keys(annotations).filter((key) => !key.startsWith('alb.ingress.kubernetes.io/')),
-        [],
-      );
+      const others = Object.keys(annotations).filter((key) => !key.startsWith(ALB));
+      assert.deepEqual(others, []);
       assert.deepEqual(k.ingressRoute(objects, CALLBACK_PATH), TO_SERVICE);
     });
 
     test("the load balancer checks each Pod where its readiness probe does, on the probe's port", () => {
-      const { annotations } = k.ingress(objects).metadata;
-      assert.equal(
-        annotations?.['alb.ingress.kubernetes.io/target-type'],
-        'ip',
-        'it sends to the Pods themselves, health checks too',
-      );
+      const targetType = k.ingress(objects).metadata.annotations?.[`${ALB}target-type`];
+      assert.equal(targetType, 'ip', 'it sends to the Pods themselves, health checks too');
       const backends = new Set(k.ingressPaths(objects).map((p) => p.backend.service!.name));
       assert.deepEqual([...backends].sort(), ['task-service', 'task-web']);
       for (const name of backends) {
         const service = k.find<IService>(objects, 'Service', name);
         const container = k.mainContainer(objects, name);
         const { httpGet } = container.readinessProbe ?? {};
-        const path = service.metadata.annotations?.['alb.ingress.kubernetes.io/healthcheck-path'];
+        const path = service.metadata.annotations?.[`${ALB}healthcheck-path`];
         assert.equal(path, httpGet?.path, name);
         // The ALB checks on the port it sends traffic to: the one the probe asks.
         const { containerPort } = k.serviceBackend(objects, name, 'http');

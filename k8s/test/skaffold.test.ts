@@ -1,4 +1,4 @@
-/** skaffold.yaml: valid (v4beta14), and consistent with the Dockerfiles and manifests, per profile. */
+/** skaffold.yaml: valid (v4beta14), consistent with the Dockerfiles and manifests, per profile. */
 import assert from 'node:assert/strict';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,15 +9,6 @@ import * as s from './support/skaffold.ts';
 /** Published by Skaffold; kept outside the repository (../shared is provided by CI). */
 const SCHEMA_PATH = path.resolve(repoRoot, '../shared/schemas/skaffold-v4beta14.json');
 const ARTIFACTS = ['task-service', 'task-web', 'task-reporter', 'identity-provider'];
-/** What the aws profile builds: no development identity provider there. */
-const AWS_ARTIFACTS = ARTIFACTS.filter((image) => image !== 'identity-provider');
-
-function schemaValidator() {
-  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
-  // Draft-07, Ajv's default dialect; Skaffold's two annotation keywords for editors are declared.
-  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-  return schemaErrors(schema, ['preferredOrder', 'x-intellij-html-description']);
-}
 
 const config = s.loadSkaffoldConfig();
 /** What Skaffold runs for `skaffold <command> [-p <named>]` against a kube context. */
@@ -30,6 +21,15 @@ const devTracing = resolved('dev', ['tracing']);
 /** `skaffold dev` against the kind cluster of k8s/kind-cluster.yaml. */
 const kindDev = resolved('dev', [], 'kind-task-manager');
 
+const INGRESS_FORWARD = {
+  resourceType: 'service',
+  resourceName: 'ingress-nginx-controller',
+  namespace: 'ingress-nginx',
+  port: 80,
+  localPort: 8080,
+  address: 'localhost',
+};
+
 function artifact(resolved: s.SkaffoldConfig, image: string) {
   const found = resolved.build.artifacts.find((a) => a.image === image);
   if (!found) throw new Error(`no artifact ${image}`);
@@ -37,9 +37,13 @@ function artifact(resolved: s.SkaffoldConfig, image: string) {
 }
 
 describe('schema', () => {
-  const errors = schemaValidator();
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as { $schema?: string };
+  // Skaffold's two annotation keywords for editors are declared.
+  const errors = schemaErrors(schema, ['preferredOrder', 'x-intellij-html-description']);
 
   test('skaffold.yaml is a valid skaffold/v4beta14 Config', () => {
+    // Draft-07, Ajv's default dialect.
+    assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
     const raw = s.loadSkaffoldConfig() as s.SkaffoldConfig & { apiVersion?: string; kind?: string };
     assert.deepEqual([raw.apiVersion, raw.kind], ['skaffold/v4beta14', 'Config']);
     assert.deepEqual(errors(raw), []);
@@ -89,10 +93,7 @@ describe('build', () => {
     // The aws profile renames the artifacts to their registry names (k8s/test/overlays.test.ts)
     // and builds no identity provider.
     const awsTargets = aws.build.artifacts.map((a) => a.docker?.target);
-    assert.deepEqual(
-      awsTargets,
-      AWS_ARTIFACTS.map(() => 'runtime'),
-    );
+    assert.deepEqual(awsTargets, ['runtime', 'runtime', 'runtime']);
     assert.ok(!aws.build.artifacts.some((a) => a.image.endsWith('/identity-provider')));
     // The identity provider is a tool the app signs in with, not code developed in the cluster.
     assert.deepEqual(targets(dev), ['dev', 'dev', 'runtime', 'runtime']);
@@ -185,12 +186,9 @@ describe('manifests and deploy', () => {
     assert.deepEqual(aws.manifests.kustomize?.paths, [VARIANTS.aws]);
   });
 
-  test('deploys with kubectl and waits for the workloads to become ready', () => {
+  test('deploys with kubectl, waits for the workloads to become ready, and before deploying locally a host hook creates the sign-in Secret; never on aws', () => {
     assert.deepEqual(Object.keys(config.deploy.kubectl ?? {}), ['hooks']);
     assert.equal(config.deploy.statusCheck, true);
-  });
-
-  test('before deploying locally, a host hook creates the sign-in Secret; never on aws', () => {
     const hooks = (deploying: s.SkaffoldConfig) => deploying.deploy.kubectl?.hooks;
     const expected = {
       before: [{ host: { command: ['sh', 'k8s/create-dev-secret.sh'], os: ['darwin', 'linux'] } }],
@@ -206,16 +204,7 @@ describe('manifests and deploy', () => {
 
   test("forwards localhost:8080 to the ingress controller (minikube's addon, kind's manifest)", () => {
     for (const forwarding of [config, dev, kindDev]) {
-      assert.deepEqual(forwarding.portForward, [
-        {
-          resourceType: 'service',
-          resourceName: 'ingress-nginx-controller',
-          namespace: 'ingress-nginx',
-          port: 80,
-          localPort: 8080,
-          address: 'localhost',
-        },
-      ]);
+      assert.deepEqual(forwarding.portForward, [INGRESS_FORWARD]);
     }
   });
 
@@ -239,7 +228,7 @@ describe('skaffold dev -p tracing', () => {
 
   test("forwards Jaeger's UI to localhost:16686, beside the ingress on 8080", () => {
     assert.deepEqual(devTracing.portForward, [
-      ...(config.portForward ?? []),
+      INGRESS_FORWARD,
       {
         resourceType: 'service',
         resourceName: 'jaeger',

@@ -26,7 +26,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const fromRoot = (...segments: string[]) => path.resolve(repoRoot, ...segments);
 export const readText = (file: string) => readFileSync(fromRoot(file), 'utf8');
 export const readYaml = (file: string) => parse(readText(file)) as unknown;
-/** The root package.json version: the tag of the aws overlay's images, deployed without Skaffold. */
+/** The root package.json version: the aws overlay's image tag, deployed without Skaffold. */
 export const RELEASE = (readYaml('package.json') as { version: string }).version;
 
 export interface KubeObject {
@@ -111,6 +111,9 @@ export function render(variant: Variant): KubeObject[] {
 }
 
 export const objectName = (object: KubeObject) => `${object.kind}/${object.metadata.name}`;
+/** The sorted names of workloads, containers or anything else with a name. */
+export const namesOf = (named: ReadonlyArray<{ name: string }>) =>
+  named.map((item) => item.name).sort();
 
 export function ofKind<T>(objects: KubeObject[], kind: string): Array<T & KubeObject> {
   return objects.filter((object) => object.kind === kind) as Array<T & KubeObject>;
@@ -212,10 +215,6 @@ export const findPort = (containers: readonly IContainer[], port: number | strin
   containers
     .flatMap((container) => container.ports ?? [])
     .find((p) => (typeof port === 'number' ? p.containerPort : p.name) === port);
-
-/** Whether a workload's Pods declare a port, by number or by name. */
-export const declaresPort = (workload: Workload, port: number | string): boolean =>
-  findPort(workload.pod.containers, port) !== undefined;
 
 /** A container's port number, by the port's name. */
 export const containerPort = (container: IContainer, name: string) =>

@@ -11,7 +11,11 @@ type Relaxable = 'runAsNonRoot' | 'readOnlyRootFilesystem';
 /** Documented exceptions to the strict security settings: per "<workload>/<container>", why. */
 export type Relaxations = Record<string, Partial<Record<Relaxable, string>>>;
 
-/** Container settings with the Pod's securityContext as the fallback, as the kubelet applies them. */
+/** What the checks found (those that gave a string), each prefixed with where. */
+const found = (where: string, checks: unknown[]) =>
+  checks.filter((check) => typeof check === 'string').map((problem) => `${where}: ${problem}`);
+
+/** Container settings, the Pod's securityContext as the fallback, as the kubelet applies them. */
 export function effectiveSecurity({ workload, container }: ContainerRef) {
   const pod = workload.pod.securityContext ?? {};
   const own = container.securityContext ?? {};
@@ -30,7 +34,7 @@ export function containerSecurityViolations(ref: ContainerRef, relaxations: Rela
   const relaxed = (setting: Relaxable) => relaxations[ref.id]?.[setting] !== undefined;
   const tmp = ref.container.volumeMounts?.find((m) => m.mountPath === '/tmp' && !m.readOnly);
   const tmpVolume = ref.workload.pod.volumes?.find((v) => v.name === tmp?.name);
-  const problems = [
+  return found(ref.id, [
     !relaxed('runAsNonRoot') && s.runAsNonRoot !== true && 'runAsNonRoot is not true',
     // runAsNonRoot can only be verified against a numeric user.
     !relaxed('runAsNonRoot') && !s.runAsUser && 'runAsUser is not a non-zero uid',
@@ -44,35 +48,32 @@ export function containerSecurityViolations(ref: ContainerRef, relaxations: Rela
       (s.readOnlyRootFilesystem !== true
         ? 'readOnlyRootFilesystem is not true'
         : !tmpVolume?.emptyDir && 'read-only root filesystem without an emptyDir /tmp'),
-  ];
-  return problems.filter((p) => typeof p === 'string').map((problem) => `${ref.id}: ${problem}`);
+  ]);
 }
 
 export function podSecurityViolations({ kind, name, pod }: Workload): string[] {
-  const problems = [
+  return found(`${kind}/${name}`, [
     pod.automountServiceAccountToken !== false && 'automountServiceAccountToken is not false',
     (pod.hostNetwork || pod.hostPID || pod.hostIPC) && 'shares a host namespace',
     ...(pod.volumes ?? []).flatMap((volume) => [
       volume.hostPath && `hostPath volume ${volume.name}`,
       volume.emptyDir && !volume.emptyDir.sizeLimit && `emptyDir ${volume.name} has no sizeLimit`,
     ]),
-  ];
-  return problems.filter((p) => typeof p === 'string').map((p) => `${kind}/${name}: ${p}`);
+  ]);
 }
 
 export function resourceViolations(ref: ContainerRef): string[] {
   const { requests = {}, limits = {} } = ref.container.resources ?? {};
   return ['cpu', 'memory'].flatMap((resource) => {
     const [request, limit] = [requests[resource], limits[resource]];
-    const problems = [
+    return found(ref.id, [
       request === undefined && `no ${resource} request`,
       limit === undefined && `no ${resource} limit`,
       request !== undefined &&
         limit !== undefined &&
         parseQuantity(request) > parseQuantity(limit) &&
         `${resource} request ${request} exceeds its limit ${limit}`,
-    ];
-    return problems.filter((p) => typeof p === 'string').map((p) => `${ref.id}: ${p}`);
+    ]);
   });
 }
 
@@ -89,7 +90,7 @@ export function imageViolations(ref: ContainerRef, artifacts: readonly string[],
   const name = imageName(image);
   const tag = /:([^/:@]+)$/.exec(image.split('@')[0]!)?.[1];
   const ours = artifacts.includes(name);
-  const problems = [
+  return found(ref.id, [
     ours && !release && image !== name && `artifact image ${image} must carry no tag or digest`,
     ours &&
       release &&
@@ -105,8 +106,7 @@ export function imageViolations(ref: ContainerRef, artifacts: readonly string[],
       !/^v?\d+(\.\d+){1,2}/.test(tag ?? '') &&
       `third-party image ${image} is not pinned to a version or digest`,
     /:latest(@|$)/.test(image) && `${image} uses :latest`,
-  ];
-  return problems.filter((p) => typeof p === 'string').map((p) => `${ref.id}: ${p}`);
+  ]);
 }
 
 type Probe = NonNullable<IContainer['livenessProbe']>;
@@ -118,7 +118,7 @@ export const failureBudget = (probe: Probe) =>
 export function probeViolations({ id, container }: ContainerRef, requireStartup: boolean) {
   const { startupProbe, readinessProbe, livenessProbe } = container;
   const probes = { startupProbe, readinessProbe, livenessProbe };
-  const problems = [
+  return found(id, [
     !readinessProbe && 'no readinessProbe',
     !livenessProbe && 'no livenessProbe',
     requireStartup && !startupProbe && 'no startupProbe',
@@ -139,6 +139,5 @@ export function probeViolations({ id, container }: ContainerRef, requireStartup:
       readinessProbe &&
       failureBudget(livenessProbe) <= failureBudget(readinessProbe) &&
       'livenessProbe would fail as soon as readinessProbe (restart before unready)',
-  ];
-  return problems.filter((p) => typeof p === 'string').map((p) => `${id}: ${p}`);
+  ]);
 }
