@@ -1,7 +1,7 @@
 /** Bodies over 64 KiB get 413 (with Content-Length or chunked); one just under is read. */
-import { contractProblems, JSON_TYPE } from '../harness/api-fixture.ts';
+import { JSON_TYPE } from '../harness/api-fixture.ts';
 import type { Outcome, VerifyContext } from '../harness/context.ts';
-import { errorBodyProblems } from '../harness/http.ts';
+import { replyProblems } from '../harness/http.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -26,17 +26,11 @@ export function bodyLimitCheck(context: VerifyContext): Promise<Outcome> {
     const headers = { ...(await context.credentials('verify-limits')), ...JSON_TYPE };
     const failures: string[] = [];
     const seen: string[] = [];
-    for (const [label, bytes, chunked, expected] of CASES) {
-      const request = { method: 'POST', path: '/api/tasks', headers, chunked };
-      const reply = await client.send({ ...request, body: bodyOf(bytes) });
+    for (const [label, bytes, chunked, expect] of CASES) {
+      const request = { method: 'POST', path: '/api/tasks', headers, chunked, body: bodyOf(bytes) };
+      const reply = await client.send(request);
       seen.push(`${label} → ${reply.status || reply.error}`);
-      const problems =
-        reply.status !== expected
-          ? [`${reply.status || reply.error}, expected ${expected}`]
-          : [
-              ...(expected >= 400 ? errorBodyProblems(reply) : []),
-              ...contractProblems(request, reply),
-            ];
+      const problems = replyProblems(request, reply, [expect]);
       if (problems.length > 0) failures.push(`${label}: ${problems.join(', ')}`);
     }
     return { figures: seen, failures };

@@ -5,12 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadDynamoConfig, taskRecordFromItem } from '@task-manager/task-store';
-import {
-  scanTable,
-  statusOf,
-  stopTaskService,
-  withProductionTimeouts,
-} from '@task-manager/testing';
+import { scanTable, statusOf, withProductionTimeouts } from '@task-manager/testing';
 import {
   distribution,
   ms,
@@ -20,13 +15,7 @@ import {
   type VerifyContext,
 } from '../harness/context.ts';
 import { errorBodyProblems, type Reply } from '../harness/http.ts';
-import {
-  contractFailures,
-  runLoad,
-  SUCCESS,
-  type Operation,
-  type StoredTask,
-} from '../harness/load.ts';
+import { compareWithTable, contractFailures, runLoad, SUCCESS } from '../harness/load.ts';
 
 const BEFORE_MS = 5000;
 const OUTAGE_MS = 10_000;
@@ -36,57 +25,31 @@ const LATENCY_MARGIN_MS = 1500;
 /** "True within seconds after": the readiness interval (1 s in verify) and then some. */
 const RECOVERY_BOUND_MS = 10_000;
 
-export async function outageCheck(context: VerifyContext): Promise<Outcome> {
-  const tables = await context.newTables();
-  const service = await context.startService('task-service', tables);
-  const { timeoutMs, maxAttempts } = loadDynamoConfig(withProductionTimeouts(tables));
-  const latencyBound = timeoutMs * maxAttempts + LATENCY_MARGIN_MS;
-  let stoppedAt = Infinity;
-  let restartedAt = Infinity;
+export function outageCheck(context: VerifyContext): Promise<Outcome> {
+  return context.withService(async ({ service, tables }) => {
+    const { timeoutMs, maxAttempts } = loadDynamoConfig(withProductionTimeouts(tables));
+    const latencyBound = timeoutMs * maxAttempts + LATENCY_MARGIN_MS;
+    let stoppedAt = Infinity;
+    let restartedAt = Infinity;
+    const ended = (reply: Reply): number => reply.startedAt + reply.ms;
+    const inFlightAtCut = (reply: Reply): boolean =>
+      reply.startedAt < stoppedAt && ended(reply) > stoppedAt;
 
-  const during: number[] = [];
-  const atCut: number[] = [];
-  const inFlightAtCut = (reply: Reply): boolean =>
-    reply.startedAt < stoppedAt && reply.startedAt + reply.ms > stoppedAt;
-  const unexpected: string[] = [];
-  let successesAfter = 0;
-  let badRefusals = 0;
-  let withRetryAfter = 0;
-  let refusalSample = '';
-  const onReply = (op: Operation, reply: Reply): void => {
-    if (reply.status === 503) {
-      const problems = errorBodyProblems(reply);
-      if (reply.headers['retry-after']) withRetryAfter++;
-      if (problems.length > 0) {
-        badRefusals++;
-        refusalSample ||= `${problems.join(', ')}: ${reply.body.slice(0, 120)}`;
+    // Readiness probed every 200 ms on a connection of its own, as the kubelet would, until the
+    // load is over or the service has gone (stopped by withService if this check throws).
+    const probes: Array<{ at: number; status: number }> = [];
+    let probing = true;
+    const prober = (async () => {
+      while (probing && service.child.alive) {
+        const status = await statusOf(`${service.url}/health/readiness`, 2000);
+        probes.push({ at: performance.now(), status });
+        await sleep(200);
       }
-    } else if (reply.status !== SUCCESS[op]) {
-      unexpected.push(`${op} ${reply.status || reply.error}`);
-    }
-    if (inFlightAtCut(reply)) atCut.push(reply.status);
-    if (reply.startedAt >= stoppedAt && reply.startedAt + reply.ms <= restartedAt) {
-      during.push(reply.status);
-    }
-    if (reply.startedAt > restartedAt && reply.status === SUCCESS[op]) successesAfter++;
-  };
-
-  // Readiness probed every 200 ms on a connection of its own, as the kubelet would.
-  const probes: Array<{ at: number; status: number }> = [];
-  let probing = true;
-  const prober = (async () => {
-    while (probing) {
-      const status = await statusOf(`${service.url}/health/readiness`, 2000);
-      probes.push({ at: performance.now(), status });
-      await sleep(200);
-    }
-  })();
-  try {
+    })();
     const loading = runLoad(context, {
       baseUrl: service.url,
       userPrefix: 'outage',
       durationMs: BEFORE_MS + OUTAGE_MS + AFTER_MS,
-      onReply,
       mayHaveApplied: (reply) => reply.status === 503 && inFlightAtCut(reply),
     });
     await sleep(BEFORE_MS);
@@ -99,20 +62,35 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     probing = false;
     await prober;
 
+    const { replies } = load;
+    const statuses = (some: Reply[]): number[] => some.map((reply) => reply.status);
+    const during = statuses(
+      replies.filter((reply) => reply.startedAt >= stoppedAt && ended(reply) <= restartedAt),
+    );
+    const atCut = statuses(replies.filter(inFlightAtCut));
+    const refusals = replies.filter((reply) => reply.status === 503);
+    const withRetryAfter = refusals.filter((reply) => reply.headers['retry-after']).length;
+    const badRefusals = refusals.flatMap((reply) => {
+      const problems = errorBodyProblems(reply);
+      return problems.length > 0 ? [`${problems.join(', ')}: ${reply.body.slice(0, 120)}`] : [];
+    });
+    const unexpected = replies
+      .filter((reply) => reply.status !== 503 && reply.status !== SUCCESS[reply.op])
+      .map((reply) => `${reply.op} ${reply.status || reply.error}`);
+
     const failures: string[] = [];
-    const alive = service.child.alive;
-    if (!alive) failures.push('task-service exited during the outage');
     if (unexpected.length > 0) {
       failures.push(`replies other than success or 503: ${distribution(unexpected)}`);
     }
     const not503 = during.filter((status) => status !== 503);
     if (not503.length > 0) failures.push(`while down, not 503: ${distribution(not503)}`);
     if (!during.includes(503)) failures.push('no request was refused with 503');
-    if (badRefusals > 0) {
-      failures.push(`${badRefusals} 503s without a proper error: ${refusalSample}`);
+    if (badRefusals.length > 0) {
+      failures.push(`${badRefusals.length} 503s without a proper error: ${badRefusals[0]}`);
     }
     failures.push(...contractFailures(load));
-    const maxLatency = percentile(load.latencies, 100);
+    const latencies = replies.map((reply) => reply.ms);
+    const maxLatency = percentile(latencies, 100);
     if (maxLatency > latencyBound) {
       failures.push(`a request took ${ms(maxLatency)}, beyond the ${ms(latencyBound)} bound`);
     }
@@ -125,32 +103,34 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
     if (recoveryMs > RECOVERY_BOUND_MS) {
       failures.push(`readiness not true within ${seconds(RECOVERY_BOUND_MS)} after restart`);
     }
-    if (successesAfter === 0) failures.push('no request succeeded after DynamoDB came back');
+    const after = replies.filter((reply) => reply.startedAt > restartedAt);
+    if (!after.some((reply) => reply.status === SUCCESS[reply.op])) {
+      failures.push('no request succeeded after DynamoDB came back');
+    }
 
     // Parsed as task-store reads them: an item it could not read fails the check.
-    const stored: StoredTask[] = (await scanTable(tables.clients, tables.config.tasksTable)).map(
-      (item) => ({ ...taskRecordFromItem(item).task, userId: String(item.userId) }),
-    );
-    const { checked, problems, ambiguous, ambiguousApplied } = load.journal.compare(stored);
+    const stored = (await scanTable(tables.clients, tables.config.tasksTable)).map((item) => ({
+      ...taskRecordFromItem(item).task,
+      userId: String(item.userId),
+    }));
+    const { checked, problems, ambiguous, ambiguousApplied } = compareWithTable(load, stored);
     if (problems.length > 0) {
-      failures.push(
-        `${problems.length} definite answers disagree with the table: ${problems.slice(0, 5).join('; ')}`,
-      );
+      const examples = problems.slice(0, 5).join('; ');
+      failures.push(`${problems.length} definite answers disagree with the table: ${examples}`);
     }
-    const count = (status: number) => load.statuses.filter((s) => s === status).length;
-    const refusals = count(503);
     return {
       figures: [
-        `${load.latencies.length} requests`,
+        `${replies.length} requests`,
         `while down ${distribution(during) || 'none'}`,
-        `500s ${count(500)}`,
-        `503s with a JSON error ${refusals - badRefusals}/${refusals} (Retry-After on ${withRetryAfter})`,
+        `500s ${statuses(replies).filter((status) => status === 500).length}`,
+        `503s with a JSON error ${refusals.length - badRefusals.length}/${refusals.length} (Retry-After on ${withRetryAfter})`,
         `${load.offContract} answers off the contract`,
         `max ${ms(maxLatency)} (bound ${ms(latencyBound)} = ${timeoutMs} ms × ${maxAttempts} + ${LATENCY_MARGIN_MS})`,
-        `process ${alive ? 'alive' : 'DEAD'}`,
+        // withService fails the check if the process has exited.
+        `process ${service.child.alive ? 'alive' : 'DEAD'}`,
         `readiness false during: ${falseDuring ? 'yes' : 'no'}`,
         `ready ${recovered ? seconds(recoveryMs) : 'never'} after restart`,
-        `${load.journal.acknowledged} acknowledged / ${load.journal.refused} refused writes`,
+        `${load.acknowledged} acknowledged / ${load.refused} refused writes`,
         `${checked} tasks checked against their 2xx/4xx answers`,
         `${problems.length} disagreeing with the table (must be 0)`,
         `in flight at the cut: ${distribution(atCut) || 'none'}`,
@@ -159,9 +139,5 @@ export async function outageCheck(context: VerifyContext): Promise<Outcome> {
       ],
       failures,
     };
-  } finally {
-    probing = false;
-    await prober;
-    await stopTaskService(service);
-  }
+  });
 }

@@ -4,13 +4,14 @@
  * update does (new one ready, old one out of rotation, preStop, SIGTERM).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually, stopTaskService, type TaskServiceInstance } from '@task-manager/testing';
 import {
-  eventually,
-  stopTaskService,
-  type Shutdown,
-  type TaskServiceInstance,
-} from '@task-manager/testing';
-import { distribution, seconds, type Outcome, type VerifyContext } from '../harness/context.ts';
+  distribution,
+  seconds,
+  SHUTDOWN_TIMEOUT_MS,
+  type Outcome,
+  type VerifyContext,
+} from '../harness/context.ts';
 import { LOAD_DURATION_MS, loadFailures, loadFigures, runLoad } from '../harness/load.ts';
 import { startServiceProxy } from '../harness/service-proxy.ts';
 
@@ -21,8 +22,6 @@ import { startServiceProxy } from '../harness/service-proxy.ts';
  */
 const PRE_STOP_MS = 2000;
 const PROBE_INTERVAL_MS = 500;
-/** The service's SHUTDOWN_TIMEOUT_MS in verify (context.ts): the exit must come within it. */
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export function loadCheck(context: VerifyContext): Promise<Outcome> {
   return context.withService(async ({ service }) => {
@@ -47,33 +46,28 @@ export async function rollingRestartCheck(context: VerifyContext): Promise<Outco
   try {
     const old = [await start('task-service-a'), await start('task-service-b')];
     const loading = runLoad(context, { baseUrl: proxy.url, userPrefix: 'rolling' });
-    const replacements: Array<[string, Shutdown]> = [];
+    const failures: string[] = [];
+    const exits: string[] = [];
     for (const [index, instance] of old.entries()) {
       await sleep(Math.min(3000, LOAD_DURATION_MS / 6));
       await start(`task-service-${index + 1}-new`);
       proxy.remove(instance);
       await sleep(PRE_STOP_MS);
-      replacements.push([instance.name, await stopTaskService(instance)]);
-    }
-    const load = await loading;
-
-    const failures = loadFailures(load);
-    for (const [name, { code, signal, exitMs }] of replacements) {
-      if (code !== 0) failures.push(`${name} exited with ${code ?? signal}, not 0`);
+      const { code, signal, exitMs } = await stopTaskService(instance);
+      exits.push(`${instance.name} exit ${code ?? signal} ${seconds(exitMs)} after SIGTERM`);
+      if (code !== 0) failures.push(`${instance.name} exited with ${code ?? signal}, not 0`);
       if (exitMs > SHUTDOWN_TIMEOUT_MS) {
-        failures.push(`${name} took ${seconds(exitMs)} to exit after SIGTERM`);
+        failures.push(`${instance.name} took ${seconds(exitMs)} to exit after SIGTERM`);
       }
     }
+    const load = await loading;
     return {
       figures: [
         ...loadFigures(load).slice(0, 7),
-        ...replacements.map(
-          ([name, { code, signal, exitMs }]) =>
-            `${name} exit ${code ?? signal} ${seconds(exitMs)} after SIGTERM`,
-        ),
+        ...exits,
         `connections ${distribution(proxy.connections)}`,
       ],
-      failures,
+      failures: [...loadFailures(load), ...failures],
     };
   } finally {
     await proxy.close();

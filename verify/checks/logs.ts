@@ -8,16 +8,8 @@ export class LogAudit {
   stderrLines = 0;
   withSecret = 0;
   readonly nonJson: string[] = [];
-  readonly secrets: Set<string>;
-
-  constructor(secrets: readonly string[]) {
-    this.secrets = new Set(secrets);
-  }
-
-  /** A secret learnt later (an access token once it is issued). */
-  watchFor(secret: string): void {
-    this.secrets.add(secret);
-  }
+  /** Planted secrets, and those learnt later (an access token once it is issued). */
+  readonly secrets = new Set<string>();
 
   readonly scan = (line: string, stream: 'stdout' | 'stderr'): void => {
     this.lines++;

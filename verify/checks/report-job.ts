@@ -33,15 +33,41 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
   const tables = await context.newTables();
   await seedCompletedTasks(tables);
   const failures: string[] = [];
-  const run = (label: string, fault?: (job: ManagedChild) => unknown) =>
-    runJob(context, tables, failures, label, fault);
+
+  /**
+   * Runs the job for DATE, which must exit 0, or non-zero with a fault: that is injected when the
+   * job logs its first progress line (it is then reading and writing), and the exit timed from it.
+   */
+  const run = async (label: string, fault?: (job: ManagedChild) => unknown) => {
+    let faultAt = NaN;
+    let faultFailed: unknown;
+    const job: ManagedChild = context.spawnReportJob(tables, DATE, (line) => {
+      if (fault && Number.isNaN(faultAt) && line.includes('"report progress"')) {
+        faultAt = performance.now();
+        Promise.resolve(fault(job)).catch((error: unknown) => (faultFailed = error));
+      }
+    });
+    const exit: Exit | undefined = await exitWithin(job, RUN_LIMIT_MS);
+    if (!exit) await job.kill();
+    const end = performance.now();
+    if (faultFailed) throw faultFailed;
+    if (fault && Number.isNaN(faultAt)) {
+      failures.push(`${label}: the job finished before the fault`);
+    }
+    if (fault ? !exit || exit.code === 0 : exit?.code !== 0) {
+      failures.push(`${label}: exit ${describeExit(exit)}, expected ${fault ? 'non-zero' : '0'}`);
+    }
+    const afterFaultMs = Number.isNaN(faultAt) ? 0 : end - faultAt;
+    return { exit, elapsedMs: end - job.spawnedAt, afterFaultMs };
+  };
 
   // 1. DynamoDB goes away mid-run, on a day with no report yet: nothing may be published.
   const down = await run('DynamoDB outage', () => context.dynamo.stop());
   await context.dynamo.start();
   const afterDown = await readReport(tables);
-  if (afterDown)
+  if (afterDown) {
     failures.push(`DynamoDB outage: a report was published (${afterDown.count} lines)`);
+  }
 
   // 2. A clean run: the reference report.
   const clean = await run('clean run');
@@ -82,41 +108,6 @@ export async function reportJobCheck(context: VerifyContext): Promise<Outcome> {
       `rerun: ${rerunReport?.count ?? 0} lines, ${same ? 'same report' : 'DIFFERENT report'}, ${stored} items stored`,
     ],
     failures,
-  };
-}
-
-/**
- * Runs the job for DATE, which must exit 0, or non-zero with a fault: that is injected when the
- * job logs its first progress line (it is then reading and writing), and the exit timed from it.
- */
-async function runJob(
-  context: VerifyContext,
-  tables: TestTables,
-  failures: string[],
-  label: string,
-  fault?: (job: ManagedChild) => unknown,
-) {
-  let faultAt = NaN;
-  let faultFailed: unknown;
-  const job: ManagedChild = context.spawnReportJob(tables, DATE, (line) => {
-    if (fault && Number.isNaN(faultAt) && line.includes('"report progress"')) {
-      faultAt = performance.now();
-      Promise.resolve(fault(job)).catch((error: unknown) => (faultFailed = error));
-    }
-  });
-  const exit: Exit | undefined = await exitWithin(job, RUN_LIMIT_MS);
-  if (!exit) await job.kill();
-  const end = performance.now();
-  if (faultFailed) throw faultFailed;
-  const faultInjected = !Number.isNaN(faultAt);
-  if (fault && !faultInjected) failures.push(`${label}: the job finished before the fault`);
-  if (fault ? !exit || exit.code === 0 : exit?.code !== 0) {
-    failures.push(`${label}: exit ${describeExit(exit)}, expected ${fault ? 'non-zero' : '0'}`);
-  }
-  return {
-    exit,
-    elapsedMs: end - job.spawnedAt,
-    afterFaultMs: faultInjected ? end - faultAt : 0,
   };
 }
 

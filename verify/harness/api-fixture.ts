@@ -1,14 +1,12 @@
-/** Known data to aim requests at, made through the API and the report job's writer. */
-import { readUserNames, ReportWriter } from '@task-manager/task-store';
-import {
-  dereference,
-  eventually,
-  forgedTokens,
-  OpenApiValidator,
-  type TestTables,
-} from '@task-manager/testing';
+/**
+ * The API's operations as openapi.yaml lists them, and known data to aim requests at (made through
+ * the API and the report job's writer).
+ */
+import { ReportWriter } from '@task-manager/task-store';
+import { dereference, forgedTokens, type TestTables } from '@task-manager/testing';
 import { ADMIN_USER, type VerifyContext } from './context.ts';
-import { parseJson, type HttpClient, type HttpRequest, type Reply } from './http.ts';
+import { contract, parseJson, type HttpClient, type HttpRequest, type Reply } from './http.ts';
+import { untilNameStored, watchTables } from './tables.ts';
 
 export const OWNER = 'verify-alice';
 export const OTHER = 'verify-bob';
@@ -47,66 +45,48 @@ export interface Operation {
   path: string;
   parameters: Parameter[];
   statuses: string[];
-  body?: { name: string; schema: Schema };
+  /** The schema of its JSON body, if it takes one. */
+  body?: Schema;
 }
 
-/** Bodies each request schema accepts, by the schema's name. */
+/** A body each operation that takes one accepts, by operation id. */
 export const VALID_BODIES: Record<string, object> = {
-  NewTask: VALID_CREATE,
-  TaskChanges: { done: true },
-  RestoredTask: { ...VALID_CREATE, done: false },
+  createTask: VALID_CREATE,
+  updateTask: { done: true },
+  restoreTask: { ...VALID_CREATE, done: false },
 };
 
-/** The contract, read once: the routes below, and the check of every answer against it. */
-const contract = new OpenApiValidator();
-const document = contract.document as {
-  paths: Record<string, Record<string, Record<string, unknown>>>;
-};
-const resolved = <T>(node: unknown): T => dereference<T>(document, node);
-
-/**
- * What the contract finds wrong with `reply` (its status documented for the operation, its
- * headers, media type and body); nothing for a request outside the contract (an unknown route or
- * method), which only the error shape judges (errorBodyProblems), or one that got no answer.
- */
-export function contractProblems(request: HttpRequest, reply: Reply): string[] {
-  if (reply.status === 0 || !contract.documents(request.method, request.path)) return [];
-  const { status, headers, body: text } = reply;
-  return contract.problems(request.method, request.path, { status, headers, text });
+/** An operation as the document describes it, once its `$ref`s are resolved. */
+interface DocumentOperation {
+  operationId: string;
+  security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, unknown>;
 }
 
 /**
  * Every operation of the API (/api) that acts for a user, read from openapi.yaml: the one list of
- * routes. Those anyone may call (`security: []`, the document itself) take no credentials to refuse.
+ * routes. Those anyone may call (`security: []`, the document itself) take no credentials to
+ * refuse.
  */
-export const operations: Operation[] = Object.entries(document.paths)
+const { paths } = contract.document as { paths: Record<string, unknown> };
+export const operations: Operation[] = Object.entries(paths)
   .filter(([path]) => path.startsWith('/api/'))
-  .flatMap(([path, { parameters: shared = [], ...methods }]) =>
-    Object.entries(methods)
-      .filter(([, { security }]) => !(Array.isArray(security) && security.length === 0))
-      .map(([method, operation]) => {
-        const { operationId, parameters = [], requestBody, responses } = operation;
-        const content = (requestBody as { content?: Record<string, { schema: { $ref: string } }> })
-          ?.content;
-        const schemaRef = content?.['application/json']?.schema.$ref;
-        return {
-          id: operationId as string,
-          method: method.toUpperCase(),
-          path,
-          parameters: resolved<Parameter[]>([
-            ...(shared as unknown[]),
-            ...(parameters as unknown[]),
-          ]),
-          statuses: Object.keys(responses as object),
-          ...(schemaRef && {
-            body: {
-              name: schemaRef.split('/').pop()!,
-              schema: resolved<Schema>({ $ref: schemaRef }),
-            },
-          }),
-        };
-      }),
-  );
+  .flatMap(([path, item]) => {
+    const resolved = dereference<{ parameters?: Parameter[] }>(contract.document, item);
+    const { parameters: shared = [], ...methods } = resolved;
+    return Object.entries(methods as Record<string, DocumentOperation>)
+      .filter(([, { security }]) => security?.length !== 0)
+      .map(([method, { operationId, parameters = [], requestBody, responses }]) => ({
+        id: operationId,
+        method: method.toUpperCase(),
+        path,
+        parameters: [...shared, ...parameters],
+        statuses: Object.keys(responses),
+        body: requestBody?.content['application/json']?.schema,
+      }));
+  });
 
 /**
  * A request `operation` accepts, with `values` in its path: its required headers (the restore's
@@ -119,22 +99,10 @@ export function validRequest(operation: Operation, values: Record<string, string
       .map((p) => [p.name.toLowerCase(), p.schema.const!]),
   );
   const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]!);
-  const body = operation.body && JSON.stringify(VALID_BODIES[operation.body.name]);
+  const body = operation.body && JSON.stringify(VALID_BODIES[operation.id]);
   return body === undefined
     ? { method: operation.method, path, headers }
     : { method: operation.method, path, headers: { ...headers, ...JSON_TYPE }, body };
-}
-
-/**
- * Waits until task-service has stored `userId`'s display name, which it records once, in the
- * background, after their first change: snapshots of the tables taken after this can only see
- * the check's own writes.
- */
-export async function untilNameStored(tables: TestTables, userId: string): Promise<void> {
-  await eventually(async () => {
-    const names = await readUserNames(tables.clients.doc, tables.config.reportsTable, [userId]);
-    if (!names.has(userId)) throw new Error(`${userId}'s display name is not stored yet`);
-  });
 }
 
 export async function createFixture(
@@ -153,26 +121,31 @@ export async function createFixture(
     }
     return reply;
   };
-  const json = { ...auth[OWNER], ...JSON_TYPE };
+  /** Creates a task as `user`: its id and ETag. */
+  const create = async (user: string, title: string, startAt: string) => {
+    const headers = { ...auth[user], ...JSON_TYPE };
+    const body = JSON.stringify({ title, startAt });
+    const created = await expect(201, { method: 'POST', path: '/api/tasks', headers, body });
+    const { taskId } = parseJson(created.body) as { taskId: string };
+    return [taskId, String(created.headers.etag)] as const;
+  };
 
   /** The owner's task ids with their current ETags. */
   const ownerTasks = new Map<string, string>();
   for (const [index, title] of ['plan the week', 'buy milk', 'write the report'].entries()) {
-    const startAt = `2030-01-0${7 + index}T09:00:00+09:00`;
-    const body = JSON.stringify({ title, startAt });
-    const created = await expect(201, { method: 'POST', path: '/api/tasks', headers: json, body });
-    const { taskId } = parseJson(created.body) as { taskId: string };
-    ownerTasks.set(taskId, String(created.headers.etag));
+    ownerTasks.set(...(await create(OWNER, title, `2030-01-0${7 + index}T09:00:00+09:00`)));
   }
+  const [otherTaskId] = await create(OTHER, 'bob only', '2030-01-08T12:00:00Z');
   const [firstId, firstEtag] = [...ownerTasks][0]!;
   const done = await expect(200, {
     method: 'PATCH',
     path: `/api/tasks/${firstId}`,
-    headers: { ...json, 'if-match': firstEtag },
+    headers: { ...auth[OWNER], ...JSON_TYPE, 'if-match': firstEtag },
     body: '{"done":true}',
   });
   ownerTasks.set(firstId, String(done.headers.etag));
   await untilNameStored(tables, OWNER);
+  await untilNameStored(tables, OTHER);
 
   const reportDates = ['2030-01-07', '2030-01-08'];
   for (const date of reportDates) {
@@ -182,12 +155,8 @@ export async function createFixture(
       timeZone: 'Asia/Tokyo',
       window: { start, end: new Date(start.getTime() + 86_400_000) },
     });
-    await writer.add({
-      taskId: firstId,
-      userId: OWNER,
-      title: 'plan the week',
-      completedAt: `${date}T10:00:00+09:00`,
-    });
+    const completedAt = `${date}T10:00:00+09:00`;
+    await writer.add({ taskId: firstId, userId: OWNER, title: 'plan the week', completedAt });
     await writer.publish();
   }
   const nextCursor = async (path: string, user: string): Promise<string> => {
@@ -196,25 +165,26 @@ export async function createFixture(
     if (!cursor) throw new Error(`fixture: GET ${path} (3 tasks, 2 reports) has no nextCursor`);
     return cursor;
   };
+  const forged = await forgedTokens(context.identity, OWNER, await context.identity.token(OWNER));
+  const ownerCursor = await nextCursor('/api/tasks?limit=1', OWNER);
+  const reportCursor = await nextCursor('/api/reports?limit=1', ADMIN_USER);
 
   return {
     /** Each user's Authorization header. */
     auth,
+    /** The owner's task ids with their current ETags, and a task of the other user's. */
     ownerTasks,
+    otherTaskId,
     /** A nextCursor issued to the owner, and one of the admin's report list. */
-    ownerCursor: await nextCursor('/api/tasks?limit=1', OWNER),
-    reportCursor: await nextCursor('/api/reports?limit=1', ADMIN_USER),
+    ownerCursor,
+    reportCursor,
     /** A date that has a report. */
     reportDate: reportDates[1]!,
     /** Authorization values that must be refused: forged, expired, for another audience... */
-    forgedAuthorizations: (
-      await forgedTokens(
-        context.identity,
-        OWNER,
-        auth[OWNER]!.authorization!.slice('Bearer '.length),
-      )
-    ).map(({ token }) => `Bearer ${token}`),
+    forgedAuthorizations: forged.map(({ token }) => `Bearer ${token}`),
     /** A secret to send in a cookie header (the logs must never show it). */
     cookieSecret: context.canaries.cookie,
+    /** How the tables have changed since the fixture was made (undefined if they have not). */
+    tablesChange: await watchTables(tables),
   };
 }

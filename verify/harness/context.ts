@@ -25,6 +25,8 @@ import { LogAudit } from '../checks/logs.ts';
 import { createHttpClient, type HttpClient } from './http.ts';
 
 export const ADMIN_USER = 'verify-admin';
+/** task-service's SHUTDOWN_TIMEOUT_MS in verify: an instance must exit within it after SIGTERM. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** The report job's built entry point, as its image's CMD runs it. */
 const REPORT_JOB_ENTRY = resolve(import.meta.dirname, '../../batch/dist/main.js');
 
@@ -46,11 +48,9 @@ export async function createContext() {
   };
   // Tokens outlive the longest run of verify (8 minutes at most).
   const identity = await startTestIdentity({ accessTokenTtlSeconds: 900 });
-  const logs = new LogAudit([
-    ...Object.values(canaries),
-    identity.clientSecret,
-    identity.env.SESSION_KEYS!,
-  ]);
+  const logs = new LogAudit();
+  const planted = [...Object.values(canaries), identity.clientSecret, identity.env.SESSION_KEYS!];
+  for (const secret of planted) logs.secrets.add(secret);
 
   /** What the service and the job both run with (the AWS key only dynalite sees). */
   const programEnv = (tables: TestTables): Record<string, string> => ({
@@ -61,7 +61,7 @@ export async function createContext() {
     AWS_SECRET_ACCESS_KEY: canaries.awsSecretAccessKey,
   });
   const newTables = (): Promise<TestTables> => createTestTables(dynamo.endpoint);
-  /** Starts task-service on `tables` and waits until it is ready (it probes DynamoDB every second). */
+  /** Starts task-service on `tables`, ready (it probes DynamoDB every second). */
   const startService = async (name: string, tables: TestTables): Promise<TaskServiceInstance> => {
     const instance = await spawnTaskService({
       name,
@@ -70,7 +70,7 @@ export async function createContext() {
         ...programEnv(tables),
         ...identity.env,
         READINESS_INTERVAL_MS: '1000',
-        SHUTDOWN_TIMEOUT_MS: '10000',
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
         ADMIN_USERS: ADMIN_USER,
       },
       onLine: logs.scan,
@@ -93,7 +93,7 @@ export async function createContext() {
     /** `Authorization: Bearer <token>` of a user (each token is fetched once, then watched for). */
     async credentials(user: string): Promise<Record<string, string>> {
       const token = await identity.token(user);
-      logs.watchFor(token);
+      logs.secrets.add(token);
       return { authorization: `Bearer ${token}` };
     },
     /** New, uniquely named tables on the shared DynamoDB. */

@@ -1,11 +1,12 @@
 /**
  * A keep-alive HTTP client on node:http (fetch would normalise `..` in paths) that returns
- * transport failures as status 0, for the checks to count; and the rules for error bodies.
+ * transport failures as status 0, for the checks to count; and the rules every answer is held to.
  */
 import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { errorBody } from '@task-manager/task-service/responses';
+import { OpenApiValidator } from '@task-manager/testing';
 
 export interface HttpRequest {
   method: string;
@@ -63,7 +64,7 @@ export function createHttpClient(baseUrl: string, { connections = 1, timeoutMs =
     return { ...reply, startedAt, ms: performance.now() - startedAt };
   };
 
-  return { baseUrl, send, close: () => agent.destroy() };
+  return { send, close: () => agent.destroy() };
 }
 
 /** The parsed JSON text, or undefined when it is not JSON. */
@@ -114,10 +115,46 @@ export function errorBodyProblems(reply: Reply): string[] {
   return problems.filter((problem) => problem !== false);
 }
 
-/** The fields the error's details name. */
-export function detailFields(reply: Reply): string[] {
+/** The contract, read once: the routes of api-fixture.ts, and the check of every answer. */
+export const contract = new OpenApiValidator();
+
+/**
+ * What the contract finds wrong with `reply` (its status documented for the operation, its
+ * headers, media type and body); nothing for a request outside the contract (an unknown route or
+ * method), which only the error shape judges (errorBodyProblems), or one that got no answer.
+ */
+export function contractProblems(request: HttpRequest, reply: Reply): string[] {
+  if (reply.status === 0 || !contract.documents(request.method, request.path)) return [];
+  const { status, headers, body: text } = reply;
+  return contract.problems(request.method, request.path, { status, headers, text });
+}
+
+/**
+ * What is wrong with the answer to a request that must get one of `expect`: another status, an
+ * answer off the contract or, for an error, a body that breaks the rules above or whose details
+ * do not name `field` (the one the request got wrong, when there is one).
+ */
+export function replyProblems(
+  request: HttpRequest,
+  reply: Reply,
+  expect: readonly number[],
+  field?: string,
+): string[] {
+  if (!expect.includes(reply.status)) {
+    return [`answered ${reply.status || reply.error}, expected ${expect.join('/')}`];
+  }
+  const errorProblems = reply.status >= 400 ? errorBodyProblems(reply) : [];
+  const problems = [...errorProblems, ...contractProblems(request, reply)];
+  if (problems.length === 0 && field && !detailFields(reply).includes(field.toLowerCase())) {
+    problems.push(`the details do not name "${field}"`);
+  }
+  return problems;
+}
+
+/** The fields the error's details name, in lower case. */
+function detailFields(reply: Reply): string[] {
   const details = (parseJson(reply.body) as { details?: unknown } | null | undefined)?.details;
   return Array.isArray(details)
-    ? details.map((detail: { field?: unknown }) => String(detail?.field))
+    ? details.map((detail: { field?: unknown }) => String(detail?.field).toLowerCase())
     : [];
 }

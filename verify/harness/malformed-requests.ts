@@ -34,28 +34,20 @@ const oneWordOf = (words: string): fc.Arbitrary<string> => fc.constantFrom(...wo
 // Building blocks.
 
 /** Header values a client can send (Node rejects control characters and code points > 0xff). */
-const headerText = fc
-  .string({
-    unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)),
-    maxLength: 80,
-  })
-  .filter((value) => !/[\x7f]/.test(value));
+const headerChar = fc.integer({ min: 0x20, max: 0xff }).filter((code) => code !== 0x7f);
+const headerText = fc.string({
+  unit: headerChar.map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 
 /** The HTTP parser trims spaces and tabs around header values: judge what the server sees. */
 const seenByServer = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '');
 
-const injection = fc.constantFrom(
-  "' OR '1'='1",
-  '"; DROP TABLE tasks; --',
-  '{"$ne":null}',
-  '<script>alert(1)</script>',
-  '${jndi:ldap://example.invalid/a}',
-  '../../etc/passwd',
-  '..\\..\\windows\\win.ini',
-  '%00',
-  '*',
-  '#',
-  'admin',
+/** SQL, NoSQL, script, template and path injections, and wildcards. */
+const injection = fc.oneof(
+  fc.constantFrom("' OR '1'='1", '"; DROP TABLE tasks; --', '{"$ne":null}', 'admin'),
+  fc.constantFrom('<script>alert(1)</script>', '${jndi:ldap://example.invalid/a}'),
+  fc.constantFrom('../../etc/passwd', '..\\..\\windows\\win.ini', '%00', '*', '#'),
 );
 
 const notAString = fc.oneof(
@@ -70,42 +62,21 @@ const notAString = fc.oneof(
 /** Finer than the store keeps: refused in a task, while a query bound may be that fine. */
 const SUB_MILLISECOND = '2030-01-08T09:00:00.0001+09:00';
 const invalidDateTime = fc.oneof(
-  fc.constantFrom(
-    '',
-    'tomorrow',
-    'NaN',
-    '2030-01-08',
-    '2030-01-08T09:00:00',
-    '2030-13-01T00:00:00Z',
-    '2030-02-30T09:00:00Z',
-    '2030-01-32T09:00:00Z',
-    '2030-01-08T25:00:00Z',
-    '2030-01-08T09:60:00Z',
-    '2030-01-08T09:00:00+25:00',
-    '2030-01-08T09:00:00Zjunk',
-    '0000-00-00T00:00:00Z',
-    '1894093200000',
-    '08/01/2030 09:00',
-    // Outside the supported range (the UTC year must have four digits).
-    '9999-12-31T23:30:00-01:00',
-    '0000-01-01T00:30:00+01:00',
-    SUB_MILLISECOND,
-  ),
+  fc.constantFrom('', 'tomorrow', 'NaN', '1894093200000', '08/01/2030 09:00', SUB_MILLISECOND),
+  fc.constantFrom('2030-01-08', '2030-01-08T09:00:00', '2030-01-08T09:00:00Zjunk'),
+  // A field out of its range.
+  oneWordOf('2030-13-01T00:00:00Z 2030-02-30T09:00:00Z 2030-01-32T09:00:00Z 2030-01-08T25:00:00Z'),
+  oneWordOf('2030-01-08T09:60:00Z 2030-01-08T09:00:00+25:00 0000-00-00T00:00:00Z'),
+  // Outside the supported range (the UTC year must have four digits).
+  fc.constantFrom('9999-12-31T23:30:00-01:00', '0000-01-01T00:30:00+01:00'),
   injection,
   fc.string({ maxLength: 30 }).filter((value) => Number.isNaN(Date.parse(value))),
 );
 
-/** Path segments that try to climb out of the route or smuggle bytes. */
-const pathTricks = fc.constantFrom(
-  '..',
-  '..%2F..%2Fetc%2Fpasswd',
-  '%2e%2e%2f%2e%2e%2f',
-  '....%2F%2F',
-  '%',
-  '%zz',
-  '%E0%A4%A',
-  '%00',
-  '%0d%0aSet-Cookie:%20x=1',
+/** Path segments that try to climb out of the route, or smuggle bytes. */
+const pathTricks = fc.oneof(
+  oneWordOf('.. ..%2F..%2Fetc%2Fpasswd %2e%2e%2f%2e%2e%2f ....%2F%2F'),
+  oneWordOf('% %zz %E0%A4%A %00 %0d%0aSet-Cookie:%20x=1'),
 );
 
 /** Strings of `min`..`max` characters with no spaces (trimming cannot bring them in range). */
@@ -116,20 +87,9 @@ const longString = (min: number, max: number): fc.Arbitrary<string> =>
 
 /** Text that JSON.parse rejects: hand-picked, and truncations of valid documents. */
 const malformedJson = fc.oneof(
-  fc.constantFrom(
-    '{',
-    '{"title":}',
-    "{'title':'x'}",
-    '{"title":"x",}',
-    '{"title":"x"}}',
-    '{}x',
-    'undefined',
-    'NaN',
-    '{"title":"x" "startAt":"y"}',
-    '\u0000',
-    '[',
-    '"unterminated',
-  ),
+  fc.constantFrom('{', '[', '"unterminated', '{}x', 'undefined', 'NaN', '\u0000'),
+  fc.constantFrom('{"title":}', "{'title':'x'}", '{"title":"x",}', '{"title":"x"}}'),
+  fc.constant('{"title":"x" "startAt":"y"}'),
   fc
     .tuple(fc.json({ maxDepth: 2 }), fc.nat())
     .map(([json, cut]) => json.slice(0, cut % Math.max(json.length, 1)))
@@ -153,13 +113,11 @@ const notText = fc.oneof(
 const TRIMMED_MAX: Record<string, number> = { title: TITLE_MAX };
 
 /** Each wrong value of a body field, by fault, from its schema. */
-function valueFaults(
-  name: string,
-  schema: Schema,
-): Array<readonly [string, fc.Arbitrary<unknown>]> {
+function valueFaults(name: string, schema: Schema): Array<[string, fc.Arbitrary<unknown>]> {
   if (schema.type === 'boolean') {
-    const notABoolean = fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string());
-    return [['wrong type', notABoolean]];
+    return [
+      ['wrong type', fc.oneof(fc.constantFrom('true', 'false', 1, 0, null, 'yes'), fc.string())],
+    ];
   }
   if (schema.format === 'date-time') {
     return [
@@ -168,65 +126,69 @@ function valueFaults(
     ];
   }
   const max = schema.maxLength ?? TRIMMED_MAX[name];
-  return [
+  const faults: Array<[string, fc.Arbitrary<unknown>]> = [
     ['wrong type', notAString],
     ['not text', notText],
-    ...(schema.minLength ? [['blank', fc.constantFrom('', '   ', '\t\n')] as const] : []),
-    // Well past the limit, and within the 64 KiB body limit.
-    ...(max ? [[`over ${max}`, longString(max + 1, 4 * max + 3000)] as const] : []),
   ];
+  if (schema.minLength) faults.push(['blank', fc.constantFrom('', '   ', '\t\n')]);
+  // Well past the limit, and within the 64 KiB body limit.
+  if (max) faults.push([`over ${max}`, longString(max + 1, 4 * max + 3000)]);
+  return faults;
 }
 
 type BodyFault = { fault: string; body: string; field?: string };
 
 /**
- * Bodies that break the schema `name` one way each: a valid body with one field wrong, one required
- * field missing or one unknown field; no fields, when it needs some; or not an object at all.
+ * Bodies that break the schema `op` reads one way each: a valid body with one field wrong, one
+ * required field missing or one unknown field; no fields, when it needs some; or not an object.
  */
-function bodyFaults({ name, schema }: NonNullable<Operation['body']>): fc.Arbitrary<BodyFault> {
-  const valid = VALID_BODIES[name]!;
+function bodyFaults(op: Operation): fc.Arbitrary<BodyFault> {
+  const valid = VALID_BODIES[op.id]!;
+  const schema = op.body!;
   const properties = schema.properties ?? {};
-  const json = (fault: string, body: unknown, field?: string) =>
-    fc.constant({ fault, body: JSON.stringify(body), ...(field && { field }) });
-  const unknownField = fc
-    .tuple(
-      fc
-        .oneof(
-          oneWordOf('userId taskId completedAt createdAt updatedAt version isAdmin __proto__'),
-          fc.constantFrom('constructor', 'Title', 'title '),
-          fc.string({ minLength: 1, maxLength: 20 }),
-        )
-        .filter((key) => !(key in properties)),
-      fc.jsonValue({ maxDepth: 2 }),
+  const unknownKey = fc
+    .oneof(
+      oneWordOf('userId taskId completedAt createdAt updatedAt version isAdmin __proto__'),
+      fc.constantFrom('constructor', 'Title', 'title '),
+      fc.string({ minLength: 1, maxLength: 20 }),
     )
-    .map(([key, value]) => ({
-      fault: 'unknown field',
-      // Written by hand, so that "__proto__" stays a plain key.
-      body: `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`,
-    }));
+    .filter((key) => !(key in properties));
+  const unknownField = fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 2 })).map(([key, value]) => ({
+    fault: 'unknown field',
+    // Written by hand, so that "__proto__" stays a plain key.
+    body: `${JSON.stringify(valid).slice(0, -1)},${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'}}`,
+  }));
+  const wrongValues = Object.entries(properties).flatMap(([field, property]) =>
+    valueFaults(field, property).map(([fault, values]) =>
+      values.map((value) => ({
+        fault: `${field} ${fault}`,
+        body: JSON.stringify({ ...valid, [field]: value }),
+        field,
+      })),
+    ),
+  );
+  const missing = (schema.required ?? []).map((field) => {
+    const body = JSON.stringify({ ...valid, [field]: undefined });
+    return fc.constant({ fault: `missing ${field}`, body, field });
+  });
+  const notAnObject = fc
+    .oneof(fc.constant([valid]), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
+    .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) }));
   return fc.oneof(
-    ...Object.entries(properties).flatMap(([field, property]) =>
-      valueFaults(field, property).map(([fault, values]) =>
-        values.map((value) => ({
-          fault: `${field} ${fault}`,
-          body: JSON.stringify({ ...valid, [field]: value }),
-          field,
-        })),
-      ),
-    ),
-    ...(schema.required ?? []).map((field) =>
-      json(`missing ${field}`, { ...valid, [field]: undefined }, field),
-    ),
-    ...(schema.minProperties ? [json('no fields', {})] : []),
+    ...wrongValues,
+    ...missing,
+    ...(schema.minProperties ? [fc.constant({ fault: 'no fields', body: '{}' })] : []),
     ...(schema.additionalProperties === false ? [unknownField] : []),
-    fc
-      .oneof(fc.constant([valid]), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
-      .map((value) => ({ fault: 'body not an object', body: JSON.stringify(value) })),
+    notAnObject,
   );
 }
 
-/** A query parameter's wrong values (percent-encoded), from its schema; `cursors` are real ones. */
-function parameterFaults({ name, schema }: Parameter, cursors: string[]): fc.Arbitrary<string> {
+/**
+ * A query parameter done wrong: a wrong value from its schema (`cursors` are real ones), given
+ * twice, or not valid percent-encoded UTF-8 (refused, never decoded into other text).
+ */
+function queryFaults(parameter: Parameter, cursors: string[]): fc.Arbitrary<string> {
+  const { name, schema } = parameter;
   const { type, format, minimum, maximum, minLength, maxLength } = schema;
   const values: Array<fc.Arbitrary<string>> = [];
   if (type === 'integer') {
@@ -258,31 +220,47 @@ function parameterFaults({ name, schema }: Parameter, cursors: string[]): fc.Arb
       fc.constantFrom(...cursors.flatMap((cursor) => [cursor.slice(0, -3), `${cursor}x`])),
     );
   }
-  return fc.oneof(...values).map(encodeURIComponent);
+  const valid = encodeURIComponent(
+    String(schema.default ?? schema.examples?.[0] ?? parameter.example ?? cursors[0]),
+  );
+  return fc.oneof(
+    fc.oneof(...values).map((value) => `${name}=${encodeURIComponent(value)}`),
+    fc.constant(`${name}=${valid}&${name}=${valid}`),
+    oneWordOf('%zz % %E3%81 %ff %C0%AF %ED%A0%80').map((bad) => `${name}=x${bad}`),
+  );
 }
 
 // Requests.
 
+/** `request` carrying one `fault`, to be answered with one of `expect`, naming `field`. */
+function malformed(
+  request: HttpRequest,
+  fault: string,
+  expect: number[],
+  field?: string,
+): MalformedRequest {
+  return { ...request, fault, expect, ...(field && { field }) };
+}
+
 export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedRequest> {
   const { auth, ownerCursor, reportCursor, reportDate } = fixture;
   const ownTaskId = fc.constantFrom(...fixture.ownerTasks.keys());
-  const ownerJson = { ...auth[OWNER], ...JSON_TYPE };
-  const reportPath = `/api/reports/${reportDate}`;
   /** A request that one of `ops` accepts, on one of the owner's tasks (or `taskId`). */
-  const targets = (ops: Operation[], taskId: fc.Arbitrary<string> = ownTaskId) =>
+  const targets = (ops: Operation[], taskId = ownTaskId) =>
     fc
       .tuple(fc.constantFrom(...ops), taskId)
       .map(([op, id]) => validRequest(op, { taskId: id, date: reportDate }));
+  /** `request` with `user`'s credentials and `headers` added to its own. */
+  const as = (user: string, request: HttpRequest, headers: Record<string, string> = {}) => ({
+    ...request,
+    headers: { ...request.headers, ...auth[user], ...headers },
+  });
+  const get = (user: string, path: string) => ({ method: 'GET', path, headers: auth[user]! });
   const withBody = operations.filter(({ body }) => body);
   // A restore puts a task back under any id, so only the owner's existing tasks are aimed at.
   const onTask = operations.filter(
     ({ path, id }) => path.includes('{taskId}') && id !== 'restoreTask',
   );
-  const onTaskBy = (method: string) => onTask.filter((op) => op.method === method);
-  const owner = (request: HttpRequest, headers: Record<string, string>) => ({
-    ...request,
-    headers: { ...request.headers, ...auth[OWNER], ...headers },
-  });
 
   const refusedCredentials = fc.oneof(
     fc.constant({ fault: 'no credentials', headers: {} }),
@@ -292,13 +270,8 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       .map((user) => ({ fault: 'only X-Forwarded-User', headers: { 'x-forwarded-user': user } })),
     fc
       .oneof(
-        fc.constantFrom(
-          'Bearer',
-          'Bearer ',
-          'Basic dmVyaWZ5LWFsaWNlOng=',
-          'bearer a b',
-          'Token abc',
-        ),
+        fc.constantFrom('Bearer', 'Bearer ', 'bearer a b', 'Token abc'),
+        fc.constant('Basic dmVyaWZ5LWFsaWNlOng='),
         injection,
         headerText,
       )
@@ -310,68 +283,47 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
   );
   const withoutUser = fc
     .tuple(targets(operations), refusedCredentials)
-    .map(([target, { fault, headers }]) => ({
-      ...target,
-      fault,
-      headers: { ...target.headers, ...headers },
-      expect: [401],
-      field: 'Authorization',
-    }));
+    .map(([target, { fault, headers }]) => {
+      const request = { ...target, headers: { ...target.headers, ...headers } };
+      return malformed(request, fault, [401], 'Authorization');
+    });
 
   // The restore's body is a task as GET answered it; its faults are its preconditions (below).
   const badBody = fc.oneof(
     ...withBody
       .filter(({ id }) => id !== 'restoreTask')
       .map((op) =>
-        fc.tuple(targets([op]), bodyFaults(op.body!)).map(([target, fault]) => ({
-          ...owner(target, {}),
-          ...fault,
-          fault: `${op.id}: ${fault.fault}`,
-          expect: [400],
-        })),
+        fc
+          .tuple(targets([op]), bodyFaults(op))
+          .map(([target, { fault, body, field }]) =>
+            malformed({ ...as(OWNER, target), body }, `${op.id}: ${fault}`, [400], field),
+          ),
       ),
   );
 
-  const badJson = fc.tuple(targets(withBody), malformedJson).map(([target, body]) => ({
-    ...owner(target, JSON_TYPE),
-    fault: 'malformed JSON',
-    body,
-    expect: [400],
-    field: 'body',
-  }));
+  const badJson = fc
+    .tuple(targets(withBody), malformedJson)
+    .map(([target, body]) =>
+      malformed({ ...as(OWNER, target, JSON_TYPE), body }, 'malformed JSON', [400], 'body'),
+    );
 
-  const wrongContentType = fc
-    .tuple(
-      targets(withBody),
-      fc.oneof(
-        fc.constantFrom(
-          undefined,
-          'multipart/form-data; boundary=x',
-          'application/json; charset=utf-16',
-        ),
-        oneWordOf('text/plain application/x-www-form-urlencoded application/xml text/html'),
-        fc.constant('application/octet-stream'),
-      ),
-    )
-    .map(([target, type]) => {
-      const { headers } = owner(target, type ? { 'content-type': type } : {});
-      if (!type) delete headers['content-type'];
-      return {
-        ...target,
-        headers,
-        fault: `content type: ${type ?? 'missing'}`,
-        expect: [400, 415],
-      };
-    });
+  const contentType = fc.oneof(
+    fc.constantFrom(undefined, 'multipart/form-data; boundary=x'),
+    fc.constantFrom('application/json; charset=utf-16', 'application/octet-stream'),
+    oneWordOf('text/plain application/x-www-form-urlencoded application/xml text/html'),
+  );
+  const wrongContentType = fc.tuple(targets(withBody), contentType).map(([target, type]) => {
+    const request = as(OWNER, target, type ? { 'content-type': type } : {});
+    if (!type) delete request.headers['content-type'];
+    return malformed(request, `content type: ${type ?? 'missing'}`, [400, 415]);
+  });
 
   const tooLarge = fc
     .tuple(targets(withBody), fc.integer({ min: 64 * 1024 + 1, max: 200 * 1024 }), fc.boolean())
-    .map(([target, size, valid]) => ({
-      ...owner(target, JSON_TYPE),
-      fault: 'body over 64 KiB',
-      body: `{"contents":"${'c'.repeat(size)}${valid ? '"}' : ''}`,
-      expect: [413],
-    }));
+    .map(([target, size, valid]) => {
+      const body = `{"contents":"${'c'.repeat(size)}${valid ? '"}' : ''}`;
+      return malformed({ ...as(OWNER, target, JSON_TYPE), body }, 'body over 64 KiB', [413]);
+    });
 
   const badTaskId = fc.oneof(
     fc
@@ -380,18 +332,13 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     pathTricks,
     fc.constant('x'.repeat(1500)),
   );
-  const badTaskTarget = targets(onTask, badTaskId).map((target) => ({
-    ...owner(target, {}),
-    fault: 'unknown or invalid task id',
-    expect: [400, 404],
-  }));
+  const badTaskTarget = targets(onTask, badTaskId).map((target) =>
+    malformed(as(OWNER, target), 'unknown or invalid task id', [400, 404]),
+  );
 
-  const otherUsersTask = targets(onTask).map((target) => ({
-    ...target,
-    headers: { ...target.headers, ...auth[OTHER] },
-    fault: "another user's task",
-    expect: [404],
-  }));
+  const otherUsersTask = targets(onTask).map((target) =>
+    malformed(as(OTHER, target), "another user's task", [404]),
+  );
 
   // Every operation that takes If-Match, given one that names neither "*" nor the current version.
   const staleIfMatch = fc
@@ -404,23 +351,20 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         headerText,
       ),
     )
-    .filter(
-      ([, id, ifMatch]) =>
-        seenByServer(ifMatch) !== '' &&
-        !seenByServer(ifMatch)
-          .split(',')
-          .some((tag) => ['*', fixture.ownerTasks.get(id)].includes(seenByServer(tag))),
-    )
-    .map(([op, taskId, ifMatch]) => ({
-      ...owner(validRequest(op, { taskId }), { 'if-match': ifMatch }),
-      fault: 'stale If-Match',
-      expect: [400, 412],
-    }));
+    .filter(([, taskId, ifMatch]) => {
+      const tags = seenByServer(ifMatch).split(',').map(seenByServer);
+      const current = fixture.ownerTasks.get(taskId);
+      return seenByServer(ifMatch) !== '' && !tags.some((tag) => tag === '*' || tag === current);
+    })
+    .map(([op, taskId, ifMatch]) => {
+      const request = as(OWNER, validRequest(op, { taskId }), { 'if-match': ifMatch });
+      return malformed(request, 'stale If-Match', [400, 412]);
+    });
 
   // If-None-Match naming the task's current version (or "*"): PATCH and DELETE must not happen.
   const excludedByIfNoneMatch = fc
     .tuple(
-      fc.constantFrom(...onTaskBy('PATCH'), ...onTaskBy('DELETE')),
+      fc.constantFrom(...onTask.filter(({ method }) => method === 'PATCH' || method === 'DELETE')),
       ownTaskId,
       fc.nat(3),
       fc.integer({ min: 1_000_000, max: 2_000_000 }),
@@ -428,62 +372,33 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     .map(([op, taskId, form, other]) => {
       const current = fixture.ownerTasks.get(taskId)!;
       const ifNoneMatch = ['*', current, `W/${current}`, `"${other}", ${current}`][form]!;
-      return {
-        ...owner(validRequest(op, { taskId }), { 'if-none-match': ifNoneMatch }),
-        fault: 'If-None-Match naming the current version',
-        expect: [412],
-        field: 'If-None-Match',
-      };
+      const request = as(OWNER, validRequest(op, { taskId }), { 'if-none-match': ifNoneMatch });
+      return malformed(request, 'If-None-Match naming the current version', [412], 'If-None-Match');
     });
 
-  // Each query parameter of each operation: a wrong value, given twice, or not valid
-  // percent-encoded UTF-8 (refused, never decoded into other text).
   const cursors = [ownerCursor, reportCursor];
   const badQuery = fc.oneof(
     ...operations.flatMap((op) =>
       op.parameters
         .filter((parameter) => parameter.in === 'query')
-        .map((parameter) => {
-          const { name, schema } = parameter;
-          const valid = String(
-            schema.default ?? schema.examples?.[0] ?? parameter.example ?? ownerCursor,
-          );
-          return fc
-            .oneof(
-              parameterFaults(parameter, cursors).map((value) => `${name}=${value}`),
-              fc.constant(
-                `${name}=${encodeURIComponent(valid)}&${name}=${encodeURIComponent(valid)}`,
-              ),
-              oneWordOf('%zz % %E3%81 %ff %C0%AF %ED%A0%80').map((bad) => `${name}=x${bad}`),
-            )
-            .map((query) => ({
-              fault: `${op.id}: bad ${name}`,
-              method: op.method,
-              path: `${op.path}?${query}`,
-              headers: auth[op.statuses.includes('403') ? ADMIN_USER : OWNER]!,
-              expect: [400],
-              field: name,
-            }));
-        }),
+        .map((parameter) =>
+          queryFaults(parameter, cursors).map((query) => {
+            const user = op.statuses.includes('403') ? ADMIN_USER : OWNER;
+            const request = { ...get(user, `${op.path}?${query}`), method: op.method };
+            return malformed(request, `${op.id}: bad ${parameter.name}`, [400], parameter.name);
+          }),
+        ),
     ),
   );
 
-  const asUser = (user: string, fault: string, path: string, expect: number[]) => ({
-    fault,
-    method: 'GET',
-    path,
-    headers: auth[user]!,
-    expect,
-  });
   const foreignCursor = fc
     .constantFrom(
       [OTHER, "listTasks: another user's cursor", '/api/tasks'],
       [ADMIN_USER, "listReports: a task list's cursor", '/api/reports'],
     )
-    .map(([user, fault, path]) => ({
-      ...asUser(user, fault, `${path}?cursor=${ownerCursor}`, [400]),
-      field: 'cursor',
-    }));
+    .map(([user, fault, path]) =>
+      malformed(get(user, `${path}?cursor=${ownerCursor}`), fault, [400], 'cursor'),
+    );
 
   // Parameters the operation does not take are refused, rather than ignored (a PATCH ?dryRun=1
   // that wrote anyway).
@@ -491,15 +406,9 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
     .tuple(fc.constantFrom(...operations), ownTaskId, oneWordOf('dryRun format limit q x'))
     .filter(([op, , name]) => !op.parameters.some((parameter) => parameter.name === name))
     .map(([op, taskId, name]) => {
-      const target = validRequest(op, { taskId, date: reportDate });
-      return {
-        ...target,
-        fault: 'query parameter not in the API',
-        path: `${target.path}?${name}=1`,
-        headers: { ...target.headers, ...auth[ADMIN_USER] },
-        expect: [400],
-        field: name,
-      };
+      const target = as(ADMIN_USER, validRequest(op, { taskId, date: reportDate }));
+      const request = { ...target, path: `${target.path}?${name}=1` };
+      return malformed(request, 'query parameter not in the API', [400], name);
     });
 
   const reportsAsNonAdmin = fc
@@ -509,11 +418,11 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         '/api/reports',
         '/api/reports?limit=1',
         `/api/reports?cursor=${reportCursor}`,
-        reportPath,
+        `/api/reports/${reportDate}`,
         '/api/reports/2030-01-01',
       ),
     )
-    .map(([user, path]) => asUser(user, 'reports as non-admin', path, [403]));
+    .map(([user, path]) => malformed(get(user, path), 'reports as non-admin', [403]));
 
   const badReportDate = fc
     .oneof(
@@ -522,43 +431,36 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
       injection.map(encodeURIComponent),
     )
     .map((date) =>
-      asUser(ADMIN_USER, 'getReport: invalid date', `/api/reports/${date}`, [400, 404]),
+      malformed(get(ADMIN_USER, `/api/reports/${date}`), 'getReport: invalid date', [400, 404]),
     );
 
   const missingReport = fc
     .date({ min: new Date('2000-01-01'), max: new Date('2029-12-31'), noInvalidDate: true })
-    .map((date) =>
-      asUser(
-        ADMIN_USER,
-        'getReport: no report that day',
-        `/api/reports/${date.toISOString().slice(0, 10)}`,
-        [404],
-      ),
-    );
+    .map((date) => {
+      const request = get(ADMIN_USER, `/api/reports/${date.toISOString().slice(0, 10)}`);
+      return malformed(request, 'getReport: no report that day', [404]);
+    });
 
   // Every method the API does not serve on each of its paths, and paths it does not have.
   const paths = [...new Set(operations.map(({ path }) => path))];
   const served = new Set(operations.map(({ method, path }) => `${method} ${path}`));
+  const unserved = paths.flatMap((path) =>
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+      .filter((method) => !served.has(`${method} ${path}`))
+      .map((method) => ({ method, path })),
+  );
+  const noRoute = ['/api/task', '/api/tasks/x/y', '/api'].map((path) => ({ method: 'GET', path }));
   const wrongMethod = fc
-    .tuple(
-      fc.constantFrom(
-        ...paths.flatMap((path) =>
-          ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
-            .filter((method) => !served.has(`${method} ${path}`))
-            .map((method) => ({ method, path })),
-        ),
-        ...['/api/task', '/api/tasks/x/y', '/api'].map((path) => ({ method: 'GET', path })),
-      ),
-      ownTaskId,
-    )
-    .map(([{ method, path }, taskId]) => ({
-      method,
-      path: path.replace('{taskId}', taskId).replace('{date}', reportDate),
-      fault: 'method or route not in the API',
-      headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
-      body: JSON.stringify(VALID_BODIES.NewTask),
-      expect: [404, 405],
-    }));
+    .tuple(fc.constantFrom(...unserved, ...noRoute), ownTaskId)
+    .map(([{ method, path }, taskId]) => {
+      const request = {
+        method,
+        path: path.replace('{taskId}', taskId).replace('{date}', reportDate),
+        headers: { ...auth[ADMIN_USER], ...JSON_TYPE },
+        body: JSON.stringify(VALID_BODIES.createTask),
+      };
+      return malformed(request, 'method or route not in the API', [404, 405]);
+    });
 
   // PUT restores a deleted task (the UI's undo) and only that: it needs If-None-Match: *, and
   // the owner's tasks all exist, so each of these is refused without writing.
@@ -573,16 +475,17 @@ export function malformedRequests(fixture: Fixture): fc.Arbitrary<MalformedReque
         ['*', 412],
       ),
     )
-    .map(([target, [ifNoneMatch, status]]) => ({
-      ...target,
-      fault: `restore: If-None-Match ${ifNoneMatch ?? 'missing'}`,
-      headers: {
-        ...ownerJson,
-        ...(ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch }),
-      },
-      expect: [status],
-      field: 'If-None-Match',
-    }));
+    .map(([target, [ifNoneMatch, status]]) => {
+      const condition: Record<string, string> =
+        ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch };
+      const request = { ...target, headers: { ...auth[OWNER], ...JSON_TYPE, ...condition } };
+      return malformed(
+        request,
+        `restore: If-None-Match ${ifNoneMatch ?? 'missing'}`,
+        [status],
+        'If-None-Match',
+      );
+    });
 
   const request: fc.Arbitrary<MalformedRequest> = fc.oneof(
     { arbitrary: withoutUser, weight: 6 },
